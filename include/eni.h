@@ -1,0 +1,18 @@
+/**
+ * @file eni.h
+ * @brief libeni: the EC2 network-interface model of one host, enforced.
+ *
+ * Include this umbrella header to get every stable libeni API. The
+ * backend-author interface (`eni/sys/`) is separate and not included here.
+ * See README.md for a tour and docs/ for the guides.
+ */
+#ifndef ENI_H
+#define ENI_H
+
+#include "eni/common.h"
+#include "eni/version.h"
+#include "eni/errors.h"
+#include "eni/types.h"
+#include "eni/ctx.h"
+
+#endif /* ENI_H */

@@ -1,0 +1,213 @@
+/**
+ * @file eni/ctx.h
+ * @brief The libeni context: creation options, allocator and log hooks,
+ *        and the event queue drained by eni_ctx_poll().
+ *
+ * A context holds one host's whole model. There is no global state: two
+ * contexts never interact. Every control-plane call takes the context's
+ * lock, so one context may be shared by several threads; callbacks run only
+ * inside eni_ctx_poll(), on the polling thread, without any libeni lock held.
+ *
+ * @defgroup eni_ctx Context
+ * @{
+ */
+#ifndef ENI_CTX_H
+#define ENI_CTX_H
+
+#include "common.h"
+#include "types.h"
+
+/** @brief Log levels; a message is emitted when its level is at most the threshold. */
+typedef enum eni_log_level {
+    ENI_LOG_NONE = 0,  /**< As a threshold: use the default (::ENI_LOG_WARN). */
+    ENI_LOG_ERROR = 1, /**< Failures the caller may not see otherwise (lost completions...). */
+    ENI_LOG_WARN = 2,  /**< Surprising but handled conditions. */
+    ENI_LOG_INFO = 3,  /**< State changes of objects. */
+    ENI_LOG_DEBUG = 4, /**< Everything, including refused calls. */
+    ENI_LOG_OFF = 255  /**< As a threshold: emit nothing. */
+} eni_log_level;
+
+/**
+ * @brief Allocation hook, with malloc() semantics.
+ * @param size     Bytes wanted (never 0).
+ * @param userdata eni_ctx_opts::alloc_userdata.
+ * @return The block, or NULL when out of memory.
+ */
+typedef void *(*eni_malloc_cb)(size_t size, void *userdata);
+/**
+ * @brief Reallocation hook, with realloc() semantics (never called with size 0 or a NULL block).
+ * @param ptr      A block from the hooks.
+ * @param size     New size in bytes.
+ * @param userdata eni_ctx_opts::alloc_userdata.
+ * @return The moved or grown block, or NULL (then @p ptr is still valid).
+ */
+typedef void *(*eni_realloc_cb)(void *ptr, size_t size, void *userdata);
+/**
+ * @brief Release hook, with free() semantics (never called with NULL).
+ * @param ptr      A block from the hooks.
+ * @param userdata eni_ctx_opts::alloc_userdata.
+ */
+typedef void (*eni_free_cb)(void *ptr, void *userdata);
+
+/**
+ * @brief Log hook.
+ *
+ * Called synchronously by the thread that made the libeni call, possibly with
+ * the ctx lock held: it must not call back into libeni.
+ *
+ * @param level    An ::eni_log_level.
+ * @param message  The NUL-terminated message, without a trailing newline.
+ * @param userdata eni_ctx_opts::log_userdata.
+ */
+typedef void (*eni_log_cb)(uint32_t level, const char *message, void *userdata);
+
+/**
+ * @brief Options for eni_ctx_new().
+ *
+ * The struct grows by appending fields only. eni_ctx_opts::size must hold the size
+ * the caller compiled with (eni_ctx_opts_init() or ::ENI_CTX_OPTS_INIT set
+ * it); the library reads that many bytes and treats missing fields as zero.
+ * A caller built against a newer header may pass a larger struct as long as
+ * the fields this library does not know are zero.
+ */
+typedef struct eni_ctx_opts {
+    uint32_t size;            /**< sizeof(eni_ctx_opts) as the caller knows it. */
+    uint32_t flags;           /**< No flags are defined yet: must be 0. */
+    uint64_t seed;            /**< Key of the id-string permutation: same seed, same id strings. */
+    eni_malloc_cb malloc_fn;  /**< Allocator hooks: all three set, or all three NULL for the C library's. */
+    eni_realloc_cb realloc_fn;/**< See eni_ctx_opts::malloc_fn. */
+    eni_free_cb free_fn;      /**< See eni_ctx_opts::malloc_fn. */
+    void *alloc_userdata;     /**< Passed to the allocator hooks. */
+    eni_log_cb log_fn;        /**< Log hook, or NULL for no logging. */
+    void *log_userdata;       /**< Passed to eni_ctx_opts::log_fn. */
+    uint32_t log_level;       /**< Threshold, an ::eni_log_level; 0 means ::ENI_LOG_WARN. */
+    uint32_t reserved0;       /**< Must be 0. */
+} eni_ctx_opts;
+
+/** Static initialiser for C callers: all defaults, eni_ctx_opts::size set. */
+#define ENI_CTX_OPTS_INIT { sizeof(eni_ctx_opts), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/** @brief Types of events delivered by eni_ctx_poll(). Numbers are ABI. */
+typedef enum eni_event_type {
+    ENI_EVENT_NONE = 0, /**< Never delivered. */
+    ENI_EVENT_USER = 1  /**< Posted by eni_ctx_post_user_event(); eni_event::cookie is the caller's. */
+} eni_event_type;
+
+/**
+ * @brief One event, as delivered to an ::eni_event_cb.
+ *
+ * Valid only during the callback. Fields that do not apply to the event
+ * type are zero. New fields are appended; eni_event::size says how many bytes
+ * this library filled.
+ */
+typedef struct eni_event {
+    uint32_t size;       /**< sizeof(eni_event) of the library that filled it. */
+    uint32_t type;       /**< An ::eni_event_type. */
+    uint64_t seq;        /**< Per-ctx sequence number, from 1, in posting order. */
+    uint64_t subject;    /**< Raw id of the object the event is about, or 0. */
+    uint64_t related;    /**< Raw id of a second object (an attachment's instance...), or 0. */
+    uint64_t cookie;     /**< Caller's cookie for ::ENI_EVENT_USER. */
+    int32_t status;      /**< ::ENI_OK, or the ::eni_err the operation failed with. */
+    int32_t os_errno;    /**< errno reported by the backend with a failure, or 0. */
+    uint32_t state;      /**< New state, for events that report one. */
+    uint32_t reserved0;  /**< Zero. */
+    char ec2_code[64];   /**< EC2 error code of a failure, "" otherwise. */
+} eni_event;
+
+/**
+ * @brief Event callback.
+ * @param event    The event; valid only during the call.
+ * @param userdata The pointer given to eni_ctx_poll().
+ * @return 0 to go on; any other value stops eni_ctx_poll(), which then
+ *         returns ::ENI_EUSER (the event counts as delivered).
+ */
+typedef int (*eni_event_cb)(const eni_event *event, void *userdata);
+
+ENI_BEGIN_DECLS
+
+/**
+ * @brief Fill an options struct with defaults (for FFIs that cannot use ::ENI_CTX_OPTS_INIT).
+ * @param[out] opts The struct to initialise.
+ * @param[in]  size sizeof the caller's struct.
+ * @return ::ENI_OK; ::ENI_EINVAL if @p opts is NULL; ::ENI_EVERSION if
+ *         @p size is smaller than the first published layout (nothing is written).
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API int eni_ctx_opts_init(eni_ctx_opts *opts, size_t size);
+
+/**
+ * @brief Create a context.
+ * @param[in]  opts Options, or NULL for all defaults.
+ * @param[out] out  Receives the new context.
+ * @return ::ENI_OK;
+ *         ::ENI_EINVAL when @p out is NULL, a flag or reserved field is set,
+ *         only some allocator hooks are set, or the log level is out of range;
+ *         ::ENI_EVERSION when @p opts->size is smaller than the first
+ *         published layout, or larger with non-zero bytes past this library's;
+ *         ::ENI_ENOMEM when allocation fails.
+ * @since 1.0
+ * @threadsafety any
+ * @ownership The caller owns @p *out and releases it with eni_ctx_free().
+ */
+ENI_API int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out);
+
+/**
+ * @brief Destroy a context and everything in it. Pending events are discarded.
+ * @param[in] ctx The context, or NULL (then nothing happens).
+ * @since 1.0
+ * @threadsafety No other thread may use @p ctx during or after the call, and
+ *               it must not be called from an event callback of @p ctx.
+ */
+ENI_API void eni_ctx_free(eni_ctx *ctx);
+
+/**
+ * @brief Post a user event; it is delivered by a later eni_ctx_poll().
+ *
+ * Lets another thread wake the polling thread with a value of its own
+ * (libuv's `uv_async_send` pattern).
+ *
+ * @param[in] ctx    The context.
+ * @param[in] cookie Any value; delivered as eni_event::cookie.
+ * @return ::ENI_OK; ::ENI_EINVAL if @p ctx is NULL; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie);
+
+/**
+ * @brief Deliver pending events, oldest first.
+ *
+ * Events posted while this call runs (by another thread, or by the callback)
+ * are delivered by the same call while @p max_events allows.
+ *
+ * @param[in]  ctx        The context.
+ * @param[in]  max_events Deliver at most this many; 0 means no limit.
+ * @param[in]  cb         Called once per event without any libeni lock held;
+ *                        it may call any libeni function except
+ *                        eni_ctx_free() and eni_ctx_poll() on @p ctx.
+ *                        NULL discards the events.
+ * @param[in]  userdata   Passed to @p cb.
+ * @param[out] delivered  Receives the number of events taken off the queue; may be NULL.
+ * @return ::ENI_OK; ::ENI_EINVAL if @p ctx is NULL; ::ENI_EBUSY when called
+ *         from an event callback of the same ctx; ::ENI_EUSER when @p cb
+ *         asked to stop (the remaining events stay queued).
+ * @since 1.0
+ * @threadsafety poll-thread: one thread polls a given ctx at a time (others get ::ENI_EBUSY).
+ */
+ENI_API int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userdata,
+                         uint32_t *delivered);
+
+/**
+ * @brief Number of events waiting for eni_ctx_poll().
+ * @param[in] ctx The context, or NULL (then 0).
+ * @return The count at the time of the call.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API uint32_t eni_ctx_pending_events(eni_ctx *ctx);
+
+ENI_END_DECLS
+
+/** @} */
+#endif /* ENI_CTX_H */

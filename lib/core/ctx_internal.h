@@ -1,0 +1,38 @@
+/* The context's private layout and the helpers every layer uses:
+ * allocation through the caller's hooks, the ctx lock, logging. */
+#ifndef ENI_CORE_CTX_INTERNAL_H
+#define ENI_CORE_CTX_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "eni/ctx.h"
+#include "error_internal.h"
+#include "event_queue.h"
+#include "registry.h"
+
+struct eni_ctx {
+    eni_ctx_opts opts;          /* as given, after copy-in and defaults */
+    pthread_mutex_t lock;       /* serialises control-plane calls */
+    struct eni_registry registry;
+    struct eni_event_queue events;
+    atomic_bool polling;        /* one eni_ctx_poll at a time */
+};
+
+/* Allocation through the ctx's hooks. Sizes are checked for overflow. */
+void *eni__malloc(const eni_ctx *ctx, size_t size);
+void *eni__calloc(const eni_ctx *ctx, size_t count, size_t size);
+/* Grows or shrinks; on failure returns NULL and leaves ptr valid. */
+void *eni__realloc_array(const eni_ctx *ctx, void *ptr, size_t count, size_t size);
+void eni__free(const eni_ctx *ctx, void *ptr);
+/* The same hooks before a ctx exists (the ctx itself is allocated by them). */
+void *eni__opts_malloc(const eni_ctx_opts *opts, size_t size);
+void eni__opts_free(const eni_ctx_opts *opts, void *ptr);
+
+void eni__lock(eni_ctx *ctx);
+void eni__unlock(eni_ctx *ctx);
+
+void eni__log(const eni_ctx *ctx, unsigned level, const char *fmt, ...) ENI__PRINTF(3, 4);
+
+#endif

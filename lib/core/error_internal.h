@@ -1,0 +1,22 @@
+/* Recording failures in the calling thread's eni_error record. */
+#ifndef ENI_CORE_ERROR_INTERNAL_H
+#define ENI_CORE_ERROR_INTERNAL_H
+
+#include "eni/errors.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define ENI__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#  define ENI__PRINTF(fmt, args)
+#endif
+
+/* Record a failure and return `code`, so callers can write
+ * `return eni__fail(ENI_EINVAL, "InvalidGroupId.Malformed", "...")`.
+ * A NULL ec2_code selects the code's default from ENI_ERRNO_MAP. */
+int eni__fail(int code, const char *ec2_code, const char *fmt, ...) ENI__PRINTF(3, 4);
+
+/* As eni__fail, with the errno the OS or a backend reported. */
+int eni__fail_os(int code, int os_errno, const char *ec2_code, const char *fmt, ...)
+    ENI__PRINTF(4, 5);
+
+#endif

@@ -1,0 +1,47 @@
+/* eni_ctx_poll: the one place user callbacks run. */
+#include <string.h>
+
+#include "ctx_internal.h"
+
+int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_post_user_event: ctx is NULL");
+    eni_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ENI_EVENT_USER;
+    ev.cookie = cookie;
+    return eni__event_post(ctx, &ev);
+}
+
+uint32_t eni_ctx_pending_events(eni_ctx *ctx)
+{
+    return ctx ? eni__event_count(&ctx->events) : 0;
+}
+
+int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userdata,
+                 uint32_t *delivered)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_poll: ctx is NULL");
+    bool expected = false;
+    if (!atomic_compare_exchange_strong(&ctx->polling, &expected, true))
+        return eni__fail(ENI_EBUSY, NULL,
+                         "eni_ctx_poll: already polling this ctx (another thread or a callback)");
+
+    int rc = ENI_OK;
+    uint32_t n = 0;
+    eni_event ev;
+    /* No libeni lock is held while the callback runs: it may call back in. */
+    while ((max_events == 0 || n < max_events) && eni__event_take(&ctx->events, &ev)) {
+        n++;
+        if (cb && cb(&ev, userdata) != 0) {
+            rc = eni__fail(ENI_EUSER, NULL, "eni_ctx_poll: stopped by the event callback");
+            break;
+        }
+    }
+    atomic_store(&ctx->polling, false);
+    if (delivered)
+        *delivered = n;
+    return rc;
+}

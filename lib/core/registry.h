@@ -1,0 +1,68 @@
+/* Typed generational ids: one slot map per object kind.
+ *
+ * An id is [kind 8 | generation 24 | slot 32]. A slot's generation starts at
+ * 1 and is bumped when its object is removed, so an old id no longer matches
+ * and yields ENI_ESTALE instead of aliasing the slot's next object. A slot
+ * whose generation would wrap is retired (never reused), which costs one
+ * slot per 16M reuses and keeps the guarantee absolute.
+ *
+ * The registry is part of the ctx and is used under the ctx lock. */
+#ifndef ENI_CORE_REGISTRY_H
+#define ENI_CORE_REGISTRY_H
+
+#include <stdint.h>
+
+#include "kind.h"
+
+typedef struct eni_ctx eni_ctx;
+
+struct eni_slot {
+    void *obj;          /* NULL when free */
+    uint32_t gen;       /* current generation, 1..ENI__GEN_MAX */
+    uint32_t next_free; /* free-list link, UINT32_MAX ends it */
+};
+
+struct eni_slot_map {
+    struct eni_slot *slots;
+    uint32_t len;       /* slots ever handed out */
+    uint32_t cap;
+    uint32_t free_head; /* UINT32_MAX when empty */
+    uint32_t live;      /* objects currently registered */
+};
+
+struct eni_registry {
+    struct eni_slot_map kinds[ENI__KIND_COUNT];
+};
+
+#define ENI__GEN_MAX 0xffffffu
+
+static inline uint64_t eni__id_make(unsigned kind, uint32_t gen, uint32_t slot)
+{
+    return ((uint64_t)kind << 56) | ((uint64_t)(gen & ENI__GEN_MAX) << 32) | slot;
+}
+static inline unsigned eni__id_kind(uint64_t id) { return (unsigned)(id >> 56); }
+static inline uint32_t eni__id_gen(uint64_t id) { return (uint32_t)(id >> 32) & ENI__GEN_MAX; }
+static inline uint32_t eni__id_slot(uint64_t id) { return (uint32_t)id; }
+
+void eni__registry_init(struct eni_registry *reg);
+void eni__registry_fini(eni_ctx *ctx, struct eni_registry *reg);
+
+/* Register obj (non-NULL) under a new id of `kind`. ENI_OK or ENI_ENOMEM/ENI_ELIMIT. */
+int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out);
+
+/* Resolve an id of the expected kind without touching the error record.
+ * ENI_OK; ENI_EINVAL (null or wrong-kind id); ENI_ENOTFOUND (never issued);
+ * ENI_ESTALE (its object was removed). */
+int eni__registry_peek(const eni_ctx *ctx, unsigned kind, uint64_t id, void **obj_out);
+
+/* As eni__registry_peek, and on failure records the error with the kind's
+ * EC2 code (`InvalidGroup.NotFound`, `InvalidGroupId.Malformed`). */
+int eni__registry_get(const eni_ctx *ctx, unsigned kind, uint64_t id, void **obj_out);
+
+/* Unregister a live id; later lookups of it give ENI_ESTALE. */
+void eni__registry_remove(eni_ctx *ctx, uint64_t id);
+
+/* Number of live objects of a kind. */
+uint32_t eni__registry_live(const eni_ctx *ctx, unsigned kind);
+
+#endif

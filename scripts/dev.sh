@@ -1,0 +1,151 @@
+#!/bin/sh
+# libeni's one entry point for a fresh Debian 12 machine (run as root):
+#
+#   scripts/dev.sh demo   install what is missing, build, run the demo
+#   scripts/dev.sh test   install what is missing, build, run every test
+#                         suite in the normal build, the unit and fault
+#                         suites under valgrind, everything in the ASan+UBSan
+#                         build, the unit and fault suites under TSan, then
+#                         print "N passed, N failed, N skipped"
+#
+# Build directories: build/ (debugoptimized), build-asan/ (AddressSanitizer +
+# UndefinedBehaviorSanitizer), build-tsan/ (ThreadSanitizer); warnings are
+# errors in all three.
+set -eu
+cd "$(dirname "$0")/.."
+
+# Debian packages the build and the tests need; see docs/decisions.md.
+PACKAGES="meson ninja-build pkg-config gcc g++ libcmocka-dev libcidr-dev libxxhash-dev
+doxygen abigail-tools valgrind binutils python3 python3-cffi python3-dev python3-pytest"
+
+install_missing() {
+  missing=""
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+      || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing packages:$missing (run as root, or install them)" >&2
+    exit 1
+  fi
+  echo "installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing
+}
+
+setup_build() { # dir, extra options...
+  dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" > /dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+build_normal() {
+  setup_build build --buildtype=debugoptimized -Dwerror=true
+  ninja -C build
+}
+
+build_asan() {
+  setup_build build-asan --buildtype=debug -Dwerror=true \
+    -Db_sanitize=address,undefined -Db_lundef=false -Ddocs=disabled
+  ninja -C build-asan
+}
+
+build_tsan() {
+  setup_build build-tsan --buildtype=debug -Dwerror=true \
+    -Db_sanitize=thread -Db_lundef=false -Ddocs=disabled
+  ninja -C build-tsan
+}
+
+LOGS="build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json
+build-asan/meson-logs/testlog-asan.json build-tsan/meson-logs/testlog-tsan.json"
+
+# "N passed, N failed, N skipped" over every run's test log. A cmocka
+# test program counts once per subtest it ran (Meson keeps cmocka's own
+# summary in its log, so it is recounted here from the TAP results).
+summary() {
+  # shellcheck disable=SC2086
+  python3 - $LOGS <<'PY'
+import json, re, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        print(f"missing test log: {path}")
+        continue
+    for line in lines:
+        t = json.loads(line)
+        res = t.get("result")
+        out = t.get("stdout") or ""
+        is_tap = re.search(r"^1\.\.\d+\s*$", out, re.M)  # a TAP plan line
+        subs = re.findall(r"^(ok|not ok)\b[^\n#]*(#\s*SKIP)?", out, re.M)
+        if is_tap and subs and res in ("OK", "FAIL", "SKIP"):
+            for status, skip in subs:
+                if skip:
+                    skipped += 1
+                elif status == "ok":
+                    passed += 1
+                else:
+                    failed += 1
+            if res == "FAIL" and not any(s == "not ok" for s, _ in subs):
+                failed += 1  # crashed after its last subtest
+        elif res in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif res == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+}
+
+cmd=${1:-}
+case "$cmd" in
+  demo)
+    install_missing
+    build_normal
+    ./build/examples/eni-hello
+    ;;
+  test)
+    install_missing
+    status=0
+    # shellcheck disable=SC2086
+    rm -f $LOGS
+    # 1. every suite on the normal build (unit fault lint abi docs)
+    if build_normal; then
+      meson test -C build --print-errorlogs || status=1
+      # 2. unit and fault suites under valgrind (leaks, uninitialised reads)
+      meson test -C build --setup=valgrind --suite unit --suite fault --print-errorlogs \
+        || status=1
+    else
+      status=1
+    fi
+    # 3. everything that runs in a sanitized build under ASan + UBSan
+    if build_asan; then
+      meson test -C build-asan --setup=asan --print-errorlogs || status=1
+    else
+      status=1
+    fi
+    # 4. unit and fault suites under ThreadSanitizer
+    if build_tsan; then
+      meson test -C build-tsan --setup=tsan --suite unit --suite fault --print-errorlogs \
+        || status=1
+    else
+      status=1
+    fi
+    summary || status=1
+    exit $status
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac

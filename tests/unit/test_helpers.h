@@ -1,0 +1,28 @@
+/* Shared helpers for the cmocka unit tests. */
+#ifndef ENI_TEST_HELPERS_H
+#define ENI_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <eni.h>
+
+/* Assert a call's return code and the EC2 code it recorded. */
+#define assert_eni_fail(expr, want_rc, want_ec2)                                   \
+    do {                                                                           \
+        eni_error_clear();                                                         \
+        int rc_ = (expr);                                                          \
+        assert_int_equal(rc_, (want_rc));                                          \
+        assert_int_equal(eni_error_last()->code, (want_rc));                       \
+        assert_string_equal(eni_error_last()->ec2_code, (want_ec2));               \
+    } while (0)
+
+#define assert_eni_ok(expr) assert_int_equal((expr), ENI_OK)
+
+#endif
