@@ -14,5 +14,12 @@
 #include "eni/errors.h"
 #include "eni/types.h"
 #include "eni/ctx.h"
+#include "eni/instance_type.h"
+#include "eni/model.h"
+#include "eni/vpc.h"
+#include "eni/sg.h"
+#include "eni/nic.h"
+#include "eni/instance.h"
+#include "eni/eip.h"
 
 #endif /* ENI_H */

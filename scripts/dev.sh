@@ -113,6 +113,7 @@ case "$cmd" in
     install_missing
     build_normal
     ./build/examples/eni-hello
+    ./build/examples/eni-model-tour
     ;;
   test)
     install_missing

@@ -48,7 +48,8 @@ typedef enum eni_err {
     ENI_EBACKEND = -14,  /**< The backend failed; eni_error::os_errno holds its errno. */
     ENI_EUSER = -15,     /**< A user callback asked to stop. */
     ENI_EPERM = -16,     /**< The call is never allowed on this object (EC2 OperationNotPermitted, CannotDelete). */
-    ENI__ERR_LAST = -17  /**< One below the lowest code; not an error itself. */
+    ENI_EINTERNAL = -17, /**< An internal invariant does not hold: a libeni bug (EC2 InternalError). */
+    ENI__ERR_LAST = -18  /**< One below the lowest code; not an error itself. */
 } eni_err;
 
 /**

@@ -80,6 +80,12 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
     }
     eni__registry_init(&ctx->registry);
     atomic_init(&ctx->polling, false);
+    if (eni__model_init(ctx) != ENI_OK) {
+        eni__event_queue_fini(ctx, &ctx->events);
+        pthread_mutex_destroy(&ctx->lock);
+        eni__opts_free(&o, ctx);
+        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory");
+    }
     eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx)", (unsigned long long)o.seed);
     *out = ctx;
     return ENI_OK;
@@ -89,6 +95,7 @@ void eni_ctx_free(eni_ctx *ctx)
 {
     if (!ctx)
         return;
+    eni__model_fini(ctx);
     eni__registry_fini(ctx, &ctx->registry);
     eni__event_queue_fini(ctx, &ctx->events);
     pthread_mutex_destroy(&ctx->lock);

@@ -12,12 +12,15 @@
 #include "event_queue.h"
 #include "registry.h"
 
+struct eni_model; /* lib/model's state; core only creates and frees it */
+
 struct eni_ctx {
     eni_ctx_opts opts;          /* as given, after copy-in and defaults */
     pthread_mutex_t lock;       /* serialises control-plane calls */
     struct eni_registry registry;
     struct eni_event_queue events;
     atomic_bool polling;        /* one eni_ctx_poll at a time */
+    struct eni_model *model;
 };
 
 /* Allocation through the ctx's hooks. Sizes are checked for overflow. */
@@ -32,6 +35,10 @@ void eni__opts_free(const eni_ctx_opts *opts, void *ptr);
 
 void eni__lock(eni_ctx *ctx);
 void eni__unlock(eni_ctx *ctx);
+
+/* lib/model's lifecycle, run by eni_ctx_new / eni_ctx_free. */
+int eni__model_init(eni_ctx *ctx);
+void eni__model_fini(eni_ctx *ctx);
 
 void eni__log(const eni_ctx *ctx, unsigned level, const char *fmt, ...) ENI__PRINTF(3, 4);
 

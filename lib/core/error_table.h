@@ -25,6 +25,7 @@
     X(EVERSION, -13, "struct size or ABI version not supported", "")           \
     X(EBACKEND, -14, "backend failure", "InternalError")                       \
     X(EUSER,    -15, "stopped by a user callback", "")                         \
-    X(EPERM,    -16, "operation not permitted", "OperationNotPermitted")
+    X(EPERM,    -16, "operation not permitted", "OperationNotPermitted")      \
+    X(EINTERNAL,-17, "internal invariant violated", "InternalError")
 
 #endif

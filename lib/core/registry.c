@@ -38,6 +38,20 @@ static int grow(eni_ctx *ctx, struct eni_slot_map *map)
     return ENI_OK;
 }
 
+int eni__registry_reserve(eni_ctx *ctx, unsigned kind, uint32_t n)
+{
+    struct eni_slot_map *map = &ctx->registry.kinds[kind];
+    while (map->cap - map->len < n) {
+        int rc = grow(ctx, map);
+        if (rc == ENI_ENOMEM)
+            return eni__fail(rc, NULL, "out of memory registering %s objects",
+                             eni__kind_info(kind)->name);
+        if (rc != ENI_OK)
+            return eni__fail(rc, NULL, "too many %s objects", eni__kind_info(kind)->name);
+    }
+    return ENI_OK;
+}
+
 int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out)
 {
     struct eni_slot_map *map = &ctx->registry.kinds[kind];

@@ -1,6 +1,7 @@
 /* Typed generational ids: one slot map per object kind.
  *
- * An id is [kind 8 | generation 24 | slot 32]. A slot's generation starts at
+ * An id is [kind 8 | slot 32 | generation 24]: with the slot above the
+ * generation, walking the slots in order lists ids in ascending value. A slot's generation starts at
  * 1 and is bumped when its object is removed, so an old id no longer matches
  * and yields ENI_ESTALE instead of aliasing the slot's next object. A slot
  * whose generation would wrap is retired (never reused), which costs one
@@ -38,17 +39,20 @@ struct eni_registry {
 
 static inline uint64_t eni__id_make(unsigned kind, uint32_t gen, uint32_t slot)
 {
-    return ((uint64_t)kind << 56) | ((uint64_t)(gen & ENI__GEN_MAX) << 32) | slot;
+    return ((uint64_t)kind << 56) | ((uint64_t)slot << 24) | (gen & ENI__GEN_MAX);
 }
 static inline unsigned eni__id_kind(uint64_t id) { return (unsigned)(id >> 56); }
-static inline uint32_t eni__id_gen(uint64_t id) { return (uint32_t)(id >> 32) & ENI__GEN_MAX; }
-static inline uint32_t eni__id_slot(uint64_t id) { return (uint32_t)id; }
+static inline uint32_t eni__id_gen(uint64_t id) { return (uint32_t)id & ENI__GEN_MAX; }
+static inline uint32_t eni__id_slot(uint64_t id) { return (uint32_t)(id >> 24); }
 
 void eni__registry_init(struct eni_registry *reg);
 void eni__registry_fini(eni_ctx *ctx, struct eni_registry *reg);
 
 /* Register obj (non-NULL) under a new id of `kind`. ENI_OK or ENI_ENOMEM/ENI_ELIMIT. */
 int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out);
+
+/* Make sure `n` more inserts of `kind` cannot fail. ENI_OK or ENI_ENOMEM/ENI_ELIMIT (recorded). */
+int eni__registry_reserve(eni_ctx *ctx, unsigned kind, uint32_t n);
 
 /* Resolve an id of the expected kind without touching the error record.
  * ENI_OK; ENI_EINVAL (null or wrong-kind id); ENI_ENOTFOUND (never issued);

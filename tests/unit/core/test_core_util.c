@@ -1,6 +1,10 @@
 /* lib/util pieces the core stands on: the id permutation and struct copy-in. */
 #include "test_helpers.h"
+#include <stdlib.h>
+
 #include "util/abi_struct.h"
+#include "util/addr.h"
+#include "util/addrmap.h"
 #include "util/perm64.h"
 
 static void test_perm64_round_trips_and_spreads(void **state)
@@ -42,11 +46,125 @@ static void test_struct_copy_in_rules(void **state)
     assert_false(eni_struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
 }
 
+static void test_addr_parse_is_strict(void **state)
+{
+    (void)state;
+    eni_addr a;
+    eni_prefix p;
+    static const char *const bad_addrs[] = {
+        "10.1", "010.0.0.1", "10.0.0.256", "10.0.0.1 ", " 10.0.0.1", "10.0.0.1/32", "", "1.2.3.4.5",
+        "10..0.1", "10.0.0.", "::1::", "2001:db8::/64", "abc", "1e1.0.0.1", NULL,
+    };
+    for (size_t i = 0; i < sizeof bad_addrs / sizeof bad_addrs[0]; i++)
+        assert_int_equal(eni_addr_parse(bad_addrs[i], &a), -1);
+    static const char *const bad_prefixes[] = {
+        "10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/16x", "10.0.0.0/016",
+        "10.0.0.0/255.255.0.0", "::/129", "10.1/16", "/8", NULL,
+    };
+    for (size_t i = 0; i < sizeof bad_prefixes / sizeof bad_prefixes[0]; i++)
+        assert_int_equal(eni_prefix_parse(bad_prefixes[i], &p), -1);
+
+    char buf[ENI_PREFIX_STR_MAX];
+    assert_int_equal(eni_addr_parse("10.20.30.40", &a), 0);
+    assert_int_equal(a.family, 4);
+    assert_int_equal(eni_addr_v4(&a), 0x0a141e28u);
+    eni_addr_format(&a, buf);
+    assert_string_equal(buf, "10.20.30.40");
+    assert_int_equal(eni_addr_parse("2001:DB8:0:0::1", &a), 0);
+    assert_int_equal(a.family, 6);
+    eni_addr_format(&a, buf);
+    assert_string_equal(buf, "2001:db8::1");
+    assert_int_equal(eni_prefix_parse("100.68.0.18/18", &p), 0);
+    assert_false(eni_prefix_is_canonical(&p));
+    eni_prefix_canonicalize(&p);
+    eni_prefix_format(&p, buf);
+    assert_string_equal(buf, "100.68.0.0/18");
+    assert_int_equal(eni_prefix_parse("0.0.0.0/0", &p), 0);
+    eni_prefix_format(&p, buf);
+    assert_string_equal(buf, "0.0.0.0/0");
+    assert_int_equal(eni_prefix_parse("2001:db8:1:2::77/60", &p), 0);
+    eni_prefix_canonicalize(&p);
+    eni_prefix_format(&p, buf);
+    assert_string_equal(buf, "2001:db8:1::/60");
+}
+
+static void test_prefix_relations(void **state)
+{
+    (void)state;
+    eni_prefix vpc, a, b, c;
+    eni_addr in, out;
+    assert_int_equal(eni_prefix_parse("10.0.0.0/16", &vpc), 0);
+    assert_int_equal(eni_prefix_parse("10.0.1.0/24", &a), 0);
+    assert_int_equal(eni_prefix_parse("10.0.1.128/25", &b), 0);
+    assert_int_equal(eni_prefix_parse("10.1.0.0/24", &c), 0);
+    assert_true(eni_prefix_contains(&vpc, &a));
+    assert_false(eni_prefix_contains(&a, &vpc));
+    assert_true(eni_prefix_overlaps(&a, &b));
+    assert_false(eni_prefix_overlaps(&a, &c));
+    assert_int_equal(eni_addr_parse("10.0.1.200", &in), 0);
+    assert_int_equal(eni_addr_parse("10.0.2.1", &out), 0);
+    assert_true(eni_prefix_contains_addr(&a, &in));
+    assert_false(eni_prefix_contains_addr(&a, &out));
+    eni_prefix v6;
+    assert_int_equal(eni_prefix_parse("::/0", &v6), 0);
+    assert_false(eni_prefix_contains_addr(&v6, &in)); /* families never mix */
+}
+
+static void *plain_alloc(size_t n, void *ud)
+{
+    (void)ud;
+    return calloc(1, n);
+}
+
+static void plain_free(void *p, void *ud)
+{
+    (void)ud;
+    free(p);
+}
+
+/* Random inserts and deletes against a plain array as the reference,
+ * exercising the backward-shift deletion across wrap-around clusters. */
+static void test_addrmap_matches_a_reference(void **state)
+{
+    (void)state;
+    eni_addrmap_mem mem = {plain_alloc, plain_free, NULL};
+    eni_addrmap m = {0};
+    enum { KEYS = 300 };
+    static uint64_t ref[KEYS];
+    memset(ref, 0, sizeof ref);
+    uint64_t rng = 12345;
+    for (int i = 0; i < 200000; i++) {
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t k = (uint32_t)(rng >> 33) % KEYS;
+        uint64_t hi = k % 7, lo = k * 2654435761u;
+        if ((rng >> 20) & 1) {
+            assert_int_equal(eni_addrmap_reserve(&m, 1, &mem), 0);
+            eni_addrmap_put(&m, hi, lo, i + 1u);
+            ref[k] = i + 1u;
+        } else {
+            assert_int_equal(eni_addrmap_del(&m, hi, lo), ref[k] != 0);
+            ref[k] = 0;
+        }
+        if (i % 997 == 0) {
+            uint32_t live = 0;
+            for (uint32_t j = 0; j < KEYS; j++) {
+                assert_int_equal(eni_addrmap_get(&m, j % 7, j * 2654435761u), ref[j]);
+                live += ref[j] != 0;
+            }
+            assert_int_equal(m.count, live);
+        }
+    }
+    eni_addrmap_fini(&m, &mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_perm64_round_trips_and_spreads),
         cmocka_unit_test(test_struct_copy_in_rules),
+        cmocka_unit_test(test_addr_parse_is_strict),
+        cmocka_unit_test(test_prefix_relations),
+        cmocka_unit_test(test_addrmap_matches_a_reference),
     };
     return cmocka_run_group_tests_name("core_util", tests, NULL, NULL);
 }

@@ -1,0 +1,204 @@
+/* Model scale bench: bytes per interface and control-plane operation rates
+ * with one million interfaces (2 private IPv4, 1 IPv6, 2 groups each) in one
+ * ctx.
+ *
+ *   ./build/bench/eni-bench-model [interfaces] [repetitions]
+ *
+ * Bytes are counted exactly through the ctx's allocator hooks (live bytes
+ * the library holds for the interfaces, their addresses and the address
+ * maps), not estimated. Rates are medians over batches of 100000 operations. */
+#include <eni.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct counting {
+    size_t live_bytes;
+};
+
+/* Each block carries its size in a 16-byte header so free knows it. */
+static void *c_malloc(size_t n, void *ud)
+{
+    size_t *p = malloc(n + 16);
+    if (!p)
+        return NULL;
+    p[0] = n;
+    ((struct counting *)ud)->live_bytes += n;
+    return (char *)p + 16;
+}
+static void c_free(void *ptr, void *ud)
+{
+    size_t *p = (size_t *)(void *)((char *)ptr - 16);
+    ((struct counting *)ud)->live_bytes -= p[0];
+    free(p);
+}
+static void *c_realloc(void *ptr, size_t n, void *ud)
+{
+    size_t *p = (size_t *)(void *)((char *)ptr - 16);
+    size_t old = p[0];
+    size_t *q = realloc(p, n + 16);
+    if (!q)
+        return NULL;
+    q[0] = n;
+    ((struct counting *)ud)->live_bytes += n - old;
+    return (char *)q + 16;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define CHECK(call)                                                                          \
+    do {                                                                                     \
+        int rc_ = (call);                                                                    \
+        if (rc_ != ENI_OK) {                                                                 \
+            fprintf(stderr, "%s:%d: %s: %s (%s)\n", __FILE__, __LINE__, #call,               \
+                    eni_error_last()->message, eni_error_last()->ec2_code);                  \
+            exit(1);                                                                         \
+        }                                                                                    \
+    } while (0)
+
+enum { BATCH = 100000, PER_SUBNET = 30000 };
+
+int main(int argc, char **argv)
+{
+    uint32_t total = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
+    int reps = argc > 2 ? atoi(argv[2]) : 5;
+    if (total < BATCH)
+        total = BATCH;
+    struct counting cnt = {0};
+    eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
+    opts.malloc_fn = c_malloc;
+    opts.realloc_fn = c_realloc;
+    opts.free_fn = c_free;
+    opts.alloc_userdata = &cnt;
+    eni_ctx *ctx;
+    CHECK(eni_ctx_new(&opts, &ctx));
+    eni_quotas q = {sizeof q, 0, total + BATCH, 100000, 0, 0};
+    CHECK(eni_ctx_set_quotas(ctx, &q));
+
+    /* One /16 VPC (IPv6 /56) per 30000 interfaces, one subnet each, two groups. */
+    uint32_t nvpc = (total + BATCH) / PER_SUBNET + 1;
+    eni_subnet_id *subnets = calloc(nvpc, sizeof *subnets);
+    eni_sg_id(*groups)[2] = calloc(nvpc, sizeof *groups);
+    eni_nic_id *nics = calloc(total, sizeof *nics);
+    for (uint32_t v = 0; v < nvpc; v++) {
+        char cidr[32];
+        snprintf(cidr, sizeof cidr, "10.%u.0.0/16", v);
+        eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+        vs.cidr_block = cidr;
+        vs.flags = ENI_VPC_AMAZON_IPV6;
+        eni_vpc_id vpc;
+        CHECK(eni_vpc_create(ctx, &vs, &vpc));
+        eni_vpc_info vi = {.size = sizeof vi};
+        CHECK(eni_vpc_describe(ctx, vpc, &vi));
+        char v6[64];
+        snprintf(v6, sizeof v6, "%.*s/64", (int)(strlen(vi.ipv6_cidr_block) - 3), vi.ipv6_cidr_block);
+        eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+        ss.vpc = vpc;
+        ss.availability_zone = "us-east-1a";
+        ss.cidr_block = cidr;
+        ss.ipv6_cidr_block = v6;
+        CHECK(eni_subnet_create(ctx, &ss, &subnets[v]));
+        for (int g = 0; g < 2; g++) {
+            eni_sg_spec gs = ENI_SG_SPEC_INIT;
+            gs.vpc = vpc;
+            gs.name = g ? "db" : "web";
+            gs.description = "bench";
+            CHECK(eni_sg_create(ctx, &gs, &groups[v][g]));
+        }
+    }
+    size_t base_bytes = cnt.live_bytes;
+
+    double *create_rate = calloc(total / BATCH + 1, sizeof(double));
+    int nbatches = 0;
+    for (uint32_t done = 0; done < total; nbatches++) {
+        double t0 = now_s();
+        uint32_t end = done + BATCH > total ? total : done + BATCH;
+        for (uint32_t i = done; i < end; i++) {
+            uint32_t v = i / PER_SUBNET;
+            eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+            ns.subnet = subnets[v];
+            ns.secondary_ip_count = 1;
+            ns.ipv6_count = 1;
+            ns.groups = groups[v];
+            ns.group_count = 2;
+            CHECK(eni_nic_create(ctx, &ns, &nics[i]));
+        }
+        create_rate[nbatches] = (end - done) / (now_s() - t0);
+        done = end;
+    }
+    double bytes_per_nic = (double)(cnt.live_bytes - base_bytes) / total;
+
+    /* At full scale: assign + unassign one secondary address (a pair per op),
+     * then delete + recreate, each in batches of BATCH. */
+    double *assign_rate = calloc((size_t)reps, sizeof(double));
+    double *delete_rate = calloc((size_t)reps, sizeof(double));
+    double *recreate_rate = calloc((size_t)reps, sizeof(double));
+    for (int r = 0; r < reps; r++) {
+        uint32_t first = (uint32_t)r * (BATCH / 4) % (total - BATCH);
+        double t0 = now_s();
+        for (uint32_t i = first; i < first + BATCH; i++) {
+            eni_nic_address a[4];
+            uint32_t n;
+            CHECK(eni_nic_assign_private_ips(ctx, nics[i], NULL, 0, 1, 0));
+            CHECK(eni_nic_get_addresses(ctx, nics[i], a, 4, &n));
+            const char *ip = a[2].address;
+            CHECK(eni_nic_unassign_private_ips(ctx, nics[i], &ip, 1));
+        }
+        assign_rate[r] = BATCH / (now_s() - t0);
+        t0 = now_s();
+        for (uint32_t i = first; i < first + BATCH; i++)
+            CHECK(eni_nic_delete(ctx, nics[i]));
+        delete_rate[r] = BATCH / (now_s() - t0);
+        t0 = now_s();
+        for (uint32_t i = first; i < first + BATCH; i++) {
+            uint32_t v = i / PER_SUBNET;
+            eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+            ns.subnet = subnets[v];
+            ns.secondary_ip_count = 1;
+            ns.ipv6_count = 1;
+            ns.groups = groups[v];
+            ns.group_count = 2;
+            CHECK(eni_nic_create(ctx, &ns, &nics[i]));
+        }
+        recreate_rate[r] = BATCH / (now_s() - t0);
+    }
+    printf("libeni model bench: %u interfaces (2 private IPv4, 1 IPv6, 2 groups), %u VPCs\n",
+           total, nvpc);
+    printf("  bytes per interface              %8.1f\n", bytes_per_nic);
+    printf("  create, first %u (median/s)    %10.0f\n", total, median(create_rate, nbatches));
+    printf("  at scale: assign+unassign (op/s) %10.0f  (median of %d x %d)\n",
+           median(assign_rate, reps), reps, BATCH);
+    printf("  at scale: delete (op/s)          %10.0f\n", median(delete_rate, reps));
+    printf("  at scale: create (op/s)          %10.0f\n", median(recreate_rate, reps));
+    printf("{\"interfaces\":%u,\"bytes_per_interface\":%.1f,\"create_per_s\":%.0f,"
+           "\"assign_unassign_per_s\":%.0f,\"delete_per_s\":%.0f,\"create_at_scale_per_s\":%.0f}\n",
+           total, bytes_per_nic, median(create_rate, nbatches), median(assign_rate, reps),
+           median(delete_rate, reps), median(recreate_rate, reps));
+    eni_ctx_free(ctx);
+    free(subnets);
+    free(groups);
+    free(nics);
+    free(create_rate);
+    free(assign_rate);
+    free(delete_rate);
+    free(recreate_rate);
+    return 0;
+}

@@ -1,0 +1,213 @@
+/**
+ * @file eni/vpc.h
+ * @brief VPCs and subnets, with EC2's CIDR rules and address management.
+ *
+ * A VPC has one IPv4 CIDR block (/16 to /28) and optionally an IPv6 /56.
+ * Creating a VPC creates its default security group (name `default`:
+ * inbound from itself, all outbound), which cannot be deleted on its own.
+ * A subnet sits in one availability zone, inside its VPC's block, never
+ * overlapping another subnet of the VPC, with an optional IPv6 /64 inside
+ * the VPC's /56. EC2 reserves five IPv4 addresses of every subnet: the
+ * network address, +1 (router), +2 (DNS), +3 (future use) and the last.
+ *
+ * Addresses and CIDRs cross the API as strings ("10.0.0.0/16"); host bits
+ * set in a VPC or subnet CIDR are an error (EC2: `InvalidVpc.Range`,
+ * `InvalidSubnet.Range`).
+ *
+ * @defgroup eni_vpc VPCs and subnets
+ * @{
+ */
+#ifndef ENI_VPC_H
+#define ENI_VPC_H
+
+#include "common.h"
+#include "model.h"
+#include "types.h"
+
+/** Longest availability-zone name, NUL included. */
+#define ENI_AZ_NAME_MAX 32
+
+/** @brief Bits of eni_vpc_spec::flags. */
+typedef enum eni_vpc_flag {
+    /** Give the VPC an IPv6 /56 from libeni's Amazon-provided pool (2600:1f00::/24 style,
+     *  drawn from 2001:db8::/32 here). Exclusive with eni_vpc_spec::ipv6_cidr_block. */
+    ENI_VPC_AMAZON_IPV6 = 1u << 0
+} eni_vpc_flag;
+
+/** @brief What eni_vpc_create() makes. */
+typedef struct eni_vpc_spec {
+    uint32_t size;               /**< sizeof as the caller knows it. */
+    uint32_t flags;              /**< ::eni_vpc_flag bits. */
+    const char *cidr_block;      /**< IPv4 CIDR, /16 to /28, required. */
+    const char *ipv6_cidr_block; /**< IPv6 /56, or NULL for none. */
+} eni_vpc_spec;
+
+/** Static initialiser for ::eni_vpc_spec. */
+#define ENI_VPC_SPEC_INIT { sizeof(eni_vpc_spec), 0, 0, 0 }
+
+/** @brief A VPC as eni_vpc_describe() reports it. */
+typedef struct eni_vpc_info {
+    uint32_t size;                            /**< Set by the caller before the call. */
+    uint32_t subnet_count;                    /**< Subnets in the VPC. */
+    eni_vpc_id id;                            /**< The VPC. */
+    eni_sg_id default_group;                  /**< Its default security group. */
+    char cidr_block[ENI_CIDR_STRING_MAX];     /**< IPv4 CIDR. */
+    char ipv6_cidr_block[ENI_CIDR_STRING_MAX];/**< IPv6 /56, "" if none. */
+    uint32_t group_count;                     /**< Security groups, the default one included. */
+    uint32_t reserved0;                       /**< Zero. */
+} eni_vpc_info;
+
+/** @brief Bits of eni_subnet_spec::flags and eni_subnet_info::flags. */
+typedef enum eni_subnet_flag {
+    ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH = 1u << 0,   /**< `MapPublicIpOnLaunch`: auto-assign a public IPv4 at launch (device index 0). */
+    ENI_SUBNET_ASSIGN_IPV6_ON_CREATION = 1u << 1    /**< `AssignIpv6AddressOnCreation`: new interfaces get one IPv6 address. */
+} eni_subnet_flag;
+
+/** @brief What eni_subnet_create() makes. */
+typedef struct eni_subnet_spec {
+    uint32_t size;                /**< sizeof as the caller knows it. */
+    uint32_t flags;               /**< ::eni_subnet_flag bits. */
+    eni_vpc_id vpc;               /**< The VPC. */
+    const char *availability_zone;/**< For example "us-east-1a"; 1..31 characters of [a-z0-9-]. */
+    const char *cidr_block;       /**< IPv4 CIDR inside the VPC's, /16 to /28. */
+    const char *ipv6_cidr_block;  /**< IPv6 /64 inside the VPC's /56, or NULL. */
+} eni_subnet_spec;
+
+/** Static initialiser for ::eni_subnet_spec. */
+#define ENI_SUBNET_SPEC_INIT { sizeof(eni_subnet_spec), 0, {0}, 0, 0, 0 }
+
+/** @brief A subnet as eni_subnet_describe() reports it. */
+typedef struct eni_subnet_info {
+    uint32_t size;                            /**< Set by the caller before the call. */
+    uint32_t flags;                           /**< ::eni_subnet_flag bits. */
+    eni_subnet_id id;                         /**< The subnet. */
+    eni_vpc_id vpc;                           /**< Its VPC. */
+    char availability_zone[ENI_AZ_NAME_MAX];  /**< Its zone. */
+    char cidr_block[ENI_CIDR_STRING_MAX];     /**< IPv4 CIDR. */
+    char ipv6_cidr_block[ENI_CIDR_STRING_MAX];/**< IPv6 /64, "" if none. */
+    uint64_t available_ip_count;              /**< `AvailableIpAddressCount`: free IPv4 addresses, reserved ones excluded. */
+    uint32_t nic_count;                       /**< Interfaces in the subnet. */
+    uint32_t reserved0;                       /**< Zero. */
+} eni_subnet_info;
+
+ENI_BEGIN_DECLS
+
+/**
+ * @brief Create a VPC and its default security group.
+ * @param[in]  ctx  The context.
+ * @param[in]  spec What to create.
+ * @param[out] out  Receives the VPC id.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments, unknown flags, a
+ *         malformed CIDR (`InvalidParameterValue`), a block outside /16../28
+ *         or with host bits set (`InvalidVpc.Range`), an IPv6 block that is
+ *         not a /56; ::ENI_EVERSION for a bad `size`; ::ENI_ELIMIT when the
+ *         security-group quota leaves no room for the default group; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out);
+
+/**
+ * @brief Delete a VPC (and its default security group).
+ * @param[in] ctx The context.
+ * @param[in] vpc The VPC.
+ * @return ::ENI_OK; ::ENI_EINVAL / ::ENI_ESTALE / ::ENI_ENOTFOUND for a bad
+ *         id (`InvalidVpcID.*`); ::ENI_EDEPEND (`DependencyViolation`) while
+ *         it has subnets or security groups other than the default one, or
+ *         its default group is referenced by another VPC's rule.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc);
+
+/**
+ * @brief Describe a VPC.
+ * @param[in]  ctx The context.
+ * @param[in]  vpc The VPC.
+ * @param[out] out Receives the description; set `out->size` first.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or too small @p out; id errors as eni_vpc_delete().
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc, eni_vpc_info *out);
+
+/**
+ * @brief List VPCs in id order.
+ * @param[in]  ctx   The context.
+ * @param[out] out   Receives up to @p cap ids; may be NULL when @p cap is 0.
+ * @param[in]  cap   Capacity of @p out.
+ * @param[out] count Receives the total number of VPCs (may exceed @p cap).
+ * @return ::ENI_OK; ::ENI_EINVAL for a NULL @p ctx or @p count, or a NULL @p out with @p cap > 0.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *count);
+
+/**
+ * @brief Create a subnet.
+ * @param[in]  ctx  The context.
+ * @param[in]  spec What to create.
+ * @param[out] out  Receives the subnet id.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments, unknown flags, a bad
+ *         zone name, a malformed CIDR, a block outside /16../28, with host
+ *         bits set or outside the VPC's (`InvalidSubnet.Range`), an IPv6
+ *         block that is not a /64 inside the VPC's /56 or a VPC without one;
+ *         ::ENI_EINUSE (`InvalidSubnet.Conflict`) when it overlaps another
+ *         subnet; VPC id errors; ::ENI_EVERSION; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *out);
+
+/**
+ * @brief Delete a subnet.
+ * @param[in] ctx    The context.
+ * @param[in] subnet The subnet.
+ * @return ::ENI_OK; id errors (`InvalidSubnetID.*`); ::ENI_EDEPEND
+ *         (`DependencyViolation`) while interfaces or instances are in it.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id subnet);
+
+/**
+ * @brief Describe a subnet.
+ * @param[in]  ctx    The context.
+ * @param[in]  subnet The subnet.
+ * @param[out] out    Receives the description; set `out->size` first.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or too small @p out; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id subnet, eni_subnet_info *out);
+
+/**
+ * @brief Change a subnet's launch-time flags (`ModifySubnetAttribute`).
+ * @param[in] ctx    The context.
+ * @param[in] subnet The subnet.
+ * @param[in] flags  The new ::eni_subnet_flag bits (replacing the old ones).
+ * @return ::ENI_OK; ::ENI_EINVAL for unknown bits, or ASSIGN_IPV6_ON_CREATION
+ *         on a subnet without IPv6; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id subnet, uint32_t flags);
+
+/**
+ * @brief List subnets in id order.
+ * @param[in]  ctx   The context.
+ * @param[in]  vpc   Only this VPC's subnets, or the null id for all.
+ * @param[out] out   Receives up to @p cap ids.
+ * @param[in]  cap   Capacity of @p out.
+ * @param[out] count Receives the total number that match.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list(); VPC id errors for a non-null @p vpc.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc, eni_subnet_id *out, uint32_t cap,
+                            uint32_t *count);
+
+ENI_END_DECLS
+
+/** @} */
+#endif /* ENI_VPC_H */

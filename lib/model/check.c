@@ -1,0 +1,218 @@
+/* eni_ctx_check(): recount and cross-check the whole model. */
+#include <stdio.h>
+#include <string.h>
+
+#include "nic_internal.h"
+#include "sg_internal.h"
+
+#define BAD(...) return eni__fail(ENI_EINTERNAL, NULL, __VA_ARGS__)
+
+static bool live(eni_ctx *ctx, unsigned kind, uint64_t id, void **obj)
+{
+    return eni__registry_peek(ctx, kind, id, obj) == ENI_OK;
+}
+
+static int check_vpcs(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
+    {
+        struct eni_sg *d;
+        if (!live(ctx, ENI_KIND_SG, v->default_sg, (void **)&d) || !d->is_default || d->vpc != v->id)
+            BAD("VPC slot %u: default group missing or foreign", v_i_);
+        if (v->cidr.addr.family != 4 || v->cidr.len < 16 || v->cidr.len > 28)
+            BAD("VPC slot %u: bad IPv4 block", v_i_);
+        uint32_t subnets = 0, groups = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s) subnets += s->vpc == v->id;
+        ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g) groups += g->vpc == v->id;
+        if (subnets != v->subnet_count || groups != v->sg_count)
+            BAD("VPC slot %u: counts %u/%u, recount %u/%u", v_i_, v->subnet_count, v->sg_count,
+                subnets, groups);
+    }
+    return ENI_OK;
+}
+
+static int check_subnets(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
+    {
+        struct eni_vpc *v;
+        if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni_prefix_contains(&v->cidr, &s->cidr))
+            BAD("subnet slot %u: VPC missing or block outside it", s_i_);
+        uint32_t bits = 0;
+        for (uint32_t w = 0; w < (s->v4_size + 63) / 64; w++)
+            bits += (uint32_t)__builtin_popcountll(s->v4_bitmap[w]);
+        if (bits != s->v4_used)
+            BAD("subnet slot %u: %u addresses used, bitmap says %u", s_i_, s->v4_used, bits);
+        for (uint32_t off = 0; off < s->v4_size; off++)
+            if (eni__ipam_v4_is_reserved(s, s->v4_base + off) &&
+                !eni__ipam_v4_used(s, s->v4_base + off))
+                BAD("subnet slot %u: reserved address +%u is free", s_i_, off);
+        uint32_t nics = 0, insts = 0, v4 = 0, v6 = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
+        {
+            if (n->subnet != s->id)
+                continue;
+            nics++;
+            v4 += n->v4_count;
+            v6 += n->v6_count;
+        }
+        ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) insts += i->subnet == s->id;
+        if (nics != s->nic_count || insts != s->instance_count)
+            BAD("subnet slot %u: counts %u/%u, recount %u/%u", s_i_, s->nic_count,
+                s->instance_count, nics, insts);
+        if (v4 != s->v4_owner.count || v4 + 5 != s->v4_used || v6 != s->v6_owner.count)
+            BAD("subnet slot %u: %u IPv4 / %u IPv6 on interfaces, maps hold %u / %u, used %u",
+                s_i_, v4, v6, s->v4_owner.count, s->v6_owner.count, s->v4_used);
+    }
+    return ENI_OK;
+}
+
+static int check_nics(eni_ctx *ctx)
+{
+    uint32_t publics = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
+    {
+        struct eni_subnet *s;
+        if (!live(ctx, ENI_KIND_SUBNET, n->subnet, (void **)&s) || s->vpc != n->vpc)
+            BAD("interface slot %u: subnet missing or VPC mismatch", n_i_);
+        if ((n->type == ENI_NIC_EFA_ONLY) != (n->v4_count == 0) ||
+            (n->type == ENI_NIC_EFA_ONLY && n->v6_count))
+            BAD("interface slot %u: address count does not fit its type", n_i_);
+        for (uint32_t i = 0; i < n->v4_count; i++) {
+            if (!eni__ipam_v4_in_subnet(s, n->v4[i]) || eni__ipam_v4_is_reserved(s, n->v4[i]) ||
+                !eni__ipam_v4_used(s, n->v4[i]) ||
+                eni_addrmap_get(&s->v4_owner, 0, n->v4[i]) != n->id)
+                BAD("interface slot %u: IPv4 #%u not owned in its subnet", n_i_, i);
+            struct eni_eip *e;
+            if (n->v4_eip[i] && (!live(ctx, ENI_KIND_EIP, n->v4_eip[i], (void **)&e) ||
+                                 e->nic != n->id || e->private_v4 != n->v4[i] || !e->assoc))
+                BAD("interface slot %u: Elastic IP of IPv4 #%u does not point back", n_i_, i);
+        }
+        for (uint32_t i = 0; i < n->v6_count; i++)
+            if (!eni__ipam_v6_in_subnet(s, &n->v6[i]) ||
+                eni_addrmap_get(&s->v6_owner, n->v6[i].hi, n->v6[i].lo) != n->id)
+                BAD("interface slot %u: IPv6 #%u not owned in its subnet", n_i_, i);
+        if (n->group_count < 1 || n->group_count > ENI__MAX_GROUPS_PER_NIC)
+            BAD("interface slot %u: %u groups", n_i_, n->group_count);
+        for (uint32_t i = 0; i < n->group_count; i++) {
+            struct eni_sg *g;
+            if (!live(ctx, ENI_KIND_SG, n->groups[i], (void **)&g) || g->vpc != n->vpc)
+                BAD("interface slot %u: group #%u missing or foreign", n_i_, i);
+            for (uint32_t j = 0; j < i; j++)
+                if (n->groups[j] == n->groups[i])
+                    BAD("interface slot %u: group listed twice", n_i_);
+        }
+        if (n->status > ENI_NIC_DETACHING)
+            BAD("interface slot %u: bad status %u", n_i_, n->status);
+        publics += n->public_v4 != 0;
+    }
+    struct eni_model *m = ctx->model;
+    if (publics + eni__registry_live(ctx, ENI_KIND_EIP) != m->public_used)
+        BAD("public pool: %u used, %u interfaces + %u Elastic IPs hold one", m->public_used,
+            publics, eni__registry_live(ctx, ENI_KIND_EIP));
+    return ENI_OK;
+}
+
+static int check_groups(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
+    {
+        void *obj;
+        if (!live(ctx, ENI_KIND_VPC, g->vpc, &obj))
+            BAD("group slot %u: VPC missing", g_i_);
+        uint32_t nics = 0, refs = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
+        for (uint32_t i = 0; i < n->group_count; i++)
+            nics += n->groups[i] == g->id;
+        ENI__FOR_EACH(ctx, ENI_KIND_SG_RULE, struct eni_sg_rule, r)
+        refs += r->peer_kind == ENI_PEER_GROUP && r->peer == g->id && r->sg != g->id;
+        if (nics != g->nic_count || refs != g->referenced_by)
+            BAD("group slot %u: counts %u/%u, recount %u/%u", g_i_, g->nic_count,
+                g->referenced_by, nics, refs);
+        for (unsigned d = 0; d < 2; d++)
+            for (uint32_t i = 0; i < g->rules[d].count; i++) {
+                struct eni_sg_rule *r = g->rules[d].v[i], *again;
+                if (!live(ctx, ENI_KIND_SG_RULE, r->id, (void **)&again) || again != r ||
+                    r->sg != g->id || eni__dir_index(r->direction) != d)
+                    BAD("group slot %u: rule #%u not registered or misfiled", g_i_, i);
+                struct eni_sg *peer;
+                struct eni_prefix_list *pl;
+                if ((r->peer_kind == ENI_PEER_GROUP &&
+                     (!live(ctx, ENI_KIND_SG, r->peer, (void **)&peer) || peer->vpc != g->vpc)) ||
+                    (r->peer_kind == ENI_PEER_PREFIX_LIST &&
+                     !live(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl)) ||
+                    (r->peer_kind == ENI_PEER_CIDR && !eni_prefix_is_canonical(&r->cidr)))
+                    BAD("group slot %u: rule #%u has a bad peer", g_i_, i);
+            }
+    }
+    uint32_t rules = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g) rules += g->rules[0].count + g->rules[1].count;
+    if (rules != eni__registry_live(ctx, ENI_KIND_SG_RULE))
+        BAD("%u rules in groups, %u registered", rules, eni__registry_live(ctx, ENI_KIND_SG_RULE));
+    ENI__FOR_EACH(ctx, ENI_KIND_PREFIX_LIST, struct eni_prefix_list, p)
+    {
+        uint32_t refs = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_SG_RULE, struct eni_sg_rule, r)
+        refs += r->peer_kind == ENI_PEER_PREFIX_LIST && r->peer == p->id;
+        if (refs != p->referenced_by || p->entry_count > p->max_entries)
+            BAD("prefix list slot %u: %u references (recount %u), %u/%u entries", p_i_,
+                p->referenced_by, refs, p->entry_count, p->max_entries);
+        for (uint32_t i = 0; i < p->entry_count; i++)
+            if (p->entries[i].addr.family != p->family || !eni_prefix_is_canonical(&p->entries[i]))
+                BAD("prefix list slot %u: entry #%u is malformed", p_i_, i);
+    }
+    return ENI_OK;
+}
+
+static int check_eips_and_instances(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e)
+    {
+        if (e->public_v4 - ENI__PUBLIC_POOL_BASE >= ENI__PUBLIC_POOL_SIZE)
+            BAD("Elastic IP slot %u: address outside the pool", e_i_);
+        if (!e->assoc)
+            continue;
+        void *back;
+        struct eni_nic *n;
+        if (!live(ctx, ENI_KIND_EIP_ASSOC, e->assoc, &back) || back != e ||
+            !live(ctx, ENI_KIND_NIC, e->nic, (void **)&n))
+            BAD("Elastic IP slot %u: association or interface missing", e_i_);
+        int at = eni__nic_find_v4(n, e->private_v4);
+        if (at < 0 || n->v4_eip[at] != e->id)
+            BAD("Elastic IP slot %u: interface does not point back", e_i_);
+    }
+    uint32_t assocs = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e) assocs += e->assoc != 0;
+    if (assocs != eni__registry_live(ctx, ENI_KIND_EIP_ASSOC))
+        BAD("%u associations held, %u registered", assocs,
+            eni__registry_live(ctx, ENI_KIND_EIP_ASSOC));
+    ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i)
+    {
+        struct eni_subnet *s;
+        if (!live(ctx, ENI_KIND_SUBNET, i->subnet, (void **)&s) || s->vpc != i->vpc)
+            BAD("instance slot %u: subnet missing or VPC mismatch", i_i_);
+        uint32_t nics = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n) nics += n->instance == i->id;
+        if (nics != i->nic_count)
+            BAD("instance slot %u: %u interfaces, recount %u", i_i_, i->nic_count, nics);
+    }
+    return ENI_OK;
+}
+
+int eni_ctx_check(eni_ctx *ctx)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_check: ctx is NULL");
+    eni__lock(ctx);
+    int rc = check_vpcs(ctx);
+    if (rc == ENI_OK)
+        rc = check_subnets(ctx);
+    if (rc == ENI_OK)
+        rc = check_nics(ctx);
+    if (rc == ENI_OK)
+        rc = check_groups(ctx);
+    if (rc == ENI_OK)
+        rc = check_eips_and_instances(ctx);
+    eni__unlock(ctx);
+    return rc;
+}

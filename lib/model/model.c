@@ -1,0 +1,244 @@
+/* Model lifecycle, typed lookups, quotas and small shared helpers. */
+#include "model.h"
+
+#include <string.h>
+
+#include "util/abi_struct.h"
+
+struct eni_model *eni__model(const eni_ctx *ctx)
+{
+    return ctx->model;
+}
+
+int eni__model_init(eni_ctx *ctx)
+{
+    struct eni_model *m = eni__calloc(ctx, 1, sizeof *m);
+    if (!m)
+        return ENI_ENOMEM;
+    m->quotas.size = sizeof m->quotas;
+    m->quotas.eips = ENI__DEFAULT_EIP_QUOTA;
+    m->quotas.nics = ENI__DEFAULT_NIC_QUOTA;
+    m->quotas.security_groups = ENI__DEFAULT_SG_QUOTA;
+    m->quotas.rules_per_group = ENI__DEFAULT_RULES_PER_GROUP;
+    m->quotas.groups_per_nic = ENI__DEFAULT_GROUPS_PER_NIC;
+    eni__mapmem_init(ctx, &m->mapmem);
+    ctx->model = m;
+    return ENI_OK;
+}
+
+static void free_subnet(eni_ctx *ctx, struct eni_subnet *s)
+{
+    eni__free(ctx, s->v4_bitmap);
+    eni_addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
+    eni_addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
+    eni__free(ctx, s);
+}
+
+static void free_nic(eni_ctx *ctx, struct eni_nic *n)
+{
+    eni__free(ctx, n->description);
+    eni__free(ctx, n->v4);
+    eni__free(ctx, n->v4_eip);
+    eni__free(ctx, n->v6);
+    eni__free(ctx, n);
+}
+
+static void free_sg(eni_ctx *ctx, struct eni_sg *g)
+{
+    for (int d = 0; d < 2; d++)
+        eni__free(ctx, g->rules[d].v);
+    eni__free(ctx, g->name);
+    eni__free(ctx, g->description);
+    eni__free(ctx, g);
+}
+
+void eni__model_fini(eni_ctx *ctx)
+{
+    struct eni_model *m = ctx->model;
+    if (!m)
+        return;
+    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s) free_subnet(ctx, s);
+    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n) free_nic(ctx, n);
+    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g) free_sg(ctx, g);
+    ENI__FOR_EACH(ctx, ENI_KIND_SG_RULE, struct eni_sg_rule, r)
+    {
+        eni__free(ctx, r->description);
+        eni__free(ctx, r);
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_PREFIX_LIST, struct eni_prefix_list, p)
+    {
+        eni__free(ctx, p->name);
+        eni__free(ctx, p->entries);
+        eni__free(ctx, p);
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v) eni__free(ctx, v);
+    ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) eni__free(ctx, i);
+    ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e) eni__free(ctx, e);
+    /* EIP association ids point at their EIP: nothing of their own to free. */
+    eni__free(ctx, m->public_bitmap);
+    eni__free(ctx, m);
+    ctx->model = NULL;
+}
+
+void eni__model_changed(eni_ctx *ctx)
+{
+    ctx->model->version++;
+}
+
+#define GETTER(fn, kind, type)                                        \
+    int fn(eni_ctx *ctx, uint64_t id, type **out)                     \
+    {                                                                 \
+        void *obj;                                                    \
+        int rc = eni__registry_get(ctx, kind, id, &obj);              \
+        if (rc == ENI_OK)                                             \
+            *out = obj;                                               \
+        return rc;                                                    \
+    }
+GETTER(eni__get_vpc, ENI_KIND_VPC, struct eni_vpc)
+GETTER(eni__get_subnet, ENI_KIND_SUBNET, struct eni_subnet)
+GETTER(eni__get_nic, ENI_KIND_NIC, struct eni_nic)
+GETTER(eni__get_instance, ENI_KIND_INSTANCE, struct eni_instance)
+GETTER(eni__get_eip, ENI_KIND_EIP, struct eni_eip)
+GETTER(eni__get_sg, ENI_KIND_SG, struct eni_sg)
+GETTER(eni__get_rule, ENI_KIND_SG_RULE, struct eni_sg_rule)
+GETTER(eni__get_prefix_list, ENI_KIND_PREFIX_LIST, struct eni_prefix_list)
+#undef GETTER
+
+char *eni__strdup(eni_ctx *ctx, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = eni__malloc(ctx, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+bool eni__sg_text_ok(const char *s)
+{
+    static const char extra[] = " ._-:/()#,@[]+=&;{}!$*";
+    size_t n = strlen(s);
+    if (n == 0 || n > ENI__TEXT_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !strchr(extra, c))
+            return false;
+    }
+    return true;
+}
+
+int eni__spec_in(void *dst, size_t own, const void *src, size_t min, const char *what)
+{
+    uint32_t size;
+    memcpy(&size, src, sizeof size);
+    if (!eni_struct_copy_in(dst, own, src, size, min))
+        return eni__fail(ENI_EVERSION, NULL,
+                         "%s: size %u not accepted (this library: %zu; smaller than the "
+                         "first layout, or unknown fields set)",
+                         what, size, own);
+    return ENI_OK;
+}
+
+int eni__info_out(void *dst, const void *src, size_t own, const char *what)
+{
+    uint32_t size;
+    memcpy(&size, dst, sizeof size);
+    if (!eni_struct_copy_out(dst, size, src, own, own))
+        return eni__fail(ENI_EINVAL, NULL, "%s: out->size %u is below %zu", what, size, own);
+    return ENI_OK;
+}
+
+int eni__list_check(const void *ctx, const void *out, uint32_t cap, const uint32_t *count,
+                    const char *what)
+{
+    if (!ctx || !count || (!out && cap > 0))
+        return eni__fail(ENI_EINVAL, NULL, "%s: %s", what,
+                         !ctx ? "ctx is NULL" : !count ? "count is NULL" : "out is NULL");
+    return ENI_OK;
+}
+
+/* ---- public pool ---------------------------------------------------------- */
+
+int eni__public_reserve(eni_ctx *ctx)
+{
+    struct eni_model *m = ctx->model;
+    if (m->public_bitmap)
+        return ENI_OK;
+    m->public_bitmap = eni__calloc(ctx, ENI__PUBLIC_POOL_SIZE / 64, sizeof(uint64_t));
+    return m->public_bitmap ? ENI_OK : ENI_ENOMEM;
+}
+
+bool eni__public_take(eni_ctx *ctx, uint32_t *out)
+{
+    struct eni_model *m = ctx->model;
+    /* Skip .0 and .255 of every /24 so addresses look ordinary. */
+    for (uint32_t n = 0; n < ENI__PUBLIC_POOL_SIZE; n++) {
+        uint32_t i = (m->public_cursor + n) % ENI__PUBLIC_POOL_SIZE;
+        uint32_t low = i & 0xffu;
+        if (low == 0 || low == 0xff)
+            continue;
+        if (!(m->public_bitmap[i / 64] & (1ULL << (i % 64)))) {
+            m->public_bitmap[i / 64] |= 1ULL << (i % 64);
+            m->public_cursor = (i + 1) % ENI__PUBLIC_POOL_SIZE;
+            m->public_used++;
+            *out = ENI__PUBLIC_POOL_BASE + i;
+            return true;
+        }
+    }
+    return false;
+}
+
+void eni__public_give(eni_ctx *ctx, uint32_t v4)
+{
+    struct eni_model *m = ctx->model;
+    uint32_t i = v4 - ENI__PUBLIC_POOL_BASE;
+    m->public_bitmap[i / 64] &= ~(1ULL << (i % 64));
+    m->public_used--;
+}
+
+/* ---- quotas -------------------------------------------------------------- */
+
+int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out)
+{
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_get_quotas: %s is NULL", ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    eni_quotas q = ctx->model->quotas;
+    eni__unlock(ctx);
+    return eni__info_out(out, &q, sizeof q, "eni_ctx_get_quotas");
+}
+
+int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
+{
+    if (!ctx || !quotas)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_quotas: %s is NULL",
+                         ctx ? "quotas" : "ctx");
+    eni_quotas in;
+    int rc = eni__spec_in(&in, sizeof in, quotas, sizeof in, "eni_ctx_set_quotas");
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    eni_quotas q = ctx->model->quotas;
+    if (in.eips)
+        q.eips = in.eips;
+    if (in.nics)
+        q.nics = in.nics;
+    if (in.security_groups)
+        q.security_groups = in.security_groups;
+    if (in.rules_per_group)
+        q.rules_per_group = in.rules_per_group;
+    if (in.groups_per_nic)
+        q.groups_per_nic = in.groups_per_nic;
+    if (q.groups_per_nic > ENI__MAX_GROUPS_PER_NIC)
+        rc = eni__fail(ENI_EINVAL, NULL, "groups per interface %u is above EC2's maximum of 16",
+                       q.groups_per_nic);
+    else if ((uint64_t)q.groups_per_nic * q.rules_per_group > ENI__MAX_GROUP_RULE_PRODUCT)
+        rc = eni__fail(ENI_EINVAL, NULL,
+                       "groups per interface (%u) x rules per group (%u) must not exceed 1000",
+                       q.groups_per_nic, q.rules_per_group);
+    else
+        ctx->model->quotas = q;
+    eni__unlock(ctx);
+    return rc;
+}

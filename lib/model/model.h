@@ -1,0 +1,241 @@
+/* The EC2 network model's private layout: VPCs, subnets, instances,
+ * interfaces, Elastic IPs, security groups, rules and prefix lists.
+ *
+ * lib/model knows nothing of backends or packets (ARCHITECTURE.md). Every
+ * object is owned by the ctx's registry under a typed id. Every public call
+ * validates everything and reserves every allocation before it changes
+ * anything, so a refused call leaves the model byte-for-byte as it was, and
+ * each successful mutation ends in eni__model_changed(). */
+#ifndef ENI_MODEL_MODEL_H
+#define ENI_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ctx_internal.h"
+#include "eni/eip.h"
+#include "eni/instance.h"
+#include "eni/model.h"
+#include "eni/nic.h"
+#include "eni/sg.h"
+#include "eni/vpc.h"
+#include "util/addr.h"
+#include "util/addrmap.h"
+
+/* EC2 defaults (ec2-semantics.md sections 3, 4.6, 1.6). */
+enum {
+    ENI__DEFAULT_EIP_QUOTA = 5,
+    ENI__DEFAULT_NIC_QUOTA = 5000,
+    ENI__DEFAULT_SG_QUOTA = 2500,
+    ENI__DEFAULT_RULES_PER_GROUP = 60,
+    ENI__DEFAULT_GROUPS_PER_NIC = 5,
+    ENI__MAX_GROUPS_PER_NIC = 16,
+    ENI__MAX_GROUP_RULE_PRODUCT = 1000,
+    ENI__MAX_BATCH = 100,
+    ENI__TEXT_MAX = 255,
+};
+
+/* Connection-tracking ranges (section 5.4). */
+enum {
+    ENI__TCP_EST_MIN = 60, ENI__TCP_EST_MAX = 432000, ENI__TCP_EST_DEFAULT = 432000,
+    ENI__UDP_STREAM_MIN = 60, ENI__UDP_STREAM_MAX = 180, ENI__UDP_STREAM_DEFAULT = 180,
+    ENI__UDP_MIN = 30, ENI__UDP_MAX = 60, ENI__UDP_DEFAULT = 30,
+};
+
+struct eni_vpc {
+    uint64_t id;
+    eni_prefix cidr;
+    eni_prefix cidr6;  /* len 0 and family 0 when none */
+    uint64_t default_sg;
+    uint32_t subnet_count;
+    uint32_t sg_count; /* default group included */
+};
+
+struct eni_subnet {
+    uint64_t id;
+    uint64_t vpc;
+    char az[ENI_AZ_NAME_MAX];
+    uint32_t flags;
+    eni_prefix cidr;
+    eni_prefix cidr6;      /* family 0 when none */
+    uint32_t v4_base;      /* first address, host order */
+    uint32_t v4_size;      /* addresses in the block */
+    uint32_t v4_used;      /* bits set in v4_bitmap (reserved ones included) */
+    uint32_t v4_cursor;    /* lowest index that may be free */
+    uint64_t *v4_bitmap;   /* one bit per address */
+    uint64_t v6_cursor;    /* next low-64 offset to try for auto IPv6 */
+    eni_addrmap v4_owner;  /* address -> nic id */
+    eni_addrmap v6_owner;  /* address -> nic id */
+    uint32_t nic_count;
+    uint32_t instance_count;
+};
+
+struct eni_v6 {
+    uint64_t hi, lo;
+};
+
+struct eni_nic {
+    uint64_t id;
+    uint64_t subnet;
+    uint64_t vpc;
+    uint8_t type;
+    uint8_t status;
+    uint8_t source_dest_check;
+    uint8_t mac[6];
+    uint8_t group_count;
+    char *description;        /* NULL when empty */
+    uint32_t *v4;             /* host order; v4[0] is the primary */
+    uint64_t *v4_eip;         /* Elastic IP per private IPv4, 0 = none */
+    uint32_t v4_count, v4_cap;
+    struct eni_v6 *v6;
+    uint32_t v6_count, v6_cap;
+    uint64_t groups[ENI__MAX_GROUPS_PER_NIC];
+    uint32_t public_v4;       /* auto-assigned public IPv4, 0 = none */
+    uint8_t auto_public;      /* launched at index 0 with a public IPv4 (section 1.4) */
+    eni_conntrack_timeouts ct; /* explicit values; 0 = default */
+    uint64_t instance;
+    uint64_t attachment;
+};
+
+struct eni_instance {
+    uint64_t id;
+    uint64_t subnet;
+    uint64_t vpc;
+    eni_instance_type_info type; /* a copy: instances are few */
+    uint8_t state;
+    uint8_t virtualization;
+    uint8_t platform;
+    uint8_t ena_support;
+    uint32_t nic_count;
+};
+
+struct eni_eip {
+    uint64_t id;
+    uint32_t public_v4;
+    uint32_t private_v4;  /* valid when assoc != 0 */
+    uint64_t assoc;       /* eipassoc id, 0 = not associated */
+    uint64_t nic;
+};
+
+struct eni_sg_rule {
+    uint64_t id;
+    uint64_t sg;
+    uint8_t direction;    /* ENI_INGRESS / ENI_EGRESS */
+    uint8_t peer_kind;
+    int16_t protocol;     /* -1..255 */
+    int32_t from_port, to_port;
+    eni_prefix cidr;      /* ENI_PEER_CIDR */
+    uint64_t peer;        /* sg or prefix-list id */
+    char *description;    /* NULL when empty */
+};
+
+struct eni_rule_vec {
+    struct eni_sg_rule **v;
+    uint32_t count, cap;
+};
+
+struct eni_sg {
+    uint64_t id;
+    uint64_t vpc;
+    char *name;
+    char *description;
+    bool is_default;
+    struct eni_rule_vec rules[2]; /* [0] ingress, [1] egress */
+    uint32_t nic_count;
+    uint32_t referenced_by;       /* rules of *other* groups naming this one */
+};
+
+struct eni_prefix_list {
+    uint64_t id;
+    uint8_t family;
+    char *name;
+    uint32_t max_entries;
+    eni_prefix *entries;
+    uint32_t entry_count;
+    uint32_t referenced_by;
+};
+
+struct eni_model {
+    eni_quotas quotas;
+    uint64_t version;          /* bumped by every successful mutation */
+    uint64_t mac_counter;
+    uint64_t *public_bitmap;   /* 198.18.0.0/15, one bit per address */
+    uint32_t public_cursor;
+    uint32_t public_used;
+    uint32_t v6_vpc_counter;   /* next Amazon-provided /56 */
+    eni_addrmap_mem mapmem;    /* the ctx's allocator, for address maps */
+};
+
+#define ENI__PUBLIC_POOL_BASE 0xc6120000u /* 198.18.0.0 */
+#define ENI__PUBLIC_POOL_SIZE 131072u     /* /15 */
+
+/* Lifecycle (called by the ctx). */
+int eni__model_init(eni_ctx *ctx);
+void eni__model_fini(eni_ctx *ctx);
+struct eni_model *eni__model(const eni_ctx *ctx);
+
+/* Called at the end of every successful mutation. */
+void eni__model_changed(eni_ctx *ctx);
+
+/* Typed lookups: record the kind's EC2 error on failure. */
+int eni__get_vpc(eni_ctx *ctx, uint64_t id, struct eni_vpc **out);
+int eni__get_subnet(eni_ctx *ctx, uint64_t id, struct eni_subnet **out);
+int eni__get_nic(eni_ctx *ctx, uint64_t id, struct eni_nic **out);
+int eni__get_instance(eni_ctx *ctx, uint64_t id, struct eni_instance **out);
+int eni__get_eip(eni_ctx *ctx, uint64_t id, struct eni_eip **out);
+int eni__get_sg(eni_ctx *ctx, uint64_t id, struct eni_sg **out);
+int eni__get_rule(eni_ctx *ctx, uint64_t id, struct eni_sg_rule **out);
+int eni__get_prefix_list(eni_ctx *ctx, uint64_t id, struct eni_prefix_list **out);
+
+/* Iterate the live objects of a kind in id (slot) order. */
+#define ENI__FOR_EACH(ctx, kind, type, var)                                          \
+    for (uint32_t var##_i_ = 0; var##_i_ < (ctx)->registry.kinds[kind].len; var##_i_++) \
+        for (type *var = (type *)(ctx)->registry.kinds[kind].slots[var##_i_].obj; var;  \
+             var = NULL)
+
+/* Small helpers shared by the model files. */
+char *eni__strdup(eni_ctx *ctx, const char *s);
+/* EC2's character set for group names and descriptions, 1..255 characters. */
+bool eni__sg_text_ok(const char *s);
+/* Copy-in a size-first spec; records ENI_EVERSION/ENI_EINVAL itself. */
+int eni__spec_in(void *dst, size_t own, const void *src, size_t min, const char *what);
+/* Copy-out to a size-first info struct; records ENI_EINVAL itself. */
+int eni__info_out(void *dst, const void *src, size_t own, const char *what);
+/* The list-call contract: validates, fills out[0..cap), sets *count. */
+int eni__list_check(const void *ctx, const void *out, uint32_t cap, const uint32_t *count,
+                    const char *what);
+
+/* Addresses in the public pool (Elastic IPs, auto-assigned public IPv4). */
+int eni__public_reserve(eni_ctx *ctx);         /* ensures the bitmap exists */
+bool eni__public_take(eni_ctx *ctx, uint32_t *out);
+void eni__public_give(eni_ctx *ctx, uint32_t v4);
+
+/* Subnet address management (ipam.c). */
+bool eni__ipam_v4_is_reserved(const struct eni_subnet *s, uint32_t v4);
+bool eni__ipam_v4_in_subnet(const struct eni_subnet *s, uint32_t v4);
+bool eni__ipam_v4_used(const struct eni_subnet *s, uint32_t v4);
+/* Find `n` free addresses not in `avoid[0..navoid)`; false when the subnet is too full. */
+bool eni__ipam_v4_pick(const struct eni_subnet *s, uint32_t n, const uint32_t *avoid,
+                       uint32_t navoid, uint32_t *out);
+void eni__ipam_v4_mark(struct eni_subnet *s, uint32_t v4, bool used);
+bool eni__ipam_v6_in_subnet(const struct eni_subnet *s, const struct eni_v6 *a);
+bool eni__ipam_v6_is_reserved(const struct eni_subnet *s, const struct eni_v6 *a);
+bool eni__ipam_v6_pick(struct eni_subnet *s, uint32_t n, const struct eni_v6 *avoid,
+                       uint32_t navoid, struct eni_v6 *out);
+/* After committing n auto-picked IPv6 addresses: the next walk starts past them. */
+void eni__ipam_v6_advance(struct eni_subnet *s, const struct eni_v6 *picked, uint32_t n);
+const eni_addrmap_mem *eni__mapmem(eni_ctx *ctx);
+void eni__mapmem_init(eni_ctx *ctx, eni_addrmap_mem *mem);
+
+/* EC2's legal instance-state transitions. */
+bool eni__instance_transition_ok(uint32_t from, uint32_t to);
+/* Release everything an interface holds and forget it (no checks). */
+void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic);
+
+/* Interface helpers used across files. */
+void eni__nic_effective_ct(const eni_ctx *ctx, const struct eni_nic *nic,
+                           eni_conntrack_timeouts *out);
+/* Disassociate an Elastic IP (no checks). */
+void eni__eip_disassociate(eni_ctx *ctx, struct eni_eip *eip);
+
+#endif

@@ -1,0 +1,24 @@
+/* Security-group internals shared with the VPC and interface code. */
+#ifndef ENI_MODEL_SG_INTERNAL_H
+#define ENI_MODEL_SG_INTERNAL_H
+
+#include "model.h"
+
+/* Create a VPC's default group (rules included). All or nothing. */
+int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, struct eni_sg **out);
+/* Remove a group and its rules, dropping the references they hold. */
+void eni__sg_destroy(eni_ctx *ctx, struct eni_sg *sg);
+/* Reserve room for `in` inbound and `out` outbound rules (vectors and ids). */
+int eni__sg_reserve_rules(eni_ctx *ctx, struct eni_sg *sg, uint32_t in, uint32_t out);
+/* Drop the references a rule holds (peer group's referenced_by, prefix list's). */
+void eni__rule_unlink(eni_ctx *ctx, struct eni_sg_rule *r);
+/* Parse and range-check a VPC or subnet block (also used by subnet.c). */
+int eni__parse_vpc_block(const char *text, unsigned family, unsigned min_len, unsigned max_len,
+                         const char *range_code, const char *what, eni_prefix *out);
+
+static inline unsigned eni__dir_index(unsigned direction)
+{
+    return direction == ENI_EGRESS ? 1u : 0u;
+}
+
+#endif

@@ -1,0 +1,218 @@
+/* Subnets (section 1.6 for addresses; EC2 reserves five IPv4 addresses). */
+#include <stdio.h>
+#include <string.h>
+
+#include "sg_internal.h"
+
+#define SUBNET_SPEC_MIN sizeof(eni_subnet_spec)
+#define SUBNET_FLAGS (ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH | ENI_SUBNET_ASSIGN_IPV6_ON_CREATION)
+
+static bool az_ok(const char *az)
+{
+    size_t n = strlen(az);
+    if (n == 0 || n >= ENI_AZ_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = az[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *out)
+{
+    if (!ctx || !spec || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_create: %s is NULL",
+                         !ctx ? "ctx" : !spec ? "spec" : "out");
+    eni_subnet_spec sp;
+    int rc = eni__spec_in(&sp, sizeof sp, spec, SUBNET_SPEC_MIN, "eni_subnet_create");
+    if (rc != ENI_OK)
+        return rc;
+    if (sp.flags & ~(uint32_t)SUBNET_FLAGS)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_create: unknown flags 0x%x", sp.flags);
+    if (!sp.availability_zone || !az_ok(sp.availability_zone))
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                         "eni_subnet_create: invalid availability zone");
+    if (!sp.cidr_block)
+        return eni__fail(ENI_EINVAL, "MissingParameter", "eni_subnet_create: cidr_block is required");
+    eni_prefix cidr, cidr6;
+    memset(&cidr6, 0, sizeof cidr6);
+    rc = eni__parse_vpc_block(sp.cidr_block, 4, 16, 28, "InvalidSubnet.Range",
+                              "eni_subnet_create", &cidr);
+    if (rc == ENI_OK && sp.ipv6_cidr_block)
+        rc = eni__parse_vpc_block(sp.ipv6_cidr_block, 6, 64, 64, "InvalidSubnet.Range",
+                                  "eni_subnet_create", &cidr6);
+    if (rc != ENI_OK)
+        return rc;
+    if ((sp.flags & ENI_SUBNET_ASSIGN_IPV6_ON_CREATION) && !sp.ipv6_cidr_block)
+        return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
+                         "eni_subnet_create: IPv6 on creation needs an IPv6 block");
+
+    eni__lock(ctx);
+    struct eni_vpc *vpc;
+    struct eni_subnet *s = NULL;
+    rc = eni__get_vpc(ctx, sp.vpc.v, &vpc);
+    if (rc != ENI_OK)
+        goto out;
+    if (!eni_prefix_contains(&vpc->cidr, &cidr)) {
+        rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
+                       "the subnet CIDR '%.60s' is not inside the VPC's block", sp.cidr_block);
+        goto out;
+    }
+    if (sp.ipv6_cidr_block &&
+        (vpc->cidr6.addr.family != 6 || !eni_prefix_contains(&vpc->cidr6, &cidr6))) {
+        rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
+                       "the subnet IPv6 CIDR '%.60s' is not inside the VPC's /56",
+                       sp.ipv6_cidr_block);
+        goto out;
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, other)
+    {
+        if (other->vpc != vpc->id)
+            continue;
+        if (eni_prefix_overlaps(&other->cidr, &cidr) ||
+            (sp.ipv6_cidr_block && other->cidr6.addr.family &&
+             eni_prefix_overlaps(&other->cidr6, &cidr6))) {
+            rc = eni__fail(ENI_EINUSE, "InvalidSubnet.Conflict",
+                           "the CIDR conflicts with another subnet of the VPC");
+            goto out;
+        }
+    }
+    s = eni__calloc(ctx, 1, sizeof *s);
+    uint32_t size = 1u << (32 - cidr.len);
+    uint64_t *bitmap = s ? eni__calloc(ctx, (size + 63) / 64, sizeof *bitmap) : NULL;
+    if (!s || !bitmap) {
+        eni__free(ctx, bitmap);
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_subnet_create: out of memory");
+        goto out;
+    }
+    s->v4_bitmap = bitmap;
+    uint64_t id;
+    rc = eni__registry_insert(ctx, ENI_KIND_SUBNET, s, &id);
+    if (rc != ENI_OK) {
+        eni__free(ctx, bitmap);
+        goto out;
+    }
+    s->id = id;
+    s->vpc = vpc->id;
+    snprintf(s->az, sizeof s->az, "%s", sp.availability_zone);
+    s->flags = sp.flags;
+    s->cidr = cidr;
+    s->cidr6 = cidr6;
+    s->v4_base = eni_addr_v4(&cidr.addr);
+    s->v4_size = size;
+    /* EC2's five reserved addresses: network, router, DNS, future use, broadcast. */
+    for (uint32_t off = 0; off <= 3; off++)
+        eni__ipam_v4_mark(s, s->v4_base + off, true);
+    eni__ipam_v4_mark(s, s->v4_base + size - 1, true);
+    s->v6_cursor = 4;
+    vpc->subnet_count++;
+    eni__model_changed(ctx);
+    out->v = id;
+    s = NULL;
+out:
+    eni__free(ctx, s);
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_delete: ctx is NULL");
+    eni__lock(ctx);
+    struct eni_subnet *s;
+    int rc = eni__get_subnet(ctx, id.v, &s);
+    if (rc == ENI_OK && (s->nic_count || s->instance_count))
+        rc = eni__fail(ENI_EDEPEND, "DependencyViolation",
+                       "the subnet has dependencies (%u interfaces, %u instances) and cannot "
+                       "be deleted",
+                       s->nic_count, s->instance_count);
+    if (rc == ENI_OK) {
+        struct eni_vpc *vpc;
+        if (eni__registry_peek(ctx, ENI_KIND_VPC, s->vpc, (void **)&vpc) == ENI_OK)
+            vpc->subnet_count--;
+        eni__registry_remove(ctx, s->id);
+        eni__free(ctx, s->v4_bitmap);
+        eni_addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
+        eni_addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
+        eni__free(ctx, s);
+        eni__model_changed(ctx);
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id id, eni_subnet_info *out)
+{
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_describe: %s is NULL",
+                         ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    struct eni_subnet *s;
+    int rc = eni__get_subnet(ctx, id.v, &s);
+    if (rc == ENI_OK) {
+        eni_subnet_info info;
+        memset(&info, 0, sizeof info);
+        info.size = sizeof info;
+        info.flags = s->flags;
+        info.id.v = s->id;
+        info.vpc.v = s->vpc;
+        snprintf(info.availability_zone, sizeof info.availability_zone, "%s", s->az);
+        eni_prefix_format(&s->cidr, info.cidr_block);
+        if (s->cidr6.addr.family)
+            eni_prefix_format(&s->cidr6, info.ipv6_cidr_block);
+        info.available_ip_count = s->v4_size - s->v4_used;
+        info.nic_count = s->nic_count;
+        rc = eni__info_out(out, &info, sizeof info, "eni_subnet_describe");
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_set_flags: ctx is NULL");
+    if (flags & ~(uint32_t)SUBNET_FLAGS)
+        return eni__fail(ENI_EINVAL, NULL, "eni_subnet_set_flags: unknown flags 0x%x", flags);
+    eni__lock(ctx);
+    struct eni_subnet *s;
+    int rc = eni__get_subnet(ctx, id.v, &s);
+    if (rc == ENI_OK && (flags & ENI_SUBNET_ASSIGN_IPV6_ON_CREATION) && !s->cidr6.addr.family)
+        rc = eni__fail(ENI_EINVAL, "InvalidParameterCombination",
+                       "the subnet has no IPv6 block");
+    if (rc == ENI_OK && s->flags != flags) {
+        s->flags = flags;
+        eni__model_changed(ctx);
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc_id, eni_subnet_id *out, uint32_t cap,
+                    uint32_t *count)
+{
+    int rc = eni__list_check(ctx, out, cap, count, "eni_subnet_list");
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    struct eni_vpc *vpc = NULL;
+    if (vpc_id.v && (rc = eni__get_vpc(ctx, vpc_id.v, &vpc)) != ENI_OK) {
+        eni__unlock(ctx);
+        return rc;
+    }
+    uint32_t n = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
+    {
+        if (vpc && s->vpc != vpc->id)
+            continue;
+        if (n < cap)
+            out[n].v = s->id;
+        n++;
+    }
+    eni__unlock(ctx);
+    *count = n;
+    return ENI_OK;
+}

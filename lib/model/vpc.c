@@ -1,0 +1,177 @@
+/* VPCs (section 4.2 for the default group). */
+#include <string.h>
+
+#include "model.h"
+#include "sg_internal.h"
+
+#define VPC_SPEC_MIN sizeof(eni_vpc_spec)
+
+static int parse_block(const char *text, unsigned family, unsigned min_len, unsigned max_len,
+                       const char *range_code, const char *what, eni_prefix *out)
+{
+    if (eni_prefix_parse(text, out) != 0 || out->addr.family != family)
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue", "%s: '%.60s' is not a valid %s CIDR",
+                         what, text, family == 4 ? "IPv4" : "IPv6");
+    if (out->len < min_len || out->len > max_len || !eni_prefix_is_canonical(out))
+        return eni__fail(ENI_EINVAL, range_code,
+                         "%s: the CIDR '%.60s' is invalid (netmask /%u..%u, no host bits)", what,
+                         text, min_len, max_len);
+    return ENI_OK;
+}
+
+int eni__parse_vpc_block(const char *text, unsigned family, unsigned min_len, unsigned max_len,
+                         const char *range_code, const char *what, eni_prefix *out)
+{
+    return parse_block(text, family, min_len, max_len, range_code, what, out);
+}
+
+int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
+{
+    if (!ctx || !spec || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_vpc_create: %s is NULL",
+                         !ctx ? "ctx" : !spec ? "spec" : "out");
+    eni_vpc_spec sp;
+    int rc = eni__spec_in(&sp, sizeof sp, spec, VPC_SPEC_MIN, "eni_vpc_create");
+    if (rc != ENI_OK)
+        return rc;
+    if (sp.flags & ~(uint32_t)ENI_VPC_AMAZON_IPV6)
+        return eni__fail(ENI_EINVAL, NULL, "eni_vpc_create: unknown flags 0x%x", sp.flags);
+    if (!sp.cidr_block)
+        return eni__fail(ENI_EINVAL, "MissingParameter", "eni_vpc_create: cidr_block is required");
+    if ((sp.flags & ENI_VPC_AMAZON_IPV6) && sp.ipv6_cidr_block)
+        return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
+                         "eni_vpc_create: give an IPv6 block or ask for an Amazon one, not both");
+
+    struct eni_vpc v;
+    memset(&v, 0, sizeof v);
+    rc = parse_block(sp.cidr_block, 4, 16, 28, "InvalidVpc.Range", "eni_vpc_create", &v.cidr);
+    if (rc != ENI_OK)
+        return rc;
+    if (sp.ipv6_cidr_block) {
+        rc = parse_block(sp.ipv6_cidr_block, 6, 56, 56, "InvalidVpc.Range", "eni_vpc_create",
+                         &v.cidr6);
+        if (rc != ENI_OK)
+            return rc;
+    }
+
+    eni__lock(ctx);
+    struct eni_model *m = ctx->model;
+    if (sp.flags & ENI_VPC_AMAZON_IPV6) {
+        /* 2001:db8:nnnn:nn00::/56 from the documentation range, one per VPC. */
+        uint32_t n = m->v6_vpc_counter;
+        if (n >= (1u << 24)) {
+            eni__unlock(ctx);
+            return eni__fail(ENI_ELIMIT, "InsufficientCidrBlocks",
+                             "eni_vpc_create: the Amazon IPv6 pool is exhausted");
+        }
+        v.cidr6.addr = eni_addr_from_v6(0x20010db800000000ULL | ((uint64_t)n << 8), 0);
+        v.cidr6.len = 56;
+    }
+    struct eni_vpc *vpc = eni__malloc(ctx, sizeof *vpc);
+    struct eni_sg *dflt = NULL;
+    uint64_t id = 0;
+    if (!vpc) {
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_vpc_create: out of memory");
+        goto out;
+    }
+    *vpc = v;
+    rc = eni__registry_insert(ctx, ENI_KIND_VPC, vpc, &id);
+    if (rc != ENI_OK) {
+        eni__free(ctx, vpc);
+        goto out;
+    }
+    vpc->id = id;
+    rc = eni__sg_create_default(ctx, vpc, &dflt);
+    if (rc != ENI_OK) {
+        eni__registry_remove(ctx, id);
+        eni__free(ctx, vpc);
+        goto out;
+    }
+    if (sp.flags & ENI_VPC_AMAZON_IPV6)
+        m->v6_vpc_counter++;
+    vpc->default_sg = dflt->id;
+    vpc->sg_count = 1;
+    eni__model_changed(ctx);
+    out->v = id;
+out:
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_vpc_delete: ctx is NULL");
+    eni__lock(ctx);
+    struct eni_vpc *vpc;
+    int rc = eni__get_vpc(ctx, vpc_id.v, &vpc);
+    if (rc != ENI_OK)
+        goto out;
+    struct eni_sg *dflt;
+    if (eni__get_sg(ctx, vpc->default_sg, &dflt) != ENI_OK) {
+        rc = eni__fail(ENI_EINTERNAL, NULL, "eni_vpc_delete: default group missing");
+        goto out;
+    }
+    if (vpc->subnet_count || vpc->sg_count > 1) {
+        rc = eni__fail(ENI_EDEPEND, "DependencyViolation",
+                       "the VPC has dependencies (%u subnets, %u non-default groups) and "
+                       "cannot be deleted",
+                       vpc->subnet_count, vpc->sg_count - 1);
+        goto out;
+    }
+    if (dflt->referenced_by) {
+        rc = eni__fail(ENI_EDEPEND, "DependencyViolation",
+                       "the VPC's default group is referenced by %u rules of other groups",
+                       dflt->referenced_by);
+        goto out;
+    }
+    eni__sg_destroy(ctx, dflt);
+    eni__registry_remove(ctx, vpc->id);
+    eni__free(ctx, vpc);
+    eni__model_changed(ctx);
+out:
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
+{
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_vpc_describe: %s is NULL", ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    struct eni_vpc *vpc;
+    int rc = eni__get_vpc(ctx, vpc_id.v, &vpc);
+    if (rc == ENI_OK) {
+        eni_vpc_info info;
+        memset(&info, 0, sizeof info);
+        info.size = sizeof info;
+        info.id.v = vpc->id;
+        info.default_group.v = vpc->default_sg;
+        info.subnet_count = vpc->subnet_count;
+        info.group_count = vpc->sg_count;
+        eni_prefix_format(&vpc->cidr, info.cidr_block);
+        if (vpc->cidr6.addr.family)
+            eni_prefix_format(&vpc->cidr6, info.ipv6_cidr_block);
+        rc = eni__info_out(out, &info, sizeof info, "eni_vpc_describe");
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *count)
+{
+    int rc = eni__list_check(ctx, out, cap, count, "eni_vpc_list");
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    uint32_t n = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
+    {
+        if (n < cap)
+            out[n].v = v->id;
+        n++;
+    }
+    eni__unlock(ctx);
+    *count = n;
+    return ENI_OK;
+}

@@ -1,0 +1,222 @@
+/* Out-of-memory sweep over a scripted model scenario: each step is retried
+ * with allocation N failing, for N = 1, 2, ... until it succeeds. Every
+ * failure must be ENI_ENOMEM, leave the model's dump unchanged, keep the
+ * invariants, and leak nothing (the allocator counts live blocks). */
+#include <stdlib.h>
+
+#include "test_helpers.h"
+#include "fail_alloc.h"
+
+struct scenario {
+    eni_ctx *ctx;
+    eni_vpc_id vpc;
+    eni_subnet_id subnet;
+    eni_sg_id web, db;
+    eni_prefix_list_id pl;
+    eni_nic_id nic[3];
+    eni_eip_id eip;
+    eni_sg_rule_id rule;
+    eni_instance_id inst;
+};
+
+typedef int (*step_fn)(struct scenario *s);
+
+static int s_vpc(struct scenario *s)
+{
+    eni_vpc_spec v = ENI_VPC_SPEC_INIT;
+    v.cidr_block = "10.0.0.0/16";
+    v.flags = ENI_VPC_AMAZON_IPV6;
+    return eni_vpc_create(s->ctx, &v, &s->vpc);
+}
+static int s_subnet(struct scenario *s)
+{
+    eni_subnet_spec sp = ENI_SUBNET_SPEC_INIT;
+    sp.vpc = s->vpc;
+    sp.availability_zone = "us-east-1a";
+    sp.cidr_block = "10.0.1.0/24";
+    sp.ipv6_cidr_block = "2001:db8::/64";
+    return eni_subnet_create(s->ctx, &sp, &s->subnet);
+}
+static int s_groups(struct scenario *s)
+{
+    eni_sg_spec g = ENI_SG_SPEC_INIT;
+    g.vpc = s->vpc;
+    g.name = s->web.v ? "db" : "web";
+    g.description = "group";
+    return eni_sg_create(s->ctx, &g, s->web.v ? &s->db : &s->web);
+}
+static int s_pl(struct scenario *s)
+{
+    eni_prefix_list_spec p = ENI_PREFIX_LIST_SPEC_INIT;
+    p.family = 4;
+    p.name = "office";
+    p.max_entries = 5;
+    return eni_prefix_list_create(s->ctx, &p, &s->pl);
+}
+static int s_pl_modify(struct scenario *s)
+{
+    const char *add[] = {"192.0.2.0/24", "198.51.100.7/24"};
+    return eni_prefix_list_modify(s->ctx, s->pl, add, 2, NULL, 0);
+}
+static int s_rules(struct scenario *s)
+{
+    eni_sg_rule_spec r[3] = {ENI_SG_RULE_SPEC_INIT, ENI_SG_RULE_SPEC_INIT, ENI_SG_RULE_SPEC_INIT};
+    r[0].protocol = 6, r[0].from_port = 443, r[0].to_port = 443;
+    r[0].peer_kind = ENI_PEER_CIDR, r[0].cidr = "0.0.0.0/0", r[0].description = "https";
+    r[1].protocol = 6, r[1].from_port = 5432, r[1].to_port = 5432;
+    r[1].peer_kind = ENI_PEER_GROUP, r[1].group = s->web;
+    r[2].protocol = -1, r[2].peer_kind = ENI_PEER_PREFIX_LIST, r[2].prefix_list = s->pl;
+    eni_sg_rule_id ids[3];
+    int rc = eni_sg_authorize(s->ctx, s->db, ENI_INGRESS, r, 3, ids);
+    if (rc == ENI_OK)
+        s->rule = ids[0];
+    return rc;
+}
+static int s_nic(struct scenario *s)
+{
+    int i = s->nic[0].v == 0 ? 0 : s->nic[1].v == 0 ? 1 : 2;
+    eni_nic_spec n = ENI_NIC_SPEC_INIT;
+    n.subnet = s->subnet;
+    n.secondary_ip_count = 2;
+    n.ipv6_count = 1;
+    n.description = "nic";
+    eni_sg_id g[2] = {s->web, s->db};
+    n.groups = g;
+    n.group_count = 2;
+    return eni_nic_create(s->ctx, &n, &s->nic[i]);
+}
+static int s_assign(struct scenario *s)
+{
+    const char *ip[] = {"10.0.1.100", "10.0.1.101"};
+    return eni_nic_assign_private_ips(s->ctx, s->nic[0], ip, 2, 0, 0);
+}
+static int s_reassign(struct scenario *s)
+{
+    const char *ip[] = {"10.0.1.100"};
+    return eni_nic_assign_private_ips(s->ctx, s->nic[1], ip, 1, 0, ENI_ASSIGN_ALLOW_REASSIGNMENT);
+}
+static int s_assign6(struct scenario *s)
+{
+    return eni_nic_assign_ipv6(s->ctx, s->nic[1], NULL, 0, 3);
+}
+static int s_eip(struct scenario *s)
+{
+    return eni_eip_allocate(s->ctx, &s->eip);
+}
+static int s_associate(struct scenario *s)
+{
+    return eni_eip_associate(s->ctx, s->eip, s->nic[0], "10.0.1.101", 0, NULL);
+}
+static int s_set_groups(struct scenario *s)
+{
+    return eni_nic_set_groups(s->ctx, s->nic[2], &s->db, 1);
+}
+static int s_description(struct scenario *s)
+{
+    return eni_nic_set_description(s->ctx, s->nic[2], "renamed");
+}
+static int s_instance(struct scenario *s)
+{
+    eni_instance_spec i = ENI_INSTANCE_SPEC_INIT;
+    i.instance_type = "m5.large";
+    i.subnet = s->subnet;
+    return eni_instance_create(s->ctx, &i, &s->inst);
+}
+static int s_revoke(struct scenario *s)
+{
+    return eni_sg_revoke_rules(s->ctx, s->db, &s->rule, 1);
+}
+static int s_unassign(struct scenario *s)
+{
+    const char *ip[] = {"10.0.1.101"};
+    return eni_nic_unassign_private_ips(s->ctx, s->nic[0], ip, 1);
+}
+static int s_delete_nic(struct scenario *s)
+{
+    return eni_nic_delete(s->ctx, s->nic[1]);
+}
+static int s_dump(struct scenario *s)
+{
+    size_t n;
+    return eni_ctx_dump(s->ctx, NULL, 0, &n);
+}
+
+static char *snapshot(struct scenario *s, struct fail_alloc *a)
+{
+    long saved = a->fail_at;
+    a->fail_at = 0;
+    size_t n;
+    assert_eni_ok(eni_ctx_dump(s->ctx, NULL, 0, &n));
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    assert_eni_ok(eni_ctx_dump(s->ctx, buf, n, &n));
+    a->fail_at = saved;
+    return buf;
+}
+
+static void test_every_allocation_failure_leaves_the_model_unchanged(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        step_fn fn;
+    } steps[] = {
+        {"vpc", s_vpc},           {"subnet", s_subnet},         {"group web", s_groups},
+        {"group db", s_groups},   {"prefix list", s_pl},        {"prefix entries", s_pl_modify},
+        {"rules", s_rules},       {"nic 0", s_nic},             {"nic 1", s_nic},
+        {"nic 2", s_nic},         {"assign", s_assign},         {"reassign", s_reassign},
+        {"assign ipv6", s_assign6}, {"eip", s_eip},             {"associate", s_associate},
+        {"set groups", s_set_groups}, {"description", s_description},
+        {"instance", s_instance}, {"revoke", s_revoke},         {"unassign", s_unassign},
+        {"delete nic", s_delete_nic}, {"dump", s_dump},
+    };
+    struct fail_alloc a = {0};
+    eni_ctx_opts opts = fail_alloc_opts(&a);
+    struct scenario s;
+    memset(&s, 0, sizeof s);
+    assert_eni_ok(eni_ctx_new(&opts, &s.ctx));
+    long injected = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        for (long n = 1;; n++) {
+            char *before = snapshot(&s, &a);
+            a.failed = 0;
+            a.fail_at = a.calls + n;
+            int rc = steps[i].fn(&s);
+            a.fail_at = 0;
+            if (!a.failed) {
+                if (rc != ENI_OK)
+                    fail_msg("step '%s' failed without an injected fault: %s", steps[i].name,
+                             eni_error_last()->message);
+                free(before);
+                break;
+            }
+            injected++;
+            if (rc == ENI_OK) { /* the failed allocation had a fallback: fine */
+                free(before);
+                break;
+            }
+            if (rc != ENI_ENOMEM)
+                fail_msg("step '%s', allocation %ld: %s instead of ENI_ENOMEM", steps[i].name, n,
+                         eni_err_name(rc));
+            char *after = snapshot(&s, &a);
+            if (strcmp(before, after) != 0)
+                fail_msg("step '%s', allocation %ld failed but changed the model", steps[i].name,
+                         n);
+            assert_eni_ok(eni_ctx_check(s.ctx));
+            free(before);
+            free(after);
+        }
+        assert_eni_ok(eni_ctx_check(s.ctx));
+    }
+    assert_true(injected > 30); /* the sweep really hit the allocation sites */
+    eni_ctx_free(s.ctx);
+    assert_int_equal(a.live, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_allocation_failure_leaves_the_model_unchanged),
+    };
+    return cmocka_run_group_tests_name("fault_model", tests, NULL, NULL);
+}
