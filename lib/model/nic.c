@@ -191,11 +191,8 @@ static void next_mac(eni_ctx *ctx, uint8_t mac[6])
 
 /* ---- create / delete ------------------------------------------------------ */
 
-int eni_nic_create(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out)
+int eni__nic_spec_check(const eni_nic_spec *spec, eni_nic_spec *out_spec)
 {
-    if (!ctx || !spec || !out)
-        return eni__fail(ENI_EINVAL, NULL, "eni_nic_create: %s is NULL",
-                         !ctx ? "ctx" : !spec ? "spec" : "out");
     eni_nic_spec sp;
     int rc = eni__spec_in(&sp, sizeof sp, spec, NIC_SPEC_MIN, "eni_nic_create");
     if (rc != ENI_OK)
@@ -231,8 +228,14 @@ int eni_nic_create(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out)
     rc = check_timeouts(&sp.conntrack);
     if (rc != ENI_OK)
         return rc;
+    *out_spec = sp;
+    return ENI_OK;
+}
 
-    eni__lock(ctx);
+int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out)
+{
+    eni_nic_spec sp = *spec;
+    int rc;
     struct eni_subnet *s;
     struct eni_sg *groups[ENI__MAX_GROUPS_PER_NIC];
     struct eni_nic *nic = NULL;
@@ -382,6 +385,20 @@ out:
     }
     eni__free(ctx, v4);
     eni__free(ctx, v6);
+    return rc;
+}
+
+int eni_nic_create(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out)
+{
+    if (!ctx || !spec || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_nic_create: %s is NULL",
+                         !ctx ? "ctx" : !spec ? "spec" : "out");
+    eni_nic_spec sp;
+    int rc = eni__nic_spec_check(spec, &sp);
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    rc = eni__nic_create_locked(ctx, &sp, out);
     eni__unlock(ctx);
     return rc;
 }

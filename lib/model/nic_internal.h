@@ -6,6 +6,11 @@
 
 enum { ENI__MAX_ADDRS_PER_CALL = 1000 };
 
+/* eni_nic_create in two halves: spec copy-in and checks that need no ctx,
+ * then the work under the ctx lock (also used by instance launch). */
+int eni__nic_spec_check(const eni_nic_spec *spec, eni_nic_spec *out_spec);
+int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out);
+
 /* Grow the address arrays so `v4_extra` / `v6_extra` more fit. Records ENOMEM. */
 int eni__nic_reserve_addrs(eni_ctx *ctx, struct eni_nic *nic, uint32_t v4_extra,
                            uint32_t v6_extra);
