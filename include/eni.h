@@ -21,5 +21,6 @@
 #include "eni/nic.h"
 #include "eni/instance.h"
 #include "eni/eip.h"
+#include "eni/attach.h"
 
 #endif /* ENI_H */

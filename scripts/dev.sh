@@ -1,7 +1,7 @@
 #!/bin/sh
 # libeni's one entry point for a fresh Debian 12 machine (run as root):
 #
-#   scripts/dev.sh demo   install what is missing, build, run the demo
+#   scripts/dev.sh demo   install what is missing, build, run the demo (eni-agent)
 #   scripts/dev.sh test   install what is missing, build, run every test
 #                         suite in the normal build, the unit and fault
 #                         suites under valgrind, everything in the ASan+UBSan
@@ -112,8 +112,7 @@ case "$cmd" in
   demo)
     install_missing
     build_normal
-    ./build/examples/eni-hello
-    ./build/examples/eni-model-tour
+    ./build/examples/eni-agent
     ;;
   test)
     install_missing

@@ -89,8 +89,15 @@ typedef struct eni_ctx_opts {
 
 /** @brief Types of events delivered by eni_ctx_poll(). Numbers are ABI. */
 typedef enum eni_event_type {
-    ENI_EVENT_NONE = 0, /**< Never delivered. */
-    ENI_EVENT_USER = 1  /**< Posted by eni_ctx_post_user_event(); eni_event::cookie is the caller's. */
+    ENI_EVENT_NONE = 0,              /**< Never delivered. */
+    ENI_EVENT_USER = 1,              /**< Posted by eni_ctx_post_user_event(); eni_event::cookie is the caller's. */
+    ENI_EVENT_ATTACH_COMPLETED = 2,  /**< subject: attachment, related: interface, cookie: instance. */
+    ENI_EVENT_ATTACH_FAILED = 3,     /**< As above; status/os_errno/ec2_code say why; everything was rolled back. */
+    ENI_EVENT_DETACH_COMPLETED = 4,  /**< As above; the interface is available again (or deleted at termination). */
+    ENI_EVENT_DETACH_FAILED = 5,     /**< As above; the interface stays attached. */
+    ENI_EVENT_INSTANCE_STATE = 6,    /**< subject: instance; state: its new ::eni_instance_state. */
+    ENI_EVENT_LINK_CHANGE = 7,       /**< subject: attachment, related: interface; state: 1 up, 0 down. */
+    ENI_EVENT_DEVICE_REMOVED = 8     /**< subject: attachment, related: interface; the device vanished and the interface was detached. */
 } eni_event_type;
 
 /**

@@ -1,6 +1,7 @@
 /* Context creation and destruction, options handling, the ctx lock. */
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctx_internal.h"
 #include "util/abi_struct.h"
@@ -80,22 +81,38 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
     }
     eni__registry_init(&ctx->registry);
     atomic_init(&ctx->polling, false);
-    if (eni__model_init(ctx) != ENI_OK) {
-        eni__event_queue_fini(ctx, &ctx->events);
-        pthread_mutex_destroy(&ctx->lock);
-        eni__opts_free(&o, ctx);
-        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory");
-    }
-    eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx)", (unsigned long long)o.seed);
+    ctx->op_timeout_ns = 30ull * 1000000000ull;
+    ctx->host.ctx = ctx;
+    if (eni__event_queue_init(&ctx->backend_events) != ENI_OK)
+        goto fail_backend_events;
+    if (eni__model_init(ctx) != ENI_OK)
+        goto fail_model;
+    if (eni__backend_init(ctx) != ENI_OK)
+        goto fail_backend;
+    eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx, backend %s)",
+             (unsigned long long)o.seed, ctx->backend_ops->name);
     *out = ctx;
     return ENI_OK;
+
+fail_backend:
+    eni__model_fini(ctx);
+fail_model:
+    eni__event_queue_fini(ctx, &ctx->backend_events);
+fail_backend_events:
+    eni__registry_fini(ctx, &ctx->registry);
+    eni__event_queue_fini(ctx, &ctx->events);
+    pthread_mutex_destroy(&ctx->lock);
+    eni__opts_free(&o, ctx);
+    return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory");
 }
 
 void eni_ctx_free(eni_ctx *ctx)
 {
     if (!ctx)
         return;
+    eni__backend_fini(ctx);
     eni__model_fini(ctx);
+    eni__event_queue_fini(ctx, &ctx->backend_events);
     eni__registry_fini(ctx, &ctx->registry);
     eni__event_queue_fini(ctx, &ctx->events);
     pthread_mutex_destroy(&ctx->lock);
@@ -111,4 +128,11 @@ void eni__lock(eni_ctx *ctx)
 void eni__unlock(eni_ctx *ctx)
 {
     pthread_mutex_unlock(&ctx->lock);
+}
+
+uint64_t eni__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

@@ -37,7 +37,11 @@ static int grow(eni_ctx *ctx, struct eni_event_queue *q)
 
 int eni__event_post(eni_ctx *ctx, const eni_event *ev)
 {
-    struct eni_event_queue *q = &ctx->events;
+    return eni__event_post_to(ctx, &ctx->events, ev);
+}
+
+int eni__event_post_to(eni_ctx *ctx, struct eni_event_queue *q, const eni_event *ev)
+{
     pthread_mutex_lock(&q->lock);
     if (q->count == q->cap && grow(ctx, q) != ENI_OK) {
         pthread_mutex_unlock(&q->lock);

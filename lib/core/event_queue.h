@@ -21,8 +21,11 @@ struct eni_event_queue {
 int eni__event_queue_init(struct eni_event_queue *q);
 void eni__event_queue_fini(eni_ctx *ctx, struct eni_event_queue *q);
 
-/* Append a copy of *ev; fills size and seq. ENI_OK or ENI_ENOMEM (recorded). */
+/* Append a copy of *ev to the ctx's user queue; fills size and seq.
+ * ENI_OK or ENI_ENOMEM (recorded). */
 int eni__event_post(eni_ctx *ctx, const eni_event *ev);
+/* The same for any queue of the ctx (the backend's completions, say). */
+int eni__event_post_to(eni_ctx *ctx, struct eni_event_queue *q, const eni_event *ev);
 
 /* Take the oldest event into *out; false when empty. */
 bool eni__event_take(struct eni_event_queue *q, eni_event *out);

@@ -29,6 +29,9 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
         return eni__fail(ENI_EBUSY, NULL,
                          "eni_ctx_poll: already polling this ctx (another thread or a callback)");
 
+    /* Backend completions first: they turn into model changes and events. */
+    eni__attach_process(ctx);
+
     int rc = ENI_OK;
     uint32_t n = 0;
     eni_event ev;

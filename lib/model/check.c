@@ -199,6 +199,37 @@ static int check_eips_and_instances(eni_ctx *ctx)
     return ENI_OK;
 }
 
+static int check_attachments(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a)
+    {
+        struct eni_nic *n;
+        struct eni_instance *i;
+        if (!live(ctx, ENI_KIND_NIC, a->nic, (void **)&n) || n->attachment != a->id ||
+            n->instance != a->instance || !live(ctx, ENI_KIND_INSTANCE, a->instance, (void **)&i))
+            BAD("attachment slot %u: interface or instance does not point back", a_i_);
+        static const uint8_t nic_status[] = {ENI_NIC_ATTACHING, ENI_NIC_IN_USE, ENI_NIC_DETACHING};
+        if (a->status > ENI_ATTACHMENT_DETACHING || n->status != nic_status[a->status])
+            BAD("attachment slot %u: status %u but interface status %u", a_i_, a->status,
+                n->status);
+        if (a->card >= i->type.max_network_cards)
+            BAD("attachment slot %u: card %u out of range", a_i_, a->card);
+        ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, b)
+        if (b != a && b->instance == a->instance && b->card == a->card &&
+            b->device_index == a->device_index)
+            BAD("attachment slot %u: device index %u used twice", a_i_, a->device_index);
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
+    {
+        void *obj;
+        if ((n->attachment == 0) != (n->instance == 0) ||
+            (n->attachment && !live(ctx, ENI_KIND_ATTACHMENT, n->attachment, &obj)) ||
+            (!n->attachment && n->status != ENI_NIC_AVAILABLE))
+            BAD("interface slot %u: attachment, instance and status disagree", n_i_);
+    }
+    return ENI_OK;
+}
+
 int eni_ctx_check(eni_ctx *ctx)
 {
     if (!ctx)
@@ -213,6 +244,8 @@ int eni_ctx_check(eni_ctx *ctx)
         rc = check_groups(ctx);
     if (rc == ENI_OK)
         rc = check_eips_and_instances(ctx);
+    if (rc == ENI_OK)
+        rc = check_attachments(ctx);
     eni__unlock(ctx);
     return rc;
 }

@@ -112,10 +112,10 @@ static void dump_all(struct out *o)
     ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
     {
         put(o, "nic %s subnet=%s type=%u status=%u sdc=%u mac=%02x%02x%02x%02x%02x%02x "
-               "instance=%s attachment=%s ct=%u/%u/%u desc=\"%s\" public=",
+               "instance=%s ct=%u/%u/%u desc=\"%s\" public=",
             idstr(ctx, n->id, a), idstr(ctx, n->subnet, b), n->type, n->status,
             n->source_dest_check, n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4],
-            n->mac[5], idstr(ctx, n->instance, c), n->attachment ? "set" : "-",
+            n->mac[5], idstr(ctx, n->instance, c),
             n->ct.tcp_established, n->ct.udp_stream, n->ct.udp,
             n->description ? n->description : "");
         if (n->public_v4)
@@ -155,6 +155,10 @@ static void dump_all(struct out *o)
             put_prefix(o, &p->entries[i]);
         put(o, "\n");
     }
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, at)
+    put(o, "attachment %s nic=%s instance=%s status=%u kind=%u card=%u index=%u dot=%u link=%u\n",
+        idstr(ctx, at->id, a), idstr(ctx, at->nic, b), idstr(ctx, at->instance, c), at->status,
+        at->kind, at->card, at->device_index, at->delete_on_termination, at->link_up);
     ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e)
     {
         put(o, "eip %s", idstr(ctx, e->id, a));

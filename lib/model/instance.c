@@ -7,14 +7,14 @@
 #define INSTANCE_SPEC_MIN sizeof(eni_instance_spec)
 #define INSTANCE_FILTER_MIN sizeof(eni_instance_filter)
 
-static bool state_valid(uint32_t s)
+bool eni__instance_state_valid(uint32_t s)
 {
     return s == ENI_INSTANCE_PENDING || s == ENI_INSTANCE_RUNNING ||
            s == ENI_INSTANCE_SHUTTING_DOWN || s == ENI_INSTANCE_TERMINATED ||
            s == ENI_INSTANCE_STOPPING || s == ENI_INSTANCE_STOPPED;
 }
 
-static const char *state_name(uint32_t s)
+const char *eni__instance_state_name(uint32_t s)
 {
     switch (s) {
     case ENI_INSTANCE_PENDING: return "pending";
@@ -52,47 +52,48 @@ static bool ena_active(const struct eni_instance *i)
            i->ena_support;
 }
 
-int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instance_id *out)
+/* Checks that need no ctx; fills the type. */
+int eni__instance_spec_check(const eni_instance_spec *spec, eni_instance_spec *sp,
+                             eni_instance_type_info *type)
 {
-    if (!ctx || !spec || !out)
-        return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: %s is NULL",
-                         !ctx ? "ctx" : !spec ? "spec" : "out");
-    eni_instance_spec sp;
-    int rc = eni__spec_in(&sp, sizeof sp, spec, INSTANCE_SPEC_MIN, "eni_instance_create");
+    int rc = eni__spec_in(sp, sizeof *sp, spec, INSTANCE_SPEC_MIN, "eni_instance_create");
     if (rc != ENI_OK)
         return rc;
-    if (sp.flags & ~(uint32_t)ENI_INSTANCE_NO_ENA_SUPPORT)
-        return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: unknown flags 0x%x", sp.flags);
-    if (sp.virtualization != ENI_VIRT_HVM && sp.virtualization != ENI_VIRT_PARAVIRTUAL)
+    if (sp->flags & ~(uint32_t)ENI_INSTANCE_NO_ENA_SUPPORT)
+        return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: unknown flags 0x%x", sp->flags);
+    if (sp->virtualization != ENI_VIRT_HVM && sp->virtualization != ENI_VIRT_PARAVIRTUAL)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
-                         "eni_instance_create: unknown virtualization type %u", sp.virtualization);
-    if (sp.platform != ENI_PLATFORM_LINUX && sp.platform != ENI_PLATFORM_WINDOWS)
+                         "eni_instance_create: unknown virtualization type %u", sp->virtualization);
+    if (sp->platform != ENI_PLATFORM_LINUX && sp->platform != ENI_PLATFORM_WINDOWS)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
-                         "eni_instance_create: unknown platform %u", sp.platform);
-    if (!sp.instance_type)
+                         "eni_instance_create: unknown platform %u", sp->platform);
+    if (!sp->instance_type)
         return eni__fail(ENI_EINVAL, "MissingParameter", "eni_instance_create: instance_type is required");
-    eni_instance_type_info type;
-    memset(&type, 0, sizeof type);
-    type.size = sizeof type;
-    rc = eni_instance_type_lookup(sp.instance_type, &type);
+    memset(type, 0, sizeof *type);
+    type->size = sizeof *type;
+    rc = eni_instance_type_lookup(sp->instance_type, type);
     if (rc != ENI_OK)
         return rc;
-    bool pv = sp.virtualization == ENI_VIRT_PARAVIRTUAL;
-    if (pv ? !(type.flags & ENI_ITYPE_PARAVIRTUAL) : !(type.flags & ENI_ITYPE_HVM))
+    bool pv = sp->virtualization == ENI_VIRT_PARAVIRTUAL;
+    if (pv ? !(type->flags & ENI_ITYPE_PARAVIRTUAL) : !(type->flags & ENI_ITYPE_HVM))
         return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                          "virtualization type '%s' is not supported for instance type '%s'",
-                         pv ? "paravirtual" : "hvm", type.name);
-    bool ena_attr = !(sp.flags & ENI_INSTANCE_NO_ENA_SUPPORT);
-    if (type.ena_support == ENI_ENA_REQUIRED && (pv || !ena_attr))
+                         pv ? "paravirtual" : "hvm", type->name);
+    bool ena_attr = !(sp->flags & ENI_INSTANCE_NO_ENA_SUPPORT);
+    if (type->ena_support == ENI_ENA_REQUIRED && (pv || !ena_attr))
         return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                          "enhanced networking with the Elastic Network Adapter (ENA) is required "
                          "for the '%s' instance type (HVM AMI with enaSupport)",
-                         type.name);
+                         type->name);
+    return ENI_OK;
+}
 
-    eni__lock(ctx);
+int eni__instance_create_locked(eni_ctx *ctx, const eni_instance_spec *sp,
+                                const eni_instance_type_info *type, struct eni_instance **out)
+{
     struct eni_subnet *s;
     struct eni_instance *inst = NULL;
-    rc = eni__get_subnet(ctx, sp.subnet.v, &s);
+    int rc = eni__get_subnet(ctx, sp->subnet.v, &s);
     if (rc == ENI_OK && !(inst = eni__calloc(ctx, 1, sizeof *inst)))
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_instance_create: out of memory");
     uint64_t id;
@@ -100,37 +101,44 @@ int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instanc
         inst->id = id;
         inst->subnet = s->id;
         inst->vpc = s->vpc;
-        inst->type = type;
+        inst->type = *type;
         inst->state = ENI_INSTANCE_PENDING;
-        inst->virtualization = (uint8_t)sp.virtualization;
-        inst->platform = (uint8_t)sp.platform;
-        inst->ena_support = ena_attr;
+        inst->virtualization = (uint8_t)sp->virtualization;
+        inst->platform = (uint8_t)sp->platform;
+        inst->ena_support = !(sp->flags & ENI_INSTANCE_NO_ENA_SUPPORT);
         s->instance_count++;
-        eni__model_changed(ctx);
-        out->v = id;
+        *out = inst;
         inst = NULL;
     }
     eni__free(ctx, inst);
-    eni__unlock(ctx);
     return rc;
 }
 
-int eni_instance_set_state(eni_ctx *ctx, eni_instance_id id, uint32_t state)
+void eni__instance_destroy(eni_ctx *ctx, struct eni_instance *inst)
 {
-    if (!ctx)
-        return eni__fail(ENI_EINVAL, NULL, "eni_instance_set_state: ctx is NULL");
-    if (!state_valid(state))
-        return eni__fail(ENI_EINVAL, "InvalidParameterValue", "unknown instance state %u", state);
+    struct eni_subnet *s;
+    if (eni__registry_peek(ctx, ENI_KIND_SUBNET, inst->subnet, (void **)&s) == ENI_OK)
+        s->instance_count--;
+    eni__registry_remove(ctx, inst->id);
+    eni__free(ctx, inst);
+}
+
+int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instance_id *out)
+{
+    if (!ctx || !spec || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: %s is NULL",
+                         !ctx ? "ctx" : !spec ? "spec" : "out");
+    eni_instance_spec sp;
+    eni_instance_type_info type;
+    int rc = eni__instance_spec_check(spec, &sp, &type);
+    if (rc != ENI_OK)
+        return rc;
     eni__lock(ctx);
     struct eni_instance *inst;
-    int rc = eni__get_instance(ctx, id.v, &inst);
-    if (rc == ENI_OK && !eni__instance_transition_ok(inst->state, state))
-        rc = eni__fail(ENI_ESTATE, "IncorrectInstanceState",
-                       "the instance is '%s'; it cannot become '%s'", state_name(inst->state),
-                       state_name(state));
+    rc = eni__instance_create_locked(ctx, &sp, &type, &inst);
     if (rc == ENI_OK) {
-        inst->state = (uint8_t)state;
         eni__model_changed(ctx);
+        out->v = inst->id;
     }
     eni__unlock(ctx);
     return rc;
@@ -148,7 +156,7 @@ int eni_instance_set_ena_support(eni_ctx *ctx, eni_instance_id id, uint32_t enab
     if (rc == ENI_OK && inst->state != ENI_INSTANCE_STOPPED)
         rc = eni__fail(ENI_ESTATE, "IncorrectInstanceState",
                        "the instance must be stopped to change enaSupport (it is '%s')",
-                       state_name(inst->state));
+                       eni__instance_state_name(inst->state));
     if (rc == ENI_OK && !enabled && inst->type.ena_support == ENI_ENA_REQUIRED)
         rc = eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                        "the instance type '%s' requires ENA", inst->type.name);
@@ -170,15 +178,11 @@ int eni_instance_delete(eni_ctx *ctx, eni_instance_id id)
     if (rc == ENI_OK && inst->state != ENI_INSTANCE_TERMINATED)
         rc = eni__fail(ENI_ESTATE, "IncorrectInstanceState",
                        "only a terminated instance can be forgotten (it is '%s')",
-                       state_name(inst->state));
+                       eni__instance_state_name(inst->state));
     if (rc == ENI_OK && inst->nic_count)
         rc = eni__fail(ENI_EINTERNAL, NULL, "a terminated instance still has interfaces");
     if (rc == ENI_OK) {
-        struct eni_subnet *s;
-        if (eni__registry_peek(ctx, ENI_KIND_SUBNET, inst->subnet, (void **)&s) == ENI_OK)
-            s->instance_count--;
-        eni__registry_remove(ctx, inst->id);
-        eni__free(ctx, inst);
+        eni__instance_destroy(ctx, inst);
         eni__model_changed(ctx);
     }
     eni__unlock(ctx);

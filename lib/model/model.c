@@ -74,6 +74,7 @@ void eni__model_fini(eni_ctx *ctx)
     ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v) eni__free(ctx, v);
     ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) eni__free(ctx, i);
     ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e) eni__free(ctx, e);
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a) eni__free(ctx, a);
     /* EIP association ids point at their EIP: nothing of their own to free. */
     eni__free(ctx, m->public_bitmap);
     eni__free(ctx, m);
@@ -102,6 +103,7 @@ GETTER(eni__get_eip, ENI_KIND_EIP, struct eni_eip)
 GETTER(eni__get_sg, ENI_KIND_SG, struct eni_sg)
 GETTER(eni__get_rule, ENI_KIND_SG_RULE, struct eni_sg_rule)
 GETTER(eni__get_prefix_list, ENI_KIND_PREFIX_LIST, struct eni_prefix_list)
+GETTER(eni__get_attachment, ENI_KIND_ATTACHMENT, struct eni_attachment)
 #undef GETTER
 
 char *eni__strdup(eni_ctx *ctx, const char *s)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/ctx_internal.h"
+#include "eni/attach.h"
 #include "eni/eip.h"
 #include "eni/instance.h"
 #include "eni/model.h"
@@ -109,6 +110,21 @@ struct eni_instance {
     uint32_t nic_count;
 };
 
+struct eni_attachment {
+    uint64_t id;
+    uint64_t nic;
+    uint64_t instance;
+    uint8_t status;                /* eni_attachment_status */
+    uint8_t kind;                  /* eni_attach_kind */
+    uint8_t delete_on_termination;
+    uint8_t link_up;
+    uint8_t force;                 /* the pending detach is forced */
+    uint8_t terminating;           /* detached because the instance is shutting down */
+    uint16_t device_index;
+    uint16_t card;
+    uint64_t deadline_ns;          /* pending operation's deadline, 0 = none */
+};
+
 struct eni_eip {
     uint64_t id;
     uint32_t public_v4;
@@ -174,6 +190,10 @@ int eni__model_init(eni_ctx *ctx);
 void eni__model_fini(eni_ctx *ctx);
 struct eni_model *eni__model(const eni_ctx *ctx);
 
+/* An instance's public-IPv4 rules (section 1.4), used by lifecycle code. */
+void eni__instance_release_public(eni_ctx *ctx, struct eni_instance *inst);
+void eni__instance_restore_public(eni_ctx *ctx, struct eni_instance *inst);
+
 /* Called at the end of every successful mutation. */
 void eni__model_changed(eni_ctx *ctx);
 
@@ -186,6 +206,7 @@ int eni__get_eip(eni_ctx *ctx, uint64_t id, struct eni_eip **out);
 int eni__get_sg(eni_ctx *ctx, uint64_t id, struct eni_sg **out);
 int eni__get_rule(eni_ctx *ctx, uint64_t id, struct eni_sg_rule **out);
 int eni__get_prefix_list(eni_ctx *ctx, uint64_t id, struct eni_prefix_list **out);
+int eni__get_attachment(eni_ctx *ctx, uint64_t id, struct eni_attachment **out);
 
 /* Iterate the live objects of a kind in id (slot) order. */
 #define ENI__FOR_EACH(ctx, kind, type, var)                                          \
@@ -227,8 +248,17 @@ void eni__ipam_v6_advance(struct eni_subnet *s, const struct eni_v6 *picked, uin
 const eni_addrmap_mem *eni__mapmem(eni_ctx *ctx);
 void eni__mapmem_init(eni_ctx *ctx, eni_addrmap_mem *mem);
 
-/* EC2's legal instance-state transitions. */
+/* eni_instance_create in halves (the second under the lock, also used by launch). */
+int eni__instance_spec_check(const eni_instance_spec *spec, eni_instance_spec *sp,
+                             eni_instance_type_info *type);
+int eni__instance_create_locked(eni_ctx *ctx, const eni_instance_spec *sp,
+                                const eni_instance_type_info *type, struct eni_instance **out);
+void eni__instance_destroy(eni_ctx *ctx, struct eni_instance *inst);
+
+/* EC2's instance states and legal transitions. */
 bool eni__instance_transition_ok(uint32_t from, uint32_t to);
+bool eni__instance_state_valid(uint32_t s);
+const char *eni__instance_state_name(uint32_t s);
 /* Release everything an interface holds and forget it (no checks). */
 void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic);
 

@@ -20,12 +20,12 @@ struct pool {
 struct world {
     eni_ctx *ctx;
     uint64_t rng;
-    struct pool vpc, subnet, sg, rule, pl, nic, eip, assoc, inst;
+    struct pool vpc, subnet, sg, rule, pl, nic, eip, assoc, inst, att;
     char *before, *after;
     size_t before_cap, after_cap;
     uint32_t ok, refused;
     uint32_t last_case;
-    uint32_t ok_by_case[26];
+    uint32_t ok_by_case[29];
 };
 
 static uint32_t rnd(struct world *w, uint32_t n)
@@ -122,7 +122,7 @@ static int step(struct world *w)
     eni_ctx *ctx = w->ctx;
     char b1[64], b2[64];
     int rc = ENI_OK;
-    w->last_case = rnd(w, 26);
+    w->last_case = rnd(w, 29);
     switch (w->last_case) {
     case 0: {
         eni_vpc_spec s = ENI_VPC_SPEC_INIT;
@@ -332,6 +332,23 @@ static int step(struct world *w)
             remember(w, &w->inst, id.v);
         break;
     }
+    case 26: {
+        eni_attachment_id a;
+        if ((rc = eni_nic_attach(ctx, (eni_nic_id){pick(w, &w->nic)},
+                                 (eni_instance_id){pick(w, &w->inst)}, rnd(w, 4), rnd(w, 2),
+                                 &a)) == ENI_OK)
+            remember(w, &w->att, a.v);
+        break;
+    }
+    case 27:
+        rc = eni_nic_detach(ctx, (eni_attachment_id){pick(w, &w->att)},
+                            rnd(w, 4) ? 0 : ENI_DETACH_FORCE);
+        break;
+    case 28: {
+        uint32_t n;
+        rc = eni_ctx_poll(ctx, 0, NULL, NULL, &n);
+        break;
+    }
     default: {
         static const uint32_t states[] = {0, 16, 32, 48, 64, 80, 7};
         eni_instance_id id = {pick(w, &w->inst)};
@@ -378,8 +395,8 @@ static void test_random_walk_keeps_invariants_and_refusals_change_nothing(void *
     }
     /* Every kind of operation must have succeeded somewhere in the walk:
      * vpc, subnet, group, rule, prefix list, interface, address, group set,
-     * Elastic IP allocate/associate, instance create/state. */
-    static const uint32_t must[] = {0, 2, 5, 7, 10, 11, 13, 17, 18, 19, 21, 22, 24, 25};
+     * Elastic IP allocate/associate, instance create/state, attach, detach. */
+    static const uint32_t must[] = {0, 2, 5, 7, 10, 11, 13, 17, 18, 19, 21, 22, 24, 25, 26, 27};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (w.ok_by_case[must[i]] == 0)
             fail_msg("operation %u never succeeded: the walk is too weak", must[i]);

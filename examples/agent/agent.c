@@ -1,0 +1,234 @@
+/* A small hypervisor agent on the mock backend: it launches instances with
+ * cold-attached interfaces, hot-attaches an interface to a running instance,
+ * warm-attaches an EFA to a stopped one, associates an Elastic IP, stops,
+ * starts and terminates, and prints the host's state after each step,
+ * refusals included with their EC2 error codes. Built as `eni-agent`. */
+#include <eni.h>
+#include <eni/sys/mock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static eni_ctx *ctx;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "%s: %s (%s)\n", what, eni_error_last()->message, eni_error_last()->ec2_code);
+    exit(1);
+}
+#define MUST(call) do { if ((call) != ENI_OK) die(#call); } while (0)
+
+static const char *idstr(uint64_t v)
+{
+    static char buf[8][ENI_ID_STRING_MAX];
+    static int next;
+    char *b = buf[next++ % 8];
+    if (!v || eni_id_format(ctx, v, b, ENI_ID_STRING_MAX) != ENI_OK)
+        snprintf(b, ENI_ID_STRING_MAX, "-");
+    return b;
+}
+
+static const char *state_name(uint32_t s)
+{
+    switch (s) {
+    case ENI_INSTANCE_PENDING: return "pending";
+    case ENI_INSTANCE_RUNNING: return "running";
+    case ENI_INSTANCE_STOPPING: return "stopping";
+    case ENI_INSTANCE_STOPPED: return "stopped";
+    case ENI_INSTANCE_SHUTTING_DOWN: return "shutting-down";
+    case ENI_INSTANCE_TERMINATED: return "terminated";
+    default: return "?";
+    }
+}
+
+static int on_event(const eni_event *ev, void *ud)
+{
+    (void)ud;
+    static const char *const names[] = {"", "user", "attach completed", "attach FAILED",
+                                        "detach completed", "detach FAILED", "instance state",
+                                        "link change", "device removed"};
+    if (ev->type == ENI_EVENT_INSTANCE_STATE)
+        printf("    event: %s is %s\n", idstr(ev->subject), state_name(ev->state));
+    else
+        printf("    event: %s %s (%s)%s%s\n", names[ev->type], idstr(ev->subject),
+               idstr(ev->related), ev->status ? " " : "", ev->status ? ev->ec2_code : "");
+    return 0;
+}
+
+static void poll_events(void)
+{
+    uint32_t n;
+    MUST(eni_ctx_poll(ctx, 0, on_event, NULL, &n));
+}
+
+static void refused(int rc, const char *what)
+{
+    printf("  refused as expected: %-40s %s %s\n", what, eni_err_name(rc),
+           rc ? eni_error_last()->ec2_code : "(accepted!)");
+}
+
+static void table(const char *title)
+{
+    printf("\n== %s\n", title);
+    eni_instance_id inst[16];
+    uint32_t ni;
+    MUST(eni_instance_list(ctx, NULL, inst, 16, &ni));
+    printf("  %-21s %-14s %-13s %s\n", "instance", "type", "state", "interfaces");
+    for (uint32_t i = 0; i < ni && i < 16; i++) {
+        eni_instance_info ii = {.size = sizeof ii};
+        MUST(eni_instance_describe(ctx, inst[i], &ii));
+        printf("  %-21s %-14s %-13s %u\n", idstr(inst[i].v), ii.instance_type,
+               state_name(ii.state), ii.nic_count);
+    }
+    eni_nic_id nics[32];
+    uint32_t nn;
+    MUST(eni_nic_list(ctx, NULL, nics, 32, &nn));
+    printf("  %-21s %-9s %-10s %-21s %-5s %-14s %s\n", "interface", "type", "status", "instance",
+           "index", "private", "public");
+    for (uint32_t i = 0; i < nn && i < 32; i++) {
+        static const char *const st[] = {"available", "attaching", "in-use", "detaching"};
+        static const char *const ty[] = {"interface", "efa", "efa-only", "trunk"};
+        eni_nic_info ni2 = {.size = sizeof ni2};
+        MUST(eni_nic_describe(ctx, nics[i], &ni2));
+        char index[16] = "-";
+        if (ni2.attachment.v) {
+            eni_attachment_info ai = {.size = sizeof ai};
+            MUST(eni_attachment_describe(ctx, ni2.attachment, &ai));
+            snprintf(index, sizeof index, "%u/%u", ai.network_card_index, ai.device_index);
+        }
+        printf("  %-21s %-9s %-10s %-21s %-5s %-14s %s\n", idstr(nics[i].v), ty[ni2.type],
+               st[ni2.status], idstr(ni2.instance.v), index,
+               ni2.private_ip[0] ? ni2.private_ip : "-", ni2.public_ip[0] ? ni2.public_ip : "-");
+    }
+}
+
+static eni_instance_id launch(eni_subnet_id subnet, const char *type, eni_sg_id sg)
+{
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = subnet;
+    ns.groups = &sg;
+    ns.group_count = 1;
+    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
+    ln.spec = &ns;
+    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
+    ls.instance_type = type;
+    ls.nics = &ln;
+    ls.nic_count = 1;
+    eni_instance_id id;
+    MUST(eni_instance_launch(ctx, &ls, &id));
+    return id;
+}
+
+static eni_attachment_id primary_of(eni_instance_id inst)
+{
+    eni_attachment_id att[8];
+    uint32_t n;
+    MUST(eni_instance_list_attachments(ctx, inst, att, 8, &n));
+    return att[0];
+}
+
+int main(void)
+{
+    eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
+    opts.seed = 7;
+    MUST(eni_ctx_new(&opts, &ctx));
+    printf("libeni %s, backend '%s'\n", eni_version_string(), eni_ctx_backend_name(ctx));
+
+    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+    vs.cidr_block = "10.10.0.0/16";
+    eni_vpc_id vpc;
+    MUST(eni_vpc_create(ctx, &vs, &vpc));
+    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+    ss.vpc = vpc;
+    ss.availability_zone = "us-east-1a";
+    ss.cidr_block = "10.10.1.0/24";
+    ss.flags = ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH;
+    eni_subnet_id subnet;
+    MUST(eni_subnet_create(ctx, &ss, &subnet));
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = vpc;
+    gs.name = "hpc";
+    gs.description = "EFA needs all traffic to and from itself";
+    eni_sg_id sg;
+    MUST(eni_sg_create(ctx, &gs, &sg));
+    eni_sg_rule_spec self = ENI_SG_RULE_SPEC_INIT;
+    self.protocol = ENI_PROTO_ALL;
+    self.peer_kind = ENI_PEER_GROUP;
+    self.group = sg;
+    MUST(eni_sg_authorize(ctx, sg, ENI_INGRESS, &self, 1, NULL));
+    MUST(eni_sg_authorize(ctx, sg, ENI_EGRESS, &self, 1, NULL));
+
+    /* 1. Launch two instances, each with a new interface (cold attach). */
+    eni_instance_id web = launch(subnet, "m5.large", sg);
+    eni_instance_id hpc = launch(subnet, "c5n.18xlarge", sg);
+    table("1. launched m5.large and c5n.18xlarge (cold attach in flight)");
+    poll_events();
+    MUST(eni_instance_set_state(ctx, web, ENI_INSTANCE_RUNNING));
+    MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_RUNNING));
+    poll_events();
+    table("2. both running; public IPv4 auto-assigned on each primary interface");
+
+    /* 3. Hot-attach a secondary interface to the running web server. */
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = subnet;
+    ns.groups = &sg;
+    ns.group_count = 1;
+    ns.secondary_ip_count = 2;
+    ns.description = "web backend";
+    eni_nic_id eth1;
+    MUST(eni_nic_create(ctx, &ns, &eth1));
+    eni_attachment_id eth1_att;
+    MUST(eni_nic_attach(ctx, eth1, web, 1, 0, &eth1_att));
+    poll_events();
+    table("3. hot-attached a second interface to the web server");
+
+    /* 4. An EFA cannot be hot-attached; stop the HPC node and warm-attach it. */
+    eni_nic_spec efa = ENI_NIC_SPEC_INIT;
+    efa.subnet = subnet;
+    efa.groups = &sg;
+    efa.group_count = 1;
+    efa.type = ENI_NIC_EFA;
+    eni_nic_id efa_nic;
+    MUST(eni_nic_create(ctx, &efa, &efa_nic));
+    refused(eni_nic_attach(ctx, efa_nic, hpc, 1, 0, NULL), "hot-attach an EFA");
+    refused(eni_nic_detach(ctx, primary_of(web), 0), "detach the primary interface");
+    MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_STOPPING));
+    MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_STOPPED));
+    MUST(eni_nic_attach(ctx, efa_nic, hpc, 1, 0, NULL));
+    poll_events();
+    table("4. stopped the HPC node (public IPv4 released), warm-attached an EFA");
+
+    /* 5. An Elastic IP on the web server's primary address. */
+    eni_eip_id eip;
+    MUST(eni_eip_allocate(ctx, &eip));
+    eni_attachment_info pa = {.size = sizeof pa};
+    MUST(eni_attachment_describe(ctx, primary_of(web), &pa));
+    MUST(eni_eip_associate(ctx, eip, pa.nic, NULL, 0, NULL));
+    refused(eni_eip_release(ctx, eip), "release an associated Elastic IP");
+    table("5. Elastic IP on the web server's primary address (auto public IPv4 released)");
+
+    /* 6. A device fails under the running web server: the mock removes it. */
+    MUST(eni_mock_remove_device(ctx, eth1_att));
+    poll_events();
+    table("6. the second interface's device vanished: detached, still available");
+
+    /* 7. Start the HPC node again, then terminate the web server. */
+    MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_PENDING));
+    MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_RUNNING));
+    MUST(eni_instance_set_state(ctx, web, ENI_INSTANCE_SHUTTING_DOWN));
+    refused(eni_instance_set_state(ctx, web, ENI_INSTANCE_TERMINATED),
+            "terminate before the detaches finish");
+    poll_events();
+    MUST(eni_instance_set_state(ctx, web, ENI_INSTANCE_TERMINATED));
+    poll_events();
+    table("7. HPC node started (two interfaces: no new public IPv4); web server terminated");
+    eni_eip_info ei = {.size = sizeof ei};
+    MUST(eni_eip_describe(ctx, eip, &ei));
+    printf("  Elastic IP %s %s is still allocated, associated with: %s\n", idstr(eip.v),
+           ei.public_ip, idstr(ei.nic.v));
+
+    MUST(eni_ctx_check(ctx));
+    printf("\ninvariants hold\n");
+    eni_ctx_free(ctx);
+    return 0;
+}

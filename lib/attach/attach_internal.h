@@ -1,0 +1,30 @@
+/* The attach state machine's shared pieces (attach.c, lifecycle.c). */
+#ifndef ENI_ATTACH_INTERNAL_H
+#define ENI_ATTACH_INTERNAL_H
+
+#include "model/model.h"
+
+/* Validate an attach of nic to inst at (device, card). at_launch picks the
+ * launch-time EC2 code for address limits. Sets *kind. Records errors. */
+int eni__attach_check(eni_ctx *ctx, const struct eni_nic *nic, const struct eni_instance *inst,
+                      uint32_t device_index, uint32_t card, bool at_launch, uint32_t *kind);
+
+/* Create the attachment (status attaching) and tell the backend. On a
+ * backend refusal everything is undone and its error returned. */
+int eni__attach_start(eni_ctx *ctx, struct eni_nic *nic, struct eni_instance *inst,
+                      uint32_t device_index, uint32_t card, uint32_t kind,
+                      bool delete_on_termination, struct eni_attachment **out);
+
+/* Ask the backend to detach; the attachment becomes detaching. */
+int eni__detach_start(eni_ctx *ctx, struct eni_attachment *att, bool force, bool terminating);
+
+/* Undo an attachment that never completed: abort it in the backend and
+ * free the interface. */
+void eni__attach_abort(eni_ctx *ctx, struct eni_attachment *att);
+
+/* Post a user-visible event about an attachment or instance. */
+void eni__attach_event(eni_ctx *ctx, uint32_t type, const struct eni_attachment *att,
+                       int32_t status, int32_t os_errno, const char *ec2_code);
+void eni__instance_event(eni_ctx *ctx, const struct eni_instance *inst);
+
+#endif

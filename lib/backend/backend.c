@@ -1,0 +1,114 @@
+/* The backend seam: validating ops tables, swapping backends, and the
+ * thread-safe path by which a backend posts completions to its ctx. */
+#include <string.h>
+
+#include "core/ctx_internal.h"
+#include "eni/sys/mock.h"
+#include "util/abi_struct.h"
+
+/* The first published layout of the ops table ends with get_device. */
+#define OPS_MIN_SIZE (offsetof(eni_backend_ops, get_device) + sizeof(void *))
+
+static int validate_ops(const eni_backend_ops *ops)
+{
+    if (ops->size < OPS_MIN_SIZE)
+        return eni__fail(ENI_EVERSION, NULL, "backend ops table of %u bytes is too small",
+                         ops->size);
+    if (ops->abi != ENI_BACKEND_ABI)
+        return eni__fail(ENI_EVERSION, NULL, "backend ABI %u, this library speaks %d", ops->abi,
+                         ENI_BACKEND_ABI);
+    if (!ops->name || !ops->open || !ops->close || !ops->attach || !ops->detach || !ops->poll)
+        return eni__fail(ENI_EINVAL, NULL,
+                         "backend ops table lacks a required op (name, open, close, attach, "
+                         "detach, poll)");
+    return ENI_OK;
+}
+
+static int open_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *config,
+                        void **instance)
+{
+    *instance = NULL;
+    int rc = ops->open(&ctx->host, config, instance);
+    if (rc == ENI_OK && !*instance)
+        rc = eni__fail(ENI_EBACKEND, NULL, "backend '%s' opened without an instance", ops->name);
+    else if (rc != ENI_OK && eni_error_last()->code != rc)
+        eni__fail(rc, NULL, "backend '%s' failed to open", ops->name);
+    return rc;
+}
+
+int eni__backend_init(eni_ctx *ctx)
+{
+    const eni_backend_ops *ops = eni_mock_backend_ops();
+    int rc = open_backend(ctx, ops, NULL, &ctx->backend);
+    if (rc == ENI_OK)
+        ctx->backend_ops = ops;
+    return rc;
+}
+
+void eni__backend_fini(eni_ctx *ctx)
+{
+    if (ctx->backend_ops && ctx->backend)
+        ctx->backend_ops->close(ctx->backend);
+    ctx->backend = NULL;
+}
+
+int eni_ctx_set_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *config)
+{
+    if (!ctx || !ops)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_backend: %s is NULL", ctx ? "ops" : "ctx");
+    int rc = validate_ops(ops);
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    if (eni__registry_live(ctx, ENI_KIND_ATTACHMENT)) {
+        rc = eni__fail(ENI_EBUSY, NULL,
+                       "eni_ctx_set_backend: %u interfaces are attached to the current backend",
+                       eni__registry_live(ctx, ENI_KIND_ATTACHMENT));
+    } else {
+        void *instance;
+        rc = open_backend(ctx, ops, config, &instance);
+        if (rc == ENI_OK) {
+            ctx->backend_ops->close(ctx->backend);
+            /* Events the old backend posted name attachments that no longer exist. */
+            eni_event ev;
+            while (eni__event_take(&ctx->backend_events, &ev))
+                ;
+            ctx->backend_ops = ops;
+            ctx->backend = instance;
+            eni__log(ctx, ENI_LOG_INFO, "backend is now '%s'", ops->name);
+        }
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+const char *eni_ctx_backend_name(eni_ctx *ctx)
+{
+    if (!ctx)
+        return "";
+    eni__lock(ctx);
+    const char *name = ctx->backend_ops->name;
+    eni__unlock(ctx);
+    return name;
+}
+
+int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev)
+{
+    if (!host || !ev)
+        return eni__fail(ENI_EINVAL, NULL, "eni_backend_post: %s is NULL", host ? "ev" : "host");
+    eni_backend_event in;
+    if (!eni_struct_copy_in(&in, sizeof in, ev, ev->size, sizeof in))
+        return eni__fail(ENI_EVERSION, NULL, "eni_backend_post: event size %u not accepted",
+                         ev->size);
+    if (in.type < ENI_BEV_ATTACH_DONE || in.type > ENI_BEV_DEVICE_REMOVED)
+        return eni__fail(ENI_EINVAL, NULL, "eni_backend_post: unknown event type %u", in.type);
+    /* Carried in an eni_event through the backend queue; lib/attach reads it back. */
+    eni_event e;
+    memset(&e, 0, sizeof e);
+    e.type = in.type;
+    e.subject = in.attachment.v;
+    e.status = in.status;
+    e.os_errno = in.os_errno;
+    e.state = in.link_up;
+    return eni__event_post_to(host->ctx, &host->ctx->backend_events, &e);
+}
