@@ -22,5 +22,6 @@
 #include "eni/instance.h"
 #include "eni/eip.h"
 #include "eni/attach.h"
+#include "eni/eval.h"
 
 #endif /* ENI_H */
