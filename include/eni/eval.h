@@ -56,7 +56,236 @@ typedef struct eni_pkt {
     uint8_t inner_dst[16];/**< For an ICMP error: the embedded packet's destination. */
 } eni_pkt;
 
+/** @brief Which way a packet crosses the interface. */
+typedef enum eni_eval_dir {
+    ENI_DIR_INBOUND = 1, /**< Arriving at the interface (ingress rules). */
+    ENI_DIR_OUTBOUND = 2 /**< Leaving the interface (egress rules). */
+} eni_eval_dir;
+
+/** @brief What happens to a packet. */
+typedef enum eni_action {
+    ENI_DROP = 0, /**< Dropped silently (security groups never reject). */
+    ENI_ALLOW = 1 /**< Allowed. */
+} eni_action;
+
+/** @brief Why (eni_verdict::reason). Numbers are ABI. */
+typedef enum eni_reason {
+    ENI_REASON_RULE = 1,          /**< Allowed by a rule; a tracked flow was created. */
+    ENI_REASON_TRACKED = 2,       /**< Part of a tracked flow (a reply, or more of the same). */
+    ENI_REASON_RELATED_ICMP = 3,  /**< An ICMP error about a tracked flow. */
+    ENI_REASON_UNTRACKED = 4,     /**< Allowed by a rule on an untracked flow (section 5.2): re-checked every packet. */
+    ENI_REASON_SERVICE = 5,       /**< Traffic security groups never filter (DNS resolver, metadata, time sync; section 4.7). */
+    ENI_REASON_NO_RULE = 16,      /**< Dropped: no rule allows it (a client sees a timeout). */
+    ENI_REASON_SRC_DST_CHECK = 17,/**< Dropped: the interface is neither its source (outbound) nor its destination (inbound). */
+    ENI_REASON_NOT_ATTACHED = 18, /**< Dropped: the interface is not attached (in-use). */
+    ENI_REASON_CONNTRACK_FULL = 19,/**< Dropped: a new tracked flow and the conntrack allowance is exhausted. */
+    ENI_REASON_MALFORMED = 20     /**< Dropped: the frame could not be parsed. */
+} eni_reason;
+
+/** @brief One packet's verdict. */
+typedef struct eni_verdict {
+    uint8_t action;       /**< An ::eni_action. */
+    uint8_t reason;       /**< An ::eni_reason. */
+    uint16_t reserved0;   /**< Zero. */
+    uint32_t reserved1;   /**< Zero. */
+    eni_sg_id group;      /**< With ::ENI_EVAL_WANT_RULE and ::ENI_REASON_RULE / UNTRACKED: the group of an allowing rule. */
+    eni_sg_rule_id rule;  /**< ... and the rule. */
+} eni_verdict;
+
+/** @brief Bits of the `flags` argument of the burst calls. */
+typedef enum eni_eval_flag {
+    ENI_EVAL_WANT_RULE = 1u << 0 /**< Fill eni_verdict::group and eni_verdict::rule (slower: a second, exact lookup). */
+} eni_eval_flag;
+
+/** @brief A worker: one per thread that evaluates packets. Opaque. */
+typedef struct eni_eval_worker eni_eval_worker;
+
+/** @brief A worker's counters (ENA-style names where EC2 has them). */
+typedef struct eni_eval_counters {
+    uint32_t size;                        /**< Set by the caller before the call. */
+    uint32_t reserved0;                   /**< Zero. */
+    uint64_t packets;                     /**< Packets evaluated. */
+    uint64_t allowed;                     /**< Packets allowed. */
+    uint64_t dropped;                     /**< Packets dropped. */
+    uint64_t by_reason[21];               /**< Packets per ::eni_reason value (index = reason). */
+    uint64_t flows_created;               /**< Tracked flows created. */
+    uint64_t conntrack_allowance_exceeded;/**< New flows dropped because the allowance was exhausted. */
+} eni_eval_counters;
+
+/** @brief Connection-tracking figures of an interface (eni_nic_get_conntrack()). */
+typedef struct eni_conntrack_stats {
+    uint32_t size;                          /**< Set by the caller before the call. */
+    uint32_t reserved0;                     /**< Zero. */
+    uint64_t tracked;                       /**< Flow entries in the table (expired ones until swept). */
+    uint64_t allowance;                     /**< Most flows the interface may track. */
+    uint64_t conntrack_allowance_available; /**< How many more can be tracked now (a gauge). */
+    uint64_t conntrack_allowance_exceeded;  /**< Packets dropped for lack of room, since the interface was attached. */
+} eni_conntrack_stats;
+
+/** @brief One tracked flow (eni_nic_list_flows()), seen from the interface. Fixed layout. */
+typedef struct eni_flow_info {
+    uint8_t family;          /**< 4 or 6. */
+    uint8_t proto;           /**< Protocol number. */
+    uint8_t initiator;       /**< ::eni_eval_dir of the packet that created it. */
+    uint8_t state;           /**< Protocol state: TCP 1 opening, 2 established, 3 closing; UDP 1 one-way, 2 stream; else 1. */
+    uint16_t local_port;     /**< The interface's port (ICMP: echo id). */
+    uint16_t remote_port;    /**< The peer's port. */
+    uint8_t local[16];       /**< The interface's address. */
+    uint8_t remote[16];      /**< The peer's address. */
+    uint64_t expires_ns;     /**< When it idles out, on the caller's clock. */
+} eni_flow_info;
+
 ENI_BEGIN_DECLS
+
+/**
+ * @brief Create a worker for the calling thread.
+ * @param[in]  ctx The context.
+ * @param[out] out Receives the worker.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized; the worker is then used by one thread at a time.
+ * @ownership Free it with eni_eval_worker_free() before the ctx.
+ */
+ENI_API int eni_eval_worker_new(eni_ctx *ctx, eni_eval_worker **out);
+
+/**
+ * @brief Free a worker.
+ * @param[in] worker The worker, or NULL.
+ * @since 1.0
+ * @threadsafety ctx-serialized; not while the worker is evaluating.
+ */
+ENI_API void eni_eval_worker_free(eni_eval_worker *worker);
+
+/**
+ * @brief Read a worker's counters.
+ * @param[in]  worker The worker.
+ * @param[out] out    Receives the counters; set `out->size` first.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or a too-small @p out.
+ * @since 1.0
+ * @threadsafety the worker's thread.
+ */
+ENI_API int eni_eval_worker_counters(const eni_eval_worker *worker, eni_eval_counters *out);
+
+/**
+ * @brief Evaluate a burst of pre-parsed packets of one interface in one direction.
+ *
+ * Never takes the ctx lock and never allocates: it reads the interface's
+ * published state (addresses, compiled rules, timeouts) and its flow table.
+ * `now_ns` is the caller's monotonic clock; flows idle out against it.
+ *
+ * @param[in]  worker The calling thread's worker.
+ * @param[in]  nic    The interface.
+ * @param[in]  dir    ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
+ * @param[in]  pkts   @p n packets.
+ * @param[in]  n      How many (0 is allowed).
+ * @param[in]  now_ns Current time in nanoseconds.
+ * @param[in]  flags  ::eni_eval_flag bits.
+ * @param[out] out    @p n verdicts.
+ * @return ::ENI_OK (every packet has a verdict); ::ENI_EINVAL for NULL
+ *         arguments, a bad direction, unknown flags or a packet of an unknown
+ *         family; ::ENI_ENOTFOUND / ::ENI_ESTALE when the interface was never
+ *         seen by the evaluator or was deleted (nothing is written).
+ * @since 1.0
+ * @threadsafety any number of threads, each with its own worker, concurrently
+ *               with control-plane calls.
+ */
+ENI_API int eni_eval_burst(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir,
+                           const eni_pkt *pkts, uint32_t n, uint64_t now_ns, uint32_t flags,
+                           eni_verdict *out);
+
+/**
+ * @brief Evaluate a burst of whole Ethernet frames (parsed with eni_pkt_parse()'s rules).
+ *
+ * A frame that does not parse gets ::ENI_DROP / ::ENI_REASON_MALFORMED.
+ *
+ * @param[in]  worker The calling thread's worker.
+ * @param[in]  nic    The interface.
+ * @param[in]  dir    ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
+ * @param[in]  frames @p n frame pointers.
+ * @param[in]  lens   @p n frame lengths.
+ * @param[in]  n      How many.
+ * @param[in]  now_ns Current time in nanoseconds.
+ * @param[in]  flags  ::eni_eval_flag bits.
+ * @param[out] out    @p n verdicts.
+ * @return As eni_eval_burst().
+ * @since 1.0
+ * @threadsafety as eni_eval_burst().
+ */
+ENI_API int eni_eval_frames(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir,
+                            const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
+                            uint64_t now_ns, uint32_t flags, eni_verdict *out);
+
+/**
+ * @brief Would this packet pass, and why, in words. Changes nothing (no flow is created).
+ * @param[in]  ctx     The context.
+ * @param[in]  nic     The interface.
+ * @param[in]  dir     ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
+ * @param[in]  pkt     The packet.
+ * @param[in]  now_ns  Current time, for flow expiry.
+ * @param[out] verdict Receives the verdict, with the allowing group and rule.
+ * @param[out] text    Receives a sentence such as "allowed by sg-… rule sgr-…
+ *                     (tcp 443 from 0.0.0.0/0)" or "dropped: no rule matched —
+ *                     the client would see a timeout"; may be NULL.
+ * @param[in]  textlen Size of @p text.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments or a bad direction; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *pkt,
+                             uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
+
+/**
+ * @brief Set an interface's conntrack allowance (most tracked flows; default 16384).
+ *
+ * EC2 publishes no per-type figure. A new allowance rebuilds the flow table;
+ * tracked flows are carried over while they fit.
+ *
+ * @param[in] ctx       The context.
+ * @param[in] nic       The interface.
+ * @param[in] max_flows 1 .. 16777216.
+ * @return ::ENI_OK; ::ENI_EINVAL out of range; id errors; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);
+
+/**
+ * @brief Read an interface's connection-tracking figures.
+ * @param[in]  ctx The context.
+ * @param[in]  nic The interface.
+ * @param[out] out Receives them; set `out->size` first.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or a too-small @p out; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id nic, eni_conntrack_stats *out);
+
+/**
+ * @brief List an interface's live tracked flows (expired ones are skipped).
+ * @param[in]  ctx    The context.
+ * @param[in]  nic    The interface.
+ * @param[in]  now_ns Current time.
+ * @param[out] out    Receives up to @p cap flows.
+ * @param[in]  cap    Capacity of @p out.
+ * @param[out] count  Receives the number of live flows.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list(); id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, eni_flow_info *out,
+                               uint32_t cap, uint32_t *count);
+
+/**
+ * @brief Remove an interface's expired flows now (they also go lazily).
+ * @param[in]  ctx     The context.
+ * @param[in]  nic     The interface.
+ * @param[in]  now_ns  Current time.
+ * @param[out] removed Receives how many were removed; may be NULL.
+ * @return ::ENI_OK; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, uint32_t *removed);
 
 /**
  * @brief Parse an Ethernet frame into a packet record.

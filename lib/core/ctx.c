@@ -87,6 +87,8 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
         goto fail_backend_events;
     if (eni__model_init(ctx) != ENI_OK)
         goto fail_model;
+    if (eni__eval_init(ctx) != ENI_OK)
+        goto fail_eval;
     if (eni__backend_init(ctx) != ENI_OK)
         goto fail_backend;
     eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx, backend %s)",
@@ -95,6 +97,8 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
     return ENI_OK;
 
 fail_backend:
+    eni__eval_fini(ctx);
+fail_eval:
     eni__model_fini(ctx);
 fail_model:
     eni__event_queue_fini(ctx, &ctx->backend_events);
@@ -111,6 +115,7 @@ void eni_ctx_free(eni_ctx *ctx)
     if (!ctx)
         return;
     eni__backend_fini(ctx);
+    eni__eval_fini(ctx);
     eni__model_fini(ctx);
     eni__event_queue_fini(ctx, &ctx->backend_events);
     eni__registry_fini(ctx, &ctx->registry);

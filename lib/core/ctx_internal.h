@@ -14,6 +14,7 @@
 #include "registry.h"
 
 struct eni_model; /* lib/model's state; core only creates and frees it */
+struct eni_eval;  /* lib/eval's state; likewise */
 
 /* What a backend holds of its ctx: only the way to post events back. */
 struct eni_backend_host {
@@ -32,6 +33,8 @@ struct eni_ctx {
     struct eni_backend_host host;
     struct eni_event_queue backend_events; /* completions posted by the backend */
     uint64_t op_timeout_ns;             /* attach/detach deadline */
+    struct eni_eval *eval;              /* lib/eval's state */
+    void (*on_model_change)(eni_ctx *ctx); /* set by lib/eval: republish snapshots */
 };
 
 /* Allocation through the ctx's hooks. Sizes are checked for overflow. */
@@ -50,6 +53,10 @@ void eni__unlock(eni_ctx *ctx);
 /* lib/model's lifecycle, run by eni_ctx_new / eni_ctx_free. */
 int eni__model_init(eni_ctx *ctx);
 void eni__model_fini(eni_ctx *ctx);
+
+/* lib/eval's lifecycle. */
+int eni__eval_init(eni_ctx *ctx);
+void eni__eval_fini(eni_ctx *ctx);
 
 /* lib/backend: open the default (mock) backend; close the current one. */
 int eni__backend_init(eni_ctx *ctx);

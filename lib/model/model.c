@@ -84,6 +84,9 @@ void eni__model_fini(eni_ctx *ctx)
 void eni__model_changed(eni_ctx *ctx)
 {
     ctx->model->version++;
+    /* The evaluator republishes what the packet path reads (lib/eval). */
+    if (ctx->on_model_change)
+        ctx->on_model_change(ctx);
 }
 
 #define GETTER(fn, kind, type)                                        \

@@ -1,0 +1,375 @@
+/* The evaluator's public calls: workers, bursts, explain, conntrack
+ * allowance and statistics, flow listing and sweeping. */
+#include <stdio.h>
+#include <string.h>
+
+#include "eval_internal.h"
+#include "model/model.h"
+#include "parse.h"
+#include "util/abi_struct.h"
+
+enum { MAX_ALLOWANCE = 16777216 };
+
+int eni_eval_worker_new(eni_ctx *ctx, eni_eval_worker **out)
+{
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_new: %s is NULL", ctx ? "out" : "ctx");
+    eni_eval_worker *w = eni__calloc(ctx, 1, sizeof *w);
+    if (!w)
+        return eni__fail(ENI_ENOMEM, NULL, "eni_eval_worker_new: out of memory");
+    w->ctx = ctx;
+    w->counters.size = sizeof w->counters;
+    eni__lock(ctx);
+    w->next = ctx->eval->workers;
+    ctx->eval->workers = w;
+    eni__unlock(ctx);
+    *out = w;
+    return ENI_OK;
+}
+
+void eni_eval_worker_free(eni_eval_worker *w)
+{
+    if (!w)
+        return;
+    eni_ctx *ctx = w->ctx;
+    eni__lock(ctx);
+    for (eni_eval_worker **pp = &ctx->eval->workers; *pp; pp = &(*pp)->next)
+        if (*pp == w) {
+            *pp = w->next;
+            break;
+        }
+    eni__eval_reclaim(ctx);
+    eni__unlock(ctx);
+    eni__free(ctx, w);
+}
+
+int eni_eval_worker_counters(const eni_eval_worker *w, eni_eval_counters *out)
+{
+    if (!w || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: %s is NULL",
+                         w ? "out" : "worker");
+    return eni_struct_copy_out(out, out->size, &w->counters, sizeof w->counters,
+                               sizeof w->counters)
+               ? ENI_OK
+               : eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: out->size too small");
+}
+
+static int check_burst(const eni_eval_worker *w, uint32_t dir, const void *in, const void *lens,
+                       bool frames, uint32_t n, uint32_t flags, const eni_verdict *out)
+{
+    if (!w || (n && (!in || !out || (frames && !lens))))
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval: NULL argument");
+    if (dir != ENI_DIR_INBOUND && dir != ENI_DIR_OUTBOUND)
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval: direction %u is neither inbound nor outbound",
+                         dir);
+    if (flags & ~(uint32_t)ENI_EVAL_WANT_RULE)
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval: unknown flags 0x%x", flags);
+    return ENI_OK;
+}
+
+/* Enter a burst: publish our epoch *before* reading any pointer. */
+static struct eni_nic_dp *enter(eni_eval_worker *w, uint64_t nic)
+{
+    uint64_t e = atomic_load(&w->ctx->eval->epoch);
+    atomic_store(&w->epoch, e);
+    return eni__eval_dp_lookup(w->ctx, nic);
+}
+
+static void leave(eni_eval_worker *w)
+{
+    atomic_store_explicit(&w->epoch, 0, memory_order_release);
+}
+
+static void malformed(eni_verdict *v, eni_eval_counters *c)
+{
+    memset(v, 0, sizeof *v);
+    v->action = ENI_DROP;
+    v->reason = ENI_REASON_MALFORMED;
+    c->packets++;
+    c->dropped++;
+    c->by_reason[ENI_REASON_MALFORMED]++;
+}
+
+int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_pkt *pkts,
+                   uint32_t n, uint64_t now_ns, uint32_t flags, eni_verdict *out)
+{
+    int rc = check_burst(w, dir, pkts, NULL, false, n, flags, out);
+    if (rc != ENI_OK)
+        return rc;
+    struct eni_nic_dp *dp = enter(w, nic.v);
+    if (!dp) {
+        leave(w);
+        return eni__fail(ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound",
+                         "eni_eval_burst: the evaluator does not know this interface (never "
+                         "attached, or deleted)");
+    }
+    struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
+    struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
+    bool want = flags & ENI_EVAL_WANT_RULE;
+    for (uint32_t i = 0; i < n; i++) {
+        if (pkts[i].family != 4 && pkts[i].family != 6)
+            malformed(&out[i], &w->counters);
+        else
+            eni__eval_one(dp, fl, snap, dir, &pkts[i], now_ns, true, want, &out[i], &w->counters);
+    }
+    leave(w);
+    return ENI_OK;
+}
+
+int eni_eval_frames(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const uint8_t *const *frames,
+                    const uint32_t *lens, uint32_t n, uint64_t now_ns, uint32_t flags,
+                    eni_verdict *out)
+{
+    int rc = check_burst(w, dir, frames, lens, true, n, flags, out);
+    if (rc != ENI_OK)
+        return rc;
+    struct eni_nic_dp *dp = enter(w, nic.v);
+    if (!dp) {
+        leave(w);
+        return eni__fail(ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound",
+                         "eni_eval_frames: the evaluator does not know this interface (never "
+                         "attached, or deleted)");
+    }
+    struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
+    struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
+    bool want = flags & ENI_EVAL_WANT_RULE;
+    for (uint32_t i = 0; i < n; i++) {
+        eni_pkt p;
+        const char *why;
+        if (!frames[i] || eni__parse_frame(frames[i], lens[i], &p, &why) != 0)
+            malformed(&out[i], &w->counters);
+        else
+            eni__eval_one(dp, fl, snap, dir, &p, now_ns, true, want, &out[i], &w->counters);
+    }
+    leave(w);
+    return ENI_OK;
+}
+
+/* ---- control path --------------------------------------------------------- */
+
+static int dp_of(eni_ctx *ctx, eni_nic_id id, struct eni_nic **nic, struct eni_nic_dp **dp)
+{
+    int rc = eni__get_nic(ctx, id.v, nic);
+    if (rc != ENI_OK)
+        return rc;
+    return eni__eval_dp_get(ctx, id.v, dp);
+}
+
+static const char *proto_name(int proto)
+{
+    switch (proto) {
+    case -1: return "all traffic";
+    case 1: return "icmp";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 58: return "icmpv6";
+    default: return NULL;
+    }
+}
+
+int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pkt *pkt,
+                     uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen)
+{
+    if (!ctx || !pkt || !verdict || (text && !textlen))
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval_explain: NULL argument");
+    if (dir != ENI_DIR_INBOUND && dir != ENI_DIR_OUTBOUND)
+        return eni__fail(ENI_EINVAL, NULL, "eni_eval_explain: bad direction %u", dir);
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    int rc = dp_of(ctx, nic_id, &nic, &dp);
+    struct eni_snap *snap = rc == ENI_OK ? eni__eval_snapshot(ctx, nic) : NULL;
+    if (rc == ENI_OK && !snap)
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_eval_explain: out of memory");
+    if (rc != ENI_OK) {
+        eni__unlock(ctx);
+        return rc;
+    }
+    eni_verdict v;
+    if (pkt->family != 4 && pkt->family != 6) {
+        memset(&v, 0, sizeof v);
+        v.reason = ENI_REASON_MALFORMED;
+    } else {
+        eni__eval_one(dp, atomic_load(&dp->flows), snap, dir, pkt, now_ns, false, true, &v, NULL);
+    }
+    if (text) {
+        char g[ENI_ID_STRING_MAX] = "", r[ENI_ID_STRING_MAX] = "", detail[160] = "";
+        if (v.rule.v) {
+            eni_id_format(ctx, v.group.v, g, sizeof g);
+            eni_id_format(ctx, v.rule.v, r, sizeof r);
+            struct eni_sg_rule *rule;
+            if (eni__registry_peek(ctx, ENI_KIND_SG_RULE, v.rule.v, (void **)&rule) == ENI_OK) {
+                char peer[ENI_PREFIX_STR_MAX + ENI_ID_STRING_MAX] = "";
+                if (rule->peer_kind == ENI_PEER_CIDR)
+                    eni_prefix_format(&rule->cidr, peer);
+                else
+                    eni_id_format(ctx, rule->peer, peer, sizeof peer);
+                const char *pn = proto_name(rule->protocol);
+                char proto[16];
+                if (!pn) {
+                    snprintf(proto, sizeof proto, "protocol %d", rule->protocol);
+                    pn = proto;
+                }
+                if (rule->from_port >= 0 && rule->protocol != 1 && rule->protocol != 58)
+                    snprintf(detail, sizeof detail, " (%s %d-%d %s %s)", pn, rule->from_port,
+                             rule->to_port, dir == ENI_DIR_INBOUND ? "from" : "to", peer);
+                else
+                    snprintf(detail, sizeof detail, " (%s %s %s)", pn,
+                             dir == ENI_DIR_INBOUND ? "from" : "to", peer);
+            }
+        }
+        switch (v.reason) {
+        case ENI_REASON_RULE:
+            snprintf(text, textlen, "allowed by %s rule %s%s; a tracked flow would be created", g,
+                     r, detail);
+            break;
+        case ENI_REASON_UNTRACKED:
+            snprintf(text, textlen,
+                     "allowed by %s rule %s%s; untracked (open to all addresses both ways), "
+                     "so it is checked again on every packet",
+                     g, r, detail);
+            break;
+        case ENI_REASON_TRACKED:
+            snprintf(text, textlen, "allowed: part of a tracked connection");
+            break;
+        case ENI_REASON_RELATED_ICMP:
+            snprintf(text, textlen, "allowed: an ICMP error about a tracked connection");
+            break;
+        case ENI_REASON_SERVICE:
+            snprintf(text, textlen,
+                     "allowed: Amazon DNS, instance metadata and time sync are never filtered");
+            break;
+        case ENI_REASON_NO_RULE:
+            snprintf(text, textlen, "dropped: no rule matched — the client would see a timeout");
+            break;
+        case ENI_REASON_SRC_DST_CHECK:
+            snprintf(text, textlen,
+                     "dropped by the source/destination check: the interface is not the %s "
+                     "(turn the check off for NAT or routing)",
+                     dir == ENI_DIR_INBOUND ? "destination" : "source");
+            break;
+        case ENI_REASON_NOT_ATTACHED:
+            snprintf(text, textlen, "dropped: the interface is not attached");
+            break;
+        case ENI_REASON_CONNTRACK_FULL:
+            snprintf(text, textlen, "dropped: the conntrack allowance is exhausted");
+            break;
+        default:
+            snprintf(text, textlen, "dropped: malformed packet");
+            break;
+        }
+    }
+    *verdict = v;
+    eni__snap_free(ctx, snap); /* never published: no worker can hold it */
+    eni__unlock(ctx);
+    return ENI_OK;
+}
+
+int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_flows)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_conntrack_allowance: ctx is NULL");
+    if (max_flows < 1 || max_flows > MAX_ALLOWANCE)
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                         "the conntrack allowance must be 1..%d", MAX_ALLOWANCE);
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    int rc = dp_of(ctx, id, &nic, &dp);
+    if (rc == ENI_OK) {
+        struct eni_flows *fresh = eni__flows_new(ctx, max_flows);
+        if (!fresh) {
+            rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
+        } else {
+            struct eni_flows *old = atomic_load(&dp->flows);
+            eni__flows_copy(fresh, old, 0);
+            struct eni_flows *was = atomic_exchange(&dp->flows, fresh);
+            eni__eval_retire(ctx, was, eni__flows_free);
+            eni__eval_reclaim(ctx);
+        }
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
+{
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_nic_get_conntrack: %s is NULL", ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    int rc = dp_of(ctx, id, &nic, &dp);
+    if (rc == ENI_OK) {
+        struct eni_flows *fl = atomic_load(&dp->flows);
+        eni_conntrack_stats st;
+        memset(&st, 0, sizeof st);
+        st.size = sizeof st;
+        st.tracked = atomic_load(&fl->tracked);
+        st.allowance = fl->allowance;
+        st.conntrack_allowance_available = st.tracked < st.allowance ? st.allowance - st.tracked : 0;
+        st.conntrack_allowance_exceeded = atomic_load(&dp->allowance_exceeded);
+        rc = eni__info_out(out, &st, sizeof st, "eni_nic_get_conntrack");
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+struct list_ctx {
+    eni_flow_info *out;
+    uint32_t cap, n;
+    uint64_t now;
+};
+
+static bool list_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
+{
+    struct list_ctx *lc = ud;
+    if (atomic_load_explicit(&s->expires, memory_order_relaxed) <= lc->now)
+        return false;
+    if (lc->n < lc->cap)
+        eni__flow_describe(ft, s, &lc->out[lc->n]);
+    lc->n++;
+    return false;
+}
+
+int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, eni_flow_info *out,
+                       uint32_t cap, uint32_t *count)
+{
+    int rc = eni__list_check(ctx, out, cap, count, "eni_nic_list_flows");
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    rc = dp_of(ctx, id, &nic, &dp);
+    if (rc == ENI_OK) {
+        struct list_ctx lc = {out, cap, 0, now_ns};
+        (void)eni__flows_walk(atomic_load(&dp->flows), list_one, &lc);
+        *count = lc.n;
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+static bool expired(const struct flow_table *ft, struct flow_slot *s, void *ud)
+{
+    (void)ft;
+    return atomic_load_explicit(&s->expires, memory_order_relaxed) <= *(const uint64_t *)ud;
+}
+
+int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, uint32_t *removed)
+{
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_nic_sweep_flows: ctx is NULL");
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    int rc = dp_of(ctx, id, &nic, &dp);
+    if (rc == ENI_OK) {
+        uint32_t n = eni__flows_walk(atomic_load(&dp->flows), expired, &now_ns);
+        if (removed)
+            *removed = n;
+    }
+    eni__unlock(ctx);
+    return rc;
+}

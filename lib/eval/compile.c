@@ -1,0 +1,371 @@
+/* Compiling a security-group set into the classifier the packet path reads.
+ *
+ * Security groups only allow, so rules commute: the answer for a packet is
+ * one bit, and rules with the same protocol and port range can be merged
+ * into one sorted set of address intervals. A lookup then checks the few
+ * entries whose protocol and ports fit, each with one binary search. Group
+ * references become the private addresses of the group's members; prefix
+ * lists become their entries. The unmerged rules are kept too, to name the
+ * rule that allowed a packet when the caller asks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval_internal.h"
+#include "model/model.h"
+
+struct ivvec {
+    struct cls_iv *v;
+    uint32_t n, cap;
+    bool nomem;
+};
+
+static void ivpush(eni_ctx *ctx, struct ivvec *vec, struct cls_iv iv)
+{
+    if (vec->nomem)
+        return;
+    if (vec->n == vec->cap) {
+        uint32_t cap = vec->cap ? vec->cap * 2 : 16;
+        struct cls_iv *v = eni__realloc_array(ctx, vec->v, cap, sizeof *v);
+        if (!v) {
+            vec->nomem = true;
+            return;
+        }
+        vec->v = v;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = iv;
+}
+
+static int iv_cmp_lo(const struct cls_iv *a, const struct cls_iv *b)
+{
+    if (a->lo_hi != b->lo_hi)
+        return a->lo_hi < b->lo_hi ? -1 : 1;
+    if (a->lo_lo != b->lo_lo)
+        return a->lo_lo < b->lo_lo ? -1 : 1;
+    return 0;
+}
+
+static bool le128(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
+{
+    return ah < bh || (ah == bh && al <= bl);
+}
+
+struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family)
+{
+    struct cls_iv iv = {0, 0, 0, 0};
+    if (family == 4) {
+        iv.lo_lo = ((uint64_t)addr[0] << 24) | ((uint64_t)addr[1] << 16) | ((uint64_t)addr[2] << 8) | addr[3];
+    } else {
+        for (int i = 0; i < 8; i++) {
+            iv.lo_hi = iv.lo_hi << 8 | addr[i];
+            iv.lo_lo = iv.lo_lo << 8 | addr[8 + i];
+        }
+    }
+    iv.hi_hi = iv.lo_hi;
+    iv.hi_lo = iv.lo_lo;
+    return iv;
+}
+
+static struct cls_iv prefix_iv(const eni_prefix *p)
+{
+    struct cls_iv iv = eni__iv_point(p->addr.b, p->addr.family);
+    if (p->addr.family == 4) {
+        uint64_t host = p->len == 0 ? 0xffffffffu : (1ull << (32 - p->len)) - 1;
+        iv.lo_lo &= ~host & 0xffffffffu;
+        iv.hi_lo = iv.lo_lo | host;
+    } else {
+        unsigned len = p->len;
+        uint64_t mhi = len >= 64 ? ~0ull : len == 0 ? 0 : ~0ull << (64 - len);
+        uint64_t mlo = len >= 128 ? ~0ull : len <= 64 ? 0 : ~0ull << (128 - len);
+        iv.lo_hi &= mhi;
+        iv.lo_lo &= mlo;
+        iv.hi_hi = iv.lo_hi | ~mhi;
+        iv.hi_lo = iv.lo_lo | ~mlo;
+    }
+    return iv;
+}
+
+static int kind_of(int proto)
+{
+    if (proto == 6 || proto == 17)
+        return CLS_PORTS;
+    if (proto == 1 || proto == 58)
+        return CLS_ICMP;
+    return CLS_ANY;
+}
+
+/* Collect the peer intervals of one rule for one family. */
+static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
+                           struct ivvec *out)
+{
+    if (r->peer_kind == ENI_PEER_CIDR) {
+        if (r->cidr.addr.family == family)
+            ivpush(ctx, out, prefix_iv(&r->cidr));
+    } else if (r->peer_kind == ENI_PEER_PREFIX_LIST) {
+        struct eni_prefix_list *pl;
+        if (eni__registry_peek(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl) == ENI_OK &&
+            pl->family == family)
+            for (uint32_t i = 0; i < pl->entry_count; i++)
+                ivpush(ctx, out, prefix_iv(&pl->entries[i]));
+    } else {
+        /* A referenced group matches the private addresses of its members (section 4.4). */
+        ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, nic)
+        {
+            bool member = false;
+            for (uint32_t g = 0; g < nic->group_count; g++)
+                member |= nic->groups[g] == r->peer;
+            if (!member)
+                continue;
+            if (family == 4) {
+                for (uint32_t i = 0; i < nic->v4_count; i++) {
+                    eni_addr a = eni_addr_from_v4(nic->v4[i]);
+                    ivpush(ctx, out, eni__iv_point(a.b, 4));
+                }
+            } else {
+                for (uint32_t i = 0; i < nic->v6_count; i++) {
+                    eni_addr a = eni_addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
+                    ivpush(ctx, out, eni__iv_point(a.b, 6));
+                }
+            }
+        }
+    }
+}
+
+static int cmp_iv(const void *x, const void *y)
+{
+    return iv_cmp_lo(x, y);
+}
+
+/* Sort and merge intervals in place; returns the new count. */
+static uint32_t merge(struct cls_iv *v, uint32_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(v, n, sizeof *v, cmp_iv);
+    uint32_t out = 0;
+    for (uint32_t i = 1; i < n; i++) {
+        struct cls_iv *cur = &v[out];
+        /* overlapping or adjacent (hi + 1 >= next lo) */
+        uint64_t nh = cur->hi_hi, nl = cur->hi_lo + 1;
+        if (nl == 0)
+            nh++;
+        bool touches = (cur->hi_hi == UINT64_MAX && cur->hi_lo == UINT64_MAX) ||
+                       le128(v[i].lo_hi, v[i].lo_lo, nh, nl);
+        if (touches) {
+            if (!le128(v[i].hi_hi, v[i].hi_lo, cur->hi_hi, cur->hi_lo)) {
+                cur->hi_hi = v[i].hi_hi;
+                cur->hi_lo = v[i].hi_lo;
+            }
+        } else {
+            v[++out] = v[i];
+        }
+    }
+    return out + 1;
+}
+
+static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, unsigned d,
+                        unsigned family, struct cls_table *t)
+{
+    struct ivvec rule_iv = {0}, tmp = {0};
+    struct cls_rule *rules = NULL;
+    uint32_t n_rules = 0, cap_rules = 0;
+    bool ok = true;
+    for (uint32_t g = 0; g < ngroups && ok; g++) {
+        struct eni_sg *sg;
+        if (eni__registry_peek(ctx, ENI_KIND_SG, groups[g], (void **)&sg) != ENI_OK)
+            continue;
+        const struct eni_rule_vec *vec = &sg->rules[d];
+        for (uint32_t i = 0; i < vec->count && ok; i++) {
+            const struct eni_sg_rule *r = vec->v[i];
+            tmp.n = 0;
+            peer_intervals(ctx, r, family, &tmp);
+            if (tmp.nomem) {
+                ok = false;
+                break;
+            }
+            if (tmp.n == 0)
+                continue;
+            if (n_rules == cap_rules) {
+                uint32_t cap = cap_rules ? cap_rules * 2 : 16;
+                struct cls_rule *nr = eni__realloc_array(ctx, rules, cap, sizeof *nr);
+                if (!nr) {
+                    ok = false;
+                    break;
+                }
+                rules = nr;
+                cap_rules = cap;
+            }
+            struct cls_rule *cr = &rules[n_rules++];
+            cr->proto = r->protocol;
+            cr->kind = (uint8_t)kind_of(r->protocol);
+            cr->open = r->peer_kind == ENI_PEER_CIDR && r->cidr.len == 0;
+            cr->from = r->from_port;
+            cr->to = r->to_port;
+            cr->first_iv = rule_iv.n;
+            cr->group = sg->id;
+            cr->rule = r->id;
+            for (uint32_t k = 0; k < tmp.n; k++)
+                ivpush(ctx, &rule_iv, tmp.v[k]);
+            cr->n_iv = merge(rule_iv.v + cr->first_iv, tmp.n);
+            rule_iv.n = cr->first_iv + cr->n_iv;
+            ok = !rule_iv.nomem;
+        }
+    }
+    eni__free(ctx, tmp.v);
+
+    /* Entries: rules with equal (proto, from, to) share one merged set. */
+    struct cls_entry *entries = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *entries) : NULL;
+    uint32_t *owner = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *owner) : NULL;
+    struct cls_iv *iv = ok && rule_iv.n ? eni__calloc(ctx, rule_iv.n, sizeof *iv) : NULL;
+    if (n_rules && (!entries || !owner || !iv))
+        ok = false;
+    uint32_t n_entries = 0, n_iv = 0;
+    for (uint32_t i = 0; ok && i < n_rules; i++) {
+        uint32_t e = 0;
+        while (e < n_entries && !(entries[e].proto == rules[i].proto &&
+                                  entries[e].from == rules[i].from && entries[e].to == rules[i].to))
+            e++;
+        if (e == n_entries) {
+            entries[e].proto = rules[i].proto;
+            entries[e].kind = rules[i].kind;
+            entries[e].from = rules[i].from;
+            entries[e].to = rules[i].to;
+            n_entries++;
+        }
+        entries[e].open |= rules[i].open;
+        owner[i] = e;
+    }
+    for (uint32_t e = 0; ok && e < n_entries; e++) {
+        entries[e].first_iv = n_iv;
+        for (uint32_t i = 0; i < n_rules; i++)
+            if (owner[i] == e)
+                for (uint32_t k = 0; k < rules[i].n_iv; k++)
+                    iv[n_iv++] = rule_iv.v[rules[i].first_iv + k];
+        entries[e].n_iv = merge(iv + entries[e].first_iv, n_iv - entries[e].first_iv);
+        n_iv = entries[e].first_iv + entries[e].n_iv;
+    }
+    eni__free(ctx, owner);
+    if (!ok) {
+        eni__free(ctx, entries);
+        eni__free(ctx, iv);
+        eni__free(ctx, rules);
+        eni__free(ctx, rule_iv.v);
+        return false;
+    }
+    t->entries = entries;
+    t->n_entries = n_entries;
+    t->iv = iv;
+    t->n_iv = n_iv;
+    t->rules = rules;
+    t->n_rules = n_rules;
+    t->rule_iv = rule_iv.v;
+    t->n_rule_iv = rule_iv.n;
+    return true;
+}
+
+/* Section 5.2 (b): a rule in the other direction allowing all addresses on
+ * all ports of the protocol. */
+static uint8_t all_open(const struct cls_table *t, int proto)
+{
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        if (r->open && (r->proto == -1 || (r->proto == proto && r->from == 0 && r->to == 65535)))
+            return 1;
+    }
+    return 0;
+}
+
+void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (int d = 0; d < 2; d++)
+        for (int f = 0; f < 2; f++) {
+            eni__free(ctx, rs->t[d][f].entries);
+            eni__free(ctx, rs->t[d][f].iv);
+            eni__free(ctx, rs->t[d][f].rules);
+            eni__free(ctx, rs->t[d][f].rule_iv);
+        }
+    eni__free(ctx, rs);
+}
+
+struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uint32_t n)
+{
+    struct eni_ruleset *rs = eni__calloc(ctx, 1, sizeof *rs);
+    if (!rs)
+        return NULL;
+    for (unsigned d = 0; d < 2; d++)
+        for (unsigned f = 0; f < 2; f++)
+            if (!build_table(ctx, groups, n, d, f ? 6 : 4, &rs->t[d][f])) {
+                eni__ruleset_free(ctx, rs);
+                return NULL;
+            }
+    for (unsigned d = 0; d < 2; d++)
+        for (unsigned f = 0; f < 2; f++) {
+            rs->t[d][f].reverse_open[0] = all_open(&rs->t[1 - d][f], 6);
+            rs->t[d][f].reverse_open[1] = all_open(&rs->t[1 - d][f], 17);
+        }
+    return rs;
+}
+
+/* ---- matching (packet path) --------------------------------------------- */
+
+static bool port_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
+{
+    switch (kind) {
+    case CLS_PORTS:
+        if (p->flags & ENI_PKT_FRAGMENT) /* no ports to check: only an all-ports rule fits */
+            return from == 0 && to == 65535;
+        return p->dport >= from && p->dport <= to;
+    case CLS_ICMP:
+        return (from == -1 || from == p->icmp_type) && (to == -1 || to == p->icmp_code);
+    default:
+        return true;
+    }
+}
+
+static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) { /* first interval whose lo > a */
+        uint32_t mid = (lo + hi) / 2;
+        if (le128(iv[mid].lo_hi, iv[mid].lo_lo, a->lo_hi, a->lo_lo))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && le128(a->lo_hi, a->lo_lo, iv[lo - 1].hi_hi, iv[lo - 1].hi_lo);
+}
+
+bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
+{
+    struct cls_iv a = eni__iv_point(remote, p->family);
+    bool hit = false;
+    *open = false;
+    for (uint32_t i = 0; i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if ((e->proto != -1 && e->proto != p->proto) || !port_fits(e->kind, e->from, e->to, p))
+            continue;
+        if (in_set(t->iv + e->first_iv, e->n_iv, &a)) {
+            hit = true;
+            if (e->open) {
+                *open = true;
+                return true;
+            }
+        }
+    }
+    return hit;
+}
+
+const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,
+                                           const uint8_t *remote)
+{
+    struct cls_iv a = eni__iv_point(remote, p->family);
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        if ((r->proto == -1 || r->proto == p->proto) && port_fits(r->kind, r->from, r->to, p) &&
+            in_set(t->rule_iv + r->first_iv, r->n_iv, &a))
+            return r;
+    }
+    return NULL;
+}

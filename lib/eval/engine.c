@@ -1,0 +1,427 @@
+/* The verdict engine: source/destination check, flow lookup, related ICMP
+ * errors, classification, untracked flows, flow creation within the
+ * conntrack allowance. Runs without the ctx lock and without allocating. */
+#include <string.h>
+
+#include "eval_internal.h"
+#include "util/hash.h"
+
+enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ICMPV6 = 58 };
+enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10 };
+enum { ST_OPENING = 1, ST_ESTABLISHED = 2, ST_CLOSING = 3, ST_ONEWAY = 1, ST_STREAM = 2 };
+enum { MAX_PROBE = 64 };
+
+#define SEC 1000000000ull
+/* Timeouts EC2 does not publish (decisions.md D11). */
+#define TCP_OPENING_NS (60 * SEC)
+#define TCP_CLOSING_NS (10 * SEC)
+#define ICMP_NS (30 * SEC)
+#define OTHER_NS (600 * SEC) /* section 5.1: other protocols, 600 s */
+
+/* The flow key, oriented from the interface: local is its side. */
+struct fkey {
+    uint64_t w[8]; /* local words then remote words */
+    uint32_t words;
+    uint32_t ports;
+    uint8_t proto;
+};
+
+static void addr_words(const uint8_t *a, unsigned family, uint64_t *out)
+{
+    if (family == 4) {
+        out[0] = ((uint64_t)a[0] << 24) | ((uint64_t)a[1] << 16) | ((uint64_t)a[2] << 8) | a[3];
+        return;
+    }
+    for (int w = 0; w < 2; w++) {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+            v = v << 8 | a[w * 8 + i];
+        out[w] = v;
+    }
+}
+
+static void make_key(struct fkey *k, unsigned family, uint8_t proto, const uint8_t *local,
+                     const uint8_t *remote, uint16_t lport, uint16_t rport)
+{
+    memset(k, 0, sizeof *k);
+    k->proto = proto;
+    if (family == 4) {
+        uint64_t l, r;
+        addr_words(local, 4, &l);
+        addr_words(remote, 4, &r);
+        k->w[0] = l << 32 | r;
+        k->words = 1;
+    } else {
+        addr_words(local, 6, k->w);
+        addr_words(remote, 6, k->w + 2);
+        k->words = 4;
+    }
+    k->ports = (uint32_t)lport << 16 | rport;
+}
+
+static uint64_t key_hash(const struct fkey *k)
+{
+    uint64_t buf[10];
+    memcpy(buf, k->w, k->words * sizeof(uint64_t));
+    buf[k->words] = (uint64_t)k->ports << 8 | k->proto;
+    return eni_hash64(buf, (k->words + 1) * sizeof(uint64_t), 0x666c6f77u);
+}
+
+static struct flow_slot *slot_at(const struct flow_table *ft, uint32_t i)
+{
+    return (struct flow_slot *)(void *)(ft->slots + (size_t)i * ft->stride);
+}
+
+static bool slot_is(struct flow_slot *s, const struct fkey *k, uint32_t meta)
+{
+    if (!(meta & FLOW_VALID) || ((meta >> 8) & 0xff) != k->proto ||
+        atomic_load_explicit(&s->ports, memory_order_relaxed) != k->ports)
+        return false;
+    for (uint32_t w = 0; w < k->words; w++)
+        if (atomic_load_explicit(&s->key[w], memory_order_relaxed) != k->w[w])
+            return false;
+    return true;
+}
+
+/* A live slot holding k, or NULL. Lock-free: validated by the slot's seq. */
+static struct flow_slot *ft_find(const struct flow_table *ft, const struct fkey *k, uint64_t now)
+{
+    uint32_t i = (uint32_t)key_hash(k) & ft->mask;
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & ft->mask) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            return NULL; /* never used: the probe chain ends here */
+        if (seq & 1)
+            continue;    /* being rewritten: not this key, or not yet */
+        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        bool match = slot_is(s, k, meta);
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
+            continue;
+        if (match)
+            return atomic_load_explicit(&s->expires, memory_order_relaxed) > now ? s : NULL;
+    }
+    return NULL;
+}
+
+/* Claim a slot for k: a never-used, deleted or expired one on k's probe
+ * chain. false when the chain is full. The caller checked the allowance. */
+static bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
+                      uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
+{
+    uint32_t i = (uint32_t)key_hash(k) & ft->mask;
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & ft->mask) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq & 1)
+            continue;
+        uint32_t old = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        bool valid = old & FLOW_VALID;
+        if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
+            continue;
+        if (reuse_only && !valid)
+            continue; /* at the allowance: only an expired flow's slot may be taken */
+        if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
+                                                     memory_order_acq_rel, memory_order_relaxed))
+            continue; /* another writer got it */
+        /* Re-read under the claim: the slot may have changed before the CAS. */
+        old = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        valid = old & FLOW_VALID;
+        atomic_store_explicit(&s->ports, k->ports, memory_order_relaxed);
+        for (uint32_t w = 0; w < k->words; w++)
+            atomic_store_explicit(&s->key[w], k->w[w], memory_order_relaxed);
+        atomic_store_explicit(&s->pkts, 1, memory_order_relaxed);
+        atomic_store_explicit(&s->expires, expires, memory_order_relaxed);
+        atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
+        atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+        if (!valid)
+            atomic_fetch_add_explicit(&fl->tracked, 1, memory_order_relaxed);
+        return true;
+    }
+    return false;
+}
+
+static uint64_t timeout_ns(const struct eni_snap *snap, uint8_t proto, uint32_t state)
+{
+    switch (proto) {
+    case PROTO_TCP:
+        return state == ST_ESTABLISHED ? (uint64_t)snap->tcp_established_s * SEC
+               : state == ST_CLOSING   ? TCP_CLOSING_NS
+                                       : TCP_OPENING_NS;
+    case PROTO_UDP:
+        return state == ST_STREAM ? (uint64_t)snap->udp_stream_s * SEC : (uint64_t)snap->udp_s * SEC;
+    case PROTO_ICMP:
+    case PROTO_ICMPV6:
+        return ICMP_NS;
+    default:
+        return OTHER_NS;
+    }
+}
+
+/* Advance a tracked flow on a packet of direction `out` (true = outbound). */
+static void flow_touch(const struct eni_snap *snap, struct flow_slot *s, const eni_pkt *p,
+                       bool out, uint64_t now)
+{
+    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+    uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
+    if (pk < UINT32_MAX)
+        atomic_store_explicit(&s->pkts, pk + 1, memory_order_relaxed);
+    bool reply = out != !!(meta & FLOW_INIT_OUT);
+    uint32_t state = meta & FLOW_STATE_MASK, next = state;
+    if (p->proto == PROTO_TCP) {
+        if (p->tcp_flags & (TCP_RST | TCP_FIN))
+            next = ST_CLOSING;
+        else if (state == ST_OPENING && (reply || (meta & FLOW_REPLY)) && (p->tcp_flags & TCP_ACK))
+            next = ST_ESTABLISHED;
+    } else if (p->proto == PROTO_UDP) {
+        /* More than one request/response exchange: a stream (section 5.4). */
+        if (state == ST_ONEWAY && (meta & FLOW_REPLY) && pk + 1 >= 3)
+            next = ST_STREAM;
+    }
+    uint32_t nmeta = (meta & ~FLOW_STATE_MASK) | next | (reply ? FLOW_REPLY : 0);
+    if (nmeta != meta)
+        atomic_store_explicit(&s->meta, nmeta, memory_order_relaxed);
+    uint64_t exp = now + timeout_ns(snap, p->proto, next);
+    if (atomic_load_explicit(&s->expires, memory_order_relaxed) < exp)
+        atomic_store_explicit(&s->expires, exp, memory_order_relaxed);
+}
+
+static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned family)
+{
+    if (family == 4) {
+        uint32_t v = ((uint32_t)a[0] << 24) | ((uint32_t)a[1] << 16) | ((uint32_t)a[2] << 8) | a[3];
+        uint32_t lo = 0, hi = snap->n_v4;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (snap->v4[mid] < v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < snap->n_v4 && snap->v4[lo] == v;
+    }
+    struct cls_iv x = eni__iv_point(a, 6);
+    for (uint32_t i = 0; i < snap->n_v6; i++)
+        if (snap->v6[i].lo_hi == x.lo_hi && snap->v6[i].lo_lo == x.lo_lo)
+            return true;
+    return false;
+}
+
+/* Section 4.7: Amazon DNS (VPC+2, 169.254.169.253), instance metadata
+ * (169.254.169.254), Time Sync (169.254.169.123, fd00:ec2::123). */
+static bool service_addr(const struct eni_snap *snap, const uint8_t *a, unsigned family)
+{
+    if (family == 4) {
+        uint32_t v = ((uint32_t)a[0] << 24) | ((uint32_t)a[1] << 16) | ((uint32_t)a[2] << 8) | a[3];
+        return v == 0xa9fea9fdu || v == 0xa9fea9feu || v == 0xa9fea97bu ||
+               (snap->vpc_dns_v4 && v == snap->vpc_dns_v4);
+    }
+    static const uint8_t ts[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0x01, 0x23};
+    static const uint8_t md[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0x54};
+    static const uint8_t dn[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0x53};
+    return !memcmp(a, ts, 16) || !memcmp(a, md, 16) || !memcmp(a, dn, 16);
+}
+
+static void verdict(eni_verdict *v, uint8_t action, uint8_t reason)
+{
+    memset(v, 0, sizeof *v);
+    v->action = action;
+    v->reason = reason;
+}
+
+static bool icmp_error_type(const eni_pkt *p)
+{
+    return p->flags & ENI_PKT_ICMP_ERROR;
+}
+
+void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
+                   const eni_pkt *p, uint64_t now, bool commit, bool want_rule, eni_verdict *v,
+                   eni_eval_counters *c)
+{
+    bool out = dir == ENI_DIR_OUTBOUND;
+    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
+    struct flow_table *ft = p->family == 4 ? &fl->ft4 : &fl->ft6;
+    if (!snap || !snap->attached) {
+        verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
+    } else if (snap->sdc && !own_addr(snap, local, p->family)) {
+        verdict(v, ENI_DROP, ENI_REASON_SRC_DST_CHECK);
+    } else if (service_addr(snap, remote, p->family)) {
+        verdict(v, ENI_ALLOW, ENI_REASON_SERVICE);
+    } else {
+        struct fkey k;
+        uint16_t lport = out ? p->sport : p->dport, rport = out ? p->dport : p->sport;
+        bool ported = p->proto == PROTO_TCP || p->proto == PROTO_UDP ||
+                      p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6;
+        if (!ported || (p->flags & ENI_PKT_FRAGMENT))
+            lport = rport = 0;
+        make_key(&k, p->family, p->proto, local, remote, lport, rport);
+        struct flow_slot *s = ft_find(ft, &k, now);
+        if (s) {
+            if (commit)
+                flow_touch(snap, s, p, out, now);
+            verdict(v, ENI_ALLOW, ENI_REASON_TRACKED);
+            goto counted;
+        }
+        if (icmp_error_type(p)) {
+            /* Section 5.1: ICMP errors about a tracked flow pass. The quoted
+             * packet went the other way: for an inbound error it was ours. */
+            struct fkey ik;
+            const uint8_t *il = out ? p->inner_dst : p->inner_src;
+            const uint8_t *ir = out ? p->inner_src : p->inner_dst;
+            uint16_t ilp = out ? p->inner_dport : p->inner_sport;
+            uint16_t irp = out ? p->inner_sport : p->inner_dport;
+            make_key(&ik, p->family, p->inner_proto, il, ir, ilp, irp);
+            if (ft_find(ft, &ik, now)) {
+                verdict(v, ENI_ALLOW, ENI_REASON_RELATED_ICMP);
+                goto counted;
+            }
+        }
+        const struct cls_table *t = &snap->rules->t[out ? 1 : 0][p->family == 4 ? 0 : 1];
+        bool open;
+        if (!eni__cls_match(t, p, remote, &open)) {
+            verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
+            goto counted;
+        }
+        /* Section 5.2: TCP/UDP allowed by a /0 rule, with the other direction
+         * open to everything on all ports, is not tracked. ICMP always is. */
+        bool untracked = open && ((p->proto == PROTO_TCP && t->reverse_open[0]) ||
+                                  (p->proto == PROTO_UDP && t->reverse_open[1]));
+        if (untracked) {
+            verdict(v, ENI_ALLOW, ENI_REASON_UNTRACKED);
+        } else if (icmp_error_type(p)) {
+            verdict(v, ENI_ALLOW, ENI_REASON_RULE); /* an error is not a flow of its own */
+        } else if (!commit) {
+            verdict(v, ENI_ALLOW, ENI_REASON_RULE);
+        } else {
+            uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
+            uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST))
+                                 ? ST_CLOSING
+                             : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN) ? ST_ESTABLISHED
+                                                                                  : 1;
+            uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
+            /* At the allowance a new flow may still take an expired one's slot
+             * (lazy expiry); otherwise it is dropped and counted (section 5.5). */
+            if (!ft_insert(fl, ft, &k, meta, now + timeout_ns(snap, p->proto, state), now,
+                           tracked >= fl->allowance)) {
+                if (dp)
+                    atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
+                if (c)
+                    c->conntrack_allowance_exceeded++;
+                verdict(v, ENI_DROP, ENI_REASON_CONNTRACK_FULL);
+                goto counted;
+            }
+            if (c)
+                c->flows_created++;
+            verdict(v, ENI_ALLOW, ENI_REASON_RULE);
+        }
+        if (want_rule) {
+            const struct cls_rule *r = eni__cls_match_rule(t, p, remote);
+            if (r) {
+                v->group.v = r->group;
+                v->rule.v = r->rule;
+            }
+        }
+    }
+counted:
+    if (c) {
+        c->packets++;
+        if (v->action == ENI_ALLOW)
+            c->allowed++;
+        else
+            c->dropped++;
+        if (v->reason < sizeof c->by_reason / sizeof c->by_reason[0])
+            c->by_reason[v->reason]++;
+    }
+}
+
+uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
+{
+    uint32_t cleared = 0;
+    struct flow_table *tables[2] = {&fl->ft4, &fl->ft6};
+    for (int t = 0; t < 2; t++) {
+        struct flow_table *ft = tables[t];
+        for (uint32_t i = 0; i <= ft->mask; i++) {
+            struct flow_slot *s = slot_at(ft, i);
+            uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+            if (seq == 0 || (seq & 1) ||
+                !(atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID))
+                continue;
+            if (!fn(ft, s, ud))
+                continue;
+            /* Clear it as a writer would, so concurrent readers skip it. */
+            if (!atomic_compare_exchange_strong(&s->seq, &seq, seq + 1))
+                continue;
+            atomic_store_explicit(&s->meta, 0, memory_order_relaxed);
+            atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+            atomic_fetch_sub_explicit(&fl->tracked, 1, memory_order_relaxed);
+            cleared++;
+        }
+    }
+    return cleared;
+}
+
+/* Carry live flows into a new table block (the allowance changed). Runs on
+ * the control path; flows workers create meanwhile in the old block are
+ * lost, which only makes them re-evaluated against the rules. */
+struct copy_ctx {
+    struct eni_flows *dst;
+    uint64_t now;
+};
+
+static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
+{
+    struct copy_ctx *cc = ud;
+    uint64_t exp = atomic_load_explicit(&s->expires, memory_order_relaxed);
+    if (exp <= cc->now || atomic_load_explicit(&cc->dst->tracked, memory_order_relaxed) >= cc->dst->allowance)
+        return false;
+    struct fkey k;
+    memset(&k, 0, sizeof k);
+    k.words = ft->words;
+    for (uint32_t w = 0; w < k.words; w++)
+        k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
+    k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+    k.proto = (uint8_t)(meta >> 8);
+    struct flow_table *dt = ft->words == 1 ? &cc->dst->ft4 : &cc->dst->ft6;
+    (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
+    return false;
+}
+
+void eni__flows_copy(struct eni_flows *dst, struct eni_flows *src, uint64_t now)
+{
+    struct copy_ctx cc = {dst, now};
+    (void)eni__flows_walk(src, copy_one, &cc);
+}
+
+/* Fill a flow description from a slot (control path). */
+void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_flow_info *out)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+    uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    out->proto = (uint8_t)(meta >> 8);
+    out->state = (uint8_t)(meta & FLOW_STATE_MASK);
+    out->initiator = (meta & FLOW_INIT_OUT) ? ENI_DIR_OUTBOUND : ENI_DIR_INBOUND;
+    out->local_port = (uint16_t)(ports >> 16);
+    out->remote_port = (uint16_t)ports;
+    out->expires_ns = atomic_load_explicit(&s->expires, memory_order_relaxed);
+    if (ft->words == 1) {
+        uint64_t w = atomic_load_explicit(&s->key[0], memory_order_relaxed);
+        out->family = 4;
+        for (int i = 0; i < 4; i++) {
+            out->local[i] = (uint8_t)(w >> (56 - 8 * i));
+            out->remote[i] = (uint8_t)(w >> (24 - 8 * i));
+        }
+    } else {
+        out->family = 6;
+        for (int half = 0; half < 2; half++) {
+            uint8_t *dst = half ? out->remote : out->local;
+            for (int w = 0; w < 2; w++) {
+                uint64_t v = atomic_load_explicit(&s->key[half * 2 + w], memory_order_relaxed);
+                for (int i = 0; i < 8; i++)
+                    dst[w * 8 + i] = (uint8_t)(v >> (56 - 8 * i));
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+/* Publishing what the packet path reads, and freeing it safely.
+ *
+ * After every model change (under the ctx lock) each interface the
+ * evaluator knows gets a fresh immutable snapshot: its addresses, flags,
+ * timeouts and compiled rules. The new snapshot replaces the old with one
+ * pointer swap; the old one is retired and freed once every worker has been
+ * quiescent since (each worker publishes the global epoch when it enters a
+ * burst and 0 when it leaves). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval_internal.h"
+#include "model/model.h"
+
+enum { DEFAULT_ALLOWANCE = 16384 };
+
+static void on_model_change(eni_ctx *ctx)
+{
+    eni__eval_republish(ctx);
+}
+
+int eni__eval_init(eni_ctx *ctx)
+{
+    struct eni_eval *ev = eni__calloc(ctx, 1, sizeof *ev);
+    if (!ev)
+        return ENI_ENOMEM;
+    atomic_init(&ev->epoch, 1);
+    ctx->eval = ev;
+    ctx->on_model_change = on_model_change;
+    return ENI_OK;
+}
+
+void eni__snap_free(eni_ctx *ctx, void *p)
+{
+    struct eni_snap *s = p;
+    if (!s)
+        return;
+    eni__ruleset_free(ctx, s->rules);
+    eni__free(ctx, s->v4);
+    eni__free(ctx, s->v6);
+    eni__free(ctx, s);
+}
+
+static void free_dp(eni_ctx *ctx, void *p)
+{
+    struct eni_nic_dp *dp = p;
+    eni__snap_free(ctx, atomic_load(&dp->snap));
+    eni__flows_free(ctx, atomic_load(&dp->flows));
+    eni__free(ctx, dp);
+}
+
+void eni__eval_fini(eni_ctx *ctx)
+{
+    struct eni_eval *ev = ctx->eval;
+    if (!ev)
+        return;
+    for (struct eni_retired *r = ev->retired, *next; r; r = next) {
+        next = r->next;
+        r->free_fn(ctx, r->p);
+        eni__free(ctx, r);
+    }
+    for (struct eni_nic_dp *dp = ev->dps, *next; dp; dp = next) {
+        next = dp->next;
+        free_dp(ctx, dp);
+    }
+    for (uint32_t i = 0; i < DIR_TOP; i++)
+        eni__free(ctx, (void *)atomic_load(&ev->dir[i]));
+    /* Workers not freed by the caller are freed here. */
+    for (struct eni_eval_worker *w = ev->workers, *next; w; w = next) {
+        next = w->next;
+        eni__free(ctx, w);
+    }
+    eni__free(ctx, ev);
+    ctx->eval = NULL;
+}
+
+void eni__eval_retire(eni_ctx *ctx, void *p, void (*free_fn)(eni_ctx *, void *))
+{
+    struct eni_eval *ev = ctx->eval;
+    if (!p)
+        return;
+    struct eni_retired *r = eni__malloc(ctx, sizeof *r);
+    uint64_t epoch = atomic_fetch_add(&ev->epoch, 1); /* after the pointer swap (seq_cst) */
+    if (!r) {
+        /* No memory to defer: wait for the workers instead (rare, bounded). */
+        for (;;) {
+            bool busy = false;
+            for (struct eni_eval_worker *w = ev->workers; w; w = w->next) {
+                uint64_t e = atomic_load(&w->epoch);
+                busy |= e != 0 && e <= epoch;
+            }
+            if (!busy)
+                break;
+        }
+        free_fn(ctx, p);
+        return;
+    }
+    r->epoch = epoch;
+    r->free_fn = free_fn;
+    r->p = p;
+    r->next = ev->retired;
+    ev->retired = r;
+}
+
+void eni__eval_reclaim(eni_ctx *ctx)
+{
+    struct eni_eval *ev = ctx->eval;
+    struct eni_retired **pp = &ev->retired;
+    while (*pp) {
+        struct eni_retired *r = *pp;
+        bool busy = false;
+        for (struct eni_eval_worker *w = ev->workers; w && !busy; w = w->next) {
+            uint64_t e = atomic_load(&w->epoch);
+            busy = e != 0 && e <= r->epoch;
+        }
+        if (busy) {
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        r->free_fn(ctx, r->p);
+        eni__free(ctx, r);
+    }
+}
+
+static _Atomic(struct eni_nic_dp *) *dir_cell(const eni_ctx *ctx, uint64_t nic, bool create,
+                                              eni_ctx *mctx)
+{
+    struct eni_eval *ev = ctx->eval;
+    uint32_t slot = eni__id_slot(nic);
+    uint32_t top = slot >> DIR_CHUNK_BITS;
+    if (top >= DIR_TOP)
+        return NULL;
+    _Atomic(struct eni_nic_dp *) *chunk = atomic_load_explicit(&ev->dir[top], memory_order_acquire);
+    if (!chunk && create) {
+        chunk = eni__calloc(mctx, DIR_CHUNK, sizeof *chunk);
+        if (!chunk)
+            return NULL;
+        atomic_store_explicit(&ev->dir[top], chunk, memory_order_release);
+    }
+    return chunk ? &chunk[slot & (DIR_CHUNK - 1)] : NULL;
+}
+
+struct eni_nic_dp *eni__eval_dp_lookup(const eni_ctx *ctx, uint64_t nic)
+{
+    _Atomic(struct eni_nic_dp *) *cell = dir_cell(ctx, nic, false, NULL);
+    struct eni_nic_dp *dp = cell ? atomic_load_explicit(cell, memory_order_acquire) : NULL;
+    return dp && dp->nic == nic ? dp : NULL;
+}
+
+int eni__eval_dp_get(eni_ctx *ctx, uint64_t nic, struct eni_nic_dp **out)
+{
+    struct eni_nic_dp *dp = eni__eval_dp_lookup(ctx, nic);
+    if (dp) {
+        *out = dp;
+        return ENI_OK;
+    }
+    _Atomic(struct eni_nic_dp *) *cell = dir_cell(ctx, nic, true, ctx);
+    if (!cell)
+        return eni__fail(ENI_ENOMEM, NULL, "evaluator: cannot index this interface");
+    dp = eni__calloc(ctx, 1, sizeof *dp);
+    struct eni_flows *fl = dp ? eni__flows_new(ctx, DEFAULT_ALLOWANCE) : NULL;
+    if (!fl) {
+        eni__free(ctx, dp);
+        return eni__fail(ENI_ENOMEM, NULL, "evaluator: out of memory for a flow table");
+    }
+    dp->nic = nic;
+    atomic_init(&dp->flows, fl);
+    dp->next = ctx->eval->dps;
+    ctx->eval->dps = dp;
+    /* A previous interface in this slot was unpublished when it went. */
+    atomic_store_explicit(cell, dp, memory_order_release);
+    *out = dp;
+    return ENI_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A snapshot of one interface as the model says now. NULL on ENOMEM. */
+struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic)
+{
+    struct eni_snap *s = eni__calloc(ctx, 1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->nic = nic->id;
+    s->attached = nic->status == ENI_NIC_IN_USE;
+    s->sdc = nic->source_dest_check;
+    eni_conntrack_timeouts ct;
+    eni__nic_effective_ct(ctx, nic, &ct);
+    s->tcp_established_s = ct.tcp_established;
+    s->udp_stream_s = ct.udp_stream;
+    s->udp_s = ct.udp;
+    s->v4 = eni__calloc(ctx, nic->v4_count + 1, sizeof *s->v4);
+    s->v6 = eni__calloc(ctx, nic->v6_count + 1, sizeof *s->v6);
+    s->rules = eni__ruleset_build(ctx, nic->groups, nic->group_count);
+    if (!s->v4 || !s->v6 || !s->rules) {
+        eni__snap_free(ctx, s);
+        return NULL;
+    }
+    memcpy(s->v4, nic->v4, nic->v4_count * sizeof *s->v4);
+    s->n_v4 = nic->v4_count;
+    qsort(s->v4, s->n_v4, sizeof *s->v4, cmp_u32);
+    for (uint32_t i = 0; i < nic->v6_count; i++) {
+        eni_addr a = eni_addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
+        s->v6[i] = eni__iv_point(a.b, 6);
+    }
+    s->n_v6 = nic->v6_count;
+    struct eni_vpc *vpc;
+    if (eni__registry_peek(ctx, ENI_KIND_VPC, nic->vpc, (void **)&vpc) == ENI_OK)
+        s->vpc_dns_v4 = eni_addr_v4(&vpc->cidr.addr) + 2;
+    return s;
+}
+
+void eni__eval_republish(eni_ctx *ctx)
+{
+    struct eni_eval *ev = ctx->eval;
+    struct eni_model *m = ctx->model;
+    if (!ev || !m || ev->seen_version == m->version)
+        return;
+    bool complete = true;
+    /* Every attached (or attaching) interface is known to the evaluator. */
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a)
+    {
+        struct eni_nic_dp *dp;
+        if (eni__eval_dp_get(ctx, a->nic, &dp) != ENI_OK)
+            complete = false;
+    }
+    for (struct eni_nic_dp **pp = &ev->dps; *pp;) {
+        struct eni_nic_dp *dp = *pp;
+        struct eni_nic *nic;
+        if (eni__registry_peek(ctx, ENI_KIND_NIC, dp->nic, (void **)&nic) != ENI_OK) {
+            /* The interface is gone: unpublish, then free once quiescent. */
+            _Atomic(struct eni_nic_dp *) *cell = dir_cell(ctx, dp->nic, false, NULL);
+            if (cell)
+                atomic_store(cell, NULL);
+            *pp = dp->next;
+            eni__eval_retire(ctx, dp, free_dp);
+            continue;
+        }
+        struct eni_snap *s = eni__eval_snapshot(ctx, nic);
+        if (!s) {
+            complete = false; /* keep the old snapshot; retried at the next change */
+            eni__log(ctx, ENI_LOG_ERROR, "evaluator: out of memory publishing an interface");
+        } else {
+            struct eni_snap *old = atomic_exchange(&dp->snap, s);
+            eni__eval_retire(ctx, old, eni__snap_free);
+        }
+        pp = &dp->next;
+    }
+    if (complete)
+        ev->seen_version = m->version;
+    eni__eval_reclaim(ctx);
+}

@@ -1,0 +1,566 @@
+/* The evaluator's semantics, named after ec2-semantics.md section 5 (and
+ * 1.1 for the source/destination check, 4.4 for group references, 4.7 for
+ * the services security groups never filter). The interface under test is
+ * the primary of a running m5.large in 10.0.1.0/24 (with an IPv6 /64). */
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+#include <eni/sys/mock.h>
+
+#include "test_helpers.h"
+
+#define SEC 1000000000ull
+#define CLIENT "203.0.113.5"
+
+struct fx {
+    eni_ctx *ctx;
+    eni_vpc_id vpc;
+    eni_subnet_id subnet;
+    eni_sg_id web, db;
+    eni_instance_id inst;
+    eni_nic_id nic;
+    char ip[ENI_IP_STRING_MAX];
+    char ip6[ENI_IP_STRING_MAX];
+    eni_eval_worker *w;
+};
+
+static void poll_all(struct fx *f)
+{
+    uint32_t n;
+    assert_eni_ok(eni_ctx_poll(f->ctx, 0, NULL, NULL, &n));
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_eni_ok(eni_ctx_new(NULL, &f->ctx));
+    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+    vs.cidr_block = "10.0.0.0/16";
+    vs.ipv6_cidr_block = "2001:db8:0:100::/56";
+    assert_eni_ok(eni_vpc_create(f->ctx, &vs, &f->vpc));
+    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+    ss.vpc = f->vpc;
+    ss.availability_zone = "us-east-1a";
+    ss.cidr_block = "10.0.1.0/24";
+    ss.ipv6_cidr_block = "2001:db8:0:100::/64";
+    assert_eni_ok(eni_subnet_create(f->ctx, &ss, &f->subnet));
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = f->vpc;
+    gs.name = "web";
+    gs.description = "web";
+    assert_eni_ok(eni_sg_create(f->ctx, &gs, &f->web));
+    gs.name = "db";
+    gs.description = "db";
+    assert_eni_ok(eni_sg_create(f->ctx, &gs, &f->db));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->subnet;
+    ns.groups = &f->web;
+    ns.group_count = 1;
+    ns.ipv6_count = 1;
+    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
+    ln.spec = &ns;
+    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
+    ls.instance_type = "m5.large";
+    ls.nics = &ln;
+    ls.nic_count = 1;
+    assert_eni_ok(eni_instance_launch(f->ctx, &ls, &f->inst));
+    poll_all(f);
+    assert_eni_ok(eni_instance_set_state(f->ctx, f->inst, ENI_INSTANCE_RUNNING));
+    eni_attachment_id att;
+    uint32_t n;
+    assert_eni_ok(eni_instance_list_attachments(f->ctx, f->inst, &att, 1, &n));
+    eni_attachment_info ai = {.size = sizeof ai};
+    assert_eni_ok(eni_attachment_describe(f->ctx, att, &ai));
+    f->nic = ai.nic;
+    eni_nic_address a[4];
+    assert_eni_ok(eni_nic_get_addresses(f->ctx, f->nic, a, 4, &n));
+    snprintf(f->ip, sizeof f->ip, "%s", a[0].address);
+    snprintf(f->ip6, sizeof f->ip6, "%s", a[1].address);
+    assert_eni_ok(eni_eval_worker_new(f->ctx, &f->w));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    eni_eval_worker_free(f->w);
+    eni_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static eni_pkt pkt(uint8_t proto, const char *src, uint16_t sport, const char *dst, uint16_t dport,
+                   uint8_t tcp_flags)
+{
+    eni_pkt p;
+    memset(&p, 0, sizeof p);
+    p.family = strchr(src, ':') ? 6 : 4;
+    p.proto = proto;
+    p.sport = sport;
+    p.dport = dport;
+    p.tcp_flags = tcp_flags;
+    int af = p.family == 4 ? AF_INET : AF_INET6;
+    assert_int_equal(inet_pton(af, src, p.src), 1);
+    assert_int_equal(inet_pton(af, dst, p.dst), 1);
+    p.len = 60;
+    return p;
+}
+
+static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
+{
+    eni_verdict v;
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, dir, &p, 1, now, ENI_EVAL_WANT_RULE, &v));
+    return v;
+}
+
+#define IN ENI_DIR_INBOUND
+#define OUT ENI_DIR_OUTBOUND
+#define assert_verdict(v, act, why)                 \
+    do {                                            \
+        eni_verdict v_ = (v);                       \
+        assert_int_equal(v_.reason, (why));         \
+        assert_int_equal(v_.action, (act));         \
+    } while (0)
+
+static eni_sg_rule_id allow(struct fx *f, eni_sg_id sg, eni_direction dir, int proto, int from,
+                            int to, const char *cidr)
+{
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = proto;
+    r.from_port = from;
+    r.to_port = to;
+    r.peer_kind = ENI_PEER_CIDR;
+    r.cidr = cidr;
+    eni_sg_rule_id id;
+    assert_eni_ok(eni_sg_authorize(f->ctx, sg, dir, &r, 1, &id));
+    return id;
+}
+
+static void revoke(struct fx *f, eni_sg_id sg, eni_sg_rule_id id)
+{
+    assert_eni_ok(eni_sg_revoke_rules(f->ctx, sg, &id, 1));
+}
+
+static uint32_t flows(struct fx *f, uint64_t now)
+{
+    uint32_t n;
+    assert_eni_ok(eni_nic_list_flows(f->ctx, f->nic, now, NULL, 0, &n));
+    return n;
+}
+
+static void test_s5_1_default_deny_inbound_allow_outbound(void **state)
+{
+    struct fx *f = *state;
+    /* a new group: no inbound rule, all IPv4 outbound */
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, 0x02), 1), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    eni_verdict v = eval(f, OUT, pkt(6, f->ip, 50000, CLIENT, 443, 0x02), 1);
+    assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
+    assert_int_equal(v.group.v, f->web.v);
+    /* the reply passes because the flow is tracked, not because of a rule */
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 443, f->ip, 50000, 0x12), 2), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    assert_int_equal(flows(f, 3), 1);
+    /* IPv6 outbound: a custom group has no ::/0 egress (section 4.2) */
+    assert_verdict(eval(f, OUT, pkt(6, f->ip6, 50000, "2001:db8:ffff::1", 443, 0x02), 4),
+                   ENI_DROP, ENI_REASON_NO_RULE);
+}
+
+static void test_s5_1_stateful_both_ways(void **state)
+{
+    struct fx *f = *state;
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, "198.51.100.0/24");
+    eni_sg_rule_id egress;
+    uint32_t n;
+    assert_eni_ok(eni_sg_list_rules(f->ctx, f->web, ENI_EGRESS, &egress, 1, &n));
+    revoke(f, f->web, egress); /* no outbound rule at all */
+    assert_verdict(eval(f, IN, pkt(6, "198.51.100.7", 41000, f->ip, 22, 0x02), 10), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 22, "198.51.100.7", 41000, 0x12), 11), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    /* not the flow: dropped */
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 22, "198.51.100.8", 41000, 0x12), 12), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "198.51.100.7", 41000, f->ip, 23, 0x02), 13), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s5_2_untracked_when_open_both_ways(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_rule_id http = allow(f, f->web, ENI_INGRESS, 6, 80, 80, "0.0.0.0/0");
+    /* default egress: all traffic to 0.0.0.0/0 -> HTTP over IPv4 is untracked */
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 80, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_int_equal(flows(f, 2), 0);
+    /* removing the rule cuts the untracked flow at once (section 5.3) */
+    revoke(f, f->web, http);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 80, 0x10), 3), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s5_2_judged_per_family(void **state)
+{
+    struct fx *f = *state;
+    allow(f, f->web, ENI_INGRESS, 6, 80, 80, "0.0.0.0/0");
+    allow(f, f->web, ENI_INGRESS, 6, 80, 80, "::/0");
+    /* IPv6 has no ::/0 egress: IPv6 HTTP is tracked, IPv4 is not */
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, f->ip6, 80, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 80, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    allow(f, f->web, ENI_EGRESS, -1, -1, -1, "::/0");
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::2", 40001, f->ip6, 80, 0x02), 2), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    /* a narrow rule keeps its flows tracked */
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, "203.0.113.1/32");
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 40000, f->ip, 22, 0x02), 3), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    /* ICMP is always tracked, open or not */
+    allow(f, f->web, ENI_INGRESS, 1, -1, -1, "0.0.0.0/0");
+    eni_pkt echo = pkt(1, CLIENT, 7, f->ip, 7, 0);
+    echo.icmp_type = 8;
+    assert_verdict(eval(f, IN, echo, 4), ENI_ALLOW, ENI_REASON_RULE);
+    assert_int_equal(flows(f, 5), 3);
+}
+
+static void test_s5_3_removed_rule_keeps_tracked_flow_until_idle(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_rule_id ssh = allow(f, f->web, ENI_INGRESS, 6, 22, 22, "203.0.113.1/32");
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 40000, f->ip, 22, 0x02), 1 * SEC), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 22, "203.0.113.1", 40000, 0x12), 2 * SEC),
+                   ENI_ALLOW, ENI_REASON_TRACKED);
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 40000, f->ip, 22, 0x10), 3 * SEC), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    revoke(f, f->web, ssh);
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 40000, f->ip, 22, 0x10), 4 * SEC), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    /* established idle timeout (default 432000 s) */
+    uint64_t idle = 4 * SEC + 432000 * SEC + 1;
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 40000, f->ip, 22, 0x10), idle), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s5_4_configured_timeouts(void **state)
+{
+    struct fx *f = *state;
+    eni_conntrack_timeouts t = {60, 60, 30};
+    assert_eni_ok(eni_nic_set_conntrack_timeouts(f->ctx, f->nic, &t));
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, "203.0.113.1/32");
+    allow(f, f->web, ENI_INGRESS, 17, 53, 53, "203.0.113.1/32");
+    /* TCP: established after the handshake, then 60 s */
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.1", 1, f->ip, 22, 0x02), 0), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    eval(f, OUT, pkt(6, f->ip, 22, "203.0.113.1", 1, 0x12), 1);
+    eval(f, IN, pkt(6, "203.0.113.1", 1, f->ip, 22, 0x10), 2);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 22, "203.0.113.1", 1, 0x10), 2 + 59 * SEC),
+                   ENI_ALLOW, ENI_REASON_TRACKED);
+    assert_eni_ok(eni_sg_revoke(f->ctx, f->web, ENI_EGRESS,
+                                &(eni_sg_rule_spec){sizeof(eni_sg_rule_spec), ENI_PEER_CIDR, -1, 0, 0, 0,
+                                                    "0.0.0.0/0", {0}, {0}, NULL},
+                                1));
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 22, "203.0.113.1", 1, 0x10), 2 + 120 * SEC),
+                   ENI_DROP, ENI_REASON_NO_RULE);
+    /* UDP one-way: 30 s; a stream (more exchanges): 60 s as configured */
+    assert_verdict(eval(f, IN, pkt(17, "203.0.113.1", 5000, f->ip, 53, 0), 0), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 53, "203.0.113.1", 5000, 0), 29 * SEC), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    eval(f, IN, pkt(17, "203.0.113.1", 5000, f->ip, 53, 0), 30 * SEC);
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 53, "203.0.113.1", 5000, 0), 85 * SEC), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 53, "203.0.113.1", 5000, 0), 150 * SEC), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s5_1_other_protocols_by_address_pair(void **state)
+{
+    struct fx *f = *state;
+    /* GRE (47) out under the default egress rule; the peer's GRE comes back */
+    assert_verdict(eval(f, OUT, pkt(47, f->ip, 0, "192.0.2.10", 0, 0), 0), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(47, "192.0.2.10", 0, f->ip, 0, 0), 599 * SEC), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    assert_verdict(eval(f, IN, pkt(47, "192.0.2.11", 0, f->ip, 0, 0), 1), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    /* 600 s after the last packet it is gone */
+    assert_verdict(eval(f, IN, pkt(47, "192.0.2.10", 0, f->ip, 0, 0), 1200 * SEC), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s5_1_icmp_echo_and_related_errors(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt req = pkt(1, f->ip, 99, "192.0.2.1", 99, 0);
+    req.icmp_type = 8;
+    assert_verdict(eval(f, OUT, req, 0), ENI_ALLOW, ENI_REASON_RULE);
+    eni_pkt rep = pkt(1, "192.0.2.1", 99, f->ip, 99, 0);
+    rep.icmp_type = 0;
+    assert_verdict(eval(f, IN, rep, 1), ENI_ALLOW, ENI_REASON_TRACKED);
+    rep.sport = rep.dport = 100; /* another echo id: not the flow */
+    assert_verdict(eval(f, IN, rep, 2), ENI_DROP, ENI_REASON_NO_RULE);
+
+    /* an outbound TCP connection, then an ICMP "port unreachable" about it */
+    eval(f, OUT, pkt(6, f->ip, 40000, "192.0.2.7", 8080, 0x02), 3);
+    eni_pkt err = pkt(1, "192.0.2.7", 0, f->ip, 0, 0);
+    err.icmp_type = 3;
+    err.icmp_code = 3;
+    err.flags = ENI_PKT_ICMP_ERROR;
+    err.inner_proto = 6;
+    memcpy(err.inner_src, req.src, 16); /* our address */
+    inet_pton(AF_INET, "192.0.2.7", err.inner_dst);
+    err.inner_sport = 40000;
+    err.inner_dport = 8080;
+    assert_verdict(eval(f, IN, err, 4), ENI_ALLOW, ENI_REASON_RELATED_ICMP);
+    err.inner_dport = 8081; /* about nothing we track */
+    assert_verdict(eval(f, IN, err, 5), ENI_DROP, ENI_REASON_NO_RULE);
+}
+
+static void test_s1_1_source_destination_check(void **state)
+{
+    struct fx *f = *state;
+    assert_verdict(eval(f, OUT, pkt(6, "10.0.1.200", 1, CLIENT, 443, 0x02), 0), ENI_DROP,
+                   ENI_REASON_SRC_DST_CHECK);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 1, "10.0.1.200", 443, 0x02), 0), ENI_DROP,
+                   ENI_REASON_SRC_DST_CHECK);
+    assert_eni_ok(eni_nic_set_source_dest_check(f->ctx, f->nic, 0)); /* a NAT instance */
+    assert_verdict(eval(f, OUT, pkt(6, "10.0.1.200", 1, CLIENT, 443, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+}
+
+static void test_s4_4_group_reference_follows_membership(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6, r.from_port = 5432, r.to_port = 5432;
+    r.peer_kind = ENI_PEER_GROUP, r.group = f->db;
+    assert_eni_ok(eni_sg_authorize(f->ctx, f->web, ENI_INGRESS, &r, 1, NULL));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->subnet;
+    ns.groups = &f->db;
+    ns.group_count = 1;
+    ns.private_ip = "10.0.1.50";
+    eni_nic_id member;
+    assert_eni_ok(eni_nic_create(f->ctx, &ns, &member));
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.50", 1, f->ip, 5432, 0x02), 0), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.51", 1, f->ip, 5432, 0x02), 0), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    /* a new address of a member matches; leaving the group stops it */
+    const char *ip = "10.0.1.51";
+    assert_eni_ok(eni_nic_assign_private_ips(f->ctx, member, &ip, 1, 0, 0));
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.51", 2, f->ip, 5432, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_eni_ok(eni_nic_set_groups(f->ctx, member, &f->web, 1));
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.51", 3, f->ip, 5432, 0x02), 2), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+}
+
+static void test_s4_3_prefix_list_peer(void **state)
+{
+    struct fx *f = *state;
+    eni_prefix_list_spec ps = ENI_PREFIX_LIST_SPEC_INIT;
+    ps.family = 4;
+    ps.name = "office";
+    ps.max_entries = 5;
+    eni_prefix_list_id pl;
+    assert_eni_ok(eni_prefix_list_create(f->ctx, &ps, &pl));
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6, r.from_port = 443, r.to_port = 443;
+    r.peer_kind = ENI_PEER_PREFIX_LIST, r.prefix_list = pl;
+    assert_eni_ok(eni_sg_authorize(f->ctx, f->web, ENI_INGRESS, &r, 1, NULL));
+    assert_verdict(eval(f, IN, pkt(6, "192.0.2.9", 1, f->ip, 443, 0x02), 0), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    const char *add[] = {"192.0.2.0/24"};
+    assert_eni_ok(eni_prefix_list_modify(f->ctx, pl, add, 1, NULL, 0));
+    assert_verdict(eval(f, IN, pkt(6, "192.0.2.9", 2, f->ip, 443, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+}
+
+static void test_s5_5_conntrack_allowance(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, f->nic, 2));
+    for (uint16_t i = 0; i < 2; i++)
+        assert_verdict(eval(f, OUT, pkt(17, f->ip, (uint16_t)(1000 + i), CLIENT, 53, 0), 0),
+                       ENI_ALLOW, ENI_REASON_RULE);
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 1002, CLIENT, 53, 0), 0), ENI_DROP,
+                   ENI_REASON_CONNTRACK_FULL);
+    /* existing flows keep working */
+    assert_verdict(eval(f, IN, pkt(17, CLIENT, 53, f->ip, 1000, 0), 1), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    eni_conntrack_stats st = {.size = sizeof st};
+    assert_eni_ok(eni_nic_get_conntrack(f->ctx, f->nic, &st));
+    assert_int_equal(st.allowance, 2);
+    assert_int_equal(st.tracked, 2);
+    assert_int_equal(st.conntrack_allowance_available, 0);
+    assert_int_equal(st.conntrack_allowance_exceeded, 1);
+    eni_eval_counters c = {.size = sizeof c};
+    assert_eni_ok(eni_eval_worker_counters(f->w, &c));
+    assert_int_equal(c.conntrack_allowance_exceeded, 1);
+    assert_int_equal(c.by_reason[ENI_REASON_CONNTRACK_FULL], 1);
+    /* once they idle out (UDP one-way 30 s) a new flow takes a slot lazily */
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 1003, CLIENT, 53, 0), 100 * SEC), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    uint32_t removed;
+    assert_eni_ok(eni_nic_sweep_flows(f->ctx, f->nic, 100 * SEC, &removed));
+    assert_int_equal(removed, 1);
+    assert_eni_ok(eni_nic_get_conntrack(f->ctx, f->nic, &st));
+    assert_int_equal(st.tracked, 1);
+    assert_eni_fail(eni_nic_set_conntrack_allowance(f->ctx, f->nic, 0), ENI_EINVAL,
+                    "InvalidParameterValue");
+}
+
+static void test_s5_flows_listed(void **state)
+{
+    struct fx *f = *state;
+    eval(f, OUT, pkt(6, f->ip, 50000, CLIENT, 443, 0x02), 5);
+    eni_flow_info fi[2];
+    uint32_t n;
+    assert_eni_ok(eni_nic_list_flows(f->ctx, f->nic, 6, fi, 2, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(fi[0].family, 4);
+    assert_int_equal(fi[0].proto, 6);
+    assert_int_equal(fi[0].initiator, ENI_DIR_OUTBOUND);
+    assert_int_equal(fi[0].local_port, 50000);
+    assert_int_equal(fi[0].remote_port, 443);
+    uint8_t client[4];
+    inet_pton(AF_INET, CLIENT, client);
+    assert_memory_equal(fi[0].remote, client, 4);
+    assert_true(fi[0].expires_ns > 5);
+}
+
+static void test_s4_7_services_never_filtered(void **state)
+{
+    struct fx *f = *state;
+    assert_verdict(eval(f, IN, pkt(6, "169.254.169.254", 80, f->ip, 40000, 0x12), 0), ENI_ALLOW,
+                   ENI_REASON_SERVICE);
+    assert_verdict(eval(f, IN, pkt(17, "10.0.0.2", 53, f->ip, 40000, 0), 0), ENI_ALLOW,
+                   ENI_REASON_SERVICE);
+}
+
+static void test_s1_3_not_attached(void **state)
+{
+    struct fx *f = *state;
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->subnet;
+    eni_nic_id second;
+    assert_eni_ok(eni_nic_create(f->ctx, &ns, &second));
+    eni_attachment_id att;
+    assert_eni_ok(eni_nic_attach(f->ctx, second, f->inst, 1, 0, &att));
+    eni_pkt p = pkt(6, CLIENT, 1, "10.0.1.5", 22, 0x02);
+    eni_verdict v;
+    /* attaching: the evaluator knows it, traffic does not pass yet */
+    assert_eni_ok(eni_eval_burst(f->w, second, IN, &p, 1, 0, 0, &v));
+    assert_verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
+    poll_all(f);
+    assert_eni_ok(eni_nic_detach(f->ctx, att, 0));
+    poll_all(f);
+    assert_eni_ok(eni_eval_burst(f->w, second, IN, &p, 1, 0, 0, &v));
+    assert_verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
+    /* deleted: the evaluator forgets it */
+    assert_eni_ok(eni_nic_delete(f->ctx, second));
+    assert_eni_fail(eni_eval_burst(f->w, second, IN, &p, 1, 0, 0, &v), ENI_ENOTFOUND,
+                    "InvalidNetworkInterfaceID.NotFound");
+}
+
+static void test_s5_frames_and_malformed(void **state)
+{
+    struct fx *f = *state;
+    uint8_t frame[54];
+    memset(frame, 0, sizeof frame);
+    frame[12] = 0x08; /* IPv4 */
+    uint8_t *ip = frame + 14;
+    ip[0] = 0x45;
+    ip[3] = 40;
+    ip[9] = 6;
+    inet_pton(AF_INET, f->ip, ip + 12);
+    inet_pton(AF_INET, CLIENT, ip + 16);
+    ip[20] = 0xc3, ip[21] = 0x50;  /* sport 50000 */
+    ip[22] = 0x01, ip[23] = 0xbb;  /* dport 443 */
+    ip[32] = 0x50;
+    ip[33] = 0x02;
+    const uint8_t *frames[2] = {frame, frame};
+    uint32_t lens[2] = {sizeof frame, 20};
+    eni_verdict v[2];
+    assert_eni_ok(eni_eval_frames(f->w, f->nic, OUT, frames, lens, 2, 0, 0, v));
+    assert_verdict(v[0], ENI_ALLOW, ENI_REASON_RULE);
+    assert_verdict(v[1], ENI_DROP, ENI_REASON_MALFORMED);
+}
+
+static void test_s5_explain_in_words(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_rule_id id = allow(f, f->web, ENI_INGRESS, 6, 443, 443, "198.51.100.0/24");
+    eni_verdict v;
+    char text[256];
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, IN, &(eni_pkt){0}, 0, &v, text, sizeof text));
+    assert_int_equal(v.reason, ENI_REASON_MALFORMED);
+    eni_pkt p = pkt(6, "198.51.100.9", 1, f->ip, 443, 0x02);
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, IN, &p, 0, &v, text, sizeof text));
+    assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
+    assert_int_equal(v.rule.v, id.v);
+    assert_non_null(strstr(text, "tcp 443-443 from 198.51.100.0/24"));
+    assert_int_equal(flows(f, 1), 0); /* explain creates nothing */
+    p = pkt(6, "198.51.100.9", 1, f->ip, 444, 0x02);
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, IN, &p, 0, &v, text, sizeof text));
+    assert_verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
+    assert_non_null(strstr(text, "timeout"));
+}
+
+static void test_s5_argument_errors(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt p = pkt(6, CLIENT, 1, f->ip, 22, 0x02);
+    eni_verdict v;
+    assert_eni_fail(eni_eval_burst(NULL, f->nic, IN, &p, 1, 0, 0, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst(f->w, f->nic, 3, &p, 1, 0, 0, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst(f->w, f->nic, IN, &p, 1, 0, 0x80, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst(f->w, f->nic, IN, NULL, 1, 0, 0, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, IN, NULL, 0, 0, 0, NULL));
+    assert_eni_fail(eni_eval_burst(f->w, (eni_nic_id){0}, IN, &p, 1, 0, 0, &v), ENI_ENOTFOUND,
+                    "InvalidNetworkInterfaceID.NotFound");
+    p.family = 5;
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, IN, &p, 1, 0, 0, &v));
+    assert_verdict(v, ENI_DROP, ENI_REASON_MALFORMED);
+    assert_eni_fail(eni_eval_worker_new(NULL, NULL), ENI_EINVAL, "InvalidParameterValue");
+    eni_eval_counters c = {.size = 4};
+    assert_eni_fail(eni_eval_worker_counters(f->w, &c), ENI_EINVAL, "InvalidParameterValue");
+    assert_eni_fail(eni_nic_get_conntrack(f->ctx, (eni_nic_id){f->web.v}, &(eni_conntrack_stats){
+                                                                              .size = sizeof(eni_conntrack_stats)}),
+                    ENI_EINVAL, "InvalidNetworkInterfaceId.Malformed");
+}
+
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_s5_1_default_deny_inbound_allow_outbound),
+        T(test_s5_1_stateful_both_ways),
+        T(test_s5_2_untracked_when_open_both_ways),
+        T(test_s5_2_judged_per_family),
+        T(test_s5_3_removed_rule_keeps_tracked_flow_until_idle),
+        T(test_s5_4_configured_timeouts),
+        T(test_s5_1_other_protocols_by_address_pair),
+        T(test_s5_1_icmp_echo_and_related_errors),
+        T(test_s1_1_source_destination_check),
+        T(test_s4_4_group_reference_follows_membership),
+        T(test_s4_3_prefix_list_peer),
+        T(test_s5_5_conntrack_allowance),
+        T(test_s5_flows_listed),
+        T(test_s4_7_services_never_filtered),
+        T(test_s1_3_not_attached),
+        T(test_s5_frames_and_malformed),
+        T(test_s5_explain_in_words),
+        T(test_s5_argument_errors),
+    };
+    return cmocka_run_group_tests_name("eval_semantics", tests, NULL, NULL);
+}
