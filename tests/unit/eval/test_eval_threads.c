@@ -1,0 +1,166 @@
+/* Many threads evaluate the same interface while the control plane keeps
+ * changing its rules, its group membership, its addresses and its
+ * conntrack allowance. Run under ThreadSanitizer in CI: the packet path
+ * must never race with publication, and old snapshots must outlive every
+ * burst that can still read them. */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "test_helpers.h"
+
+enum { THREADS = 3, BURST = 32 };
+
+struct shared {
+    eni_ctx *ctx;
+    eni_nic_id nic;
+    uint8_t ip[4];
+    _Atomic int stop;
+    _Atomic uint64_t verdicts;
+    _Atomic int bad;
+};
+
+static void *evaluator(void *arg)
+{
+    struct shared *s = arg;
+    eni_eval_worker *w;
+    if (eni_eval_worker_new(s->ctx, &w) != ENI_OK) {
+        atomic_store(&s->bad, 1);
+        return NULL;
+    }
+    eni_pkt pk[BURST];
+    eni_verdict v[BURST];
+    uint64_t now = 1, rng = (uint64_t)(uintptr_t)&pk;
+    while (!atomic_load(&s->stop)) {
+        for (int i = 0; i < BURST; i++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            memset(&pk[i], 0, sizeof pk[i]);
+            pk[i].family = 4;
+            pk[i].proto = (rng >> 40) & 1 ? 6 : 17;
+            pk[i].tcp_flags = 0x02;
+            pk[i].src[0] = 198, pk[i].src[1] = 51, pk[i].src[2] = 100;
+            pk[i].src[3] = (uint8_t)(rng >> 24);
+            memcpy(pk[i].dst, s->ip, 4);
+            pk[i].sport = (uint16_t)(1024 + ((rng >> 8) & 255));
+            pk[i].dport = (rng >> 50) & 1 ? 443 : 22;
+        }
+        /* alternate directions: replies of earlier flows, and new ones */
+        uint32_t dir = (rng >> 33) & 1 ? ENI_DIR_INBOUND : ENI_DIR_OUTBOUND;
+        if (dir == ENI_DIR_OUTBOUND)
+            for (int i = 0; i < BURST; i++) {
+                uint8_t tmp[16];
+                memcpy(tmp, pk[i].src, 16);
+                memcpy(pk[i].src, pk[i].dst, 16);
+                memcpy(pk[i].dst, tmp, 16);
+                uint16_t t = pk[i].sport;
+                pk[i].sport = pk[i].dport;
+                pk[i].dport = t;
+            }
+        if (eni_eval_burst(w, s->nic, dir, pk, BURST, now, 0, v) != ENI_OK) {
+            atomic_store(&s->bad, 2);
+            break;
+        }
+        for (int i = 0; i < BURST; i++)
+            if (v[i].action > 1 || v[i].reason == 0 || v[i].reason > ENI_REASON_MALFORMED)
+                atomic_store(&s->bad, 3);
+        atomic_fetch_add(&s->verdicts, BURST);
+        now += 1000000; /* 1 ms per burst */
+    }
+    eni_eval_worker_free(w);
+    return NULL;
+}
+
+static void test_s5_concurrent_evaluation_while_rules_change(void **state)
+{
+    (void)state;
+    struct shared s;
+    memset(&s, 0, sizeof s);
+    assert_eni_ok(eni_ctx_new(NULL, &s.ctx));
+    eni_ctx *ctx = s.ctx;
+    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+    vs.cidr_block = "10.0.0.0/16";
+    eni_vpc_id vpc;
+    assert_eni_ok(eni_vpc_create(ctx, &vs, &vpc));
+    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+    ss.vpc = vpc;
+    ss.availability_zone = "us-east-1a";
+    ss.cidr_block = "10.0.1.0/24";
+    eni_subnet_id subnet;
+    assert_eni_ok(eni_subnet_create(ctx, &ss, &subnet));
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = vpc;
+    gs.name = "web";
+    gs.description = "web";
+    eni_sg_id web, peers;
+    assert_eni_ok(eni_sg_create(ctx, &gs, &web));
+    gs.name = "peers";
+    assert_eni_ok(eni_sg_create(ctx, &gs, &peers));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = subnet;
+    ns.groups = &web;
+    ns.group_count = 1;
+    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
+    ln.spec = &ns;
+    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
+    ls.instance_type = "m5.large";
+    ls.nics = &ln;
+    ls.nic_count = 1;
+    eni_instance_id inst;
+    assert_eni_ok(eni_instance_launch(ctx, &ls, &inst));
+    uint32_t n;
+    assert_eni_ok(eni_ctx_poll(ctx, 0, NULL, NULL, &n));
+    eni_nic_filter nf = ENI_NIC_FILTER_INIT;
+    nf.instance = inst;
+    assert_eni_ok(eni_nic_list(ctx, &nf, &s.nic, 1, &n));
+    eni_nic_info ni = {.size = sizeof ni};
+    assert_eni_ok(eni_nic_describe(ctx, s.nic, &ni));
+    inet_pton(AF_INET, ni.private_ip, s.ip);
+
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, evaluator, &s), 0);
+
+    /* The control plane churns while the evaluators run. */
+    eni_nic_spec ms = ENI_NIC_SPEC_INIT;
+    ms.subnet = subnet;
+    ms.groups = &peers;
+    ms.group_count = 1;
+    eni_sg_rule_spec ref = ENI_SG_RULE_SPEC_INIT;
+    ref.protocol = 6, ref.from_port = 22, ref.to_port = 22;
+    ref.peer_kind = ENI_PEER_GROUP, ref.group = peers;
+    assert_eni_ok(eni_sg_authorize(ctx, web, ENI_INGRESS, &ref, 1, NULL));
+    for (int round = 0; round < 60; round++) {
+        eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+        r.protocol = 6, r.from_port = 443, r.to_port = 443;
+        r.peer_kind = ENI_PEER_CIDR;
+        r.cidr = round % 2 ? "198.51.100.0/25" : "198.51.100.128/25";
+        eni_sg_rule_id id;
+        assert_eni_ok(eni_sg_authorize(ctx, web, ENI_INGRESS, &r, 1, &id));
+        eni_nic_id member;
+        assert_eni_ok(eni_nic_create(ctx, &ms, &member));
+        assert_eni_ok(eni_nic_assign_private_ips(ctx, member, NULL, 0, 1, 0));
+        if (round % 10 == 0)
+            assert_eni_ok(eni_nic_set_conntrack_allowance(ctx, s.nic, 1024 + (uint32_t)round));
+        assert_eni_ok(eni_sg_revoke_rules(ctx, web, &id, 1));
+        assert_eni_ok(eni_nic_delete(ctx, member));
+        assert_eni_ok(eni_nic_sweep_flows(ctx, s.nic, 1, NULL));
+    }
+    atomic_store(&s.stop, 1);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(atomic_load(&s.bad), 0);
+    assert_true(atomic_load(&s.verdicts) > 0);
+    print_message("# %llu verdicts during 60 rounds of rule, membership and allowance changes\n",
+                  (unsigned long long)atomic_load(&s.verdicts));
+    assert_eni_ok(eni_ctx_check(ctx));
+    eni_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_s5_concurrent_evaluation_while_rules_change),
+    };
+    return cmocka_run_group_tests_name("eval_threads", tests, NULL, NULL);
+}
