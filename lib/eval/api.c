@@ -106,11 +106,25 @@ int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_p
     struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
     struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
     bool want = flags & ENI_EVAL_WANT_RULE;
-    for (uint32_t i = 0; i < n; i++) {
-        if (pkts[i].family != 4 && pkts[i].family != 6)
-            malformed(&out[i], &w->counters);
-        else
-            eni__eval_one(dp, fl, snap, dir, &pkts[i], now_ns, true, want, &out[i], &w->counters);
+    /* In groups of 64: build every packet's flow key and prefetch its slot
+     * first, so the table's cache misses overlap instead of queueing. */
+    enum { GROUP = 64 };
+    struct fkey k[GROUP];
+    for (uint32_t base = 0; base < n; base += GROUP) {
+        uint32_t m = n - base < GROUP ? n - base : GROUP;
+        for (uint32_t i = 0; i < m; i++) {
+            const eni_pkt *p = &pkts[base + i];
+            if (p->family == 4 || p->family == 6)
+                eni__eval_prefetch(fl, p, dir, &k[i]);
+        }
+        for (uint32_t i = 0; i < m; i++) {
+            const eni_pkt *p = &pkts[base + i];
+            if (p->family != 4 && p->family != 6)
+                malformed(&out[base + i], &w->counters);
+            else
+                eni__eval_one(dp, fl, snap, dir, p, now_ns, true, want, &out[base + i],
+                              &w->counters, &k[i]);
+        }
     }
     leave(w);
     return ENI_OK;
@@ -139,7 +153,7 @@ int eni_eval_frames(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const uint
         if (!frames[i] || eni__parse_frame(frames[i], lens[i], &p, &why) != 0)
             malformed(&out[i], &w->counters);
         else
-            eni__eval_one(dp, fl, snap, dir, &p, now_ns, true, want, &out[i], &w->counters);
+            eni__eval_one(dp, fl, snap, dir, &p, now_ns, true, want, &out[i], &w->counters, NULL);
     }
     leave(w);
     return ENI_OK;
@@ -190,7 +204,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         memset(&v, 0, sizeof v);
         v.reason = ENI_REASON_MALFORMED;
     } else {
-        eni__eval_one(dp, atomic_load(&dp->flows), snap, dir, pkt, now_ns, false, true, &v, NULL);
+        eni__eval_one(dp, atomic_load(&dp->flows), snap, dir, pkt, now_ns, false, true, &v, NULL, NULL);
     }
     if (text) {
         char g[ENI_ID_STRING_MAX] = "", r[ENI_ID_STRING_MAX] = "", detail[160] = "";

@@ -275,12 +275,170 @@ static uint8_t all_open(const struct cls_table *t, int proto)
     return 0;
 }
 
+/* Below this many entries a scan beats the index (and saves its 128 KiB). */
+enum { PORT_INDEX_MIN_ENTRIES = 32 };
+/* Merge all-port rules into every segment while that costs at most this many intervals. */
+enum { WIDE_MERGE_BUDGET = 1u << 21 };
+
+static bool covers_all(const struct cls_entry *e)
+{
+    return e->proto == -1 || (e->from == 0 && e->to == 65535);
+}
+
+static int cmp_u32v(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+struct ends {
+    uint32_t port;
+    uint32_t entry; /* entry index; bit 31 set for an end (hi + 1) */
+};
+
+static int cmp_ends(const void *a, const void *b)
+{
+    const struct ends *x = a, *y = b;
+    if (x->port != y->port)
+        return x->port < y->port ? -1 : 1;
+    return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, struct cls_ports **out)
+{
+    *out = NULL;
+    uint32_t n_part = 0, n_wide_iv = 0;
+    for (uint32_t i = 0; i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if (e->proto == proto && !covers_all(e))
+            n_part++;
+        else if (e->proto == proto || e->proto == -1)
+            n_wide_iv += e->n_iv;
+    }
+    if (n_part == 0)
+        return true; /* nothing port-specific: the scan handles it */
+    struct cls_ports *P = eni__calloc(ctx, 1, sizeof *P);
+    struct ends *ev = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *ev);
+    uint32_t *cuts = eni__calloc(ctx, 2 * (size_t)n_part + 2, sizeof *cuts);
+    uint32_t *active = eni__calloc(ctx, n_part + 1, sizeof *active);
+    struct ivvec out_iv = {0}, tmp = {0};
+    bool ok = P && ev && cuts && active;
+    uint32_t nev = 0, ncut = 0;
+    for (uint32_t i = 0; ok && i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if (e->proto != proto || covers_all(e))
+            continue;
+        ev[nev++] = (struct ends){(uint32_t)e->from, i};
+        ev[nev++] = (struct ends){(uint32_t)e->to + 1, i | 0x80000000u};
+        cuts[ncut++] = (uint32_t)e->from;
+        cuts[ncut++] = (uint32_t)e->to + 1;
+    }
+    if (ok) {
+        cuts[ncut++] = 0;
+        qsort(cuts, ncut, sizeof *cuts, cmp_u32v);
+        uint32_t u = 0;
+        for (uint32_t i = 0; i < ncut; i++)
+            if (cuts[i] < 65536 && (u == 0 || cuts[u - 1] != cuts[i]))
+                cuts[u++] = cuts[i];
+        ncut = u;
+        qsort(ev, nev, sizeof *ev, cmp_ends);
+        P->segs = eni__calloc(ctx, ncut, sizeof *P->segs);
+        ok = P->segs != NULL;
+    }
+    bool merge_wide = ok && (uint64_t)n_wide_iv * ncut <= WIDE_MERGE_BUDGET;
+    uint32_t nactive = 0, e_at = 0;
+    for (uint32_t sgi = 0; ok && sgi < ncut; sgi++) {
+        uint32_t start = cuts[sgi], end = sgi + 1 < ncut ? cuts[sgi + 1] : 65536;
+        /* apply the events at `start`: ends first (sorted by the high bit) */
+        for (; e_at < nev && ev[e_at].port <= start; e_at++) {
+            uint32_t idx = ev[e_at].entry & 0x7fffffffu;
+            if (ev[e_at].entry & 0x80000000u) {
+                for (uint32_t a = 0; a < nactive; a++)
+                    if (active[a] == idx) {
+                        active[a] = active[--nactive];
+                        break;
+                    }
+            } else {
+                active[nactive++] = idx;
+            }
+        }
+        tmp.n = 0;
+        uint8_t open = 0;
+        for (uint32_t a = 0; a < nactive; a++) {
+            const struct cls_entry *e = &t->entries[active[a]];
+            for (uint32_t k = 0; k < e->n_iv; k++)
+                ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
+            open |= e->open;
+        }
+        if (merge_wide)
+            for (uint32_t i = 0; i < t->n_entries; i++) {
+                const struct cls_entry *e = &t->entries[i];
+                if ((e->proto == proto && covers_all(e)) || e->proto == -1) {
+                    for (uint32_t k = 0; k < e->n_iv; k++)
+                        ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
+                    open |= e->open;
+                }
+            }
+        ok = !tmp.nomem;
+        uint32_t n = ok ? merge(tmp.v, tmp.n) : 0;
+        P->segs[sgi].first_iv = out_iv.n;
+        P->segs[sgi].n_iv = n;
+        P->segs[sgi].open = open;
+        for (uint32_t k = 0; ok && k < n; k++)
+            ivpush(ctx, &out_iv, tmp.v[k]);
+        ok = ok && !out_iv.nomem;
+        for (uint32_t port = start; ok && port < end; port++)
+            P->seg_of_port[port] = (uint16_t)sgi;
+    }
+    /* the all-port union: for fragments, and when not merged above */
+    tmp.n = 0;
+    uint8_t full_open = 0;
+    for (uint32_t i = 0; ok && i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if ((e->proto == proto && covers_all(e)) || e->proto == -1) {
+            for (uint32_t k = 0; k < e->n_iv; k++)
+                ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
+            full_open |= e->open;
+        }
+    }
+    if (ok && !tmp.nomem) {
+        uint32_t n = merge(tmp.v, tmp.n);
+        P->full = (struct cls_seg){out_iv.n, n, full_open};
+        for (uint32_t k = 0; k < n; k++)
+            ivpush(ctx, &out_iv, tmp.v[k]);
+    }
+    ok = ok && !tmp.nomem && !out_iv.nomem;
+    eni__free(ctx, ev);
+    eni__free(ctx, cuts);
+    eni__free(ctx, active);
+    eni__free(ctx, tmp.v);
+    if (!ok) {
+        if (P)
+            eni__free(ctx, P->segs);
+        eni__free(ctx, P);
+        eni__free(ctx, out_iv.v);
+        return false;
+    }
+    P->n_segs = ncut;
+    P->iv = out_iv.v;
+    P->n_iv = out_iv.n;
+    P->wide_merged = merge_wide;
+    *out = P;
+    return true;
+}
+
 void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs)
 {
     if (!rs)
         return;
     for (int d = 0; d < 2; d++)
         for (int f = 0; f < 2; f++) {
+            for (int k = 0; k < 2; k++)
+                if (rs->t[d][f].ports[k]) {
+                    eni__free(ctx, rs->t[d][f].ports[k]->segs);
+                    eni__free(ctx, rs->t[d][f].ports[k]->iv);
+                    eni__free(ctx, rs->t[d][f].ports[k]);
+                }
             eni__free(ctx, rs->t[d][f].entries);
             eni__free(ctx, rs->t[d][f].iv);
             eni__free(ctx, rs->t[d][f].rules);
@@ -300,6 +458,14 @@ struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uin
                 eni__ruleset_free(ctx, rs);
                 return NULL;
             }
+    for (unsigned d = 0; d < 2; d++)
+        for (unsigned f = 0; f < 2; f++)
+            for (int k = 0; k < 2; k++)
+                if (rs->t[d][f].n_entries > PORT_INDEX_MIN_ENTRIES &&
+                    !build_ports(ctx, &rs->t[d][f], k ? 17 : 6, &rs->t[d][f].ports[k])) {
+                    eni__ruleset_free(ctx, rs);
+                    return NULL;
+                }
     for (unsigned d = 0; d < 2; d++)
         for (unsigned f = 0; f < 2; f++) {
             rs->t[d][f].reverse_open[0] = all_open(&rs->t[1 - d][f], 6);
@@ -337,11 +503,34 @@ static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
     return lo > 0 && le128(a->lo_hi, a->lo_lo, iv[lo - 1].hi_hi, iv[lo - 1].hi_lo);
 }
 
+static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struct cls_iv *a,
+                        bool *open)
+{
+    const struct cls_seg *sg = &P->full;
+    if (!(p->flags & ENI_PKT_FRAGMENT)) {
+        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
+        if (s->n_iv && in_set(P->iv + s->first_iv, s->n_iv, a)) {
+            *open = s->open;
+            return true;
+        }
+        if (P->wide_merged)
+            return false;
+    }
+    if (sg->n_iv && in_set(P->iv + sg->first_iv, sg->n_iv, a)) {
+        *open = sg->open;
+        return true;
+    }
+    return false;
+}
+
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
 {
     struct cls_iv a = eni__iv_point(remote, p->family);
     bool hit = false;
     *open = false;
+    const struct cls_ports *P = p->proto == 6 ? t->ports[0] : p->proto == 17 ? t->ports[1] : NULL;
+    if (P)
+        return ports_match(P, p, &a, open);
     for (uint32_t i = 0; i < t->n_entries; i++) {
         const struct cls_entry *e = &t->entries[i];
         if ((e->proto != -1 && e->proto != p->proto) || !port_fits(e->kind, e->from, e->to, p))

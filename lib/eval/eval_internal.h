@@ -46,7 +46,28 @@ struct cls_rule {
     uint64_t group, rule;
 };
 
+/* A port index for one protocol (TCP or UDP) of a large table: the port
+ * space cut at every rule's range ends into segments; each segment holds
+ * the union of the peers of every rule covering it. A lookup is one array
+ * read and one binary search. Rules of all ports (and of all protocols)
+ * are merged into every segment when that stays small, else checked apart. */
+struct cls_seg {
+    uint32_t first_iv, n_iv;
+    uint8_t open;
+};
+
+struct cls_ports {
+    uint16_t seg_of_port[65536];
+    struct cls_seg *segs;
+    uint32_t n_segs;
+    struct cls_iv *iv;
+    uint32_t n_iv;
+    uint8_t wide_merged;  /* all-port and all-protocol rules are inside the segments */
+    struct cls_seg full;  /* rules of all ports of this protocol (and all protocols) */
+};
+
 struct cls_table {
+    struct cls_ports *ports[2]; /* TCP, UDP; NULL for small tables (a scan is faster) */
     struct cls_entry *entries;
     uint32_t n_entries;
     struct cls_iv *iv;       /* merged intervals of all entries */
@@ -80,6 +101,15 @@ struct eni_snap {
 
 /* ---- flow table ---------------------------------------------------------- */
 
+/* A flow key, oriented from the interface (local is its side), with its hash. */
+struct fkey {
+    uint64_t w[8]; /* local address words then remote ones */
+    uint32_t words;
+    uint32_t ports; /* local << 16 | remote */
+    uint8_t proto;
+    uint64_t hash;
+};
+
 /* A slot; IPv4 tables use 1 key word, IPv6 tables 4. Every field is atomic:
  * readers run concurrently with writers and validate with `seq` (odd while a
  * writer holds the slot; 0 = never used, which ends a probe). */
@@ -101,7 +131,7 @@ struct flow_table {
     uint8_t *slots;
     uint32_t stride;   /* bytes per slot */
     uint32_t words;    /* key words per address pair (2 or 8) */
-    uint32_t mask;     /* capacity - 1 */
+    uint32_t cap;      /* slots */
 };
 
 /* An interface's flow tables; replaced as a whole when the allowance changes. */
@@ -128,11 +158,16 @@ struct eni_retired {
     void *p;
 };
 
+/* Workers are written on every packet by their own thread only; the pads
+ * keep two workers from ever sharing a cache line (false sharing would
+ * serialise threads that share nothing else). */
 struct eni_eval_worker {
+    char pad0[64];
     eni_ctx *ctx;
     _Atomic uint64_t epoch;    /* epoch of the burst in progress, 0 when quiescent */
     eni_eval_counters counters;
     struct eni_eval_worker *next;
+    char pad1[64];
 };
 
 /* The ctx's evaluator state. The directory maps an interface's slot to its
@@ -189,6 +224,10 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
 
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
-                   eni_verdict *v, eni_eval_counters *c);
+                   eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
+/* Build a packet's flow key and hash, and prefetch its first slot; pass the
+ * key to eni__eval_one (NULL there means "build it"). */
+void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, unsigned dir,
+                        struct fkey *k);
 
 #endif

@@ -1,0 +1,599 @@
+/* eni-bench: the evaluator measured beside DPDK, same rules, same packets,
+ * same process.
+ *
+ *   ./build/bench/eni-bench [--reps N] [--json FILE] [--quick] [--only SCENARIO]
+ *
+ * Scenarios (seeded, reproducible): new-flow classification with 10, 100,
+ * 1000 and 5000 security-group-shaped rules (vs rte_acl, SSE and AVX2);
+ * established-flow hits with 1M tracked flows (vs rte_hash_lookup_bulk);
+ * a 90/10 established/new mix; the whole-frame pipeline; publishing one
+ * rule change at 1000 rules; evaluation during a stream of rule changes;
+ * 1 vs 2 threads on one interface. Figures are medians over repetitions,
+ * timed with thread CPU time (wall time for the threaded runs). */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eval/eval_internal.h"
+#include "model/model.h"
+#include "peer.h"
+
+static uint64_t rng = 0x5eedbe9c4ULL;
+static uint32_t rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng % n);
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmpd);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define CHECK(call)                                                                           \
+    do {                                                                                      \
+        int rc_ = (call);                                                                     \
+        if (rc_ != ENI_OK) {                                                                  \
+            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,                     \
+                    eni_error_last()->message);                                               \
+            exit(1);                                                                          \
+        }                                                                                     \
+    } while (0)
+
+/* ---- a host with one attached interface ---------------------------------- */
+
+struct host {
+    eni_ctx *ctx;
+    eni_vpc_id vpc;
+    eni_subnet_id subnet;
+    eni_sg_id sg;
+    eni_nic_id nic;
+    uint32_t ip; /* host order */
+};
+
+static void host_new(struct host *h, uint32_t rules_quota)
+{
+    CHECK(eni_ctx_new(NULL, &h->ctx));
+    /* The bench wants more rules per interface than EC2's quotas allow. */
+    h->ctx->model->quotas.rules_per_group = rules_quota;
+    h->ctx->model->quotas.groups_per_nic = 1;
+    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+    vs.cidr_block = "10.0.0.0/16";
+    CHECK(eni_vpc_create(h->ctx, &vs, &h->vpc));
+    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+    ss.vpc = h->vpc;
+    ss.availability_zone = "us-east-1a";
+    ss.cidr_block = "10.0.1.0/24";
+    CHECK(eni_subnet_create(h->ctx, &ss, &h->subnet));
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = h->vpc;
+    gs.name = "bench";
+    gs.description = "bench";
+    CHECK(eni_sg_create(h->ctx, &gs, &h->sg));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = h->subnet;
+    ns.groups = &h->sg;
+    ns.group_count = 1;
+    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
+    ln.spec = &ns;
+    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
+    ls.instance_type = "m5.24xlarge";
+    ls.nics = &ln;
+    ls.nic_count = 1;
+    eni_instance_id inst;
+    CHECK(eni_instance_launch(h->ctx, &ls, &inst));
+    uint32_t n;
+    CHECK(eni_ctx_poll(h->ctx, 0, NULL, NULL, &n));
+    eni_nic_filter f = ENI_NIC_FILTER_INIT;
+    f.instance = inst;
+    CHECK(eni_nic_list(h->ctx, &f, &h->nic, 1, &n));
+    eni_nic_info ni = {.size = sizeof ni};
+    CHECK(eni_nic_describe(h->ctx, h->nic, &ni));
+    struct in_addr a;
+    inet_pton(AF_INET, ni.private_ip, &a);
+    h->ip = ntohl(a.s_addr);
+}
+
+/* ---- rules and packets ---------------------------------------------------- */
+
+static void gen_rules(struct bench_rule *r, uint32_t n)
+{
+    static const uint16_t common[] = {22, 80, 443, 3306, 5432, 6379, 8080, 8443, 9092, 27017};
+    for (uint32_t i = 0; i < n; i++) {
+        r[i].proto = rnd(5) == 0 ? 17 : 6;
+        r[i].len = (uint8_t)(16 + rnd(17));
+        uint32_t mask = r[i].len ? ~0u << (32 - r[i].len) : 0;
+        r[i].addr = ((172u << 24) | (16u << 16) | rnd(1u << 20) << 4 | rnd(16)) & mask;
+        uint32_t k = rnd(10);
+        if (k < 6) {
+            r[i].lo = r[i].hi = k < 3 ? common[rnd(10)] : (uint16_t)(1024 + rnd(60000));
+        } else if (k < 9) {
+            r[i].lo = (uint16_t)(1024 + rnd(50000));
+            r[i].hi = (uint16_t)(r[i].lo + rnd(2000));
+        } else {
+            r[i].lo = 0, r[i].hi = 65535;
+        }
+    }
+}
+
+static void gen_pkts(const struct bench_rule *r, uint32_t nr, struct bench_pkt4 *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (rnd(2)) { /* aimed at a rule: matches */
+            const struct bench_rule *x = &r[rnd(nr)];
+            uint32_t host = x->len == 32 ? 0 : rnd(1u << (32 - x->len > 16 ? 16 : 32 - x->len));
+            p[i].proto = x->proto;
+            p[i].src = x->addr | host;
+            p[i].dport = (uint16_t)(x->lo + rnd((uint32_t)(x->hi - x->lo) + 1));
+        } else {
+            p[i].proto = rnd(5) == 0 ? 17 : 6;
+            p[i].src = (172u << 24) | (16u << 16) | rnd(1u << 20);
+            p[i].dport = (uint16_t)rnd(65536);
+        }
+    }
+}
+
+static void load_rules(struct host *h, const struct bench_rule *r, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i += 100) {
+        eni_sg_rule_spec s[100];
+        char cidr[100][24];
+        uint32_t m = n - i < 100 ? n - i : 100;
+        for (uint32_t k = 0; k < m; k++) {
+            const struct bench_rule *x = &r[i + k];
+            s[k] = (eni_sg_rule_spec)ENI_SG_RULE_SPEC_INIT;
+            s[k].protocol = x->proto;
+            s[k].from_port = x->lo;
+            s[k].to_port = x->hi;
+            s[k].peer_kind = ENI_PEER_CIDR;
+            snprintf(cidr[k], sizeof cidr[k], "%u.%u.%u.%u/%u", x->addr >> 24, (x->addr >> 16) & 255,
+                     (x->addr >> 8) & 255, x->addr & 255, x->len);
+            s[k].cidr = cidr[k];
+        }
+        int rc = eni_sg_authorize(h->ctx, h->sg, ENI_INGRESS, s, m, NULL);
+        if (rc != ENI_OK && rc != ENI_EEXIST) { /* a generated duplicate is harmless */
+            fprintf(stderr, "authorize: %s\n", eni_error_last()->message);
+            exit(1);
+        }
+        if (rc == ENI_EEXIST) /* add them one by one, skipping duplicates */
+            for (uint32_t k = 0; k < m; k++)
+                (void)eni_sg_authorize(h->ctx, h->sg, ENI_INGRESS, &s[k], 1, NULL);
+    }
+}
+
+static const struct cls_table *inbound_v4(struct host *h)
+{
+    struct eni_nic_dp *dp = eni__eval_dp_lookup(h->ctx, h->nic.v);
+    struct eni_snap *snap = atomic_load(&dp->snap);
+    return &snap->rules->t[0][0];
+}
+
+static eni_pkt to_pkt(const struct bench_pkt4 *b, uint32_t dst)
+{
+    eni_pkt p;
+    memset(&p, 0, sizeof p);
+    p.family = 4;
+    p.proto = b->proto;
+    p.dport = b->dport;
+    p.sport = 40000;
+    p.tcp_flags = 0x02;
+    uint32_t s = htonl(b->src), d = htonl(dst);
+    memcpy(p.src, &s, 4);
+    memcpy(p.dst, &d, 4);
+    return p;
+}
+
+static int reps = 7;
+static FILE *json;
+static bool first_json = true;
+
+static void emit(const char *scenario, const char *key, double v)
+{
+    if (!json)
+        return;
+    fprintf(json, "%s\n  {\"scenario\": \"%s\", \"metric\": \"%s\", \"value\": %.3f}",
+            first_json ? "" : ",", scenario, key, v);
+    first_json = false;
+}
+
+/* ---- 1. new-flow classification ------------------------------------------ */
+
+static void bench_classify(uint32_t nrules)
+{
+    enum { NP = 4096 };
+    struct bench_rule *r = calloc(nrules, sizeof *r);
+    struct bench_pkt4 *bp = calloc(NP, sizeof *bp);
+    eni_pkt *pk = calloc(NP, sizeof *pk);
+    uint8_t *ours = calloc(NP, 1), *theirs = calloc(NP, 1);
+    gen_rules(r, nrules);
+    gen_pkts(r, nrules, bp, NP);
+    struct host h;
+    host_new(&h, nrules + 100);
+    load_rules(&h, r, nrules);
+    const struct cls_table *t = inbound_v4(&h);
+    for (uint32_t i = 0; i < NP; i++)
+        pk[i] = to_pkt(&bp[i], h.ip);
+    double *ns = calloc((size_t)reps, sizeof *ns);
+    uint32_t matched = 0;
+    for (int k = 0; k < reps; k++) {
+        double t0 = cpu_s();
+        for (int loop = 0; loop < 50; loop++)
+            for (uint32_t i = 0; i < NP; i++) {
+                bool open;
+                ours[i] = eni__cls_match(t, &pk[i], pk[i].src, &open);
+            }
+        ns[k] = (cpu_s() - t0) * 1e9 / (50.0 * NP);
+    }
+    for (uint32_t i = 0; i < NP; i++)
+        matched += ours[i];
+    double ours_ns = median(ns, reps);
+    printf("classify  %5u rules  libeni %7.1f ns/pkt %6.1f Mpps  (%u/%u match, %u entries)",
+           nrules, ours_ns, 1e3 / ours_ns, matched, NP, t->n_entries);
+    char scen[32];
+    snprintf(scen, sizeof scen, "classify_%u", nrules);
+    emit(scen, "libeni_mpps", 1e3 / ours_ns);
+    if (peer_available()) {
+        double build_ms;
+        void *acl = peer_acl_build(r, nrules, &build_ms);
+        double best = 1e9;
+        for (int alg = 0; alg < 2 && acl; alg++) {
+            for (int k = 0; k < reps; k++) {
+                double t0 = cpu_s();
+                for (int loop = 0; loop < 50; loop++)
+                    peer_acl_classify(acl, bp, NP, theirs, alg);
+                ns[k] = (cpu_s() - t0) * 1e9 / (50.0 * NP);
+            }
+            double m = median(ns, reps);
+            emit(scen, alg ? "rte_acl_avx2_mpps" : "rte_acl_sse_mpps", 1e3 / m);
+            printf("  rte_acl/%s %6.1f Mpps", alg ? "avx2" : "sse", 1e3 / m);
+            if (m < best)
+                best = m;
+        }
+        uint32_t differ = 0;
+        for (uint32_t i = 0; i < NP; i++)
+            differ += ours[i] != theirs[i];
+        printf("  ratio %.2fx  (verdicts differ: %u)", best / ours_ns, differ);
+        emit(scen, "ratio_vs_best_rte_acl", best / ours_ns);
+        emit(scen, "verdict_mismatches", differ);
+        peer_acl_free(acl);
+    }
+    printf("\n");
+    eni_ctx_free(h.ctx);
+    free(r), free(bp), free(pk), free(ours), free(theirs), free(ns);
+}
+
+/* ---- 2. established flows ------------------------------------------------- */
+
+struct est {
+    struct host h;
+    eni_pkt *pk;      /* replies (inbound) of the tracked flows */
+    uint32_t *order;
+    uint32_t n;
+    eni_pkt *seq;     /* the lookups in order (random flows), read sequentially */
+    uint32_t nseq;
+};
+
+static void est_new(struct est *e, uint32_t n)
+{
+    host_new(&e->h, 100);
+    CHECK(eni_nic_set_conntrack_allowance(e->h.ctx, e->h.nic, n));
+    e->n = n;
+    e->pk = calloc(n, sizeof *e->pk);
+    e->order = calloc(n, sizeof *e->order);
+    eni_eval_worker *w;
+    CHECK(eni_eval_worker_new(e->h.ctx, &w));
+    eni_verdict v[64];
+    for (uint32_t i = 0; i < n; i += 64) {
+        eni_pkt out[64];
+        uint32_t m = n - i < 64 ? n - i : 64;
+        for (uint32_t k = 0; k < m; k++) {
+            uint32_t peer = (11u << 24) | (i + k); /* a distinct peer per flow */
+            struct bench_pkt4 b = {6, 443, peer};
+            eni_pkt in = to_pkt(&b, e->h.ip);
+            in.sport = 443;
+            in.dport = (uint16_t)(1024 + (i + k) % 60000);
+            in.tcp_flags = 0x12;
+            e->pk[i + k] = in;
+            /* the outbound packet that opened it */
+            out[k] = in;
+            memcpy(out[k].src, in.dst, 16);
+            memcpy(out[k].dst, in.src, 16);
+            out[k].sport = in.dport;
+            out[k].dport = in.sport;
+            out[k].tcp_flags = 0x02;
+        }
+        CHECK(eni_eval_burst(w, e->h.nic, ENI_DIR_OUTBOUND, out, m, 1, 0, v));
+        for (uint32_t k = 0; k < m; k++)
+            if (v[k].reason != ENI_REASON_RULE) {
+                fprintf(stderr, "flow %u not created (reason %u)\n", i + k, v[k].reason);
+                exit(1);
+            }
+    }
+    eni_eval_worker_free(w);
+    for (uint32_t i = 0; i < n; i++)
+        e->order[i] = i;
+    for (uint32_t i = n - 1; i > 0; i--) { /* random order: DRAM-bound, as for rte_hash */
+        uint32_t j = rnd(i + 1), t = e->order[i];
+        e->order[i] = e->order[j];
+        e->order[j] = t;
+    }
+    /* Lay the lookups out in order, so that reading the packets is a
+     * sequential stream (as a receive ring is) and only the flow table is
+     * random, exactly as the peer's keys are laid out below. */
+    e->nseq = 2000000;
+    e->seq = calloc(e->nseq, sizeof *e->seq);
+    for (uint32_t i = 0; i < e->nseq; i++)
+        e->seq[i] = e->pk[e->order[i % n]];
+}
+
+static double est_run(struct est *e, eni_eval_worker *w, uint32_t count, uint32_t start)
+{
+    eni_verdict v[64];
+    start = (start / 64) * 64 % e->nseq;
+    double t0 = cpu_s();
+    for (uint32_t i = 0; i < count; i += 64)
+        eni_eval_burst(w, e->h.nic, ENI_DIR_INBOUND, e->seq + (start + i) % e->nseq, 64, 2, 0, v);
+    return (cpu_s() - t0) * 1e9 / count;
+}
+
+struct thr_arg {
+    struct est *e;
+    uint32_t start;
+    double ns;
+    pthread_barrier_t *bar;
+};
+
+static void *thr(void *p)
+{
+    struct thr_arg *a = p;
+    eni_eval_worker *w;
+    CHECK(eni_eval_worker_new(a->e->h.ctx, &w));
+    pthread_barrier_wait(a->bar);
+    a->ns = est_run(a->e, w, 2000000, a->start);
+    eni_eval_worker_free(w);
+    return NULL;
+}
+
+static void bench_established(uint32_t n)
+{
+    struct est e;
+    est_new(&e, n);
+    eni_eval_worker *w;
+    CHECK(eni_eval_worker_new(e.h.ctx, &w));
+    double *ns = calloc((size_t)reps, sizeof *ns);
+    for (int k = 0; k < reps; k++)
+        ns[k] = est_run(&e, w, 2000000, (uint32_t)k * 7919);
+    double ours = median(ns, reps);
+    eni_conntrack_stats st = {.size = sizeof st};
+    CHECK(eni_nic_get_conntrack(e.h.ctx, e.h.nic, &st));
+    struct eni_flows *fl = atomic_load(&eni__eval_dp_lookup(e.h.ctx, e.h.nic.v)->flows);
+    double bytes = (double)(fl->ft4.cap) * fl->ft4.stride / (double)st.tracked;
+    fprintf(stderr, "  (%llu flows tracked, table %u slots of %u bytes)\n",
+            (unsigned long long)st.tracked, fl->ft4.cap, fl->ft4.stride);
+    printf("established %u flows  libeni %6.1f ns/pkt %6.1f Mpps (with state update)  "
+           "%.0f bytes/flow",
+           n, ours, 1e3 / ours, bytes);
+    emit("established_1m", "libeni_mpps", 1e3 / ours);
+    emit("established_1m", "bytes_per_ipv4_flow", bytes);
+    if (peer_available()) {
+        uint8_t(*keys)[16] = calloc(n, 16);
+        for (uint32_t i = 0; i < n; i++) {
+            memcpy(keys[i], e.pk[i].src, 4);
+            memcpy(keys[i] + 4, e.pk[i].dst, 4);
+            memcpy(keys[i] + 8, &e.pk[i].sport, 2);
+            memcpy(keys[i] + 10, &e.pk[i].dport, 2);
+            keys[i][12] = 6;
+        }
+        void *hsh = peer_hash_build((const uint8_t(*)[16])keys, n);
+        uint8_t(*seqk)[16] = calloc(2000000, 16);
+        uint32_t *ord = calloc(2000000, sizeof *ord);
+        for (uint32_t i = 0; i < 2000000; i++) {
+            memcpy(seqk[i], keys[e.order[i % n]], 16);
+            ord[i] = i;
+        }
+        for (int k = 0; k < reps && hsh; k++) {
+            double t0 = cpu_s();
+            uint32_t hits = peer_hash_lookup(hsh, (const uint8_t(*)[16])seqk, ord, 2000000);
+            ns[k] = (cpu_s() - t0) * 1e9 / 2000000;
+            if (hits != 2000000)
+                fprintf(stderr, "rte_hash: %u hits of 2000000\n", hits);
+        }
+        double theirs = median(ns, reps);
+        printf("  rte_hash_lookup_bulk %6.1f Mpps  ratio %.2fx", 1e3 / theirs, theirs / ours);
+        emit("established_1m", "rte_hash_bulk_mpps", 1e3 / theirs);
+        emit("established_1m", "ratio_vs_rte_hash", theirs / ours);
+        peer_hash_free(hsh);
+        free(keys);
+        free(seqk);
+        free(ord);
+    }
+    printf("\n");
+
+    /* 1 vs 2 threads on the same interface (wall time, all packets hits). */
+    pthread_barrier_t bar;
+    double one = 0, two = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+        pthread_barrier_init(&bar, NULL, (unsigned)threads + 1);
+        pthread_t t[2];
+        struct thr_arg a[2];
+        for (int i = 0; i < threads; i++) {
+            a[i] = (struct thr_arg){&e, (uint32_t)i * 500009, 0, &bar};
+            pthread_create(&t[i], NULL, thr, &a[i]);
+        }
+        pthread_barrier_wait(&bar);
+        double t0 = wall_s();
+        for (int i = 0; i < threads; i++)
+            pthread_join(t[i], NULL);
+        double mpps = threads * 2.0 / (wall_s() - t0);
+        pthread_barrier_destroy(&bar);
+        if (threads == 1)
+            one = mpps;
+        else
+            two = mpps;
+    }
+    printf("threads   1: %6.1f Mpps   2: %6.1f Mpps   scaling %.2fx\n", one, two, two / one);
+    emit("threads", "one_thread_mpps", one);
+    emit("threads", "two_threads_mpps", two);
+    emit("threads", "scaling", two / one);
+
+    /* 90/10 established/new mix: room for the new flows first */
+    CHECK(eni_nic_set_conntrack_allowance(e.h.ctx, e.h.nic, e.n + (uint32_t)reps * 110000));
+    eni_pkt b[64];
+    eni_verdict v[64];
+    uint32_t fresh = 0;
+    for (int k = 0; k < reps; k++) {
+        double t0 = cpu_s();
+        for (uint32_t i = 0; i < 1000000; i += 64) {
+            for (uint32_t j = 0; j < 64; j++) {
+                if (rnd(10) == 0) { /* a new outbound connection */
+                    b[j] = e.pk[0];
+                    uint32_t peer = htonl((12u << 24) | fresh++);
+                    uint32_t self = htonl(e.h.ip);
+                    memcpy(b[j].src, &self, 4);
+                    memcpy(b[j].dst, &peer, 4);
+                    b[j].sport = 50000;
+                    b[j].dport = 443;
+                    b[j].tcp_flags = 0x02;
+                } else {
+                    b[j] = e.seq[(i + j) % e.nseq];
+                }
+            }
+            eni_eval_burst(w, e.h.nic, rnd(10) == 0 ? ENI_DIR_OUTBOUND : ENI_DIR_INBOUND, b, 64, 3,
+                           0, v);
+        }
+        ns[k] = (cpu_s() - t0) * 1e9 / 1000000;
+
+    }
+    printf("mix 90/10 libeni %6.1f Mpps\n", 1e3 / median(ns, reps));
+    emit("mix_90_10", "libeni_mpps", 1e3 / median(ns, reps));
+    eni_eval_worker_free(w);
+    eni_ctx_free(e.h.ctx);
+    free(e.pk), free(e.order), free(e.seq), free(ns);
+}
+
+/* ---- 3. frames, rule publication ----------------------------------------- */
+
+static void bench_frames_and_publish(void)
+{
+    enum { NR = 1000, NF = 4096 };
+    struct bench_rule *r = calloc(NR, sizeof *r);
+    gen_rules(r, NR);
+    struct host h;
+    host_new(&h, NR + 100);
+    load_rules(&h, r, NR);
+    eni_eval_worker *w;
+    CHECK(eni_eval_worker_new(h.ctx, &w));
+    /* whole frames: outbound TCP to distinct peers (new flows, allowed by egress) */
+    uint8_t(*frames)[54] = calloc(NF, 54);
+    const uint8_t **fp = calloc(NF, sizeof *fp);
+    uint32_t *lens = calloc(NF, sizeof *lens);
+    for (uint32_t i = 0; i < NF; i++) {
+        uint8_t *f = frames[i];
+        f[12] = 0x08;
+        uint8_t *ip = f + 14;
+        ip[0] = 0x45, ip[3] = 40, ip[9] = 6;
+        uint32_t self = htonl(h.ip), peer = htonl((13u << 24) | i);
+        memcpy(ip + 12, &self, 4);
+        memcpy(ip + 16, &peer, 4);
+        ip[20] = 0x9c, ip[21] = 0x40, ip[22] = 0x01, ip[23] = 0xbb, ip[32] = 0x50, ip[33] = 0x10;
+        fp[i] = f;
+        lens[i] = 54;
+    }
+    eni_verdict *v = calloc(NF, sizeof *v);
+    double *ns = calloc((size_t)reps, sizeof *ns);
+    CHECK(eni_eval_frames(w, h.nic, ENI_DIR_OUTBOUND, fp, lens, NF, 1, 0, v)); /* create flows */
+    for (int k = 0; k < reps; k++) {
+        double t0 = cpu_s();
+        for (int loop = 0; loop < 100; loop++)
+            eni_eval_frames(w, h.nic, ENI_DIR_OUTBOUND, fp, lens, NF, 2, 0, v);
+        ns[k] = (cpu_s() - t0) * 1e9 / (100.0 * NF);
+    }
+    printf("frames    parse + evaluate (tracked)  %6.1f ns/frame %6.1f Mpps\n", median(ns, reps),
+           1e3 / median(ns, reps));
+    emit("frames", "libeni_mpps", 1e3 / median(ns, reps));
+
+    /* publishing one rule change at 1000 rules (authorize = validate + compile + swap) */
+    for (int k = 0; k < reps; k++) {
+        eni_sg_rule_spec s = ENI_SG_RULE_SPEC_INIT;
+        s.protocol = 6, s.from_port = 7000 + k, s.to_port = 7000 + k;
+        s.peer_kind = ENI_PEER_CIDR, s.cidr = "198.18.0.0/15";
+        eni_sg_rule_id id;
+        double t0 = wall_s();
+        CHECK(eni_sg_authorize(h.ctx, h.sg, ENI_INGRESS, &s, 1, &id));
+        ns[k] = (wall_s() - t0) * 1e6;
+        CHECK(eni_sg_revoke_rules(h.ctx, h.sg, &id, 1));
+    }
+    printf("publish   one rule change at %u rules: %.0f us\n", NR, median(ns, reps));
+    emit("publish_1000", "microseconds", median(ns, reps));
+    eni_eval_worker_free(w);
+    eni_ctx_free(h.ctx);
+    free(r), free(frames), free(fp), free(lens), free(v), free(ns);
+}
+
+int main(int argc, char **argv)
+{
+    const char *json_path = NULL, *only = NULL;
+    bool quick = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+            reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+            json_path = argv[++i];
+        else if (!strcmp(argv[i], "--quick"))
+            quick = true;
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i]; /* classify | established | frames */
+    }
+    if (reps < 1)
+        reps = 1;
+    if (peer_available() && peer_init() != 0) {
+        fprintf(stderr, "DPDK EAL init failed: the peer is skipped\n");
+        return 1;
+    }
+    if (json_path && !(json = fopen(json_path, "w"))) {
+        perror(json_path);
+        return 1;
+    }
+    if (json)
+        fprintf(json, "[");
+    printf("eni-bench: %d repetitions, medians; peer: %s\n", reps,
+           peer_available() ? "DPDK rte_acl / rte_hash (same process)" : "none (-Ddpdk_peer)");
+    const uint32_t sizes[] = {10, 100, 1000, 5000};
+    for (size_t i = 0; i < 4 && (!only || !strcmp(only, "classify")); i++)
+        bench_classify(sizes[i]);
+    if (!only || !strcmp(only, "established"))
+        bench_established(quick ? 100000 : 1000000);
+    if (!only || !strcmp(only, "frames"))
+        bench_frames_and_publish();
+    if (json) {
+        fprintf(json, "\n]\n");
+        fclose(json);
+    }
+    return 0;
+}
