@@ -5,6 +5,7 @@
  * refusals included with their EC2 error codes. Built as `eni-agent`. */
 #include <eni.h>
 #include <eni/sys/mock.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,59 @@ static void table(const char *title)
     }
 }
 
+/* Send generated traffic through the evaluator for one interface and print
+ * verdict counts by reason. */
+static void traffic(eni_nic_id nic, const char *peer_ip)
+{
+    eni_nic_info ni = {.size = sizeof ni};
+    MUST(eni_nic_describe(ctx, nic, &ni));
+    uint8_t self[4], peer[4];
+    inet_pton(AF_INET, ni.private_ip, self);
+    inet_pton(AF_INET, peer_ip, peer);
+    eni_eval_worker *w;
+    MUST(eni_eval_worker_new(ctx, &w));
+    eni_pkt p[4];
+    eni_verdict v[4];
+    uint64_t now = 1000000000ull;
+    for (uint32_t i = 0; i < 2500; i++, now += 1000000) {
+        memset(p, 0, sizeof p);
+        for (int k = 0; k < 4; k++) {
+            p[k].family = 4;
+            p[k].proto = 6;
+            p[k].tcp_flags = 0x02;
+        }
+        uint8_t internet[4] = {203, 0, 113, (uint8_t)(i % 200 + 1)};
+        /* 0: the server opens a connection out; 1: the internet answers it */
+        memcpy(p[0].src, self, 4), memcpy(p[0].dst, internet, 4);
+        p[0].sport = (uint16_t)(30000 + i), p[0].dport = 443;
+        memcpy(p[1].src, internet, 4), memcpy(p[1].dst, self, 4);
+        p[1].sport = 443, p[1].dport = (uint16_t)(30000 + i), p[1].tcp_flags = 0x12;
+        /* 2: an unsolicited probe from the internet; 3: the HPC peer (same group) */
+        memcpy(p[2].src, internet, 4), memcpy(p[2].dst, self, 4);
+        p[2].sport = 40000, p[2].dport = (uint16_t)(20 + i % 10);
+        memcpy(p[3].src, peer, 4), memcpy(p[3].dst, self, 4);
+        p[3].sport = (uint16_t)(50000 + i), p[3].dport = 9000;
+        MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
+        MUST(eni_eval_burst(w, nic, ENI_DIR_INBOUND, p + 1, 3, now, 0, v + 1));
+    }
+    /* and a spoofed source going out */
+    memcpy(p[0].src, peer, 4);
+    MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
+    eni_eval_counters c = {.size = sizeof c};
+    MUST(eni_eval_worker_counters(w, &c));
+    static const char *const why[] = {[ENI_REASON_RULE] = "allowed by a rule (new flow)",
+                                      [ENI_REASON_TRACKED] = "allowed: tracked flow",
+                                      [ENI_REASON_UNTRACKED] = "allowed: untracked",
+                                      [ENI_REASON_NO_RULE] = "dropped: no rule matched",
+                                      [ENI_REASON_SRC_DST_CHECK] = "dropped: source/destination check",
+                                      [ENI_REASON_CONNTRACK_FULL] = "dropped: conntrack allowance"};
+    printf("  %llu packets through %s:\n", (unsigned long long)c.packets, idstr(nic.v));
+    for (size_t r = 0; r < sizeof why / sizeof why[0]; r++)
+        if (why[r] && c.by_reason[r])
+            printf("    %-36s %6llu\n", why[r], (unsigned long long)c.by_reason[r]);
+    eni_eval_worker_free(w);
+}
+
 static eni_instance_id launch(eni_subnet_id subnet, const char *type, eni_sg_id sg)
 {
     eni_nic_spec ns = ENI_NIC_SPEC_INIT;
@@ -181,6 +235,16 @@ int main(void)
     MUST(eni_nic_attach(ctx, eth1, web, 1, 0, &eth1_att));
     poll_events();
     table("3. hot-attached a second interface to the web server");
+    {
+        eni_attachment_info hp = {.size = sizeof hp};
+        MUST(eni_attachment_describe(ctx, primary_of(hpc), &hp));
+        eni_nic_info hn = {.size = sizeof hn};
+        MUST(eni_nic_describe(ctx, hp.nic, &hn));
+        eni_attachment_info wp = {.size = sizeof wp};
+        MUST(eni_attachment_describe(ctx, primary_of(web), &wp));
+        printf("\n== 3b. traffic through the web server's primary interface\n");
+        traffic(wp.nic, hn.private_ip);
+    }
 
     /* 4. An EFA cannot be hot-attached; stop the HPC node and warm-attach it. */
     eni_nic_spec efa = ENI_NIC_SPEC_INIT;
