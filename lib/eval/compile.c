@@ -163,6 +163,24 @@ static uint32_t merge(struct cls_iv *v, uint32_t n)
     return out + 1;
 }
 
+/* qsort has no context argument: the rule array being sorted (compile runs
+ * under the ctx lock, one compile at a time per ctx; the variable is
+ * thread-local so separate contexts on separate threads do not collide). */
+static _Thread_local const struct cls_rule *sort_rules;
+
+static int cmp_rule_key(const void *x, const void *y)
+{
+    const struct cls_rule *a = &sort_rules[*(const uint32_t *)x];
+    const struct cls_rule *b = &sort_rules[*(const uint32_t *)y];
+    if (a->proto != b->proto)
+        return a->proto < b->proto ? -1 : 1;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    if (a->to != b->to)
+        return a->to < b->to ? -1 : 1;
+    return 0;
+}
+
 static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, unsigned d,
                         unsigned family, struct cls_table *t)
 {
@@ -220,30 +238,38 @@ static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, 
     if (n_rules && (!entries || !owner || !iv))
         ok = false;
     uint32_t n_entries = 0, n_iv = 0;
-    for (uint32_t i = 0; ok && i < n_rules; i++) {
-        uint32_t e = 0;
-        while (e < n_entries && !(entries[e].proto == rules[i].proto &&
-                                  entries[e].from == rules[i].from && entries[e].to == rules[i].to))
-            e++;
-        if (e == n_entries) {
-            entries[e].proto = rules[i].proto;
-            entries[e].kind = rules[i].kind;
-            entries[e].from = rules[i].from;
-            entries[e].to = rules[i].to;
-            n_entries++;
+    /* Group rules by (proto, from, to) through a sorted index: O(n log n). */
+    uint32_t *byk = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *byk) : NULL;
+    if (n_rules && !byk)
+        ok = false;
+    for (uint32_t i = 0; ok && i < n_rules; i++)
+        byk[i] = i;
+    if (ok && n_rules) {
+        sort_rules = rules;
+        qsort(byk, n_rules, sizeof *byk, cmp_rule_key);
+    }
+    for (uint32_t j = 0; ok && j < n_rules; j++) {
+        const struct cls_rule *r = &rules[byk[j]];
+        if (j == 0 || cmp_rule_key(&byk[j - 1], &byk[j]) != 0) {
+            struct cls_entry *e = &entries[n_entries++];
+            e->proto = r->proto;
+            e->kind = r->kind;
+            e->from = r->from;
+            e->to = r->to;
+            e->first_iv = n_iv;
         }
-        entries[e].open |= rules[i].open;
-        owner[i] = e;
+        struct cls_entry *e = &entries[n_entries - 1];
+        e->open |= r->open;
+        for (uint32_t k = 0; k < r->n_iv; k++)
+            iv[n_iv++] = rule_iv.v[r->first_iv + k];
+        owner[byk[j]] = n_entries - 1;
+        /* close the entry when the next rule starts another one */
+        if (j + 1 == n_rules || cmp_rule_key(&byk[j], &byk[j + 1]) != 0) {
+            e->n_iv = merge(iv + e->first_iv, n_iv - e->first_iv);
+            n_iv = e->first_iv + e->n_iv;
+        }
     }
-    for (uint32_t e = 0; ok && e < n_entries; e++) {
-        entries[e].first_iv = n_iv;
-        for (uint32_t i = 0; i < n_rules; i++)
-            if (owner[i] == e)
-                for (uint32_t k = 0; k < rules[i].n_iv; k++)
-                    iv[n_iv++] = rule_iv.v[rules[i].first_iv + k];
-        entries[e].n_iv = merge(iv + entries[e].first_iv, n_iv - entries[e].first_iv);
-        n_iv = entries[e].first_iv + entries[e].n_iv;
-    }
+    eni__free(ctx, byk);
     eni__free(ctx, owner);
     if (!ok) {
         eni__free(ctx, entries);
@@ -304,17 +330,45 @@ static int cmp_ends(const void *a, const void *b)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
+/* Union of two sorted, merged interval lists, appended to out (merged). */
+static void union2(eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint32_t na,
+                   const struct cls_iv *b, uint32_t nb)
+{
+    uint32_t i = 0, j = 0, start = out->n;
+    while (i < na || j < nb) {
+        const struct cls_iv *next;
+        if (j == nb || (i < na && iv_cmp_lo(&a[i], &b[j]) <= 0))
+            next = &a[i++];
+        else
+            next = &b[j++];
+        struct cls_iv *last = out->n > start ? &out->v[out->n - 1] : NULL;
+        if (last) {
+            uint64_t nh = last->hi_hi, nl = last->hi_lo + 1;
+            if (nl == 0)
+                nh++;
+            bool touches = (last->hi_hi == UINT64_MAX && last->hi_lo == UINT64_MAX) ||
+                           le128(next->lo_hi, next->lo_lo, nh, nl);
+            if (touches) {
+                if (!le128(next->hi_hi, next->hi_lo, last->hi_hi, last->hi_lo)) {
+                    last->hi_hi = next->hi_hi;
+                    last->hi_lo = next->hi_lo;
+                }
+                continue;
+            }
+        }
+        ivpush(ctx, out, *next);
+        if (out->nomem)
+            return;
+    }
+}
+
 static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, struct cls_ports **out)
 {
     *out = NULL;
-    uint32_t n_part = 0, n_wide_iv = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto == proto && !covers_all(e))
+    uint32_t n_part = 0;
+    for (uint32_t i = 0; i < t->n_entries; i++)
+        if (t->entries[i].proto == proto && !covers_all(&t->entries[i]))
             n_part++;
-        else if (e->proto == proto || e->proto == -1)
-            n_wide_iv += e->n_iv;
-    }
     if (n_part == 0)
         return true; /* nothing port-specific: the scan handles it */
     struct cls_ports *P = eni__calloc(ctx, 1, sizeof *P);
@@ -345,7 +399,21 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, stru
         P->segs = eni__calloc(ctx, ncut, sizeof *P->segs);
         ok = P->segs != NULL;
     }
-    bool merge_wide = ok && (uint64_t)n_wide_iv * ncut <= WIDE_MERGE_BUDGET;
+    /* The all-port (and all-protocol) union, once. */
+    struct ivvec wide = {0}, acc = {0};
+    uint8_t wide_open = 0;
+    for (uint32_t i = 0; ok && i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if ((e->proto == proto && covers_all(e)) || e->proto == -1) {
+            for (uint32_t k = 0; k < e->n_iv; k++)
+                ivpush(ctx, &wide, t->iv[e->first_iv + k]);
+            wide_open |= e->open;
+        }
+    }
+    ok = ok && !wide.nomem;
+    if (ok)
+        wide.n = merge(wide.v, wide.n);
+    bool merge_wide = ok && (uint64_t)wide.n * ncut <= WIDE_MERGE_BUDGET;
     uint32_t nactive = 0, e_at = 0;
     for (uint32_t sgi = 0; ok && sgi < ncut; sgi++) {
         uint32_t start = cuts[sgi], end = sgi + 1 < ncut ? cuts[sgi + 1] : 65536;
@@ -362,56 +430,46 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, stru
                 active[nactive++] = idx;
             }
         }
-        tmp.n = 0;
-        uint8_t open = 0;
-        for (uint32_t a = 0; a < nactive; a++) {
+        /* Fold the covering entries' sorted sets (and, when merged, the
+         * all-port union) into one, with linear merges: no sorting here. */
+        uint8_t open = merge_wide ? wide_open : 0;
+        acc.n = 0;
+        if (merge_wide)
+            for (uint32_t k = 0; k < wide.n; k++)
+                ivpush(ctx, &acc, wide.v[k]);
+        for (uint32_t a = 0; a < nactive && !acc.nomem; a++) {
             const struct cls_entry *e = &t->entries[active[a]];
-            for (uint32_t k = 0; k < e->n_iv; k++)
-                ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
+            tmp.n = 0;
+            union2(ctx, &tmp, acc.v, acc.n, t->iv + e->first_iv, e->n_iv);
+            struct ivvec swap = acc;
+            acc = tmp;
+            tmp = swap;
             open |= e->open;
         }
-        if (merge_wide)
-            for (uint32_t i = 0; i < t->n_entries; i++) {
-                const struct cls_entry *e = &t->entries[i];
-                if ((e->proto == proto && covers_all(e)) || e->proto == -1) {
-                    for (uint32_t k = 0; k < e->n_iv; k++)
-                        ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
-                    open |= e->open;
-                }
-            }
-        ok = !tmp.nomem;
-        uint32_t n = ok ? merge(tmp.v, tmp.n) : 0;
+        ok = !acc.nomem && !tmp.nomem;
+        uint32_t n = ok ? acc.n : 0;
         P->segs[sgi].first_iv = out_iv.n;
         P->segs[sgi].n_iv = n;
         P->segs[sgi].open = open;
         for (uint32_t k = 0; ok && k < n; k++)
-            ivpush(ctx, &out_iv, tmp.v[k]);
+            ivpush(ctx, &out_iv, acc.v[k]);
         ok = ok && !out_iv.nomem;
         for (uint32_t port = start; ok && port < end; port++)
             P->seg_of_port[port] = (uint16_t)sgi;
     }
     /* the all-port union: for fragments, and when not merged above */
-    tmp.n = 0;
-    uint8_t full_open = 0;
-    for (uint32_t i = 0; ok && i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if ((e->proto == proto && covers_all(e)) || e->proto == -1) {
-            for (uint32_t k = 0; k < e->n_iv; k++)
-                ivpush(ctx, &tmp, t->iv[e->first_iv + k]);
-            full_open |= e->open;
-        }
-    }
-    if (ok && !tmp.nomem) {
-        uint32_t n = merge(tmp.v, tmp.n);
-        P->full = (struct cls_seg){out_iv.n, n, full_open};
-        for (uint32_t k = 0; k < n; k++)
-            ivpush(ctx, &out_iv, tmp.v[k]);
+    if (ok) {
+        P->full = (struct cls_seg){out_iv.n, wide.n, wide_open};
+        for (uint32_t k = 0; k < wide.n; k++)
+            ivpush(ctx, &out_iv, wide.v[k]);
     }
     ok = ok && !tmp.nomem && !out_iv.nomem;
     eni__free(ctx, ev);
     eni__free(ctx, cuts);
     eni__free(ctx, active);
     eni__free(ctx, tmp.v);
+    eni__free(ctx, acc.v);
+    eni__free(ctx, wide.v);
     if (!ok) {
         if (P)
             eni__free(ctx, P->segs);

@@ -201,7 +201,8 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic)
         eni__snap_free(ctx, s);
         return NULL;
     }
-    memcpy(s->v4, nic->v4, nic->v4_count * sizeof *s->v4);
+    if (nic->v4_count) /* an efa-only interface has no address array at all */
+        memcpy(s->v4, nic->v4, nic->v4_count * sizeof *s->v4);
     s->n_v4 = nic->v4_count;
     qsort(s->v4, s->n_v4, sizeof *s->v4, cmp_u32);
     for (uint32_t i = 0; i < nic->v6_count; i++) {
