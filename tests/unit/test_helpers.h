@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -24,5 +25,6 @@
     } while (0)
 
 #define assert_eni_ok(expr) assert_int_equal((expr), ENI_OK)
+
 
 #endif

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "test_helpers.h"
+#include "model_fixture.h"
 
 #include <eni/sys/mock.h>
 
@@ -85,34 +85,8 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static void snap(eni_ctx *ctx, char **slot)
-{
-    free(*slot);
-    *slot = NULL;
-    size_t n = 0;
-    assert_eni_ok(eni_ctx_dump(ctx, NULL, 0, &n));
-    assert_true(n > 0);
-    *slot = malloc(n);
-    assert_non_null(*slot);
-    assert_eni_ok(eni_ctx_dump(ctx, *slot, n, &n));
-}
 
-/* A refused call: right return code and EC2 code, and the model unchanged. */
-#define REFUSED(f, expr, want_rc, want_code)                  \
-    do {                                                      \
-        snap((f)->ctx, &(f)->before);                         \
-        assert_eni_fail((expr), (want_rc), (want_code));      \
-        snap((f)->ctx, &(f)->after);                          \
-        assert_string_equal((f)->before, (f)->after);         \
-        assert_eni_ok(eni_ctx_check((f)->ctx));               \
-    } while (0)
 
-/* A successful mutation, followed by the invariant check. */
-#define MUTATE(f, expr)                                       \
-    do {                                                      \
-        assert_eni_ok(expr);                                  \
-        assert_eni_ok(eni_ctx_check((f)->ctx));               \
-    } while (0)
 
 /* A refused attach: also leaves the out-parameter alone. */
 #define ATTACH_REFUSED(f, nic, inst, idx, card, want_rc, want_code)                         \

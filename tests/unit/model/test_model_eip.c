@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "test_helpers.h"
+#include "model_fixture.h"
 
 /* ---- fixture ----------------------------------------------------------------- */
 
@@ -54,34 +54,8 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static void snap(eni_ctx *ctx, char **slot)
-{
-    free(*slot);
-    *slot = NULL;
-    size_t n = 0;
-    assert_eni_ok(eni_ctx_dump(ctx, NULL, 0, &n));
-    assert_true(n > 0);
-    *slot = malloc(n);
-    assert_non_null(*slot);
-    assert_eni_ok(eni_ctx_dump(ctx, *slot, n, &n));
-}
 
-/* A refused call: right return code and EC2 code, and the model unchanged. */
-#define REFUSED(f, expr, want_rc, want_code)                  \
-    do {                                                      \
-        snap((f)->ctx, &(f)->before);                         \
-        assert_eni_fail((expr), (want_rc), (want_code));      \
-        snap((f)->ctx, &(f)->after);                          \
-        assert_string_equal((f)->before, (f)->after);         \
-        assert_eni_ok(eni_ctx_check((f)->ctx));               \
-    } while (0)
 
-/* A successful mutation, followed by the invariant check. */
-#define MUTATE(f, expr)                                       \
-    do {                                                      \
-        assert_eni_ok(expr);                                  \
-        assert_eni_ok(eni_ctx_check((f)->ctx));               \
-    } while (0)
 
 static eni_eip_id eip_new(fx *f)
 {
