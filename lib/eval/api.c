@@ -106,19 +106,29 @@ int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_p
     struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
     struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
     bool want = flags & ENI_EVAL_WANT_RULE;
-    /* In groups of 64: build every packet's flow key and prefetch its slot
-     * first, so the table's cache misses overlap instead of queueing. */
-    enum { GROUP = 64 };
+    /* In groups of 64: build every packet's flow key first, then evaluate
+     * while prefetching the slot of the packet AHEAD packets further on, so
+     * a few table misses are always in flight (more would be dropped by the
+     * core's fill buffers). */
+    enum { GROUP = 64, AHEAD = 16 };
     struct fkey k[GROUP];
     for (uint32_t base = 0; base < n; base += GROUP) {
         uint32_t m = n - base < GROUP ? n - base : GROUP;
         for (uint32_t i = 0; i < m; i++) {
             const eni_pkt *p = &pkts[base + i];
-            if (p->family == 4 || p->family == 6)
-                eni__eval_prefetch(fl, p, dir, &k[i]);
+            if (p->family == 4 || p->family == 6) {
+                eni__eval_key(p, dir, &k[i]);
+                if (i < AHEAD)
+                    eni__eval_prefetch(fl, p, &k[i]);
+            }
         }
         for (uint32_t i = 0; i < m; i++) {
             const eni_pkt *p = &pkts[base + i];
+            if (i + AHEAD < m) {
+                const eni_pkt *q = &pkts[base + i + AHEAD];
+                if (q->family == 4 || q->family == 6)
+                    eni__eval_prefetch(fl, q, &k[i + AHEAD]);
+            }
             if (p->family != 4 && p->family != 6)
                 malformed(&out[base + i], &w->counters);
             else

@@ -22,14 +22,15 @@ enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shor
 static void addr_words(const uint8_t *a, unsigned family, uint64_t *out)
 {
     if (family == 4) {
-        out[0] = ((uint64_t)a[0] << 24) | ((uint64_t)a[1] << 16) | ((uint64_t)a[2] << 8) | a[3];
+        uint32_t v;
+        memcpy(&v, a, 4);
+        out[0] = __builtin_bswap32(v);
         return;
     }
     for (int w = 0; w < 2; w++) {
-        uint64_t v = 0;
-        for (int i = 0; i < 8; i++)
-            v = v << 8 | a[w * 8 + i];
-        out[w] = v;
+        uint64_t v;
+        memcpy(&v, a + w * 8, 8);
+        out[w] = __builtin_bswap64(v);
     }
 }
 
@@ -205,7 +206,15 @@ static void flow_touch(const struct eni_snap *snap, struct flow_slot *s, const e
 static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned family)
 {
     if (family == 4) {
-        uint32_t v = ((uint32_t)a[0] << 24) | ((uint32_t)a[1] << 16) | ((uint32_t)a[2] << 8) | a[3];
+        uint32_t v;
+        memcpy(&v, a, 4);
+        v = __builtin_bswap32(v);
+        if (snap->n_v4 <= 8) { /* the usual few addresses: a scan beats a search */
+            for (uint32_t i = 0; i < snap->n_v4; i++)
+                if (snap->v4[i] == v)
+                    return true;
+            return false;
+        }
         uint32_t lo = 0, hi = snap->n_v4;
         while (lo < hi) {
             uint32_t mid = (lo + hi) / 2;
@@ -262,11 +271,14 @@ static void packet_key(const eni_pkt *p, bool out, struct fkey *k)
     make_key(k, p->family, p->proto, local, remote, lport, rport);
 }
 
-void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, unsigned dir,
-                        struct fkey *k)
+void eni__eval_key(const eni_pkt *p, unsigned dir, struct fkey *k)
 {
     packet_key(p, dir == ENI_DIR_OUTBOUND, k);
     k->hash = key_hash(k);
+}
+
+void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, const struct fkey *k)
+{
     const struct flow_table *ft = p->family == 4 ? &fl->ft4 : &fl->ft6;
     __builtin_prefetch(ft->slots + (size_t)home_slot(ft, k->hash) * ft->stride);
 }
@@ -285,14 +297,14 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
     } else if (service_addr(snap, remote, p->family)) {
         verdict(v, ENI_ALLOW, ENI_REASON_SERVICE);
     } else {
-        struct fkey k;
-        if (pre) {
-            k = *pre;
-        } else {
-            packet_key(p, out, &k);
-            k.hash = key_hash(&k);
+        struct fkey own;
+        const struct fkey *kp = pre;
+        if (!kp) {
+            packet_key(p, out, &own);
+            own.hash = key_hash(&own);
+            kp = &own;
         }
-        struct flow_slot *s = ft_find_h(ft, &k, k.hash, now);
+        struct flow_slot *s = ft_find_h(ft, kp, kp->hash, now);
         if (s) {
             if (commit)
                 flow_touch(snap, s, p, out, now);
@@ -338,7 +350,7 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
             /* At the allowance a new flow may still take an expired one's slot
              * (lazy expiry); otherwise it is dropped and counted (section 5.5). */
-            if (!ft_insert(fl, ft, &k, meta, now + timeout_ns(snap, p->proto, state), now,
+            if (!ft_insert(fl, ft, kp, meta, now + timeout_ns(snap, p->proto, state), now,
                            tracked >= fl->allowance)) {
                 if (dp)
                     atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);

@@ -225,9 +225,9 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
                    eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
-/* Build a packet's flow key and hash, and prefetch its first slot; pass the
- * key to eni__eval_one (NULL there means "build it"). */
-void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, unsigned dir,
-                        struct fkey *k);
+/* Build a packet's flow key and hash (pass it to eni__eval_one; NULL there
+ * means "build it"), and prefetch the first slot it will probe. */
+void eni__eval_key(const eni_pkt *p, unsigned dir, struct fkey *k);
+void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, const struct fkey *k);
 
 #endif
