@@ -5,6 +5,7 @@
  * burst that can still read them. */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -71,6 +72,14 @@ static void *evaluator(void *arg)
     return NULL;
 }
 
+static void wait_for_progress(struct shared *s, uint64_t target)
+{
+    for (long spin = 0; spin < 50000000 && atomic_load(&s->verdicts) < target &&
+                        !atomic_load(&s->bad);
+         spin++)
+        sched_yield();
+}
+
 static void test_s5_concurrent_evaluation_while_rules_change(void **state)
 {
     (void)state;
@@ -130,7 +139,13 @@ static void test_s5_concurrent_evaluation_while_rules_change(void **state)
     ref.protocol = 6, ref.from_port = 22, ref.to_port = 22;
     ref.peer_kind = ENI_PEER_GROUP, ref.group = peers;
     assert_eni_ok(eni_sg_authorize(ctx, web, ENI_INGRESS, &ref, 1, NULL));
+    /* The churn must overlap evaluation: wait for the evaluators to be
+     * running, and every ten rounds for them to make progress (meson runs
+     * tests in parallel; a starved thread must not turn this into a no-op). */
+    wait_for_progress(&s, THREADS * BURST);
     for (int round = 0; round < 60; round++) {
+        if (round % 10 == 0)
+            wait_for_progress(&s, atomic_load(&s.verdicts) + BURST);
         eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
         r.protocol = 6, r.from_port = 443, r.to_port = 443;
         r.peer_kind = ENI_PEER_CIDR;
