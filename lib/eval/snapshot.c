@@ -235,9 +235,12 @@ void eni__eval_republish(eni_ctx *ctx)
         struct eni_nic *nic;
         if (eni__registry_peek(ctx, ENI_KIND_NIC, dp->nic, (void **)&nic) != ENI_OK) {
             /* The interface is gone: unpublish, then free once quiescent. */
+            /* Clear the directory cell only if it is still ours: a new
+             * interface reusing the slot may already have its own there. */
             _Atomic(struct eni_nic_dp *) *cell = dir_cell(ctx, dp->nic, false, NULL);
+            struct eni_nic_dp *expected = dp;
             if (cell)
-                atomic_store(cell, NULL);
+                atomic_compare_exchange_strong(cell, &expected, NULL);
             *pp = dp->next;
             eni__eval_retire(ctx, dp, free_dp);
             continue;
