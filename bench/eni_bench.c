@@ -380,6 +380,29 @@ static void *thr(void *p)
     return NULL;
 }
 
+struct churn {
+    struct host *h;
+    _Atomic int stop;
+    uint32_t changes;
+};
+
+static void *churner(void *p)
+{
+    struct churn *c = p;
+    while (!atomic_load(&c->stop)) {
+        eni_sg_rule_spec s = ENI_SG_RULE_SPEC_INIT;
+        s.protocol = 6, s.from_port = 8000, s.to_port = 8000;
+        s.peer_kind = ENI_PEER_CIDR, s.cidr = "198.18.0.0/15";
+        eni_sg_rule_id id;
+        CHECK(eni_sg_authorize(c->h->ctx, c->h->sg, ENI_INGRESS, &s, 1, &id));
+        CHECK(eni_sg_revoke_rules(c->h->ctx, c->h->sg, &id, 1));
+        c->changes += 2;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
 static void bench_established(uint32_t n)
 {
     struct est e;
@@ -461,6 +484,30 @@ static void bench_established(uint32_t n)
     emit("threads", "one_thread_mpps", one);
     emit("threads", "two_threads_mpps", two);
     emit("threads", "scaling", two / one);
+
+    /* Evaluation during a stream of rule changes (one change per ms on the
+     * other core) against a quiet run: the packet path must not wait. */
+    {
+        /* ... with 1000 rules in the group, so every change recompiles them */
+        enum { NR = 1000 };
+        struct bench_rule *r = calloc(NR, sizeof *r);
+        gen_rules(r, NR);
+        e.h.ctx->model->quotas.rules_per_group = NR + 100;
+        load_rules(&e.h, r, NR);
+        free(r);
+        struct churn c = {&e.h, 0, 0};
+        double quiet = est_run(&e, w, 2000000, 0);
+        pthread_t ct;
+        pthread_create(&ct, NULL, churner, &c);
+        double busy = est_run(&e, w, 2000000, 0);
+        atomic_store(&c.stop, 1);
+        pthread_join(ct, NULL);
+        printf("churn     quiet %6.1f Mpps  during %u changes at 1000 rules %6.1f Mpps  (%.0f%%)\n",
+               1e3 / quiet, c.changes, 1e3 / busy, 100.0 * quiet / busy);
+        emit("churn", "quiet_mpps", 1e3 / quiet);
+        emit("churn", "during_changes_mpps", 1e3 / busy);
+        emit("churn", "relative", quiet / busy);
+    }
 
     /* 90/10 established/new mix: room for the new flows first */
     CHECK(eni_nic_set_conntrack_allowance(e.h.ctx, e.h.nic, e.n + (uint32_t)reps * 110000));
