@@ -301,8 +301,8 @@ static uint8_t all_open(const struct cls_table *t, int proto)
     return 0;
 }
 
-/* Below this many entries a scan beats the index (and saves its 128 KiB). */
-enum { PORT_INDEX_MIN_ENTRIES = 32 };
+/* Below this many entries a scan is as fast as the index (and saves its 128 KiB). */
+enum { PORT_INDEX_MIN_ENTRIES = 4 };
 /* Merge all-port rules into every segment while that costs at most this many intervals. */
 enum { WIDE_MERGE_BUDGET = 1u << 21 };
 
@@ -362,7 +362,8 @@ static void union2(eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint
     }
 }
 
-static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, struct cls_ports **out)
+static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
+                        struct cls_ports **out)
 {
     *out = NULL;
     uint32_t n_part = 0;
@@ -477,6 +478,17 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, stru
         eni__free(ctx, out_iv.v);
         return false;
     }
+    if (family == 4 && out_iv.n) {
+        P->iv4 = eni__calloc(ctx, out_iv.n, sizeof *P->iv4);
+        if (!P->iv4) {
+            eni__free(ctx, P->segs);
+            eni__free(ctx, P);
+            eni__free(ctx, out_iv.v);
+            return false;
+        }
+        for (uint32_t k = 0; k < out_iv.n; k++)
+            P->iv4[k] = (struct cls_iv4){(uint32_t)out_iv.v[k].lo_lo, (uint32_t)out_iv.v[k].hi_lo};
+    }
     P->n_segs = ncut;
     P->iv = out_iv.v;
     P->n_iv = out_iv.n;
@@ -495,6 +507,7 @@ void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs)
                 if (rs->t[d][f].ports[k]) {
                     eni__free(ctx, rs->t[d][f].ports[k]->segs);
                     eni__free(ctx, rs->t[d][f].ports[k]->iv);
+                    eni__free(ctx, rs->t[d][f].ports[k]->iv4);
                     eni__free(ctx, rs->t[d][f].ports[k]);
                 }
             eni__free(ctx, rs->t[d][f].entries);
@@ -520,7 +533,7 @@ struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uin
         for (unsigned f = 0; f < 2; f++)
             for (int k = 0; k < 2; k++)
                 if (rs->t[d][f].n_entries > PORT_INDEX_MIN_ENTRIES &&
-                    !build_ports(ctx, &rs->t[d][f], k ? 17 : 6, &rs->t[d][f].ports[k])) {
+                    !build_ports(ctx, &rs->t[d][f], k ? 17 : 6, f ? 6 : 4, &rs->t[d][f].ports[k])) {
                     eni__ruleset_free(ctx, rs);
                     return NULL;
                 }
@@ -561,6 +574,38 @@ static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
     return lo > 0 && le128(a->lo_hi, a->lo_lo, iv[lo - 1].hi_hi, iv[lo - 1].hi_lo);
 }
 
+/* Branch-free search: the last interval starting at or below a, then one compare. */
+static bool in_set4(const struct cls_iv4 *iv, uint32_t n, uint32_t a)
+{
+    if (n == 0)
+        return false;
+    const struct cls_iv4 *base = iv;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base = base[half].lo <= a ? base + half : base;
+        n -= half;
+    }
+    return base->lo <= a && a <= base->hi;
+}
+
+static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a, bool *open)
+{
+    if (!(p->flags & ENI_PKT_FRAGMENT)) {
+        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
+        if (in_set4(P->iv4 + s->first_iv, s->n_iv, a)) {
+            *open = s->open;
+            return true;
+        }
+        if (P->wide_merged)
+            return false;
+    }
+    if (in_set4(P->iv4 + P->full.first_iv, P->full.n_iv, a)) {
+        *open = P->full.open;
+        return true;
+    }
+    return false;
+}
+
 static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struct cls_iv *a,
                         bool *open)
 {
@@ -583,10 +628,15 @@ static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struc
 
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
 {
-    struct cls_iv a = eni__iv_point(remote, p->family);
-    bool hit = false;
     *open = false;
     const struct cls_ports *P = p->proto == 6 ? t->ports[0] : p->proto == 17 ? t->ports[1] : NULL;
+    if (P && P->iv4) {
+        uint32_t a;
+        memcpy(&a, remote, 4);
+        return ports_match4(P, p, __builtin_bswap32(a), open);
+    }
+    struct cls_iv a = eni__iv_point(remote, p->family);
+    bool hit = false;
     if (P)
         return ports_match(P, p, &a, open);
     for (uint32_t i = 0; i < t->n_entries; i++) {

@@ -56,11 +56,17 @@ struct cls_seg {
     uint8_t open;
 };
 
+/* An IPv4 interval, host order: half the size of cls_iv, for the hot path. */
+struct cls_iv4 {
+    uint32_t lo, hi;
+};
+
 struct cls_ports {
     uint16_t seg_of_port[65536];
     struct cls_seg *segs;
     uint32_t n_segs;
     struct cls_iv *iv;
+    struct cls_iv4 *iv4; /* the same intervals, IPv4 tables only */
     uint32_t n_iv;
     uint8_t wide_merged;  /* all-port and all-protocol rules are inside the segments */
     struct cls_seg full;  /* rules of all ports of this protocol (and all protocols) */
