@@ -303,8 +303,6 @@ static uint8_t all_open(const struct cls_table *t, int proto)
 
 /* Below this many entries a scan is as fast as the index (and saves its 128 KiB). */
 enum { PORT_INDEX_MIN_ENTRIES = 4 };
-/* Merge all-port rules into every segment while that costs at most this many intervals. */
-enum { WIDE_MERGE_BUDGET = 1u << 21 };
 
 static bool covers_all(const struct cls_entry *e)
 {
@@ -414,7 +412,7 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsi
     ok = ok && !wide.nomem;
     if (ok)
         wide.n = merge(wide.v, wide.n);
-    bool merge_wide = ok && (uint64_t)wide.n * ncut <= WIDE_MERGE_BUDGET;
+
     uint32_t nactive = 0, e_at = 0;
     for (uint32_t sgi = 0; ok && sgi < ncut; sgi++) {
         uint32_t start = cuts[sgi], end = sgi + 1 < ncut ? cuts[sgi + 1] : 65536;
@@ -431,13 +429,11 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsi
                 active[nactive++] = idx;
             }
         }
-        /* Fold the covering entries' sorted sets (and, when merged, the
-         * all-port union) into one, with linear merges: no sorting here. */
-        uint8_t open = merge_wide ? wide_open : 0;
+        /* Fold the covering entries' sorted sets into one, with linear
+         * merges: no sorting here. The all-port union stays apart: merged
+         * into every segment it made segments large and compiling slow. */
+        uint8_t open = 0;
         acc.n = 0;
-        if (merge_wide)
-            for (uint32_t k = 0; k < wide.n; k++)
-                ivpush(ctx, &acc, wide.v[k]);
         for (uint32_t a = 0; a < nactive && !acc.nomem; a++) {
             const struct cls_entry *e = &t->entries[active[a]];
             tmp.n = 0;
@@ -492,7 +488,6 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsi
     P->n_segs = ncut;
     P->iv = out_iv.v;
     P->n_iv = out_iv.n;
-    P->wide_merged = merge_wide;
     *out = P;
     return true;
 }
@@ -596,8 +591,6 @@ static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a
             *open = s->open;
             return true;
         }
-        if (P->wide_merged)
-            return false;
     }
     if (in_set4(P->iv4 + P->full.first_iv, P->full.n_iv, a)) {
         *open = P->full.open;
@@ -616,8 +609,6 @@ static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struc
             *open = s->open;
             return true;
         }
-        if (P->wide_merged)
-            return false;
     }
     if (sg->n_iv && in_set(P->iv + sg->first_iv, sg->n_iv, a)) {
         *open = sg->open;

@@ -46,11 +46,11 @@ struct cls_rule {
     uint64_t group, rule;
 };
 
-/* A port index for one protocol (TCP or UDP) of a large table: the port
- * space cut at every rule's range ends into segments; each segment holds
- * the union of the peers of every rule covering it. A lookup is one array
- * read and one binary search. Rules of all ports (and of all protocols)
- * are merged into every segment when that stays small, else checked apart. */
+/* A port index for one protocol (TCP or UDP) of a table: the port space cut
+ * at every rule's range ends into segments; each segment holds the union of
+ * the peers of the rules covering it. Rules of all ports (and of all
+ * protocols) form one more union, checked when the segment does not match:
+ * a lookup is one array read and at most two binary searches. */
 struct cls_seg {
     uint32_t first_iv, n_iv;
     uint8_t open;
@@ -68,7 +68,6 @@ struct cls_ports {
     struct cls_iv *iv;
     struct cls_iv4 *iv4; /* the same intervals, IPv4 tables only */
     uint32_t n_iv;
-    uint8_t wide_merged;  /* all-port and all-protocol rules are inside the segments */
     struct cls_seg full;  /* rules of all ports of this protocol (and all protocols) */
 };
 
