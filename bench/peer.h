@@ -26,9 +26,12 @@ int peer_init(void);
 void *peer_acl_build(const struct bench_rule *rules, uint32_t n, double *build_ms);
 void peer_acl_classify(void *acl, const struct bench_pkt4 *pkts, uint32_t n, uint8_t *out, int alg);
 void peer_acl_free(void *acl);
-/* rte_hash: table of `n` 16-byte keys; lookup_bulk of 64; returns hits. */
+/* rte_hash: table of `n` 16-byte keys. Lookup: `count` keys, keys[order[(start + i) % norder]],
+ * in bursts of 64 copied (untimed) into a local array before each timed
+ * rte_hash_lookup_bulk; returns hits, and the timed seconds in *busy_s. */
 void *peer_hash_build(const uint8_t (*keys)[16], uint32_t n);
-uint32_t peer_hash_lookup(void *h, const uint8_t (*keys)[16], const uint32_t *order, uint32_t n);
+uint32_t peer_hash_lookup(void *h, const uint8_t (*keys)[16], const uint32_t *order, uint32_t norder,
+                          uint32_t start, uint32_t count, double *busy_s);
 void peer_hash_free(void *h);
 
 #endif

@@ -80,16 +80,6 @@ static void leave(eni_eval_worker *w)
     atomic_store_explicit(&w->epoch, 0, memory_order_release);
 }
 
-static void malformed(eni_verdict *v, eni_eval_counters *c)
-{
-    memset(v, 0, sizeof *v);
-    v->action = ENI_DROP;
-    v->reason = ENI_REASON_MALFORMED;
-    c->packets++;
-    c->dropped++;
-    c->by_reason[ENI_REASON_MALFORMED]++;
-}
-
 int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_pkt *pkts,
                    uint32_t n, uint64_t now_ns, uint32_t flags, eni_verdict *out)
 {
@@ -105,37 +95,8 @@ int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_p
     }
     struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
     struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
-    bool want = flags & ENI_EVAL_WANT_RULE;
-    /* In groups of 64: build every packet's flow key first, then evaluate
-     * while prefetching the slot of the packet AHEAD packets further on, so
-     * a few table misses are always in flight (more would be dropped by the
-     * core's fill buffers). */
-    enum { GROUP = 64, AHEAD = 16 };
-    struct fkey k[GROUP];
-    for (uint32_t base = 0; base < n; base += GROUP) {
-        uint32_t m = n - base < GROUP ? n - base : GROUP;
-        for (uint32_t i = 0; i < m; i++) {
-            const eni_pkt *p = &pkts[base + i];
-            if (p->family == 4 || p->family == 6) {
-                eni__eval_key(p, dir, &k[i]);
-                if (i < AHEAD)
-                    eni__eval_prefetch(fl, p, &k[i]);
-            }
-        }
-        for (uint32_t i = 0; i < m; i++) {
-            const eni_pkt *p = &pkts[base + i];
-            if (i + AHEAD < m) {
-                const eni_pkt *q = &pkts[base + i + AHEAD];
-                if (q->family == 4 || q->family == 6)
-                    eni__eval_prefetch(fl, q, &k[i + AHEAD]);
-            }
-            if (p->family != 4 && p->family != 6)
-                malformed(&out[base + i], &w->counters);
-            else
-                eni__eval_one(dp, fl, snap, dir, p, now_ns, true, want, &out[base + i],
-                              &w->counters, &k[i]);
-        }
-    }
+    eni__eval_burst(dp, fl, snap, dir, pkts, n,
+                    now_ns, flags & ENI_EVAL_WANT_RULE, out, &w->counters);
     leave(w);
     return ENI_OK;
 }
@@ -161,7 +122,7 @@ int eni_eval_frames(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const uint
         eni_pkt p;
         const char *why;
         if (!frames[i] || eni__parse_frame(frames[i], lens[i], &p, &why) != 0)
-            malformed(&out[i], &w->counters);
+            eni__eval_malformed(&out[i], &w->counters);
         else
             eni__eval_one(dp, fl, snap, dir, &p, now_ns, true, want, &out[i], &w->counters, NULL);
     }

@@ -133,7 +133,8 @@ struct flow_slot {
 #define FLOW_STATE_MASK 0xffu       /* eni_flow_info::state */
 
 struct flow_table {
-    uint8_t *slots;
+    uint8_t *slots;    /* 64-byte aligned, inside raw */
+    void *raw;         /* the allocation */
     uint32_t stride;   /* bytes per slot */
     uint32_t words;    /* key words per address pair (2 or 8) */
     uint32_t cap;      /* slots */
@@ -230,9 +231,12 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
                    eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
-/* Build a packet's flow key and hash (pass it to eni__eval_one; NULL there
- * means "build it"), and prefetch the first slot it will probe. */
-void eni__eval_key(const eni_pkt *p, unsigned dir, struct fkey *k);
-void eni__eval_prefetch(const struct eni_flows *fl, const eni_pkt *p, const struct fkey *k);
+/* (pre: the packet's flow key and hash when the caller built them, else NULL.) */
+/* A burst of records (arguments checked, epoch entered by the caller). */
+void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
+                     unsigned dir, const eni_pkt *pkts, uint32_t n, uint64_t now, bool want_rule,
+                     eni_verdict *out, eni_eval_counters *c);
+/* A MALFORMED verdict, counted. */
+void eni__eval_malformed(eni_verdict *v, eni_eval_counters *c);
 
 #endif

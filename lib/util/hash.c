@@ -1,9 +1,8 @@
 #include "hash.h"
 
-/* Inline XXH3 into the wrapper: flow keys are 16-40 bytes, where a call
- * through the shared library's PLT costs as much as the hash. */
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+/* hash.h includes xxhash.h with XXH_INLINE_ALL: XXH3 is compiled into the
+ * wrapper, as a call through the shared library's PLT costs as much as the
+ * hash of a 16-40 byte key. */
 
 uint64_t eni_hash64(const void *data, size_t len, uint64_t seed)
 {

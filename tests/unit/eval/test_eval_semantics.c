@@ -3,6 +3,7 @@
  * the services security groups never filter). The interface under test is
  * the primary of a running m5.large in 10.0.1.0/24 (with an IPv6 /64). */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <eni/sys/mock.h>
@@ -538,6 +539,95 @@ static void test_s5_argument_errors(void **state)
                     ENI_EINVAL, "InvalidNetworkInterfaceId.Malformed");
 }
 
+/* The burst path (grouped keys, prefetching, the short path for IPv4 hits)
+ * must judge exactly as packets taken one at a time through the general
+ * engine. Two identical hosts see the same random traffic: one in bursts of
+ * 1..150 packets, the other one packet per call, each packet first asked of
+ * eni_eval_explain (the general engine, without committing). Verdicts,
+ * allowing rules and counters must all agree. */
+static void add_traffic_rules(struct fx *f)
+{
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, "198.51.100.0/24");
+    allow(f, f->web, ENI_INGRESS, 17, 53, 53, "203.0.113.0/24");
+    allow(f, f->web, ENI_INGRESS, 1, -1, -1, "0.0.0.0/0");
+    allow(f, f->web, ENI_INGRESS, 6, 443, 443, "2001:db8:ffff::/48");
+}
+
+static void test_s5_burst_agrees_with_single_packets(void **state)
+{
+    struct fx *f = *state, *g;
+    assert_int_equal(setup((void **)&g), 0);
+    assert_string_equal(f->ip, g->ip); /* addresses are deterministic */
+    add_traffic_rules(f);
+    add_traffic_rules(g);
+    static const char *const remotes4[] = {"198.51.100.7", "198.51.100.9", "203.0.113.5",
+                                           "192.0.2.1",    "169.254.169.254", "10.0.1.200"};
+    static const char *const remotes6[] = {"2001:db8:ffff::1", "2001:db8:eeee::2", "fd00:ec2::123"};
+    static const uint8_t protos[] = {6, 17, 1, 47};
+    enum { TOTAL = 3000, MAXB = 150 };
+    eni_pkt b[MAXB];
+    eni_verdict vb[MAXB];
+    uint32_t seed = 12345, done = 0, hits = 0;
+#define RND(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+    while (done < TOTAL) {
+        /* The middle third runs with the check off (a NAT instance): flows
+         * of foreign local addresses are created, and must be dropped
+         * again, tracked or not, once the check is back on. */
+        int sdc = done < TOTAL / 3 || done >= 2 * TOTAL / 3;
+        assert_eni_ok(eni_nic_set_source_dest_check(f->ctx, f->nic, sdc));
+        assert_eni_ok(eni_nic_set_source_dest_check(g->ctx, g->nic, sdc));
+        uint32_t dir = RND(2) ? IN : OUT, m = 1 + RND(MAXB);
+        uint64_t now = (uint64_t)(done / 100 + 1) * 7 * SEC;
+        for (uint32_t i = 0; i < m; i++) {
+            bool six = RND(4) == 0;
+            const char *remote = six ? remotes6[RND(3)] : remotes4[RND(6)];
+            const char *local = six ? g->ip6 : RND(10) == 0 ? "10.0.1.99" /* not ours */ : g->ip;
+            uint8_t proto = protos[RND(4)];
+            uint16_t rport = (uint16_t)(RND(3) == 0 ? 22 + RND(2) : RND(2) ? 53 : 443);
+            uint16_t lport = (uint16_t)(40000 + RND(4));
+            if (six && proto == 1)
+                proto = 58;
+            b[i] = dir == IN ? pkt(proto, remote, rport, local, rport == 53 ? 53 : rport, 0)
+                             : pkt(proto, local, lport, remote, rport, 0);
+            if (dir == IN)
+                b[i].sport = lport, b[i].dport = rport;
+            b[i].tcp_flags = proto == 6 ? (uint8_t)(RND(3) == 0 ? 0x02 : 0x10) : 0;
+            if (proto == 1 || proto == 58)
+                b[i].icmp_type = (uint8_t)(six ? (RND(2) ? 128 : 129) : (RND(2) ? 8 : 0));
+            if (RND(50) == 0)
+                b[i].family = 0; /* malformed */
+        }
+        assert_eni_ok(eni_eval_burst(f->w, f->nic, dir, b, m, now, ENI_EVAL_WANT_RULE, vb));
+        for (uint32_t i = 0; i < m; i++) {
+            eni_verdict ve, v1;
+            char text[256];
+            if (b[i].family != 0) {
+                assert_eni_ok(eni_eval_explain(g->ctx, g->nic, dir, &b[i], now, &ve, text, sizeof text));
+                assert_int_equal(ve.action, vb[i].action);
+                assert_int_equal(ve.reason, vb[i].reason);
+            }
+            assert_eni_ok(eni_eval_burst(g->w, g->nic, dir, &b[i], 1, now, ENI_EVAL_WANT_RULE, &v1));
+            assert_int_equal(v1.action, vb[i].action);
+            assert_int_equal(v1.reason, vb[i].reason);
+            assert_int_equal(v1.group.v, vb[i].group.v);
+            assert_int_equal(v1.rule.v, vb[i].rule.v);
+            hits += vb[i].reason == ENI_REASON_TRACKED;
+        }
+        done += m;
+    }
+#undef RND
+    eni_eval_counters cf = {.size = sizeof cf}, cg = {.size = sizeof cg};
+    assert_eni_ok(eni_eval_worker_counters(f->w, &cf));
+    assert_eni_ok(eni_eval_worker_counters(g->w, &cg));
+    assert_memory_equal(&cf, &cg, sizeof cf);
+    assert_true(hits > TOTAL / 10); /* the short path was exercised */
+    assert_true(cf.by_reason[ENI_REASON_SRC_DST_CHECK] > 0);
+    assert_true(cf.by_reason[ENI_REASON_SERVICE] > 0);
+    assert_true(cf.by_reason[ENI_REASON_NO_RULE] > 0);
+    assert_true(cf.by_reason[ENI_REASON_MALFORMED] > 0);
+    teardown((void **)&g);
+}
+
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -561,6 +651,7 @@ int main(void)
         T(test_s5_frames_and_malformed),
         T(test_s5_explain_in_words),
         T(test_s5_argument_errors),
+        T(test_s5_burst_agrees_with_single_packets),
     };
     return cmocka_run_group_tests_name("eval_semantics", tests, NULL, NULL);
 }
