@@ -228,10 +228,11 @@ uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud);
 void eni__flows_copy(struct eni_flows *dst, struct eni_flows *src, uint64_t now);
 void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_flow_info *out);
 
+/* Judge one packet. pre: its flow key and hash when the caller built them,
+ * else NULL. */
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
                    eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
-/* (pre: the packet's flow key and hash when the caller built them, else NULL.) */
 /* A burst of records (arguments checked, epoch entered by the caller). */
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
                      unsigned dir, const eni_pkt *pkts, uint32_t n, uint64_t now, bool want_rule,
