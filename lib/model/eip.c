@@ -230,18 +230,5 @@ int eni_eip_describe(eni_ctx *ctx, eni_eip_id id, eni_eip_info *out)
 
 int eni_eip_list(eni_ctx *ctx, eni_eip_id *out, uint32_t cap, uint32_t *count)
 {
-    int rc = eni__list_check(ctx, out, cap, count, "eni_eip_list");
-    if (rc != ENI_OK)
-        return rc;
-    eni__lock(ctx);
-    uint32_t n = 0;
-    ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e)
-    {
-        if (n < cap)
-            out[n].v = e->id;
-        n++;
-    }
-    eni__unlock(ctx);
-    *count = n;
-    return ENI_OK;
+    return eni__list_ids(ctx, ENI_KIND_EIP, (eni_vpc_id){0}, 0, out, cap, count, "eni_eip_list");
 }

@@ -1,6 +1,7 @@
 /* Model lifecycle, typed lookups, quotas and small shared helpers. */
 #include "model.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "util/abi_struct.h"
@@ -160,6 +161,47 @@ int eni__list_check(const void *ctx, const void *out, uint32_t cap, const uint32
     if (!ctx || !count || (!out && cap > 0))
         return eni__fail(ENI_EINVAL, NULL, "%s: %s", what,
                          !ctx ? "ctx is NULL" : !count ? "count is NULL" : "out is NULL");
+    return ENI_OK;
+}
+
+/* eni__list_ids reads ids and VPCs by offset and writes typed ids as
+ * plain 64-bit values: hold the layouts it relies on. */
+_Static_assert(offsetof(struct eni_vpc, id) == 0 && offsetof(struct eni_subnet, id) == 0 &&
+                   offsetof(struct eni_sg, id) == 0 && offsetof(struct eni_eip, id) == 0 &&
+                   offsetof(struct eni_prefix_list, id) == 0,
+               "listed objects begin with their id");
+_Static_assert(sizeof(eni_vpc_id) == 8 && sizeof(eni_subnet_id) == 8 && sizeof(eni_sg_id) == 8 &&
+                   sizeof(eni_eip_id) == 8 && sizeof(eni_prefix_list_id) == 8,
+               "typed ids are one uint64_t");
+
+int eni__list_ids(eni_ctx *ctx, unsigned kind, eni_vpc_id vpc, size_t vpc_offset, void *out,
+                  uint32_t cap, uint32_t *count, const char *what)
+{
+    int rc = eni__list_check(ctx, out, cap, count, what);
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    struct eni_vpc *v;
+    if (vpc_offset && vpc.v && (rc = eni__get_vpc(ctx, vpc.v, &v)) != ENI_OK) {
+        eni__unlock(ctx);
+        return rc;
+    }
+    uint32_t n = 0;
+    ENI__FOR_EACH(ctx, kind, const char, obj)
+    {
+        uint64_t id, in;
+        memcpy(&id, obj, sizeof id);
+        if (vpc_offset && vpc.v) {
+            memcpy(&in, obj + vpc_offset, sizeof in);
+            if (in != vpc.v)
+                continue;
+        }
+        if (n < cap)
+            memcpy((char *)out + (size_t)n * sizeof id, &id, sizeof id);
+        n++;
+    }
+    eni__unlock(ctx);
+    *count = n;
     return ENI_OK;
 }
 

@@ -225,6 +225,12 @@ int eni__info_out(void *dst, const void *src, size_t own, const char *what);
 /* The list-call contract: validates, fills out[0..cap), sets *count. */
 int eni__list_check(const void *ctx, const void *out, uint32_t cap, const uint32_t *count,
                     const char *what);
+/* A whole list call for a kind whose objects begin with their 64-bit id:
+ * out is an array of that kind's typed ids (each one uint64_t). With
+ * vpc_offset non-zero, only objects whose uint64_t at that offset equals
+ * vpc.v are listed (none given: all), and an unknown VPC is an error. */
+int eni__list_ids(eni_ctx *ctx, unsigned kind, eni_vpc_id vpc, size_t vpc_offset, void *out,
+                  uint32_t cap, uint32_t *count, const char *what);
 
 /* Addresses in the public pool (Elastic IPs, auto-assigned public IPv4). */
 int eni__public_reserve(eni_ctx *ctx);         /* ensures the bitmap exists */

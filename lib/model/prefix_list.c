@@ -202,18 +202,6 @@ int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id id, char *out, 
 
 int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t cap, uint32_t *count)
 {
-    int rc = eni__list_check(ctx, out, cap, count, "eni_prefix_list_list");
-    if (rc != ENI_OK)
-        return rc;
-    eni__lock(ctx);
-    uint32_t n = 0;
-    ENI__FOR_EACH(ctx, ENI_KIND_PREFIX_LIST, struct eni_prefix_list, p)
-    {
-        if (n < cap)
-            out[n].v = p->id;
-        n++;
-    }
-    eni__unlock(ctx);
-    *count = n;
-    return ENI_OK;
+    return eni__list_ids(ctx, ENI_KIND_PREFIX_LIST, (eni_vpc_id){0}, 0, out, cap, count,
+                         "eni_prefix_list_list");
 }

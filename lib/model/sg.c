@@ -299,25 +299,6 @@ int eni_sg_describe(eni_ctx *ctx, eni_sg_id sg_id, eni_sg_info *out)
 
 int eni_sg_list(eni_ctx *ctx, eni_vpc_id vpc_id, eni_sg_id *out, uint32_t cap, uint32_t *count)
 {
-    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_list");
-    if (rc != ENI_OK)
-        return rc;
-    eni__lock(ctx);
-    struct eni_vpc *vpc = NULL;
-    if (vpc_id.v && (rc = eni__get_vpc(ctx, vpc_id.v, &vpc)) != ENI_OK) {
-        eni__unlock(ctx);
-        return rc;
-    }
-    uint32_t n = 0;
-    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
-    {
-        if (vpc && g->vpc != vpc->id)
-            continue;
-        if (n < cap)
-            out[n].v = g->id;
-        n++;
-    }
-    eni__unlock(ctx);
-    *count = n;
-    return ENI_OK;
+    return eni__list_ids(ctx, ENI_KIND_SG, vpc_id, offsetof(struct eni_sg, vpc), out, cap, count,
+                         "eni_sg_list");
 }

@@ -194,25 +194,6 @@ int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
 int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc_id, eni_subnet_id *out, uint32_t cap,
                     uint32_t *count)
 {
-    int rc = eni__list_check(ctx, out, cap, count, "eni_subnet_list");
-    if (rc != ENI_OK)
-        return rc;
-    eni__lock(ctx);
-    struct eni_vpc *vpc = NULL;
-    if (vpc_id.v && (rc = eni__get_vpc(ctx, vpc_id.v, &vpc)) != ENI_OK) {
-        eni__unlock(ctx);
-        return rc;
-    }
-    uint32_t n = 0;
-    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
-    {
-        if (vpc && s->vpc != vpc->id)
-            continue;
-        if (n < cap)
-            out[n].v = s->id;
-        n++;
-    }
-    eni__unlock(ctx);
-    *count = n;
-    return ENI_OK;
+    return eni__list_ids(ctx, ENI_KIND_SUBNET, vpc_id, offsetof(struct eni_subnet, vpc), out, cap,
+                         count, "eni_subnet_list");
 }

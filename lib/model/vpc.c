@@ -160,18 +160,5 @@ int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
 
 int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *count)
 {
-    int rc = eni__list_check(ctx, out, cap, count, "eni_vpc_list");
-    if (rc != ENI_OK)
-        return rc;
-    eni__lock(ctx);
-    uint32_t n = 0;
-    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
-    {
-        if (n < cap)
-            out[n].v = v->id;
-        n++;
-    }
-    eni__unlock(ctx);
-    *count = n;
-    return ENI_OK;
+    return eni__list_ids(ctx, ENI_KIND_VPC, (eni_vpc_id){0}, 0, out, cap, count, "eni_vpc_list");
 }

@@ -1952,6 +1952,18 @@ static void test_s4_3_prefix_list_create_describe(void **state)
     uint32_t n = 0;
     assert_eni_ok(eni_prefix_list_list(f->ctx, NULL, 0, &n));
     assert_int_equal(n, 3);
+    /* the ids themselves, in creation order; a short array gets a prefix and the full count */
+    eni_prefix_list_id ids[4] = {{0}, {0}, {0}, {0}};
+    assert_eni_ok(eni_prefix_list_list(f->ctx, ids, 4, &n));
+    assert_int_equal(n, 3);
+    assert_true(ids[0].v == pl.v && ids[1].v == pl6.v && ids[2].v == one.v && ids[3].v == 0);
+    memset(ids, 0, sizeof ids);
+    assert_eni_ok(eni_prefix_list_list(f->ctx, ids, 2, &n));
+    assert_int_equal(n, 3);
+    assert_true(ids[0].v == pl.v && ids[1].v == pl6.v && ids[2].v == 0);
+    REFUSED(f, eni_prefix_list_list(f->ctx, NULL, 2, &n), ENI_EINVAL, EINVAL_CODE);
+    REFUSED(f, eni_prefix_list_list(f->ctx, ids, 2, NULL), ENI_EINVAL, EINVAL_CODE);
+    REFUSED(f, eni_prefix_list_list(NULL, ids, 2, &n), ENI_EINVAL, EINVAL_CODE);
 }
 
 static void test_s4_3_prefix_list_create_invalid(void **state)
