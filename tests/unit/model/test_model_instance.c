@@ -10,7 +10,7 @@
  * wrapped so that the model dump before and after must be identical. */
 #include <stdlib.h>
 
-#include "test_helpers.h"
+#include "model_refuse.h"
 
 /* ---- fixture and helpers ------------------------------------------------ */
 
@@ -28,51 +28,6 @@ static int teardown(void **state)
     eni_ctx_free(*state);
     return 0;
 }
-
-static char *snap(eni_ctx *ctx)
-{
-    size_t n = 0;
-    assert_eni_ok(eni_ctx_dump(ctx, NULL, 0, &n));
-    assert_true(n > 0);
-    char *buf = malloc(n);
-    assert_non_null(buf);
-    size_t n2 = 0;
-    assert_eni_ok(eni_ctx_dump(ctx, buf, n, &n2));
-    assert_int_equal(n2, n);
-    return buf;
-}
-
-static void same_as(eni_ctx *ctx, char *before)
-{
-    char *after = snap(ctx);
-    assert_string_equal(before, after);
-    free(after);
-    free(before);
-    assert_eni_ok(eni_ctx_check(ctx));
-}
-
-#define REFUSE(ctx, expr, want_rc, want_ec2)                                       \
-    do {                                                                           \
-        char *before_ = snap(ctx);                                                 \
-        assert_eni_fail(expr, want_rc, want_ec2);                                  \
-        same_as(ctx, before_);                                                     \
-    } while (0)
-
-#define REFUSE_RC(ctx, expr, want_rc)                                              \
-    do {                                                                           \
-        char *before_ = snap(ctx);                                                 \
-        eni_error_clear();                                                         \
-        int rc2_ = (expr);                                                         \
-        assert_int_equal(rc2_, (want_rc));                                         \
-        assert_int_equal(eni_error_last()->code, (want_rc));                       \
-        same_as(ctx, before_);                                                     \
-    } while (0)
-
-#define MUTATE(ctx, expr)                                                          \
-    do {                                                                           \
-        assert_eni_ok(expr);                                                       \
-        assert_eni_ok(eni_ctx_check(ctx));                                         \
-    } while (0)
 
 static eni_vpc_id mk_vpc(eni_ctx *ctx, const char *cidr)
 {
