@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "describe_helpers.h"
 #include "model_fixture.h"
 
 #include <eni/sys/mock.h>
@@ -158,45 +159,6 @@ static void assert_att_event(const eni_event *e, uint32_t type, eni_attachment_i
     assert_string_equal(e->ec2_code, ec2_code);
 }
 
-static eni_attachment_info att_info(fx *f, eni_attachment_id id)
-{
-    eni_attachment_info i;
-    memset(&i, 0xa5, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_attachment_describe(f->ctx, id, &i));
-    assert_int_equal(i.size, sizeof i);
-    assert_int_equal(i.id.v, id.v);
-    assert_int_equal(i.reserved0, 0);
-    return i;
-}
-
-static eni_nic_info nic_info(fx *f, eni_nic_id id)
-{
-    eni_nic_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_nic_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_instance_info inst_info(fx *f, eni_instance_id id)
-{
-    eni_instance_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_instance_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_mock_counters counters(fx *f)
-{
-    eni_mock_counters c;
-    memset(&c, 0, sizeof c);
-    c.size = sizeof c;
-    assert_eni_ok(eni_mock_get_counters(f->ctx, &c));
-    return c;
-}
-
 static void mock_latency(fx *f, uint32_t latency, uint32_t polls)
 {
     eni_mock_config c = ENI_MOCK_CONFIG_INIT;
@@ -222,7 +184,7 @@ static eni_nic_id nic_make(fx *f, eni_subnet_id sn, uint32_t type, uint32_t sec_
     eni_nic_id id = {0};
     MUTATE(f, eni_nic_create(f->ctx, &sp, &id));
     assert_int_equal(eni_id_kind(id.v), ENI_KIND_NIC);
-    assert_int_equal(nic_info(f, id).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, id).status, ENI_NIC_AVAILABLE);
     return id;
 }
 
@@ -234,7 +196,7 @@ static eni_nic_id nic_new(fx *f)
 static void set_state(fx *f, eni_instance_id id, uint32_t st)
 {
     MUTATE(f, eni_instance_set_state(f->ctx, id, st));
-    assert_int_equal(inst_info(f, id).state, st);
+    assert_int_equal(describe_instance(f->ctx, id).state, st);
 }
 
 static eni_instance_id inst_make(fx *f, const char *type, eni_subnet_id sn, uint32_t platform)
@@ -245,7 +207,7 @@ static eni_instance_id inst_make(fx *f, const char *type, eni_subnet_id sn, uint
     sp.platform = platform;
     eni_instance_id id = {0};
     MUTATE(f, eni_instance_create(f->ctx, &sp, &id));
-    assert_int_equal(inst_info(f, id).state, ENI_INSTANCE_PENDING);
+    assert_int_equal(describe_instance(f->ctx, id).state, ENI_INSTANCE_PENDING);
     return id;
 }
 
@@ -261,13 +223,13 @@ static eni_attachment_id attach_start(fx *f, eni_nic_id nic, eni_instance_id ins
     eni_attachment_id a = {0};
     MUTATE(f, eni_nic_attach(f->ctx, nic, inst, idx, card, &a));
     assert_int_equal(eni_id_kind(a.v), ENI_KIND_ATTACHMENT);
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(i.nic.v, nic.v);
     assert_int_equal(i.instance.v, inst.v);
     assert_int_equal(i.device_index, idx);
     assert_int_equal(i.network_card_index, card);
-    eni_nic_info n = nic_info(f, nic);
+    eni_nic_info n = describe_nic(f->ctx, nic);
     assert_int_equal(n.status, ENI_NIC_ATTACHING);
     assert_int_equal(n.attachment.v, a.v);
     assert_int_equal(n.instance.v, inst.v);
@@ -282,8 +244,8 @@ static eni_attachment_id attach_done(fx *f, eni_nic_id nic, eni_instance_id inst
     poll_fx(f);
     assert_att_event(only_event(f, ENI_EVENT_ATTACH_COMPLETED), ENI_EVENT_ATTACH_COMPLETED, a, nic,
                      inst, ENI_OK, 0, ENI_ATTACHMENT_ATTACHED, "");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
     return a;
 }
 
@@ -298,7 +260,7 @@ static void assert_gone(fx *f, eni_attachment_id a)
 
 static void assert_available(fx *f, eni_nic_id nic)
 {
-    eni_nic_info n = nic_info(f, nic);
+    eni_nic_info n = describe_nic(f->ctx, nic);
     assert_int_equal(n.status, ENI_NIC_AVAILABLE);
     assert_int_equal(n.instance.v, 0);
     assert_int_equal(n.attachment.v, 0);
@@ -307,10 +269,10 @@ static void assert_available(fx *f, eni_nic_id nic)
 /* Detach and poll until it completes. */
 static void detach_done(fx *f, eni_attachment_id a, uint32_t flags)
 {
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     MUTATE(f, eni_nic_detach(f->ctx, a, flags));
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_DETACHING);
-    assert_int_equal(nic_info(f, i.nic).status, ENI_NIC_DETACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_nic(f->ctx, i.nic).status, ENI_NIC_DETACHING);
     poll_fx(f);
     assert_att_event(only_event(f, ENI_EVENT_DETACH_COMPLETED), ENI_EVENT_DETACH_COMPLETED, a,
                      i.nic, i.instance, ENI_OK, 0, ENI_ATTACHMENT_DETACHED, "");
@@ -325,7 +287,7 @@ static eni_instance_id inst_ready_p(fx *f, const char *type, uint32_t platform, 
 {
     eni_instance_id inst = inst_make(f, type, f->sn, platform);
     eni_attachment_id a = attach_done(f, nic_new(f), inst, 0, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_COLD);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_COLD);
     if (st != ENI_INSTANCE_PENDING)
         set_state(f, inst, ENI_INSTANCE_RUNNING);
     if (st == ENI_INSTANCE_STOPPED) {
@@ -391,13 +353,13 @@ static void test_s2_1_cold_attach_pending(void **state)
     eni_instance_id inst = inst_new(f, "m5.large");
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_start(f, nic, inst, 0, 0);
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.kind, ENI_ATTACH_COLD);
     assert_int_equal(i.delete_on_termination, 0);
     assert_int_equal(i.link_up, 1);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
     poll_fx(f);
-    i = att_info(f, a);
+    i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHED);
     assert_int_equal(i.kind, ENI_ATTACH_COLD);
 }
@@ -408,12 +370,12 @@ static void test_s2_1_hot_attach_running(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_HOT);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_HOT);
     poll_fx(f);
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHED);
     assert_int_equal(i.kind, ENI_ATTACH_HOT);
-    assert_int_equal(inst_info(f, inst).nic_count, 2);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 2);
 }
 
 static void test_s2_1_warm_attach_stopped(void **state)
@@ -422,9 +384,9 @@ static void test_s2_1_warm_attach_stopped(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_STOPPED, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_WARM);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_WARM);
     poll_fx(f);
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHED);
     assert_int_equal(i.kind, ENI_ATTACH_WARM);
 }
@@ -437,7 +399,7 @@ static void test_s2_1_attach_stopping_refused(void **state)
     eni_nic_id nic = nic_new(f);
     ATTACH_REFUSED(f, nic, inst, 1, 0, ENI_ESTATE, "IncorrectInstanceState");
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
 }
 
 static void test_s2_1_attach_shutting_down_refused(void **state)
@@ -460,7 +422,7 @@ static void test_s2_1_attach_terminated_refused(void **state)
     eni_nic_id nic = nic_new(f);
     ATTACH_REFUSED(f, nic, inst, 0, 0, ENI_ESTATE, "IncorrectInstanceState");
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
 }
 
 /* ---- 1.3 the attach and detach state machine ---------------------------------- */
@@ -473,9 +435,9 @@ static void test_s1_3_attach_attaching_until_poll(void **state)
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
     /* Nothing is delivered until a poll, and nothing changes by itself. */
     assert_int_equal(eni_ctx_pending_events(f->ctx), 0);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_ATTACHING);
-    assert_int_equal(inst_info(f, inst).nic_count, 2);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_ATTACHING);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 2);
     eni_attachment_id list[4];
     uint32_t n = 0;
     assert_eni_ok(eni_instance_list_attachments(f->ctx, inst, list, 4, &n));
@@ -485,17 +447,17 @@ static void test_s1_3_attach_attaching_until_poll(void **state)
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_ATTACH_COMPLETED, a, nic, inst, ENI_OK, 0,
                      ENI_ATTACHMENT_ATTACHED, "");
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHED);
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_int_equal(ni.status, ENI_NIC_IN_USE);
     assert_int_equal(ni.instance.v, inst.v);
     assert_int_equal(ni.attachment.v, a.v);
     /* A second poll has nothing to report and changes nothing. */
     assert_int_equal(poll_fx(f), 0);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
-    eni_mock_counters c = counters(f);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.devices, 2);
     assert_int_equal(c.attach_calls, 2);
     assert_int_equal(c.completions, 2);
@@ -510,20 +472,20 @@ static void test_s1_3_attach_after_polls(void **state)
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
     for (int p = 1; p <= 2; p++) {
         assert_int_equal(poll_fx(f), 0);
-        assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
-        assert_int_equal(nic_info(f, nic).status, ENI_NIC_ATTACHING);
+        assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
+        assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_ATTACHING);
     }
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_ATTACH_COMPLETED, a, nic, inst, ENI_OK, 0,
                      ENI_ATTACHMENT_ATTACHED, "");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
     /* The detach waits as long. */
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
     for (int p = 1; p <= 2; p++) {
         assert_int_equal(poll_fx(f), 0);
-        assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_DETACHING);
-        assert_int_equal(nic_info(f, nic).status, ENI_NIC_DETACHING);
+        assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_DETACHING);
+        assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_DETACHING);
     }
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_DETACH_COMPLETED, a, nic, inst, ENI_OK, 0,
@@ -538,11 +500,11 @@ static void test_s1_3_detach_completes_on_poll(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 1, 0);
-    assert_int_equal(counters(f).devices, 2);
+    assert_int_equal(mock_counters(f->ctx).devices, 2);
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_DETACHING);
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_int_equal(ni.status, ENI_NIC_DETACHING);
     assert_int_equal(ni.instance.v, inst.v);
     assert_int_equal(ni.attachment.v, a.v);
@@ -553,8 +515,8 @@ static void test_s1_3_detach_completes_on_poll(void **state)
                      ENI_ATTACHMENT_DETACHED, "");
     assert_gone(f, a);
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
-    eni_mock_counters c = counters(f);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.devices, 1);
     assert_int_equal(c.detach_calls, 1);
 }
@@ -565,18 +527,18 @@ static void test_s1_6_addresses_stay_through_reattach(void **state)
     eni_instance_id one = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_instance_id two = inst_ready(f, "m5.large", ENI_INSTANCE_STOPPED, NULL);
     eni_nic_id nic = nic_make(f, f->sn, ENI_NIC_INTERFACE, 2, 1);
-    eni_nic_info before = nic_info(f, nic);
+    eni_nic_info before = describe_nic(f->ctx, nic);
     eni_attachment_id a = attach_done(f, nic, one, 1, 0);
     detach_done(f, a, 0);
     eni_attachment_id b = attach_done(f, nic, two, 1, 0);
     assert_int_not_equal(a.v, b.v);
-    eni_nic_info after = nic_info(f, nic);
+    eni_nic_info after = describe_nic(f->ctx, nic);
     assert_int_equal(after.instance.v, two.v);
     assert_string_equal(after.private_ip, before.private_ip);
     assert_string_equal(after.mac_string, before.mac_string);
     assert_int_equal(after.ipv4_count, 3);
     assert_int_equal(after.ipv6_count, 1);
-    assert_int_equal(att_info(f, b).kind, ENI_ATTACH_WARM);
+    assert_int_equal(describe_attachment(f->ctx, b).kind, ENI_ATTACH_WARM);
 }
 
 /* ---- 1.6 refusals ------------------------------------------------------------- */
@@ -597,7 +559,7 @@ static void test_s1_6_attach_in_use_refused(void **state)
     /* ...and detaching. */
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
     ATTACH_REFUSED(f, nic, two, 1, 0, ENI_EINUSE, "InvalidNetworkInterface.InUse");
-    assert_int_equal(inst_info(f, two).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, two).nic_count, 1);
 }
 
 static void test_s1_6_device_index_taken_refused(void **state)
@@ -637,8 +599,8 @@ static void test_s2_2_device_index0_on_other_cards_allowed(void **state)
     eni_instance_id inst = inst_ready(f, "c6in.32xlarge", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f), other = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 0, 1);
-    assert_int_equal(att_info(f, a).network_card_index, 1);
-    assert_int_equal(att_info(f, a).device_index, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).network_card_index, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).device_index, 0);
     ATTACH_REFUSED(f, other, inst, 0, 1, ENI_EINVAL, "InvalidParameterValue"); /* taken */
     /* it is not the primary: it detaches */
     assert_eni_ok(eni_nic_detach(f->ctx, a, 0));
@@ -677,10 +639,10 @@ static void test_s1_6_different_az_refused(void **state)
     /* Same VPC, same zone, another subnet: allowed. */
     eni_nic_id same_az = nic_make(f, f->sn_b, ENI_NIC_INTERFACE, 0, 0);
     eni_attachment_id a = attach_done(f, same_az, inst, 1, 0);
-    eni_nic_info ni = nic_info(f, same_az);
+    eni_nic_info ni = describe_nic(f->ctx, same_az);
     assert_int_equal(ni.subnet.v, f->sn_b.v);
     assert_int_equal(ni.instance.v, inst.v);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_HOT);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_HOT);
 }
 
 static void test_s1_6_total_limit_exceeded(void **state)
@@ -695,7 +657,7 @@ static void test_s1_6_total_limit_exceeded(void **state)
     poll_fx(f);
     ATTACH_REFUSED(f, third, inst, 2, 0, ENI_ELIMIT, "AttachmentLimitExceeded");
     assert_available(f, third);
-    assert_int_equal(inst_info(f, inst).nic_count, 2);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 2);
     /* A detach frees the room. */
     detach_done(f, a, 0);
     (void)attach_done(f, third, inst, 2, 0);
@@ -714,14 +676,14 @@ static void test_s1_6_per_card_limit_exceeded(void **state)
     assert_int_equal(poll_fx(f), 8);
     assert_int_equal(count_events(f, ENI_EVENT_ATTACH_COMPLETED), 8);
     for (uint32_t k = 0; k < 8; k++)
-        assert_int_equal(att_info(f, atts[k]).status, ENI_ATTACHMENT_ATTACHED);
+        assert_int_equal(describe_attachment(f->ctx, atts[k]).status, ENI_ATTACHMENT_ATTACHED);
     eni_nic_id ninth = nic_new(f);
     ATTACH_REFUSED(f, ninth, inst, 9, 1, ENI_ELIMIT, "AttachmentLimitExceeded");
     assert_available(f, ninth);
     /* Card 0 still has room (9 of 16 in all). */
     eni_attachment_id a = attach_done(f, ninth, inst, 9, 0);
-    assert_int_equal(att_info(f, a).network_card_index, 0);
-    assert_int_equal(inst_info(f, inst).nic_count, 10);
+    assert_int_equal(describe_attachment(f->ctx, a).network_card_index, 0);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 10);
 }
 
 static void test_s1_6_detach_nic_id_malformed(void **state)
@@ -742,7 +704,7 @@ static void test_s1_6_detach_nic_id_malformed(void **state)
     eni_attachment_id null_att = {0};
     REFUSED(f, eni_nic_detach(f->ctx, null_att, 0), ENI_EINVAL,
             "InvalidNetworkInterfaceAttachmentId.Malformed");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_6_detach_unknown_attachment(void **state)
@@ -757,7 +719,7 @@ static void test_s1_6_detach_unknown_attachment(void **state)
             "InvalidAttachmentID.NotFound");
     REFUSED(f, eni_nic_detach(f->ctx, never_issued(fresh), 0), ENI_ENOTFOUND,
             "InvalidAttachmentID.NotFound");
-    assert_int_equal(att_info(f, fresh).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, fresh).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_6_detach_primary_not_permitted(void **state)
@@ -775,7 +737,7 @@ static void test_s1_6_detach_primary_not_permitted(void **state)
     REFUSED(f, eni_nic_detach(f->ctx, primary, 0), ENI_EPERM, "OperationNotPermitted");
     REFUSED(f, eni_nic_detach(f->ctx, primary, ENI_DETACH_FORCE), ENI_EPERM,
             "OperationNotPermitted");
-    assert_int_equal(att_info(f, primary).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, primary).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_6_detach_while_attaching_refused(void **state)
@@ -786,7 +748,7 @@ static void test_s1_6_detach_while_attaching_refused(void **state)
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
     REFUSED(f, eni_nic_detach(f->ctx, a, 0), ENI_ESTATE, "IncorrectState");
     REFUSED(f, eni_nic_detach(f->ctx, a, ENI_DETACH_FORCE), ENI_ESTATE, "IncorrectState");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
     poll_fx(f);
     assert_int_equal(count_events(f, ENI_EVENT_ATTACH_COMPLETED), 1);
     /* A second detach while the first is under way is refused as well. */
@@ -804,13 +766,13 @@ static void test_s1_6_detach_pending_instance_refused(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_PENDING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 1, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_COLD);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_COLD);
     REFUSED(f, eni_nic_detach(f->ctx, a, 0), ENI_ESTATE, "IncorrectInstanceState");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
     /* Force goes through. */
     detach_done(f, a, ENI_DETACH_FORCE);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
-    assert_int_equal(counters(f).devices, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
+    assert_int_equal(mock_counters(f->ctx).devices, 1);
 }
 
 static void test_s1_6_detach_stopping_instance_refused(void **state)
@@ -834,7 +796,7 @@ static void test_s1_6_detach_unknown_flags_refused(void **state)
     REFUSED(f, eni_nic_detach(f->ctx, a, 2), ENI_EINVAL, "InvalidParameterValue");
     REFUSED(f, eni_nic_detach(f->ctx, a, ENI_DETACH_FORCE | 0x80000000u), ENI_EINVAL,
             "InvalidParameterValue");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_6_detach_null_ctx(void **state)
@@ -844,7 +806,7 @@ static void test_s1_6_detach_null_ctx(void **state)
     eni_attachment_id a = attach_done(f, nic_new(f), inst, 1, 0);
     REFUSED(f, eni_nic_detach(NULL, a, 0), ENI_EINVAL, "InvalidParameterValue");
     REFUSED(f, eni_nic_detach(NULL, a, ENI_DETACH_FORCE), ENI_EINVAL, "InvalidParameterValue");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_6_attach_bad_ids(void **state)
@@ -890,9 +852,9 @@ static void test_s1_6_attach_null_ctx(void **state)
     assert_available(f, nic);
     /* A NULL out-parameter is allowed. */
     MUTATE(f, eni_nic_attach(f->ctx, nic, inst, 1, 0, NULL));
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_int_equal(ni.status, ENI_NIC_ATTACHING);
-    assert_int_equal(att_info(f, ni.attachment).device_index, 1);
+    assert_int_equal(describe_attachment(f->ctx, ni.attachment).device_index, 1);
 }
 
 /* ---- 2.3 per-type address limits ---------------------------------------------- */
@@ -902,7 +864,7 @@ static void test_s2_3_attach_ipv4_over_type_limit_refused(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id eleven = nic_make(f, f->sn, ENI_NIC_INTERFACE, 10, 0);
-    assert_int_equal(nic_info(f, eleven).ipv4_count, 11);
+    assert_int_equal(describe_nic(f->ctx, eleven).ipv4_count, 11);
     ATTACH_REFUSED(f, eleven, inst, 1, 0, ENI_ELIMIT, "PrivateIpAddressLimitExceeded");
     assert_available(f, eleven);
     /* Exactly the limit fits. */
@@ -919,7 +881,7 @@ static void test_s2_3_attach_ipv6_over_type_limit_refused(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id eleven = nic_make(f, f->sn, ENI_NIC_INTERFACE, 0, 11);
-    assert_int_equal(nic_info(f, eleven).ipv6_count, 11);
+    assert_int_equal(describe_nic(f->ctx, eleven).ipv6_count, 11);
     ATTACH_REFUSED(f, eleven, inst, 1, 0, ENI_ELIMIT, "PrivateIpAddressLimitExceeded");
     assert_available(f, eleven);
     eni_nic_id ten = nic_make(f, f->sn, ENI_NIC_INTERFACE, 0, 10);
@@ -933,17 +895,17 @@ static void test_s2_3_assign_ipv4_past_limit_refused(void **state)
     eni_nic_id nic = nic_new(f);
     (void)attach_done(f, nic, inst, 1, 0);
     MUTATE(f, eni_nic_assign_private_ips(f->ctx, nic, NULL, 0, 8, 0));
-    assert_int_equal(nic_info(f, nic).ipv4_count, 9);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv4_count, 9);
     REFUSED(f, eni_nic_assign_private_ips(f->ctx, nic, NULL, 0, 2, 0), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
     const char *two[] = {"10.0.1.200", "10.0.1.201"};
     REFUSED(f, eni_nic_assign_private_ips(f->ctx, nic, two, 2, 0, 0), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
     MUTATE(f, eni_nic_assign_private_ips(f->ctx, nic, two, 1, 0, 0));
-    assert_int_equal(nic_info(f, nic).ipv4_count, 10);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv4_count, 10);
     REFUSED(f, eni_nic_assign_private_ips(f->ctx, nic, NULL, 0, 1, 0), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
-    assert_int_equal(nic_info(f, nic).ipv4_count, 10);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv4_count, 10);
 }
 
 static void test_s2_3_assign_ipv4_while_attaching_limited(void **state)
@@ -955,7 +917,7 @@ static void test_s2_3_assign_ipv4_while_attaching_limited(void **state)
     MUTATE(f, eni_nic_assign_private_ips(f->ctx, nic, NULL, 0, 1, 0));
     REFUSED(f, eni_nic_assign_private_ips(f->ctx, nic, NULL, 0, 1, 0), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
-    assert_int_equal(nic_info(f, nic).ipv4_count, 2);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv4_count, 2);
 }
 
 static void test_s2_3_assign_ipv6_past_limit_refused(void **state)
@@ -965,15 +927,15 @@ static void test_s2_3_assign_ipv6_past_limit_refused(void **state)
     eni_nic_id nic = nic_new(f);
     (void)attach_done(f, nic, inst, 1, 0);
     MUTATE(f, eni_nic_assign_ipv6(f->ctx, nic, NULL, 0, 9));
-    assert_int_equal(nic_info(f, nic).ipv6_count, 9);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv6_count, 9);
     REFUSED(f, eni_nic_assign_ipv6(f->ctx, nic, NULL, 0, 2), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
     MUTATE(f, eni_nic_assign_ipv6(f->ctx, nic, NULL, 0, 1));
-    assert_int_equal(nic_info(f, nic).ipv6_count, 10);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv6_count, 10);
     const char *one[] = {"2001:db8:0:1::ff"};
     REFUSED(f, eni_nic_assign_ipv6(f->ctx, nic, one, 1, 0), ENI_ELIMIT,
             "PrivateIpAddressLimitExceeded");
-    assert_int_equal(nic_info(f, nic).ipv6_count, 10);
+    assert_int_equal(describe_nic(f->ctx, nic).ipv6_count, 10);
 }
 
 /* ---- 2.2 EFA ------------------------------------------------------------------ */
@@ -988,7 +950,7 @@ static void test_s2_2_efa_hot_attach_refused(void **state)
     ATTACH_REFUSED(f, efa_only, inst, 1, 0, ENI_ESTATE, "IncorrectInstanceState");
     assert_available(f, efa);
     assert_available(f, efa_only);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
 }
 
 static void test_s2_2_efa_warm_attach_stopped(void **state)
@@ -997,15 +959,15 @@ static void test_s2_2_efa_warm_attach_stopped(void **state)
     eni_instance_id inst = inst_ready(f, "c5n.18xlarge", ENI_INSTANCE_STOPPED, NULL);
     eni_nic_id efa = nic_make(f, f->sn, ENI_NIC_EFA, 0, 0);
     eni_attachment_id a = attach_start(f, efa, inst, 1, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_WARM);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_WARM);
     poll_fx(f);
     assert_att_event(only_event(f, ENI_EVENT_ATTACH_COMPLETED), ENI_EVENT_ATTACH_COMPLETED, a, efa,
                      inst, ENI_OK, 0, ENI_ATTACHMENT_ATTACHED, "");
-    assert_int_equal(nic_info(f, efa).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_nic(f->ctx, efa).status, ENI_NIC_IN_USE);
     /* The instance starts with it. */
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s2_2_efa_cold_attach_pending(void **state)
@@ -1015,7 +977,7 @@ static void test_s2_2_efa_cold_attach_pending(void **state)
     /* An `efa` (ENA + EFA) interface may be the primary. */
     eni_nic_id efa = nic_make(f, f->sn, ENI_NIC_EFA, 0, 0);
     eni_attachment_id a = attach_done(f, efa, inst, 0, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_COLD);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_COLD);
 }
 
 static void test_s2_2_efa_type_without_efa_refused(void **state)
@@ -1039,11 +1001,11 @@ static void test_s2_2_efa_only_primary_refused(void **state)
     eni_nic_id efa_only = nic_make(f, f->sn, ENI_NIC_EFA_ONLY, 0, 0);
     ATTACH_REFUSED(f, efa_only, inst, 0, 0, ENI_EINVAL, "InvalidParameterValue");
     assert_available(f, efa_only);
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
     /* At index 1 it is fine. */
     (void)attach_done(f, nic_new(f), inst, 0, 0);
     eni_attachment_id a = attach_done(f, efa_only, inst, 1, 0);
-    assert_int_equal(att_info(f, a).kind, ENI_ATTACH_COLD);
+    assert_int_equal(describe_attachment(f->ctx, a).kind, ENI_ATTACH_COLD);
 }
 
 static void test_s2_2_one_efa_per_card(void **state)
@@ -1074,7 +1036,7 @@ static void test_s2_2_one_efa_per_card(void **state)
     for (uint32_t card = 0; card < 4; card++)
         (void)attach_done(f, nic_make(f, f->sn, ENI_NIC_EFA_ONLY, 0, 0), p4d, 1, card);
     ATTACH_REFUSED(f, e4, p4d, 2, 3, ENI_ELIMIT, "AttachmentLimitExceeded");
-    assert_int_equal(inst_info(f, p4d).nic_count, 5);
+    assert_int_equal(describe_instance(f->ctx, p4d).nic_count, 5);
 }
 
 /* Section 2.2: on multi-card types an efa-only interface sits at device 0 of further cards. */
@@ -1086,7 +1048,7 @@ static void test_s2_2_efa_only_device0_on_further_card(void **state)
     eni_attachment_id a = {0};
     MUTATE(f, eni_nic_attach(f->ctx, efa_only, p4d, 0, 1, &a));
     poll_fx(f);
-    eni_attachment_info i = att_info(f, a);
+    eni_attachment_info i = describe_attachment(f->ctx, a);
     assert_int_equal(i.status, ENI_ATTACHMENT_ATTACHED);
     assert_int_equal(i.device_index, 0);
     assert_int_equal(i.network_card_index, 1);
@@ -1097,7 +1059,7 @@ static void test_s2_2_efa_only_windows_refused(void **state)
     fx *f = *state;
     eni_instance_id win = inst_ready_p(f, "c5n.18xlarge", ENI_PLATFORM_WINDOWS,
                                        ENI_INSTANCE_STOPPED, NULL);
-    assert_int_equal(inst_info(f, win).efa_capable, 0);
+    assert_int_equal(describe_instance(f->ctx, win).efa_capable, 0);
     eni_nic_id efa_only = nic_make(f, f->sn, ENI_NIC_EFA_ONLY, 0, 0);
     ATTACH_REFUSED(f, efa_only, win, 1, 0, ENI_EINVAL, "InvalidParameterValue");
     assert_available(f, efa_only);
@@ -1115,8 +1077,8 @@ static void test_s2_2_efa_detach_running_refused(void **state)
     set_state(f, inst, ENI_INSTANCE_RUNNING);
     REFUSED(f, eni_nic_detach(f->ctx, a, 0), ENI_ESTATE, "IncorrectInstanceState");
     REFUSED(f, eni_nic_detach(f->ctx, a, ENI_DETACH_FORCE), ENI_ESTATE, "IncorrectInstanceState");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, efa).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, efa).status, ENI_NIC_IN_USE);
 }
 
 static void test_s2_2_efa_detach_stopped_allowed(void **state)
@@ -1131,7 +1093,7 @@ static void test_s2_2_efa_detach_stopped_allowed(void **state)
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     poll_fx(f);
     detach_done(f, a, 0);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
 }
 
 /* ---- 1.5 delete-on-termination ------------------------------------------------ */
@@ -1141,12 +1103,12 @@ static void test_s1_5_attach_delete_on_termination_off(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_attachment_id a = attach_start(f, nic_new(f), inst, 1, 0);
-    assert_int_equal(att_info(f, a).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 0);
     poll_fx(f);
-    assert_int_equal(att_info(f, a).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 0);
     eni_instance_id pending = inst_new(f, "m5.large");
     eni_attachment_id cold = attach_done(f, nic_new(f), pending, 0, 0);
-    assert_int_equal(att_info(f, cold).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, cold).delete_on_termination, 0);
 }
 
 static void test_s1_5_set_delete_on_termination(void **state)
@@ -1156,18 +1118,18 @@ static void test_s1_5_set_delete_on_termination(void **state)
     eni_attachment_id a = attach_done(f, nic_new(f), inst, 1, 0);
     snap(f->ctx, &f->base);
     MUTATE(f, eni_attachment_set_delete_on_termination(f->ctx, a, 1));
-    assert_int_equal(att_info(f, a).delete_on_termination, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 1);
     snap(f->ctx, &f->after);
     assert_string_not_equal(f->base, f->after);
     MUTATE(f, eni_attachment_set_delete_on_termination(f->ctx, a, 1));
-    assert_int_equal(att_info(f, a).delete_on_termination, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 1);
     REFUSED(f, eni_attachment_set_delete_on_termination(f->ctx, a, 2), ENI_EINVAL,
             "InvalidParameterValue");
     REFUSED(f, eni_attachment_set_delete_on_termination(f->ctx, a, UINT32_MAX), ENI_EINVAL,
             "InvalidParameterValue");
-    assert_int_equal(att_info(f, a).delete_on_termination, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 1);
     MUTATE(f, eni_attachment_set_delete_on_termination(f->ctx, a, 0));
-    assert_int_equal(att_info(f, a).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 0);
     snap(f->ctx, &f->after);
     assert_string_equal(f->base, f->after);
 }
@@ -1191,7 +1153,7 @@ static void test_s1_5_set_delete_on_termination_bad_ids(void **state)
             "InvalidAttachmentID.NotFound");
     REFUSED(f, eni_attachment_set_delete_on_termination(f->ctx, never_issued(a), 1),
             ENI_ENOTFOUND, "InvalidAttachmentID.NotFound");
-    assert_int_equal(att_info(f, a).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 0);
 }
 
 /* ---- eni_attachment_describe arguments ---------------------------------------- */
@@ -1246,14 +1208,14 @@ static void test_s1_3_attach_sync_failure_rolled_back(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     assert_eni_ok(eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_ATTACH, 1, EIO, ENI_MOCK_FAIL_SYNC));
     ATTACH_REFUSED(f, nic, inst, 1, 0, ENI_EBACKEND, "InternalError");
     assert_int_equal(eni_error_last()->os_errno, EIO);
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
     assert_int_equal(poll_fx(f), 0);
-    eni_mock_counters c = counters(f);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.attach_calls, c0.attach_calls + 1);
     assert_int_equal(c.failures, c0.failures + 1);
     assert_int_equal(c.completions, c0.completions);
@@ -1280,7 +1242,7 @@ static void test_s1_3_attach_async_failure_rolled_back(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     snap(f->ctx, &f->base);
     assert_eni_ok(eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_ATTACH, 1, EIO, 0));
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
@@ -1289,10 +1251,10 @@ static void test_s1_3_attach_async_failure_rolled_back(void **state)
                      ENI_ATTACHMENT_DETACHED, "InternalError");
     assert_gone(f, a);
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
     snap(f->ctx, &f->after);
     assert_string_equal(f->base, f->after);
-    eni_mock_counters c = counters(f);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.devices, c0.devices);
     assert_int_equal(c.attach_calls, c0.attach_calls + 1);
     assert_int_equal(c.failures, c0.failures + 1);
@@ -1300,7 +1262,7 @@ static void test_s1_3_attach_async_failure_rolled_back(void **state)
     /* The device index is free again. */
     eni_attachment_id b = attach_done(f, nic, inst, 1, 0);
     assert_int_not_equal(a.v, b.v);
-    assert_int_equal(counters(f).devices, c0.devices + 1);
+    assert_int_equal(mock_counters(f->ctx).devices, c0.devices + 1);
 }
 
 static void test_s1_3_attach_lost_completion_times_out(void **state)
@@ -1308,17 +1270,17 @@ static void test_s1_3_attach_lost_completion_times_out(void **state)
     fx *f = *state;
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     snap(f->ctx, &f->base);
     assert_eni_ok(eni_mock_drop_nth(f->ctx, ENI_MOCK_OP_ATTACH, 1));
     assert_eni_ok(eni_ctx_set_op_timeout(f->ctx, 1000000));
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
-    eni_mock_counters c = counters(f);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.drops, c0.drops + 1);
     assert_int_equal(c.devices, c0.devices + 1);
     sleep_ms(5);
     /* Nothing moves without a poll. */
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_ATTACH_FAILED, a, nic, inst, ENI_ETIMEDOUT, 0,
                      ENI_ATTACHMENT_DETACHED, "");
@@ -1326,7 +1288,7 @@ static void test_s1_3_attach_lost_completion_times_out(void **state)
     assert_available(f, nic);
     snap(f->ctx, &f->after);
     assert_string_equal(f->base, f->after);
-    c = counters(f);
+    c = mock_counters(f->ctx);
     assert_int_equal(c.devices, c0.devices); /* the abort removed the device */
     assert_int_equal(c.detach_calls, c0.detach_calls + 1);
     assert_int_equal(c.completions, c0.completions);
@@ -1345,12 +1307,12 @@ static void test_s1_3_detach_async_failure(void **state)
     snap(f->ctx, &f->base);
     assert_eni_ok(eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_DETACH, 1, EIO, 0));
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_DETACHING);
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_DETACH_FAILED, a, nic, inst, ENI_EBACKEND, EIO,
                      ENI_ATTACHMENT_ATTACHED, "InternalError");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    eni_nic_info ni = nic_info(f, nic);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_int_equal(ni.status, ENI_NIC_IN_USE);
     assert_int_equal(ni.attachment.v, a.v);
     snap(f->ctx, &f->after);
@@ -1368,8 +1330,8 @@ static void test_s1_3_detach_sync_failure_nothing_changed(void **state)
     assert_eni_ok(eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_DETACH, 1, EIO, ENI_MOCK_FAIL_SYNC));
     REFUSED(f, eni_nic_detach(f->ctx, a, 0), ENI_EBACKEND, "InternalError");
     assert_int_equal(eni_error_last()->os_errno, EIO);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
     assert_int_equal(poll_fx(f), 0);
     detach_done(f, a, 0);
 }
@@ -1398,7 +1360,7 @@ static void test_s1_6_force_detach_backend_failure(void **state)
                      ENI_ATTACHMENT_DETACHED, "");
     assert_gone(f, b);
     assert_available(f, two);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
     /* Both indexes are free again. */
     (void)attach_done(f, one, inst, 1, 0);
     (void)attach_done(f, two, inst, 2, 0);
@@ -1417,12 +1379,12 @@ static void test_s1_3_detach_lost_completion_times_out(void **state)
     assert_eni_ok(eni_mock_drop_nth(f->ctx, ENI_MOCK_OP_DETACH, 1));
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
     sleep_ms(5);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_DETACHING);
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_DETACH_FAILED, a, nic, inst, ENI_ETIMEDOUT, 0,
                      ENI_ATTACHMENT_ATTACHED, "");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
     assert_int_equal(device_of(f, a).link_up, 1);
     /* Forced, the same lost failure still completes. */
     assert_eni_ok(eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_DETACH, 1, EIO, 0));
@@ -1442,21 +1404,21 @@ static void test_s1_3_detach_lost_completion_device_gone(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 1, 0);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     assert_eni_ok(eni_ctx_set_op_timeout(f->ctx, 1000000));
     /* The mock did the detach (its device is gone) but the completion is
      * lost: after the timeout the backend's word is believed. */
     assert_eni_ok(eni_mock_drop_nth(f->ctx, ENI_MOCK_OP_DETACH, 1));
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
-    assert_int_equal(counters(f).devices, c0.devices - 1);
+    assert_int_equal(mock_counters(f->ctx).devices, c0.devices - 1);
     sleep_ms(5);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_DETACHING);
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_DETACH_COMPLETED, a, nic, inst, ENI_OK, 0,
                      ENI_ATTACHMENT_DETACHED, "");
     assert_gone(f, a);
     assert_available(f, nic);
-    assert_int_equal(counters(f).drops, c0.drops + 1);
+    assert_int_equal(mock_counters(f->ctx).drops, c0.drops + 1);
 }
 
 static void test_s1_3_op_timeout_refusals(void **state)
@@ -1473,7 +1435,7 @@ static void test_s1_3_op_timeout_refusals(void **state)
     eni_attachment_id a = attach_start(f, nic_new(f), inst, 1, 0);
     sleep_ms(2);
     assert_int_equal(poll_fx(f), 0);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
 }
 
 /* ---- devices and device events (sections 6, 7) --------------------------------- */
@@ -1491,7 +1453,7 @@ static void test_s7_get_device(void **state)
     REFUSED(f, eni_attachment_get_device(f->ctx, a, &d), ENI_ESTATE, "IncorrectState");
     poll_fx(f);
     d = device_of(f, a);
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_memory_equal(d.mac, ni.mac, 6);
     assert_int_equal(d.vendor_id, 0x1d0f);
     assert_int_equal(d.device_id, 0xec20);
@@ -1509,7 +1471,7 @@ static void test_s7_get_device(void **state)
     eni_backend_device ed = device_of(f, e);
     assert_int_equal(ed.vendor_id, 0x1d0f);
     assert_true(ed.device_id >= 0xefa0 && ed.device_id <= 0xefa4);
-    assert_memory_equal(ed.mac, nic_info(f, efa_only).mac, 6);
+    assert_memory_equal(ed.mac, describe_nic(f->ctx, efa_only).mac, 6);
     (void)bus_slot(ed.bus_address);
     /* Detaching: not attached any more. */
     MUTATE(f, eni_nic_detach(f->ctx, a, 0));
@@ -1555,11 +1517,11 @@ static void test_s6_link_change_event(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 1, 0);
-    assert_int_equal(att_info(f, a).link_up, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).link_up, 1);
     MUTATE(f, eni_mock_set_link(f->ctx, a, 0));
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_LINK_CHANGE, a, nic, inst, ENI_OK, 0, 0, "");
-    assert_int_equal(att_info(f, a).link_up, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).link_up, 0);
     assert_int_equal(device_of(f, a).link_up, 0);
     /* No change, no event. */
     MUTATE(f, eni_mock_set_link(f->ctx, a, 0));
@@ -1567,8 +1529,8 @@ static void test_s6_link_change_event(void **state)
     MUTATE(f, eni_mock_set_link(f->ctx, a, 1));
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_LINK_CHANGE, a, nic, inst, ENI_OK, 0, 1, "");
-    assert_int_equal(att_info(f, a).link_up, 1);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).link_up, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
     assert_int_equal(eni_mock_set_link(f->ctx, a, 2), ENI_EINVAL);
     eni_attachment_id forged = never_issued(a);
     assert_int_equal(eni_mock_set_link(f->ctx, forged, 0), ENI_ENOTFOUND);
@@ -1581,15 +1543,15 @@ static void test_s6_device_removed_event(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     eni_nic_id nic = nic_new(f);
     eni_attachment_id a = attach_done(f, nic, inst, 1, 0);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     MUTATE(f, eni_mock_remove_device(f->ctx, a));
     assert_int_equal(poll_fx(f), 1);
     assert_att_event(&f->ev[0], ENI_EVENT_DEVICE_REMOVED, a, nic, inst, ENI_OK, 0,
                      ENI_ATTACHMENT_DETACHED, "");
     assert_gone(f, a);
     assert_available(f, nic);
-    assert_int_equal(inst_info(f, inst).nic_count, 1);
-    eni_mock_counters c = counters(f);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 1);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.removals, c0.removals + 1);
     assert_int_equal(c.devices, c0.devices - 1);
     assert_int_equal(eni_mock_remove_device(f->ctx, a), ENI_ENOTFOUND);
@@ -1603,7 +1565,7 @@ static void test_s6_device_removed_while_attaching(void **state)
     eni_instance_id inst = inst_ready(f, "m5.large", ENI_INSTANCE_RUNNING, NULL);
     mock_latency(f, ENI_MOCK_AFTER_POLLS, 2);
     eni_nic_id nic = nic_new(f);
-    eni_mock_counters c0 = counters(f);
+    eni_mock_counters c0 = mock_counters(f->ctx);
     eni_attachment_id a = attach_start(f, nic, inst, 1, 0);
     MUTATE(f, eni_mock_remove_device(f->ctx, a));
     assert_int_equal(poll_fx(f), 1);
@@ -1614,7 +1576,7 @@ static void test_s6_device_removed_while_attaching(void **state)
     /* The completion still pending in the mock never shows up. */
     assert_int_equal(poll_fx(f), 0);
     assert_int_equal(poll_fx(f), 0);
-    assert_int_equal(counters(f).devices, c0.devices);
+    assert_int_equal(mock_counters(f->ctx).devices, c0.devices);
 }
 
 /* ---- main ------------------------------------------------------------------------ */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "describe_helpers.h"
 #include "model_fixture.h"
 
 #include <eni/sys/mock.h>
@@ -280,51 +281,6 @@ static eni_instance_id instance_new(fx *f, const char *type, eni_subnet_id sn)
     return id;
 }
 
-static eni_nic_info nic_info(fx *f, eni_nic_id id)
-{
-    eni_nic_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_nic_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_attachment_info att_info(fx *f, eni_attachment_id id)
-{
-    eni_attachment_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_attachment_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_instance_info inst_info(fx *f, eni_instance_id id)
-{
-    eni_instance_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_instance_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_eip_info eip_info(fx *f, eni_eip_id id)
-{
-    eni_eip_info i;
-    memset(&i, 0, sizeof i);
-    i.size = sizeof i;
-    assert_eni_ok(eni_eip_describe(f->ctx, id, &i));
-    return i;
-}
-
-static eni_mock_counters counters(fx *f)
-{
-    eni_mock_counters c;
-    memset(&c, 0, sizeof c);
-    c.size = sizeof c;
-    assert_eni_ok(eni_mock_get_counters(f->ctx, &c));
-    return c;
-}
-
 /* The single attachment of an instance that has exactly @p want of them, at index i. */
 static eni_attachment_id att_at(fx *f, eni_instance_id inst, uint32_t want, uint32_t i)
 {
@@ -339,7 +295,7 @@ static eni_attachment_id att_at(fx *f, eni_instance_id inst, uint32_t want, uint
 static void set_state(fx *f, eni_instance_id inst, uint32_t state)
 {
     MUTATE(f, eni_instance_set_state(f->ctx, inst, state));
-    assert_int_equal(inst_info(f, inst).state, state);
+    assert_int_equal(describe_instance(f->ctx, inst).state, state);
 }
 
 /* 198.18.0.0/15: where libeni's public addresses come from. */
@@ -366,8 +322,8 @@ static eni_instance_id launch_running(fx *f, eni_subnet_id sn, uint32_t flags, e
     assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 1);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    *nic = att_info(f, a).nic;
-    assert_int_equal(nic_info(f, *nic).status, ENI_NIC_IN_USE);
+    *nic = describe_attachment(f->ctx, a).nic;
+    assert_int_equal(describe_nic(f->ctx, *nic).status, ENI_NIC_IN_USE);
     return inst;
 }
 
@@ -381,7 +337,7 @@ static void test_s2_1_launch_new_interface_cold_attach(void **state)
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
 
-    eni_instance_info ii = inst_info(f, inst);
+    eni_instance_info ii = describe_instance(f->ctx, inst);
     assert_int_equal(ii.state, ENI_INSTANCE_PENDING);
     assert_int_equal(ii.subnet.v, f->sn.v);
     assert_int_equal(ii.vpc.v, f->vpc.v);
@@ -389,7 +345,7 @@ static void test_s2_1_launch_new_interface_cold_attach(void **state)
     assert_int_equal(ii.nic_count, 1);
 
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    eni_attachment_info ai = att_info(f, a);
+    eni_attachment_info ai = describe_attachment(f->ctx, a);
     assert_int_equal(ai.status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(ai.kind, ENI_ATTACH_COLD);
     assert_int_equal(ai.delete_on_termination, 1);
@@ -398,14 +354,14 @@ static void test_s2_1_launch_new_interface_cold_attach(void **state)
     assert_int_equal(ai.instance.v, inst.v);
     assert_int_equal(eni_id_kind(ai.nic.v), ENI_KIND_NIC);
 
-    eni_nic_info ni = nic_info(f, ai.nic);
+    eni_nic_info ni = describe_nic(f->ctx, ai.nic);
     assert_int_equal(ni.status, ENI_NIC_ATTACHING);
     assert_int_equal(ni.instance.v, inst.v);
     assert_int_equal(ni.attachment.v, a.v);
     assert_int_equal(ni.subnet.v, f->sn.v);
     assert_string_equal(ni.public_ip, "");
 
-    eni_mock_counters c = counters(f);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.attach_calls, 1);
     assert_int_equal(c.devices, 1);
 
@@ -417,12 +373,12 @@ static void test_s2_1_launch_new_interface_cold_attach(void **state)
     assert_attach_event(e, ENI_EVENT_ATTACH_COMPLETED, a, ai.nic, inst, ENI_OK);
     assert_int_equal(e->state, ENI_ATTACHMENT_ATTACHED);
     assert_string_equal(e->ec2_code, "");
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, ai.nic).status, ENI_NIC_IN_USE);
-    assert_int_equal(inst_info(f, inst).state, ENI_INSTANCE_PENDING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, ai.nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_instance(f->ctx, inst).state, ENI_INSTANCE_PENDING);
 
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
 }
 
 static void test_s1_5_launch_existing_interface_not_deleted_on_termination(void **state)
@@ -433,19 +389,19 @@ static void test_s1_5_launch_existing_interface_not_deleted_on_termination(void 
     eni_launch_spec s = lspec("m5.large", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
     /* The instance lands in the primary interface's subnet. */
-    assert_int_equal(inst_info(f, inst).subnet.v, f->sn2.v);
+    assert_int_equal(describe_instance(f->ctx, inst).subnet.v, f->sn2.v);
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    eni_attachment_info ai = att_info(f, a);
+    eni_attachment_info ai = describe_attachment(f->ctx, a);
     assert_int_equal(ai.nic.v, nic.v);
     assert_int_equal(ai.kind, ENI_ATTACH_COLD);
     assert_int_equal(ai.delete_on_termination, 0);
     assert_int_equal(ai.status, ENI_ATTACHMENT_ATTACHING);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_ATTACHING);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_ATTACHING);
     rec r;
     poll_rec(f, &r);
     assert_attach_event(rec_get(&r, ENI_EVENT_ATTACH_COMPLETED, a.v),
                         ENI_EVENT_ATTACH_COMPLETED, a, nic, inst, ENI_OK);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
 }
 
 static void test_s1_6_launch_several_interfaces_device_order(void **state)
@@ -458,23 +414,23 @@ static void test_s1_6_launch_several_interfaces_device_order(void **state)
     eni_launch_nic n[3] = {lold(old, 2, 0, 0), lnew(&sp0, 0, 0, 0), lnew(&sp1, 1, 0, 0)};
     eni_launch_spec s = lspec("m5.large", n, 3);
     eni_instance_id inst = launch_ok(f, &s);
-    assert_int_equal(inst_info(f, inst).nic_count, 3);
-    assert_int_equal(inst_info(f, inst).subnet.v, f->sn.v);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 3);
+    assert_int_equal(describe_instance(f->ctx, inst).subnet.v, f->sn.v);
 
     eni_attachment_id ids[4];
     uint32_t cnt = 0;
     assert_eni_ok(eni_instance_list_attachments(f->ctx, inst, ids, 4, &cnt));
     assert_int_equal(cnt, 3);
     for (uint32_t i = 0; i < 3; i++) {
-        eni_attachment_info ai = att_info(f, ids[i]);
+        eni_attachment_info ai = describe_attachment(f->ctx, ids[i]);
         assert_int_equal(ai.device_index, i);
         assert_int_equal(ai.network_card_index, 0);
         assert_int_equal(ai.kind, ENI_ATTACH_COLD);
         assert_int_equal(ai.instance.v, inst.v);
         assert_int_equal(ai.delete_on_termination, i == 2 ? 0 : 1);
-        assert_int_equal(nic_info(f, ai.nic).subnet.v, i == 0 ? f->sn.v : f->sn2.v);
+        assert_int_equal(describe_nic(f->ctx, ai.nic).subnet.v, i == 0 ? f->sn.v : f->sn2.v);
     }
-    assert_int_equal(att_info(f, ids[2]).nic.v, old.v);
+    assert_int_equal(describe_attachment(f->ctx, ids[2]).nic.v, old.v);
 
     /* A short buffer gets the first ones and the full count. */
     eni_attachment_id one[1] = {{0}};
@@ -489,7 +445,7 @@ static void test_s1_6_launch_several_interfaces_device_order(void **state)
     rec r;
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 3);
-    assert_int_equal(counters(f).devices, 3);
+    assert_int_equal(mock_counters(f->ctx).devices, 3);
 }
 
 /* Every card has its own device 0 (reference 2.2); the primary is card 0 / index 0. */
@@ -502,10 +458,10 @@ static void test_s1_6_launch_multi_card_primary_on_card0(void **state)
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a0 = att_at(f, inst, 2, 0);
     eni_attachment_id a1 = att_at(f, inst, 2, 1);
-    assert_int_equal(att_info(f, a0).network_card_index, 0);
-    assert_int_equal(att_info(f, a0).device_index, 0);
-    assert_int_equal(att_info(f, a1).network_card_index, 1);
-    assert_int_equal(att_info(f, a1).device_index, 0);
+    assert_int_equal(describe_attachment(f->ctx, a0).network_card_index, 0);
+    assert_int_equal(describe_attachment(f->ctx, a0).device_index, 0);
+    assert_int_equal(describe_attachment(f->ctx, a1).network_card_index, 1);
+    assert_int_equal(describe_attachment(f->ctx, a1).device_index, 0);
 }
 
 static void test_s1_5_launch_keep_on_termination(void **state)
@@ -515,8 +471,8 @@ static void test_s1_5_launch_keep_on_termination(void **state)
     eni_launch_nic n[2] = {lnew(&sp, 0, 0, ENI_LAUNCH_KEEP_ON_TERMINATION), lnew(&sp, 1, 0, 0)};
     eni_launch_spec s = lspec("m5.large", n, 2);
     eni_instance_id inst = launch_ok(f, &s);
-    assert_int_equal(att_info(f, att_at(f, inst, 2, 0)).delete_on_termination, 0);
-    assert_int_equal(att_info(f, att_at(f, inst, 2, 1)).delete_on_termination, 1);
+    assert_int_equal(describe_attachment(f->ctx, att_at(f, inst, 2, 0)).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, att_at(f, inst, 2, 1)).delete_on_termination, 1);
 }
 
 /* ---- launch refusals: nothing created ----------------------------------------- */
@@ -532,7 +488,7 @@ static void test_s2_1_launch_null_arguments_refused(void **state)
     REFUSED(f, eni_instance_launch(f->ctx, NULL, &id), ENI_EINVAL, "InvalidParameterValue");
     REFUSED(f, eni_instance_launch(f->ctx, &s, NULL), ENI_EINVAL, "InvalidParameterValue");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).attach_calls, 0);
+    assert_int_equal(mock_counters(f->ctx).attach_calls, 0);
 }
 
 static void test_s2_1_launch_bad_sizes_and_flags_refused(void **state)
@@ -572,7 +528,7 @@ static void test_s2_1_launch_no_interfaces_refused(void **state)
     s = lspec("t3.micro", NULL, 1);
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidParameterValue");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).attach_calls, 0);
+    assert_int_equal(mock_counters(f->ctx).attach_calls, 0);
 }
 
 static void test_s1_6_launch_two_primaries_refused(void **state)
@@ -584,7 +540,7 @@ static void test_s1_6_launch_two_primaries_refused(void **state)
     eni_instance_id id = {0};
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidParameterValue");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).attach_calls, 0);
+    assert_int_equal(mock_counters(f->ctx).attach_calls, 0);
 }
 
 static void test_s1_6_launch_no_primary_refused(void **state)
@@ -624,7 +580,7 @@ static void test_s2_1_launch_existing_and_spec_both_refused(void **state)
     s = lspec("t3.micro", &none, 1);
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidParameterCombination");
     assert_int_equal(id.v, 0);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
 }
 
 static void test_s1_6_launch_existing_in_use_refused(void **state)
@@ -635,21 +591,21 @@ static void test_s1_6_launch_existing_in_use_refused(void **state)
     MUTATE(f, eni_nic_attach(f->ctx, nic, other, 0, 0, NULL));
     rec r;
     poll_rec(f, &r);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
 
     eni_nic_spec sp = nspec(f->sn);
     eni_launch_nic n[2] = {lnew(&sp, 0, 0, 0), lold(nic, 1, 0, 0)};
     eni_launch_spec s = lspec("m5.large", n, 2);
     eni_instance_id id = {0};
-    uint64_t devices = counters(f).devices;
+    uint64_t devices = mock_counters(f->ctx).devices;
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINUSE, "InvalidNetworkInterface.InUse");
     /* As the primary too. */
     n[0] = lold(nic, 0, 0, 0);
     n[1] = lnew(&sp, 1, 0, 0);
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINUSE, "InvalidNetworkInterface.InUse");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).devices, devices);
-    assert_int_equal(nic_info(f, nic).instance.v, other.v);
+    assert_int_equal(mock_counters(f->ctx).devices, devices);
+    assert_int_equal(describe_nic(f->ctx, nic).instance.v, other.v);
 }
 
 static void test_s1_6_launch_interface_listed_twice_refused(void **state)
@@ -661,8 +617,8 @@ static void test_s1_6_launch_interface_listed_twice_refused(void **state)
     eni_instance_id id = {0};
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidParameterValue");
     assert_int_equal(id.v, 0);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_s2_3_launch_unknown_type_refused(void **state)
@@ -710,8 +666,8 @@ static void test_s1_1_launch_address_limit_exceeded(void **state)
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_ELIMIT,
             "InvalidInterface.IpAddressLimitExceeded");
     assert_int_equal(id.v, 0);
-    assert_int_equal(nic_info(f, big).status, ENI_NIC_AVAILABLE);
-    assert_int_equal(counters(f).attach_calls, 0);
+    assert_int_equal(describe_nic(f->ctx, big).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(mock_counters(f->ctx).attach_calls, 0);
 }
 
 static void test_s2_3_launch_too_many_interfaces_refused(void **state)
@@ -723,7 +679,7 @@ static void test_s2_3_launch_too_many_interfaces_refused(void **state)
     eni_instance_id id = {0};
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_ELIMIT, "AttachmentLimitExceeded");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_s1_1_launch_interface_in_other_az_refused(void **state)
@@ -736,7 +692,7 @@ static void test_s1_1_launch_interface_in_other_az_refused(void **state)
     eni_instance_id id = {0};
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidParameterValue");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_s2_1_launch_bad_subnet_refused(void **state)
@@ -760,7 +716,7 @@ static void test_s2_1_launch_bad_subnet_refused(void **state)
     bad.subnet.v = f->vpc.v;
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EINVAL, "InvalidSubnetID.Malformed");
     assert_int_equal(id.v, 0);
-    assert_int_equal(counters(f).attach_calls, 0);
+    assert_int_equal(mock_counters(f->ctx).attach_calls, 0);
 }
 
 static void test_s2_1_launch_existing_id_errors(void **state)
@@ -817,14 +773,14 @@ static void test_s2_1_launch_backend_refusal_then_retry(void **state)
     eni_instance_id id = {0};
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EBACKEND, "InternalError");
     assert_int_equal(id.v, 0);
-    eni_nic_info ni = nic_info(f, old);
+    eni_nic_info ni = describe_nic(f->ctx, old);
     assert_int_equal(ni.status, ENI_NIC_AVAILABLE);
     assert_int_equal(ni.attachment.v, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
     /* The fault fired once: the same launch goes through now. */
     eni_instance_id inst = launch_ok(f, &s);
-    assert_int_equal(inst_info(f, inst).nic_count, 3);
-    eni_mock_counters c = counters(f);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 3);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.failures, 1);
     assert_int_equal(c.attach_calls, 5);
     assert_int_equal(c.devices, 3);
@@ -841,7 +797,7 @@ static void test_s2_1_launch_backend_refusal_leaves_nothing(void **state)
     REFUSED(f, eni_instance_launch(f->ctx, &s, &id), ENI_EBACKEND, "InternalError");
     assert_int_equal(eni_error_last()->os_errno, EIO);
     assert_int_equal(id.v, 0);
-    eni_mock_counters c = counters(f);
+    eni_mock_counters c = mock_counters(f->ctx);
     assert_int_equal(c.devices, 0);
     assert_int_equal(c.attach_calls, 2);
     assert_int_equal(c.failures, 1);
@@ -864,7 +820,7 @@ static void test_s1_3_launch_async_attach_failure_rolled_back(void **state)
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    eni_nic_id nic = att_info(f, a).nic;
+    eni_nic_id nic = describe_attachment(f->ctx, a).nic;
     rec r;
     poll_rec(f, &r);
     const eni_event *e = rec_get(&r, ENI_EVENT_ATTACH_FAILED, a.v);
@@ -876,12 +832,12 @@ static void test_s1_3_launch_async_attach_failure_rolled_back(void **state)
     ai.size = sizeof ai;
     assert_eni_fail(eni_attachment_describe(f->ctx, a, &ai), ENI_ESTALE,
                     "InvalidAttachmentID.NotFound");
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_int_equal(ni.status, ENI_NIC_AVAILABLE);
     assert_int_equal(ni.instance.v, 0);
     assert_int_equal(ni.attachment.v, 0);
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_s1_3_launch_lost_completion_rolled_back(void **state)
@@ -894,16 +850,16 @@ static void test_s1_3_launch_lost_completion_rolled_back(void **state)
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    eni_nic_id nic = att_info(f, a).nic;
-    assert_int_equal(counters(f).drops, 1);
-    assert_int_equal(counters(f).devices, 1);
+    eni_nic_id nic = describe_attachment(f->ctx, a).nic;
+    assert_int_equal(mock_counters(f->ctx).drops, 1);
+    assert_int_equal(mock_counters(f->ctx).devices, 1);
     rec r;
     poll_rec(f, &r);
     const eni_event *e = rec_get(&r, ENI_EVENT_ATTACH_FAILED, a.v);
     assert_attach_event(e, ENI_EVENT_ATTACH_FAILED, a, nic, inst, ENI_ETIMEDOUT);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 /* ---- 1.4 public IPv4 --------------------------------------------------------- */
@@ -916,8 +872,8 @@ static void test_s1_4_map_public_ip_on_launch(void **state)
     eni_launch_nic n = lnew(&sp, 0, 0, 0);
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
-    eni_nic_id nic = att_info(f, att_at(f, inst, 1, 0)).nic;
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_id nic = describe_attachment(f->ctx, att_at(f, inst, 1, 0)).nic;
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_public_ip(ni.public_ip);
     eni_nic_address ad[2];
     uint32_t cnt = 0;
@@ -929,7 +885,7 @@ static void test_s1_4_map_public_ip_on_launch(void **state)
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_string_equal(nic_info(f, nic).public_ip, ni.public_ip);
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, ni.public_ip);
 }
 
 static void test_s1_4_no_public_ip_flag_overrides_subnet(void **state)
@@ -938,12 +894,12 @@ static void test_s1_4_no_public_ip_flag_overrides_subnet(void **state)
     MUTATE(f, eni_subnet_set_flags(f->ctx, f->sn, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH));
     eni_nic_id nic;
     eni_instance_id inst = launch_running(f, f->sn, ENI_LAUNCH_NO_PUBLIC_IP, &nic);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     set_state(f, inst, ENI_INSTANCE_STOPPING);
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 static void test_s1_4_public_ip_flag_on_non_mapping_subnet(void **state)
@@ -951,7 +907,7 @@ static void test_s1_4_public_ip_flag_on_non_mapping_subnet(void **state)
     fx *f = *state;
     eni_nic_id nic;
     (void)launch_running(f, f->sn, ENI_LAUNCH_PUBLIC_IP, &nic);
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
 }
 
 static void test_s1_4_no_public_ip_by_default(void **state)
@@ -959,7 +915,7 @@ static void test_s1_4_no_public_ip_by_default(void **state)
     fx *f = *state;
     eni_nic_id nic;
     (void)launch_running(f, f->sn, 0, &nic);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 static void test_s1_4_existing_primary_gets_no_public_ip(void **state)
@@ -970,11 +926,11 @@ static void test_s1_4_existing_primary_gets_no_public_ip(void **state)
     eni_launch_nic n = lold(nic, 0, 0, 0);
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 /* An interface launched with a public IPv4, kept at termination and used
@@ -986,22 +942,22 @@ static void test_s1_4_reused_primary_gets_no_public_ip(void **state)
     eni_nic_id nic;
     eni_instance_id inst =
         launch_running(f, f->sn, ENI_LAUNCH_PUBLIC_IP | ENI_LAUNCH_KEEP_ON_TERMINATION, &nic);
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_TERMINATED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 
     eni_launch_nic n = lold(nic, 0, 0, 0);
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id again = launch_ok(f, &s);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     poll_rec(f, &r);
     set_state(f, again, ENI_INSTANCE_RUNNING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 static void test_s1_4_secondary_eip_blocks_new_public_ip(void **state)
@@ -1012,11 +968,11 @@ static void test_s1_4_secondary_eip_blocks_new_public_ip(void **state)
     eni_launch_nic n = lnew(&sp, 0, 0, ENI_LAUNCH_PUBLIC_IP);
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
-    eni_nic_id nic = att_info(f, att_at(f, inst, 1, 0)).nic;
+    eni_nic_id nic = describe_attachment(f->ctx, att_at(f, inst, 1, 0)).nic;
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
     eni_nic_address ad[2];
     uint32_t cnt = 0;
     assert_eni_ok(eni_nic_get_addresses(f->ctx, nic, ad, 2, &cnt));
@@ -1025,11 +981,11 @@ static void test_s1_4_secondary_eip_blocks_new_public_ip(void **state)
     MUTATE(f, eni_eip_allocate(f->ctx, &eip));
     MUTATE(f, eni_eip_associate(f->ctx, eip, nic, ad[1].address, 0, NULL));
     set_state(f, inst, ENI_INSTANCE_STOPPING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 static void test_s1_4_two_interfaces_get_no_public_ip(void **state)
@@ -1041,12 +997,16 @@ static void test_s1_4_two_interfaces_get_no_public_ip(void **state)
     eni_launch_spec s = lspec("m5.large", n, 2);
     eni_instance_id inst = launch_ok(f, &s);
     for (uint32_t i = 0; i < 2; i++)
-        assert_string_equal(nic_info(f, att_info(f, att_at(f, inst, 2, i)).nic).public_ip, "");
+        assert_string_equal(
+            describe_nic(f->ctx, describe_attachment(f->ctx, att_at(f, inst, 2, i)).nic).public_ip,
+            "");
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
     for (uint32_t i = 0; i < 2; i++)
-        assert_string_equal(nic_info(f, att_info(f, att_at(f, inst, 2, i)).nic).public_ip, "");
+        assert_string_equal(
+            describe_nic(f->ctx, describe_attachment(f->ctx, att_at(f, inst, 2, i)).nic).public_ip,
+            "");
 }
 
 static void test_s1_4_stop_releases_start_assigns(void **state)
@@ -1054,14 +1014,14 @@ static void test_s1_4_stop_releases_start_assigns(void **state)
     fx *f = *state;
     eni_nic_id nic;
     eni_instance_id inst = launch_running(f, f->sn, ENI_LAUNCH_PUBLIC_IP, &nic);
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
     set_state(f, inst, ENI_INSTANCE_STOPPING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     set_state(f, inst, ENI_INSTANCE_STOPPED);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
 }
 
 static void test_s1_4_eip_on_primary_releases_disassociate_assigns(void **state)
@@ -1069,17 +1029,17 @@ static void test_s1_4_eip_on_primary_releases_disassociate_assigns(void **state)
     fx *f = *state;
     eni_nic_id nic;
     (void)launch_running(f, f->sn, ENI_LAUNCH_PUBLIC_IP, &nic);
-    eni_nic_info before = nic_info(f, nic);
+    eni_nic_info before = describe_nic(f->ctx, nic);
     assert_public_ip(before.public_ip);
 
     eni_eip_id eip;
     MUTATE(f, eni_eip_allocate(f->ctx, &eip));
-    eni_eip_info ei = eip_info(f, eip);
+    eni_eip_info ei = describe_eip(f->ctx, eip);
     assert_string_not_equal(ei.public_ip, before.public_ip);
     eni_eip_assoc_id assoc;
     MUTATE(f, eni_eip_associate(f->ctx, eip, nic, NULL, 0, &assoc));
     /* The interface's public address is now the Elastic IP's. */
-    assert_string_equal(nic_info(f, nic).public_ip, ei.public_ip);
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, ei.public_ip);
     eni_nic_address ad[2];
     uint32_t cnt = 0;
     assert_eni_ok(eni_nic_get_addresses(f->ctx, nic, ad, 2, &cnt));
@@ -1087,11 +1047,11 @@ static void test_s1_4_eip_on_primary_releases_disassociate_assigns(void **state)
     assert_string_equal(ad[0].public_ip, ei.public_ip);
 
     MUTATE(f, eni_eip_disassociate(f->ctx, assoc));
-    eni_nic_info after = nic_info(f, nic);
+    eni_nic_info after = describe_nic(f->ctx, nic);
     assert_public_ip(after.public_ip);
     assert_string_not_equal(after.public_ip, ei.public_ip);
     /* The Elastic IP stays allocated. */
-    ei = eip_info(f, eip);
+    ei = describe_eip(f->ctx, eip);
     assert_int_equal(ei.association.v, 0);
     assert_int_equal(ei.nic.v, 0);
 }
@@ -1104,20 +1064,20 @@ static void test_s1_4_second_interface_blocks_new_public_ip(void **state)
     eni_nic_id second = nic_new(f, f->sn, 0);
     eni_attachment_id a2;
     MUTATE(f, eni_nic_attach(f->ctx, second, inst, 1, 0, &a2));
-    assert_int_equal(att_info(f, a2).kind, ENI_ATTACH_HOT);
+    assert_int_equal(describe_attachment(f->ctx, a2).kind, ENI_ATTACH_HOT);
     rec r;
     poll_rec(f, &r);
-    assert_int_equal(att_info(f, a2).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a2).status, ENI_ATTACHMENT_ATTACHED);
     /* Attaching the second interface does not take the address away ... */
-    assert_public_ip(nic_info(f, nic).public_ip);
+    assert_public_ip(describe_nic(f->ctx, nic).public_ip);
     set_state(f, inst, ENI_INSTANCE_STOPPING);
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
     /* ... but no new one comes with two interfaces attached. */
-    assert_string_equal(nic_info(f, nic).public_ip, "");
-    assert_string_equal(nic_info(f, second).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, second).public_ip, "");
 }
 
 static void test_s1_4_second_interface_blocks_public_ip_after_eip(void **state)
@@ -1134,7 +1094,7 @@ static void test_s1_4_second_interface_blocks_public_ip_after_eip(void **state)
     eni_eip_assoc_id assoc;
     MUTATE(f, eni_eip_associate(f->ctx, eip, nic, NULL, 0, &assoc));
     MUTATE(f, eni_eip_disassociate(f->ctx, assoc));
-    assert_string_equal(nic_info(f, nic).public_ip, "");
+    assert_string_equal(describe_nic(f->ctx, nic).public_ip, "");
 }
 
 /* ---- 1.5 / 2.1 stop, start and terminate -------------------------------------- */
@@ -1152,7 +1112,7 @@ static void test_s1_5_terminate_cascade(void **state)
     eni_nic_id nic_b = nic_new(f, f->sn, 1);
     eni_sg_id groups[2] = {f->dflt, web};
     MUTATE(f, eni_nic_set_groups(f->ctx, nic_b, groups, 2));
-    eni_nic_info b_before = nic_info(f, nic_b);
+    eni_nic_info b_before = describe_nic(f->ctx, nic_b);
 
     eni_nic_spec sp = nspec(f->sn);
     eni_launch_nic n[2] = {lnew(&sp, 0, 0, 0), lold(nic_b, 1, 0, 0)};
@@ -1160,7 +1120,7 @@ static void test_s1_5_terminate_cascade(void **state)
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a_a = att_at(f, inst, 2, 0);
     eni_attachment_id a_b = att_at(f, inst, 2, 1);
-    eni_nic_id nic_a = att_info(f, a_a).nic;
+    eni_nic_id nic_a = describe_attachment(f->ctx, a_a).nic;
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
@@ -1179,11 +1139,11 @@ static void test_s1_5_terminate_cascade(void **state)
     /* shutting-down: every attachment starts detaching, the primary included. */
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
-    assert_int_equal(att_info(f, a_a).status, ENI_ATTACHMENT_DETACHING);
-    assert_int_equal(att_info(f, a_b).status, ENI_ATTACHMENT_DETACHING);
-    assert_int_equal(nic_info(f, nic_a).status, ENI_NIC_DETACHING);
-    assert_int_equal(nic_info(f, nic_b).status, ENI_NIC_DETACHING);
-    assert_int_equal(counters(f).detach_calls, 2);
+    assert_int_equal(describe_attachment(f->ctx, a_a).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_attachment(f->ctx, a_b).status, ENI_ATTACHMENT_DETACHING);
+    assert_int_equal(describe_nic(f->ctx, nic_a).status, ENI_NIC_DETACHING);
+    assert_int_equal(describe_nic(f->ctx, nic_b).status, ENI_NIC_DETACHING);
+    assert_int_equal(mock_counters(f->ctx).detach_calls, 2);
 
     /* terminated only once they are gone. */
     REFUSED(f, eni_instance_set_state(f->ctx, inst, ENI_INSTANCE_TERMINATED), ENI_EBUSY,
@@ -1212,7 +1172,7 @@ static void test_s1_5_terminate_cascade(void **state)
                     "InvalidAttachmentID.NotFound");
     assert_eni_fail(eni_attachment_describe(f->ctx, a_b, &ai), ENI_ESTALE,
                     "InvalidAttachmentID.NotFound");
-    eni_eip_info ea = eip_info(f, eip_a);
+    eni_eip_info ea = describe_eip(f->ctx, eip_a);
     assert_int_equal(ea.association.v, 0);
     assert_int_equal(ea.nic.v, 0);
     assert_int_equal(ea.instance.v, 0);
@@ -1225,7 +1185,7 @@ static void test_s1_5_terminate_cascade(void **state)
     assert_int_equal(si.available_ip_count, free_before + 1);
 
     /* The existing one is available with its addresses, groups and Elastic IP. */
-    eni_nic_info nb = nic_info(f, nic_b);
+    eni_nic_info nb = describe_nic(f->ctx, nic_b);
     assert_int_equal(nb.status, ENI_NIC_AVAILABLE);
     assert_int_equal(nb.instance.v, 0);
     assert_int_equal(nb.attachment.v, 0);
@@ -1237,17 +1197,17 @@ static void test_s1_5_terminate_cascade(void **state)
     assert_int_equal(cnt, 2);
     assert_int_equal(got[0].v, f->dflt.v);
     assert_int_equal(got[1].v, web.v);
-    eni_eip_info eb = eip_info(f, eip_b);
+    eni_eip_info eb = describe_eip(f->ctx, eip_b);
     assert_int_equal(eb.nic.v, nic_b.v);
     assert_int_not_equal(eb.association.v, 0);
     assert_string_equal(eb.private_ip, b_before.private_ip);
     assert_int_equal(eb.instance.v, 0);
     assert_string_equal(nb.public_ip, eb.public_ip);
 
-    eni_instance_info ii = inst_info(f, inst);
+    eni_instance_info ii = describe_instance(f->ctx, inst);
     assert_int_equal(ii.state, ENI_INSTANCE_SHUTTING_DOWN);
     assert_int_equal(ii.nic_count, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 
     set_state(f, inst, ENI_INSTANCE_TERMINATED);
     assert_int_equal(poll_rec(f, &r), 1);
@@ -1271,13 +1231,13 @@ static void test_s1_5_terminate_hot_attached_keeps_interface(void **state)
     eni_nic_id later = nic_new(f, f->sn, 0);
     eni_attachment_id a;
     MUTATE(f, eni_nic_attach(f->ctx, later, inst, 1, 0, &a));
-    assert_int_equal(att_info(f, a).delete_on_termination, 0);
+    assert_int_equal(describe_attachment(f->ctx, a).delete_on_termination, 0);
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_DETACH_COMPLETED), 2);
-    assert_int_equal(nic_info(f, later).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, later).status, ENI_NIC_AVAILABLE);
     eni_nic_info ni;
     memset(&ni, 0, sizeof ni);
     ni.size = sizeof ni;
@@ -1301,7 +1261,7 @@ static void test_s1_5_terminate_honours_modified_delete_on_termination(void **st
     MUTATE(f, eni_attachment_set_delete_on_termination(f->ctx, a1, 1));
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
     poll_rec(f, &r);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
     eni_nic_info ni;
     memset(&ni, 0, sizeof ni);
     ni.size = sizeof ni;
@@ -1323,24 +1283,24 @@ static void test_s2_1_terminate_while_cold_attach_pending(void **state)
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a0 = att_at(f, inst, 2, 0);
     eni_attachment_id a1 = att_at(f, inst, 2, 1);
-    eni_nic_id fresh = att_info(f, a0).nic;
+    eni_nic_id fresh = describe_attachment(f->ctx, a0).nic;
     rec r;
     poll_rec(f, &r);
     poll_rec(f, &r);
-    assert_int_equal(att_info(f, a0).status, ENI_ATTACHMENT_ATTACHING);
-    assert_int_equal(counters(f).devices, 2);
+    assert_int_equal(describe_attachment(f->ctx, a0).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(mock_counters(f->ctx).devices, 2);
 
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
-    eni_instance_info ii = inst_info(f, inst);
+    eni_instance_info ii = describe_instance(f->ctx, inst);
     assert_int_equal(ii.nic_count, 0);
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
     eni_nic_info ni;
     memset(&ni, 0, sizeof ni);
     ni.size = sizeof ni;
     assert_eni_fail(eni_nic_describe(f->ctx, fresh, &ni), ENI_ESTALE,
                     "InvalidNetworkInterfaceID.NotFound");
-    assert_int_equal(nic_info(f, old).status, ENI_NIC_AVAILABLE);
-    assert_int_equal(nic_info(f, old).attachment.v, 0);
+    assert_int_equal(describe_nic(f->ctx, old).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, old).attachment.v, 0);
 
     poll_rec(f, &r);
     const eni_event *e = rec_get(&r, ENI_EVENT_ATTACH_FAILED, a0.v);
@@ -1355,7 +1315,7 @@ static void test_s2_1_terminate_while_cold_attach_pending(void **state)
         poll_rec(f, &r);
         assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 0);
     }
-    assert_int_equal(counters(f).completions, 0);
+    assert_int_equal(mock_counters(f->ctx).completions, 0);
     MUTATE(f, eni_instance_delete(f->ctx, inst));
 }
 
@@ -1367,11 +1327,11 @@ static void test_s2_1_terminate_before_poll_discards_queued_completion(void **st
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id first = launch_ok(f, &s);
     eni_attachment_id a_old = att_at(f, first, 1, 0);
-    eni_nic_id nic_old = att_info(f, a_old).nic;
+    eni_nic_id nic_old = describe_attachment(f->ctx, a_old).nic;
     /* The mock already queued its completion; terminating aborts the attach. */
     set_state(f, first, ENI_INSTANCE_SHUTTING_DOWN);
-    assert_int_equal(counters(f).devices, 0);
-    assert_int_equal(inst_info(f, first).nic_count, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
+    assert_int_equal(describe_instance(f->ctx, first).nic_count, 0);
     /* A new launch may reuse the freed slots. */
     eni_instance_id second = launch_ok(f, &s);
     eni_attachment_id a_new = att_at(f, second, 1, 0);
@@ -1380,7 +1340,8 @@ static void test_s2_1_terminate_before_poll_discards_queued_completion(void **st
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 1);
     assert_attach_event(rec_get(&r, ENI_EVENT_ATTACH_COMPLETED, a_new.v),
-                        ENI_EVENT_ATTACH_COMPLETED, a_new, att_info(f, a_new).nic, second, ENI_OK);
+                        ENI_EVENT_ATTACH_COMPLETED, a_new, describe_attachment(f->ctx, a_new).nic,
+                        second, ENI_OK);
     const eni_event *e = rec_get(&r, ENI_EVENT_ATTACH_FAILED, a_old.v);
     assert_attach_event(e, ENI_EVENT_ATTACH_FAILED, a_old, nic_old, first, ENI_ESTATE);
     eni_nic_info ni;
@@ -1388,7 +1349,7 @@ static void test_s2_1_terminate_before_poll_discards_queued_completion(void **st
     ni.size = sizeof ni;
     assert_eni_fail(eni_nic_describe(f->ctx, nic_old, &ni), ENI_ESTALE,
                     "InvalidNetworkInterfaceID.NotFound");
-    assert_int_equal(counters(f).devices, 1);
+    assert_int_equal(mock_counters(f->ctx).devices, 1);
     set_state(f, first, ENI_INSTANCE_TERMINATED);
 }
 
@@ -1406,8 +1367,8 @@ static void test_s1_5_terminate_despite_backend_detach_failure(void **state)
     /* Termination detaches whatever the backend says. */
     assert_int_equal(rec_count(&r, ENI_EVENT_DETACH_COMPLETED), 1);
     assert_int_equal(rec_count(&r, ENI_EVENT_DETACH_FAILED), 0);
-    assert_int_equal(counters(f).failures, 1);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(mock_counters(f->ctx).failures, 1);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
     set_state(f, inst, ENI_INSTANCE_TERMINATED);
 }
 
@@ -1419,7 +1380,7 @@ static void test_s1_5_terminate_despite_backend_refusing_detach(void **state)
     MUTATE(f, eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_DETACH, 1, EIO, ENI_MOCK_FAIL_SYNC));
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
     /* Forced through at once: the interface (delete-on-termination) is gone. */
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
     eni_nic_info ni;
     memset(&ni, 0, sizeof ni);
     ni.size = sizeof ni;
@@ -1441,9 +1402,9 @@ static void test_s1_5_terminate_despite_lost_detach(void **state)
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
     rec r;
     poll_rec(f, &r);
-    assert_int_equal(counters(f).drops, 1);
+    assert_int_equal(mock_counters(f->ctx).drops, 1);
     assert_int_equal(rec_count(&r, ENI_EVENT_DETACH_COMPLETED), 1);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
     set_state(f, inst, ENI_INSTANCE_TERMINATED);
 }
 
@@ -1454,19 +1415,19 @@ static void test_s2_1_stop_keeps_attachments_warm_attach(void **state)
     eni_instance_id inst = launch_running(f, f->sn, 0, &nic);
     eni_attachment_id a0 = att_at(f, inst, 1, 0);
     set_state(f, inst, ENI_INSTANCE_STOPPING);
-    assert_int_equal(att_info(f, a0).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a0).status, ENI_ATTACHMENT_ATTACHED);
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     rec r;
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_DETACH_COMPLETED), 0);
-    assert_int_equal(att_info(f, a0).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
-    assert_int_equal(counters(f).detach_calls, 0);
+    assert_int_equal(describe_attachment(f->ctx, a0).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(mock_counters(f->ctx).detach_calls, 0);
 
     eni_nic_id second = nic_new(f, f->sn, 0);
     eni_attachment_id a1;
     MUTATE(f, eni_nic_attach(f->ctx, second, inst, 1, 0, &a1));
-    eni_attachment_info ai = att_info(f, a1);
+    eni_attachment_info ai = describe_attachment(f->ctx, a1);
     assert_int_equal(ai.kind, ENI_ATTACH_WARM);
     assert_int_equal(ai.status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(ai.delete_on_termination, 0);
@@ -1476,9 +1437,9 @@ static void test_s2_1_stop_keeps_attachments_warm_attach(void **state)
 
     set_state(f, inst, ENI_INSTANCE_PENDING);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    assert_int_equal(att_info(f, a0).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(att_info(f, a1).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(inst_info(f, inst).nic_count, 2);
+    assert_int_equal(describe_attachment(f->ctx, a0).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_attachment(f->ctx, a1).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 2);
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_INSTANCE_STATE), 2);
     assert_int_equal(r.ev[0].state, ENI_INSTANCE_PENDING);
@@ -1519,12 +1480,12 @@ static void test_s1_3_terminate_stopped_instance(void **state)
     set_state(f, inst, ENI_INSTANCE_STOPPING);
     set_state(f, inst, ENI_INSTANCE_STOPPED);
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_DETACHING);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_DETACHING);
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_TERMINATED);
     MUTATE(f, eni_instance_delete(f->ctx, inst));
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_s1_3_illegal_transitions_refused(void **state)
@@ -1547,7 +1508,7 @@ static void test_s1_3_illegal_transitions_refused(void **state)
     rec r;
     poll_rec(f, &r);
     set_state(f, inst, ENI_INSTANCE_RUNNING);
-    nic = att_info(f, att_at(f, inst, 1, 0)).nic;
+    nic = describe_attachment(f->ctx, att_at(f, inst, 1, 0)).nic;
     /* running */
     REFUSED(f, eni_instance_set_state(f->ctx, inst, ENI_INSTANCE_PENDING), ENI_ESTATE,
             "IncorrectInstanceState");
@@ -1605,7 +1566,7 @@ static void test_s1_3_set_state_argument_errors(void **state)
     MUTATE(f, eni_instance_delete(f->ctx, gone));
     REFUSED(f, eni_instance_set_state(f->ctx, gone, ENI_INSTANCE_RUNNING), ENI_ESTALE,
             "InvalidInstanceID.NotFound");
-    assert_int_equal(inst_info(f, inst).state, ENI_INSTANCE_PENDING);
+    assert_int_equal(describe_instance(f->ctx, inst).state, ENI_INSTANCE_PENDING);
 }
 
 static void test_s1_6_list_attachments_argument_errors(void **state)
@@ -1681,7 +1642,7 @@ static void test_backend_set_custom_and_back(void **state)
     MUTATE(f, eni_ctx_set_backend(f->ctx, eni_mock_backend_ops(), NULL));
     assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
     assert_int_equal(g_custom.closes, 1);
-    eni_mock_counters fresh = counters(f);
+    eni_mock_counters fresh = mock_counters(f->ctx);
     assert_int_equal(fresh.attach_calls, 0);
     assert_int_equal(fresh.devices, 0);
     MUTATE(f, eni_mock_configure(f->ctx, &cfg));
@@ -1709,7 +1670,7 @@ static void test_backend_set_refused_while_attached(void **state)
             "IncorrectState");
     assert_int_equal(g_custom.opens, 0);
     assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
-    assert_int_equal(counters(f).devices, 1);
+    assert_int_equal(mock_counters(f->ctx).devices, 1);
     /* After the instance is gone it works. */
     set_state(f, inst, ENI_INSTANCE_SHUTTING_DOWN);
     poll_rec(f, &r);
@@ -1746,7 +1707,7 @@ static void test_backend_bad_ops_refused(void **state)
     assert_int_equal(g_custom.opens, 0);
     assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
     /* The mock still answers. */
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_backend_open_failure_keeps_old(void **state)
@@ -1757,7 +1718,7 @@ static void test_backend_open_failure_keeps_old(void **state)
     assert_int_equal(g_custom.opens, 1);
     assert_int_equal(g_custom.closes, 0);
     assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
-    assert_int_equal(counters(f).devices, 0);
+    assert_int_equal(mock_counters(f->ctx).devices, 0);
 }
 
 static void test_backend_post_completes_attach(void **state)
@@ -1770,7 +1731,7 @@ static void test_backend_post_completes_attach(void **state)
     eni_launch_spec s = lspec("t3.micro", &n, 1);
     eni_instance_id inst = launch_ok(f, &s);
     eni_attachment_id a = att_at(f, inst, 1, 0);
-    eni_nic_id nic = att_info(f, a).nic;
+    eni_nic_id nic = describe_attachment(f->ctx, a).nic;
 
     /* The request the backend saw. */
     assert_int_equal(g_custom.attaches, 1);
@@ -1783,7 +1744,7 @@ static void test_backend_post_completes_attach(void **state)
     assert_int_equal(q->device_index, 0);
     assert_int_equal(q->network_card_index, 0);
     assert_int_equal(q->nic_type, ENI_NIC_INTERFACE);
-    eni_nic_info ni = nic_info(f, nic);
+    eni_nic_info ni = describe_nic(f->ctx, nic);
     assert_memory_equal(q->mac, ni.mac, 6);
 
     /* Nothing posted: still attaching after polls. */
@@ -1791,7 +1752,7 @@ static void test_backend_post_completes_attach(void **state)
     poll_rec(f, &r);
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 0);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(g_custom.polls, 2);
 
     eni_backend_event ev;
@@ -1801,12 +1762,12 @@ static void test_backend_post_completes_attach(void **state)
     ev.attachment = a;
     ev.status = ENI_OK;
     MUTATE(f, eni_backend_post(host, &ev));
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
     assert_int_equal(poll_rec(f, &r), 1);
     const eni_event *e = rec_get(&r, ENI_EVENT_ATTACH_COMPLETED, a.v);
     assert_attach_event(e, ENI_EVENT_ATTACH_COMPLETED, a, nic, inst, ENI_OK);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_IN_USE);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_IN_USE);
 
     /* No get_device op. */
     eni_backend_device dev;
@@ -1858,8 +1819,8 @@ static void test_backend_post_failed_attach_rolled_back(void **state)
     assert_attach_event(e, ENI_EVENT_ATTACH_FAILED, a, nic, inst, ENI_EBACKEND);
     assert_int_equal(e->os_errno, EIO);
     assert_string_equal(e->ec2_code, "InternalError");
-    assert_int_equal(nic_info(f, nic).status, ENI_NIC_AVAILABLE);
-    assert_int_equal(inst_info(f, inst).nic_count, 0);
+    assert_int_equal(describe_nic(f->ctx, nic).status, ENI_NIC_AVAILABLE);
+    assert_int_equal(describe_instance(f->ctx, inst).nic_count, 0);
     /* Nothing attached: the backend can be switched again. */
     MUTATE(f, eni_ctx_set_backend(f->ctx, eni_mock_backend_ops(), NULL));
 }
@@ -1902,7 +1863,7 @@ static void test_backend_mock_get_device(void **state)
     assert_int_equal(dev.vendor_id, 0x1d0f);
     assert_int_equal(dev.device_id, 0xec20);
     assert_int_equal(dev.link_up, 1);
-    assert_memory_equal(dev.mac, nic_info(f, nic).mac, 6);
+    assert_memory_equal(dev.mac, describe_nic(f->ctx, nic).mac, 6);
     assert_true(strncmp(dev.bus_address, "0000:00:", 8) == 0);
     dev.size = 4;
     REFUSED(f, eni_attachment_get_device(f->ctx, a, &dev), ENI_EINVAL, "InvalidParameterValue");
@@ -1938,13 +1899,13 @@ static void test_mock_after_polls_latency(void **state)
     for (int i = 0; i < 2; i++) {
         poll_rec(f, &r);
         assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 0);
-        assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHING);
+        assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHING);
     }
-    assert_int_equal(counters(f).completions, 0);
+    assert_int_equal(mock_counters(f->ctx).completions, 0);
     poll_rec(f, &r);
     assert_int_equal(rec_count(&r, ENI_EVENT_ATTACH_COMPLETED), 1);
-    assert_int_equal(att_info(f, a).status, ENI_ATTACHMENT_ATTACHED);
-    assert_int_equal(counters(f).completions, 1);
+    assert_int_equal(describe_attachment(f->ctx, a).status, ENI_ATTACHMENT_ATTACHED);
+    assert_int_equal(mock_counters(f->ctx).completions, 1);
 }
 
 static void test_mock_fail_nth_argument_errors(void **state)
@@ -1961,12 +1922,12 @@ static void test_mock_fail_nth_argument_errors(void **state)
     /* None of them armed anything: the next attach works. */
     eni_nic_id nic;
     (void)launch_running(f, f->sn, 0, &nic);
-    assert_int_equal(counters(f).failures, 0);
+    assert_int_equal(mock_counters(f->ctx).failures, 0);
     /* Armed then disarmed with n = 0. */
     MUTATE(f, eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_ATTACH, 1, EIO, ENI_MOCK_FAIL_SYNC));
     MUTATE(f, eni_mock_fail_nth(f->ctx, ENI_MOCK_OP_ATTACH, 0, 0, 0));
     (void)launch_running(f, f->sn, 0, &nic);
-    assert_int_equal(counters(f).failures, 0);
+    assert_int_equal(mock_counters(f->ctx).failures, 0);
 }
 
 static void test_mock_drop_nth_argument_errors(void **state)
@@ -1977,7 +1938,7 @@ static void test_mock_drop_nth_argument_errors(void **state)
     REFUSED(f, eni_mock_drop_nth(NULL, ENI_MOCK_OP_ATTACH, 1), ENI_EINVAL,
             "InvalidParameterValue");
     MUTATE(f, eni_mock_drop_nth(f->ctx, ENI_MOCK_OP_DETACH, 0));
-    assert_int_equal(counters(f).drops, 0);
+    assert_int_equal(mock_counters(f->ctx).drops, 0);
 }
 
 static void test_mock_configure_argument_errors(void **state)
