@@ -327,6 +327,7 @@ static inline void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
 
 static void eval_key(const eni_pkt *p, bool out, struct fkey *k)
 {
+    k->absent = 0;
     if (p->family == 4) {
         packet_key4(p, out, k);
         return;
@@ -353,11 +354,10 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
         struct fkey own;
         const struct fkey *kp = pre;
         if (!kp) {
-            packet_key(p, out, &own);
-            own.hash = key_hash(&own);
+            eval_key(p, out, &own);
             kp = &own;
         }
-        struct flow_slot *s = ft_find_h(ft, kp, kp->hash, now);
+        struct flow_slot *s = kp->absent ? NULL : ft_find_h(ft, kp, kp->hash, now);
         if (s) {
             if (commit)
                 flow_touch(snap, s, p, out, now);
@@ -449,14 +449,16 @@ void eni__eval_malformed(eni_verdict *v, eni_eval_counters *c)
  * table) without its generality: the established path of a busy host.
  * false when the packet needs the full engine. */
 static inline bool fast_hit4(struct eni_flows *fl, const struct eni_snap *snap, bool out,
-                             const eni_pkt *p, const struct fkey *k, uint64_t now, eni_verdict *v)
+                             const eni_pkt *p, struct fkey *k, uint64_t now, eni_verdict *v)
 {
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
     if ((snap->sdc && !own_addr(snap, local, 4)) || service_addr(snap, remote, 4))
         return false;
     struct flow_slot *s = ft4_find(&fl->ft4, k, now);
-    if (!s)
+    if (!s) {
+        k->absent = 1; /* the full engine need not probe again */
         return false;
+    }
     flow_touch(snap, s, p, out, now);
     *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
     return true;

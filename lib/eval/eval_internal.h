@@ -112,6 +112,7 @@ struct fkey {
     uint32_t words;
     uint32_t ports; /* local << 16 | remote */
     uint8_t proto;
+    uint8_t absent; /* the table was already probed: no live flow holds this key */
     uint64_t hash;
 };
 
