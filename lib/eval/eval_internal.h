@@ -113,6 +113,7 @@ struct fkey {
     uint32_t ports; /* local << 16 | remote */
     uint8_t proto;
     uint8_t absent; /* the table was already probed: no live flow holds this key */
+    uint32_t home;  /* home slot in its table (burst path only) */
     uint64_t hash;
 };
 
