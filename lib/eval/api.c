@@ -269,11 +269,11 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
     struct eni_nic_dp *dp;
     int rc = dp_of(ctx, id, &nic, &dp);
     if (rc == ENI_OK) {
-        struct eni_flows *fresh = eni__flows_new(ctx, max_flows);
+        struct eni_flows *old = atomic_load(&dp->flows);
+        struct eni_flows *fresh = eni__flows_new(ctx, max_flows, old->v6);
         if (!fresh) {
             rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
         } else {
-            struct eni_flows *old = atomic_load(&dp->flows);
             eni__flows_copy(fresh, old, 0);
             struct eni_flows *was = atomic_exchange(&dp->flows, fresh);
             eni__eval_retire(ctx, was, eni__flows_free);

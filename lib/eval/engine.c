@@ -357,7 +357,8 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
 {
     bool out = dir == ENI_DIR_OUTBOUND;
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
-    struct flow_table *ft = p->family == 4 ? &fl->ft4 : &fl->ft6;
+    struct flow_table *ft = p->family == 4 ? fl->ft4
+                            : atomic_load_explicit(&fl->ft6, memory_order_acquire);
     if (!snap || !snap->attached) {
         verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
     } else if (snap->sdc && !own_addr(snap, local, p->family)) {
@@ -473,7 +474,7 @@ static inline bool fast_hit4(struct eni_flows *fl, const struct eni_snap *snap, 
     }
     if (service_addr(snap, remote, 4))
         return false;
-    struct flow_slot *s = ft4_find(&fl->ft4, k, now);
+    struct flow_slot *s = ft4_find(fl->ft4, k, now);
     if (!s) {
         k->absent = 1; /* the full engine need not probe again */
         return false;
@@ -515,6 +516,10 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
     bool live = snap && snap->attached;
     struct fkey k[GROUP];
     uint64_t hits = 0;
+    /* Read once: eni__eval_one reads it again, and sees the same table or,
+     * after eni__flows_enable_v6, the full one that replaced an empty one
+     * (a key's home slot is then only a prefetch hint that missed). */
+    const struct flow_table *ft6 = atomic_load_explicit(&fl->ft6, memory_order_acquire);
     for (uint32_t base = 0; base < n; base += GROUP) {
         uint32_t m = n - base < GROUP ? n - base : GROUP;
         for (uint32_t i = 0; i < m; i++) {
@@ -524,7 +529,7 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
                 __builtin_prefetch((const char *)&pkts[base + i + PKT_AHEAD] + sizeof *p - 1);
             }
             if (p->family == 4 || p->family == 6) {
-                const struct flow_table *ft = p->family == 4 ? &fl->ft4 : &fl->ft6;
+                const struct flow_table *ft = p->family == 4 ? fl->ft4 : ft6;
                 if (p->family == 4) {
                     k[i].absent = 0;
                     packet_key4(p, outb, &k[i]);
@@ -542,7 +547,7 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
             if (i + AHEAD < m) {
                 const eni_pkt *q = &pkts[base + i + AHEAD];
                 if (q->family == 4 || q->family == 6)
-                    slot_prefetch(q->family == 4 ? &fl->ft4 : &fl->ft6, k[i + AHEAD].home);
+                    slot_prefetch(q->family == 4 ? fl->ft4 : ft6, k[i + AHEAD].home);
             }
             if (p->family != 4 && p->family != 6)
                 eni__eval_malformed(v, c);
@@ -560,7 +565,7 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
 uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
 {
     uint32_t cleared = 0;
-    struct flow_table *tables[2] = {&fl->ft4, &fl->ft6};
+    struct flow_table *tables[2] = {fl->ft4, atomic_load(&fl->ft6)};
     for (int t = 0; t < 2; t++) {
         struct flow_table *ft = tables[t];
         for (uint32_t i = 0; i < ft->cap; i++) {
@@ -605,7 +610,7 @@ static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
     k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
     uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
     k.proto = (uint8_t)(meta >> 8);
-    struct flow_table *dt = ft->words == 1 ? &cc->dst->ft4 : &cc->dst->ft6;
+    struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
     (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
     return false;
 }

@@ -142,10 +142,14 @@ struct flow_table {
     uint32_t cap;      /* slots */
 };
 
-/* An interface's flow tables; replaced as a whole when the allowance changes. */
+/* An interface's flow tables; replaced as a whole when the allowance
+ * changes. The IPv6 table is the minimum one until the interface can see
+ * IPv6 traffic, then swapped for a full one (it never shrinks back). */
 struct eni_flows {
-    struct flow_table ft4, ft6;
+    struct flow_table *ft4;
+    _Atomic(struct flow_table *) ft6;
     uint32_t allowance;
+    bool v6;                            /* ft6 is sized to the allowance (control path) */
     _Atomic uint64_t tracked;           /* valid slots in both tables */
 };
 
@@ -214,7 +218,10 @@ const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_
 struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family);
 
 /* Flow tables (flowtab.c). */
-struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance);
+struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance, bool v6);
+/* Give the interface a full IPv6 table (control path, before a snapshot
+ * that lets IPv6 traffic in is published). ENI_ENOMEM leaves it as it was. */
+int eni__flows_enable_v6(eni_ctx *ctx, struct eni_flows *fl);
 void eni__flows_free(eni_ctx *ctx, void *flows);
 
 /* The verdict engine shared by bursts and explain (engine.c). commit=false

@@ -2,7 +2,8 @@
  * times the interface's conntrack allowance, so it never has to move while
  * workers read it and stays at most 62.5% full (short probe chains). IPv4
  * slots are 32 bytes: 51 bytes of table per tracked flow when the allowance
- * is in use. */
+ * is in use. The IPv6 table (64-byte slots) is sized to the allowance only
+ * once the interface can see IPv6 traffic (eni__flows_enable_v6). */
 #include <string.h>
 #ifdef __linux__
 #include <sys/mman.h>
@@ -30,8 +31,12 @@ static void want_huge_pages(void *p, size_t len)
 #endif
 }
 
-static int ft_init(eni_ctx *ctx, struct flow_table *ft, unsigned family, uint32_t allowance)
+/* A table sized for `allowance` flows of one family. */
+static struct flow_table *ft_new(eni_ctx *ctx, unsigned family, uint32_t allowance)
 {
+    struct flow_table *ft = eni__calloc(ctx, 1, sizeof *ft);
+    if (!ft)
+        return NULL;
     uint32_t words = family == 4 ? 1 : 4;
     uint32_t stride = (uint32_t)(sizeof(struct flow_slot) + words * sizeof(uint64_t));
     stride = (stride + 31u) & ~31u; /* 32 (IPv4) or 64 (IPv6): slots never straddle lines */
@@ -41,8 +46,10 @@ static int ft_init(eni_ctx *ctx, struct flow_table *ft, unsigned family, uint32_
      * instead of one). */
     size_t bytes = (size_t)cap * stride + 64;
     uint8_t *raw = eni__malloc(ctx, bytes);
-    if (!raw)
-        return ENI_ENOMEM;
+    if (!raw) {
+        eni__free(ctx, ft);
+        return NULL;
+    }
     want_huge_pages(raw, bytes);
     memset(raw, 0, bytes);
     ft->raw = raw;
@@ -50,20 +57,52 @@ static int ft_init(eni_ctx *ctx, struct flow_table *ft, unsigned family, uint32_
     ft->stride = stride;
     ft->words = words;
     ft->cap = (uint32_t)cap;
-    return ENI_OK;
+    return ft;
 }
 
-struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance)
+static void ft_free(eni_ctx *ctx, void *p)
+{
+    struct flow_table *ft = p;
+    if (ft)
+        eni__free(ctx, ft->raw);
+    eni__free(ctx, ft);
+}
+
+/* The IPv6 table of an interface that cannot see IPv6 traffic (no IPv6
+ * address and the source/destination check on): the minimum table, which
+ * stays empty, so an IPv4-only host pays for IPv4 slots only. */
+enum { V6_IDLE_ALLOWANCE = 0 };
+
+struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance, bool v6)
 {
     struct eni_flows *fl = eni__calloc(ctx, 1, sizeof *fl);
     if (!fl)
         return NULL;
-    if (ft_init(ctx, &fl->ft4, 4, allowance) != ENI_OK || ft_init(ctx, &fl->ft6, 6, allowance) != ENI_OK) {
+    fl->ft4 = ft_new(ctx, 4, allowance);
+    struct flow_table *ft6 = ft_new(ctx, 6, v6 ? allowance : V6_IDLE_ALLOWANCE);
+    atomic_init(&fl->ft6, ft6);
+    fl->allowance = allowance;
+    fl->v6 = v6;
+    if (!fl->ft4 || !ft6) {
         eni__flows_free(ctx, fl);
         return NULL;
     }
-    fl->allowance = allowance;
     return fl;
+}
+
+int eni__flows_enable_v6(eni_ctx *ctx, struct eni_flows *fl)
+{
+    if (fl->v6)
+        return ENI_OK;
+    struct flow_table *full = ft_new(ctx, 6, fl->allowance);
+    if (!full)
+        return ENI_ENOMEM;
+    /* The idle table never held a flow (no IPv6 packet got past the
+     * source/destination check), so there is nothing to carry over. */
+    struct flow_table *idle = atomic_exchange(&fl->ft6, full);
+    fl->v6 = true;
+    eni__eval_retire(ctx, idle, ft_free);
+    return ENI_OK;
 }
 
 void eni__flows_free(eni_ctx *ctx, void *p)
@@ -71,7 +110,7 @@ void eni__flows_free(eni_ctx *ctx, void *p)
     struct eni_flows *fl = p;
     if (!fl)
         return;
-    eni__free(ctx, fl->ft4.raw);
-    eni__free(ctx, fl->ft6.raw);
+    ft_free(ctx, fl->ft4);
+    ft_free(ctx, atomic_load(&fl->ft6));
     eni__free(ctx, fl);
 }

@@ -159,7 +159,7 @@ int eni__eval_dp_get(eni_ctx *ctx, uint64_t nic, struct eni_nic_dp **out)
     if (!cell)
         return eni__fail(ENI_ENOMEM, NULL, "evaluator: cannot index this interface");
     dp = eni__calloc(ctx, 1, sizeof *dp);
-    struct eni_flows *fl = dp ? eni__flows_new(ctx, DEFAULT_ALLOWANCE) : NULL;
+    struct eni_flows *fl = dp ? eni__flows_new(ctx, DEFAULT_ALLOWANCE, false) : NULL;
     if (!fl) {
         eni__free(ctx, dp);
         return eni__fail(ENI_ENOMEM, NULL, "evaluator: out of memory for a flow table");
@@ -245,7 +245,13 @@ void eni__eval_republish(eni_ctx *ctx)
             eni__eval_retire(ctx, dp, free_dp);
             continue;
         }
-        struct eni_snap *s = eni__eval_snapshot(ctx, nic);
+        /* IPv6 traffic can reach the flow table once the interface has an
+         * IPv6 address or stops checking source/destination: the full
+         * table goes in before the snapshot that lets that traffic in. */
+        bool sees_v6 = nic->v6_count > 0 || !nic->source_dest_check;
+        struct eni_snap *s = NULL;
+        if (!sees_v6 || eni__flows_enable_v6(ctx, atomic_load(&dp->flows)) == ENI_OK)
+            s = eni__eval_snapshot(ctx, nic);
         if (!s) {
             complete = false; /* keep the old snapshot; retried at the next change */
             eni__log(ctx, ENI_LOG_ERROR, "evaluator: out of memory publishing an interface");

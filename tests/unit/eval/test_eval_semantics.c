@@ -8,6 +8,7 @@
 
 #include <eni/sys/mock.h>
 
+#include "eval/eval_internal.h"
 #include "test_helpers.h"
 
 #define SEC 1000000000ull
@@ -415,6 +416,66 @@ static void test_s5_5_conntrack_allowance(void **state)
                     "InvalidParameterValue");
 }
 
+/* The IPv6 flow table costs memory only once IPv6 traffic can reach it:
+ * an IPv4-only interface that checks source/destination holds the minimum
+ * table; assigning an IPv6 address or turning the check off gives it one
+ * sized to the allowance before that traffic is let in. */
+static uint32_t v6_table_slots(struct fx *f, eni_nic_id nic)
+{
+    struct eni_nic_dp *dp = eni__eval_dp_lookup(f->ctx, nic.v);
+    assert_non_null(dp);
+    return atomic_load(&atomic_load(&dp->flows)->ft6)->cap;
+}
+
+static eni_nic_id attach_v4_only(struct fx *f, uint32_t index)
+{
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->subnet;
+    ns.groups = &f->web;
+    ns.group_count = 1;
+    eni_nic_id nic;
+    assert_eni_ok(eni_nic_create(f->ctx, &ns, &nic));
+    eni_attachment_id att;
+    assert_eni_ok(eni_nic_attach(f->ctx, nic, f->inst, index, 0, &att));
+    poll_all(f);
+    return nic;
+}
+
+static void test_s5_5_ipv6_table_only_when_reachable(void **state)
+{
+    struct fx *f = *state;
+    uint32_t full = v6_table_slots(f, f->nic); /* the fixture has an IPv6 address */
+    assert_true(full > 16384);
+    eni_nic_id a = attach_v4_only(f, 1);
+    assert_true(v6_table_slots(f, a) < 128);
+    char ip6[ENI_IP_STRING_MAX];
+    uint32_t n;
+    assert_eni_ok(eni_nic_assign_ipv6(f->ctx, a, NULL, 0, 1));
+    eni_nic_address ad[4];
+    assert_eni_ok(eni_nic_get_addresses(f->ctx, a, ad, 4, &n));
+    assert_int_equal(n, 2);
+    snprintf(ip6, sizeof ip6, "%s", ad[1].address);
+    assert_int_equal(v6_table_slots(f, a), full);
+    /* IPv6 flows are tracked from the first packet the snapshot lets in */
+    allow(f, f->web, ENI_EGRESS, 6, 443, 443, "2001:db8::/64");
+    eni_nic_id keep = f->nic;
+    f->nic = a;
+    assert_verdict(eval(f, OUT, pkt(6, ip6, 40000, "2001:db8::9", 443, 0x02), 0), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8::9", 443, ip6, 40000, 0x12), 1), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    f->nic = keep;
+    /* a new allowance keeps the IPv6 table's size class... */
+    eni_nic_id b = attach_v4_only(f, 2);
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, b, 100));
+    assert_true(v6_table_slots(f, b) < 128);
+    /* ...and a NAT instance sees IPv6 traffic without an IPv6 address */
+    assert_eni_ok(eni_nic_set_source_dest_check(f->ctx, b, 0));
+    assert_int_equal(v6_table_slots(f, b), 100 * 8 / 5 + 64);
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, b, 200));
+    assert_int_equal(v6_table_slots(f, b), 200 * 8 / 5 + 64);
+}
+
 static void test_s5_flows_listed(void **state)
 {
     struct fx *f = *state;
@@ -645,6 +706,7 @@ int main(void)
         T(test_s4_4_group_reference_follows_membership),
         T(test_s4_3_prefix_list_peer),
         T(test_s5_5_conntrack_allowance),
+        T(test_s5_5_ipv6_table_only_when_reachable),
         T(test_s5_flows_listed),
         T(test_s4_7_services_never_filtered),
         T(test_s1_3_not_attached),
