@@ -588,7 +588,8 @@ static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
         if (in_set4(P->iv4 + s->first_iv, s->n_iv, a)) {
-            *open = s->open;
+            /* an open all-port rule allows it too (section 5.2 (a)) */
+            *open = s->open | P->full.open;
             return true;
         }
     }
@@ -606,7 +607,7 @@ static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struc
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
         if (s->n_iv && in_set(P->iv + s->first_iv, s->n_iv, a)) {
-            *open = s->open;
+            *open = s->open | sg->open;
             return true;
         }
     }

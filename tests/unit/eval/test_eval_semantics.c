@@ -202,6 +202,28 @@ static void test_s5_2_untracked_when_open_both_ways(void **state)
                    ENI_REASON_NO_RULE);
 }
 
+/* (a) holds when any rule that allows the packet allows all addresses:
+ * a narrower rule that also allows it does not make the flow tracked, with
+ * a few rules (judged by scanning them) or many (the port index). */
+static void test_s5_2_any_open_rule_makes_untracked(void **state)
+{
+    struct fx *f = *state;
+    allow(f, f->web, ENI_INGRESS, 6, 80, 80, CLIENT "/32");
+    allow(f, f->web, ENI_INGRESS, 6, 0, 65535, "0.0.0.0/0");
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 80, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    for (int i = 0; i < 20; i++) { /* past the size where the port index is built */
+        char cidr[32];
+        snprintf(cidr, sizeof cidr, "198.51.100.%d/32", i);
+        allow(f, f->web, ENI_INGRESS, 6, 1000 + i, 1000 + i, cidr);
+    }
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40001, f->ip, 80, 0x02), 2), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(6, "198.51.100.3", 40001, f->ip, 1003, 0x02), 2), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_int_equal(flows(f, 3), 0);
+}
+
 static void test_s5_2_judged_per_family(void **state)
 {
     struct fx *f = *state;
@@ -697,6 +719,7 @@ int main(void)
         T(test_s5_1_default_deny_inbound_allow_outbound),
         T(test_s5_1_stateful_both_ways),
         T(test_s5_2_untracked_when_open_both_ways),
+        T(test_s5_2_any_open_rule_makes_untracked),
         T(test_s5_2_judged_per_family),
         T(test_s5_3_removed_rule_keeps_tracked_flow_until_idle),
         T(test_s5_4_configured_timeouts),
