@@ -20,6 +20,14 @@ fi
 sed 's/@.*//' "$tmp/exported" | sort > "$tmp/names"
 # Names listed in the map (global: lines up to local:), comments stripped.
 sed -e 's|/\*.*\*/||g' "$map" | tr -d ' \t' | grep -E '^eni_[a-z0-9_]+;$' | tr -d ';' | sort > "$tmp/mapped"
+# Every other entry is a mistake ld would only warn about (an editing slip
+# such as a macro name pasted from a header).
+tr -d ' \t' < "$map" | awk '/^\/\*/{c=1} !c{print} /\*\//{c=0}' \
+  | grep -E ';$' | grep -vE '^(eni_[a-z0-9_]+|\*|global:|local:|local:\*|\}|\}LIBENI_[0-9.]+);$' \
+  > "$tmp/stray"
+if [ -s "$tmp/stray" ]; then
+  echo "not ok: entries of $map that are not eni_* symbols:"; cat "$tmp/stray"; fail=1
+fi
 if ! cmp -s "$tmp/names" "$tmp/mapped"; then
   echo "not ok: exported set differs from $map (< exported only, > map only):"
   diff "$tmp/names" "$tmp/mapped"; fail=1
