@@ -170,7 +170,12 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
     int rc = dp_of(ctx, nic_id, &nic, &dp);
-    struct eni_snap *snap = rc == ENI_OK ? eni__eval_snapshot(ctx, nic) : NULL;
+    /* The published snapshot when it is current (no compile per question),
+     * else one built now and dropped after. */
+    struct eni_snap *pub = rc == ENI_OK ? atomic_load(&dp->snap) : NULL;
+    bool current = pub && ctx->eval->seen_version == ctx->model->version;
+    struct eni_snap *own = rc == ENI_OK && !current ? eni__eval_snapshot(ctx, nic, NULL) : NULL;
+    struct eni_snap *snap = current ? pub : own;
     if (rc == ENI_OK && !snap)
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_eval_explain: out of memory");
     if (rc != ENI_OK) {
@@ -252,7 +257,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         }
     }
     *verdict = v;
-    eni__snap_free(ctx, snap); /* never published: no worker can hold it */
+    eni__snap_free(ctx, own); /* never published: no worker can hold it */
     eni__unlock(ctx);
     return ENI_OK;
 }

@@ -494,7 +494,7 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsi
 
 void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs)
 {
-    if (!rs)
+    if (!rs || --rs->refs > 0)
         return;
     for (int d = 0; d < 2; d++)
         for (int f = 0; f < 2; f++) {
@@ -518,6 +518,7 @@ struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uin
     struct eni_ruleset *rs = eni__calloc(ctx, 1, sizeof *rs);
     if (!rs)
         return NULL;
+    rs->refs = 1;
     for (unsigned d = 0; d < 2; d++)
         for (unsigned f = 0; f < 2; f++)
             if (!build_table(ctx, groups, n, d, f ? 6 : 4, &rs->t[d][f])) {

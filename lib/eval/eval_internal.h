@@ -86,8 +86,12 @@ struct cls_table {
     uint8_t reverse_open[2];
 };
 
+/* Shared by the snapshots of interfaces with the same groups in the same
+ * order (one compile per group set and model change); `refs` counts them
+ * and is touched only on the control path, under the ctx lock. */
 struct eni_ruleset {
     struct cls_table t[2][2]; /* [direction index: 0 in, 1 out][family: 0 v4, 1 v6] */
+    uint32_t refs;
 };
 
 /* ---- per-interface snapshot --------------------------------------------- */
@@ -206,7 +210,9 @@ void eni__eval_retire(eni_ctx *ctx, void *p, void (*free_fn)(eni_ctx *, void *))
 void eni__eval_reclaim(eni_ctx *ctx);
 
 /* Rules (compile.c). */
+/* A ruleset holding one reference. */
 struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uint32_t n);
+/* Drop one reference; the last one frees it. */
 void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs);
 /* Does the table allow (proto, port or type/code, remote address)? *open says
  * whether an allowing entry is a /0 one. */
@@ -227,7 +233,10 @@ void eni__flows_free(eni_ctx *ctx, void *flows);
 /* The verdict engine shared by bursts and explain (engine.c). commit=false
  * evaluates without creating or refreshing flows. */
 struct eni_nic;
-struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic);
+/* A snapshot of the interface as the model says now; its rules are
+ * `shared` (one more reference taken) when not NULL, else compiled. */
+struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
+                                    struct eni_ruleset *shared);
 void eni__snap_free(eni_ctx *ctx, void *snap);
 
 /* Flow-table walking for the control path (engine.c): visit every slot

@@ -181,7 +181,8 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* A snapshot of one interface as the model says now. NULL on ENOMEM. */
-struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic)
+struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
+                                    struct eni_ruleset *shared)
 {
     struct eni_snap *s = eni__calloc(ctx, 1, sizeof *s);
     if (!s)
@@ -196,7 +197,9 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic)
     s->udp_s = ct.udp;
     s->v4 = eni__calloc(ctx, nic->v4_count + 1, sizeof *s->v4);
     s->v6 = eni__calloc(ctx, nic->v6_count + 1, sizeof *s->v6);
-    s->rules = eni__ruleset_build(ctx, nic->groups, nic->group_count);
+    if (shared)
+        shared->refs++;
+    s->rules = shared ? shared : eni__ruleset_build(ctx, nic->groups, nic->group_count);
     if (!s->v4 || !s->v6 || !s->rules) {
         eni__snap_free(ctx, s);
         return NULL;
@@ -216,6 +219,25 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic)
     return s;
 }
 
+struct compiled {
+    const uint64_t *groups;
+    uint32_t n;
+    struct eni_ruleset *rules;
+};
+
+/* The ruleset compiled in this pass for the interface's groups, or NULL.
+ * Order matters: it decides which rule explain names first. */
+static struct eni_ruleset *compiled_for(const struct compiled *done, uint32_t n,
+                                        const struct eni_nic *nic)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (done[i].n == nic->group_count &&
+            (nic->group_count == 0 ||
+             !memcmp(done[i].groups, nic->groups, nic->group_count * sizeof *nic->groups)))
+            return done[i].rules;
+    return NULL;
+}
+
 void eni__eval_republish(eni_ctx *ctx)
 {
     struct eni_eval *ev = ctx->eval;
@@ -230,6 +252,13 @@ void eni__eval_republish(eni_ctx *ctx)
         if (eni__eval_dp_get(ctx, a->nic, &dp) != ENI_OK)
             complete = false;
     }
+    /* The group sets compiled in this pass: interfaces with the same
+     * groups share one ruleset. Without memory for the list, each
+     * interface is compiled on its own. */
+    uint32_t cap_done = 0, n_done = 0;
+    for (struct eni_nic_dp *dp = ev->dps; dp; dp = dp->next)
+        cap_done++;
+    struct compiled *done = cap_done ? eni__calloc(ctx, cap_done, sizeof *done) : NULL;
     for (struct eni_nic_dp **pp = &ev->dps; *pp;) {
         struct eni_nic_dp *dp = *pp;
         struct eni_nic *nic;
@@ -250,8 +279,12 @@ void eni__eval_republish(eni_ctx *ctx)
          * table goes in before the snapshot that lets that traffic in. */
         bool sees_v6 = nic->v6_count > 0 || !nic->source_dest_check;
         struct eni_snap *s = NULL;
-        if (!sees_v6 || eni__flows_enable_v6(ctx, atomic_load(&dp->flows)) == ENI_OK)
-            s = eni__eval_snapshot(ctx, nic);
+        if (!sees_v6 || eni__flows_enable_v6(ctx, atomic_load(&dp->flows)) == ENI_OK) {
+            struct eni_ruleset *same = compiled_for(done, n_done, nic);
+            s = eni__eval_snapshot(ctx, nic, same);
+            if (s && !same && done && n_done < cap_done)
+                done[n_done++] = (struct compiled){nic->groups, nic->group_count, s->rules};
+        }
         if (!s) {
             complete = false; /* keep the old snapshot; retried at the next change */
             eni__log(ctx, ENI_LOG_ERROR, "evaluator: out of memory publishing an interface");
@@ -261,6 +294,7 @@ void eni__eval_republish(eni_ctx *ctx)
         }
         pp = &dp->next;
     }
+    eni__free(ctx, done);
     if (complete)
         ev->seen_version = m->version;
     eni__eval_reclaim(ctx);

@@ -498,6 +498,47 @@ static void test_s5_5_ipv6_table_only_when_reachable(void **state)
     assert_int_equal(v6_table_slots(f, b), 200 * 8 / 5 + 64);
 }
 
+/* Interfaces with the same groups share one compiled rule set per model
+ * change, and each still follows its own groups. */
+static const struct eni_ruleset *rules_of(struct fx *f, eni_nic_id nic)
+{
+    struct eni_nic_dp *dp = eni__eval_dp_lookup(f->ctx, nic.v);
+    assert_non_null(dp);
+    return atomic_load(&dp->snap)->rules;
+}
+
+static void test_s4_4_same_groups_share_rules(void **state)
+{
+    struct fx *f = *state;
+    eni_nic_id b = attach_v4_only(f, 1);
+    assert_ptr_equal(rules_of(f, b), rules_of(f, f->nic));
+    allow(f, f->web, ENI_INGRESS, 6, 8443, 8443, CLIENT "/32");
+    assert_ptr_equal(rules_of(f, b), rules_of(f, f->nic));
+    eni_nic_address a[2];
+    uint32_t n;
+    assert_eni_ok(eni_nic_get_addresses(f->ctx, b, a, 2, &n));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 8443, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    eni_nic_id keep = f->nic;
+    f->nic = b;
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, a[0].address, 8443, 0x02), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_eni_ok(eni_nic_set_groups(f->ctx, b, &f->db, 1));
+    assert_ptr_not_equal(rules_of(f, b), rules_of(f, keep));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40001, a[0].address, 8443, 0x02), 2), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    f->nic = keep;
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40001, f->ip, 8443, 0x02), 2), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    /* explain answers from the published rules, and agrees */
+    eni_verdict v;
+    eni_pkt p = pkt(6, CLIENT, 40002, f->ip, 8443, 0x02);
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, IN, &p, 3, &v, NULL, 0));
+    assert_int_equal(v.reason, ENI_REASON_RULE);
+    assert_eni_ok(eni_nic_set_groups(f->ctx, b, &f->web, 1));
+    assert_ptr_equal(rules_of(f, b), rules_of(f, f->nic));
+}
+
 static void test_s5_flows_listed(void **state)
 {
     struct fx *f = *state;
@@ -727,6 +768,7 @@ int main(void)
         T(test_s5_1_icmp_echo_and_related_errors),
         T(test_s1_1_source_destination_check),
         T(test_s4_4_group_reference_follows_membership),
+        T(test_s4_4_same_groups_share_rules),
         T(test_s4_3_prefix_list_peer),
         T(test_s5_5_conntrack_allowance),
         T(test_s5_5_ipv6_table_only_when_reachable),
