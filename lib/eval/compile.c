@@ -488,6 +488,17 @@ static bool build_ports(eni_ctx *ctx, const struct cls_table *t, int proto, unsi
     P->n_segs = ncut;
     P->iv = out_iv.v;
     P->n_iv = out_iv.n;
+    if (P->iv4) {
+        int nomem;
+        P->el = eni__elem4_build(ctx, t, proto, P, &nomem);
+        if (nomem) {
+            eni__free(ctx, P->iv4);
+            eni__free(ctx, P->segs);
+            eni__free(ctx, P);
+            eni__free(ctx, out_iv.v);
+            return false;
+        }
+    }
     *out = P;
     return true;
 }
@@ -503,6 +514,7 @@ void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs)
                     eni__free(ctx, rs->t[d][f].ports[k]->segs);
                     eni__free(ctx, rs->t[d][f].ports[k]->iv);
                     eni__free(ctx, rs->t[d][f].ports[k]->iv4);
+                    eni__elem4_free(ctx, rs->t[d][f].ports[k]->el);
                     eni__free(ctx, rs->t[d][f].ports[k]);
                 }
             eni__free(ctx, rs->t[d][f].entries);
@@ -586,6 +598,15 @@ static bool in_set4(const struct cls_iv4 *iv, uint32_t n, uint32_t a)
 
 static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a, bool *open)
 {
+    if (P->el) {
+        /* One bit: the segment's row holds the all-port union too. open
+         * is only read when the packet is allowed; then either a /0 rule
+         * of its segment or an open all-port rule allows it (or both). */
+        bool frag = p->flags & ENI_PKT_FRAGMENT;
+        uint32_t row = frag ? P->n_segs : P->seg_of_port[p->dport];
+        *open = frag ? P->full.open : P->segs[row].open | P->full.open;
+        return eni__elem4_test(P->el, row, eni__elem4_find(P->el, a));
+    }
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
         if (in_set4(P->iv4 + s->first_iv, s->n_iv, a)) {

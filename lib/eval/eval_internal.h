@@ -16,6 +16,7 @@
 
 #include "core/ctx_internal.h"
 #include "eni/eval.h"
+#include "elem4.h"
 
 /* ---- compiled rules ------------------------------------------------------ */
 
@@ -69,6 +70,7 @@ struct cls_ports {
     struct cls_iv4 *iv4; /* the same intervals, IPv4 tables only */
     uint32_t n_iv;
     struct cls_seg full;  /* rules of all ports of this protocol (and all protocols) */
+    struct cls_elem4 *el; /* IPv4: the sets as bit rows (elem4.h), or NULL to search iv4 */
 };
 
 struct cls_table {

@@ -100,10 +100,31 @@ static void world_new(struct world *w)
     assert_int_equal(inet_pton(AF_INET6, a[1].address, w->ip6), 1);
 }
 
-/* Peers come from two small blocks per family so that rules overlap. */
+/* Peers come from two small blocks per family so that rules overlap, and
+ * now and then from the ends and the middle of the address space (where
+ * the classifier's index windows and first/last intervals are). */
 static void random_addr(unsigned family, uint8_t *out)
 {
     memset(out, 0, 16);
+    unsigned bytes = family == 4 ? 4 : 16;
+    if (rnd(10) == 0) {
+        switch (rnd(4)) {
+        case 0: /* 0.0.0.0, ::, or just above */
+            out[bytes - 1] = (uint8_t)rnd(2);
+            break;
+        case 1: /* the top address, or just below */
+            memset(out, 0xff, bytes);
+            out[bytes - 1] = (uint8_t)(0xff - rnd(2));
+            break;
+        default: /* either side of the middle */
+            if (rnd(2))
+                out[0] = 0x80;
+            else
+                memset(out, 0xff, bytes), out[0] = 0x7f;
+            break;
+        }
+        return;
+    }
     if (family == 4) {
         out[0] = 198, out[1] = 51, out[2] = (uint8_t)(100 + rnd(2)), out[3] = (uint8_t)rnd(256);
     } else {

@@ -1,0 +1,71 @@
+/* An elementary-interval index over the IPv4 address sets of one port
+ * index (TCP or UDP of one direction).
+ *
+ * Every interval end of every set of the port index (its segments and its
+ * all-port union) cuts the address space; the pieces between cuts are the
+ * elementary intervals, each wholly inside or wholly outside every set. A
+ * set is then a row of bits, one per elementary interval, and a lookup is:
+ * find the address's elementary interval once, then test one bit in the
+ * row of the packet's port segment. The all-port union is ORed into every
+ * segment's row at compile time, so one test answers what took two binary
+ * searches (and their branch mispredictions) before.
+ *
+ * Finding the elementary interval: a table of buckets over the window that
+ * holds every cut, each bucket giving the count of cuts below its start;
+ * the few cuts inside a bucket (usually none) are scanned. */
+#ifndef ENI_EVAL_ELEM4_H
+#define ENI_EVAL_ELEM4_H
+
+#include <stdint.h>
+
+struct cls_elem4 {
+    uint32_t *cut;      /* sorted distinct cuts (never 0): elementary interval k is [cut[k-1], cut[k]) */
+    uint32_t n_cut;
+    uint32_t *bucket;   /* [n_bucket + 1]: cuts below each bucket's start */
+    uint32_t n_bucket;  /* a power of two */
+    uint32_t base;      /* the window's first address */
+    uint32_t shift;     /* log2 of a bucket's width (0..32) */
+    uint64_t *rows;     /* one row per segment, then the all-port union's row */
+    uint32_t row_words;
+};
+
+/* The elementary interval holding a (how many cuts are <= a). */
+static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
+{
+    if (a < el->base)
+        return 0;
+    uint64_t j = (uint64_t)(a - el->base) >> el->shift;
+    if (j >= el->n_bucket)
+        return el->n_cut;
+    uint32_t k = el->bucket[j], end = el->bucket[j + 1];
+    if (end - k > 8) { /* a crowded bucket: search it */
+        while (k < end) {
+            uint32_t mid = k + (end - k) / 2;
+            if (el->cut[mid] <= a)
+                k = mid + 1;
+            else
+                end = mid;
+        }
+        return k;
+    }
+    while (k < end && el->cut[k] <= a)
+        k++;
+    return k;
+}
+
+static inline int eni__elem4_test(const struct cls_elem4 *el, uint32_t row, uint32_t k)
+{
+    return (int)((el->rows[(uint64_t)row * el->row_words + (k >> 6)] >> (k & 63)) & 1);
+}
+
+struct cls_ports;
+struct cls_table;
+struct eni_ctx;
+/* Build the index of the IPv4 sets of P, the port index of `proto` built
+ * from t; NULL when it would take more memory than it saves time (the
+ * binary searches are used then) or on allocation failure (*nomem set). */
+struct cls_elem4 *eni__elem4_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
+                                   const struct cls_ports *P, int *nomem);
+void eni__elem4_free(struct eni_ctx *ctx, struct cls_elem4 *el);
+
+#endif
