@@ -1,0 +1,198 @@
+"""libeni's C enums as :class:`enum.IntEnum` classes, named as EC2 names them.
+
+Values come from the C headers through the compiled module, never from
+copies here. Where EC2 has a wire name for a value (an instance state, an
+interface status or type) it is the member's ``ec2_name``.
+"""
+from __future__ import annotations
+
+import enum
+
+from ._ffi import lib
+
+__all__ = [
+    "ErrorCode", "Kind", "LogLevel", "EventType", "InstanceState", "Hypervisor", "EnaSupport",
+    "Virtualization", "Platform", "InterfaceType", "InterfaceStatus", "AttachmentStatus",
+    "AttachKind", "RuleDirection", "PeerKind", "TrafficDirection", "Action", "Reason",
+    "MockOp", "MockLatency",
+]
+
+
+class _Ec2Named(enum.IntEnum):
+    @property
+    def ec2_name(self) -> str:
+        """The value as EC2 spells it (``running``, ``in-use``, ``efa-only``...)."""
+        return self.name.lower().replace("_", "-")
+
+
+class ErrorCode(enum.IntEnum):
+    OK = lib.ENI_OK
+    EINVAL = lib.ENI_EINVAL
+    ENOMEM = lib.ENI_ENOMEM
+    ENOTFOUND = lib.ENI_ENOTFOUND
+    ESTALE = lib.ENI_ESTALE
+    EEXIST = lib.ENI_EEXIST
+    ESTATE = lib.ENI_ESTATE
+    EDEPEND = lib.ENI_EDEPEND
+    ELIMIT = lib.ENI_ELIMIT
+    EINUSE = lib.ENI_EINUSE
+    EBUSY = lib.ENI_EBUSY
+    ETIMEDOUT = lib.ENI_ETIMEDOUT
+    ENOTSUP = lib.ENI_ENOTSUP
+    EVERSION = lib.ENI_EVERSION
+    EBACKEND = lib.ENI_EBACKEND
+    EUSER = lib.ENI_EUSER
+    EPERM = lib.ENI_EPERM
+    EINTERNAL = lib.ENI_EINTERNAL
+
+
+class Kind(enum.IntEnum):
+    """What an id names; the EC2 prefix is ``prefix``."""
+    NONE = lib.ENI_KIND_NONE
+    VPC = lib.ENI_KIND_VPC
+    SUBNET = lib.ENI_KIND_SUBNET
+    INSTANCE = lib.ENI_KIND_INSTANCE
+    NETWORK_INTERFACE = lib.ENI_KIND_NIC
+    ATTACHMENT = lib.ENI_KIND_ATTACHMENT
+    ELASTIC_IP = lib.ENI_KIND_EIP
+    ELASTIC_IP_ASSOCIATION = lib.ENI_KIND_EIP_ASSOC
+    SECURITY_GROUP = lib.ENI_KIND_SG
+    SECURITY_GROUP_RULE = lib.ENI_KIND_SG_RULE
+    PREFIX_LIST = lib.ENI_KIND_PREFIX_LIST
+
+    @property
+    def prefix(self) -> str:
+        """The id prefix, e.g. ``"eni-"``; empty for NONE."""
+        from ._ffi import text
+        return text(lib.eni_kind_prefix(int(self)))
+
+
+class LogLevel(enum.IntEnum):
+    NONE = lib.ENI_LOG_NONE
+    ERROR = lib.ENI_LOG_ERROR
+    WARN = lib.ENI_LOG_WARN
+    INFO = lib.ENI_LOG_INFO
+    DEBUG = lib.ENI_LOG_DEBUG
+    OFF = lib.ENI_LOG_OFF
+
+
+class EventType(enum.IntEnum):
+    NONE = lib.ENI_EVENT_NONE
+    USER = lib.ENI_EVENT_USER
+    ATTACH_COMPLETED = lib.ENI_EVENT_ATTACH_COMPLETED
+    ATTACH_FAILED = lib.ENI_EVENT_ATTACH_FAILED
+    DETACH_COMPLETED = lib.ENI_EVENT_DETACH_COMPLETED
+    DETACH_FAILED = lib.ENI_EVENT_DETACH_FAILED
+    INSTANCE_STATE = lib.ENI_EVENT_INSTANCE_STATE
+    LINK_CHANGE = lib.ENI_EVENT_LINK_CHANGE
+    DEVICE_REMOVED = lib.ENI_EVENT_DEVICE_REMOVED
+
+
+class InstanceState(_Ec2Named):
+    """EC2's instance states, with EC2's state codes as values."""
+    PENDING = lib.ENI_INSTANCE_PENDING
+    RUNNING = lib.ENI_INSTANCE_RUNNING
+    SHUTTING_DOWN = lib.ENI_INSTANCE_SHUTTING_DOWN
+    TERMINATED = lib.ENI_INSTANCE_TERMINATED
+    STOPPING = lib.ENI_INSTANCE_STOPPING
+    STOPPED = lib.ENI_INSTANCE_STOPPED
+
+
+class Hypervisor(_Ec2Named):
+    NONE = lib.ENI_HYPERVISOR_NONE
+    NITRO = lib.ENI_HYPERVISOR_NITRO
+    XEN = lib.ENI_HYPERVISOR_XEN
+
+
+class EnaSupport(_Ec2Named):
+    UNSUPPORTED = lib.ENI_ENA_UNSUPPORTED
+    SUPPORTED = lib.ENI_ENA_SUPPORTED
+    REQUIRED = lib.ENI_ENA_REQUIRED
+
+
+class Virtualization(_Ec2Named):
+    HVM = lib.ENI_VIRT_HVM
+    PARAVIRTUAL = lib.ENI_VIRT_PARAVIRTUAL
+
+
+class Platform(_Ec2Named):
+    LINUX = lib.ENI_PLATFORM_LINUX
+    WINDOWS = lib.ENI_PLATFORM_WINDOWS
+
+
+class InterfaceType(_Ec2Named):
+    """EC2's ``InterfaceType``: ``interface``, ``efa``, ``efa-only``, ``trunk``."""
+    INTERFACE = lib.ENI_NIC_INTERFACE
+    EFA = lib.ENI_NIC_EFA
+    EFA_ONLY = lib.ENI_NIC_EFA_ONLY
+    TRUNK = lib.ENI_NIC_TRUNK
+
+
+class InterfaceStatus(_Ec2Named):
+    """EC2's interface ``Status``: ``available``, ``attaching``, ``in-use``, ``detaching``."""
+    AVAILABLE = lib.ENI_NIC_AVAILABLE
+    ATTACHING = lib.ENI_NIC_ATTACHING
+    IN_USE = lib.ENI_NIC_IN_USE
+    DETACHING = lib.ENI_NIC_DETACHING
+
+
+class AttachmentStatus(_Ec2Named):
+    ATTACHING = lib.ENI_ATTACHMENT_ATTACHING
+    ATTACHED = lib.ENI_ATTACHMENT_ATTACHED
+    DETACHING = lib.ENI_ATTACHMENT_DETACHING
+    DETACHED = lib.ENI_ATTACHMENT_DETACHED
+
+
+class AttachKind(_Ec2Named):
+    """Cold (at launch), hot (running instance) or warm (stopped instance)."""
+    COLD = lib.ENI_ATTACH_COLD
+    HOT = lib.ENI_ATTACH_HOT
+    WARM = lib.ENI_ATTACH_WARM
+
+
+class RuleDirection(_Ec2Named):
+    """A security-group rule's direction."""
+    INGRESS = lib.ENI_INGRESS
+    EGRESS = lib.ENI_EGRESS
+
+
+class PeerKind(enum.IntEnum):
+    CIDR = lib.ENI_PEER_CIDR
+    GROUP = lib.ENI_PEER_GROUP
+    PREFIX_LIST = lib.ENI_PEER_PREFIX_LIST
+
+
+class TrafficDirection(enum.IntEnum):
+    """Which way a packet crosses the interface."""
+    INBOUND = lib.ENI_DIR_INBOUND
+    OUTBOUND = lib.ENI_DIR_OUTBOUND
+
+
+class Action(enum.IntEnum):
+    DROP = lib.ENI_DROP
+    ALLOW = lib.ENI_ALLOW
+
+
+class Reason(enum.IntEnum):
+    """Why a packet was allowed or dropped."""
+    RULE = lib.ENI_REASON_RULE
+    TRACKED = lib.ENI_REASON_TRACKED
+    RELATED_ICMP = lib.ENI_REASON_RELATED_ICMP
+    UNTRACKED = lib.ENI_REASON_UNTRACKED
+    SERVICE = lib.ENI_REASON_SERVICE
+    NO_RULE = lib.ENI_REASON_NO_RULE
+    SRC_DST_CHECK = lib.ENI_REASON_SRC_DST_CHECK
+    NOT_ATTACHED = lib.ENI_REASON_NOT_ATTACHED
+    CONNTRACK_FULL = lib.ENI_REASON_CONNTRACK_FULL
+    MALFORMED = lib.ENI_REASON_MALFORMED
+
+
+class MockOp(enum.IntEnum):
+    ATTACH = lib.ENI_MOCK_OP_ATTACH
+    DETACH = lib.ENI_MOCK_OP_DETACH
+
+
+class MockLatency(enum.IntEnum):
+    IMMEDIATE = lib.ENI_MOCK_IMMEDIATE
+    AFTER_POLLS = lib.ENI_MOCK_AFTER_POLLS
+    AFTER_TIME = lib.ENI_MOCK_AFTER_TIME

@@ -1,0 +1,440 @@
+"""VPCs, subnets, security groups and their rules, prefix lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
+
+from ._enums import Kind, PeerKind, RuleDirection
+from ._errors import check
+from ._ffi import cstr, ffi, lib, text
+from ._objects import LibeniObject, id_array, list_ids, wrap
+
+if TYPE_CHECKING:
+    from ._instances import NetworkInterface
+
+__all__ = ["Vpc", "Subnet", "SecurityGroup", "SecurityGroupRule", "Rule", "PrefixList",
+           "protocol_number"]
+
+_PROTOCOLS = {"all": -1, "-1": -1, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58}
+
+
+def protocol_number(protocol: Union[int, str]) -> int:
+    """An IANA protocol number from a number or an EC2 name (``tcp``, ``udp``, ``icmp``,
+    ``icmpv6``, ``all``/``-1``)."""
+    if isinstance(protocol, str):
+        key = protocol.strip().lower()
+        if key in _PROTOCOLS:
+            return _PROTOCOLS[key]
+        if key.lstrip("-").isdigit():
+            return int(key)
+        raise ValueError(f"unknown protocol {protocol!r}")
+    return int(protocol)
+
+
+def _protocol_name(number: int) -> Union[int, str]:
+    for name, value in _PROTOCOLS.items():
+        if value == number and name not in ("-1",):
+            return name
+    return number
+
+
+class Vpc(LibeniObject):
+    """A VPC (``vpc-``)."""
+
+    __slots__ = ()
+    _kind = Kind.VPC
+    _ctype = "eni_vpc_id"
+
+    def _d(self) -> Any:
+        return self._info("eni_vpc_info", lib.eni_vpc_describe)
+
+    @property
+    def cidr_block(self) -> str:
+        return text(self._d().cidr_block)
+
+    @property
+    def ipv6_cidr_block(self) -> Optional[str]:
+        return text(self._d().ipv6_cidr_block) or None
+
+    @property
+    def default_security_group(self) -> "SecurityGroup":
+        return SecurityGroup(self._ctx, self._d().default_group.v)
+
+    def subnets(self) -> List["Subnet"]:
+        """The VPC's subnets, in id order."""
+        ids = list_ids(self._ctx, "eni_subnet_id",
+                       lambda o, c, n: lib.eni_subnet_list(self._ctx._ptr, self._cid(), o, c, n))
+        return [Subnet(self._ctx, v) for v in ids]
+
+    def security_groups(self) -> List["SecurityGroup"]:
+        """The VPC's security groups, the default one included."""
+        ids = list_ids(self._ctx, "eni_sg_id",
+                       lambda o, c, n: lib.eni_sg_list(self._ctx._ptr, self._cid(), o, c, n))
+        return [SecurityGroup(self._ctx, v) for v in ids]
+
+    def create_subnet(self, cidr_block: str, availability_zone: str = "us-east-1a", *,
+                      ipv6_cidr_block: Optional[str] = None,
+                      map_public_ip_on_launch: bool = False,
+                      assign_ipv6_address_on_creation: bool = False) -> "Subnet":
+        """``CreateSubnet``."""
+        spec = ffi.new("eni_subnet_spec *")
+        spec.size = ffi.sizeof("eni_subnet_spec")
+        spec.vpc.v = self._v
+        keep = [cstr(availability_zone), cstr(cidr_block), cstr(ipv6_cidr_block)]
+        spec.availability_zone, spec.cidr_block, spec.ipv6_cidr_block = keep
+        spec.flags = ((lib.ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH if map_public_ip_on_launch else 0)
+                      | (lib.ENI_SUBNET_ASSIGN_IPV6_ON_CREATION
+                         if assign_ipv6_address_on_creation else 0))
+        out = ffi.new("eni_subnet_id *")
+        check(lib.eni_subnet_create(self._ctx._ptr, spec, out))
+        return Subnet(self._ctx, out.v)
+
+    def create_security_group(self, name: str, description: str) -> "SecurityGroup":
+        """``CreateSecurityGroup`` (it starts with EC2's default egress rule)."""
+        spec = ffi.new("eni_sg_spec *")
+        spec.size = ffi.sizeof("eni_sg_spec")
+        spec.vpc.v = self._v
+        keep = [cstr(name), cstr(description)]
+        spec.name, spec.description = keep
+        out = ffi.new("eni_sg_id *")
+        check(lib.eni_sg_create(self._ctx._ptr, spec, out))
+        return SecurityGroup(self._ctx, out.v)
+
+    def delete(self) -> None:
+        """``DeleteVpc`` (``DependencyViolation`` while it has subnets or groups)."""
+        check(lib.eni_vpc_delete(self._ctx._ptr, self._cid()))
+
+
+class Subnet(LibeniObject):
+    """A subnet (``subnet-``)."""
+
+    __slots__ = ()
+    _kind = Kind.SUBNET
+    _ctype = "eni_subnet_id"
+
+    def _d(self) -> Any:
+        return self._info("eni_subnet_info", lib.eni_subnet_describe)
+
+    @property
+    def vpc(self) -> Vpc:
+        return Vpc(self._ctx, self._d().vpc.v)
+
+    @property
+    def availability_zone(self) -> str:
+        return text(self._d().availability_zone)
+
+    @property
+    def cidr_block(self) -> str:
+        return text(self._d().cidr_block)
+
+    @property
+    def ipv6_cidr_block(self) -> Optional[str]:
+        return text(self._d().ipv6_cidr_block) or None
+
+    @property
+    def available_ip_address_count(self) -> int:
+        """Addresses still free (EC2 reserves five per subnet)."""
+        return int(self._d().available_ip_count)
+
+    @property
+    def map_public_ip_on_launch(self) -> bool:
+        return bool(self._d().flags & lib.ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH)
+
+    @map_public_ip_on_launch.setter
+    def map_public_ip_on_launch(self, value: bool) -> None:
+        self._set_flag(lib.ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH, value)
+
+    @property
+    def assign_ipv6_address_on_creation(self) -> bool:
+        return bool(self._d().flags & lib.ENI_SUBNET_ASSIGN_IPV6_ON_CREATION)
+
+    @assign_ipv6_address_on_creation.setter
+    def assign_ipv6_address_on_creation(self, value: bool) -> None:
+        self._set_flag(lib.ENI_SUBNET_ASSIGN_IPV6_ON_CREATION, value)
+
+    def _set_flag(self, bit: int, on: bool) -> None:
+        flags = self._d().flags
+        flags = (flags | bit) if on else (flags & ~bit)
+        check(lib.eni_subnet_set_flags(self._ctx._ptr, self._cid(), flags))
+
+    @property
+    def interface_count(self) -> int:
+        return int(self._d().nic_count)
+
+    def create_network_interface(self, **kwargs: Any) -> "NetworkInterface":
+        """``CreateNetworkInterface`` in this subnet; see
+        :meth:`libeni.Context.create_network_interface` for the arguments."""
+        return self._ctx.create_network_interface(self, **kwargs)
+
+    def delete(self) -> None:
+        """``DeleteSubnet``."""
+        check(lib.eni_subnet_delete(self._ctx._ptr, self._cid()))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One security-group permission, as ``AuthorizeSecurityGroupIngress`` takes it.
+
+    Exactly one peer: ``cidr`` (IPv4 or IPv6), ``group`` or ``prefix_list``.
+    ``protocol`` is a number or an EC2 name (``tcp``, ``udp``, ``icmp``,
+    ``icmpv6``, ``all``); ports are -1 where they do not apply (for ICMP they
+    are the type and code).
+    """
+    protocol: Union[int, str] = "tcp"
+    from_port: int = -1
+    to_port: int = -1
+    cidr: Optional[str] = None
+    group: Optional["SecurityGroup"] = None
+    prefix_list: Optional["PrefixList"] = None
+    description: Optional[str] = None
+
+    def _fill(self, spec: Any, keep: List[Any]) -> None:
+        spec.size = ffi.sizeof("eni_sg_rule_spec")
+        spec.protocol = protocol_number(self.protocol)
+        to = self.to_port
+        if spec.protocol in (6, 17) and self.from_port != -1 and to == -1:
+            to = self.from_port  # Rule("tcp", 443) means port 443
+        spec.from_port, spec.to_port = self.from_port, to
+        peers = [p is not None for p in (self.cidr, self.group, self.prefix_list)]
+        if sum(peers) != 1:
+            raise ValueError("a rule needs exactly one of cidr, group and prefix_list")
+        if self.cidr is not None:
+            spec.peer_kind = lib.ENI_PEER_CIDR
+            keep.append(cstr(self.cidr))
+            spec.cidr = keep[-1]
+        elif self.group is not None:
+            spec.peer_kind = lib.ENI_PEER_GROUP
+            spec.group.v = self.group.id_value
+        else:
+            assert self.prefix_list is not None
+            spec.peer_kind = lib.ENI_PEER_PREFIX_LIST
+            spec.prefix_list.v = self.prefix_list.id_value
+        if self.description is not None:
+            keep.append(cstr(self.description))
+            spec.description = keep[-1]
+
+
+def _rule_specs(rules: Sequence[Rule]) -> Any:
+    if not rules:
+        raise ValueError("at least one rule is needed")
+    for r in rules:
+        if not isinstance(r, Rule):
+            raise TypeError(f"expected libeni.Rule, not {type(r).__name__}")
+    specs = ffi.new("eni_sg_rule_spec[]", len(rules))
+    keep: List[Any] = []
+    for i, r in enumerate(rules):
+        r._fill(specs[i], keep)
+    return specs, keep
+
+
+class SecurityGroup(LibeniObject):
+    """A security group (``sg-``)."""
+
+    __slots__ = ()
+    _kind = Kind.SECURITY_GROUP
+    _ctype = "eni_sg_id"
+
+    def _d(self) -> Any:
+        return self._info("eni_sg_info", lib.eni_sg_describe)
+
+    @property
+    def name(self) -> str:
+        return text(self._d().name)
+
+    @property
+    def description(self) -> str:
+        return text(self._d().description)
+
+    @property
+    def vpc(self) -> Vpc:
+        return Vpc(self._ctx, self._d().vpc.v)
+
+    @property
+    def is_default(self) -> bool:
+        return bool(self._d().is_default)
+
+    @property
+    def interface_count(self) -> int:
+        return int(self._d().nic_count)
+
+    @property
+    def referenced_by(self) -> int:
+        """How many rules of other groups name this one as their peer."""
+        return int(self._d().referenced_by)
+
+    def _rules(self, direction: int) -> List["SecurityGroupRule"]:
+        ids = list_ids(self._ctx, "eni_sg_rule_id",
+                       lambda o, c, n: lib.eni_sg_list_rules(self._ctx._ptr, self._cid(),
+                                                             direction, o, c, n))
+        return [SecurityGroupRule(self._ctx, v) for v in ids]
+
+    @property
+    def ingress_rules(self) -> List["SecurityGroupRule"]:
+        return self._rules(lib.ENI_INGRESS)
+
+    @property
+    def egress_rules(self) -> List["SecurityGroupRule"]:
+        return self._rules(lib.ENI_EGRESS)
+
+    def _authorize(self, direction: int, rules: Sequence[Rule]) -> List["SecurityGroupRule"]:
+        specs, keep = _rule_specs(rules)
+        ids = ffi.new("eni_sg_rule_id[]", len(rules))
+        check(lib.eni_sg_authorize(self._ctx._ptr, self._cid(), direction, specs, len(rules),
+                                   ids))
+        del keep
+        return [SecurityGroupRule(self._ctx, ids[i].v) for i in range(len(rules))]
+
+    def authorize_ingress(self, *rules: Rule) -> List["SecurityGroupRule"]:
+        """``AuthorizeSecurityGroupIngress``: all rules or none."""
+        return self._authorize(lib.ENI_INGRESS, rules)
+
+    def authorize_egress(self, *rules: Rule) -> List["SecurityGroupRule"]:
+        """``AuthorizeSecurityGroupEgress``: all rules or none."""
+        return self._authorize(lib.ENI_EGRESS, rules)
+
+    def _revoke(self, direction: int, rules: Sequence[Rule]) -> None:
+        specs, keep = _rule_specs(rules)
+        check(lib.eni_sg_revoke(self._ctx._ptr, self._cid(), direction, specs, len(rules)))
+        del keep
+
+    def revoke_ingress(self, *rules: Rule) -> None:
+        """``RevokeSecurityGroupIngress`` by rule contents."""
+        self._revoke(lib.ENI_INGRESS, rules)
+
+    def revoke_egress(self, *rules: Rule) -> None:
+        """``RevokeSecurityGroupEgress`` by rule contents."""
+        self._revoke(lib.ENI_EGRESS, rules)
+
+    def revoke(self, *rules: "SecurityGroupRule") -> None:
+        """Revoke rules by id (``SecurityGroupRuleIds``), in either direction."""
+        if not rules:
+            raise ValueError("at least one rule is needed")
+        arr = id_array("eni_sg_rule_id", list(rules))
+        check(lib.eni_sg_revoke_rules(self._ctx._ptr, self._cid(), arr, len(rules)))
+
+    def delete(self) -> None:
+        """``DeleteSecurityGroup``."""
+        check(lib.eni_sg_delete(self._ctx._ptr, self._cid()))
+
+
+class SecurityGroupRule(LibeniObject):
+    """One rule of a security group (``sgr-``)."""
+
+    __slots__ = ()
+    _kind = Kind.SECURITY_GROUP_RULE
+    _ctype = "eni_sg_rule_id"
+
+    def _d(self) -> Any:
+        return self._info("eni_sg_rule_info", lib.eni_sg_rule_describe)
+
+    @property
+    def group(self) -> SecurityGroup:
+        return SecurityGroup(self._ctx, self._d().group.v)
+
+    @property
+    def direction(self) -> RuleDirection:
+        return RuleDirection(self._d().direction)
+
+    @property
+    def is_egress(self) -> bool:
+        return self.direction == RuleDirection.EGRESS
+
+    @property
+    def protocol(self) -> Union[int, str]:
+        """``tcp``, ``udp``, ``icmp``, ``icmpv6``, ``all``, or another protocol's number."""
+        return _protocol_name(int(self._d().protocol))
+
+    @property
+    def from_port(self) -> int:
+        return int(self._d().from_port)
+
+    @property
+    def to_port(self) -> int:
+        return int(self._d().to_port)
+
+    @property
+    def peer_kind(self) -> PeerKind:
+        return PeerKind(self._d().peer_kind)
+
+    @property
+    def cidr(self) -> Optional[str]:
+        return text(self._d().cidr) or None
+
+    @property
+    def referenced_group(self) -> Optional[SecurityGroup]:
+        return wrap(self._ctx, self._d().peer_group.v, SecurityGroup)
+
+    @property
+    def prefix_list(self) -> Optional["PrefixList"]:
+        return wrap(self._ctx, self._d().prefix_list.v, PrefixList)
+
+    @property
+    def description(self) -> str:
+        return text(self._d().description)
+
+    def to_rule(self) -> Rule:
+        """The rule's contents as a :class:`Rule` (to revoke or copy it)."""
+        d = self._d()
+        kind = d.peer_kind
+        return Rule(protocol=_protocol_name(int(d.protocol)), from_port=int(d.from_port),
+                    to_port=int(d.to_port),
+                    cidr=text(d.cidr) if kind == lib.ENI_PEER_CIDR else None,
+                    group=(SecurityGroup(self._ctx, d.peer_group.v)
+                           if kind == lib.ENI_PEER_GROUP else None),
+                    prefix_list=(PrefixList(self._ctx, d.prefix_list.v)
+                                 if kind == lib.ENI_PEER_PREFIX_LIST else None),
+                    description=text(d.description) or None)
+
+
+class PrefixList(LibeniObject):
+    """A customer-managed prefix list (``pl-``)."""
+
+    __slots__ = ()
+    _kind = Kind.PREFIX_LIST
+    _ctype = "eni_prefix_list_id"
+
+    def _d(self) -> Any:
+        return self._info("eni_prefix_list_info", lib.eni_prefix_list_describe)
+
+    @property
+    def name(self) -> str:
+        return text(self._d().name)
+
+    @property
+    def family(self) -> int:
+        """4 or 6."""
+        return int(self._d().family)
+
+    @property
+    def max_entries(self) -> int:
+        return int(self._d().max_entries)
+
+    @property
+    def referenced_by(self) -> int:
+        return int(self._d().referenced_by)
+
+    @property
+    def entries(self) -> List[str]:
+        """The CIDRs, canonical, in the order they were added."""
+        width = lib.ENI_CIDR_STRING_MAX
+        count = ffi.new("uint32_t *")
+        check(lib.eni_prefix_list_get_entries(self._ctx._ptr, self._cid(), ffi.NULL, 0, count))
+        while True:
+            cap = count[0]
+            buf = ffi.new("char[]", max(cap, 1) * width)
+            check(lib.eni_prefix_list_get_entries(self._ctx._ptr, self._cid(), buf, cap, count))
+            if count[0] <= cap:
+                return [text(buf + i * width) for i in range(count[0])]
+
+    def modify(self, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+        """``ModifyManagedPrefixList``: add and remove entries, all or nothing."""
+        add_keep = [cstr(c) for c in add]
+        rem_keep = [cstr(c) for c in remove]
+        add_arr = ffi.new("char *[]", add_keep) if add_keep else ffi.NULL
+        rem_arr = ffi.new("char *[]", rem_keep) if rem_keep else ffi.NULL
+        check(lib.eni_prefix_list_modify(self._ctx._ptr, self._cid(), add_arr, len(add_keep),
+                                         rem_arr, len(rem_keep)))
+
+    def delete(self) -> None:
+        """``DeleteManagedPrefixList``."""
+        check(lib.eni_prefix_list_delete(self._ctx._ptr, self._cid()))

@@ -1,0 +1,112 @@
+"""Objects named by EC2 ids: the shared base class and list helpers.
+
+A wrapper holds its :class:`~libeni.Context` and the id's 64-bit value, and
+nothing else: every attribute is read from the library when asked, so a
+wrapper never shows stale state. Two wrappers are equal when they name the
+same object of the same context; ``repr`` shows the EC2 id string.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Type, TypeVar
+
+from ._enums import Kind
+from ._errors import check
+from ._ffi import ffi, lib, text
+
+if TYPE_CHECKING:
+    from ._context import Context
+
+__all__ = ["LibeniObject"]
+
+T = TypeVar("T", bound="LibeniObject")
+
+_BY_KIND: Dict[int, Type["LibeniObject"]] = {}
+
+
+class LibeniObject:
+    """Base class of everything an EC2 id names."""
+
+    __slots__ = ("_ctx", "_v")
+    _kind: ClassVar[Kind] = Kind.NONE
+    _ctype: ClassVar[str] = ""  # the C id struct, e.g. "eni_vpc_id"
+
+    def __init__(self, ctx: "Context", value: int) -> None:
+        self._ctx = ctx
+        self._v = int(value)
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls._kind != Kind.NONE:
+            _BY_KIND[int(cls._kind)] = cls
+
+    # -- identity ------------------------------------------------------------
+    @property
+    def context(self) -> "Context":
+        """The context the object lives in."""
+        return self._ctx
+
+    @property
+    def id(self) -> str:
+        """The EC2 id string, e.g. ``eni-0a1b2c3d4e5f60718``."""
+        buf = ffi.new("char[]", lib.ENI_ID_STRING_MAX)
+        check(lib.eni_id_format(self._ctx._ptr, self._v, buf, lib.ENI_ID_STRING_MAX))
+        return text(buf)
+
+    @property
+    def id_value(self) -> int:
+        """The opaque 64-bit id the C API uses."""
+        return self._v
+
+    def _cid(self) -> Any:
+        return ffi.new(self._ctype + " *", [self._v])[0]
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is type(self) and other._ctx is self._ctx  # type: ignore[attr-defined]
+                and other._v == self._v)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, id(self._ctx), self._v))
+
+    def __str__(self) -> str:
+        return self.id
+
+    def __repr__(self) -> str:
+        try:
+            return f"<{type(self).__name__} {self.id}>"
+        except Exception:  # a closed context, or a deleted object
+            return f"<{type(self).__name__} 0x{self._v:016x}>"
+
+    # -- helpers for subclasses ---------------------------------------------
+    def _info(self, ctype: str, describe: Callable[..., int]) -> Any:
+        info = ffi.new(ctype + " *")
+        info.size = ffi.sizeof(ctype)
+        check(describe(self._ctx._ptr, self._cid(), info))
+        return info
+
+
+def wrap(ctx: "Context", value: int, cls: Optional[Type[T]] = None) -> Optional[Any]:
+    """The wrapper for an id value (its class chosen by the id's kind); None for 0."""
+    if not value:
+        return None
+    if cls is None:
+        cls = _BY_KIND.get(int(lib.eni_id_kind(value)))  # type: ignore[assignment]
+        if cls is None:
+            return None
+    return cls(ctx, value)
+
+
+def id_array(ctype: str, objs: List[LibeniObject]) -> Any:
+    """A C array of id structs."""
+    return ffi.new(ctype + "[]", [[o._v] for o in objs])
+
+
+def list_ids(ctx: "Context", ctype: str, call: Callable[[Any, int, Any], int]) -> List[int]:
+    """Run a C list call (out, cap, count) until the whole list fits; id values in order."""
+    count = ffi.new("uint32_t *")
+    check(call(ffi.NULL, 0, count))
+    while True:
+        cap = count[0]
+        out = ffi.new(ctype + "[]", max(cap, 1))
+        check(call(out, cap, count))
+        if count[0] <= cap:
+            return [out[i].v for i in range(count[0])]
