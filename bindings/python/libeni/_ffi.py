@@ -20,7 +20,9 @@ def cstr(value: Optional[str]) -> Any:
 
 
 def text(cdata: Any) -> str:
-    """A Python str from a char array or pointer (empty for NULL)."""
+    """A Python str from a char array or pointer (empty for NULL); a str passes through."""
+    if isinstance(cdata, str):
+        return cdata
     if cdata == ffi.NULL:
         return ""
     return ffi.string(cdata).decode("utf-8", "replace")

@@ -58,7 +58,9 @@ class LibeniObject:
         return self._v
 
     def _cid(self) -> Any:
-        return ffi.new(self._ctype + " *", [self._v])[0]
+        # The id struct, passed by value. A list initializer, not p[0] of
+        # an ffi.new pointer: that would not keep its memory alive.
+        return [self._v]
 
     def __eq__(self, other: object) -> bool:
         return (type(other) is type(self) and other._ctx is self._ctx  # type: ignore[attr-defined]
@@ -77,11 +79,40 @@ class LibeniObject:
             return f"<{type(self).__name__} 0x{self._v:016x}>"
 
     # -- helpers for subclasses ---------------------------------------------
-    def _info(self, ctype: str, describe: Callable[..., int]) -> Any:
+    def _info(self, ctype: str, describe: Callable[..., int]) -> "_Held":
         info = ffi.new(ctype + " *")
         info.size = ffi.sizeof(ctype)
         check(describe(self._ctx._ptr, self._cid(), info))
-        return info
+        return _Held(info, info)
+
+
+class _Held:
+    """A describe call's result, read as Python values.
+
+    cffi's views of a struct's fields (``info.nic``, ``info.cidr_block``) do
+    not keep the ``ffi.new`` memory alive, so ``self._d().cidr_block`` could
+    read freed memory once the temporary ``info`` is collected. Reads go
+    through this holder instead, which keeps the memory and returns ints,
+    strs (char arrays) or holders of nested structs.
+    """
+
+    __slots__ = ("_root", "_c")
+
+    def __init__(self, root: Any, cdata: Any) -> None:
+        self._root = root
+        self._c = cdata
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._c, name)
+        if isinstance(value, ffi.CData):
+            t = ffi.typeof(value)
+            if t.kind == "struct":
+                return _Held(self._root, value)
+            if t.kind == "array" and t.item.cname == "char":
+                return ffi.string(value).decode("utf-8", "replace")
+            if t.kind == "array":
+                return [value[i] for i in range(len(value))]
+        return value
 
 
 def wrap(ctx: "Context", value: int, cls: Optional[Type[T]] = None) -> Optional[Any]:
