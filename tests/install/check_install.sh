@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install into a scratch DESTDIR, then build and run the README's C example
-# with nothing but `pkg-config --cflags --libs libeni` from that tree.
-# usage: check_install.sh MESON BUILD_DIR README CC
+# with nothing but `pkg-config --cflags --libs libeni` from that tree; with a
+# Python, also run the README's Python example against the installed package.
+# usage: check_install.sh MESON BUILD_DIR README CC [PYTHON]
 set -u
-meson=$1 build=$2 readme=$3 cc=$4
+meson=$1 build=$2 readme=$3 cc=$4 python=${5:-}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 dest="$tmp/root"
@@ -30,3 +31,15 @@ $cc -std=c11 -Wall -Wextra -Werror -o "$tmp/example" "$tmp/example.c" $flags \
 libdir=$(dirname "$(find "$dest" -name 'libeni.so.1' | head -n 1)")
 LD_LIBRARY_PATH="$libdir" "$tmp/example" || { echo "not ok: README example failed"; exit 1; }
 echo "ok: README example built and ran against the installed tree"
+
+[ -n "$python" ] || exit 0
+native=$(find "$dest" -name '_native*.so' -path '*/libeni/*' | head -n 1)
+[ -n "$native" ] || { echo "not ok: the Python extension was not installed"; exit 1; }
+for f in __init__.py _context.py py.typed; do
+  [ -f "$(dirname "$native")/$f" ] || { echo "not ok: libeni/$f not installed"; exit 1; }
+done
+awk '/^```python$/ {on=1; next} /^```$/ && on {exit} on {print}' "$readme" > "$tmp/example.py"
+[ -s "$tmp/example.py" ] || { echo "not ok: no \`\`\`python block in README"; exit 1; }
+PYTHONPATH="$(dirname "$(dirname "$native")")" LD_LIBRARY_PATH="$libdir" "$python" "$tmp/example.py" \
+  || { echo "not ok: README Python example failed against the installed package"; exit 1; }
+echo "ok: README Python example ran against the installed package"
