@@ -137,6 +137,20 @@ def _is_frame(x: Any) -> bool:
     return isinstance(x, (bytes, bytearray, memoryview))
 
 
+_REASON_WORDS = {
+    Reason.RULE: "allowed by a rule; a tracked flow was created",
+    Reason.TRACKED: "allowed: part of a tracked connection",
+    Reason.RELATED_ICMP: "allowed: an ICMP error about a tracked connection",
+    Reason.UNTRACKED: "allowed by a rule open to all addresses both ways (untracked)",
+    Reason.SERVICE: "allowed: Amazon DNS, instance metadata and time sync are never filtered",
+    Reason.NO_RULE: "dropped: no rule matched — the client would see a timeout",
+    Reason.SRC_DST_CHECK: "dropped by the source/destination check",
+    Reason.NOT_ATTACHED: "dropped: the interface is not attached",
+    Reason.CONNTRACK_FULL: "dropped: the conntrack allowance is exhausted",
+    Reason.MALFORMED: "dropped: malformed packet",
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The evaluator's answer for one packet."""
@@ -152,6 +166,16 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    def explain(self) -> str:
+        """Why, in words: the library's sentence when the verdict came from
+        :meth:`Context.explain`, else one made from the reason and the rule."""
+        if self.explanation:
+            return self.explanation
+        words = _REASON_WORDS[self.reason]
+        if self.rule is not None and self.group is not None:
+            words += f" ({self.group.id} rule {self.rule.id})"
+        return words
 
     @classmethod
     def _from(cls, ctx: "Context", v: Any, explanation: Optional[str] = None) -> "Verdict":
