@@ -23,7 +23,7 @@ typedef enum eni_log_level {
     ENI_LOG_ERROR = 1, /**< Failures the caller may not see otherwise (lost completions...). */
     ENI_LOG_WARN = 2,  /**< Surprising but handled conditions. */
     ENI_LOG_INFO = 3,  /**< State changes of objects. */
-    ENI_LOG_DEBUG = 4, /**< Everything, including refused calls. */
+    ENI_LOG_DEBUG = 4, /**< Everything, including internal detail (refused calls are reported through eni_error_last(), not the log). */
     ENI_LOG_OFF = 255  /**< As a threshold: emit nothing. */
 } eni_log_level;
 

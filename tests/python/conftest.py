@@ -37,3 +37,23 @@ def running(ctx, subnet, web):
     ctx.poll()
     inst.set_state(libeni.InstanceState.RUNNING)
     return inst
+
+
+@pytest.fixture
+def nic(running):
+    """The primary interface of `running` (in `web`, 10.0.1.0/24)."""
+    return running.network_interfaces[0]
+
+
+@pytest.fixture
+def spare(subnet, db):
+    """An available interface in `subnet`, in `db`, not attached to anything."""
+    return subnet.create_network_interface(groups=[db], description="spare")
+
+
+@pytest.fixture
+def evaluator(ctx):
+    """An evaluator of `ctx`, closed after the test."""
+    ev = ctx.evaluator()
+    yield ev
+    ev.close()

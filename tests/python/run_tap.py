@@ -21,6 +21,8 @@ class TapReporter:
             n = self.count
             if report.skipped:
                 reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+                if getattr(report, "wasxfail", None):
+                    reason = f"expected failure: {report.wasxfail}"
                 self.lines.append(f"ok {n} {name} # SKIP {reason}")
             elif report.passed:
                 self.lines.append(f"ok {n} {name}")

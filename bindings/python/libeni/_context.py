@@ -6,9 +6,9 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence, Union
 
-from ._enums import (ErrorCode, EventType, InstanceState, InterfaceStatus, InterfaceType, Kind,
-                     LogLevel, Platform, TrafficDirection, Virtualization)
-from ._errors import ContextClosedError, check
+from ._enums import (Action, ErrorCode, EventType, InstanceState, InterfaceStatus, InterfaceType,
+                     Kind, LogLevel, Platform, Reason, TrafficDirection, Virtualization)
+from ._errors import ContextClosedError, InvalidParameterError, check
 from ._eval import Evaluator, Packet, PacketLike, Verdict, _as_packet, _now
 from ._ffi import cstr, ffi, lib, text
 from ._instances import (ConntrackTimeouts, ElasticIp, Instance, InstanceType,
@@ -115,15 +115,16 @@ class Context:
         seed: makes id strings (and addresses libeni picks) reproducible.
         log: a :class:`logging.Logger` or a ``callable(level, message)``.
         log_level: the most verbose level passed to ``log``.
-        backend: ``"mock"`` (the default) or ``None`` for no backend.
+        backend: ``"mock"``, the simulated backend (the default).
         backend_config: the backend's configuration string.
     """
 
     def __init__(self, *, seed: Optional[int] = None, log: Optional[LogSink] = None,
-                 log_level: LogLevel = LogLevel.WARN, backend: Optional[str] = "mock",
+                 log_level: LogLevel = LogLevel.WARN, backend: str = "mock",
                  backend_config: Optional[str] = None) -> None:
         self._p: Any = None
         self._evaluators: "weakref.WeakSet[Evaluator]" = weakref.WeakSet()
+        self._backlog: List["Event"] = []  # events polled on the caller's behalf
         opts = ffi.new("eni_ctx_opts *")
         check(lib.eni_ctx_opts_init(opts, ffi.sizeof("eni_ctx_opts")))
         if seed is not None:
@@ -140,9 +141,9 @@ class Context:
         if backend == "mock":
             check(lib.eni_ctx_set_backend(self._p, lib.eni_mock_backend_ops(),
                                           cstr(backend_config)))
-        elif backend is not None:
+        else:
             self.close()
-            raise ValueError(f"unknown backend {backend!r} (the bindings offer 'mock' or None)")
+            raise ValueError(f"unknown backend {backend!r} (the bindings offer 'mock')")
 
     # -- lifetime --------------------------------------------------------------
     @property
@@ -239,10 +240,31 @@ class Context:
     def poll(self, max_events: int = 0) -> List[Event]:
         """Let the backend make progress and return the events that were pending
         (all of them when ``max_events`` is 0)."""
+        kept = self._backlog
+        if max_events and len(kept) >= max_events:
+            self._backlog = kept[max_events:]
+            return kept[:max_events]
+        self._backlog = []
         sink = _EventSink(self)
         handle = ffi.new_handle(sink)
         delivered = ffi.new("uint32_t *")
-        check(lib.eni_ctx_poll(self._ptr, max_events, lib._eni_py_event, handle, delivered))
+        want = max_events - len(kept) if max_events else 0
+        try:
+            check(lib.eni_ctx_poll(self._ptr, want, lib._eni_py_event, handle, delivered))
+        except BaseException:
+            self._backlog = kept + self._backlog
+            raise
+        return kept + list(sink)
+
+    def _poll_into_backlog(self) -> None:
+        """Drive the backend without losing the events to the caller."""
+        self._backlog.extend(self._poll_fresh())
+
+    def _poll_fresh(self) -> List["Event"]:
+        sink = _EventSink(self)
+        handle = ffi.new_handle(sink)
+        delivered = ffi.new("uint32_t *")
+        check(lib.eni_ctx_poll(self._ptr, 0, lib._eni_py_event, handle, delivered))
         return list(sink)
 
     @property
@@ -471,7 +493,12 @@ class Context:
         """Would ``packet`` pass, and why: a :class:`Verdict` with the allowing rule and an
         ``explanation`` in words. Changes nothing (no flow is created)."""
         if isinstance(packet, (bytes, bytearray, memoryview)):
-            packet = Packet.parse(packet)
+            try:
+                packet = Packet.parse(packet)
+            except InvalidParameterError as e:
+                # what the evaluator answers for the same frame, with the reason
+                return Verdict(Action.DROP, Reason.MALFORMED,
+                               explanation=f"dropped: {e.message}")
         p = ffi.new("eni_pkt *")
         _as_packet(packet)._fill(p)
         v = ffi.new("eni_verdict *")

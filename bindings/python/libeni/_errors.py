@@ -8,7 +8,7 @@ exception, so ``except LookupError`` or ``except ValueError`` work too.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+from typing import Any, Dict, Optional, Type
 
 from ._ffi import ffi, lib, text
 
@@ -40,6 +40,13 @@ class LibeniError(Exception):
         self.ec2_code = ec2_code or None
         self.message = message
         self.os_errno = os_errno
+        if isinstance(self, OSError):
+            self.errno = os_errno or None
+            self.strerror = message
+
+    def __reduce__(self) -> Any:
+        # rebuilt from the same arguments (pickling, copy, multiprocessing)
+        return (type(self), (self.code, self.message, self.ec2_code, self.os_errno))
 
     def __str__(self) -> str:
         return f"{self.message} ({self.ec2_code})" if self.ec2_code else self.message

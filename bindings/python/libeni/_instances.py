@@ -129,10 +129,30 @@ class Instance(LibeniObject):
         self.set_state(InstanceState.STOPPING)
         self.set_state(InstanceState.STOPPED)
 
-    def terminate(self) -> None:
-        """``TerminateInstances``: shutting-down, then terminated."""
-        self.set_state(InstanceState.SHUTTING_DOWN)
-        self.set_state(InstanceState.TERMINATED)
+    def terminate(self, timeout: float = 5.0) -> None:
+        """``TerminateInstances``: shutting-down, which detaches every interface;
+        then terminated once the backend has completed the detaches.
+
+        The context is polled meanwhile; the events it returns are kept for
+        your next :meth:`Context.poll`. Like EC2's, termination is not atomic:
+        if the backend has not finished within ``timeout`` seconds,
+        :class:`BusyError` is raised with the instance ``shutting-down``;
+        call ``terminate()`` again later.
+        """
+        import time
+        from ._errors import BusyError
+        if self.state != InstanceState.SHUTTING_DOWN:
+            self.set_state(InstanceState.SHUTTING_DOWN)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.set_state(InstanceState.TERMINATED)
+                return
+            except BusyError:
+                if time.monotonic() >= deadline:
+                    raise
+                self._ctx._poll_into_backlog()
+                time.sleep(0.0005)
 
     @property
     def instance_type(self) -> str:

@@ -28,7 +28,7 @@ class MockCounters:
 
 class Mock:
     """The mock backend of a context (``Context.mock``); every call fails with
-    ``InvalidStateError`` when the context runs another backend."""
+    :class:`NotSupportedError` when the context runs another backend."""
 
     def __init__(self, ctx: "Context") -> None:
         self._ctx = ctx
