@@ -16,7 +16,8 @@ def main() -> int:
         cdef = f.read()
     ffi = cffi.FFI()
     ffi.cdef(cdef)
-    ffi.set_source("libeni._native", "#include <eni.h>\n#include <eni/sys/mock.h>\n")
+    ffi.set_source("libeni._native",
+                   "#include <eni.h>\n#include <eni/sys/mock.h>\n#include <eni/sys/vfio.h>\n")
     ffi.emit_c_code(out_path)
     return 0
 

@@ -21,8 +21,8 @@ every failure raises a :class:`LibeniError` subclass carrying ``ec2_code``.
 from ._context import Context, Event, LaunchInterface, Quotas, instance_types
 from ._enums import (Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode, EventType,
                      Hypervisor, InstanceState, InterfaceStatus, InterfaceType, Kind, LogLevel,
-                     MockLatency, MockOp, PeerKind, Platform, Reason, RuleDirection,
-                     TrafficDirection, Virtualization)
+                     MockLatency, MockOp, PciFunctionType, PeerKind, Platform, Reason,
+                     RuleDirection, TrafficDirection, Virtualization, VfioReadiness)
 from ._errors import (AlreadyExistsError, BackendError, BusyError, CallbackAbortedError,
                       ContextClosedError, DependencyViolationError, InternalError,
                       InUseError, InvalidParameterError, InvalidStateError, LibeniError,
@@ -36,6 +36,7 @@ from ._instances import (Address, Attachment, ConntrackTimeouts, Device, Elastic
 from ._mock import Mock, MockCounters
 from ._network import PrefixList, Rule, SecurityGroup, SecurityGroupRule, Subnet, Vpc
 from ._objects import LibeniObject
+from ._vfio import PciFunction, vfio_bind, vfio_functions, vfio_release
 
 #: The library's version string, e.g. "0.1.0".
 __version__: str = _ffi.text(_ffi.lib.eni_version_string())
@@ -67,4 +68,6 @@ __all__ = [
     "Instance", "InstanceType", "NetworkInterface", "Mock", "MockCounters",
     "PrefixList", "Rule", "SecurityGroup", "SecurityGroupRule", "Subnet", "Vpc",
     "LibeniObject", "UNBOUND", "version_number",
+    "PciFunctionType", "VfioReadiness", "PciFunction", "vfio_functions", "vfio_bind",
+    "vfio_release",
 ]

@@ -688,3 +688,39 @@ int eni_mock_drop_nth(eni_ctx *ctx, uint32_t op, uint32_t n);
 int eni_mock_remove_device(eni_ctx *ctx, eni_attachment_id attachment);
 int eni_mock_set_link(eni_ctx *ctx, eni_attachment_id attachment, uint32_t up);
 int eni_mock_get_counters(eni_ctx *ctx, eni_mock_counters *out);
+
+/* ---- eni/sys/vfio.h ---- */
+#define ENI_PCI_ENA_PF ...
+#define ENI_PCI_ENA_VF ...
+#define ENI_PCI_EFA_VF ...
+#define ENI_VFIO_READY ...
+#define ENI_VFIO_NOT_BOUND ...
+#define ENI_VFIO_NO_IOMMU_GROUP ...
+#define ENI_VFIO_SHARED_GROUP ...
+#define ENI_VFIO_NO_PERMISSION ...
+#define ENI_VFIO_NO_DEVICE_NODE ...
+typedef struct eni_vfio_function {
+    uint32_t size;
+    uint32_t type;
+    char address[16];
+    uint16_t vendor_id;
+    uint16_t device_id;
+    uint8_t revision;
+    uint8_t llq;
+    uint16_t reserved0;
+    int32_t iommu_group;
+    int32_t numa_node;
+    char driver[32];
+    uint32_t sriov_total_vfs;
+    uint32_t sriov_num_vfs;
+    char physfn[16];
+    uint32_t group_devices;
+    uint32_t noiommu;
+    uint32_t readiness;
+    uint32_t reserved1;
+} eni_vfio_function;
+int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vfio_function *out,
+                            uint32_t cap, uint32_t *count);
+int eni_vfio_bind(const char *sysfs_root, const char *address);
+int eni_vfio_release(const char *sysfs_root, const char *address);
+const eni_backend_ops *eni_vfio_backend_ops(void);

@@ -115,8 +115,10 @@ class Context:
         seed: makes id strings (and addresses libeni picks) reproducible.
         log: a :class:`logging.Logger` or a ``callable(level, message)``.
         log_level: the most verbose level passed to ``log``.
-        backend: ``"mock"``, the simulated backend (the default).
-        backend_config: the backend's configuration string.
+        backend: ``"mock"``, the simulated backend (the default), or ``"vfio"``, real
+            ENA/EFA functions (see :func:`libeni.vfio_functions`).
+        backend_config: the backend's configuration string (for ``"vfio"``:
+            ``sysfs=``, ``dev=``, ``functions=a;b``, ``bind=1``).
     """
 
     def __init__(self, *, seed: Optional[int] = None, log: Optional[LogSink] = None,
@@ -138,12 +140,15 @@ class Context:
         out = ffi.new("eni_ctx **")
         check(lib.eni_ctx_new(opts, out))
         self._p = out[0]
-        if backend == "mock":
-            check(lib.eni_ctx_set_backend(self._p, lib.eni_mock_backend_ops(),
-                                          cstr(backend_config)))
-        else:
+        ops = {"mock": lib.eni_mock_backend_ops, "vfio": lib.eni_vfio_backend_ops}.get(backend)
+        if ops is None:
             self.close()
-            raise ValueError(f"unknown backend {backend!r} (the bindings offer 'mock')")
+            raise ValueError(f"unknown backend {backend!r} (the bindings offer 'mock' and 'vfio')")
+        try:
+            check(lib.eni_ctx_set_backend(self._p, ops(), cstr(backend_config)))
+        except BaseException:
+            self.close()
+            raise
 
     # -- lifetime --------------------------------------------------------------
     @property

@@ -14,7 +14,7 @@ __all__ = [
     "ErrorCode", "Kind", "LogLevel", "EventType", "InstanceState", "Hypervisor", "EnaSupport",
     "Virtualization", "Platform", "InterfaceType", "InterfaceStatus", "AttachmentStatus",
     "AttachKind", "RuleDirection", "PeerKind", "TrafficDirection", "Action", "Reason",
-    "MockOp", "MockLatency",
+    "MockOp", "MockLatency", "PciFunctionType", "VfioReadiness",
 ]
 
 
@@ -196,3 +196,20 @@ class MockLatency(enum.IntEnum):
     IMMEDIATE = lib.ENI_MOCK_IMMEDIATE
     AFTER_POLLS = lib.ENI_MOCK_AFTER_POLLS
     AFTER_TIME = lib.ENI_MOCK_AFTER_TIME
+
+
+class PciFunctionType(enum.IntEnum):
+    """What kind of Amazon PCI function a device is."""
+    ENA_PF = lib.ENI_PCI_ENA_PF
+    ENA_VF = lib.ENI_PCI_ENA_VF
+    EFA_VF = lib.ENI_PCI_EFA_VF
+
+
+class VfioReadiness(enum.IntEnum):
+    """Whether a function can be opened through VFIO now, and if not, why."""
+    READY = lib.ENI_VFIO_READY
+    NOT_BOUND = lib.ENI_VFIO_NOT_BOUND
+    NO_IOMMU_GROUP = lib.ENI_VFIO_NO_IOMMU_GROUP
+    SHARED_GROUP = lib.ENI_VFIO_SHARED_GROUP
+    NO_PERMISSION = lib.ENI_VFIO_NO_PERMISSION
+    NO_DEVICE_NODE = lib.ENI_VFIO_NO_DEVICE_NODE

@@ -1,0 +1,73 @@
+"""The host's Amazon ENA/EFA PCI functions, and handing them to vfio-pci."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from ._enums import PciFunctionType, VfioReadiness
+from ._errors import check
+from ._ffi import cstr, ffi, lib, text
+
+__all__ = ["PciFunction", "vfio_functions", "vfio_bind", "vfio_release"]
+
+
+@dataclass(frozen=True)
+class PciFunction:
+    """One Amazon ENA or EFA function, as sysfs describes it."""
+    address: str
+    type: PciFunctionType
+    vendor_id: int
+    device_id: int
+    revision: int
+    llq: bool
+    iommu_group: Optional[int]
+    numa_node: Optional[int]
+    driver: Optional[str]
+    sriov_total_vfs: int
+    sriov_num_vfs: int
+    physfn: Optional[str]
+    group_devices: int
+    noiommu: bool
+    readiness: VfioReadiness
+
+    @property
+    def ready(self) -> bool:
+        return self.readiness == VfioReadiness.READY
+
+
+def vfio_functions(sysfs_root: Optional[str] = None,
+                   dev_root: Optional[str] = None) -> List[PciFunction]:
+    """The host's Amazon ENA/EFA functions, in address order (empty when there are none)."""
+    count = ffi.new("uint32_t *")
+    sys_c, dev_c = cstr(sysfs_root), cstr(dev_root)
+    check(lib.eni_vfio_list_functions(sys_c, dev_c, ffi.NULL, 0, count))
+    while True:
+        cap = count[0]
+        out = ffi.new("eni_vfio_function[]", max(cap, 1))
+        out[0].size = ffi.sizeof("eni_vfio_function")
+        check(lib.eni_vfio_list_functions(sys_c, dev_c, out, cap, count))
+        if count[0] <= cap:
+            break
+    result = []
+    for i in range(count[0]):
+        f = out[i]
+        result.append(PciFunction(
+            address=text(f.address), type=PciFunctionType(f.type), vendor_id=int(f.vendor_id),
+            device_id=int(f.device_id), revision=int(f.revision), llq=bool(f.llq),
+            iommu_group=int(f.iommu_group) if f.iommu_group >= 0 else None,
+            numa_node=int(f.numa_node) if f.numa_node >= 0 else None,
+            driver=text(f.driver) or None, sriov_total_vfs=int(f.sriov_total_vfs),
+            sriov_num_vfs=int(f.sriov_num_vfs), physfn=text(f.physfn) or None,
+            group_devices=int(f.group_devices), noiommu=bool(f.noiommu),
+            readiness=VfioReadiness(f.readiness)))
+    return result
+
+
+def vfio_bind(address: str, sysfs_root: Optional[str] = None) -> None:
+    """Hand a function to vfio-pci (``driver_override``, unbind, probe); needs root."""
+    check(lib.eni_vfio_bind(cstr(sysfs_root), cstr(address)))
+
+
+def vfio_release(address: str, sysfs_root: Optional[str] = None) -> None:
+    """Give a function back from vfio-pci to the kernel's driver."""
+    check(lib.eni_vfio_release(cstr(sysfs_root), cstr(address)))

@@ -1,0 +1,400 @@
+/* The VFIO backend (eni/sys/vfio.h): a pool of Amazon PCI functions; an
+ * attach claims one for the attachment, opens it through VFIO, brings the
+ * device up with the ENA/EFA protocol layer and reads its MAC; a detach
+ * resets and closes it; poll() handles the device's asynchronous events
+ * (link changes become ENI_BEV_LINK) and its health. */
+#include <errno.h>
+#include <linux/vfio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/hw/ena_com.h"
+#include "core/ctx_internal.h"
+#include "core/error_internal.h"
+#include "eni/nic.h"
+#include "vfio_internal.h"
+
+struct vfio_fn {
+    eni_vfio_function info;
+    bool bound_by_us;       /* released again when the backend closes */
+    uint64_t attachment;    /* owner, 0 when free */
+    struct eni_vfio_dev vdev;
+    struct eni_hw_dev hw;
+    struct eni_hw_platform pf;
+    uint8_t mac[6];
+    bool link_up;
+};
+
+struct vfio_backend {
+    eni_backend_host *host;
+    const struct eni_vfio_sys *sys;
+    char sysfs[256], dev[256];
+    struct vfio_fn *fns;
+    uint32_t nfns;
+};
+
+/* ---- the protocol layer's platform, over one open function ------------------------------- */
+
+static uint32_t pf_read32(void *ud, uint32_t off)
+{
+    struct vfio_fn *f = ud;
+    uint32_t v;
+    return eni__vfio_read32(&f->vdev, ENA_REG_BAR, off, &v) == ENI_OK ? v : 0xffffffffu;
+}
+
+static void pf_write32(void *ud, uint32_t off, uint32_t val)
+{
+    struct vfio_fn *f = ud;
+    (void)eni__vfio_write32(&f->vdev, ENA_REG_BAR, off, val);
+}
+
+static int pf_dma_alloc(void *ud, size_t size, void **va, uint64_t *iova)
+{
+    return eni__vfio_dma_alloc(&((struct vfio_fn *)ud)->vdev, size, va, iova) == ENI_OK ? 0 : -1;
+}
+
+static void pf_dma_free(void *ud, void *va, size_t size, uint64_t iova)
+{
+    eni__vfio_dma_free(&((struct vfio_fn *)ud)->vdev, va, size, iova);
+}
+
+static uint64_t pf_now(void *ud)
+{
+    (void)ud;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void pf_sleep(void *ud, uint64_t ns)
+{
+    (void)ud;
+    struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---- configuration ------------------------------------------------------------------------- */
+
+static bool listed(const char *list, const char *address)
+{
+    size_t n = strlen(address);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && !strncmp(p, address, n))
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* Split "k=v,k=v" into the fields the backend knows. */
+static int parse_config(const char *config, char *sysfs, char *dev, char *functions, size_t cap,
+                        bool *bind)
+{
+    snprintf(sysfs, 256, "/sys");
+    snprintf(dev, 256, "/dev");
+    functions[0] = 0;
+    *bind = false;
+    for (const char *p = config; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (!eq)
+            return eni__fail(ENI_EINVAL, NULL, "vfio backend: \"%.*s\" is not key=value",
+                             (int)len, p);
+        size_t klen = (size_t)(eq - p), vlen = len - klen - 1;
+        const char *v = eq + 1;
+        if (klen == 5 && !strncmp(p, "sysfs", 5) && vlen < 256)
+            snprintf(sysfs, 256, "%.*s", (int)vlen, v);
+        else if (klen == 3 && !strncmp(p, "dev", 3) && vlen < 256)
+            snprintf(dev, 256, "%.*s", (int)vlen, v);
+        else if (klen == 9 && !strncmp(p, "functions", 9) && vlen < cap)
+            snprintf(functions, cap, "%.*s", (int)vlen, v);
+        else if (klen == 4 && !strncmp(p, "bind", 4) && vlen == 1 && (*v == '0' || *v == '1'))
+            *bind = *v == '1';
+        else
+            return eni__fail(ENI_EINVAL, NULL,
+                             "vfio backend: unknown or oversized setting \"%.*s\" (keys: sysfs, "
+                             "dev, functions, bind)", (int)len, p);
+        p = end ? end + 1 : NULL;
+    }
+    return ENI_OK;
+}
+
+static const char *readiness_words(uint32_t r)
+{
+    switch (r) {
+    case ENI_VFIO_READY: return "ready";
+    case ENI_VFIO_NOT_BOUND: return "not bound to vfio-pci";
+    case ENI_VFIO_NO_IOMMU_GROUP: return "in no IOMMU group";
+    case ENI_VFIO_SHARED_GROUP: return "in a group shared with devices of other drivers";
+    case ENI_VFIO_NO_PERMISSION: return "not accessible to this process";
+    default: return "missing its /dev/vfio node";
+    }
+}
+
+static void vfio_close(void *instance);
+
+static int vfio_open(eni_backend_host *host, const char *config, void **instance)
+{
+    char functions[1024];
+    bool bind;
+    struct vfio_backend *b = calloc(1, sizeof *b);
+    if (!b)
+        return eni__fail(ENI_ENOMEM, NULL, "vfio backend: out of memory");
+    b->host = host;
+    b->sys = eni__vfio_sys_override ? eni__vfio_sys_override : &eni__vfio_sys_real;
+    int rc = parse_config(config, b->sysfs, b->dev, functions, sizeof functions, &bind);
+    eni_vfio_function *all = NULL;
+    uint32_t n = 0;
+    if (rc == ENI_OK)
+        rc = eni__vfio_scan(b->sysfs, b->dev, &all, &n);
+    bool bound[64] = {false};
+    for (uint32_t i = 0; rc == ENI_OK && bind && i < n && i < 64; i++)
+        if ((!*functions || listed(functions, all[i].address)) &&
+            all[i].readiness == ENI_VFIO_NOT_BOUND) {
+            rc = eni_vfio_bind(b->sysfs, all[i].address);
+            bound[i] = rc == ENI_OK;
+        }
+    if (rc == ENI_OK && bind) { /* again, as bound now */
+        free(all);
+        all = NULL;
+        rc = eni__vfio_scan(b->sysfs, b->dev, &all, &n);
+    }
+    char why[512] = "";
+    size_t wl = 0;
+    for (uint32_t i = 0; rc == ENI_OK && i < n; i++) {
+        if (*functions && !listed(functions, all[i].address))
+            continue;
+        if (all[i].readiness != ENI_VFIO_READY) {
+            wl += (size_t)snprintf(why + wl, wl < sizeof why ? sizeof why - wl : 0, "%s%s is %s",
+                                   wl ? "; " : "", all[i].address,
+                                   readiness_words(all[i].readiness));
+            if (wl >= sizeof why)
+                wl = sizeof why - 1;
+            continue;
+        }
+        struct vfio_fn *grown = realloc(b->fns, (b->nfns + 1) * sizeof *grown);
+        if (!grown) {
+            rc = eni__fail(ENI_ENOMEM, NULL, "vfio backend: out of memory");
+            break;
+        }
+        b->fns = grown;
+        memset(&b->fns[b->nfns], 0, sizeof b->fns[b->nfns]);
+        b->fns[b->nfns].info = all[i];
+        b->fns[b->nfns].bound_by_us = i < 64 && bound[i];
+        b->fns[b->nfns].vdev.container = b->fns[b->nfns].vdev.group =
+            b->fns[b->nfns].vdev.device = -1;
+        b->nfns++;
+    }
+    for (const char *p = functions; rc == ENI_OK && *p;) { /* every listed function exists */
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bool found = false;
+        for (uint32_t i = 0; i < n && !found; i++)
+            found = strlen(all[i].address) == len && !strncmp(all[i].address, p, len);
+        if (!found)
+            rc = eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no Amazon ENA/EFA function %.*s "
+                           "under %s/bus/pci/devices", (int)len, p, b->sysfs);
+        p = end ? end + 1 : "";
+    }
+    free(all);
+    if (rc == ENI_OK && b->nfns == 0)
+        rc = eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no usable Amazon ENA/EFA function%s%s",
+                       n ? ": " : " under ", n ? why : b->sysfs);
+    if (rc != ENI_OK) {
+        vfio_close(b);
+        return rc;
+    }
+    eni__log(host->ctx, ENI_LOG_INFO, "vfio backend: %u function(s) in the pool", b->nfns);
+    *instance = b;
+    return ENI_OK;
+}
+
+static void fn_down(struct vfio_fn *f)
+{
+    if (f->hw.pf)
+        eni_hw_fini(&f->hw);
+    memset(&f->hw, 0, sizeof f->hw);
+    if (f->vdev.sys) {
+        (void)eni__vfio_reset(&f->vdev); /* FLR where the function has it */
+        eni__vfio_close(&f->vdev);
+    }
+    memset(&f->vdev, 0, sizeof f->vdev);
+    f->vdev.container = f->vdev.group = f->vdev.device = -1;
+    f->attachment = 0;
+    f->link_up = false;
+}
+
+static void vfio_close(void *instance)
+{
+    struct vfio_backend *b = instance;
+    for (uint32_t i = 0; i < b->nfns; i++) {
+        if (b->fns[i].attachment)
+            fn_down(&b->fns[i]);
+        if (b->fns[i].bound_by_us)
+            (void)eni_vfio_release(b->sysfs, b->fns[i].info.address);
+    }
+    free(b->fns);
+    free(b);
+}
+
+static struct vfio_fn *find(struct vfio_backend *b, uint64_t attachment)
+{
+    for (uint32_t i = 0; i < b->nfns; i++)
+        if (b->fns[i].attachment == attachment)
+            return &b->fns[i];
+    return NULL;
+}
+
+static int post(struct vfio_backend *b, uint32_t type, uint64_t attachment, int status, int err,
+                bool link)
+{
+    eni_backend_event ev = {.size = sizeof ev, .type = type, .attachment = {attachment},
+                            .status = status, .os_errno = err, .link_up = link};
+    return eni_backend_post(b->host, &ev);
+}
+
+static void on_link(void *ud, uint16_t group, uint16_t syndrome, const uint8_t *payload)
+{
+    (void)group, (void)syndrome;
+    ((struct vfio_fn *)ud)->link_up = ena_get32(payload, 0) & ENA_AENQ_LINK_UP;
+}
+
+/* Open the function and bring its device up. */
+static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
+{
+    int rc = eni__vfio_open(&f->vdev, b->sys, b->dev, f->info.iommu_group, f->info.noiommu,
+                            f->info.address);
+    if (rc == ENI_OK)
+        rc = eni__vfio_map_bar(&f->vdev, ENA_REG_BAR);
+    if (rc == ENI_OK)
+        rc = eni__vfio_enable_bus_master(&f->vdev);
+    if (rc == ENI_OK) {
+        int r = eni__vfio_reset(&f->vdev); /* a clean function; no method is fine */
+        rc = r == ENI_ENOTSUP ? ENI_OK : r;
+    }
+    if (rc != ENI_OK)
+        return rc;
+    f->pf = (struct eni_hw_platform){f, pf_read32, pf_write32, pf_dma_alloc, pf_dma_free,
+                                     pf_now, pf_sleep, NULL};
+    bool efa = f->info.type == ENI_PCI_EFA_VF;
+    rc = eni_hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
+    if (rc != ENI_OK)
+        return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
+    eni_hw_set_aenq_handler(&f->hw, ENA_AENQ_LINK_CHANGE, on_link, f);
+    if (efa) {
+        struct eni_efa_attrs a;
+        rc = eni_efa_get_attrs(&f->hw, &a);
+        if (rc == ENI_OK)
+            memcpy(f->mac, &a.guid, 6); /* EFA has no MAC; its GUID identifies it */
+        f->link_up = true;             /* and no link events */
+    } else {
+        struct eni_ena_attrs a;
+        rc = eni_ena_get_attrs(&f->hw, &a);
+        if (rc == ENI_OK)
+            memcpy(f->mac, a.mac, 6);
+        struct eni_hw_host_info hi = {ENA_OS_LINUX, "libeni", "", 0x010000, 0,
+                                      (uint16_t)sysconf(_SC_NPROCESSORS_ONLN)};
+        unsigned bus = 0, dev = 0, fn = 0;
+        if (sscanf(f->info.address + 5, "%x:%x.%x", &bus, &dev, &fn) == 3)
+            hi.bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
+        if (rc == ENI_OK && (f->hw.supported_features >> ENA_FEAT_HOST_ATTR_CONFIG & 1))
+            rc = eni_ena_set_host_info(&f->hw, &hi);
+        f->link_up = true; /* until the device says otherwise */
+    }
+    if (rc != ENI_OK)
+        return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
+    return ENI_OK;
+}
+
+static int vfio_attach(void *instance, const eni_backend_attach_req *req)
+{
+    struct vfio_backend *b = instance;
+    bool want_efa = req->nic_type == ENI_NIC_EFA || req->nic_type == ENI_NIC_EFA_ONLY;
+    struct vfio_fn *f = NULL;
+    for (uint32_t i = 0; i < b->nfns && !f; i++)
+        if (!b->fns[i].attachment &&
+            (b->fns[i].info.type == ENI_PCI_EFA_VF) == want_efa)
+            f = &b->fns[i];
+    if (!f)
+        return eni__fail(ENI_ELIMIT, "AttachmentLimitExceeded",
+                         "vfio backend: no free %s function left in the pool (%u in all)",
+                         want_efa ? "EFA" : "ENA", b->nfns);
+    f->attachment = req->attachment.v;
+    int rc = fn_up(b, f);
+    if (rc != ENI_OK) {
+        int err = eni_error_last()->os_errno;
+        eni__log(b->host->ctx, ENI_LOG_ERROR, "%s", eni_error_last()->message);
+        fn_down(f);
+        return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, rc, err, false);
+    }
+    eni__log(b->host->ctx, ENI_LOG_INFO, "vfio backend: %s is up, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+             f->info.address, f->mac[0], f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
+    return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_OK, 0, false);
+}
+
+static int vfio_detach(void *instance, const eni_backend_detach_req *req)
+{
+    struct vfio_backend *b = instance;
+    struct vfio_fn *f = find(b, req->attachment.v);
+    if (f)
+        fn_down(f);
+    if (req->flags & ENI_BACKEND_DETACH_ABORT)
+        return ENI_OK;
+    return post(b, ENI_BEV_DETACH_DONE, req->attachment.v, ENI_OK, 0, false);
+}
+
+static int vfio_poll(void *instance, uint64_t now_ns)
+{
+    (void)now_ns;
+    struct vfio_backend *b = instance;
+    for (uint32_t i = 0; i < b->nfns; i++) {
+        struct vfio_fn *f = &b->fns[i];
+        if (!f->attachment || !f->hw.up)
+            continue;
+        bool was = f->link_up;
+        if (eni_hw_health(&f->hw) != ENI_OK &&
+            eni_hw_reset(&f->hw, f->hw.kind == ENI_HW_EFA ? EFA_RESET_GENERIC : ENA_RESET_GENERIC) != ENI_OK) {
+            /* beyond recovery: as good as unplugged */
+            eni__log(b->host->ctx, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
+            uint64_t att = f->attachment;
+            fn_down(f);
+            (void)post(b, ENI_BEV_DEVICE_REMOVED, att, ENI_EBACKEND, 0, false);
+            continue;
+        }
+        (void)eni_hw_aenq_poll(&f->hw, NULL);
+        if (f->link_up != was)
+            (void)post(b, ENI_BEV_LINK, f->attachment, ENI_OK, 0, f->link_up);
+    }
+    return ENI_OK;
+}
+
+static int vfio_get_device(void *instance, eni_attachment_id attachment, eni_backend_device *out)
+{
+    struct vfio_fn *f = find(instance, attachment.v);
+    if (!f)
+        return eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no device for this attachment");
+    eni_backend_device d = {.size = sizeof d, .link_up = f->link_up,
+                            .vendor_id = f->info.vendor_id, .device_id = f->info.device_id};
+    snprintf(d.bus_address, sizeof d.bus_address, "%s", f->info.address);
+    memcpy(d.mac, f->mac, 6);
+    uint32_t size = out->size;
+    memcpy(out, &d, size < sizeof d ? size : sizeof d);
+    out->size = size;
+    return ENI_OK;
+}
+
+static const eni_backend_ops vfio_ops = {sizeof(eni_backend_ops), ENI_BACKEND_ABI, "vfio",
+                                         vfio_open, vfio_close, vfio_attach, vfio_detach,
+                                         vfio_poll, vfio_get_device};
+
+const eni_backend_ops *eni_vfio_backend_ops(void)
+{
+    return &vfio_ops;
+}

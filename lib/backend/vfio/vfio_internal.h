@@ -1,0 +1,106 @@
+/* The VFIO backend's private layer: sysfs discovery and binding, the VFIO
+ * container/group/device plumbing, and the seams tests replace.
+ *
+ * Every system call of the plumbing goes through a `struct eni_vfio_sys`
+ * table, so unit tests can stand a fake kernel behind it and drive each
+ * error path; sysfs writes go through eni__vfio_sysfs_write for the same
+ * reason. */
+#ifndef ENI_VFIO_INTERNAL_H
+#define ENI_VFIO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "eni/sys/vfio.h"
+
+/* ---- sysfs (sysfs.c) ------------------------------------------------------------------ */
+
+/* Writes one sysfs attribute; 0 or -errno. Tests replace it. */
+extern int (*eni__vfio_sysfs_write)(const char *path, const char *data);
+/* Every Amazon function under the roots (malloc'd array, address order). */
+int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_function **out,
+                   uint32_t *count);
+/* An ::eni_pci_function_type for a PCI id, or 0; *llq for the LLQ ids. */
+int eni__vfio_function_type(uint16_t vendor, uint16_t device, uint8_t *llq);
+bool eni__vfio_valid_address(const char *address);
+
+/* ---- system calls ----------------------------------------------------------------------- */
+
+struct eni_vfio_sys {
+    int (*open)(const char *path, int flags);
+    int (*close)(int fd);
+    int (*ioctl)(int fd, unsigned long request, void *arg);
+    void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+    int (*munmap)(void *addr, size_t len);
+    ssize_t (*pread)(int fd, void *buf, size_t n, off_t off);
+    ssize_t (*pwrite)(int fd, const void *buf, size_t n, off_t off);
+    int (*eventfd)(unsigned int initval, int flags);
+    /* Physical address of a locked page (noiommu mode), or 0 with errno. */
+    uint64_t (*virt_to_phys)(const void *va);
+};
+
+extern const struct eni_vfio_sys eni__vfio_sys_real;
+/* When set, the backend uses it instead of the real calls (tests). */
+extern const struct eni_vfio_sys *eni__vfio_sys_override;
+
+/* ---- container, group, device (vfio.c) ----------------------------------------------------- */
+
+enum { ENI_VFIO_MAX_REGIONS = 9, ENI_VFIO_MAX_DMA = 64, ENI_VFIO_MAX_IRQS = 8 };
+
+struct eni_vfio_region {
+    uint64_t size, offset;
+    uint32_t flags;
+    void *map;      /* mmap'd BAR, or NULL (then pread/pwrite) */
+};
+
+struct eni_vfio_dma {
+    void *va;
+    uint64_t iova, size;
+};
+
+struct eni_vfio_dev {
+    const struct eni_vfio_sys *sys;
+    int container, group, device;  /* -1 when closed */
+    int iommu_type;                /* VFIO_TYPE1v2_IOMMU, VFIO_TYPE1_IOMMU or VFIO_NOIOMMU_IOMMU */
+    bool noiommu;
+    char address[ENI_PCI_ADDR_MAX];
+    uint32_t device_flags, num_regions, num_irqs;
+    struct eni_vfio_region region[ENI_VFIO_MAX_REGIONS];
+    struct eni_vfio_dma dma[ENI_VFIO_MAX_DMA];
+    uint64_t iova_base, iova_limit;
+    uint64_t page_sizes;           /* from VFIO_IOMMU_GET_INFO */
+    int irq_fd[ENI_VFIO_MAX_IRQS];
+    uint32_t irq_index, irq_count; /* VFIO_PCI_MSIX_IRQ_INDEX or VFIO_PCI_INTX_IRQ_INDEX */
+};
+
+/* Open the container, the group (`/dev/vfio/<group>` or `noiommu-<group>`),
+ * and the device; read its device, region and IRQ information. */
+int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const char *dev_root,
+                   int iommu_group, bool noiommu, const char *address);
+/* Undo everything eni__vfio_open and later calls did, in the kernel's order. */
+void eni__vfio_close(struct eni_vfio_dev *d);
+
+/* Map a BAR when the kernel allows it (else registers go through pread/pwrite). */
+int eni__vfio_map_bar(struct eni_vfio_dev *d, unsigned bar);
+int eni__vfio_read32(struct eni_vfio_dev *d, unsigned bar, uint64_t off, uint32_t *out);
+int eni__vfio_write32(struct eni_vfio_dev *d, unsigned bar, uint64_t off, uint32_t v);
+int eni__vfio_config_read(struct eni_vfio_dev *d, uint32_t off, void *buf, size_t n);
+int eni__vfio_config_write(struct eni_vfio_dev *d, uint32_t off, const void *buf, size_t n);
+/* Set the PCI command register's memory-space and bus-master bits. */
+int eni__vfio_enable_bus_master(struct eni_vfio_dev *d);
+
+/* DMA memory: zeroed, page-aligned, mapped for the device at *iova. */
+int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t *iova);
+void eni__vfio_dma_free(struct eni_vfio_dev *d, void *va, size_t size, uint64_t iova);
+
+/* Interrupts through eventfds: up to `want` MSI-X vectors, else INTx (one). */
+int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want);
+int eni__vfio_irq_unmask_intx(struct eni_vfio_dev *d);
+void eni__vfio_irq_disable(struct eni_vfio_dev *d);
+
+/* VFIO_DEVICE_RESET; ENI_ENOTSUP when the function has no reset method. */
+int eni__vfio_reset(struct eni_vfio_dev *d);
+
+#endif
