@@ -207,12 +207,19 @@ int eni__attach_start(eni_ctx *ctx, struct eni_nic *nic, struct eni_instance *in
     eni_error_clear();
     rc = ctx->backend_ops->attach(ctx->backend, &req);
     if (rc != ENI_OK) {
+        /* Keep the backend's own words when it recorded them for this code
+         * (copied: the failure below reuses the thread's error buffer). */
         const eni_error *e = eni_error_last();
         int os = e->code == rc ? e->os_errno : 0;
+        char why[200];
+        snprintf(why, sizeof why, "%s",
+                 e->code == rc && e->message && *e->message ? e->message
+                 : os                                      ? strerror(os)
+                                                           : eni_strerror(rc));
         unlink_attachment(ctx, att);
         eni__free(ctx, att);
         return eni__fail_os(rc, os, NULL, "the %s backend refused the attach: %s",
-                            ctx->backend_ops->name, os ? strerror(os) : eni_strerror(rc));
+                            ctx->backend_ops->name, why);
     }
     if (out)
         *out = att;

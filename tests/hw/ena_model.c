@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/hw/ena_wire.h"
 
@@ -12,6 +13,8 @@
 
 static uint8_t *dma_at(struct ena_model *m, uint64_t iova, size_t len)
 {
+    if (m->xlate)
+        return m->xlate(m->xlate_ud, iova, len);
     for (int i = 0; i < MODEL_MAX_DMA; i++) {
         struct model_dma *d = &m->dma[i];
         if (d->va && iova >= d->iova && iova + len <= d->iova + d->size)
@@ -66,6 +69,11 @@ static void write_completion(struct ena_model *m, const uint8_t *entry);
 /* Let timed device work catch up with the clock. */
 static void run_due(struct ena_model *m)
 {
+    if (m->real_time) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        m->clock_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    }
     if (m->reset_rise_ns && m->clock_ns >= m->reset_rise_ns) {
         m->reset_rise_ns = 0;
         m->resetting = true;
@@ -441,6 +449,15 @@ bool ena_model_keep_alive(struct ena_model *m, uint64_t rx_drops, uint64_t tx_dr
     ena_put64(p, 8, tx_drops);
     ena_put64(p, 16, 0);
     return ena_model_aenq(m, ENA_AENQ_KEEP_ALIVE, 0, p, sizeof p);
+}
+
+void ena_model_flr(struct ena_model *m)
+{
+    device_reset(m);
+    m->resetting = false;
+    m->reset_rise_ns = m->reset_fall_ns = 0;
+    m->dev_ctl = m->intr_mask = 0;
+    m->mtu = 0;
 }
 
 /* ---- life --------------------------------------------------------------------------------------- */

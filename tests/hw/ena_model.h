@@ -50,6 +50,11 @@ struct ena_model {
     bool stale_next;             /* write a wrong-id completion before the next answer */
     int fail_dma_at;             /* > 0: that many-th allocation fails */
     uint64_t iova_base;
+    /* hosted behind a fake VFIO kernel: DMA addresses are translated by it,
+     * and the device's clock is the real one */
+    uint8_t *(*xlate)(void *ud, uint64_t iova, size_t len);
+    void *xlate_ud;
+    bool real_time;
     /* state */
     uint64_t clock_ns;
     uint32_t dev_ctl, intr_mask;
@@ -86,5 +91,7 @@ bool ena_model_aenq(struct ena_model *m, uint16_t group, uint16_t syndrome,
                     const uint8_t *payload, unsigned len);
 bool ena_model_link(struct ena_model *m, bool up);
 bool ena_model_keep_alive(struct ena_model *m, uint64_t rx_drops, uint64_t tx_drops);
+/* A function-level reset (FLR): the device forgets everything. */
+void ena_model_flr(struct ena_model *m);
 
 #endif

@@ -323,7 +323,7 @@ static int vfio_attach(void *instance, const eni_backend_attach_req *req)
             (b->fns[i].info.type == ENI_PCI_EFA_VF) == want_efa)
             f = &b->fns[i];
     if (!f)
-        return eni__fail(ENI_ELIMIT, "AttachmentLimitExceeded",
+        return eni__fail(ENI_ELIMIT, NULL,
                          "vfio backend: no free %s function left in the pool (%u in all)",
                          want_efa ? "EFA" : "ENA", b->nfns);
     f->attachment = req->attachment.v;
