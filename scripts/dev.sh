@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need; see docs/decisions.md.
 PACKAGES="meson ninja-build pkg-config gcc g++ libcmocka-dev libcidr-dev libxxhash-dev
-doxygen abigail-tools valgrind binutils python3 python3-cffi python3-dev python3-pytest"
+doxygen abigail-tools valgrind binutils python3 python3-cffi python3-dev python3-pytest
+qemu-system-x86 busybox-static cpio"
 
 install_missing() {
   missing=""

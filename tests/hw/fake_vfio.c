@@ -230,7 +230,8 @@ static int device_ioctl(struct fake_vfio_fn *fn, unsigned long req, void *arg)
     }
     case VFIO_DEVICE_GET_IRQ_INFO: {
         struct vfio_irq_info *i = arg;
-        i->count = i->index == VFIO_PCI_MSIX_IRQ_INDEX ? fn->msix
+        i->count = i->index == VFIO_PCI_MSIX_IRQ_INDEX  ? fn->msix
+                   : i->index == VFIO_PCI_MSI_IRQ_INDEX ? fn->msi
                    : i->index == VFIO_PCI_INTX_IRQ_INDEX ? 1 : 0;
         i->flags = VFIO_IRQ_INFO_EVENTFD |
                    (i->index == VFIO_PCI_INTX_IRQ_INDEX ? VFIO_IRQ_INFO_MASKABLE |
@@ -243,7 +244,8 @@ static int device_ioctl(struct fake_vfio_fn *fn, unsigned long req, void *arg)
             K->unmasks++;
             return 0;
         }
-        if (s->index == VFIO_PCI_MSIX_IRQ_INDEX && s->count > fn->msix) {
+        if ((s->index == VFIO_PCI_MSIX_IRQ_INDEX && s->count > fn->msix) ||
+            (s->index == VFIO_PCI_MSI_IRQ_INDEX && s->count > fn->msi)) {
             errno = EINVAL;
             return -1;
         }

@@ -23,7 +23,8 @@ struct fake_vfio_fn {
     struct ena_model *model;  /* behind BAR0; NULL: BAR0 reads as zero */
     uint8_t config[256];
     bool has_reset;
-    uint32_t msix;            /* MSI-X vectors (0: INTx only) */
+    uint32_t msix;            /* MSI-X vectors */
+    uint32_t msi;             /* MSI vectors (both 0: INTx only) */
     int resets;
 };
 

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "backend/hw/ena_wire.h"
-#include "core/ctx_internal.h"
 #include "core/error_internal.h"
 #include "eni/sys/vfio.h"
 #include "util/abi_struct.h"
@@ -322,15 +321,17 @@ static int check_function(const char *sys, const char *address, char *driver, si
     return ENI_OK;
 }
 
-int eni_vfio_bind(const char *sysfs_root, const char *address)
+int eni__vfio_bind_pci(const char *sysfs_root, const char *address)
 {
     const char *sys = root_or(sysfs_root, "/sys");
     char driver[64], path[PATH_MAX];
-    int rc = check_function(sys, address, driver, sizeof driver);
-    if (rc != ENI_OK || !strcmp(driver, "vfio-pci"))
-        return rc;
+    snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver", sys, address);
+    link_name(path, driver, sizeof driver);
+    if (!strcmp(driver, "vfio-pci"))
+        return ENI_OK;
     snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver_override", sys, address);
-    if ((rc = sysfs_write(path, "vfio-pci", "bind")) != ENI_OK)
+    int rc = sysfs_write(path, "vfio-pci", "bind");
+    if (rc != ENI_OK)
         return rc;
     if (*driver) {
         snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver/unbind", sys, address);
@@ -349,13 +350,13 @@ int eni_vfio_bind(const char *sysfs_root, const char *address)
     return ENI_OK;
 }
 
-int eni_vfio_release(const char *sysfs_root, const char *address)
+int eni__vfio_release_pci(const char *sysfs_root, const char *address)
 {
     const char *sys = root_or(sysfs_root, "/sys");
     char driver[64], path[PATH_MAX];
-    int rc = check_function(sys, address, driver, sizeof driver);
-    if (rc != ENI_OK)
-        return rc;
+    snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver", sys, address);
+    link_name(path, driver, sizeof driver);
+    int rc;
     if (!strcmp(driver, "vfio-pci")) {
         snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver/unbind", sys, address);
         if ((rc = sysfs_write(path, address, "release")) != ENI_OK)
@@ -366,4 +367,18 @@ int eni_vfio_release(const char *sysfs_root, const char *address)
         return rc;
     snprintf(path, sizeof path, "%s/bus/pci/drivers_probe", sys);
     return sysfs_write(path, address, "release");
+}
+
+int eni_vfio_bind(const char *sysfs_root, const char *address)
+{
+    char driver[64];
+    int rc = check_function(root_or(sysfs_root, "/sys"), address, driver, sizeof driver);
+    return rc != ENI_OK ? rc : eni__vfio_bind_pci(sysfs_root, address);
+}
+
+int eni_vfio_release(const char *sysfs_root, const char *address)
+{
+    char driver[64];
+    int rc = check_function(root_or(sysfs_root, "/sys"), address, driver, sizeof driver);
+    return rc != ENI_OK ? rc : eni__vfio_release_pci(sysfs_root, address);
 }

@@ -166,8 +166,13 @@ static int read_device_info(struct eni_vfio_dev *d)
     d->num_irqs = info.num_irqs;
     for (uint32_t i = 0; i < d->num_regions; i++) {
         struct vfio_region_info r = {.argsz = sizeof r, .index = i};
-        if (d->sys->ioctl(d->device, VFIO_DEVICE_GET_REGION_INFO, &r) < 0)
+        if (d->sys->ioctl(d->device, VFIO_DEVICE_GET_REGION_INFO, &r) < 0) {
+            /* vfio-pci answers EINVAL for regions the device lacks (the VGA
+             * region of anything that is not a VGA card): absent, not broken */
+            if (errno == EINVAL)
+                continue;
             return os_fail(ENI_EBACKEND, "vfio: %s: region info: %s", d->address);
+        }
         d->region[i].size = r.size;
         d->region[i].offset = r.offset;
         d->region[i].flags = r.flags;
@@ -399,19 +404,22 @@ int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want)
         return eni__fail(ENI_ESTATE, NULL, "vfio: %s: interrupts are already on", d->address);
     if (want == 0 || want > ENI_VFIO_MAX_IRQS)
         return eni__fail(ENI_EINVAL, NULL, "vfio: 1..%d interrupt vectors", ENI_VFIO_MAX_IRQS);
+    /* The best the function offers: MSI-X, then MSI, then INTx. */
     uint32_t index = VFIO_PCI_INTX_IRQ_INDEX, count = 0;
-    struct vfio_irq_info info = {.argsz = sizeof info, .index = VFIO_PCI_MSIX_IRQ_INDEX};
-    if (d->num_irqs > VFIO_PCI_MSIX_IRQ_INDEX &&
-        d->sys->ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &info) == 0 && info.count > 0 &&
-        (info.flags & VFIO_IRQ_INFO_EVENTFD)) {
-        index = VFIO_PCI_MSIX_IRQ_INDEX;
-        count = info.count < want ? info.count : want;
-    } else {
-        info = (struct vfio_irq_info){.argsz = sizeof info, .index = VFIO_PCI_INTX_IRQ_INDEX};
-        if (d->sys->ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 || info.count == 0)
-            return eni__fail(ENI_ENOTSUP, NULL, "vfio: %s has neither MSI-X nor INTx", d->address);
-        count = 1; /* INTx: one line, masked by the kernel after each interrupt */
+    static const uint32_t order[] = {VFIO_PCI_MSIX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX,
+                                     VFIO_PCI_INTX_IRQ_INDEX};
+    for (unsigned i = 0; i < 3 && !count; i++) {
+        struct vfio_irq_info info = {.argsz = sizeof info, .index = order[i]};
+        if (d->num_irqs > order[i] && d->sys->ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &info) == 0 &&
+            info.count > 0 && (info.flags & VFIO_IRQ_INFO_EVENTFD)) {
+            index = order[i];
+            /* INTx is one line, masked by the kernel after each interrupt */
+            count = index == VFIO_PCI_INTX_IRQ_INDEX ? 1 : info.count < want ? info.count : want;
+        }
     }
+    if (!count)
+        return eni__fail(ENI_ENOTSUP, NULL, "vfio: %s has no interrupt it can signal through an "
+                         "eventfd", d->address);
     int32_t fds[ENI_VFIO_MAX_IRQS];
     for (uint32_t i = 0; i < count; i++) {
         fds[i] = d->sys->eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -25,6 +25,10 @@ int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_functi
 /* An ::eni_pci_function_type for a PCI id, or 0; *llq for the LLQ ids. */
 int eni__vfio_function_type(uint16_t vendor, uint16_t device, uint8_t *llq);
 bool eni__vfio_valid_address(const char *address);
+/* eni_vfio_bind / eni_vfio_release without the Amazon check (the QEMU test
+ * drives QEMU's `edu` device with them). */
+int eni__vfio_bind_pci(const char *sysfs_root, const char *address);
+int eni__vfio_release_pci(const char *sysfs_root, const char *address);
 
 /* ---- system calls ----------------------------------------------------------------------- */
 
@@ -72,7 +76,7 @@ struct eni_vfio_dev {
     uint64_t iova_base, iova_limit;
     uint64_t page_sizes;           /* from VFIO_IOMMU_GET_INFO */
     int irq_fd[ENI_VFIO_MAX_IRQS];
-    uint32_t irq_index, irq_count; /* VFIO_PCI_MSIX_IRQ_INDEX or VFIO_PCI_INTX_IRQ_INDEX */
+    uint32_t irq_index, irq_count; /* VFIO_PCI_MSIX_IRQ_INDEX, _MSI_ or _INTX_ */
 };
 
 /* Open the container, the group (`/dev/vfio/<group>` or `noiommu-<group>`),
@@ -95,7 +99,8 @@ int eni__vfio_enable_bus_master(struct eni_vfio_dev *d);
 int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t *iova);
 void eni__vfio_dma_free(struct eni_vfio_dev *d, void *va, size_t size, uint64_t iova);
 
-/* Interrupts through eventfds: up to `want` MSI-X vectors, else INTx (one). */
+/* Interrupts through eventfds: up to `want` MSI-X vectors, else MSI
+ * vectors, else INTx (one). */
 int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want);
 int eni__vfio_irq_unmask_intx(struct eni_vfio_dev *d);
 void eni__vfio_irq_disable(struct eni_vfio_dev *d);

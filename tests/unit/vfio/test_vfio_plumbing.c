@@ -110,7 +110,13 @@ static void test_interrupts_msix_then_intx(void **state)
     eni__vfio_irq_disable(&f->d);
     assert_int_equal(f->k.irq_count, 0);
     assert_int_equal(f->k.eventfds, 0);
-    f->k.fn[0].msix = 0; /* a function without MSI-X */
+    f->k.fn[0].msix = 0; /* a function with MSI only (QEMU's edu) */
+    f->k.fn[0].msi = 1;
+    assert_eni_ok(eni__vfio_irq_enable(&f->d, 4));
+    assert_int_equal(f->k.irq_index, VFIO_PCI_MSI_IRQ_INDEX);
+    assert_int_equal(f->k.irq_count, 1);
+    eni__vfio_irq_disable(&f->d);
+    f->k.fn[0].msi = 0; /* neither: INTx */
     assert_eni_ok(eni__vfio_irq_enable(&f->d, 4));
     assert_int_equal(f->k.irq_index, VFIO_PCI_INTX_IRQ_INDEX);
     assert_int_equal(f->k.irq_count, 1);
