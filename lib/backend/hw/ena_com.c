@@ -317,6 +317,7 @@ int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsign
         return rc;
     }
     dev->up = true;
+    dev->link_up = true;
     return ENI_OK;
 }
 
@@ -342,6 +343,7 @@ int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason)
     if (!dev->aq.va)
         return fail(dev, ENI_ESTATE, "hw: reset of a device that was never brought up");
     dev->admin_running = false;
+    dev->reset_requested = false;
     int rc = dev_reset(dev, reason);
     if (rc == ENI_OK)
         rc = admin_start(dev);
@@ -365,6 +367,8 @@ int eni_hw_health(struct eni_hw_dev *dev)
         return rc;
     if (sts & ENA_DEV_STS_FATAL_ERROR)
         return fail(dev, ENI_EBACKEND, "%s reports a fatal error (DEV_STS 0x%x)", kind_name(dev), sts);
+    if (dev->reset_requested)
+        return fail(dev, ENI_EBACKEND, "%s asked to be reset (AENQ)", kind_name(dev));
     if (!(sts & ENA_DEV_STS_READY))
         return fail(dev, ENI_EBACKEND, "%s is no longer ready (DEV_STS 0x%x)", kind_name(dev), sts);
     return ENI_OK;
@@ -636,6 +640,45 @@ void eni_hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq
     }
 }
 
+/* A hint in ms: 0 keeps the driver's default, 0xffff means no limit. */
+static void apply_hint(uint64_t *timeout_ns, uint16_t ms, uint64_t dflt)
+{
+    *timeout_ns = ms == 0 ? dflt : ms == 0xffff ? UINT64_MAX / 2 : (uint64_t)ms * MS;
+}
+
+static void builtin_event(struct eni_hw_dev *dev, uint16_t group, uint16_t syndrome,
+                          const uint8_t *p)
+{
+    bool efa = dev->kind == ENI_HW_EFA;
+    switch (group) {
+    case ENA_AENQ_LINK_CHANGE:
+        dev->link_up = ena_get32(p, 0) & ENA_AENQ_LINK_UP;
+        break;
+    case ENA_AENQ_KEEP_ALIVE:
+        dev->last_keep_alive_ns = now(dev);
+        dev->ka_rx_drops = ena_get64(p, 0);
+        dev->ka_tx_drops = ena_get64(p, 8);
+        dev->ka_rx_overruns = ena_get64(p, 16);
+        break;
+    case ENA_AENQ_NOTIFICATION:
+        /* hints, all u16 ms: mmio read, driver watchdog, missing tx, its
+         * threshold, admin completion, netdev watchdog, tx sgl, rx sgl */
+        if (syndrome == ENA_AENQ_SYNDROME_UPDATE_HINTS) {
+            apply_hint(&dev->mmio_timeout_ns, ena_get16(p, 0),
+                       efa ? EFA_MMIO_TIMEOUT : ENA_MMIO_TIMEOUT);
+            apply_hint(&dev->admin_timeout_ns, ena_get16(p, 8),
+                       efa ? EFA_ADMIN_TIMEOUT_DEFAULT : ENA_ADMIN_TIMEOUT_DEFAULT);
+        }
+        break;
+    case ENA_AENQ_FATAL_ERROR:
+    case ENA_AENQ_DEVICE_REQUEST_RESET:
+        dev->reset_requested = true;
+        break;
+    default:
+        break;
+    }
+}
+
 int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
 {
     if (handled)
@@ -649,6 +692,7 @@ int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
             break;
         atomic_thread_fence(memory_order_acquire);
         uint16_t group = ena_get16(e, 0), syndrome = ena_get16(e, 2);
+        builtin_event(dev, group, syndrome, e + ENA_AENQ_PAYLOAD_OFF);
         eni_hw_aenq_fn fn = group < ENA_AENQ_GROUPS ? dev->aenq_fn[group] : NULL;
         void *ud = group < ENA_AENQ_GROUPS ? dev->aenq_ud[group] : NULL;
         if (!fn) {

@@ -68,6 +68,12 @@ struct eni_hw_dev {
     void *aenq_ud[ENA_AENQ_GROUPS];
     eni_hw_aenq_fn aenq_unknown; /* groups without a handler */
     void *aenq_unknown_ud;
+    /* what the device told us through the AENQ (handled before any
+     * handler registered for the group is called) */
+    uint64_t last_keep_alive_ns;       /* 0 until the first keep-alive */
+    uint64_t ka_rx_drops, ka_tx_drops, ka_rx_overruns;
+    bool link_up;                      /* from LINK_CHANGE (true until told otherwise) */
+    bool reset_requested;              /* DEVICE_REQUEST_RESET, or a fatal-error event */
     /* counters */
     uint64_t aenq_events, stale_completions, admin_commands, resets;
     char why[192];               /* the last failure, in words */
@@ -153,7 +159,11 @@ int eni_efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out);
 int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out);
 
 /* Handle the events the device has posted to the AENQ, in order, and tell
- * the device how far it got. *handled (may be NULL) counts them. */
+ * the device how far it got. *handled (may be NULL) counts them. The layer
+ * itself keeps the link state, the keep-alive time and drop counters,
+ * applies UPDATE_HINTS notifications (its read-less and admin timeouts),
+ * and notes a device's request for a reset; a handler set for the group is
+ * called after that. */
 int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled);
 void eni_hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq_fn fn, void *ud);
 

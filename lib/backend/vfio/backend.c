@@ -260,12 +260,6 @@ static int post(struct vfio_backend *b, uint32_t type, uint64_t attachment, int 
     return eni_backend_post(b->host, &ev);
 }
 
-static void on_link(void *ud, uint16_t group, uint16_t syndrome, const uint8_t *payload)
-{
-    (void)group, (void)syndrome;
-    ((struct vfio_fn *)ud)->link_up = ena_get32(payload, 0) & ENA_AENQ_LINK_UP;
-}
-
 /* Open the function and bring its device up. */
 static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
 {
@@ -287,7 +281,6 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     rc = eni_hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
     if (rc != ENI_OK)
         return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
-    eni_hw_set_aenq_handler(&f->hw, ENA_AENQ_LINK_CHANGE, on_link, f);
     if (efa) {
         struct eni_efa_attrs a;
         rc = eni_efa_get_attrs(&f->hw, &a);
@@ -369,6 +362,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
             continue;
         }
         (void)eni_hw_aenq_poll(&f->hw, NULL);
+        f->link_up = f->hw.link_up;
         if (f->link_up != was)
             (void)post(b, ENI_BEV_LINK, f->attachment, ENI_OK, 0, f->link_up);
     }

@@ -365,6 +365,44 @@ static void test_ena_reset_during_activity(void **state)
     assert_int_equal(f->m.mtu, 4000);
 }
 
+static void test_ena_builtin_event_handling(void **state)
+{
+    struct fx *f = *state;
+    up(f, 0);
+    assert_true(f->dev.link_up);
+    assert_int_equal(f->dev.last_keep_alive_ns, 0);
+    /* keep-alive: the time it came and the device's drop counters */
+    f->m.clock_ns += 5 * MS;
+    assert_true(ena_model_keep_alive(&f->m, 11, 22));
+    assert_true(ena_model_link(&f->m, false));
+    assert_int_equal(eni_hw_aenq_poll(&f->dev, NULL), ENI_OK);
+    assert_int_equal(f->dev.last_keep_alive_ns, f->m.clock_ns);
+    assert_int_equal(f->dev.ka_rx_drops, 11);
+    assert_int_equal(f->dev.ka_tx_drops, 22);
+    assert_false(f->dev.link_up);
+    /* UPDATE_HINTS: admin completions within 500 ms from now on; 0 keeps
+     * the read-less default */
+    uint8_t hints[16] = {0};
+    ena_put16(hints, 8, 500);
+    assert_true(ena_model_aenq(&f->m, ENA_AENQ_NOTIFICATION, ENA_AENQ_SYNDROME_UPDATE_HINTS, hints,
+                               sizeof hints));
+    assert_int_equal(eni_hw_aenq_poll(&f->dev, NULL), ENI_OK);
+    assert_int_equal(f->dev.admin_timeout_ns, 500 * MS);
+    assert_int_equal(f->dev.mmio_timeout_ns, 200 * MS);
+    f->m.drop_completions = 1;
+    uint64_t t0 = f->m.clock_ns;
+    assert_int_equal(eni_ena_set_mtu(&f->dev, 1500), ENI_ETIMEDOUT);
+    assert_true(f->m.clock_ns - t0 >= 500 * MS && f->m.clock_ns - t0 < 1000 * MS);
+    /* the device asks to be reset: unhealthy until it is */
+    assert_int_equal(eni_hw_reset(&f->dev, ENA_RESET_ADMIN_TO), ENI_OK);
+    assert_true(ena_model_aenq(&f->m, ENA_AENQ_DEVICE_REQUEST_RESET, 0, NULL, 0));
+    assert_int_equal(eni_hw_aenq_poll(&f->dev, NULL), ENI_OK);
+    assert_int_equal(eni_hw_health(&f->dev), ENI_EBACKEND);
+    assert_non_null(strstr(f->dev.why, "asked to be reset"));
+    assert_int_equal(eni_hw_reset(&f->dev, ENA_RESET_GENERIC), ENI_OK);
+    assert_int_equal(eni_hw_health(&f->dev), ENI_OK);
+}
+
 /* ---- EFA -------------------------------------------------------------------------------- */
 
 static void test_efa_bring_up_and_attributes(void **state)
@@ -483,6 +521,7 @@ int main(void)
         T(test_ena_link_flaps, setup_ena),
         T(test_ena_aenq_keep_alive_unknown_and_wrap, setup_ena),
         T(test_ena_reset_during_activity, setup_ena),
+        T(test_ena_builtin_event_handling, setup_ena),
         T(test_efa_bring_up_and_attributes, setup_efa),
         T(test_efa_admin_timeout_is_thirty_seconds, setup_efa),
         T(test_hw_bad_arguments, setup_ena),
