@@ -137,7 +137,7 @@ static uint32_t m_read32(void *ud, uint32_t off)
     struct ena_model *m = ud;
     run_due(m);
     m->direct_reads++;
-    return reg_value(m, off);
+    return m->gone ? 0xffffffffu : reg_value(m, off);
 }
 
 /* The device forgets its queues and settings when it resets. */

@@ -45,6 +45,7 @@ struct ena_model {
     uint64_t completion_delay_ns;/* how long a command takes */
     /* faults */
     bool not_ready, stuck_reset, ignore_readless, fatal;
+    bool gone;                   /* surprise-removed: every register reads all ones */
     uint32_t drop_completions;   /* the next n commands get no completion */
     int force_status;            /* >= 0: the next command fails with it */
     bool stale_next;             /* write a wrong-id completion before the next answer */

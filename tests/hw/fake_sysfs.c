@@ -78,6 +78,8 @@ static int hook(const char *path, const char *data)
                 ov[strcspn(ov, "\n")] = 0;
             fclose(f);
         }
+        if (!strcmp(ov, "vfio-pci") && !strcmp(fs->ignore_probe_of, data))
+            return 0; /* as if vfio-pci were not loaded, for this function */
         snprintf(link, sizeof link, "%s/bus/pci/devices/%s/driver", fs->sys, data);
         char target[128];
         snprintf(target, sizeof target, "../../../bus/pci/drivers/%s", *ov ? ov : "ena");

@@ -16,6 +16,7 @@ struct fake_sysfs {
     int nwrites;
     int refuse_errno;     /* > 0: every write fails with it */
     bool kernel_ignores_probe;
+    char ignore_probe_of[16];   /* this function cannot be bound to vfio-pci (other drivers work) */
 };
 
 /* Make an empty tree (sys/bus/pci/devices, sys/bus/pci/drivers, dev/vfio) and

@@ -153,6 +153,16 @@ static int container_ioctl(int cfd, unsigned long req, void *arg)
     }
     case VFIO_IOMMU_UNMAP_DMA: {
         struct vfio_iommu_type1_dma_unmap *u = arg;
+        /* freed while the device still holds an address in it? */
+        for (int i = 0; i < K->nfn; i++) {
+            const struct ena_model *m = K->fn[i].model;
+            if (K->fn[i].group != group || !m)
+                continue;
+            const uint64_t held[4] = {m->aq_base, m->acq_base, m->aenq_base, m->mmio_resp_iova};
+            for (int h = 0; h < 4; h++)
+                if (held[h] && held[h] >= u->iova && held[h] < u->iova + u->size)
+                    K->unmaps_with_device_open++;
+        }
         for (int i = 0; i < K->nmap; i++)
             if (K->map[i].group == group && K->map[i].iova == u->iova &&
                 K->map[i].size == u->size) {

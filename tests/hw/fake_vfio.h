@@ -49,6 +49,7 @@ struct fake_vfio {
     int calls, open_fds, anon_maps, eventfds;
     int irq_index, irq_count; /* the last SET_IRQS trigger */
     int unmasks;
+    int unmaps_with_device_open; /* DMA unmapped while the device still held an address in it */
 };
 
 /* Make the fake current (its sys table works only while it is). */

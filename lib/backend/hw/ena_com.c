@@ -8,12 +8,25 @@
 #include "eni/errors.h"
 
 #define MS 1000000ull
+
+/* Ordering between memory the device reads by DMA and its registers: a
+ * CPU fence is not enough on arm64 (Graviton runs ENA), where DMA-visible
+ * stores need an outer-shareable barrier before the doorbell (Linux's
+ * dma_wmb/dma_rmb). x86 orders them already; the compiler must not. */
+#if defined(__aarch64__)
+#define io_wmb() __asm__ volatile("dmb oshst" ::: "memory")
+#define io_rmb() __asm__ volatile("dmb oshld" ::: "memory")
+#else
+#define io_wmb() atomic_thread_fence(memory_order_release)
+#define io_rmb() atomic_thread_fence(memory_order_acquire)
+#endif
 enum { LOG_ERROR = 1, LOG_WARN = 2, LOG_DEBUG = 4 };
 
 /* Defaults the device may override through CAPS (section 3). */
 #define ENA_ADMIN_TIMEOUT_DEFAULT (3000 * MS)
 #define EFA_ADMIN_TIMEOUT_DEFAULT (30000 * MS)
 #define ENA_MMIO_TIMEOUT (200 * MS)
+#define ENA_KEEP_ALIVE_TIMEOUT (6000 * MS)
 #define EFA_MMIO_TIMEOUT (50 * MS)
 /* Poll back-off: from 1 us doubling to 5 ms (reset and admin waits). */
 #define BACKOFF_MIN 1000ull
@@ -64,6 +77,8 @@ static void set_mmio_resp_addr(struct eni_hw_dev *dev)
 
 int eni_hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out)
 {
+    if (!dev->mmio_resp)
+        return fail(dev, ENI_ESTATE, "hw: register read on a device that is not set up");
     if (!dev->readless) {
         *out = dev->pf->read32(dev->pf->ud, off);
         return ENI_OK;
@@ -73,11 +88,11 @@ int eni_hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out)
     uint16_t seq = ++dev->mmio_seq;
     uint8_t *r = dev->mmio_resp;
     ena_put16(r, 0, (uint16_t)(seq + (dev->kind == ENI_HW_EFA ? 0x9a : 0xdead)));
-    atomic_thread_fence(memory_order_release);
+    io_wmb();
     wr(dev, ENA_REG_MMIO_REG_READ, ENA_MMIO_READ_REQ(off, seq));
     uint64_t deadline = now(dev) + dev->mmio_timeout_ns, step = BACKOFF_MIN;
     for (;;) {
-        atomic_thread_fence(memory_order_acquire);
+        io_rmb();
         if (ena_get16(r, 0) == seq) {
             if (ena_get16(r, 2) != off)
                 return fail(dev, ENI_EBACKEND,
@@ -216,7 +231,7 @@ static int admin_start(struct eni_hw_dev *dev)
                         "device's %u-bit DMA reach", kind_name(dev),
                         (unsigned long long)rings[i]->iova, dev->dma_width);
     }
-    atomic_thread_fence(memory_order_release);
+    io_wmb();
     wr(dev, ENA_REG_AQ_BASE_LO, (uint32_t)dev->aq.iova);
     wr(dev, ENA_REG_AQ_BASE_HI, (uint32_t)(dev->aq.iova >> 32));
     wr(dev, ENA_REG_ACQ_BASE_LO, (uint32_t)dev->acq.iova);
@@ -312,6 +327,7 @@ int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsign
     if (rc != ENI_OK) {
         char why[sizeof dev->why];
         memcpy(why, dev->why, sizeof why);
+        eni_hw_quiesce(dev); /* it may hold our ring addresses: make it forget them */
         eni_hw_fini(dev);
         memcpy(dev->why, why, sizeof why);
         return rc;
@@ -321,10 +337,36 @@ int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsign
     return ENI_OK;
 }
 
+void eni_hw_quiesce(struct eni_hw_dev *dev)
+{
+    if (!dev->pf || !dev->mmio_resp || dev->quiesced)
+        return;
+    /* A reset makes the device drop every queue address we gave it. Only
+     * its start is waited for, and briefly: a dead device must not stall
+     * the teardown, and one held in reset does no DMA. The read-less
+     * buffer is handed back after the reset cleared it, as in dev_reset. */
+    wr(dev, ENA_REG_DEV_CTL, ENA_DEV_CTL_RESET | ENA_DEV_CTL_REASON(0));
+    set_mmio_resp_addr(dev);
+    uint64_t saved = dev->reset_timeout_ns;
+    dev->reset_timeout_ns = saved && saved < 100 * MS ? saved : 100 * MS;
+    char why[sizeof dev->why];
+    memcpy(why, dev->why, sizeof why);
+    (void)wait_sts(dev, ENA_DEV_STS_RESET_IN_PROGRESS, ENA_DEV_STS_RESET_IN_PROGRESS,
+                   "entering reset");
+    memcpy(dev->why, why, sizeof why);
+    dev->reset_timeout_ns = saved;
+    wr(dev, ENA_REG_MMIO_RESP_LO, 0); /* and no read-less buffer either */
+    wr(dev, ENA_REG_MMIO_RESP_HI, 0);
+    dev->quiesced = true;
+    dev->up = false;
+    dev->admin_running = false;
+}
+
 void eni_hw_fini(struct eni_hw_dev *dev)
 {
     if (!dev->pf)
         return;
+    eni_hw_quiesce(dev);
     ring_free(dev, &dev->aq);
     ring_free(dev, &dev->acq);
     ring_free(dev, &dev->aenq);
@@ -344,6 +386,7 @@ int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason)
         return fail(dev, ENI_ESTATE, "hw: reset of a device that was never brought up");
     dev->admin_running = false;
     dev->reset_requested = false;
+    dev->quiesced = false;
     int rc = dev_reset(dev, reason);
     if (rc == ENI_OK)
         rc = admin_start(dev);
@@ -365,12 +408,27 @@ int eni_hw_health(struct eni_hw_dev *dev)
     int rc = eni_hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
     if (rc != ENI_OK)
         return rc;
+    bool efa = dev->kind == ENI_HW_EFA;
+    dev->reset_reason = efa ? EFA_RESET_GENERIC : ENA_RESET_GENERIC;
+    if (sts == 0xffffffffu)
+        return fail(dev, ENI_EBACKEND, "%s reads as all ones: the function is gone", kind_name(dev));
     if (sts & ENA_DEV_STS_FATAL_ERROR)
         return fail(dev, ENI_EBACKEND, "%s reports a fatal error (DEV_STS 0x%x)", kind_name(dev), sts);
     if (dev->reset_requested)
         return fail(dev, ENI_EBACKEND, "%s asked to be reset (AENQ)", kind_name(dev));
     if (!(sts & ENA_DEV_STS_READY))
         return fail(dev, ENI_EBACKEND, "%s is no longer ready (DEV_STS 0x%x)", kind_name(dev), sts);
+    if (!dev->admin_running) {
+        dev->reset_reason = efa ? EFA_RESET_ADMIN_TO : ENA_RESET_ADMIN_TO;
+        return fail(dev, ENI_EBACKEND, "%s admin queue stopped after a timeout", kind_name(dev));
+    }
+    /* Keep-alives are watched once the first has come: the device sends
+     * them about every second; Linux gives up after 6 s. */
+    if (dev->last_keep_alive_ns && now(dev) - dev->last_keep_alive_ns > ENA_KEEP_ALIVE_TIMEOUT) {
+        dev->reset_reason = efa ? EFA_RESET_GENERIC : ENA_RESET_KEEP_ALIVE_TO;
+        return fail(dev, ENI_EBACKEND, "%s sent no keep-alive for %llu ms", kind_name(dev),
+                    (unsigned long long)((now(dev) - dev->last_keep_alive_ns) / MS));
+    }
     return ENI_OK;
 }
 
@@ -408,7 +466,7 @@ int eni_hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], 
     dev->aq.counter++;
     if ((dev->aq.counter & mask) == 0)
         dev->aq.phase ^= 1;
-    atomic_thread_fence(memory_order_release); /* the entry before the doorbell */
+    io_wmb(); /* the entry before the doorbell */
     wr(dev, ENA_REG_AQ_DB, dev->aq.counter);
     dev->admin_commands++;
 
@@ -417,13 +475,17 @@ int eni_hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], 
     for (;;) {
         uint8_t *c = dev->acq.va + (size_t)(dev->acq.counter & cmask) * ENA_ENTRY_SIZE;
         if ((c[3] & ENA_CMD_FLAG_PHASE) == dev->acq.phase) {
-            atomic_thread_fence(memory_order_acquire); /* the phase before the rest */
+            io_rmb(); /* the phase before the rest */
             dev->acq.counter++;
             if ((dev->acq.counter & cmask) == 0)
                 dev->acq.phase ^= 1;
             if ((ena_get16(c, 0) & ENA_CMD_ID_MASK) != id) {
                 dev->stale_completions++; /* a late answer to an earlier command */
-                continue;
+                if (now(dev) < deadline)
+                    continue;
+                dev->admin_running = false;
+                return fail(dev, ENI_ETIMEDOUT, "%s admin opcode %u: only stale completions "
+                            "until the deadline", kind_name(dev), opcode);
             }
             if (resp)
                 memcpy(resp, c + ENA_RESP_OFF, ENA_RESP_SIZE);
@@ -549,7 +611,7 @@ int eni_ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info 
     ena_put32(pg, ENA_HI_DRIVER_VERSION, hi->driver_version);
     ena_put16(pg, ENA_HI_BDF, hi->bdf);
     ena_put16(pg, ENA_HI_NUM_CPUS, hi->num_cpus);
-    atomic_thread_fence(memory_order_release);
+    io_wmb();
     uint8_t p[20] = {0};
     ena_put_addr48(p, ENA_HOST_ATTR_INFO_BA, dev->host_info_iova);
     return eni_hw_set_feature(dev, ENA_FEAT_HOST_ATTR_CONFIG, 0, p, sizeof p);
@@ -640,10 +702,15 @@ void eni_hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq
     }
 }
 
-/* A hint in ms: 0 keeps the driver's default, 0xffff means no limit. */
-static void apply_hint(uint64_t *timeout_ns, uint16_t ms, uint64_t dflt)
+/* A timeout hint in ms. 0 keeps the current value; 0xffff ("no timeout")
+ * and anything longer are held to a minute: a dead device must not be able
+ * to stop every deadline of the layer. */
+enum { HINT_MAX_MS = 60000 };
+
+static void apply_hint(uint64_t *timeout_ns, uint16_t ms)
 {
-    *timeout_ns = ms == 0 ? dflt : ms == 0xffff ? UINT64_MAX / 2 : (uint64_t)ms * MS;
+    if (ms)
+        *timeout_ns = (uint64_t)(ms > HINT_MAX_MS ? HINT_MAX_MS : ms) * MS;
 }
 
 static void builtin_event(struct eni_hw_dev *dev, uint16_t group, uint16_t syndrome,
@@ -663,11 +730,11 @@ static void builtin_event(struct eni_hw_dev *dev, uint16_t group, uint16_t syndr
     case ENA_AENQ_NOTIFICATION:
         /* hints, all u16 ms: mmio read, driver watchdog, missing tx, its
          * threshold, admin completion, netdev watchdog, tx sgl, rx sgl */
-        if (syndrome == ENA_AENQ_SYNDROME_UPDATE_HINTS) {
-            apply_hint(&dev->mmio_timeout_ns, ena_get16(p, 0),
-                       efa ? EFA_MMIO_TIMEOUT : ENA_MMIO_TIMEOUT);
-            apply_hint(&dev->admin_timeout_ns, ena_get16(p, 8),
-                       efa ? EFA_ADMIN_TIMEOUT_DEFAULT : ENA_ADMIN_TIMEOUT_DEFAULT);
+        /* (ENA's layout; EFA's hints are not documented in the reference,
+         * so they are left alone) */
+        if (!efa && syndrome == ENA_AENQ_SYNDROME_UPDATE_HINTS) {
+            apply_hint(&dev->mmio_timeout_ns, ena_get16(p, 0));
+            apply_hint(&dev->admin_timeout_ns, ena_get16(p, 8));
         }
         break;
     case ENA_AENQ_FATAL_ERROR:
@@ -690,7 +757,7 @@ int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
         uint8_t *e = dev->aenq.va + (size_t)(dev->aenq.counter & mask) * ENA_ENTRY_SIZE;
         if ((e[4] & 1) != dev->aenq.phase)
             break;
-        atomic_thread_fence(memory_order_acquire);
+        io_rmb();
         uint16_t group = ena_get16(e, 0), syndrome = ena_get16(e, 2);
         builtin_event(dev, group, syndrome, e + ENA_AENQ_PAYLOAD_OFF);
         eni_hw_aenq_fn fn = group < ENA_AENQ_GROUPS ? dev->aenq_fn[group] : NULL;
@@ -707,7 +774,7 @@ int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
         n++;
     }
     if (n) {
-        atomic_thread_fence(memory_order_release);
+        io_wmb();
         wr(dev, ENA_REG_AENQ_HEAD_DB, dev->aenq.counter);
         dev->aenq_events += n;
     }

@@ -52,6 +52,8 @@ struct eni_hw_dev {
     bool readless;           /* registers are read through DMA (section 3.4) */
     bool admin_running;      /* false after an admin timeout, until a reset */
     bool up;                 /* eni_hw_init succeeded and fini not called */
+    bool quiesced;           /* held in reset: it has forgotten our DMA addresses */
+    uint32_t reset_reason;   /* what eni_hw_health suggests passing to eni_hw_reset */
     uint8_t *mmio_resp;
     uint64_t mmio_resp_iova;
     uint16_t mmio_seq;
@@ -97,7 +99,7 @@ struct eni_hw_host_info {
     uint32_t os_type;          /* ENA_OS_* */
     const char *os_dist;       /* e.g. "Debian 12" */
     const char *kernel_version;
-    uint32_t driver_version;   /* major << 16 | minor << 8 | patch */
+    uint32_t driver_version;   /* libeni's encoding: major << 16 | minor << 8 | patch */
     uint16_t bdf;              /* bus << 8 | device << 3 | function */
     uint16_t num_cpus;
 };
@@ -126,15 +128,21 @@ struct eni_efa_queue_attrs {
  * On failure everything allocated is released. */
 int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsigned kind,
                 uint8_t pci_revision);
-/* Release the DMA memory (the device should be reset or gone first). */
+/* Make the device forget every DMA address it was given (a reset, waited
+ * for briefly), so its memory can be freed safely. fini does it too; a
+ * backend calls it first when it must also switch bus mastering off. */
+void eni_hw_quiesce(struct eni_hw_dev *dev);
+/* Quiesce the device (unless done), then release the DMA memory. */
 void eni_hw_fini(struct eni_hw_dev *dev);
 /* Reset the device (DEV_CTL handshake with `reason`) and bring its admin
  * queues up again from empty rings: recovery after a timeout, a fatal
  * error or a device request. */
 int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason);
 
-/* Is the device still healthy? ENI_EBACKEND when it reports a fatal error
- * (the caller resets it), or when it stopped being ready. */
+/* Is the device still healthy? ENI_EBACKEND when it reports a fatal error,
+ * asked for a reset, stopped being ready, reads as all ones (removed), its
+ * admin queue stopped after a timeout, or its keep-alives stopped (6 s);
+ * dev->reset_reason then says which reason to reset it with. */
 int eni_hw_health(struct eni_hw_dev *dev);
 
 /* A register, read the way the device wants (read-less or direct). */
@@ -158,6 +166,8 @@ int eni_ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out);
 int eni_efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out);
 int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out);
 
+/* Handlers run inside eni_hw_aenq_poll and must not reset the device (they
+ * note what to do; the caller acts after the poll). */
 /* Handle the events the device has posted to the AENQ, in order, and tell
  * the device how far it got. *handled (may be NULL) counts them. The layer
  * itself keeps the link state, the keep-alive time and drop counters,

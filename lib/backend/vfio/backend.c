@@ -19,7 +19,6 @@
 
 struct vfio_fn {
     eni_vfio_function info;
-    bool bound_by_us;       /* released again when the backend closes */
     uint64_t attachment;    /* owner, 0 when free */
     struct eni_vfio_dev vdev;
     struct eni_hw_dev hw;
@@ -28,12 +27,18 @@ struct vfio_fn {
     bool link_up;
 };
 
+enum { MAX_BOUND = 64 };
+
 struct vfio_backend {
     eni_backend_host *host;
     const struct eni_vfio_sys *sys;
     char sysfs[256], dev[256];
     struct vfio_fn *fns;
     uint32_t nfns;
+    /* functions this backend bound to vfio-pci (bind=1): given back to
+     * their driver when it closes, or when opening fails half-way */
+    char bound[MAX_BOUND][ENI_PCI_ADDR_MAX];
+    uint32_t nbound;
 };
 
 /* ---- the protocol layer's platform, over one open function ------------------------------- */
@@ -154,12 +159,17 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
     uint32_t n = 0;
     if (rc == ENI_OK)
         rc = eni__vfio_scan(b->sysfs, b->dev, &all, &n);
-    bool bound[64] = {false};
-    for (uint32_t i = 0; rc == ENI_OK && bind && i < n && i < 64; i++)
+    for (uint32_t i = 0; rc == ENI_OK && bind && i < n; i++)
         if ((!*functions || listed(functions, all[i].address)) &&
             all[i].readiness == ENI_VFIO_NOT_BOUND) {
+            if (b->nbound == MAX_BOUND) {
+                rc = eni__fail(ENI_ELIMIT, NULL, "vfio backend: bind=1 binds at most %d functions",
+                               MAX_BOUND);
+                break;
+            }
             rc = eni_vfio_bind(b->sysfs, all[i].address);
-            bound[i] = rc == ENI_OK;
+            if (rc == ENI_OK)
+                memcpy(b->bound[b->nbound++], all[i].address, ENI_PCI_ADDR_MAX);
         }
     if (rc == ENI_OK && bind) { /* again, as bound now */
         free(all);
@@ -187,7 +197,6 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
         b->fns = grown;
         memset(&b->fns[b->nfns], 0, sizeof b->fns[b->nfns]);
         b->fns[b->nfns].info = all[i];
-        b->fns[b->nfns].bound_by_us = i < 64 && bound[i];
         b->fns[b->nfns].vdev.container = b->fns[b->nfns].vdev.group =
             b->fns[b->nfns].vdev.device = -1;
         b->nfns++;
@@ -218,13 +227,24 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
 
 static void fn_down(struct vfio_fn *f)
 {
+    /* The device must not write into memory once it is freed: it forgets
+     * our queues (a reset), stops mastering the bus, gets an FLR where it
+     * has one, and only then is its DMA memory released. */
+    if (f->hw.pf)
+        eni_hw_quiesce(&f->hw);
+    if (f->vdev.sys && f->vdev.device >= 0) {
+        uint16_t cmd;
+        if (eni__vfio_config_read(&f->vdev, 0x04, &cmd, 2) == ENI_OK) {
+            cmd &= (uint16_t)~0x0004;
+            (void)eni__vfio_config_write(&f->vdev, 0x04, &cmd, 2);
+        }
+        (void)eni__vfio_reset(&f->vdev);
+    }
     if (f->hw.pf)
         eni_hw_fini(&f->hw);
     memset(&f->hw, 0, sizeof f->hw);
-    if (f->vdev.sys) {
-        (void)eni__vfio_reset(&f->vdev); /* FLR where the function has it */
+    if (f->vdev.sys)
         eni__vfio_close(&f->vdev);
-    }
     memset(&f->vdev, 0, sizeof f->vdev);
     f->vdev.container = f->vdev.group = f->vdev.device = -1;
     f->attachment = 0;
@@ -234,12 +254,11 @@ static void fn_down(struct vfio_fn *f)
 static void vfio_close(void *instance)
 {
     struct vfio_backend *b = instance;
-    for (uint32_t i = 0; i < b->nfns; i++) {
+    for (uint32_t i = 0; i < b->nfns; i++)
         if (b->fns[i].attachment)
             fn_down(&b->fns[i]);
-        if (b->fns[i].bound_by_us)
-            (void)eni_vfio_release(b->sysfs, b->fns[i].info.address);
-    }
+    for (uint32_t i = 0; i < b->nbound; i++)
+        (void)eni_vfio_release(b->sysfs, b->bound[i]);
     free(b->fns);
     free(b);
 }
@@ -284,8 +303,8 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     if (efa) {
         struct eni_efa_attrs a;
         rc = eni_efa_get_attrs(&f->hw, &a);
-        if (rc == ENI_OK)
-            memcpy(f->mac, &a.guid, 6); /* EFA has no MAC; its GUID identifies it */
+        for (int i = 0; rc == ENI_OK && i < 6; i++) /* EFA has no MAC: its GUID, low bytes first */
+            f->mac[i] = (uint8_t)(a.guid >> (8 * i));
         f->link_up = true;             /* and no link events */
     } else {
         struct eni_ena_attrs a;
@@ -352,8 +371,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
         if (!f->attachment || !f->hw.up)
             continue;
         bool was = f->link_up;
-        if (eni_hw_health(&f->hw) != ENI_OK &&
-            eni_hw_reset(&f->hw, f->hw.kind == ENI_HW_EFA ? EFA_RESET_GENERIC : ENA_RESET_GENERIC) != ENI_OK) {
+        if (eni_hw_health(&f->hw) != ENI_OK && eni_hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
             /* beyond recovery: as good as unplugged */
             eni__log(b->host->ctx, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
             uint64_t att = f->attachment;

@@ -339,14 +339,29 @@ int eni__vfio_bind_pci(const char *sysfs_root, const char *address)
             return rc;
     }
     snprintf(path, sizeof path, "%s/bus/pci/drivers_probe", sys);
-    if ((rc = sysfs_write(path, address, "bind")) != ENI_OK)
-        return rc;
-    snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver", sys, address);
-    link_name(path, driver, sizeof driver);
-    if (strcmp(driver, "vfio-pci") != 0)
-        return eni__fail(ENI_EBACKEND, NULL,
-                         "vfio: %s is bound to \"%s\", not vfio-pci, after probing "
-                         "(is the vfio-pci module loaded?)", address, driver);
+    rc = sysfs_write(path, address, "bind");
+    char now[64] = "";
+    if (rc == ENI_OK) {
+        snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver", sys, address);
+        link_name(path, now, sizeof now);
+        if (strcmp(now, "vfio-pci") != 0)
+            rc = eni__fail(ENI_EBACKEND, NULL,
+                           "vfio: %s is bound to \"%s\", not vfio-pci, after probing "
+                           "(is the vfio-pci module loaded?)", address, *now ? now : "nothing");
+    }
+    if (rc != ENI_OK) {
+        /* Leave it as it was: no override, and its driver probed again, so
+         * a failed bind never costs the host its network interface. The
+         * first failure is the one reported. */
+        eni_error saved = *eni_error_last();
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", saved.message ? saved.message : "");
+        snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver_override", sys, address);
+        (void)eni__vfio_sysfs_write(path, "\n");
+        snprintf(path, sizeof path, "%s/bus/pci/drivers_probe", sys);
+        (void)eni__vfio_sysfs_write(path, address);
+        return eni__fail_os(rc, saved.os_errno, saved.ec2_code, "%s", msg);
+    }
     return ENI_OK;
 }
 

@@ -15,7 +15,13 @@
 #include "core/error_internal.h"
 #include "vfio_internal.h"
 
-#define PAGE 4096u
+/* The kernel's page size: DMA buffers are whole pages (64 KiB on some
+ * arm64 kernels), and pagemap is indexed by it. */
+static size_t page_size(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
 /* IOVAs start above the first MiB and stay below 256 MiB: small devices
  * (QEMU's edu has a 28-bit DMA mask) and ENA's 48 bits both reach them. */
 #define IOVA_BASE (1ull << 20)
@@ -34,14 +40,15 @@ static uint64_t r_virt_to_phys(const void *va)
     if (fd < 0)
         return 0;
     uint64_t entry = 0;
-    off_t off = (off_t)((uintptr_t)va / PAGE * sizeof entry);
+    size_t page = page_size();
+    off_t off = (off_t)((uintptr_t)va / page * sizeof entry);
     ssize_t n = pread(fd, &entry, sizeof entry, off);
     close(fd);
     if (n != sizeof entry || !(entry >> 63) || (entry & ((1ull << 55) - 1)) == 0) {
         errno = EPERM;
         return 0;
     }
-    return (entry & ((1ull << 55) - 1)) * PAGE + (uintptr_t)va % PAGE;
+    return (entry & ((1ull << 55) - 1)) * page + (uintptr_t)va % page;
 }
 
 const struct eni_vfio_sys eni__vfio_sys_real = {r_open, close, r_ioctl, mmap, munmap,
@@ -57,17 +64,21 @@ void eni__vfio_close(struct eni_vfio_dev *d)
 {
     if (!d->sys)
         return;
+    /* The kernel's order: interrupts off, BARs unmapped, the device closed
+     * (vfio-pci resets and disables it), and only then its DMA memory
+     * unmapped, so the device can never write into freed memory. */
     eni__vfio_irq_disable(d);
     for (unsigned i = 0; i < ENI_VFIO_MAX_REGIONS; i++)
         if (d->region[i].map) {
             d->sys->munmap(d->region[i].map, d->region[i].size);
             d->region[i].map = NULL;
         }
+    if (d->device >= 0)
+        d->sys->close(d->device);
+    d->device = -1;
     for (unsigned i = 0; i < ENI_VFIO_MAX_DMA; i++)
         if (d->dma[i].va)
             eni__vfio_dma_free(d, d->dma[i].va, d->dma[i].size, d->dma[i].iova);
-    if (d->device >= 0)
-        d->sys->close(d->device);
     if (d->group >= 0) {
         int container = d->container;
         (void)d->sys->ioctl(d->group, VFIO_GROUP_UNSET_CONTAINER, &container);
@@ -207,9 +218,14 @@ int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const
         char name[ENI_PCI_ADDR_MAX];
         snprintf(name, sizeof name, "%s", address);
         d->device = d->sys->ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, name);
-        if (d->device < 0)
-            rc = os_fail(errno == EACCES ? ENI_EPERM : ENI_ENOTFOUND,
-                         "vfio: %s: cannot get the device from its group: %s", address);
+        if (d->device < 0) {
+            int err = errno;
+            bool perm = err == EACCES || err == EPERM;
+            rc = eni__fail_os(perm ? ENI_EPERM : ENI_ENOTFOUND, err, NULL,
+                              "vfio: %s: cannot get the device from its group: %s%s", address,
+                              strerror(err),
+                              perm && d->noiommu ? " (noiommu mode needs CAP_SYS_RAWIO)" : "");
+        }
     }
     if (rc == ENI_OK)
         rc = read_device_info(d);
@@ -242,8 +258,11 @@ static int region_io(struct eni_vfio_dev *d, unsigned idx, uint64_t off, void *b
         return eni__fail(ENI_EINVAL, NULL, "vfio: %s: access past region %u", d->address, idx);
     ssize_t got = write ? d->sys->pwrite(d->device, buf, n, (off_t)(d->region[idx].offset + off))
                         : d->sys->pread(d->device, buf, n, (off_t)(d->region[idx].offset + off));
-    if (got != (ssize_t)n)
+    if (got != (ssize_t)n) {
+        if (got >= 0)
+            errno = EIO; /* short: nothing in errno says why */
         return os_fail(ENI_EBACKEND, "vfio: %s: region access failed: %s", d->address);
+    }
     return ENI_OK;
 }
 
@@ -311,14 +330,17 @@ static uint64_t iova_find(const struct eni_vfio_dev *d, uint64_t size)
 
 int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t *iova)
 {
-    size_t len = (size + PAGE - 1) / PAGE * PAGE;
+    size_t page = page_size();
+    if (size == 0 || size > d->iova_limit - d->iova_base)
+        return eni__fail(ENI_EINVAL, NULL, "vfio: %s: a DMA buffer of %zu bytes", d->address, size);
+    size_t len = (size + page - 1) / page * page;
     unsigned slot = ENI_VFIO_MAX_DMA;
     for (unsigned i = 0; i < ENI_VFIO_MAX_DMA && slot == ENI_VFIO_MAX_DMA; i++)
         if (!d->dma[i].va)
             slot = i;
-    if (slot == ENI_VFIO_MAX_DMA || !len)
+    if (slot == ENI_VFIO_MAX_DMA)
         return eni__fail(ENI_ELIMIT, NULL, "vfio: %s: too many DMA buffers", d->address);
-    if (d->noiommu && len > PAGE)
+    if (d->noiommu && len > page)
         return eni__fail(ENI_ENOTSUP, NULL, "vfio: noiommu DMA buffers are one page at most "
                          "(no IOMMU to join scattered pages)");
     void *p = d->sys->mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -327,7 +349,16 @@ int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t
     memset(p, 0, len);
     uint64_t addr;
     if (d->noiommu) {
-        (void)mlock(p, len);
+        /* The device holds a physical address: the page must stay where it
+         * is (locked, never merged into a huge page, not copied on fork). */
+        (void)madvise(p, len, MADV_DONTFORK);
+        (void)madvise(p, len, MADV_NOHUGEPAGE);
+        if (mlock(p, len) != 0) {
+            int err = errno;
+            d->sys->munmap(p, len);
+            return eni__fail_os(ENI_ENOMEM, err, NULL, "vfio: %s: cannot lock a DMA page: %s "
+                                "(RLIMIT_MEMLOCK?)", d->address, strerror(err));
+        }
         addr = d->sys->virt_to_phys(p);
         if (!addr) {
             d->sys->munmap(p, len);

@@ -108,7 +108,11 @@ static void test_ena_reset_refusals(void **state)
     f->m.caps &= ~(0x1fu << 1); /* no reset timeout */
     assert_int_equal(eni_hw_init(&f->dev, &f->m.pf, ENI_HW_ENA, 0), ENI_EBACKEND);
     assert_non_null(strstr(f->dev.why, "reset timeout"));
-    f->m.caps |= 10u << 1;
+    /* a fresh device (the failed bring-ups left this one held in reset,
+     * which is how a failed bring-up leaves a device: quiesced) */
+    assert_true(f->m.resetting || f->m.reset_rise_ns);
+    ena_model_fini(&f->m);
+    ena_model_init(&f->m, ENI_HW_ENA);
     f->m.stuck_reset = true; /* RESET_IN_PROGRESS never rises */
     uint64_t t0 = f->m.clock_ns;
     assert_int_equal(eni_hw_init(&f->dev, &f->m.pf, ENI_HW_ENA, 0), ENI_ETIMEDOUT);
@@ -403,6 +407,47 @@ static void test_ena_builtin_event_handling(void **state)
     assert_int_equal(eni_hw_health(&f->dev), ENI_OK);
 }
 
+static void test_ena_health_names_the_reset_reason(void **state)
+{
+    struct fx *f = *state;
+    up(f, 0);
+    assert_int_equal(eni_hw_health(&f->dev), ENI_OK);
+    /* an admin timeout: unhealthy, reset with ADMIN_TO */
+    f->m.drop_completions = 1;
+    assert_int_equal(eni_ena_set_mtu(&f->dev, 1500), ENI_ETIMEDOUT);
+    assert_int_equal(eni_hw_health(&f->dev), ENI_EBACKEND);
+    assert_int_equal(f->dev.reset_reason, ENA_RESET_ADMIN_TO);
+    assert_int_equal(eni_hw_reset(&f->dev, f->dev.reset_reason), ENI_OK);
+    assert_int_equal(eni_hw_health(&f->dev), ENI_OK);
+    /* keep-alives watched once they start: 6 s of silence is too long */
+    assert_true(ena_model_keep_alive(&f->m, 0, 0));
+    assert_int_equal(eni_hw_aenq_poll(&f->dev, NULL), ENI_OK);
+    f->m.clock_ns += 5000 * MS;
+    assert_int_equal(eni_hw_health(&f->dev), ENI_OK);
+    f->m.clock_ns += 2000 * MS;
+    assert_int_equal(eni_hw_health(&f->dev), ENI_EBACKEND);
+    assert_int_equal(f->dev.reset_reason, ENA_RESET_KEEP_ALIVE_TO);
+    assert_non_null(strstr(f->dev.why, "keep-alive"));
+    /* hints cannot switch deadlines off: 0xffff is held to a minute, 0
+     * keeps what there is */
+    uint8_t hints[16] = {0};
+    ena_put16(hints, 0, 0xffff);
+    assert_true(ena_model_aenq(&f->m, ENA_AENQ_NOTIFICATION, ENA_AENQ_SYNDROME_UPDATE_HINTS, hints,
+                               sizeof hints));
+    assert_int_equal(eni_hw_aenq_poll(&f->dev, NULL), ENI_OK);
+    assert_int_equal(f->dev.mmio_timeout_ns, 60000 * MS);
+    assert_int_equal(f->dev.admin_timeout_ns, 1500 * MS); /* its hint was 0 */
+    /* a function that was removed reads as all ones (direct reads) */
+    eni_hw_fini(&f->dev);
+    ena_model_fini(&f->m);
+    ena_model_init(&f->m, ENI_HW_ENA);
+    up(f, ENA_REVISION_NO_READLESS);
+    f->m.gone = true;
+    assert_int_equal(eni_hw_health(&f->dev), ENI_EBACKEND);
+    assert_non_null(strstr(f->dev.why, "all ones"));
+    f->m.gone = false;
+}
+
 /* ---- EFA -------------------------------------------------------------------------------- */
 
 static void test_efa_bring_up_and_attributes(void **state)
@@ -522,6 +567,7 @@ int main(void)
         T(test_ena_aenq_keep_alive_unknown_and_wrap, setup_ena),
         T(test_ena_reset_during_activity, setup_ena),
         T(test_ena_builtin_event_handling, setup_ena),
+        T(test_ena_health_names_the_reset_reason, setup_ena),
         T(test_efa_bring_up_and_attributes, setup_efa),
         T(test_efa_admin_timeout_is_thirty_seconds, setup_efa),
         T(test_hw_bad_arguments, setup_ena),

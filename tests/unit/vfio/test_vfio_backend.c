@@ -63,6 +63,7 @@ static int teardown(void **state)
     assert_int_equal(f->k.open_fds, 0);  /* every function was closed */
     assert_int_equal(f->k.nmap, 0);      /* and its DMA unmapped */
     assert_int_equal(f->k.anon_maps, 0);
+    assert_int_equal(f->k.unmaps_with_device_open, 0); /* never freed under a live device */
     fake_vfio_fini(&f->k);
     ena_model_fini(&f->ena[0]);
     ena_model_fini(&f->ena[1]);
@@ -219,13 +220,18 @@ static void test_hot_attach_detach_and_pool_exhaustion(void **state)
     eni_nic_info ni = {.size = sizeof ni};
     assert_eni_ok(eni_nic_describe(f->ctx, third, &ni));
     assert_int_equal(ni.status, ENI_NIC_AVAILABLE); /* nothing half-done */
-    /* detach: the function is reset, closed, and free again */
+    /* detach: the device forgets its queues, stops mastering the bus, is
+     * reset, closed, and the function is free again */
     int fds = f->k.open_fds;
     assert_eni_ok(eni_nic_detach(f->ctx, a2, 0));
     g = poll_events(f);
     assert_non_null(find_event(&g, ENI_EVENT_DETACH_COMPLETED));
     assert_int_equal(f->k.open_fds, fds - 3);
     assert_int_equal(f->k.fn[1].resets, 2); /* at bring-up and at release */
+    assert_int_equal(f->ena[1].aq_base, 0);
+    assert_int_equal(f->ena[1].aenq_base, 0);
+    assert_int_equal(f->k.fn[1].config[4] & 0x04, 0);
+    assert_int_equal(f->k.unmaps_with_device_open, 0);
     assert_eni_ok(eni_nic_attach(f->ctx, third, inst, 2, 0, &a3));
     g = poll_events(f);
     assert_non_null(find_event(&g, ENI_EVENT_ATTACH_COMPLETED));
@@ -338,6 +344,28 @@ static void test_bind_option_binds_and_releases(void **state)
     assert_string_equal(drv, "ena");
 }
 
+static void test_bind_failure_gives_functions_back(void **state)
+{
+    struct fx *f = *state;
+    fake_sysfs_add(&f->fs, "0000:00:08.0", 0x1d0f, 0xec20, 0, 0, "ena", 6);
+    fake_sysfs_add(&f->fs, "0000:00:09.0", 0x1d0f, 0xec20, 0, 0, "ena", 7);
+    fake_sysfs_group_node(&f->fs, 6, false);
+    fake_sysfs_group_node(&f->fs, 7, false);
+    snprintf(f->fs.ignore_probe_of, sizeof f->fs.ignore_probe_of, "0000:00:09.0");
+    char cfg[800];
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0;0000:00:09.0,bind=1", f->config);
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EBACKEND,
+                    "InternalError");
+    assert_non_null(strstr(eni_error_last()->message, "0000:00:09.0"));
+    /* both are back with their driver, neither keeps an override */
+    char drv[32];
+    fake_sysfs_driver(&f->fs, "0000:00:08.0", drv, sizeof drv);
+    assert_string_equal(drv, "ena");
+    fake_sysfs_driver(&f->fs, "0000:00:09.0", drv, sizeof drv);
+    assert_string_equal(drv, "ena"); /* its failed bind was undone */
+    assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
+}
+
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 int main(void)
 {
@@ -350,6 +378,7 @@ int main(void)
         T(test_device_that_dies_is_removed),
         T(test_open_refusals_say_why),
         T(test_bind_option_binds_and_releases),
+        T(test_bind_failure_gives_functions_back),
     };
     return cmocka_run_group_tests_name("vfio_backend", tests, NULL, NULL);
 }

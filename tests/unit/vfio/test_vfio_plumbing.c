@@ -34,6 +34,7 @@ static int teardown(void **state)
     assert_int_equal(f->k.anon_maps, 0);
     assert_int_equal(f->k.eventfds, 0);
     assert_int_equal(f->k.nmap, 0);
+    assert_int_equal(f->k.unmaps_with_device_open, 0); /* device closed before its DMA went */
     fake_vfio_fini(&f->k);
     ena_model_fini(&f->m);
     free(f);
