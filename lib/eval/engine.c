@@ -327,9 +327,10 @@ static inline __attribute__((always_inline)) void packet_key4(const eni_pkt *p, 
     src = __builtin_bswap32(src);
     dst = __builtin_bswap32(dst);
     uint16_t lport = out ? p->sport : p->dport, rport = out ? p->dport : p->sport;
-    bool ported = p->proto == PROTO_TCP || p->proto == PROTO_UDP || p->proto == PROTO_ICMP ||
-                  p->proto == PROTO_ICMPV6;
-    if (!ported || (p->flags & ENI_PKT_FRAGMENT))
+    /* TCP, UDP, ICMP and ICMPv6 have ports (or echo ids): one bit test */
+    const uint64_t ported = 1ull << PROTO_TCP | 1ull << PROTO_UDP | 1ull << PROTO_ICMP |
+                            1ull << PROTO_ICMPV6;
+    if (p->proto >= 64 || !(ported >> p->proto & 1) || (p->flags & ENI_PKT_FRAGMENT))
         lport = rport = 0;
     k->w[0] = out ? (uint64_t)src << 32 | dst : (uint64_t)dst << 32 | src;
     k->words = 1;
@@ -459,29 +460,97 @@ void eni__eval_malformed(eni_verdict *v, eni_eval_counters *c)
     c->by_reason[ENI_REASON_MALFORMED]++;
 }
 
+/* What the IPv4 short path reads for every packet, copied out of the
+ * snapshot and the table once per burst: the compiler cannot keep them in
+ * registers across the stores to verdicts and keys (they might alias). */
+struct hot4 {
+    const uint8_t *slots;   /* the IPv4 table's slots (32 bytes each) */
+    uint32_t cap;
+    uint32_t n_own;         /* own addresses in own[], or HOT_SEARCH to ask own_addr */
+    uint32_t own[8];
+    bool sdc;
+    uint32_t dns;           /* VPC+2, or 0 */
+    uint64_t fresh;         /* an established TCP flow expiring after this needs no refresh */
+};
+#define HOT_SEARCH UINT32_MAX
+
+static void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct eni_snap *snap,
+                      uint64_t now)
+{
+    h->slots = fl->ft4->slots;
+    h->cap = fl->ft4->cap;
+    h->sdc = snap->sdc;
+    h->n_own = snap->n_v4 <= 8 ? snap->n_v4 : HOT_SEARCH;
+    if (h->n_own != HOT_SEARCH && h->n_own)
+        memcpy(h->own, snap->v4, h->n_own * sizeof *h->own);
+    h->dns = snap->vpc_dns_v4;
+    /* flow_touch writes the deadline only when it moves by more than 1/64
+     * of the timeout: below that, it writes nothing */
+    uint64_t tmo = (uint64_t)snap->tcp_established_s * SEC;
+    h->fresh = now + tmo - (tmo >> 6);
+}
+
 /* An IPv4 packet of a tracked flow, judged exactly as eni__eval_one would
  * (attached, source/destination check, service address, then the flow
  * table) without its generality: the established path of a busy host.
+ * The addresses come from the key (host order), not the record again.
  * false when the packet needs the full engine. */
-static inline bool fast_hit4(struct eni_flows *fl, const struct eni_snap *snap, bool out,
+static inline bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool out,
                              const eni_pkt *p, struct fkey *k, uint64_t now, eni_verdict *v)
 {
-    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
-    if (snap->sdc) {
-        bool sure;
-        if (!own_addr4_inline(snap, local, &sure) && (sure || !own_addr(snap, local, 4)))
-            return false;
+    uint32_t local = (uint32_t)(k->w[0] >> 32), remote = (uint32_t)k->w[0];
+    if (h->sdc) {
+        if (h->n_own == 1) { /* the usual one address */
+            if (h->own[0] != local)
+                return false;
+        } else if (h->n_own == HOT_SEARCH) {
+            uint32_t be = __builtin_bswap32(local);
+            if (!own_addr(snap, (const uint8_t *)&be, 4))
+                return false;
+        } else {
+            bool mine = false;
+            for (uint32_t i = 0; i < h->n_own; i++)
+                mine |= h->own[i] == local;
+            if (!mine)
+                return false;
+        }
     }
-    if (service_addr(snap, remote, 4))
+    /* services: 169.254.169.253/.254/.123, and the VPC's resolver */
+    if (((remote >> 16) == 0xa9fe && (remote == 0xa9fea9fdu || remote == 0xa9fea9feu ||
+                                      remote == 0xa9fea97bu)) ||
+        (h->dns && remote == h->dns))
         return false;
-    struct flow_slot *s = ft4_find(fl->ft4, k, now);
-    if (!s) {
-        k->absent = 1; /* the full engine need not probe again */
-        return false;
+    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
+    uint32_t i = k->home;
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
+        struct flow_slot *s = (struct flow_slot *)(void *)(h->slots + (size_t)i * 32);
+        i = i + 1 == h->cap ? 0 : i + 1;
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            break;
+        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+        uint64_t key = atomic_load_explicit(&s->key[0], memory_order_relaxed);
+        uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
+        uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        /* an odd seq (a writer inside) or a changed one: not a stable read */
+        if ((seq & 1) || atomic_load_explicit(&s->seq, memory_order_relaxed) != seq ||
+            (meta & (FLOW_VALID | 0xff00u)) != want_meta || ports != k->ports || key != k->w[0])
+            continue;
+        if (expires <= now)
+            break;
+        /* The common case writes nothing: an established TCP flow, both
+         * ways seen, past its first packets, deadline fresh enough. */
+        if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
+              (meta & (FLOW_STATE_MASK | FLOW_REPLY)) == (ST_ESTABLISHED | FLOW_REPLY) &&
+              pk >= 3 && expires >= h->fresh))
+            flow_touch(snap, s, p, out, now);
+        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
+        return true;
     }
-    flow_touch(snap, s, p, out, now);
-    *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
-    return true;
+    k->absent = 1; /* the full engine need not probe again */
+    return false;
 }
 
 static inline void slot_prefetch(const struct flow_table *ft, uint32_t home)
@@ -502,60 +571,71 @@ static inline void slot_prefetch(const struct flow_table *ft, uint32_t home)
 #endif
 }
 
+/* Build packet p's flow key and prefetch its table slot. */
+static inline void stage_key(const struct eni_flows *fl, const struct flow_table *ft6,
+                             const eni_pkt *p, bool outb, struct fkey *k)
+{
+    const struct flow_table *ft;
+    if (p->family == 4) {
+        k->absent = 0;
+        packet_key4(p, outb, k);
+        ft = fl->ft4;
+    } else if (p->family == 6) {
+        eval_key(p, outb, k);
+        ft = ft6;
+    } else {
+        return; /* malformed: judged without a key */
+    }
+    k->home = home_slot(ft, k->hash);
+    slot_prefetch(ft, k->home);
+}
+
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
                      unsigned dir, const eni_pkt *pkts, uint32_t n, uint64_t now, bool want_rule,
                      eni_verdict *out, eni_eval_counters *c)
 {
-    /* In groups of 64: build every packet's flow key first, then evaluate
-     * while prefetching the slot of the packet AHEAD packets further on, so
-     * a few table misses are always in flight (more would only queue in the
-     * core's fill buffers). Records are read once, in order: they are
-     * fetched PKT_AHEAD early (the hardware streamer stops at page ends). */
-    enum { GROUP = 64, AHEAD = 16, PKT_AHEAD = 8 };
+    /* One software-pipelined pass: packet i+AHEAD's key is built and its
+     * slot prefetched just before packet i is judged, so about AHEAD table
+     * misses are in flight (more would only queue in the core's fill
+     * buffers). Keys live in a ring of 2*AHEAD, so the one being judged is
+     * never the one being built. Records are read in order and fetched
+     * PKT_AHEAD before their key is built (the hardware streamer stops at
+     * page ends). */
+    enum { AHEAD = 16, RING = 2 * AHEAD, PKT_AHEAD = 8 };
     bool outb = dir == ENI_DIR_OUTBOUND;
     bool live = snap && snap->attached;
-    struct fkey k[GROUP];
+    struct fkey ring[RING];
     uint64_t hits = 0;
     /* Read once: eni__eval_one reads it again, and sees the same table or,
      * after eni__flows_enable_v6, the full one that replaced an empty one
      * (a key's home slot is then only a prefetch hint that missed). */
     const struct flow_table *ft6 = atomic_load_explicit(&fl->ft6, memory_order_acquire);
-    for (uint32_t base = 0; base < n; base += GROUP) {
-        uint32_t m = n - base < GROUP ? n - base : GROUP;
-        for (uint32_t i = 0; i < m; i++) {
-            const eni_pkt *p = &pkts[base + i];
-            if (base + i + PKT_AHEAD < n) {
-                __builtin_prefetch(&pkts[base + i + PKT_AHEAD]);
-                __builtin_prefetch((const char *)&pkts[base + i + PKT_AHEAD] + sizeof *p - 1);
+    struct hot4 hot;
+    if (live)
+        hot4_init(&hot, fl, snap, now);
+    for (uint32_t j = 0; j < n && j < AHEAD; j++) {
+        if (j + PKT_AHEAD < n)
+            __builtin_prefetch(&pkts[j + PKT_AHEAD]);
+        stage_key(fl, ft6, &pkts[j], outb, &ring[j]);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = i + AHEAD;
+        if (j < n) {
+            if (j + PKT_AHEAD < n) {
+                __builtin_prefetch(&pkts[j + PKT_AHEAD]);
+                __builtin_prefetch((const char *)&pkts[j + PKT_AHEAD] + sizeof *pkts - 1);
             }
-            if (p->family == 4 || p->family == 6) {
-                const struct flow_table *ft = p->family == 4 ? fl->ft4 : ft6;
-                if (p->family == 4) {
-                    k[i].absent = 0;
-                    packet_key4(p, outb, &k[i]);
-                } else {
-                    eval_key(p, outb, &k[i]);
-                }
-                k[i].home = home_slot(ft, k[i].hash);
-                if (i < AHEAD)
-                    slot_prefetch(ft, k[i].home);
-            }
+            stage_key(fl, ft6, &pkts[j], outb, &ring[j % RING]);
         }
-        for (uint32_t i = 0; i < m; i++) {
-            const eni_pkt *p = &pkts[base + i];
-            eni_verdict *v = &out[base + i];
-            if (i + AHEAD < m) {
-                const eni_pkt *q = &pkts[base + i + AHEAD];
-                if (q->family == 4 || q->family == 6)
-                    slot_prefetch(q->family == 4 ? fl->ft4 : ft6, k[i + AHEAD].home);
-            }
-            if (p->family != 4 && p->family != 6)
-                eni__eval_malformed(v, c);
-            else if (live && p->family == 4 && fast_hit4(fl, snap, outb, p, &k[i], now, v))
-                hits++;
-            else
-                eni__eval_one(dp, fl, snap, dir, p, now, true, want_rule, v, c, &k[i]);
-        }
+        const eni_pkt *p = &pkts[i];
+        eni_verdict *v = &out[i];
+        struct fkey *k = &ring[i % RING];
+        if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
+            hits++;
+        else if (p->family != 4 && p->family != 6)
+            eni__eval_malformed(v, c);
+        else
+            eni__eval_one(dp, fl, snap, dir, p, now, true, want_rule, v, c, k);
     }
     c->packets += hits;
     c->allowed += hits;
