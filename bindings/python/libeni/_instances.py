@@ -10,7 +10,7 @@ from ._enums import (AttachKind, AttachmentStatus, EnaSupport, Hypervisor, Insta
 from ._errors import check
 from ._ffi import cstr, ffi, lib, text
 from ._network import SecurityGroup, Subnet, Vpc
-from ._objects import LibeniObject, id_array, list_ids, wrap
+from ._objects import LibeniObject, fetch_all, id_array, list_ids, wrap
 
 if TYPE_CHECKING:
     from ._eval import ConntrackStats, Flow, Packet, Verdict
@@ -347,18 +347,13 @@ class NetworkInterface(LibeniObject):
     @property
     def addresses(self) -> List[Address]:
         """Every private address, IPv4 first (the primary leading), then IPv6."""
-        count = ffi.new("uint32_t *")
-        check(lib.eni_nic_get_addresses(self._ctx._ptr, self._cid(), ffi.NULL, 0, count))
-        while True:
-            cap = count[0]
-            out = ffi.new("eni_nic_address[]", max(cap, 1))
-            check(lib.eni_nic_get_addresses(self._ctx._ptr, self._cid(), out, cap, count))
-            if count[0] <= cap:
-                break
+        out, n = fetch_all("eni_nic_address",
+                           lambda o, c, k: lib.eni_nic_get_addresses(self._ctx._ptr, self._cid(),
+                                                                     o, c, k))
         return [Address(address=text(a.address), family=int(a.family), primary=bool(a.primary),
                         public_ip=text(a.public_ip) or None,
                         elastic_ip=wrap(self._ctx, a.eip.v, ElasticIp))
-                for a in (out[i] for i in range(count[0]))]
+                for a in (out[i] for i in range(n))]
 
     @property
     def private_ip_addresses(self) -> List[str]:
@@ -469,14 +464,10 @@ class NetworkInterface(LibeniObject):
         """The live tracked flows, seen from the interface."""
         from ._eval import Flow, _now
         now = _now(now_ns)
-        count = ffi.new("uint32_t *")
-        check(lib.eni_nic_list_flows(self._ctx._ptr, self._cid(), now, ffi.NULL, 0, count))
-        while True:
-            cap = count[0]
-            out = ffi.new("eni_flow_info[]", max(cap, 1))
-            check(lib.eni_nic_list_flows(self._ctx._ptr, self._cid(), now, out, cap, count))
-            if count[0] <= cap:
-                return [Flow._from(out[i]) for i in range(count[0])]
+        out, n = fetch_all("eni_flow_info",
+                           lambda o, c, k: lib.eni_nic_list_flows(self._ctx._ptr, self._cid(), now,
+                                                                  o, c, k))
+        return [Flow._from(out[i]) for i in range(n)]
 
     def sweep_flows(self, now_ns: Optional[int] = None) -> int:
         """Remove the flows that have idled out; how many went."""

@@ -7,7 +7,7 @@ same object of the same context; ``repr`` shows the EC2 id string.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Tuple, Type, TypeVar
 
 from ._enums import Kind
 from ._errors import check
@@ -131,13 +131,23 @@ def id_array(ctype: str, objs: List[LibeniObject]) -> Any:
     return ffi.new(ctype + "[]", [[o._v] for o in objs])
 
 
-def list_ids(ctx: "Context", ctype: str, call: Callable[[Any, int, Any], int]) -> List[int]:
-    """Run a C list call (out, cap, count) until the whole list fits; id values in order."""
+def fetch_all(ctype: str, call: Callable[[Any, int, Any], int],
+              sized: bool = False) -> Tuple[Any, int]:
+    """Run a C list call (out, cap, count) until the whole list fits: the array
+    and how many it holds. ``sized`` sets ``out[0].size`` (size-first structs)."""
     count = ffi.new("uint32_t *")
     check(call(ffi.NULL, 0, count))
     while True:
         cap = count[0]
         out = ffi.new(ctype + "[]", max(cap, 1))
+        if sized:
+            out[0].size = ffi.sizeof(ctype)
         check(call(out, cap, count))
         if count[0] <= cap:
-            return [out[i].v for i in range(count[0])]
+            return out, int(count[0])
+
+
+def list_ids(ctx: "Context", ctype: str, call: Callable[[Any, int, Any], int]) -> List[int]:
+    """The id values a C list call returns, in order."""
+    out, n = fetch_all(ctype, call)
+    return [out[i].v for i in range(n)]

@@ -6,7 +6,8 @@ from typing import List, Optional
 
 from ._enums import PciFunctionType, VfioReadiness
 from ._errors import check
-from ._ffi import cstr, ffi, lib, text
+from ._ffi import cstr, lib, text
+from ._objects import fetch_all
 
 __all__ = ["PciFunction", "vfio_functions", "vfio_bind", "vfio_release"]
 
@@ -38,18 +39,12 @@ class PciFunction:
 def vfio_functions(sysfs_root: Optional[str] = None,
                    dev_root: Optional[str] = None) -> List[PciFunction]:
     """The host's Amazon ENA/EFA functions, in address order (empty when there are none)."""
-    count = ffi.new("uint32_t *")
     sys_c, dev_c = cstr(sysfs_root), cstr(dev_root)
-    check(lib.eni_vfio_list_functions(sys_c, dev_c, ffi.NULL, 0, count))
-    while True:
-        cap = count[0]
-        out = ffi.new("eni_vfio_function[]", max(cap, 1))
-        out[0].size = ffi.sizeof("eni_vfio_function")
-        check(lib.eni_vfio_list_functions(sys_c, dev_c, out, cap, count))
-        if count[0] <= cap:
-            break
+    out, n = fetch_all("eni_vfio_function",
+                       lambda o, c, k: lib.eni_vfio_list_functions(sys_c, dev_c, o, c, k),
+                       sized=True)
     result = []
-    for i in range(count[0]):
+    for i in range(n):
         f = out[i]
         result.append(PciFunction(
             address=text(f.address), type=PciFunctionType(f.type), vendor_id=int(f.vendor_id),
