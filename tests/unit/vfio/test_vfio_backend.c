@@ -93,10 +93,6 @@ static struct got poll_events(struct fx *f)
     struct got g = {0};
     uint32_t n;
     assert_eni_ok(eni_ctx_poll(f->ctx, 0, collect, &g, &n));
-    if (getenv("VFIO_DEBUG"))
-        for (uint32_t i = 0; i < g.n; i++)
-            fprintf(stderr, "event type %u status %d errno %d %s\n", g.ev[i].type, g.ev[i].status,
-                    g.ev[i].os_errno, g.ev[i].ec2_code);
     return g;
 }
 
