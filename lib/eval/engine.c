@@ -115,33 +115,6 @@ static struct flow_slot *ft_find_h(const struct flow_table *ft, const struct fke
     return NULL;
 }
 
-/* ft_find_h for an IPv4 key (one key word): the packet path's common case,
- * without the per-word loop. */
-static inline struct flow_slot *ft4_find(const struct flow_table *ft, const struct fkey *k,
-                                         uint64_t now)
-{
-    uint32_t i = k->home;
-    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
-        struct flow_slot *s = slot_at(ft, i);
-        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq == 0)
-            return NULL;
-        if (seq & 1)
-            continue;
-        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        bool match = (meta & (FLOW_VALID | 0xff00u)) == want_meta &&
-                     atomic_load_explicit(&s->ports, memory_order_relaxed) == k->ports &&
-                     atomic_load_explicit(&s->key[0], memory_order_relaxed) == k->w[0];
-        atomic_thread_fence(memory_order_acquire);
-        if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
-            continue;
-        if (match)
-            return atomic_load_explicit(&s->expires, memory_order_relaxed) > now ? s : NULL;
-    }
-    return NULL;
-}
-
 static struct flow_slot *ft_find(const struct flow_table *ft, const struct fkey *k, uint64_t now)
 {
     return ft_find_h(ft, k, key_hash(k), now);
@@ -233,20 +206,6 @@ flow_touch(const struct eni_snap *snap, struct flow_slot *s, const eni_pkt *p,
     uint64_t exp = now + tmo, cur = atomic_load_explicit(&s->expires, memory_order_relaxed);
     if (cur < exp && (exp - cur > (tmo >> 6) || nmeta != meta))
         atomic_store_explicit(&s->expires, exp, memory_order_relaxed);
-}
-
-/* own_addr for IPv4 with the usual few addresses scanned inline: the
- * short path runs it on every packet when the check is on. */
-static inline bool own_addr4_inline(const struct eni_snap *snap, const uint8_t *a, bool *sure)
-{
-    uint32_t v;
-    memcpy(&v, a, 4);
-    v = __builtin_bswap32(v);
-    *sure = snap->n_v4 <= 8;
-    for (uint32_t i = 0; i < snap->n_v4 && i < 8; i++)
-        if (snap->v4[i] == v)
-            return true;
-    return false;
 }
 
 static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned family)

@@ -15,6 +15,7 @@
 #include "eval/eval_internal.h"
 #include "model/model.h"
 #include "fail_alloc.h"
+#include "eval/eval_host.h"
 #include "test_helpers.h"
 
 struct world {
@@ -39,23 +40,9 @@ static eni_sg_rule_id rule_id(eni_ctx *ctx, eni_sg_id sg, int port, const char *
 static void world_new(struct world *w, const eni_ctx_opts *opts)
 {
     memset(w, 0, sizeof *w);
-    assert_eni_ok(eni_ctx_new(opts, &w->ctx));
-    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-    vs.cidr_block = "10.0.0.0/16";
-    vs.ipv6_cidr_block = "2001:db8:0:100::/56";
-    eni_vpc_id vpc;
-    assert_eni_ok(eni_vpc_create(w->ctx, &vs, &vpc));
-    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-    ss.vpc = vpc;
-    ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.0.1.0/24";
-    ss.ipv6_cidr_block = "2001:db8:0:100::/64";
-    assert_eni_ok(eni_subnet_create(w->ctx, &ss, &w->subnet));
-    eni_sg_spec gs = ENI_SG_SPEC_INIT;
-    gs.vpc = vpc;
-    gs.name = "web";
-    gs.description = "web";
-    assert_eni_ok(eni_sg_create(w->ctx, &gs, &w->web));
+    struct eval_host h;
+    eval_host_new(&h, opts, "web");
+    w->ctx = h.ctx, w->subnet = h.subnet, w->web = h.group, w->inst = h.inst, w->nic[0] = h.nic;
     /* enough TCP rules for the port index and its bit rows */
     for (int i = 0; i < 12; i++) {
         char cidr[32];
@@ -66,23 +53,9 @@ static void world_new(struct world *w, const eni_ctx_opts *opts)
     ns.subnet = w->subnet;
     ns.groups = &w->web;
     ns.group_count = 1;
-    ns.ipv6_count = 1;
-    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
-    ln.spec = &ns;
-    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
-    ls.instance_type = "m5.large";
-    ls.nics = &ln;
-    ls.nic_count = 1;
-    assert_eni_ok(eni_instance_launch(w->ctx, &ls, &w->inst));
-    uint32_t n;
-    assert_eni_ok(eni_ctx_poll(w->ctx, 0, NULL, NULL, &n));
-    assert_eni_ok(eni_instance_set_state(w->ctx, w->inst, ENI_INSTANCE_RUNNING));
-    eni_nic_filter f = ENI_NIC_FILTER_INIT;
-    f.instance = w->inst;
-    assert_eni_ok(eni_nic_list(w->ctx, &f, &w->nic[0], 1, &n));
-    ns.ipv6_count = 0;
     assert_eni_ok(eni_nic_create(w->ctx, &ns, &w->nic[1]));
     eni_attachment_id att;
+    uint32_t n;
     assert_eni_ok(eni_nic_attach(w->ctx, w->nic[1], w->inst, 1, 0, &att));
     assert_eni_ok(eni_ctx_poll(w->ctx, 0, NULL, NULL, &n));
 }

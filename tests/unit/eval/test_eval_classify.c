@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "eval/eval_host.h"
 #include "test_helpers.h"
 
 struct orule {
@@ -53,51 +54,15 @@ struct world {
 
 static void world_new(struct world *w)
 {
-    assert_eni_ok(eni_ctx_new(NULL, &w->ctx));
+    struct eval_host h;
+    eval_host_new(&h, NULL, "fuzz");
+    w->ctx = h.ctx, w->sg = h.group, w->nic = h.nic;
     eni_quotas q = {.size = sizeof q, .rules_per_group = 200, .groups_per_nic = 5};
     assert_eni_ok(eni_ctx_set_quotas(w->ctx, &q)); /* 5 x 200 = EC2's 1000 */
-    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-    vs.cidr_block = "10.0.0.0/16";
-    vs.ipv6_cidr_block = "2001:db8:0:100::/56";
-    eni_vpc_id vpc;
-    assert_eni_ok(eni_vpc_create(w->ctx, &vs, &vpc));
-    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-    ss.vpc = vpc;
-    ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.0.1.0/24";
-    ss.ipv6_cidr_block = "2001:db8:0:100::/64";
-    eni_subnet_id subnet;
-    assert_eni_ok(eni_subnet_create(w->ctx, &ss, &subnet));
-    eni_sg_spec gs = ENI_SG_SPEC_INIT;
-    gs.vpc = vpc;
-    gs.name = "fuzz";
-    gs.description = "fuzz";
-    assert_eni_ok(eni_sg_create(w->ctx, &gs, &w->sg));
-    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
-    ns.subnet = subnet;
-    ns.groups = &w->sg;
-    ns.group_count = 1;
-    ns.ipv6_count = 1;
-    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
-    ln.spec = &ns;
-    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
-    ls.instance_type = "m5.large";
-    ls.nics = &ln;
-    ls.nic_count = 1;
-    eni_instance_id inst;
-    assert_eni_ok(eni_instance_launch(w->ctx, &ls, &inst));
-    uint32_t n;
-    assert_eni_ok(eni_ctx_poll(w->ctx, 0, NULL, NULL, &n));
-    assert_eni_ok(eni_instance_set_state(w->ctx, inst, ENI_INSTANCE_RUNNING));
-    eni_attachment_id att;
-    assert_eni_ok(eni_instance_list_attachments(w->ctx, inst, &att, 1, &n));
-    eni_attachment_info ai = {.size = sizeof ai};
-    assert_eni_ok(eni_attachment_describe(w->ctx, att, &ai));
-    w->nic = ai.nic;
-    eni_nic_address a[4];
-    assert_eni_ok(eni_nic_get_addresses(w->ctx, w->nic, a, 4, &n));
-    assert_int_equal(inet_pton(AF_INET, a[0].address, w->ip4), 1);
-    assert_int_equal(inet_pton(AF_INET6, a[1].address, w->ip6), 1);
+    char ip4[ENI_IP_STRING_MAX], ip6[ENI_IP_STRING_MAX];
+    eval_host_addresses(&h, ip4, ip6);
+    assert_int_equal(inet_pton(AF_INET, ip4, w->ip4), 1);
+    assert_int_equal(inet_pton(AF_INET6, ip6, w->ip6), 1);
 }
 
 /* Peers come from two small blocks per family so that rules overlap, and

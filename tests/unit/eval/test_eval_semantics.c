@@ -9,6 +9,7 @@
 #include <eni/sys/mock.h>
 
 #include "eval/eval_internal.h"
+#include "eval/eval_host.h"
 #include "test_helpers.h"
 
 #define SEC 1000000000ull
@@ -35,49 +36,16 @@ static void poll_all(struct fx *f)
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    assert_eni_ok(eni_ctx_new(NULL, &f->ctx));
-    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-    vs.cidr_block = "10.0.0.0/16";
-    vs.ipv6_cidr_block = "2001:db8:0:100::/56";
-    assert_eni_ok(eni_vpc_create(f->ctx, &vs, &f->vpc));
-    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-    ss.vpc = f->vpc;
-    ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.0.1.0/24";
-    ss.ipv6_cidr_block = "2001:db8:0:100::/64";
-    assert_eni_ok(eni_subnet_create(f->ctx, &ss, &f->subnet));
+    struct eval_host h;
+    eval_host_new(&h, NULL, "web");
+    f->ctx = h.ctx, f->vpc = h.vpc, f->subnet = h.subnet, f->web = h.group;
+    f->inst = h.inst, f->nic = h.nic;
     eni_sg_spec gs = ENI_SG_SPEC_INIT;
     gs.vpc = f->vpc;
-    gs.name = "web";
-    gs.description = "web";
-    assert_eni_ok(eni_sg_create(f->ctx, &gs, &f->web));
     gs.name = "db";
     gs.description = "db";
     assert_eni_ok(eni_sg_create(f->ctx, &gs, &f->db));
-    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
-    ns.subnet = f->subnet;
-    ns.groups = &f->web;
-    ns.group_count = 1;
-    ns.ipv6_count = 1;
-    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
-    ln.spec = &ns;
-    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
-    ls.instance_type = "m5.large";
-    ls.nics = &ln;
-    ls.nic_count = 1;
-    assert_eni_ok(eni_instance_launch(f->ctx, &ls, &f->inst));
-    poll_all(f);
-    assert_eni_ok(eni_instance_set_state(f->ctx, f->inst, ENI_INSTANCE_RUNNING));
-    eni_attachment_id att;
-    uint32_t n;
-    assert_eni_ok(eni_instance_list_attachments(f->ctx, f->inst, &att, 1, &n));
-    eni_attachment_info ai = {.size = sizeof ai};
-    assert_eni_ok(eni_attachment_describe(f->ctx, att, &ai));
-    f->nic = ai.nic;
-    eni_nic_address a[4];
-    assert_eni_ok(eni_nic_get_addresses(f->ctx, f->nic, a, 4, &n));
-    snprintf(f->ip, sizeof f->ip, "%s", a[0].address);
-    snprintf(f->ip6, sizeof f->ip6, "%s", a[1].address);
+    eval_host_addresses(&h, f->ip, f->ip6);
     assert_eni_ok(eni_eval_worker_new(f->ctx, &f->w));
     *state = f;
     return 0;

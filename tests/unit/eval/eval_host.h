@@ -1,0 +1,73 @@
+/* The host most evaluator tests start from: a running m5.large whose
+ * primary interface (one private IPv4, one IPv6) is in one new group, in a
+ * dual-stack VPC 10.0.0.0/16 + 2001:db8:0:100::/56 with the subnet
+ * 10.0.1.0/24 + 2001:db8:0:100::/64. Shared by eval_semantics,
+ * eval_classify and fault_eval. */
+#ifndef ENI_TEST_EVAL_HOST_H
+#define ENI_TEST_EVAL_HOST_H
+
+#include "test_helpers.h"
+
+struct eval_host {
+    eni_ctx *ctx;
+    eni_vpc_id vpc;
+    eni_subnet_id subnet;
+    eni_sg_id group;
+    eni_instance_id inst;
+    eni_nic_id nic;
+};
+
+static inline void eval_host_new(struct eval_host *h, const eni_ctx_opts *opts, const char *group)
+{
+    memset(h, 0, sizeof *h);
+    assert_eni_ok(eni_ctx_new(opts, &h->ctx));
+    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
+    vs.cidr_block = "10.0.0.0/16";
+    vs.ipv6_cidr_block = "2001:db8:0:100::/56";
+    assert_eni_ok(eni_vpc_create(h->ctx, &vs, &h->vpc));
+    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
+    ss.vpc = h->vpc;
+    ss.availability_zone = "us-east-1a";
+    ss.cidr_block = "10.0.1.0/24";
+    ss.ipv6_cidr_block = "2001:db8:0:100::/64";
+    assert_eni_ok(eni_subnet_create(h->ctx, &ss, &h->subnet));
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = h->vpc;
+    gs.name = group;
+    gs.description = group;
+    assert_eni_ok(eni_sg_create(h->ctx, &gs, &h->group));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = h->subnet;
+    ns.groups = &h->group;
+    ns.group_count = 1;
+    ns.ipv6_count = 1;
+    eni_launch_nic ln = ENI_LAUNCH_NIC_INIT;
+    ln.spec = &ns;
+    eni_launch_spec ls = ENI_LAUNCH_SPEC_INIT;
+    ls.instance_type = "m5.large";
+    ls.nics = &ln;
+    ls.nic_count = 1;
+    assert_eni_ok(eni_instance_launch(h->ctx, &ls, &h->inst));
+    uint32_t n;
+    assert_eni_ok(eni_ctx_poll(h->ctx, 0, NULL, NULL, &n));
+    assert_eni_ok(eni_instance_set_state(h->ctx, h->inst, ENI_INSTANCE_RUNNING));
+    eni_attachment_id att;
+    assert_eni_ok(eni_instance_list_attachments(h->ctx, h->inst, &att, 1, &n));
+    eni_attachment_info ai = {.size = sizeof ai};
+    assert_eni_ok(eni_attachment_describe(h->ctx, att, &ai));
+    h->nic = ai.nic;
+}
+
+/* The interface's addresses as strings: [0] its IPv4, [1] its IPv6. */
+static inline void eval_host_addresses(const struct eval_host *h, char ip4[ENI_IP_STRING_MAX],
+                                       char ip6[ENI_IP_STRING_MAX])
+{
+    eni_nic_address a[4];
+    uint32_t n;
+    assert_eni_ok(eni_nic_get_addresses(h->ctx, h->nic, a, 4, &n));
+    assert_int_equal(n, 2);
+    snprintf(ip4, ENI_IP_STRING_MAX, "%s", a[0].address);
+    snprintf(ip6, ENI_IP_STRING_MAX, "%s", a[1].address);
+}
+
+#endif
