@@ -97,7 +97,7 @@ int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev)
     if (!host || !ev)
         return eni__fail(ENI_EINVAL, NULL, "eni_backend_post: %s is NULL", host ? "ev" : "host");
     eni_backend_event in;
-    if (!eni_struct_copy_in(&in, sizeof in, ev, ev->size, sizeof in))
+    if (!eni__struct_copy_in(&in, sizeof in, ev, ev->size, sizeof in))
         return eni__fail(ENI_EVERSION, NULL, "eni_backend_post: event size %u not accepted",
                          ev->size);
     if (in.type < ENI_BEV_ATTACH_DONE || in.type > ENI_BEV_DEVICE_REMOVED)

@@ -51,7 +51,7 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
 
     eni_ctx_opts o;
     if (opts) {
-        if (!eni_struct_copy_in(&o, sizeof o, opts, opts->size, CTX_OPTS_MIN_SIZE))
+        if (!eni__struct_copy_in(&o, sizeof o, opts, opts->size, CTX_OPTS_MIN_SIZE))
             return eni__fail(ENI_EVERSION, NULL,
                              "eni_ctx_new: opts->size %u not accepted (this library: %zu; "
                              "smaller than the first layout, or unknown fields set)",

@@ -40,7 +40,7 @@ int eni_id_format(const eni_ctx *ctx, uint64_t id, char *buf, size_t buflen)
     if (buflen < plen + ID_HEX_DIGITS + 1)
         return eni__fail(ENI_EINVAL, NULL, "eni_id_format: buffer of %zu bytes is too small",
                          buflen);
-    uint64_t v = eni_perm64_encode(id, id_key(ctx));
+    uint64_t v = eni__perm64_encode(id, id_key(ctx));
     memcpy(buf, prefix, plen);
     char *p = buf + plen;
     *p++ = '0';
@@ -108,7 +108,7 @@ int eni_id_parse(eni_ctx *ctx, const char *str, eni_kind kind, uint64_t *out)
 
     eni__lock(ctx);
     void *obj;
-    uint64_t id = eni_perm64_decode(v, id_key(ctx));
+    uint64_t id = eni__perm64_decode(v, id_key(ctx));
     int ok = ndigits == ID_HEX_DIGITS && digits[0] == '0' &&
              eni__registry_peek(ctx, found, id, &obj) == ENI_OK;
     eni__unlock(ctx);

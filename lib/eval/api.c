@@ -48,7 +48,7 @@ int eni_eval_worker_counters(const eni_eval_worker *w, eni_eval_counters *out)
     if (!w || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: %s is NULL",
                          w ? "out" : "worker");
-    return eni_struct_copy_out(out, out->size, &w->counters, sizeof w->counters,
+    return eni__struct_copy_out(out, out->size, &w->counters, sizeof w->counters,
                                sizeof w->counters)
                ? ENI_OK
                : eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: out->size too small");
@@ -198,7 +198,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
             if (eni__registry_peek(ctx, ENI_KIND_SG_RULE, v.rule.v, (void **)&rule) == ENI_OK) {
                 char peer[ENI_PREFIX_STR_MAX + ENI_ID_STRING_MAX] = "";
                 if (rule->peer_kind == ENI_PEER_CIDR)
-                    eni_prefix_format(&rule->cidr, peer);
+                    eni__prefix_format(&rule->cidr, peer);
                 else
                     eni_id_format(ctx, rule->peer, peer, sizeof peer);
                 const char *pn = proto_name(rule->protocol);

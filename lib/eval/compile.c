@@ -118,12 +118,12 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
                 continue;
             if (family == 4) {
                 for (uint32_t i = 0; i < nic->v4_count; i++) {
-                    eni_addr a = eni_addr_from_v4(nic->v4[i]);
+                    eni_addr a = eni__addr_from_v4(nic->v4[i]);
                     ivpush(ctx, out, eni__iv_point(a.b, 4));
                 }
             } else {
                 for (uint32_t i = 0; i < nic->v6_count; i++) {
-                    eni_addr a = eni_addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
+                    eni_addr a = eni__addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
                     ivpush(ctx, out, eni__iv_point(a.b, 6));
                 }
             }

@@ -60,8 +60,8 @@ static uint64_t key_hash(const struct fkey *k)
     memcpy(buf, k->w, k->words * sizeof(uint64_t));
     buf[k->words] = (uint64_t)k->ports << 8 | k->proto;
     if (k->words == 1)
-        return eni_hash16(buf, FLOW_SEED);
-    return eni_hash64(buf, (k->words + 1) * sizeof(uint64_t), FLOW_SEED);
+        return eni__hash16(buf, FLOW_SEED);
+    return eni__hash64(buf, (k->words + 1) * sizeof(uint64_t), FLOW_SEED);
 }
 
 /* The table need not be a power of two (its size follows the allowance):
@@ -296,7 +296,7 @@ static inline __attribute__((always_inline)) void packet_key4(const eni_pkt *p, 
     k->proto = p->proto;
     k->ports = (uint32_t)lport << 16 | rport;
     uint64_t buf[2] = {k->w[0], (uint64_t)k->ports << 8 | k->proto};
-    k->hash = eni_hash16(buf, FLOW_SEED);
+    k->hash = eni__hash16(buf, FLOW_SEED);
 }
 
 static void eval_key(const eni_pkt *p, bool out, struct fkey *k)

@@ -165,7 +165,6 @@ struct eni_nic_dp {
     _Atomic(struct eni_flows *) flows;
     _Atomic uint64_t allowance_exceeded;
     struct eni_nic_dp *next;            /* the ctx's list of dp states */
-    uint64_t built_version;             /* model version the snapshot reflects */
 };
 
 /* Something waiting for every worker to be quiescent before it is freed. */

@@ -209,13 +209,13 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
     s->n_v4 = nic->v4_count;
     qsort(s->v4, s->n_v4, sizeof *s->v4, cmp_u32);
     for (uint32_t i = 0; i < nic->v6_count; i++) {
-        eni_addr a = eni_addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
+        eni_addr a = eni__addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
         s->v6[i] = eni__iv_point(a.b, 6);
     }
     s->n_v6 = nic->v6_count;
     struct eni_vpc *vpc;
     if (eni__registry_peek(ctx, ENI_KIND_VPC, nic->vpc, (void **)&vpc) == ENI_OK)
-        s->vpc_dns_v4 = eni_addr_v4(&vpc->cidr.addr) + 2;
+        s->vpc_dns_v4 = eni__addr_v4(&vpc->cidr.addr) + 2;
     return s;
 }
 

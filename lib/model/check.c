@@ -36,7 +36,7 @@ static int check_subnets(eni_ctx *ctx)
     ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
     {
         struct eni_vpc *v;
-        if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni_prefix_contains(&v->cidr, &s->cidr))
+        if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni__prefix_contains(&v->cidr, &s->cidr))
             BAD("subnet slot %u: VPC missing or block outside it", s_i_);
         uint32_t bits = 0;
         for (uint32_t w = 0; w < (s->v4_size + 63) / 64; w++)
@@ -81,7 +81,7 @@ static int check_nics(eni_ctx *ctx)
         for (uint32_t i = 0; i < n->v4_count; i++) {
             if (!eni__ipam_v4_in_subnet(s, n->v4[i]) || eni__ipam_v4_is_reserved(s, n->v4[i]) ||
                 !eni__ipam_v4_used(s, n->v4[i]) ||
-                eni_addrmap_get(&s->v4_owner, 0, n->v4[i]) != n->id)
+                eni__addrmap_get(&s->v4_owner, 0, n->v4[i]) != n->id)
                 BAD("interface slot %u: IPv4 #%u not owned in its subnet", n_i_, i);
             struct eni_eip *e;
             if (n->v4_eip[i] && (!live(ctx, ENI_KIND_EIP, n->v4_eip[i], (void **)&e) ||
@@ -90,7 +90,7 @@ static int check_nics(eni_ctx *ctx)
         }
         for (uint32_t i = 0; i < n->v6_count; i++)
             if (!eni__ipam_v6_in_subnet(s, &n->v6[i]) ||
-                eni_addrmap_get(&s->v6_owner, n->v6[i].hi, n->v6[i].lo) != n->id)
+                eni__addrmap_get(&s->v6_owner, n->v6[i].hi, n->v6[i].lo) != n->id)
                 BAD("interface slot %u: IPv6 #%u not owned in its subnet", n_i_, i);
         if (n->group_count < 1 || n->group_count > ENI__MAX_GROUPS_PER_NIC)
             BAD("interface slot %u: %u groups", n_i_, n->group_count);
@@ -141,7 +141,7 @@ static int check_groups(eni_ctx *ctx)
                      (!live(ctx, ENI_KIND_SG, r->peer, (void **)&peer) || peer->vpc != g->vpc)) ||
                     (r->peer_kind == ENI_PEER_PREFIX_LIST &&
                      !live(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl)) ||
-                    (r->peer_kind == ENI_PEER_CIDR && !eni_prefix_is_canonical(&r->cidr)))
+                    (r->peer_kind == ENI_PEER_CIDR && !eni__prefix_is_canonical(&r->cidr)))
                     BAD("group slot %u: rule #%u has a bad peer", g_i_, i);
             }
     }
@@ -158,7 +158,7 @@ static int check_groups(eni_ctx *ctx)
             BAD("prefix list slot %u: %u references (recount %u), %u/%u entries", p_i_,
                 p->referenced_by, refs, p->entry_count, p->max_entries);
         for (uint32_t i = 0; i < p->entry_count; i++)
-            if (p->entries[i].addr.family != p->family || !eni_prefix_is_canonical(&p->entries[i]))
+            if (p->entries[i].addr.family != p->family || !eni__prefix_is_canonical(&p->entries[i]))
                 BAD("prefix list slot %u: entry #%u is malformed", p_i_, i);
     }
     return ENI_OK;

@@ -55,15 +55,15 @@ static const char *idstr(eni_ctx *ctx, uint64_t id, char *buf)
 static void put_v4(struct out *o, uint32_t v4)
 {
     char t[ENI_ADDR_STR_MAX];
-    eni_addr a = eni_addr_from_v4(v4);
-    eni_addr_format(&a, t);
+    eni_addr a = eni__addr_from_v4(v4);
+    eni__addr_format(&a, t);
     put(o, " %s", t);
 }
 
 static void put_prefix(struct out *o, const eni_prefix *p)
 {
     char t[ENI_PREFIX_STR_MAX];
-    eni_prefix_format(p, t);
+    eni__prefix_format(p, t);
     put(o, " %s", t);
 }
 
@@ -129,8 +129,8 @@ static void dump_all(struct out *o)
         put(o, "\n  v6");
         for (uint32_t i = 0; i < n->v6_count; i++) {
             char t[ENI_ADDR_STR_MAX];
-            eni_addr x = eni_addr_from_v6(n->v6[i].hi, n->v6[i].lo);
-            eni_addr_format(&x, t);
+            eni_addr x = eni__addr_from_v6(n->v6[i].hi, n->v6[i].lo);
+            eni__addr_format(&x, t);
             put(o, " %s", t);
         }
         put(o, "\n  groups");

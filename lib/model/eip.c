@@ -120,12 +120,12 @@ int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip_id, eni_nic_id nic_id, const 
     int at = 0;
     if (private_ip) {
         eni_addr a;
-        if (eni_addr_parse(private_ip, &a) != 0 || a.family != 4) {
+        if (eni__addr_parse(private_ip, &a) != 0 || a.family != 4) {
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
                            "'%.60s' is not a valid IPv4 address", private_ip);
             goto out;
         }
-        at = eni__nic_find_v4(nic, eni_addr_v4(&a));
+        at = eni__nic_find_v4(nic, eni__addr_v4(&a));
         if (at < 0) {
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
                            "the address %s is not assigned to the interface", private_ip);
@@ -211,14 +211,14 @@ int eni_eip_describe(eni_ctx *ctx, eni_eip_id id, eni_eip_info *out)
         memset(&info, 0, sizeof info);
         info.size = sizeof info;
         info.id.v = eip->id;
-        eni_addr a = eni_addr_from_v4(eip->public_v4);
-        eni_addr_format(&a, info.public_ip);
+        eni_addr a = eni__addr_from_v4(eip->public_v4);
+        eni__addr_format(&a, info.public_ip);
         if (eip->assoc) {
             struct eni_nic *nic;
             info.association.v = eip->assoc;
             info.nic.v = eip->nic;
-            a = eni_addr_from_v4(eip->private_v4);
-            eni_addr_format(&a, info.private_ip);
+            a = eni__addr_from_v4(eip->private_v4);
+            eni__addr_format(&a, info.private_ip);
             if (eni__registry_peek(ctx, ENI_KIND_NIC, eip->nic, (void **)&nic) == ENI_OK)
                 info.instance.v = nic->instance;
         }

@@ -95,7 +95,7 @@ bool eni__ipam_v4_pick(const struct eni_subnet *s, uint32_t n, const uint32_t *a
 
 bool eni__ipam_v6_in_subnet(const struct eni_subnet *s, const struct eni_v6 *a)
 {
-    return s->cidr6.addr.family == 6 && eni_addr_hi64(&s->cidr6.addr) == a->hi;
+    return s->cidr6.addr.family == 6 && eni__addr_hi64(&s->cidr6.addr) == a->hi;
 }
 
 bool eni__ipam_v6_is_reserved(const struct eni_subnet *s, const struct eni_v6 *a)
@@ -116,7 +116,7 @@ static bool v6_in_list(const struct eni_v6 *a, const struct eni_v6 *list, uint32
 bool eni__ipam_v6_pick(struct eni_subnet *s, uint32_t n, const struct eni_v6 *avoid,
                        uint32_t navoid, struct eni_v6 *out)
 {
-    uint64_t hi = eni_addr_hi64(&s->cidr6.addr);
+    uint64_t hi = eni__addr_hi64(&s->cidr6.addr);
     uint64_t lo = s->v6_cursor < 4 || s->v6_cursor == UINT64_MAX ? 4 : s->v6_cursor;
     uint32_t found = 0;
     /* Walk upward from the cursor, wrapping past the reserved last address
@@ -126,7 +126,7 @@ bool eni__ipam_v6_pick(struct eni_subnet *s, uint32_t n, const struct eni_v6 *av
     for (; found < n && budget > 0; budget--) {
         struct eni_v6 a = {hi, lo};
         lo = lo + 1 == UINT64_MAX ? 4 : lo + 1;
-        if (eni_addrmap_get(&s->v6_owner, a.hi, a.lo) || v6_in_list(&a, avoid, navoid) ||
+        if (eni__addrmap_get(&s->v6_owner, a.hi, a.lo) || v6_in_list(&a, avoid, navoid) ||
             v6_in_list(&a, out, found)) {
             continue;
         }

@@ -6,11 +6,6 @@
 
 #include "util/abi_struct.h"
 
-struct eni_model *eni__model(const eni_ctx *ctx)
-{
-    return ctx->model;
-}
-
 int eni__model_init(eni_ctx *ctx)
 {
     struct eni_model *m = eni__calloc(ctx, 1, sizeof *m);
@@ -30,8 +25,8 @@ int eni__model_init(eni_ctx *ctx)
 static void free_subnet(eni_ctx *ctx, struct eni_subnet *s)
 {
     eni__free(ctx, s->v4_bitmap);
-    eni_addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
-    eni_addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
+    eni__addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
+    eni__addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
     eni__free(ctx, s);
 }
 
@@ -138,7 +133,7 @@ int eni__spec_in(void *dst, size_t own, const void *src, size_t min, const char 
 {
     uint32_t size;
     memcpy(&size, src, sizeof size);
-    if (!eni_struct_copy_in(dst, own, src, size, min))
+    if (!eni__struct_copy_in(dst, own, src, size, min))
         return eni__fail(ENI_EVERSION, NULL,
                          "%s: size %u not accepted (this library: %zu; smaller than the "
                          "first layout, or unknown fields set)",
@@ -150,7 +145,7 @@ int eni__info_out(void *dst, const void *src, size_t own, const char *what)
 {
     uint32_t size;
     memcpy(&size, dst, sizeof size);
-    if (!eni_struct_copy_out(dst, size, src, own, own))
+    if (!eni__struct_copy_out(dst, size, src, own, own))
         return eni__fail(ENI_EINVAL, NULL, "%s: out->size %u is below %zu", what, size, own);
     return ENI_OK;
 }

@@ -188,7 +188,6 @@ struct eni_model {
 /* Lifecycle (called by the ctx). */
 int eni__model_init(eni_ctx *ctx);
 void eni__model_fini(eni_ctx *ctx);
-struct eni_model *eni__model(const eni_ctx *ctx);
 
 /* An instance's public-IPv4 rules (section 1.4), used by lifecycle code. */
 void eni__instance_release_public(eni_ctx *ctx, struct eni_instance *inst);

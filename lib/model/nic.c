@@ -89,9 +89,9 @@ int eni__parse_v4_list(const struct eni_subnet *s, const char *const *ips, uint3
 {
     for (uint32_t i = 0; i < n; i++) {
         eni_addr a;
-        if (!ips[i] || eni_addr_parse(ips[i], &a) != 0 || a.family != 4)
+        if (!ips[i] || eni__addr_parse(ips[i], &a) != 0 || a.family != 4)
             return bad_address(ips[i], "is not a valid IPv4 address");
-        uint32_t v4 = eni_addr_v4(&a);
+        uint32_t v4 = eni__addr_v4(&a);
         if (!eni__ipam_v4_in_subnet(s, v4))
             return bad_address(ips[i], "does not fall within the subnet's address range");
         if (eni__ipam_v4_is_reserved(s, v4))
@@ -109,9 +109,9 @@ int eni__parse_v6_list(const struct eni_subnet *s, const char *const *ips, uint3
 {
     for (uint32_t i = 0; i < n; i++) {
         eni_addr a;
-        if (!ips[i] || eni_addr_parse(ips[i], &a) != 0 || a.family != 6)
+        if (!ips[i] || eni__addr_parse(ips[i], &a) != 0 || a.family != 6)
             return bad_address(ips[i], "is not a valid IPv6 address");
-        struct eni_v6 v6 = {eni_addr_hi64(&a), eni_addr_lo64(&a)};
+        struct eni_v6 v6 = {eni__addr_hi64(&a), eni__addr_lo64(&a)};
         if (!eni__ipam_v6_in_subnet(s, &v6))
             return bad_address(ips[i], "does not fall within the subnet's IPv6 range");
         if (eni__ipam_v6_is_reserved(s, &v6))
@@ -316,7 +316,7 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     if (sp.ipv6_list_len) {
         rc = eni__parse_v6_list(s, sp.ipv6_addresses, sp.ipv6_list_len, v6);
         for (uint32_t i = 0; rc == ENI_OK && i < sp.ipv6_list_len; i++)
-            if (eni_addrmap_get(&s->v6_owner, v6[i].hi, v6[i].lo))
+            if (eni__addrmap_get(&s->v6_owner, v6[i].hi, v6[i].lo))
                 rc = eni__fail(ENI_EINUSE, "InvalidIPAddress.InUse",
                                "the address %s is already in use", sp.ipv6_addresses[i]);
         if (rc != ENI_OK)
@@ -335,8 +335,8 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     if ((rc = eni__nic_reserve_addrs(ctx, nic, n_v4, want_v6)) != ENI_OK ||
         (rc = eni__registry_reserve(ctx, ENI_KIND_NIC, 1)) != ENI_OK)
         goto out;
-    if (eni_addrmap_reserve(&s->v4_owner, n_v4, eni__mapmem(ctx)) != 0 ||
-        eni_addrmap_reserve(&s->v6_owner, want_v6, eni__mapmem(ctx)) != 0) {
+    if (eni__addrmap_reserve(&s->v4_owner, n_v4, eni__mapmem(ctx)) != 0 ||
+        eni__addrmap_reserve(&s->v6_owner, want_v6, eni__mapmem(ctx)) != 0) {
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_create: out of memory");
         goto out;
     }
@@ -356,12 +356,12 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
         nic->v4[i] = v4[i];
         nic->v4_eip[i] = 0;
         eni__ipam_v4_mark(s, v4[i], true);
-        eni_addrmap_put(&s->v4_owner, 0, v4[i], id);
+        eni__addrmap_put(&s->v4_owner, 0, v4[i], id);
     }
     nic->v4_count = n_v4;
     for (uint32_t i = 0; i < want_v6; i++) {
         nic->v6[i] = v6[i];
-        eni_addrmap_put(&s->v6_owner, v6[i].hi, v6[i].lo, id);
+        eni__addrmap_put(&s->v6_owner, v6[i].hi, v6[i].lo, id);
     }
     if (!sp.ipv6_list_len)
         eni__ipam_v6_advance(s, v6, want_v6);
@@ -415,10 +415,10 @@ void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic)
                 eni__eip_disassociate(ctx, eip);
         }
         eni__ipam_v4_mark(s, nic->v4[i], false);
-        eni_addrmap_del(&s->v4_owner, 0, nic->v4[i]);
+        eni__addrmap_del(&s->v4_owner, 0, nic->v4[i]);
     }
     for (uint32_t i = 0; i < nic->v6_count; i++)
-        eni_addrmap_del(&s->v6_owner, nic->v6[i].hi, nic->v6[i].lo);
+        eni__addrmap_del(&s->v6_owner, nic->v6[i].hi, nic->v6[i].lo);
     if (nic->public_v4)
         eni__public_give(ctx, nic->public_v4);
     for (uint32_t i = 0; i < nic->group_count; i++) {
@@ -556,8 +556,8 @@ int eni_nic_set_conntrack_timeouts(eni_ctx *ctx, eni_nic_id id,
 
 static void format_v4(uint32_t v4, char *out)
 {
-    eni_addr a = eni_addr_from_v4(v4);
-    eni_addr_format(&a, out);
+    eni_addr a = eni__addr_from_v4(v4);
+    eni__addr_format(&a, out);
 }
 
 static uint32_t public_of(eni_ctx *ctx, const struct eni_nic *nic, uint32_t i)
@@ -638,8 +638,8 @@ int eni_nic_get_addresses(eni_ctx *ctx, eni_nic_id id, eni_nic_address *out, uin
                 continue;
             eni_nic_address *a = &out[n];
             memset(a, 0, sizeof *a);
-            eni_addr v6 = eni_addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
-            eni_addr_format(&v6, a->address);
+            eni_addr v6 = eni__addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
+            eni__addr_format(&v6, a->address);
             a->family = 6;
         }
         *count = n;

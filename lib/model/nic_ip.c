@@ -60,7 +60,7 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
             donor[i] = NULL;
             if (!eni__ipam_v4_used(s, addrs[i]))
                 continue;
-            uint64_t owner = eni_addrmap_get(&s->v4_owner, 0, addrs[i]);
+            uint64_t owner = eni__addrmap_get(&s->v4_owner, 0, addrs[i]);
             struct eni_nic *other;
             if (owner == nic->id) {
                 rc = eni__fail(ENI_EINUSE, "InvalidParameterValue",
@@ -91,7 +91,7 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
     }
     if (rc == ENI_OK)
         rc = eni__nic_reserve_addrs(ctx, nic, total, 0);
-    if (rc == ENI_OK && eni_addrmap_reserve(&s->v4_owner, total, eni__mapmem(ctx)) != 0)
+    if (rc == ENI_OK && eni__addrmap_reserve(&s->v4_owner, total, eni__mapmem(ctx)) != 0)
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_assign_private_ips: out of memory");
     if (rc != ENI_OK)
         goto out;
@@ -114,7 +114,7 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
         nic->v4[nic->v4_count] = addrs[i];
         nic->v4_eip[nic->v4_count] = eip_id;
         nic->v4_count++;
-        eni_addrmap_put(&s->v4_owner, 0, addrs[i], nic->id);
+        eni__addrmap_put(&s->v4_owner, 0, addrs[i], nic->id);
     }
     eni__model_changed(ctx);
 out:
@@ -137,12 +137,12 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const 
     (void)eni__registry_peek(ctx, ENI_KIND_SUBNET, nic->subnet, (void **)&s);
     for (uint32_t i = 0; rc == ENI_OK && i < n; i++) {
         eni_addr a;
-        if (!ips[i] || eni_addr_parse(ips[i], &a) != 0 || a.family != 4) {
+        if (!ips[i] || eni__addr_parse(ips[i], &a) != 0 || a.family != 4) {
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
                            "'%.60s' is not a valid IPv4 address", ips[i] ? ips[i] : "(null)");
             break;
         }
-        addrs[i] = eni_addr_v4(&a);
+        addrs[i] = eni__addr_v4(&a);
         int at = eni__nic_find_v4(nic, addrs[i]);
         if (at < 0)
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
@@ -167,7 +167,7 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const 
         }
         eni__nic_drop_v4(nic, (uint32_t)at);
         eni__ipam_v4_mark(s, addrs[i], false);
-        eni_addrmap_del(&s->v4_owner, 0, addrs[i]);
+        eni__addrmap_del(&s->v4_owner, 0, addrs[i]);
     }
     eni__model_changed(ctx);
 out:
@@ -206,7 +206,7 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
     if (n) {
         rc = eni__parse_v6_list(s, ips, n, addrs);
         for (uint32_t i = 0; rc == ENI_OK && i < n; i++)
-            if (eni_addrmap_get(&s->v6_owner, addrs[i].hi, addrs[i].lo))
+            if (eni__addrmap_get(&s->v6_owner, addrs[i].hi, addrs[i].lo))
                 rc = eni__fail(ENI_EINUSE, "InvalidIPAddress.InUse",
                                "the address %s is in use; unassign it first", ips[i]);
     } else if (!eni__ipam_v6_pick(s, count, NULL, 0, addrs)) {
@@ -215,13 +215,13 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
     }
     if (rc == ENI_OK)
         rc = eni__nic_reserve_addrs(ctx, nic, 0, total);
-    if (rc == ENI_OK && eni_addrmap_reserve(&s->v6_owner, total, eni__mapmem(ctx)) != 0)
+    if (rc == ENI_OK && eni__addrmap_reserve(&s->v6_owner, total, eni__mapmem(ctx)) != 0)
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_assign_ipv6: out of memory");
     if (rc != ENI_OK)
         goto out;
     for (uint32_t i = 0; i < total; i++) {
         nic->v6[nic->v6_count++] = addrs[i];
-        eni_addrmap_put(&s->v6_owner, addrs[i].hi, addrs[i].lo, nic->id);
+        eni__addrmap_put(&s->v6_owner, addrs[i].hi, addrs[i].lo, nic->id);
     }
     if (!n)
         eni__ipam_v6_advance(s, addrs, total);
@@ -246,13 +246,13 @@ int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, u
     (void)eni__registry_peek(ctx, ENI_KIND_SUBNET, nic->subnet, (void **)&s);
     for (uint32_t i = 0; rc == ENI_OK && i < n; i++) {
         eni_addr a;
-        if (!ips[i] || eni_addr_parse(ips[i], &a) != 0 || a.family != 6) {
+        if (!ips[i] || eni__addr_parse(ips[i], &a) != 0 || a.family != 6) {
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
                            "'%.60s' is not a valid IPv6 address", ips[i] ? ips[i] : "(null)");
             break;
         }
-        addrs[i].hi = eni_addr_hi64(&a);
-        addrs[i].lo = eni_addr_lo64(&a);
+        addrs[i].hi = eni__addr_hi64(&a);
+        addrs[i].lo = eni__addr_lo64(&a);
         if (eni__nic_find_v6(nic, &addrs[i]) < 0)
             rc = eni__fail(ENI_EINVAL, "InvalidParameterValue",
                            "the address %s is not assigned to this interface", ips[i]);
@@ -265,7 +265,7 @@ int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, u
         goto out;
     for (uint32_t i = 0; i < n; i++) {
         eni__nic_drop_v6(nic, (uint32_t)eni__nic_find_v6(nic, &addrs[i]));
-        eni_addrmap_del(&s->v6_owner, addrs[i].hi, addrs[i].lo);
+        eni__addrmap_del(&s->v6_owner, addrs[i].hi, addrs[i].lo);
     }
     eni__model_changed(ctx);
 out:

@@ -74,12 +74,12 @@ static int parse_entries(const struct eni_prefix_list *pl, const char *const *te
                          eni_prefix *out)
 {
     for (uint32_t i = 0; i < n; i++) {
-        if (!text[i] || eni_prefix_parse(text[i], &out[i]) != 0 ||
+        if (!text[i] || eni__prefix_parse(text[i], &out[i]) != 0 ||
             out[i].addr.family != pl->family)
             return eni__fail(ENI_EINVAL, "InvalidParameterValue",
                              "'%.60s' is not a valid IPv%u CIDR for this prefix list",
                              text[i] ? text[i] : "(null)", pl->family);
-        eni_prefix_canonicalize(&out[i]);
+        eni__prefix_canonicalize(&out[i]);
     }
     return ENI_OK;
 }
@@ -87,7 +87,7 @@ static int parse_entries(const struct eni_prefix_list *pl, const char *const *te
 static int find_entry(const eni_prefix *list, uint32_t n, const eni_prefix *p)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (eni_prefix_equal(&list[i], p))
+        if (eni__prefix_equal(&list[i], p))
             return (int)i;
     return -1;
 }
@@ -193,7 +193,7 @@ int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id id, char *out, 
     rc = eni__get_prefix_list(ctx, id.v, &pl);
     if (rc == ENI_OK) {
         for (uint32_t i = 0; i < pl->entry_count && i < cap; i++)
-            eni_prefix_format(&pl->entries[i], out + (size_t)i * ENI_CIDR_STRING_MAX);
+            eni__prefix_format(&pl->entries[i], out + (size_t)i * ENI_CIDR_STRING_MAX);
         *count = pl->entry_count;
     }
     eni__unlock(ctx);

@@ -23,7 +23,7 @@ static bool same_rule(const struct rule_norm *a, const struct eni_sg_rule *r)
 {
     return a->peer_kind == r->peer_kind && a->protocol == r->protocol &&
            a->from_port == r->from_port && a->to_port == r->to_port &&
-           (a->peer_kind == ENI_PEER_CIDR ? eni_prefix_equal(&a->cidr, &r->cidr)
+           (a->peer_kind == ENI_PEER_CIDR ? eni__prefix_equal(&a->cidr, &r->cidr)
                                           : a->peer == r->peer);
 }
 
@@ -31,7 +31,7 @@ static bool same_norm(const struct rule_norm *a, const struct rule_norm *b)
 {
     return a->peer_kind == b->peer_kind && a->protocol == b->protocol &&
            a->from_port == b->from_port && a->to_port == b->to_port &&
-           (a->peer_kind == ENI_PEER_CIDR ? eni_prefix_equal(&a->cidr, &b->cidr)
+           (a->peer_kind == ENI_PEER_CIDR ? eni__prefix_equal(&a->cidr, &b->cidr)
                                           : a->peer == b->peer);
 }
 
@@ -83,10 +83,10 @@ static int normalize(eni_ctx *ctx, const struct eni_sg *sg, const eni_sg_rule_sp
         if (s.group.v || s.prefix_list.v)
             return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                              "a rule has exactly one peer: a CIDR, a group or a prefix list");
-        if (!s.cidr || eni_prefix_parse(s.cidr, &out->cidr) != 0)
+        if (!s.cidr || eni__prefix_parse(s.cidr, &out->cidr) != 0)
             return eni__fail(ENI_EINVAL, "InvalidPermission.Malformed",
                              "'%.60s' is not a valid CIDR", s.cidr ? s.cidr : "(null)");
-        eni_prefix_canonicalize(&out->cidr); /* host bits are not an error */
+        eni__prefix_canonicalize(&out->cidr); /* host bits are not an error */
         out->family = out->cidr.addr.family;
         break;
     case ENI_PEER_GROUP: {
@@ -435,7 +435,7 @@ int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_info *ou
         info.from_port = r->from_port;
         info.to_port = r->to_port;
         if (r->peer_kind == ENI_PEER_CIDR) {
-            eni_prefix_format(&r->cidr, info.cidr);
+            eni__prefix_format(&r->cidr, info.cidr);
             info.family = r->cidr.addr.family;
         } else if (r->peer_kind == ENI_PEER_GROUP) {
             info.peer_group.v = r->peer;

@@ -55,13 +55,13 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     rc = eni__get_vpc(ctx, sp.vpc.v, &vpc);
     if (rc != ENI_OK)
         goto out;
-    if (!eni_prefix_contains(&vpc->cidr, &cidr)) {
+    if (!eni__prefix_contains(&vpc->cidr, &cidr)) {
         rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
                        "the subnet CIDR '%.60s' is not inside the VPC's block", sp.cidr_block);
         goto out;
     }
     if (sp.ipv6_cidr_block &&
-        (vpc->cidr6.addr.family != 6 || !eni_prefix_contains(&vpc->cidr6, &cidr6))) {
+        (vpc->cidr6.addr.family != 6 || !eni__prefix_contains(&vpc->cidr6, &cidr6))) {
         rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
                        "the subnet IPv6 CIDR '%.60s' is not inside the VPC's /56",
                        sp.ipv6_cidr_block);
@@ -71,9 +71,9 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     {
         if (other->vpc != vpc->id)
             continue;
-        if (eni_prefix_overlaps(&other->cidr, &cidr) ||
+        if (eni__prefix_overlaps(&other->cidr, &cidr) ||
             (sp.ipv6_cidr_block && other->cidr6.addr.family &&
-             eni_prefix_overlaps(&other->cidr6, &cidr6))) {
+             eni__prefix_overlaps(&other->cidr6, &cidr6))) {
             rc = eni__fail(ENI_EINUSE, "InvalidSubnet.Conflict",
                            "the CIDR conflicts with another subnet of the VPC");
             goto out;
@@ -100,7 +100,7 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     s->flags = sp.flags;
     s->cidr = cidr;
     s->cidr6 = cidr6;
-    s->v4_base = eni_addr_v4(&cidr.addr);
+    s->v4_base = eni__addr_v4(&cidr.addr);
     s->v4_size = size;
     /* EC2's five reserved addresses: network, router, DNS, future use, broadcast. */
     for (uint32_t off = 0; off <= 3; off++)
@@ -135,8 +135,8 @@ int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
             vpc->subnet_count--;
         eni__registry_remove(ctx, s->id);
         eni__free(ctx, s->v4_bitmap);
-        eni_addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
-        eni_addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
+        eni__addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
+        eni__addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
         eni__free(ctx, s);
         eni__model_changed(ctx);
     }
@@ -160,9 +160,9 @@ int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id id, eni_subnet_info *out)
         info.id.v = s->id;
         info.vpc.v = s->vpc;
         snprintf(info.availability_zone, sizeof info.availability_zone, "%s", s->az);
-        eni_prefix_format(&s->cidr, info.cidr_block);
+        eni__prefix_format(&s->cidr, info.cidr_block);
         if (s->cidr6.addr.family)
-            eni_prefix_format(&s->cidr6, info.ipv6_cidr_block);
+            eni__prefix_format(&s->cidr6, info.ipv6_cidr_block);
         info.available_ip_count = s->v4_size - s->v4_used;
         info.nic_count = s->nic_count;
         rc = eni__info_out(out, &info, sizeof info, "eni_subnet_describe");

@@ -9,10 +9,10 @@
 static int parse_block(const char *text, unsigned family, unsigned min_len, unsigned max_len,
                        const char *range_code, const char *what, eni_prefix *out)
 {
-    if (eni_prefix_parse(text, out) != 0 || out->addr.family != family)
+    if (eni__prefix_parse(text, out) != 0 || out->addr.family != family)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue", "%s: '%.60s' is not a valid %s CIDR",
                          what, text, family == 4 ? "IPv4" : "IPv6");
-    if (out->len < min_len || out->len > max_len || !eni_prefix_is_canonical(out))
+    if (out->len < min_len || out->len > max_len || !eni__prefix_is_canonical(out))
         return eni__fail(ENI_EINVAL, range_code,
                          "%s: the CIDR '%.60s' is invalid (netmask /%u..%u, no host bits)", what,
                          text, min_len, max_len);
@@ -64,7 +64,7 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
             return eni__fail(ENI_ELIMIT, "InsufficientCidrBlocks",
                              "eni_vpc_create: the Amazon IPv6 pool is exhausted");
         }
-        v.cidr6.addr = eni_addr_from_v6(0x20010db800000000ULL | ((uint64_t)n << 8), 0);
+        v.cidr6.addr = eni__addr_from_v6(0x20010db800000000ULL | ((uint64_t)n << 8), 0);
         v.cidr6.len = 56;
     }
     struct eni_vpc *vpc = eni__malloc(ctx, sizeof *vpc);
@@ -149,9 +149,9 @@ int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
         info.default_group.v = vpc->default_sg;
         info.subnet_count = vpc->subnet_count;
         info.group_count = vpc->sg_count;
-        eni_prefix_format(&vpc->cidr, info.cidr_block);
+        eni__prefix_format(&vpc->cidr, info.cidr_block);
         if (vpc->cidr6.addr.family)
-            eni_prefix_format(&vpc->cidr6, info.ipv6_cidr_block);
+            eni__prefix_format(&vpc->cidr6, info.ipv6_cidr_block);
         rc = eni__info_out(out, &info, sizeof info, "eni_vpc_describe");
     }
     eni__unlock(ctx);

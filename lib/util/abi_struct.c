@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-bool eni_struct_copy_in(void *dst, size_t own_size, const void *src, size_t caller_size,
+bool eni__struct_copy_in(void *dst, size_t own_size, const void *src, size_t caller_size,
                         size_t min_size)
 {
     if (caller_size < min_size)
@@ -20,7 +20,7 @@ bool eni_struct_copy_in(void *dst, size_t own_size, const void *src, size_t call
     return true;
 }
 
-bool eni_struct_copy_out(void *dst, size_t caller_size, const void *src, size_t own_size,
+bool eni__struct_copy_out(void *dst, size_t caller_size, const void *src, size_t own_size,
                          size_t min_size)
 {
     if (caller_size < min_size)

@@ -14,14 +14,14 @@
 
 /* Returns true and fills dst (own_size bytes) when src is acceptable.
  * caller_size is read from src's first uint32_t by the caller. */
-bool eni_struct_copy_in(void *dst, size_t own_size, const void *src, size_t caller_size,
+bool eni__struct_copy_in(void *dst, size_t own_size, const void *src, size_t caller_size,
                         size_t min_size);
 
 /* Size-first copy-out for output structs: the caller set dst's size field;
  * write min(caller, own) bytes of src, zero any caller bytes past ours, and
  * keep the caller's size. False (nothing written) when caller_size is below
  * the first published layout. */
-bool eni_struct_copy_out(void *dst, size_t caller_size, const void *src, size_t own_size,
+bool eni__struct_copy_out(void *dst, size_t caller_size, const void *src, size_t own_size,
                          size_t min_size);
 
 #endif

@@ -108,7 +108,7 @@ static int parse(const char *s, bool want_prefix, eni_prefix *out)
     return 0;
 }
 
-int eni_addr_parse(const char *s, eni_addr *out)
+int eni__addr_parse(const char *s, eni_addr *out)
 {
     eni_prefix p;
     if (parse(s, false, &p) != 0)
@@ -117,7 +117,7 @@ int eni_addr_parse(const char *s, eni_addr *out)
     return 0;
 }
 
-int eni_prefix_parse(const char *s, eni_prefix *out)
+int eni__prefix_parse(const char *s, eni_prefix *out)
 {
     return parse(s, true, out);
 }
@@ -168,17 +168,17 @@ static void format(const eni_addr *a, unsigned len, int flags, char *out, size_t
         snprintf(out, outlen, "%s/%u", tmp, len);
 }
 
-void eni_addr_format(const eni_addr *a, char out[ENI_ADDR_STR_MAX])
+void eni__addr_format(const eni_addr *a, char out[ENI_ADDR_STR_MAX])
 {
     format(a, a->family == 4 ? 32 : 128, CIDR_ONLYADDR, out, ENI_ADDR_STR_MAX);
 }
 
-void eni_prefix_format(const eni_prefix *p, char out[ENI_PREFIX_STR_MAX])
+void eni__prefix_format(const eni_prefix *p, char out[ENI_PREFIX_STR_MAX])
 {
     format(&p->addr, p->len, CIDR_NOFLAGS, out, ENI_PREFIX_STR_MAX);
 }
 
-eni_addr eni_addr_from_v4(uint32_t v4)
+eni_addr eni__addr_from_v4(uint32_t v4)
 {
     eni_addr a;
     memset(&a, 0, sizeof a);
@@ -206,10 +206,10 @@ static void store64(uint8_t *p, uint64_t v)
     }
 }
 
-uint64_t eni_addr_hi64(const eni_addr *a) { return load64(a->b); }
-uint64_t eni_addr_lo64(const eni_addr *a) { return load64(a->b + 8); }
+uint64_t eni__addr_hi64(const eni_addr *a) { return load64(a->b); }
+uint64_t eni__addr_lo64(const eni_addr *a) { return load64(a->b + 8); }
 
-eni_addr eni_addr_from_v6(uint64_t hi, uint64_t lo)
+eni_addr eni__addr_from_v6(uint64_t hi, uint64_t lo)
 {
     eni_addr a;
     a.family = 6;
@@ -218,16 +218,9 @@ eni_addr eni_addr_from_v6(uint64_t hi, uint64_t lo)
     return a;
 }
 
-bool eni_addr_equal(const eni_addr *a, const eni_addr *b)
+bool eni__addr_equal(const eni_addr *a, const eni_addr *b)
 {
     return a->family == b->family && memcmp(a->b, b->b, 16) == 0;
-}
-
-int eni_addr_compare(const eni_addr *a, const eni_addr *b)
-{
-    if (a->family != b->family)
-        return a->family < b->family ? -1 : 1;
-    return memcmp(a->b, b->b, 16);
 }
 
 static unsigned bits_of(const eni_addr *a) { return a->family == 4 ? 32u : 128u; }
@@ -244,37 +237,37 @@ static bool same_bits(const uint8_t *x, const uint8_t *y, unsigned len)
     return ((x[full] ^ y[full]) & mask) == 0;
 }
 
-bool eni_prefix_is_canonical(const eni_prefix *p)
+bool eni__prefix_is_canonical(const eni_prefix *p)
 {
     eni_prefix c = *p;
-    eni_prefix_canonicalize(&c);
+    eni__prefix_canonicalize(&c);
     return memcmp(c.addr.b, p->addr.b, 16) == 0;
 }
 
-void eni_prefix_canonicalize(eni_prefix *p)
+void eni__prefix_canonicalize(eni_prefix *p)
 {
     unsigned bits = bits_of(&p->addr);
     for (unsigned i = p->len; i < bits; i++)
         p->addr.b[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 }
 
-bool eni_prefix_equal(const eni_prefix *a, const eni_prefix *b)
+bool eni__prefix_equal(const eni_prefix *a, const eni_prefix *b)
 {
-    return a->len == b->len && eni_addr_equal(&a->addr, &b->addr);
+    return a->len == b->len && eni__addr_equal(&a->addr, &b->addr);
 }
 
-bool eni_prefix_contains_addr(const eni_prefix *p, const eni_addr *a)
+bool eni__prefix_contains_addr(const eni_prefix *p, const eni_addr *a)
 {
     return p->addr.family == a->family && same_bits(p->addr.b, a->b, p->len);
 }
 
-bool eni_prefix_contains(const eni_prefix *outer, const eni_prefix *inner)
+bool eni__prefix_contains(const eni_prefix *outer, const eni_prefix *inner)
 {
     return outer->addr.family == inner->addr.family && outer->len <= inner->len &&
            same_bits(outer->addr.b, inner->addr.b, outer->len);
 }
 
-bool eni_prefix_overlaps(const eni_prefix *a, const eni_prefix *b)
+bool eni__prefix_overlaps(const eni_prefix *a, const eni_prefix *b)
 {
-    return eni_prefix_contains(a, b) || eni_prefix_contains(b, a);
+    return eni__prefix_contains(a, b) || eni__prefix_contains(b, a);
 }

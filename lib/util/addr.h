@@ -25,32 +25,31 @@ typedef struct eni_prefix {
 } eni_prefix;
 
 /* 0 on success, -1 for a malformed string. An address takes no "/len". */
-int eni_addr_parse(const char *s, eni_addr *out);
+int eni__addr_parse(const char *s, eni_addr *out);
 /* A prefix needs "/len" (decimal, no leading zeros). Host bits are kept. */
-int eni_prefix_parse(const char *s, eni_prefix *out);
+int eni__prefix_parse(const char *s, eni_prefix *out);
 
-void eni_addr_format(const eni_addr *a, char out[ENI_ADDR_STR_MAX]);
-void eni_prefix_format(const eni_prefix *p, char out[ENI_PREFIX_STR_MAX]);
+void eni__addr_format(const eni_addr *a, char out[ENI_ADDR_STR_MAX]);
+void eni__prefix_format(const eni_prefix *p, char out[ENI_PREFIX_STR_MAX]);
 
-static inline uint32_t eni_addr_v4(const eni_addr *a)
+static inline uint32_t eni__addr_v4(const eni_addr *a)
 {
     return ((uint32_t)a->b[0] << 24) | ((uint32_t)a->b[1] << 16) | ((uint32_t)a->b[2] << 8) |
            a->b[3];
 }
-eni_addr eni_addr_from_v4(uint32_t v4);
+eni_addr eni__addr_from_v4(uint32_t v4);
 /* IPv6: the high and low 64 bits. */
-uint64_t eni_addr_hi64(const eni_addr *a);
-uint64_t eni_addr_lo64(const eni_addr *a);
-eni_addr eni_addr_from_v6(uint64_t hi, uint64_t lo);
+uint64_t eni__addr_hi64(const eni_addr *a);
+uint64_t eni__addr_lo64(const eni_addr *a);
+eni_addr eni__addr_from_v6(uint64_t hi, uint64_t lo);
 
-bool eni_addr_equal(const eni_addr *a, const eni_addr *b);
-int eni_addr_compare(const eni_addr *a, const eni_addr *b);
+bool eni__addr_equal(const eni_addr *a, const eni_addr *b);
 
-bool eni_prefix_is_canonical(const eni_prefix *p);
-void eni_prefix_canonicalize(eni_prefix *p);
-bool eni_prefix_equal(const eni_prefix *a, const eni_prefix *b);
-bool eni_prefix_contains_addr(const eni_prefix *p, const eni_addr *a);
-bool eni_prefix_contains(const eni_prefix *outer, const eni_prefix *inner);
-bool eni_prefix_overlaps(const eni_prefix *a, const eni_prefix *b);
+bool eni__prefix_is_canonical(const eni_prefix *p);
+void eni__prefix_canonicalize(eni_prefix *p);
+bool eni__prefix_equal(const eni_prefix *a, const eni_prefix *b);
+bool eni__prefix_contains_addr(const eni_prefix *p, const eni_addr *a);
+bool eni__prefix_contains(const eni_prefix *outer, const eni_prefix *inner);
+bool eni__prefix_overlaps(const eni_prefix *a, const eni_prefix *b);
 
 #endif

@@ -7,17 +7,17 @@
 static uint32_t home(const eni_addrmap *m, uint64_t hi, uint64_t lo)
 {
     uint64_t key[2] = {hi, lo};
-    return (uint32_t)eni_hash64(key, sizeof key, 0x61646472u) & (m->cap - 1u);
+    return (uint32_t)eni__hash64(key, sizeof key, 0x61646472u) & (m->cap - 1u);
 }
 
-void eni_addrmap_fini(eni_addrmap *m, const eni_addrmap_mem *mem)
+void eni__addrmap_fini(eni_addrmap *m, const eni_addrmap_mem *mem)
 {
     if (m->slots)
         mem->free(m->slots, mem->ud);
     memset(m, 0, sizeof *m);
 }
 
-uint64_t eni_addrmap_get(const eni_addrmap *m, uint64_t hi, uint64_t lo)
+uint64_t eni__addrmap_get(const eni_addrmap *m, uint64_t hi, uint64_t lo)
 {
     if (m->cap == 0)
         return 0;
@@ -48,7 +48,7 @@ static void put_raw(eni_addrmap *m, uint64_t hi, uint64_t lo, uint64_t value)
     }
 }
 
-int eni_addrmap_reserve(eni_addrmap *m, uint32_t extra, const eni_addrmap_mem *mem)
+int eni__addrmap_reserve(eni_addrmap *m, uint32_t extra, const eni_addrmap_mem *mem)
 {
     uint64_t need = ((uint64_t)m->count + extra) * 2u;
     if (need <= m->cap)
@@ -73,12 +73,12 @@ int eni_addrmap_reserve(eni_addrmap *m, uint32_t extra, const eni_addrmap_mem *m
     return 0;
 }
 
-void eni_addrmap_put(eni_addrmap *m, uint64_t hi, uint64_t lo, uint64_t value)
+void eni__addrmap_put(eni_addrmap *m, uint64_t hi, uint64_t lo, uint64_t value)
 {
     put_raw(m, hi, lo, value);
 }
 
-bool eni_addrmap_del(eni_addrmap *m, uint64_t hi, uint64_t lo)
+bool eni__addrmap_del(eni_addrmap *m, uint64_t hi, uint64_t lo)
 {
     if (m->cap == 0)
         return false;

@@ -29,13 +29,13 @@ typedef struct eni_addrmap_mem {
     void *ud;
 } eni_addrmap_mem;
 
-void eni_addrmap_fini(eni_addrmap *m, const eni_addrmap_mem *mem);
-uint64_t eni_addrmap_get(const eni_addrmap *m, uint64_t hi, uint64_t lo);
+void eni__addrmap_fini(eni_addrmap *m, const eni_addrmap_mem *mem);
+uint64_t eni__addrmap_get(const eni_addrmap *m, uint64_t hi, uint64_t lo);
 /* Make room for `extra` more insertions, so they cannot fail. 0 or -1 (ENOMEM). */
-int eni_addrmap_reserve(eni_addrmap *m, uint32_t extra, const eni_addrmap_mem *mem);
-/* Insert or overwrite. Call eni_addrmap_reserve first; never fails then. */
-void eni_addrmap_put(eni_addrmap *m, uint64_t hi, uint64_t lo, uint64_t value);
+int eni__addrmap_reserve(eni_addrmap *m, uint32_t extra, const eni_addrmap_mem *mem);
+/* Insert or overwrite. Call eni__addrmap_reserve first; never fails then. */
+void eni__addrmap_put(eni_addrmap *m, uint64_t hi, uint64_t lo, uint64_t value);
 /* Remove; false if absent. */
-bool eni_addrmap_del(eni_addrmap *m, uint64_t hi, uint64_t lo);
+bool eni__addrmap_del(eni_addrmap *m, uint64_t hi, uint64_t lo);
 
 #endif

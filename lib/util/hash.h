@@ -12,15 +12,15 @@
 #include <xxhash.h>
 
 /* 64-bit XXH3 of a byte range, keyed by seed. */
-uint64_t eni_hash64(const void *data, size_t len, uint64_t seed);
+uint64_t eni__hash64(const void *data, size_t len, uint64_t seed);
 
 /* Hash of one 64-bit value: the common case, kept branch-free. */
-uint64_t eni_hash_u64(uint64_t value, uint64_t seed);
+uint64_t eni__hash_u64(uint64_t value, uint64_t seed);
 
 /* The same hash of exactly 16 bytes, inlined: an IPv4 flow key on the
  * packet path, where a call and a length dispatch would cost as much as
- * the hash itself. Equal to eni_hash64(data, 16, seed). */
-static inline uint64_t eni_hash16(const void *data, uint64_t seed)
+ * the hash itself. Equal to eni__hash64(data, 16, seed). */
+static inline uint64_t eni__hash16(const void *data, uint64_t seed)
 {
     return (uint64_t)XXH3_64bits_withSeed(data, 16, (XXH64_hash_t)seed);
 }

@@ -7,10 +7,10 @@ enum { PERM64_ROUNDS = 4 };
 static uint32_t round_fn(uint32_t half, uint64_t key, unsigned round)
 {
     /* Each round gets its own key so the rounds are independent functions. */
-    return (uint32_t)eni_hash_u64(half, key + 0x9e3779b97f4a7c15ULL * (round + 1u));
+    return (uint32_t)eni__hash_u64(half, key + 0x9e3779b97f4a7c15ULL * (round + 1u));
 }
 
-uint64_t eni_perm64_encode(uint64_t value, uint64_t key)
+uint64_t eni__perm64_encode(uint64_t value, uint64_t key)
 {
     uint32_t left = (uint32_t)(value >> 32), right = (uint32_t)value;
     for (unsigned r = 0; r < PERM64_ROUNDS; r++) {
@@ -21,7 +21,7 @@ uint64_t eni_perm64_encode(uint64_t value, uint64_t key)
     return ((uint64_t)left << 32) | right;
 }
 
-uint64_t eni_perm64_decode(uint64_t value, uint64_t key)
+uint64_t eni__perm64_decode(uint64_t value, uint64_t key)
 {
     uint32_t left = (uint32_t)(value >> 32), right = (uint32_t)value;
     for (unsigned r = PERM64_ROUNDS; r-- > 0;) {

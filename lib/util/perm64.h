@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-uint64_t eni_perm64_encode(uint64_t value, uint64_t key);
-uint64_t eni_perm64_decode(uint64_t value, uint64_t key);
+uint64_t eni__perm64_encode(uint64_t value, uint64_t key);
+uint64_t eni__perm64_decode(uint64_t value, uint64_t key);
 
 #endif

@@ -35,7 +35,7 @@ struct model_pending { /* a completion the device will write later */
 struct ena_model {
     unsigned kind;
     struct eni_hw_platform pf;
-    /* identity and capabilities (set before eni_hw_init) */
+    /* identity and capabilities (set before eni__hw_init) */
     uint32_t version, ctrl_version, caps;
     uint8_t mac[6];
     uint32_t max_mtu;
@@ -82,7 +82,7 @@ struct ena_model {
 };
 
 /* A healthy device of `kind` (ENI_HW_ENA or ENI_HW_EFA) with sensible
- * capabilities; m->pf is its platform for eni_hw_init. */
+ * capabilities; m->pf is its platform for eni__hw_init. */
 void ena_model_init(struct ena_model *m, unsigned kind);
 /* Free what the model still holds (DMA the driver leaked is counted first). */
 void ena_model_fini(struct ena_model *m);

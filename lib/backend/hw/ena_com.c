@@ -75,7 +75,7 @@ static void set_mmio_resp_addr(struct eni_hw_dev *dev)
     wr(dev, ENA_REG_MMIO_RESP_HI, (uint32_t)(dev->mmio_resp_iova >> 32));
 }
 
-int eni_hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out)
+int eni__hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out)
 {
     if (!dev->mmio_resp)
         return fail(dev, ENI_ESTATE, "hw: register read on a device that is not set up");
@@ -117,7 +117,7 @@ static int wait_sts(struct eni_hw_dev *dev, uint32_t mask, uint32_t want, const 
     uint64_t deadline = now(dev) + dev->reset_timeout_ns, step = 100000; /* from 100 us */
     for (;;) {
         uint32_t sts;
-        int rc = eni_hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
+        int rc = eni__hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
         if (rc != ENI_OK)
             return rc;
         if ((sts & mask) == want)
@@ -160,9 +160,9 @@ static bool addr_fits(const struct eni_hw_dev *dev, uint64_t iova, size_t len)
 static int dev_reset(struct eni_hw_dev *dev, uint32_t reason)
 {
     uint32_t sts, caps;
-    int rc = eni_hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
+    int rc = eni__hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
     if (rc == ENI_OK)
-        rc = eni_hw_read_reg(dev, ENA_REG_CAPS, &caps);
+        rc = eni__hw_read_reg(dev, ENA_REG_CAPS, &caps);
     if (rc != ENI_OK)
         return rc;
     if (!(sts & ENA_DEV_STS_READY))
@@ -193,11 +193,11 @@ static int dev_reset(struct eni_hw_dev *dev, uint32_t reason)
 static int check_versions(struct eni_hw_dev *dev)
 {
     uint32_t ver, ctrl, caps;
-    int rc = eni_hw_read_reg(dev, ENA_REG_VERSION, &ver);
+    int rc = eni__hw_read_reg(dev, ENA_REG_VERSION, &ver);
     if (rc == ENI_OK)
-        rc = eni_hw_read_reg(dev, ENA_REG_CONTROLLER_VERSION, &ctrl);
+        rc = eni__hw_read_reg(dev, ENA_REG_CONTROLLER_VERSION, &ctrl);
     if (rc == ENI_OK)
-        rc = eni_hw_read_reg(dev, ENA_REG_CAPS, &caps);
+        rc = eni__hw_read_reg(dev, ENA_REG_CAPS, &caps);
     if (rc != ENI_OK)
         return rc;
     if (ENA_CTRL_VERSION_NO_IMPL(ctrl) < 1)
@@ -215,7 +215,7 @@ static int check_versions(struct eni_hw_dev *dev)
 static int admin_start(struct eni_hw_dev *dev)
 {
     uint32_t sts;
-    int rc = eni_hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
+    int rc = eni__hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
     if (rc != ENI_OK)
         return rc;
     if (!(sts & ENA_DEV_STS_READY))
@@ -260,7 +260,7 @@ static int configure_features(struct eni_hw_dev *dev)
     bool efa = dev->kind == ENI_HW_EFA;
     /* The device attributes say which other features exist. */
     dev->supported_features = 1u << 1;
-    int rc = eni_hw_get_feature(dev, efa ? EFA_FEAT_DEVICE_ATTR : ENA_FEAT_DEVICE_ATTRIBUTES,
+    int rc = eni__hw_get_feature(dev, efa ? EFA_FEAT_DEVICE_ATTR : ENA_FEAT_DEVICE_ATTRIBUTES,
                                 0, resp);
     if (rc != ENI_OK)
         return rc;
@@ -274,13 +274,13 @@ static int configure_features(struct eni_hw_dev *dev)
                              1u << ENA_AENQ_WARNING | 1u << ENA_AENQ_NOTIFICATION |
                              1u << ENA_AENQ_KEEP_ALIVE | 1u << ENA_AENQ_CONF_NOTIFICATIONS |
                              1u << ENA_AENQ_DEVICE_REQUEST_RESET);
-    rc = eni_hw_get_feature(dev, aenq_feat, 0, resp);
+    rc = eni__hw_get_feature(dev, aenq_feat, 0, resp);
     if (rc != ENI_OK)
         return rc;
     dev->aenq_supported = ena_get32(resp, ENA_AENQ_CFG_SUPPORTED);
     uint8_t set[8] = {0};
     ena_put32(set, ENA_AENQ_CFG_ENABLED, wanted & dev->aenq_supported);
-    rc = eni_hw_set_feature(dev, aenq_feat, 0, set, sizeof set);
+    rc = eni__hw_set_feature(dev, aenq_feat, 0, set, sizeof set);
     if (rc != ENI_OK)
         return rc;
     dev->aenq_enabled = wanted & dev->aenq_supported;
@@ -289,7 +289,7 @@ static int configure_features(struct eni_hw_dev *dev)
     return ENI_OK;
 }
 
-int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsigned kind,
+int eni__hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsigned kind,
                 uint8_t pci_revision)
 {
     memset(dev, 0, sizeof *dev);
@@ -327,8 +327,8 @@ int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsign
     if (rc != ENI_OK) {
         char why[sizeof dev->why];
         memcpy(why, dev->why, sizeof why);
-        eni_hw_quiesce(dev); /* it may hold our ring addresses: make it forget them */
-        eni_hw_fini(dev);
+        eni__hw_quiesce(dev); /* it may hold our ring addresses: make it forget them */
+        eni__hw_fini(dev);
         memcpy(dev->why, why, sizeof why);
         return rc;
     }
@@ -337,7 +337,7 @@ int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsign
     return ENI_OK;
 }
 
-void eni_hw_quiesce(struct eni_hw_dev *dev)
+void eni__hw_quiesce(struct eni_hw_dev *dev)
 {
     if (!dev->pf || !dev->mmio_resp || dev->quiesced)
         return;
@@ -362,11 +362,11 @@ void eni_hw_quiesce(struct eni_hw_dev *dev)
     dev->admin_running = false;
 }
 
-void eni_hw_fini(struct eni_hw_dev *dev)
+void eni__hw_fini(struct eni_hw_dev *dev)
 {
     if (!dev->pf)
         return;
-    eni_hw_quiesce(dev);
+    eni__hw_quiesce(dev);
     ring_free(dev, &dev->aq);
     ring_free(dev, &dev->acq);
     ring_free(dev, &dev->aenq);
@@ -380,7 +380,7 @@ void eni_hw_fini(struct eni_hw_dev *dev)
     dev->admin_running = false;
 }
 
-int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason)
+int eni__hw_reset(struct eni_hw_dev *dev, uint32_t reason)
 {
     if (!dev->aq.va)
         return fail(dev, ENI_ESTATE, "hw: reset of a device that was never brought up");
@@ -395,17 +395,17 @@ int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason)
     if (rc == ENI_OK && dev->host_info) { /* the device forgot it */
         uint8_t p[20] = {0};
         ena_put_addr48(p, ENA_HOST_ATTR_INFO_BA, dev->host_info_iova);
-        rc = eni_hw_set_feature(dev, ENA_FEAT_HOST_ATTR_CONFIG, 0, p, sizeof p);
+        rc = eni__hw_set_feature(dev, ENA_FEAT_HOST_ATTR_CONFIG, 0, p, sizeof p);
     }
     return rc;
 }
 
-int eni_hw_health(struct eni_hw_dev *dev)
+int eni__hw_health(struct eni_hw_dev *dev)
 {
     if (!dev->up)
         return fail(dev, ENI_ESTATE, "hw: the device is not up");
     uint32_t sts;
-    int rc = eni_hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
+    int rc = eni__hw_read_reg(dev, ENA_REG_DEV_STS, &sts);
     if (rc != ENI_OK)
         return rc;
     bool efa = dev->kind == ENI_HW_EFA;
@@ -449,7 +449,7 @@ static int status_rc(struct eni_hw_dev *dev, uint8_t opcode, uint8_t status, uin
                 kind_name(dev), opcode, name, status, ext);
 }
 
-int eni_hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], uint8_t resp[56])
+int eni__hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], uint8_t resp[56])
 {
     if (!dev->aq.va)
         return fail(dev, ENI_ESTATE, "hw: the device was never brought up");
@@ -517,17 +517,17 @@ static void feature_cmd(const struct eni_hw_dev *dev, uint8_t cmd[64], uint8_t f
         cmd[ENA_FEAT_HDR_OFF + 2] = version;
 }
 
-int eni_hw_get_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version, uint8_t resp[56])
+int eni__hw_get_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version, uint8_t resp[56])
 {
     if (!feature_known(dev, feature))
         return fail(dev, ENI_ENOTSUP, "%s does not support feature %u", kind_name(dev), feature);
     uint8_t cmd[64];
     feature_cmd(dev, cmd, feature, version);
-    return eni_hw_admin(dev, dev->kind == ENI_HW_EFA ? EFA_OP_GET_FEATURE : ENA_OP_GET_FEATURE,
+    return eni__hw_admin(dev, dev->kind == ENI_HW_EFA ? EFA_OP_GET_FEATURE : ENA_OP_GET_FEATURE,
                         cmd, resp);
 }
 
-int eni_hw_set_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
+int eni__hw_set_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
                        const uint8_t *payload, size_t len)
 {
     if (len > ENA_FEAT_PAYLOAD_SIZE)
@@ -539,7 +539,7 @@ int eni_hw_set_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
     feature_cmd(dev, cmd, feature, version);
     if (len)
         memcpy(cmd + ENA_FEAT_PAYLOAD_OFF, payload, len);
-    return eni_hw_admin(dev, dev->kind == ENI_HW_EFA ? EFA_OP_SET_FEATURE : ENA_OP_SET_FEATURE,
+    return eni__hw_admin(dev, dev->kind == ENI_HW_EFA ? EFA_OP_SET_FEATURE : ENA_OP_SET_FEATURE,
                         cmd, NULL);
 }
 
@@ -552,12 +552,12 @@ static int want_kind(struct eni_hw_dev *dev, unsigned kind, const char *call)
     return ENI_OK;
 }
 
-int eni_ena_get_attrs(struct eni_hw_dev *dev, struct eni_ena_attrs *out)
+int eni__ena_get_attrs(struct eni_hw_dev *dev, struct eni_ena_attrs *out)
 {
     uint8_t r[ENA_RESP_SIZE];
-    int rc = want_kind(dev, ENI_HW_ENA, "eni_ena_get_attrs");
+    int rc = want_kind(dev, ENI_HW_ENA, "eni__ena_get_attrs");
     if (rc == ENI_OK)
-        rc = eni_hw_get_feature(dev, ENA_FEAT_DEVICE_ATTRIBUTES, 0, r);
+        rc = eni__hw_get_feature(dev, ENA_FEAT_DEVICE_ATTRIBUTES, 0, r);
     if (rc != ENI_OK)
         return rc;
     out->impl_id = ena_get32(r, ENA_DA_IMPL_ID);
@@ -572,14 +572,14 @@ int eni_ena_get_attrs(struct eni_hw_dev *dev, struct eni_ena_attrs *out)
     return ENI_OK;
 }
 
-int eni_ena_set_mtu(struct eni_hw_dev *dev, uint32_t mtu)
+int eni__ena_set_mtu(struct eni_hw_dev *dev, uint32_t mtu)
 {
-    int rc = want_kind(dev, ENI_HW_ENA, "eni_ena_set_mtu");
+    int rc = want_kind(dev, ENI_HW_ENA, "eni__ena_set_mtu");
     if (rc != ENI_OK)
         return rc;
     uint8_t p[4];
     ena_put32(p, 0, mtu);
-    return eni_hw_set_feature(dev, ENA_FEAT_MTU, 0, p, sizeof p);
+    return eni__hw_set_feature(dev, ENA_FEAT_MTU, 0, p, sizeof p);
 }
 
 static void put_str(uint8_t *page, unsigned off, size_t cap, const char *s)
@@ -592,9 +592,9 @@ static void put_str(uint8_t *page, unsigned off, size_t cap, const char *s)
     page[off + n] = 0;
 }
 
-int eni_ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info *hi)
+int eni__ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info *hi)
 {
-    int rc = want_kind(dev, ENI_HW_ENA, "eni_ena_set_host_info");
+    int rc = want_kind(dev, ENI_HW_ENA, "eni__ena_set_host_info");
     if (rc != ENI_OK)
         return rc;
     if (!dev->host_info) {
@@ -614,19 +614,19 @@ int eni_ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info 
     io_wmb();
     uint8_t p[20] = {0};
     ena_put_addr48(p, ENA_HOST_ATTR_INFO_BA, dev->host_info_iova);
-    return eni_hw_set_feature(dev, ENA_FEAT_HOST_ATTR_CONFIG, 0, p, sizeof p);
+    return eni__hw_set_feature(dev, ENA_FEAT_HOST_ATTR_CONFIG, 0, p, sizeof p);
 }
 
-int eni_ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out)
+int eni__ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out)
 {
-    int rc = want_kind(dev, ENI_HW_ENA, "eni_ena_get_stats");
+    int rc = want_kind(dev, ENI_HW_ENA, "eni__ena_get_stats");
     if (rc != ENI_OK)
         return rc;
     uint8_t cmd[64] = {0}, r[ENA_RESP_SIZE];
     cmd[ENA_STATS_TYPE_OFF] = ENA_STATS_BASIC;
     cmd[ENA_STATS_SCOPE_OFF] = ENA_STATS_SCOPE_ETH;
     ena_put16(cmd, ENA_STATS_DEVICE_OFF, 0xffff);
-    rc = eni_hw_admin(dev, ENA_OP_GET_STATS, cmd, r);
+    rc = eni__hw_admin(dev, ENA_OP_GET_STATS, cmd, r);
     if (rc != ENI_OK)
         return rc;
     uint64_t *f[] = {&out->tx_bytes, &out->tx_packets, &out->rx_bytes, &out->rx_packets,
@@ -638,12 +638,12 @@ int eni_ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out)
 
 /* ---- EFA features ----------------------------------------------------------------------- */
 
-int eni_efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out)
+int eni__efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out)
 {
     uint8_t r[ENA_RESP_SIZE];
-    int rc = want_kind(dev, ENI_HW_EFA, "eni_efa_get_attrs");
+    int rc = want_kind(dev, ENI_HW_EFA, "eni__efa_get_attrs");
     if (rc == ENI_OK)
-        rc = eni_hw_get_feature(dev, EFA_FEAT_DEVICE_ATTR, 0, r);
+        rc = eni__hw_get_feature(dev, EFA_FEAT_DEVICE_ATTR, 0, r);
     if (rc != ENI_OK)
         return rc;
     out->supported_features = ena_get64(r, EFA_DA_SUPPORTED_FEATURES);
@@ -661,12 +661,12 @@ int eni_efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out)
     return ENI_OK;
 }
 
-int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out)
+int eni__efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out)
 {
     uint8_t r[ENA_RESP_SIZE];
-    int rc = want_kind(dev, ENI_HW_EFA, "eni_efa_get_queue_attrs");
+    int rc = want_kind(dev, ENI_HW_EFA, "eni__efa_get_queue_attrs");
     if (rc == ENI_OK)
-        rc = eni_hw_get_feature(dev, EFA_FEAT_QUEUE_ATTR_1, 0, r);
+        rc = eni__hw_get_feature(dev, EFA_FEAT_QUEUE_ATTR_1, 0, r);
     if (rc != ENI_OK)
         return rc;
     out->max_qp = ena_get32(r, EFA_QA_MAX_QP);
@@ -691,7 +691,7 @@ int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *
 
 /* ---- AENQ ------------------------------------------------------------------------------- */
 
-void eni_hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq_fn fn, void *ud)
+void eni__hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq_fn fn, void *ud)
 {
     if (group < ENA_AENQ_GROUPS) {
         dev->aenq_fn[group] = fn;
@@ -746,7 +746,7 @@ static void builtin_event(struct eni_hw_dev *dev, uint16_t group, uint16_t syndr
     }
 }
 
-int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
+int eni__hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
 {
     if (handled)
         *handled = 0;

@@ -51,9 +51,9 @@ struct eni_hw_dev {
     unsigned kind;           /* enum eni_hw_kind */
     bool readless;           /* registers are read through DMA (section 3.4) */
     bool admin_running;      /* false after an admin timeout, until a reset */
-    bool up;                 /* eni_hw_init succeeded and fini not called */
+    bool up;                 /* eni__hw_init succeeded and fini not called */
     bool quiesced;           /* held in reset: it has forgotten our DMA addresses */
-    uint32_t reset_reason;   /* what eni_hw_health suggests passing to eni_hw_reset */
+    uint32_t reset_reason;   /* what eni__hw_health suggests passing to eni__hw_reset */
     uint8_t *mmio_resp;
     uint64_t mmio_resp_iova;
     uint16_t mmio_seq;
@@ -126,47 +126,47 @@ struct eni_efa_queue_attrs {
  * (which features exist) and the AENQ groups to enable. `pci_revision`
  * decides read-less reads on ENA (bit 0 set: direct); EFA always uses them.
  * On failure everything allocated is released. */
-int eni_hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsigned kind,
+int eni__hw_init(struct eni_hw_dev *dev, const struct eni_hw_platform *pf, unsigned kind,
                 uint8_t pci_revision);
 /* Make the device forget every DMA address it was given (a reset, waited
  * for briefly), so its memory can be freed safely. fini does it too; a
  * backend calls it first when it must also switch bus mastering off. */
-void eni_hw_quiesce(struct eni_hw_dev *dev);
+void eni__hw_quiesce(struct eni_hw_dev *dev);
 /* Quiesce the device (unless done), then release the DMA memory. */
-void eni_hw_fini(struct eni_hw_dev *dev);
+void eni__hw_fini(struct eni_hw_dev *dev);
 /* Reset the device (DEV_CTL handshake with `reason`) and bring its admin
  * queues up again from empty rings: recovery after a timeout, a fatal
  * error or a device request. */
-int eni_hw_reset(struct eni_hw_dev *dev, uint32_t reason);
+int eni__hw_reset(struct eni_hw_dev *dev, uint32_t reason);
 
 /* Is the device still healthy? ENI_EBACKEND when it reports a fatal error,
  * asked for a reset, stopped being ready, reads as all ones (removed), its
  * admin queue stopped after a timeout, or its keep-alives stopped (6 s);
  * dev->reset_reason then says which reason to reset it with. */
-int eni_hw_health(struct eni_hw_dev *dev);
+int eni__hw_health(struct eni_hw_dev *dev);
 
 /* A register, read the way the device wants (read-less or direct). */
-int eni_hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out);
+int eni__hw_read_reg(struct eni_hw_dev *dev, uint32_t off, uint32_t *out);
 
 /* Execute one admin command (64 bytes; command id, phase and opcode-byte
  * position are handled here) and return its 56-byte response. */
-int eni_hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], uint8_t resp[56]);
+int eni__hw_admin(struct eni_hw_dev *dev, uint8_t opcode, const uint8_t cmd[64], uint8_t resp[56]);
 
 /* Feature commands. The feature must be one the device supports (bit in
  * its supported-features map), else ENI_ENOTSUP without touching it. */
-int eni_hw_get_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
+int eni__hw_get_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
                        uint8_t resp[56]);
-int eni_hw_set_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
+int eni__hw_set_feature(struct eni_hw_dev *dev, uint8_t feature, uint8_t version,
                        const uint8_t *payload, size_t len);
 
-int eni_ena_get_attrs(struct eni_hw_dev *dev, struct eni_ena_attrs *out);
-int eni_ena_set_mtu(struct eni_hw_dev *dev, uint32_t mtu);
-int eni_ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info *hi);
-int eni_ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out);
-int eni_efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out);
-int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out);
+int eni__ena_get_attrs(struct eni_hw_dev *dev, struct eni_ena_attrs *out);
+int eni__ena_set_mtu(struct eni_hw_dev *dev, uint32_t mtu);
+int eni__ena_set_host_info(struct eni_hw_dev *dev, const struct eni_hw_host_info *hi);
+int eni__ena_get_stats(struct eni_hw_dev *dev, struct eni_ena_stats *out);
+int eni__efa_get_attrs(struct eni_hw_dev *dev, struct eni_efa_attrs *out);
+int eni__efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *out);
 
-/* Handlers run inside eni_hw_aenq_poll and must not reset the device (they
+/* Handlers run inside eni__hw_aenq_poll and must not reset the device (they
  * note what to do; the caller acts after the poll). */
 /* Handle the events the device has posted to the AENQ, in order, and tell
  * the device how far it got. *handled (may be NULL) counts them. The layer
@@ -174,7 +174,7 @@ int eni_efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs *
  * applies UPDATE_HINTS notifications (its read-less and admin timeouts),
  * and notes a device's request for a reset; a handler set for the group is
  * called after that. */
-int eni_hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled);
-void eni_hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq_fn fn, void *ud);
+int eni__hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled);
+void eni__hw_set_aenq_handler(struct eni_hw_dev *dev, unsigned group, eni_hw_aenq_fn fn, void *ud);
 
 #endif

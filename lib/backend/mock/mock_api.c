@@ -32,7 +32,7 @@ int eni_mock_configure(eni_ctx *ctx, const eni_mock_config *config)
     if (!config)
         return eni__fail(ENI_EINVAL, NULL, "eni_mock_configure: config is NULL");
     eni_mock_config c;
-    if (!eni_struct_copy_in(&c, sizeof c, config, config->size, sizeof c))
+    if (!eni__struct_copy_in(&c, sizeof c, config, config->size, sizeof c))
         return eni__fail(ENI_EVERSION, NULL, "eni_mock_configure: size %u not accepted",
                          config->size);
     if (c.latency > ENI_MOCK_AFTER_TIME || c.reserved0 ||
@@ -135,7 +135,7 @@ int eni_mock_get_counters(eni_ctx *ctx, eni_mock_counters *out)
     leave(ctx, m);
     uint32_t size;
     memcpy(&size, out, sizeof size);
-    if (!eni_struct_copy_out(out, size, &c, sizeof c, sizeof c))
+    if (!eni__struct_copy_out(out, size, &c, sizeof c, sizeof c))
         return eni__fail(ENI_EINVAL, NULL, "eni_mock_get_counters: out->size %u is too small",
                          size);
     return ENI_OK;

@@ -231,7 +231,7 @@ static void fn_down(struct vfio_fn *f)
      * our queues (a reset), stops mastering the bus, gets an FLR where it
      * has one, and only then is its DMA memory released. */
     if (f->hw.pf)
-        eni_hw_quiesce(&f->hw);
+        eni__hw_quiesce(&f->hw);
     if (f->vdev.sys && f->vdev.device >= 0) {
         uint16_t cmd;
         if (eni__vfio_config_read(&f->vdev, 0x04, &cmd, 2) == ENI_OK) {
@@ -241,7 +241,7 @@ static void fn_down(struct vfio_fn *f)
         (void)eni__vfio_reset(&f->vdev);
     }
     if (f->hw.pf)
-        eni_hw_fini(&f->hw);
+        eni__hw_fini(&f->hw);
     memset(&f->hw, 0, sizeof f->hw);
     if (f->vdev.sys)
         eni__vfio_close(&f->vdev);
@@ -297,18 +297,18 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     f->pf = (struct eni_hw_platform){f, pf_read32, pf_write32, pf_dma_alloc, pf_dma_free,
                                      pf_now, pf_sleep, NULL};
     bool efa = f->info.type == ENI_PCI_EFA_VF;
-    rc = eni_hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
+    rc = eni__hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
     if (rc != ENI_OK)
         return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
     if (efa) {
         struct eni_efa_attrs a;
-        rc = eni_efa_get_attrs(&f->hw, &a);
+        rc = eni__efa_get_attrs(&f->hw, &a);
         for (int i = 0; rc == ENI_OK && i < 6; i++) /* EFA has no MAC: its GUID, low bytes first */
             f->mac[i] = (uint8_t)(a.guid >> (8 * i));
         f->link_up = true;             /* and no link events */
     } else {
         struct eni_ena_attrs a;
-        rc = eni_ena_get_attrs(&f->hw, &a);
+        rc = eni__ena_get_attrs(&f->hw, &a);
         if (rc == ENI_OK)
             memcpy(f->mac, a.mac, 6);
         struct eni_hw_host_info hi = {ENA_OS_LINUX, "libeni", "", 0x010000, 0,
@@ -317,7 +317,7 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
         if (sscanf(f->info.address + 5, "%x:%x.%x", &bus, &dev, &fn) == 3)
             hi.bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
         if (rc == ENI_OK && (f->hw.supported_features >> ENA_FEAT_HOST_ATTR_CONFIG & 1))
-            rc = eni_ena_set_host_info(&f->hw, &hi);
+            rc = eni__ena_set_host_info(&f->hw, &hi);
         f->link_up = true; /* until the device says otherwise */
     }
     if (rc != ENI_OK)
@@ -371,7 +371,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
         if (!f->attachment || !f->hw.up)
             continue;
         bool was = f->link_up;
-        if (eni_hw_health(&f->hw) != ENI_OK && eni_hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
+        if (eni__hw_health(&f->hw) != ENI_OK && eni__hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
             /* beyond recovery: as good as unplugged */
             eni__log(b->host->ctx, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
             uint64_t att = f->attachment;
@@ -379,7 +379,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
             (void)post(b, ENI_BEV_DEVICE_REMOVED, att, ENI_EBACKEND, 0, false);
             continue;
         }
-        (void)eni_hw_aenq_poll(&f->hw, NULL);
+        (void)eni__hw_aenq_poll(&f->hw, NULL);
         f->link_up = f->hw.link_up;
         if (f->link_up != was)
             (void)post(b, ENI_BEV_LINK, f->attachment, ENI_OK, 0, f->link_up);

@@ -282,7 +282,7 @@ int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vf
     if (rc != ENI_OK)
         return rc;
     for (uint32_t i = 0; i < n && i < cap; i++)
-        (void)eni_struct_copy_out((char *)out + (size_t)i * stride, stride, &list[i],
+        (void)eni__struct_copy_out((char *)out + (size_t)i * stride, stride, &list[i],
                                   sizeof list[i], sizeof list[i]);
     free(list);
     *count = n;

@@ -76,7 +76,7 @@ static void copy_out(const struct eni__itype *t, eni_instance_type_info *out)
         info.card_max_interfaces[i] = eni__itype_card_max(t, i);
 
     /* Cannot fail: check_out already refused a size below the minimum. */
-    (void)eni_struct_copy_out(out, out->size, &info, sizeof info, ITYPE_INFO_MIN_SIZE);
+    (void)eni__struct_copy_out(out, out->size, &info, sizeof info, ITYPE_INFO_MIN_SIZE);
 }
 
 int eni_instance_type_lookup(const char *name, eni_instance_type_info *out)

@@ -13,14 +13,14 @@ static void test_perm64_round_trips_and_spreads(void **state)
     uint64_t x = 0x0123456789abcdefULL;
     for (int i = 0; i < 100000; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        uint64_t e = eni_perm64_encode(x, 99);
-        assert_int_equal(eni_perm64_decode(e, 99), x);
+        uint64_t e = eni__perm64_encode(x, 99);
+        assert_int_equal(eni__perm64_decode(e, 99), x);
     }
     /* neighbouring ids map far apart; different keys differ */
-    uint64_t a = eni_perm64_encode(1, 5), b = eni_perm64_encode(2, 5);
+    uint64_t a = eni__perm64_encode(1, 5), b = eni__perm64_encode(2, 5);
     assert_true(__builtin_popcountll(a ^ b) > 10);
-    assert_int_not_equal(eni_perm64_encode(1, 5), eni_perm64_encode(1, 6));
-    assert_int_not_equal(eni_perm64_decode(a, 6), 1);
+    assert_int_not_equal(eni__perm64_encode(1, 5), eni__perm64_encode(1, 6));
+    assert_int_not_equal(eni__perm64_decode(a, 6), 1);
 }
 
 struct v1 { uint32_t size; uint32_t a; };
@@ -33,17 +33,17 @@ static void test_struct_copy_in_rules(void **state)
     /* older caller: copied, tail zero-filled */
     struct v1 old = {sizeof old, 7};
     memset(&own, 0xff, sizeof own);
-    assert_true(eni_struct_copy_in(&own, sizeof own, &old, old.size, sizeof(struct v1)));
+    assert_true(eni__struct_copy_in(&own, sizeof own, &old, old.size, sizeof(struct v1)));
     assert_int_equal(own.a, 7);
     assert_int_equal(own.b, 0);
     /* too small */
-    assert_false(eni_struct_copy_in(&own, sizeof own, &old, 4, sizeof(struct v1)));
+    assert_false(eni__struct_copy_in(&own, sizeof own, &old, 4, sizeof(struct v1)));
     /* newer caller with zero tail, then with a non-zero tail */
     struct { struct v2 v; uint64_t c; } newer = {{sizeof newer, 1, 2}, 0};
-    assert_true(eni_struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
+    assert_true(eni__struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
     assert_int_equal(own.b, 2);
     newer.c = 3;
-    assert_false(eni_struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
+    assert_false(eni__struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
 }
 
 static void test_addr_parse_is_strict(void **state)
@@ -56,35 +56,35 @@ static void test_addr_parse_is_strict(void **state)
         "10..0.1", "10.0.0.", "::1::", "2001:db8::/64", "abc", "1e1.0.0.1", NULL,
     };
     for (size_t i = 0; i < sizeof bad_addrs / sizeof bad_addrs[0]; i++)
-        assert_int_equal(eni_addr_parse(bad_addrs[i], &a), -1);
+        assert_int_equal(eni__addr_parse(bad_addrs[i], &a), -1);
     static const char *const bad_prefixes[] = {
         "10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/16x", "10.0.0.0/016",
         "10.0.0.0/255.255.0.0", "::/129", "10.1/16", "/8", NULL,
     };
     for (size_t i = 0; i < sizeof bad_prefixes / sizeof bad_prefixes[0]; i++)
-        assert_int_equal(eni_prefix_parse(bad_prefixes[i], &p), -1);
+        assert_int_equal(eni__prefix_parse(bad_prefixes[i], &p), -1);
 
     char buf[ENI_PREFIX_STR_MAX];
-    assert_int_equal(eni_addr_parse("10.20.30.40", &a), 0);
+    assert_int_equal(eni__addr_parse("10.20.30.40", &a), 0);
     assert_int_equal(a.family, 4);
-    assert_int_equal(eni_addr_v4(&a), 0x0a141e28u);
-    eni_addr_format(&a, buf);
+    assert_int_equal(eni__addr_v4(&a), 0x0a141e28u);
+    eni__addr_format(&a, buf);
     assert_string_equal(buf, "10.20.30.40");
-    assert_int_equal(eni_addr_parse("2001:DB8:0:0::1", &a), 0);
+    assert_int_equal(eni__addr_parse("2001:DB8:0:0::1", &a), 0);
     assert_int_equal(a.family, 6);
-    eni_addr_format(&a, buf);
+    eni__addr_format(&a, buf);
     assert_string_equal(buf, "2001:db8::1");
-    assert_int_equal(eni_prefix_parse("100.68.0.18/18", &p), 0);
-    assert_false(eni_prefix_is_canonical(&p));
-    eni_prefix_canonicalize(&p);
-    eni_prefix_format(&p, buf);
+    assert_int_equal(eni__prefix_parse("100.68.0.18/18", &p), 0);
+    assert_false(eni__prefix_is_canonical(&p));
+    eni__prefix_canonicalize(&p);
+    eni__prefix_format(&p, buf);
     assert_string_equal(buf, "100.68.0.0/18");
-    assert_int_equal(eni_prefix_parse("0.0.0.0/0", &p), 0);
-    eni_prefix_format(&p, buf);
+    assert_int_equal(eni__prefix_parse("0.0.0.0/0", &p), 0);
+    eni__prefix_format(&p, buf);
     assert_string_equal(buf, "0.0.0.0/0");
-    assert_int_equal(eni_prefix_parse("2001:db8:1:2::77/60", &p), 0);
-    eni_prefix_canonicalize(&p);
-    eni_prefix_format(&p, buf);
+    assert_int_equal(eni__prefix_parse("2001:db8:1:2::77/60", &p), 0);
+    eni__prefix_canonicalize(&p);
+    eni__prefix_format(&p, buf);
     assert_string_equal(buf, "2001:db8:1::/60");
 }
 
@@ -93,21 +93,21 @@ static void test_prefix_relations(void **state)
     (void)state;
     eni_prefix vpc, a, b, c;
     eni_addr in, out;
-    assert_int_equal(eni_prefix_parse("10.0.0.0/16", &vpc), 0);
-    assert_int_equal(eni_prefix_parse("10.0.1.0/24", &a), 0);
-    assert_int_equal(eni_prefix_parse("10.0.1.128/25", &b), 0);
-    assert_int_equal(eni_prefix_parse("10.1.0.0/24", &c), 0);
-    assert_true(eni_prefix_contains(&vpc, &a));
-    assert_false(eni_prefix_contains(&a, &vpc));
-    assert_true(eni_prefix_overlaps(&a, &b));
-    assert_false(eni_prefix_overlaps(&a, &c));
-    assert_int_equal(eni_addr_parse("10.0.1.200", &in), 0);
-    assert_int_equal(eni_addr_parse("10.0.2.1", &out), 0);
-    assert_true(eni_prefix_contains_addr(&a, &in));
-    assert_false(eni_prefix_contains_addr(&a, &out));
+    assert_int_equal(eni__prefix_parse("10.0.0.0/16", &vpc), 0);
+    assert_int_equal(eni__prefix_parse("10.0.1.0/24", &a), 0);
+    assert_int_equal(eni__prefix_parse("10.0.1.128/25", &b), 0);
+    assert_int_equal(eni__prefix_parse("10.1.0.0/24", &c), 0);
+    assert_true(eni__prefix_contains(&vpc, &a));
+    assert_false(eni__prefix_contains(&a, &vpc));
+    assert_true(eni__prefix_overlaps(&a, &b));
+    assert_false(eni__prefix_overlaps(&a, &c));
+    assert_int_equal(eni__addr_parse("10.0.1.200", &in), 0);
+    assert_int_equal(eni__addr_parse("10.0.2.1", &out), 0);
+    assert_true(eni__prefix_contains_addr(&a, &in));
+    assert_false(eni__prefix_contains_addr(&a, &out));
     eni_prefix v6;
-    assert_int_equal(eni_prefix_parse("::/0", &v6), 0);
-    assert_false(eni_prefix_contains_addr(&v6, &in)); /* families never mix */
+    assert_int_equal(eni__prefix_parse("::/0", &v6), 0);
+    assert_false(eni__prefix_contains_addr(&v6, &in)); /* families never mix */
 }
 
 static void *plain_alloc(size_t n, void *ud)
@@ -138,23 +138,23 @@ static void test_addrmap_matches_a_reference(void **state)
         uint32_t k = (uint32_t)(rng >> 33) % KEYS;
         uint64_t hi = k % 7, lo = k * 2654435761u;
         if ((rng >> 20) & 1) {
-            assert_int_equal(eni_addrmap_reserve(&m, 1, &mem), 0);
-            eni_addrmap_put(&m, hi, lo, i + 1u);
+            assert_int_equal(eni__addrmap_reserve(&m, 1, &mem), 0);
+            eni__addrmap_put(&m, hi, lo, i + 1u);
             ref[k] = i + 1u;
         } else {
-            assert_int_equal(eni_addrmap_del(&m, hi, lo), ref[k] != 0);
+            assert_int_equal(eni__addrmap_del(&m, hi, lo), ref[k] != 0);
             ref[k] = 0;
         }
         if (i % 997 == 0) {
             uint32_t live = 0;
             for (uint32_t j = 0; j < KEYS; j++) {
-                assert_int_equal(eni_addrmap_get(&m, j % 7, j * 2654435761u), ref[j]);
+                assert_int_equal(eni__addrmap_get(&m, j % 7, j * 2654435761u), ref[j]);
                 live += ref[j] != 0;
             }
             assert_int_equal(m.count, live);
         }
     }
-    eni_addrmap_fini(&m, &mem);
+    eni__addrmap_fini(&m, &mem);
 }
 
 int main(void)

@@ -149,10 +149,10 @@ static int step(struct world *w)
         eni_vpc_info vi = {.size = sizeof vi};
         eni_prefix p6;
         if (rnd(w, 4) && eni_vpc_describe(ctx, s.vpc, &vi) == ENI_OK && vi.ipv6_cidr_block[0] &&
-            eni_prefix_parse(vi.ipv6_cidr_block, &p6) == 0) {
+            eni__prefix_parse(vi.ipv6_cidr_block, &p6) == 0) {
             p6.addr.b[7] = (uint8_t)rnd(w, 4); /* one of the /56's first /64s */
             p6.len = 64;
-            eni_prefix_format(&p6, b2);
+            eni__prefix_format(&p6, b2);
             s.ipv6_cidr_block = b2;
             s.flags = rnd(w, 2) ? ENI_SUBNET_ASSIGN_IPV6_ON_CREATION : 0;
         }
