@@ -435,10 +435,10 @@ static void fail_attach(eni_ctx *ctx, struct eni_attachment *att, int32_t status
                       eni_err_ec2_code(status));
 }
 
-static void apply(eni_ctx *ctx, const eni_event *bev)
+static void apply(eni_ctx *ctx, const eni_backend_event *bev)
 {
     struct eni_attachment *att;
-    if (eni__registry_peek(ctx, ENI_KIND_ATTACHMENT, bev->subject, (void **)&att) != ENI_OK) {
+    if (eni__registry_peek(ctx, ENI_KIND_ATTACHMENT, bev->attachment.v, (void **)&att) != ENI_OK) {
         eni__log(ctx, ENI_LOG_DEBUG, "backend event %u for a finished attachment ignored",
                  bev->type);
         return;
@@ -480,7 +480,7 @@ static void apply(eni_ctx *ctx, const eni_event *bev)
             finish_detach(ctx, att, ENI_EVENT_DEVICE_REMOVED);
         break;
     case ENI_BEV_LINK:
-        att->link_up = bev->state ? 1 : 0;
+        att->link_up = bev->link_up ? 1 : 0;
         eni__attach_event(ctx, ENI_EVENT_LINK_CHANGE, att, ENI_OK, 0, NULL);
         break;
     default:
@@ -531,8 +531,8 @@ void eni__attach_process(eni_ctx *ctx)
     if (ctx->backend_ops->poll(ctx->backend, now) != ENI_OK)
         eni__log(ctx, ENI_LOG_WARN, "backend %s: poll failed: %s", ctx->backend_ops->name,
                  eni_error_last()->message);
-    eni_event bev;
-    while (eni__event_take(&ctx->backend_events, &bev))
+    eni_backend_event bev;
+    while (eni__queue_take(&ctx->backend_events, &bev))
         apply(ctx, &bev);
     expire(ctx, now);
     eni__unlock(ctx);

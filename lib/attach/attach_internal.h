@@ -22,6 +22,10 @@ int eni__detach_start(eni_ctx *ctx, struct eni_attachment *att, bool force, bool
  * free the interface. */
 void eni__attach_abort(eni_ctx *ctx, struct eni_attachment *att);
 
+/* Apply the backend's completions and expire lost operations; run by
+ * eni_ctx_poll (lib/ctx) before user events are delivered. */
+void eni__attach_process(eni_ctx *ctx);
+
 /* Post a user-visible event about an attachment or instance. */
 void eni__attach_event(eni_ctx *ctx, uint32_t type, const struct eni_attachment *att,
                        int32_t status, int32_t os_errno, const char *ec2_code);

@@ -1,9 +1,11 @@
-/* The backend seam: validating ops tables, swapping backends, and the
- * thread-safe path by which a backend posts completions to its ctx. */
+/* The backend seam: validating ops tables, swapping backends, the
+ * thread-safe path by which a backend posts completions to its ctx, and the
+ * host services (allocation, logging, errors) every backend uses instead of
+ * libeni's internals. */
 #include <string.h>
 
+#include "backend_internal.h"
 #include "core/ctx_internal.h"
-#include "eni/sys/mock.h"
 #include "util/abi_struct.h"
 
 /* The first published layout of the ops table ends with get_device. */
@@ -24,8 +26,8 @@ static int validate_ops(const eni_backend_ops *ops)
     return ENI_OK;
 }
 
-static int open_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *config,
-                        void **instance)
+static int open_instance(eni_ctx *ctx, const eni_backend_ops *ops, const char *config,
+                         void **instance)
 {
     *instance = NULL;
     int rc = ops->open(&ctx->host, config, instance);
@@ -36,16 +38,17 @@ static int open_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *co
     return rc;
 }
 
-int eni__backend_init(eni_ctx *ctx)
+int eni__backend_open(eni_ctx *ctx, const eni_backend_ops *ops, const char *config)
 {
-    const eni_backend_ops *ops = eni_mock_backend_ops();
-    int rc = open_backend(ctx, ops, NULL, &ctx->backend);
+    int rc = validate_ops(ops);
+    if (rc == ENI_OK)
+        rc = open_instance(ctx, ops, config, &ctx->backend);
     if (rc == ENI_OK)
         ctx->backend_ops = ops;
     return rc;
 }
 
-void eni__backend_fini(eni_ctx *ctx)
+void eni__backend_close(eni_ctx *ctx)
 {
     if (ctx->backend_ops && ctx->backend)
         ctx->backend_ops->close(ctx->backend);
@@ -66,13 +69,11 @@ int eni_ctx_set_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *co
                        eni__registry_live(ctx, ENI_KIND_ATTACHMENT));
     } else {
         void *instance;
-        rc = open_backend(ctx, ops, config, &instance);
+        rc = open_instance(ctx, ops, config, &instance);
         if (rc == ENI_OK) {
             ctx->backend_ops->close(ctx->backend);
             /* Events the old backend posted name attachments that no longer exist. */
-            eni_event ev;
-            while (eni__event_take(&ctx->backend_events, &ev))
-                ;
+            eni__queue_clear(&ctx->backend_events);
             ctx->backend_ops = ops;
             ctx->backend = instance;
             eni__log(ctx, ENI_LOG_INFO, "backend is now '%s'", ops->name);
@@ -92,6 +93,23 @@ const char *eni_ctx_backend_name(eni_ctx *ctx)
     return name;
 }
 
+int eni_ctx_backend_call(eni_ctx *ctx, const eni_backend_ops *ops, eni_backend_call_fn fn,
+                         void *arg)
+{
+    if (!ctx || !ops || !fn)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_backend_call: %s is NULL",
+                         !ctx ? "ctx" : !ops ? "ops" : "fn");
+    eni__lock(ctx);
+    int rc;
+    if (ctx->backend_ops != ops)
+        rc = eni__fail(ENI_ENOTSUP, NULL, "the ctx's backend is '%s', not '%s'",
+                       ctx->backend_ops->name, ops->name ? ops->name : "?");
+    else
+        rc = fn(ctx->backend, arg);
+    eni__unlock(ctx);
+    return rc;
+}
+
 int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev)
 {
     if (!host || !ev)
@@ -102,13 +120,35 @@ int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev)
                          ev->size);
     if (in.type < ENI_BEV_ATTACH_DONE || in.type > ENI_BEV_DEVICE_REMOVED)
         return eni__fail(ENI_EINVAL, NULL, "eni_backend_post: unknown event type %u", in.type);
-    /* Carried in an eni_event through the backend queue; lib/attach reads it back. */
-    eni_event e;
-    memset(&e, 0, sizeof e);
-    e.type = in.type;
-    e.subject = in.attachment.v;
-    e.status = in.status;
-    e.os_errno = in.os_errno;
-    e.state = in.link_up;
-    return eni__event_post_to(host->ctx, &host->ctx->backend_events, &e);
+    in.size = sizeof in;
+    return eni__queue_push(host->ctx, &host->ctx->backend_events, &in);
+}
+
+void *eni_backend_calloc(eni_backend_host *host, size_t count, size_t size)
+{
+    return host ? eni__calloc(host->ctx, count, size) : NULL;
+}
+
+void *eni_backend_realloc_array(eni_backend_host *host, void *ptr, size_t count, size_t size)
+{
+    return host ? eni__realloc_array(host->ctx, ptr, count, size) : NULL;
+}
+
+void eni_backend_free(eni_backend_host *host, void *ptr)
+{
+    if (host)
+        eni__free(host->ctx, ptr);
+}
+
+void eni_backend_log(eni_backend_host *host, uint32_t level, const char *message)
+{
+    if (host && message && level >= ENI_LOG_ERROR && level <= ENI_LOG_DEBUG)
+        eni__log(host->ctx, level, "%s", message);
+}
+
+int eni_backend_fail(int code, int os_errno, const char *message)
+{
+    if (code >= 0 || strcmp(eni_err_name(code), "ENI_EUNKNOWN") == 0)
+        code = ENI_EBACKEND;
+    return eni__fail_os(code, os_errno, NULL, "%s", message ? message : "");
 }

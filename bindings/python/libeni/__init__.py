@@ -47,6 +47,12 @@ version_number: int = int(_ffi.lib.eni_version())
 # tests/python/test_symbols.py fails for an export neither wrapped nor listed.
 UNBOUND = {
     "eni_backend_post": "for backends written in C: they post completions from their own threads",
+    "eni_backend_calloc": "a host service for backends written in C",
+    "eni_backend_realloc_array": "a host service for backends written in C",
+    "eni_backend_free": "a host service for backends written in C",
+    "eni_backend_log": "a host service for backends written in C",
+    "eni_backend_fail": "a host service for backends written in C",
+    "eni_ctx_backend_call": "for a C backend's own control API (eni/sys/mock.h is bound instead)",
     "eni_error_clear": "the bindings turn every failure into an exception at once; "
                        "nothing is left to clear",
     "eni_err_ec2_code": "used internally when a failure carries no recorded error",

@@ -21,6 +21,8 @@
 #define ENI_SYS_BACKEND_H
 
 #include "../common.h"
+#include "../ctx.h"
+#include "../errors.h"
 #include "../types.h"
 
 /** ABI number of this header's ops table and structs. */
@@ -92,7 +94,11 @@ typedef struct eni_backend_device {
     uint32_t device_id;    /**< PCI device (0xec20 ENA VF, 0xefa0.. EFA). */
 } eni_backend_device;
 
-/** @brief The ctx side of a backend: passed to `open`, used with eni_backend_post(). Opaque. */
+/**
+ * @brief The ctx side of a backend: passed to `open`, used with
+ * eni_backend_post() and the host services (eni_backend_calloc(),
+ * eni_backend_log(), ...). Opaque; valid until the backend's `close` returns.
+ */
 typedef struct eni_backend_host eni_backend_host;
 
 /**
@@ -119,6 +125,14 @@ typedef struct eni_backend_ops {
     int (*get_device)(void *instance, eni_attachment_id attachment, eni_backend_device *out);
 } eni_backend_ops;
 
+/**
+ * @brief A function run by eni_ctx_backend_call() with the ctx's backend instance.
+ * @param[in] instance The instance the backend's `open` created.
+ * @param[in] arg      The caller's argument.
+ * @return What eni_ctx_backend_call() returns.
+ */
+typedef int (*eni_backend_call_fn)(void *instance, void *arg);
+
 ENI_BEGIN_DECLS
 
 /**
@@ -131,6 +145,85 @@ ENI_BEGIN_DECLS
  * @threadsafety any
  */
 ENI_API int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev);
+
+/**
+ * @brief Host service: zeroed memory for `count` elements of `size` bytes,
+ * from the ctx's allocator hooks (eni_ctx_opts::malloc_fn), as libeni's own
+ * allocations are.
+ * @param[in] host  The host given to `open`.
+ * @param[in] count Number of elements.
+ * @param[in] size  Size of one element.
+ * @return The memory (free it with eni_backend_free()), or NULL when @p host
+ *         is NULL, `count * size` overflows, or the allocator fails.
+ * @since 1.0
+ * @threadsafety any (the hooks must be thread-safe, as for libeni itself)
+ */
+ENI_API void *eni_backend_calloc(eni_backend_host *host, size_t count, size_t size);
+
+/**
+ * @brief Host service: resize memory from eni_backend_calloc() (or NULL) to
+ * `count` elements of `size` bytes; bytes past the old size are not zeroed.
+ * @param[in] host  The host given to `open`.
+ * @param[in] ptr   The memory, or NULL to allocate.
+ * @param[in] count Number of elements.
+ * @param[in] size  Size of one element.
+ * @return The memory, or NULL on failure, when @p ptr stays valid and unchanged.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API void *eni_backend_realloc_array(eni_backend_host *host, void *ptr, size_t count,
+                                        size_t size);
+
+/**
+ * @brief Host service: free memory from eni_backend_calloc() or
+ * eni_backend_realloc_array(). NULL @p ptr (or @p host) does nothing.
+ * @param[in] host The host given to `open`.
+ * @param[in] ptr  The memory.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API void eni_backend_free(eni_backend_host *host, void *ptr);
+
+/**
+ * @brief Host service: log a line through the ctx's log callback
+ * (eni_ctx_opts::log_fn), if @p level is enabled.
+ * @param[in] host    The host given to `open`; NULL does nothing.
+ * @param[in] level   An ::eni_log_level from ::ENI_LOG_ERROR to ::ENI_LOG_DEBUG.
+ * @param[in] message The line, without a newline; NULL does nothing.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API void eni_backend_log(eni_backend_host *host, uint32_t level, const char *message);
+
+/**
+ * @brief Host service: record a failure in the calling thread's
+ * eni_error_last() and return @p code, as libeni's own calls do; a backend
+ * writes `return eni_backend_fail(ENI_EBACKEND, errno, "why");`.
+ * @param[in] code     A negative ::eni_err (anything else is recorded as ::ENI_EBACKEND).
+ * @param[in] os_errno The errno behind the failure, or 0.
+ * @param[in] message  What failed, in words; NULL is recorded as "".
+ * @return The code recorded.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API int eni_backend_fail(int code, int os_errno, const char *message);
+
+/**
+ * @brief Run @p fn with the ctx's backend instance, under the ctx lock, if
+ * the ctx's backend is @p ops (how a backend's own control API, such as
+ * eni/sys/mock.h, reaches its instance from a ctx).
+ * @param[in] ctx The context.
+ * @param[in] ops The backend the caller expects.
+ * @param[in] fn  Runs with the instance; it must not call libeni functions
+ *                that take @p ctx (the lock is held), except eni_backend_post().
+ * @param[in] arg Passed to @p fn.
+ * @return What @p fn returns; ::ENI_EINVAL for a NULL argument;
+ *         ::ENI_ENOTSUP when the ctx's backend is another one.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_ctx_backend_call(eni_ctx *ctx, const eni_backend_ops *ops, eni_backend_call_fn fn,
+                                 void *arg);
 
 /**
  * @brief Replace the ctx's backend (the mock is the default).

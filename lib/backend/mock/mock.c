@@ -1,10 +1,8 @@
 /* The mock backend's operations: simulated devices, latency, faults. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/error_internal.h"
 #include "mock_internal.h"
 
 struct mock_device *eni__mock_find(struct mock *m, uint64_t attachment)
@@ -23,10 +21,10 @@ void eni__mock_drop_device(struct mock *m, uint32_t i)
 static int mock_open(eni_backend_host *host, const char *config, void **instance)
 {
     (void)config;
-    struct mock *m = calloc(1, sizeof *m);
+    struct mock *m = eni_backend_calloc(host, 1, sizeof *m);
     if (!m || pthread_mutex_init(&m->lock, NULL) != 0) {
-        free(m);
-        return eni__fail(ENI_ENOMEM, NULL, "mock backend: out of memory");
+        eni_backend_free(host, m);
+        return eni_backend_fail(ENI_ENOMEM, 0, "mock backend: out of memory");
     }
     m->host = host;
     m->cfg.size = sizeof m->cfg;
@@ -39,9 +37,9 @@ static void mock_close(void *instance)
 {
     struct mock *m = instance;
     pthread_mutex_destroy(&m->lock);
-    free(m->devs);
-    free(m->pend);
-    free(m);
+    eni_backend_free(m->host, m->devs);
+    eni_backend_free(m->host, m->pend);
+    eni_backend_free(m->host, m);
 }
 
 /* Count down an armed fault; true when it fires now. */
@@ -65,9 +63,9 @@ static int complete(struct mock *m, unsigned op, const eni_backend_event *ev)
     }
     if (m->npend == m->cappend) {
         uint32_t cap = m->cappend ? m->cappend * 2 : 8;
-        struct mock_pending *p = realloc(m->pend, cap * sizeof *p);
+        struct mock_pending *p = eni_backend_realloc_array(m->host, m->pend, cap, sizeof *p);
         if (!p)
-            return eni__fail(ENI_ENOMEM, NULL, "mock backend: out of memory");
+            return eni_backend_fail(ENI_ENOMEM, 0, "mock backend: out of memory");
         m->pend = p;
         m->cappend = cap;
     }
@@ -76,6 +74,14 @@ static int complete(struct mock *m, unsigned op, const eni_backend_event *ev)
     p->polls_left = m->cfg.polls;
     p->due_ns = m->now_ns + m->cfg.delay_ns;
     return ENI_OK;
+}
+
+/* A synchronous failure armed by eni_mock_fail_nth. */
+static int injected_failure(const char *op, int err)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "mock backend: injected %s failure (%s)", op, strerror(err));
+    return eni_backend_fail(ENI_EBACKEND, err, msg);
 }
 
 static eni_backend_event event(uint32_t type, uint64_t attachment, int32_t status, int32_t err)
@@ -101,17 +107,16 @@ static int mock_attach(void *instance, const eni_backend_attach_req *req)
     if (fires(&f->fail_in)) {
         m->counters.failures++;
         if (f->fail_flags & ENI_MOCK_FAIL_SYNC) {
-            rc = eni__fail_os(ENI_EBACKEND, f->fail_errno, NULL,
-                              "mock backend: injected attach failure (%s)", strerror(f->fail_errno));
+            rc = injected_failure("attach", f->fail_errno);
             goto out;
         }
         ev = event(ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_EBACKEND, f->fail_errno);
     } else {
         if (m->ndev == m->capdev) {
             uint32_t cap = m->capdev ? m->capdev * 2 : 8;
-            struct mock_device *d = realloc(m->devs, cap * sizeof *d);
+            struct mock_device *d = eni_backend_realloc_array(m->host, m->devs, cap, sizeof *d);
             if (!d) {
-                rc = eni__fail_os(ENI_EBACKEND, ENOMEM, NULL, "mock backend: out of memory");
+                rc = eni_backend_fail(ENI_EBACKEND, ENOMEM, "mock backend: out of memory");
                 goto out;
             }
             m->devs = d;
@@ -153,8 +158,7 @@ static int mock_detach(void *instance, const eni_backend_detach_req *req)
     if (fires(&f->fail_in)) {
         m->counters.failures++;
         if (f->fail_flags & ENI_MOCK_FAIL_SYNC) {
-            rc = eni__fail_os(ENI_EBACKEND, f->fail_errno, NULL,
-                              "mock backend: injected detach failure (%s)", strerror(f->fail_errno));
+            rc = injected_failure("detach", f->fail_errno);
             goto out;
         }
         ev = event(ENI_BEV_DETACH_DONE, req->attachment.v, ENI_EBACKEND, f->fail_errno);
@@ -201,7 +205,7 @@ static int mock_get_device(void *instance, eni_attachment_id attachment, eni_bac
     struct mock_device *d = eni__mock_find(m, attachment.v);
     int rc = ENI_OK;
     if (!d) {
-        rc = eni__fail(ENI_ENOTFOUND, NULL, "mock backend: no device for this attachment");
+        rc = eni_backend_fail(ENI_ENOTFOUND, 0, "mock backend: no device for this attachment");
     } else {
         out->link_up = d->link_up;
         snprintf(out->bus_address, sizeof out->bus_address, "0000:00:%02x.0", d->slot);

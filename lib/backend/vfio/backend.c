@@ -12,8 +12,6 @@
 #include <unistd.h>
 
 #include "backend/hw/ena_com.h"
-#include "core/ctx_internal.h"
-#include "core/error_internal.h"
 #include "eni/nic.h"
 #include "vfio_internal.h"
 
@@ -110,7 +108,7 @@ static int parse_config(const char *config, char *sysfs, char *dev, char *functi
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *eq = memchr(p, '=', len);
         if (!eq)
-            return eni__fail(ENI_EINVAL, NULL, "vfio backend: \"%.*s\" is not key=value",
+            return eni__vfio_fail(ENI_EINVAL, 0, "vfio backend: \"%.*s\" is not key=value",
                              (int)len, p);
         size_t klen = (size_t)(eq - p), vlen = len - klen - 1;
         const char *v = eq + 1;
@@ -123,7 +121,7 @@ static int parse_config(const char *config, char *sysfs, char *dev, char *functi
         else if (klen == 4 && !strncmp(p, "bind", 4) && vlen == 1 && (*v == '0' || *v == '1'))
             *bind = *v == '1';
         else
-            return eni__fail(ENI_EINVAL, NULL,
+            return eni__vfio_fail(ENI_EINVAL, 0,
                              "vfio backend: unknown or oversized setting \"%.*s\" (keys: sysfs, "
                              "dev, functions, bind)", (int)len, p);
         p = end ? end + 1 : NULL;
@@ -149,9 +147,9 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
 {
     char functions[1024];
     bool bind;
-    struct vfio_backend *b = calloc(1, sizeof *b);
+    struct vfio_backend *b = eni_backend_calloc(host, 1, sizeof *b);
     if (!b)
-        return eni__fail(ENI_ENOMEM, NULL, "vfio backend: out of memory");
+        return eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
     b->host = host;
     b->sys = eni__vfio_sys_override ? eni__vfio_sys_override : &eni__vfio_sys_real;
     int rc = parse_config(config, b->sysfs, b->dev, functions, sizeof functions, &bind);
@@ -163,7 +161,7 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
         if ((!*functions || listed(functions, all[i].address)) &&
             all[i].readiness == ENI_VFIO_NOT_BOUND) {
             if (b->nbound == MAX_BOUND) {
-                rc = eni__fail(ENI_ELIMIT, NULL, "vfio backend: bind=1 binds at most %d functions",
+                rc = eni__vfio_fail(ENI_ELIMIT, 0, "vfio backend: bind=1 binds at most %d functions",
                                MAX_BOUND);
                 break;
             }
@@ -191,7 +189,7 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
         }
         struct vfio_fn *grown = realloc(b->fns, (b->nfns + 1) * sizeof *grown);
         if (!grown) {
-            rc = eni__fail(ENI_ENOMEM, NULL, "vfio backend: out of memory");
+            rc = eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
             break;
         }
         b->fns = grown;
@@ -208,19 +206,19 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
         for (uint32_t i = 0; i < n && !found; i++)
             found = strlen(all[i].address) == len && !strncmp(all[i].address, p, len);
         if (!found)
-            rc = eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no Amazon ENA/EFA function %.*s "
+            rc = eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no Amazon ENA/EFA function %.*s "
                            "under %s/bus/pci/devices", (int)len, p, b->sysfs);
         p = end ? end + 1 : "";
     }
     free(all);
     if (rc == ENI_OK && b->nfns == 0)
-        rc = eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no usable Amazon ENA/EFA function%s%s",
+        rc = eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no usable Amazon ENA/EFA function%s%s",
                        n ? ": " : " under ", n ? why : b->sysfs);
     if (rc != ENI_OK) {
         vfio_close(b);
         return rc;
     }
-    eni__log(host->ctx, ENI_LOG_INFO, "vfio backend: %u function(s) in the pool", b->nfns);
+    eni__vfio_log(host, ENI_LOG_INFO, "vfio backend: %u function(s) in the pool", b->nfns);
     *instance = b;
     return ENI_OK;
 }
@@ -259,8 +257,8 @@ static void vfio_close(void *instance)
             fn_down(&b->fns[i]);
     for (uint32_t i = 0; i < b->nbound; i++)
         (void)eni_vfio_release(b->sysfs, b->bound[i]);
-    free(b->fns);
-    free(b);
+    eni_backend_free(b->host, b->fns);
+    eni_backend_free(b->host, b);
 }
 
 static struct vfio_fn *find(struct vfio_backend *b, uint64_t attachment)
@@ -299,7 +297,7 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     bool efa = f->info.type == ENI_PCI_EFA_VF;
     rc = eni__hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
     if (rc != ENI_OK)
-        return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
+        return eni__vfio_fail(rc, 0, "vfio backend: %s: %s", f->info.address, f->hw.why);
     if (efa) {
         struct eni_efa_attrs a;
         rc = eni__efa_get_attrs(&f->hw, &a);
@@ -321,7 +319,7 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
         f->link_up = true; /* until the device says otherwise */
     }
     if (rc != ENI_OK)
-        return eni__fail(rc, NULL, "vfio backend: %s: %s", f->info.address, f->hw.why);
+        return eni__vfio_fail(rc, 0, "vfio backend: %s: %s", f->info.address, f->hw.why);
     return ENI_OK;
 }
 
@@ -335,18 +333,18 @@ static int vfio_attach(void *instance, const eni_backend_attach_req *req)
             (b->fns[i].info.type == ENI_PCI_EFA_VF) == want_efa)
             f = &b->fns[i];
     if (!f)
-        return eni__fail(ENI_ELIMIT, NULL,
+        return eni__vfio_fail(ENI_ELIMIT, 0,
                          "vfio backend: no free %s function left in the pool (%u in all)",
                          want_efa ? "EFA" : "ENA", b->nfns);
     f->attachment = req->attachment.v;
     int rc = fn_up(b, f);
     if (rc != ENI_OK) {
         int err = eni_error_last()->os_errno;
-        eni__log(b->host->ctx, ENI_LOG_ERROR, "%s", eni_error_last()->message);
+        eni__vfio_log(b->host, ENI_LOG_ERROR, "%s", eni_error_last()->message);
         fn_down(f);
         return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, rc, err, false);
     }
-    eni__log(b->host->ctx, ENI_LOG_INFO, "vfio backend: %s is up, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+    eni__vfio_log(b->host, ENI_LOG_INFO, "vfio backend: %s is up, MAC %02x:%02x:%02x:%02x:%02x:%02x",
              f->info.address, f->mac[0], f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
     return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_OK, 0, false);
 }
@@ -373,7 +371,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
         bool was = f->link_up;
         if (eni__hw_health(&f->hw) != ENI_OK && eni__hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
             /* beyond recovery: as good as unplugged */
-            eni__log(b->host->ctx, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
+            eni__vfio_log(b->host, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
             uint64_t att = f->attachment;
             fn_down(f);
             (void)post(b, ENI_BEV_DEVICE_REMOVED, att, ENI_EBACKEND, 0, false);
@@ -391,7 +389,7 @@ static int vfio_get_device(void *instance, eni_attachment_id attachment, eni_bac
 {
     struct vfio_fn *f = find(instance, attachment.v);
     if (!f)
-        return eni__fail(ENI_ENOTFOUND, NULL, "vfio backend: no device for this attachment");
+        return eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no device for this attachment");
     eni_backend_device d = {.size = sizeof d, .link_up = f->link_up,
                             .vendor_id = f->info.vendor_id, .device_id = f->info.device_id};
     snprintf(d.bus_address, sizeof d.bus_address, "%s", f->info.address);

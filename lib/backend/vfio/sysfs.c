@@ -14,9 +14,7 @@
 #include <unistd.h>
 
 #include "backend/hw/ena_wire.h"
-#include "core/error_internal.h"
 #include "eni/sys/vfio.h"
-#include "util/abi_struct.h"
 #include "vfio_internal.h"
 
 static int write_file(const char *path, const char *data)
@@ -229,7 +227,7 @@ int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_functi
     snprintf(path, sizeof path, "%s/bus/pci/devices", sys);
     DIR *d = opendir(path);
     if (!d)
-        return eni__fail_os(ENI_ENOTFOUND, errno, NULL, "vfio: no PCI bus under %s (%s)", path,
+        return eni__vfio_fail(ENI_ENOTFOUND, errno, "vfio: no PCI bus under %s (%s)", path,
                             strerror(errno));
     eni_vfio_function *list = NULL;
     uint32_t n = 0, cap = 0;
@@ -245,7 +243,7 @@ int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_functi
             uint32_t ncap = cap ? cap * 2 : 8;
             eni_vfio_function *grown = realloc(list, ncap * sizeof *grown);
             if (!grown) {
-                rc = eni__fail(ENI_ENOMEM, NULL, "vfio: out of memory listing functions");
+                rc = eni__vfio_fail(ENI_ENOMEM, 0, "vfio: out of memory listing functions");
                 break;
             }
             list = grown;
@@ -269,11 +267,11 @@ int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vf
                             uint32_t cap, uint32_t *count)
 {
     if (!count || (cap && !out))
-        return eni__fail(ENI_EINVAL, NULL, "eni_vfio_list_functions: %s is NULL",
+        return eni__vfio_fail(ENI_EINVAL, 0, "eni_vfio_list_functions: %s is NULL",
                          count ? "out" : "count");
     uint32_t stride = cap ? out[0].size : 0;
     if (cap && stride < sizeof(eni_vfio_function))
-        return eni__fail(ENI_EINVAL, NULL,
+        return eni__vfio_fail(ENI_EINVAL, 0,
                          "eni_vfio_list_functions: out[0].size %u is smaller than the first "
                          "published eni_vfio_function (%zu)", stride, sizeof(eni_vfio_function));
     eni_vfio_function *list;
@@ -282,8 +280,7 @@ int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vf
     if (rc != ENI_OK)
         return rc;
     for (uint32_t i = 0; i < n && i < cap; i++)
-        (void)eni__struct_copy_out((char *)out + (size_t)i * stride, stride, &list[i],
-                                  sizeof list[i], sizeof list[i]);
+        memcpy((char *)out + (size_t)i * stride, &list[i], sizeof list[i]);
     free(list);
     *count = n;
     return ENI_OK;
@@ -297,7 +294,7 @@ static int sysfs_write(const char *path, const char *data, const char *what)
     if (rc == 0)
         return ENI_OK;
     int err = -rc;
-    return eni__fail_os(err == EACCES || err == EPERM ? ENI_EPERM : ENI_EBACKEND, err, NULL,
+    return eni__vfio_fail(err == EACCES || err == EPERM ? ENI_EPERM : ENI_EBACKEND, err,
                         "vfio: %s: writing \"%s\" to %s failed: %s%s", what, data, path,
                         strerror(err), err == EACCES || err == EPERM ? " (run as root)" : "");
 }
@@ -305,17 +302,17 @@ static int sysfs_write(const char *path, const char *data, const char *what)
 static int check_function(const char *sys, const char *address, char *driver, size_t cap)
 {
     if (!eni__vfio_valid_address(address))
-        return eni__fail(ENI_EINVAL, NULL,
+        return eni__vfio_fail(ENI_EINVAL, 0,
                          "vfio: \"%s\" is not a PCI address like 0000:00:05.0",
                          address ? address : "(null)");
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/bus/pci/devices/%s", sys, address);
     if (access(path, F_OK) != 0)
-        return eni__fail(ENI_ENOTFOUND, NULL, "vfio: no PCI function %s under %s/bus/pci/devices",
+        return eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio: no PCI function %s under %s/bus/pci/devices",
                          address, sys);
     eni_vfio_function f;
     if (!describe(sys, "/nonexistent", address, &f))
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: %s is not an Amazon ENA or EFA function",
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: %s is not an Amazon ENA or EFA function",
                          address);
     copy_str(driver, cap, f.driver);
     return ENI_OK;
@@ -345,7 +342,7 @@ int eni__vfio_bind_pci(const char *sysfs_root, const char *address)
         snprintf(path, sizeof path, "%s/bus/pci/devices/%s/driver", sys, address);
         link_name(path, now, sizeof now);
         if (strcmp(now, "vfio-pci") != 0)
-            rc = eni__fail(ENI_EBACKEND, NULL,
+            rc = eni__vfio_fail(ENI_EBACKEND, 0,
                            "vfio: %s is bound to \"%s\", not vfio-pci, after probing "
                            "(is the vfio-pci module loaded?)", address, *now ? now : "nothing");
     }
@@ -360,7 +357,7 @@ int eni__vfio_bind_pci(const char *sysfs_root, const char *address)
         (void)eni__vfio_sysfs_write(path, "\n");
         snprintf(path, sizeof path, "%s/bus/pci/drivers_probe", sys);
         (void)eni__vfio_sysfs_write(path, address);
-        return eni__fail_os(rc, saved.os_errno, saved.ec2_code, "%s", msg);
+        return eni__vfio_fail(rc, saved.os_errno, "%s", msg);
     }
     return ENI_OK;
 }

@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/error_internal.h"
 #include "vfio_internal.h"
 
 /* The kernel's page size: DMA buffers are whole pages (64 KiB on some
@@ -58,7 +57,7 @@ const struct eni_vfio_sys *eni__vfio_sys_override;
 /* ---- open and close ------------------------------------------------------------------------- */
 
 /* A failure with errno's text after `what` (fmt has two %s: what, reason). */
-#define os_fail(code, fmt, what) eni__fail_os((code), errno, NULL, (fmt), (what), strerror(errno))
+#define os_fail(code, fmt, what) eni__vfio_fail((code), errno, (fmt), (what), strerror(errno))
 
 void eni__vfio_close(struct eni_vfio_dev *d)
 {
@@ -99,7 +98,7 @@ static int open_container(struct eni_vfio_dev *d, const char *dev_root)
                        "vfio: cannot open the container %s: %s (is vfio loaded?)", path);
     int version = d->sys->ioctl(d->container, VFIO_GET_API_VERSION, NULL);
     if (version != VFIO_API_VERSION)
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: API version %d, expected %d", version,
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: API version %d, expected %d", version,
                          VFIO_API_VERSION);
     return ENI_OK;
 }
@@ -111,17 +110,17 @@ static int open_group(struct eni_vfio_dev *d, const char *dev_root, int group)
     d->group = d->sys->open(path, O_RDWR);
     if (d->group < 0) {
         int err = errno;
-        return eni__fail_os(err == EACCES || err == EPERM ? ENI_EPERM
-                            : err == EBUSY                ? ENI_EBUSY
-                                                          : ENI_ENOTFOUND,
-                            err, NULL, "vfio: cannot open group %s: %s%s", path, strerror(err),
+        return eni__vfio_fail(err == EACCES || err == EPERM ? ENI_EPERM
+                              : err == EBUSY                ? ENI_EBUSY
+                                                            : ENI_ENOTFOUND,
+                              err, "vfio: cannot open group %s: %s%s", path, strerror(err),
                             err == EBUSY ? " (another process holds it)" : "");
     }
     struct vfio_group_status st = {.argsz = sizeof st};
     if (d->sys->ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) < 0)
         return os_fail(ENI_EBACKEND, "vfio: %s: group status: %s", path);
     if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-        return eni__fail(ENI_ESTATE, NULL,
+        return eni__vfio_fail(ENI_ESTATE, 0,
                          "vfio: group %d is not viable: every device in it must be bound to "
                          "vfio-pci (or to no driver)", group);
     int container = d->container;
@@ -145,11 +144,11 @@ static int set_iommu(struct eni_vfio_dev *d)
                 type = pref[i];
     }
     if (!type)
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: the container offers no %s IOMMU model",
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: the container offers no %s IOMMU model",
                          d->noiommu ? "noiommu" : "type1");
     if (d->sys->ioctl(d->container, VFIO_SET_IOMMU, (void *)(uintptr_t)type) < 0) {
         int err = errno;
-        return eni__fail_os(err == EPERM ? ENI_EPERM : ENI_EBACKEND, err, NULL,
+        return eni__vfio_fail(err == EPERM ? ENI_EPERM : ENI_EBACKEND, err,
                             "vfio: set IOMMU type %d: %s%s", type, strerror(err),
                             err == EPERM ? " (no interrupt remapping: the platform needs it, "
                                            "or vfio_iommu_type1.allow_unsafe_interrupts=1)"
@@ -171,7 +170,7 @@ static int read_device_info(struct eni_vfio_dev *d)
     if (d->sys->ioctl(d->device, VFIO_DEVICE_GET_INFO, &info) < 0)
         return os_fail(ENI_EBACKEND, "vfio: %s: device info: %s", d->address);
     if (!(info.flags & VFIO_DEVICE_FLAGS_PCI))
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: %s is not a PCI device", d->address);
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: %s is not a PCI device", d->address);
     d->device_flags = info.flags;
     d->num_regions = info.num_regions < ENI_VFIO_MAX_REGIONS ? info.num_regions : ENI_VFIO_MAX_REGIONS;
     d->num_irqs = info.num_irqs;
@@ -190,7 +189,7 @@ static int read_device_info(struct eni_vfio_dev *d)
     }
     if (d->num_regions <= VFIO_PCI_CONFIG_REGION_INDEX ||
         !d->region[VFIO_PCI_CONFIG_REGION_INDEX].size)
-        return eni__fail(ENI_EBACKEND, NULL, "vfio: %s has no config-space region", d->address);
+        return eni__vfio_fail(ENI_EBACKEND, 0, "vfio: %s has no config-space region", d->address);
     return ENI_OK;
 }
 
@@ -206,7 +205,7 @@ int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const
     d->iova_base = IOVA_BASE;
     d->iova_limit = IOVA_LIMIT;
     if (!eni__vfio_valid_address(address) || iommu_group < 0)
-        return eni__fail(ENI_EINVAL, NULL, "vfio: bad function address or group");
+        return eni__vfio_fail(ENI_EINVAL, 0, "vfio: bad function address or group");
     snprintf(d->address, sizeof d->address, "%s", address);
     const char *root = dev_root && *dev_root ? dev_root : "/dev";
     int rc = open_container(d, root);
@@ -221,7 +220,7 @@ int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const
         if (d->device < 0) {
             int err = errno;
             bool perm = err == EACCES || err == EPERM;
-            rc = eni__fail_os(perm ? ENI_EPERM : ENI_ENOTFOUND, err, NULL,
+            rc = eni__vfio_fail(perm ? ENI_EPERM : ENI_ENOTFOUND, err,
                               "vfio: %s: cannot get the device from its group: %s%s", address,
                               strerror(err),
                               perm && d->noiommu ? " (noiommu mode needs CAP_SYS_RAWIO)" : "");
@@ -239,7 +238,7 @@ int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const
 int eni__vfio_map_bar(struct eni_vfio_dev *d, unsigned bar)
 {
     if (bar > VFIO_PCI_BAR5_REGION_INDEX || bar >= d->num_regions || !d->region[bar].size)
-        return eni__fail(ENI_ENOTFOUND, NULL, "vfio: %s has no BAR%u", d->address, bar);
+        return eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio: %s has no BAR%u", d->address, bar);
     struct eni_vfio_region *r = &d->region[bar];
     if (r->map || !(r->flags & VFIO_REGION_INFO_FLAG_MMAP))
         return ENI_OK; /* not mappable: pread/pwrite it is */
@@ -255,7 +254,7 @@ static int region_io(struct eni_vfio_dev *d, unsigned idx, uint64_t off, void *b
                      bool write)
 {
     if (idx >= d->num_regions || off + n > d->region[idx].size)
-        return eni__fail(ENI_EINVAL, NULL, "vfio: %s: access past region %u", d->address, idx);
+        return eni__vfio_fail(ENI_EINVAL, 0, "vfio: %s: access past region %u", d->address, idx);
     ssize_t got = write ? d->sys->pwrite(d->device, buf, n, (off_t)(d->region[idx].offset + off))
                         : d->sys->pread(d->device, buf, n, (off_t)(d->region[idx].offset + off));
     if (got != (ssize_t)n) {
@@ -332,16 +331,16 @@ int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t
 {
     size_t page = page_size();
     if (size == 0 || size > d->iova_limit - d->iova_base)
-        return eni__fail(ENI_EINVAL, NULL, "vfio: %s: a DMA buffer of %zu bytes", d->address, size);
+        return eni__vfio_fail(ENI_EINVAL, 0, "vfio: %s: a DMA buffer of %zu bytes", d->address, size);
     size_t len = (size + page - 1) / page * page;
     unsigned slot = ENI_VFIO_MAX_DMA;
     for (unsigned i = 0; i < ENI_VFIO_MAX_DMA && slot == ENI_VFIO_MAX_DMA; i++)
         if (!d->dma[i].va)
             slot = i;
     if (slot == ENI_VFIO_MAX_DMA)
-        return eni__fail(ENI_ELIMIT, NULL, "vfio: %s: too many DMA buffers", d->address);
+        return eni__vfio_fail(ENI_ELIMIT, 0, "vfio: %s: too many DMA buffers", d->address);
     if (d->noiommu && len > page)
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: noiommu DMA buffers are one page at most "
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: noiommu DMA buffers are one page at most "
                          "(no IOMMU to join scattered pages)");
     void *p = d->sys->mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
@@ -356,13 +355,13 @@ int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t
         if (mlock(p, len) != 0) {
             int err = errno;
             d->sys->munmap(p, len);
-            return eni__fail_os(ENI_ENOMEM, err, NULL, "vfio: %s: cannot lock a DMA page: %s "
+            return eni__vfio_fail(ENI_ENOMEM, err, "vfio: %s: cannot lock a DMA page: %s "
                                 "(RLIMIT_MEMLOCK?)", d->address, strerror(err));
         }
         addr = d->sys->virt_to_phys(p);
         if (!addr) {
             d->sys->munmap(p, len);
-            return eni__fail(ENI_EPERM, NULL, "vfio: noiommu mode needs the physical address of "
+            return eni__vfio_fail(ENI_EPERM, 0, "vfio: noiommu mode needs the physical address of "
                              "DMA memory, and /proc/self/pagemap hides it (needs CAP_SYS_ADMIN)");
         }
     } else {
@@ -374,7 +373,7 @@ int eni__vfio_dma_alloc(struct eni_vfio_dev *d, size_t size, void **va, uint64_t
         if (!addr || d->sys->ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) < 0) {
             int err = addr ? errno : ENOSPC;
             d->sys->munmap(p, len);
-            return eni__fail_os(err == ENOMEM ? ENI_ENOMEM : ENI_EBACKEND, err, NULL,
+            return eni__vfio_fail(err == ENOMEM ? ENI_ENOMEM : ENI_EBACKEND, err,
                                 "vfio: %s: mapping %zu bytes for DMA failed: %s%s", d->address,
                                 len, strerror(err),
                                 err == ENOMEM ? " (RLIMIT_MEMLOCK too low?)" : "");
@@ -409,10 +408,17 @@ void eni__vfio_dma_free(struct eni_vfio_dev *d, void *va, size_t size, uint64_t 
 static int set_irqs(struct eni_vfio_dev *d, uint32_t index, uint32_t flags, uint32_t count,
                     const int32_t *fds)
 {
+    /* At most ENI_VFIO_MAX_IRQS vectors: the request fits on the stack. */
+    union {
+        struct vfio_irq_set set;
+        unsigned char bytes[sizeof(struct vfio_irq_set) + ENI_VFIO_MAX_IRQS * sizeof(int32_t)];
+    } buf;
+    if (count > ENI_VFIO_MAX_IRQS)
+        return eni__vfio_fail(ENI_EINVAL, 0, "vfio: %u interrupt vectors (at most %d)", count,
+                              ENI_VFIO_MAX_IRQS);
     size_t sz = sizeof(struct vfio_irq_set) + count * sizeof(int32_t);
-    struct vfio_irq_set *s = calloc(1, sz);
-    if (!s)
-        return eni__fail(ENI_ENOMEM, NULL, "vfio: out of memory");
+    memset(&buf, 0, sizeof buf);
+    struct vfio_irq_set *s = &buf.set;
     s->argsz = (uint32_t)sz;
     s->flags = flags;
     s->index = index;
@@ -420,10 +426,7 @@ static int set_irqs(struct eni_vfio_dev *d, uint32_t index, uint32_t flags, uint
     if (count && fds)
         memcpy(s->data, fds, count * sizeof(int32_t));
     int r = d->sys->ioctl(d->device, VFIO_DEVICE_SET_IRQS, s);
-    int err = errno;
-    free(s);
     if (r < 0) {
-        errno = err;
         return os_fail(ENI_EBACKEND, "vfio: %s: setting interrupts failed: %s", d->address);
     }
     return ENI_OK;
@@ -432,9 +435,9 @@ static int set_irqs(struct eni_vfio_dev *d, uint32_t index, uint32_t flags, uint
 int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want)
 {
     if (d->irq_count)
-        return eni__fail(ENI_ESTATE, NULL, "vfio: %s: interrupts are already on", d->address);
+        return eni__vfio_fail(ENI_ESTATE, 0, "vfio: %s: interrupts are already on", d->address);
     if (want == 0 || want > ENI_VFIO_MAX_IRQS)
-        return eni__fail(ENI_EINVAL, NULL, "vfio: 1..%d interrupt vectors", ENI_VFIO_MAX_IRQS);
+        return eni__vfio_fail(ENI_EINVAL, 0, "vfio: 1..%d interrupt vectors", ENI_VFIO_MAX_IRQS);
     /* The best the function offers: MSI-X, then MSI, then INTx. */
     uint32_t index = VFIO_PCI_INTX_IRQ_INDEX, count = 0;
     static const uint32_t order[] = {VFIO_PCI_MSIX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX,
@@ -449,7 +452,7 @@ int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want)
         }
     }
     if (!count)
-        return eni__fail(ENI_ENOTSUP, NULL, "vfio: %s has no interrupt it can signal through an "
+        return eni__vfio_fail(ENI_ENOTSUP, 0, "vfio: %s has no interrupt it can signal through an "
                          "eventfd", d->address);
     int32_t fds[ENI_VFIO_MAX_IRQS];
     for (uint32_t i = 0; i < count; i++) {
@@ -477,7 +480,7 @@ int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want)
 int eni__vfio_irq_unmask_intx(struct eni_vfio_dev *d)
 {
     if (d->irq_index != VFIO_PCI_INTX_IRQ_INDEX || !d->irq_count)
-        return eni__fail(ENI_ESTATE, NULL, "vfio: %s: INTx is not in use", d->address);
+        return eni__vfio_fail(ENI_ESTATE, 0, "vfio: %s: INTx is not in use", d->address);
     return set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
                     1, NULL);
 }
@@ -501,7 +504,7 @@ int eni__vfio_reset(struct eni_vfio_dev *d)
     if (d->sys->ioctl(d->device, VFIO_DEVICE_RESET, NULL) == 0)
         return ENI_OK;
     if (errno == EINVAL || errno == ENOTTY)
-        return eni__fail_os(ENI_ENOTSUP, errno, NULL,
+        return eni__vfio_fail(ENI_ENOTSUP, errno,
                             "vfio: %s has no reset method (FLR, PM or bus)", d->address);
     return os_fail(ENI_EBACKEND, "vfio: %s: reset failed: %s", d->address);
 }

@@ -1,13 +1,41 @@
-/* Context creation and destruction, options handling, the ctx lock. */
+/* Composition: eni_ctx_new builds a ctx from the primitives up, one layer
+ * at a time from the table below, and eni_ctx_free takes it down in the
+ * reverse order. This is the only place that knows every layer. */
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 
-#include "ctx_internal.h"
+#include "attach/attach_internal.h"
+#include "backend/backend_internal.h"
+#include "core/ctx_internal.h"
+#include "eni/sys/mock.h"
+#include "eval/eval_internal.h"
+#include "model/model.h"
 #include "util/abi_struct.h"
 
 /* The first published layout ends after reserved0; callers may never pass less. */
 #define CTX_OPTS_MIN_SIZE (offsetof(eni_ctx_opts, reserved0) + sizeof(uint32_t))
+
+/* Attach and detach give the backend this long before rolling back. */
+#define DEFAULT_OP_TIMEOUT_NS (30ull * 1000000000ull)
+
+/* The backend a new ctx starts with; eni_ctx_set_backend replaces it. */
+static int default_backend_init(eni_ctx *ctx)
+{
+    return eni__backend_open(ctx, eni_mock_backend_ops(), NULL);
+}
+
+/* The layers above core, in the order they are built. Each init either
+ * succeeds or leaves nothing to undo; fini is run only after init succeeded. */
+static const struct layer {
+    const char *name;
+    int (*init)(eni_ctx *ctx);
+    void (*fini)(eni_ctx *ctx);
+} layers[] = {
+    {"model", eni__model_init, eni__model_fini},
+    {"evaluator", eni__eval_init, eni__eval_fini},
+    {"backend", default_backend_init, eni__backend_close},
+};
+enum { LAYER_COUNT = sizeof layers / sizeof layers[0] };
 
 int eni_ctx_opts_init(eni_ctx_opts *opts, size_t size)
 {
@@ -44,6 +72,14 @@ static int opts_validate(eni_ctx_opts *o)
     return ENI_OK;
 }
 
+static void layers_fini(eni_ctx *ctx, size_t built)
+{
+    while (built > 0) {
+        built--;
+        layers[built].fini(ctx);
+    }
+}
+
 int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
 {
     if (!out)
@@ -70,74 +106,35 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
         return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory");
     memset(ctx, 0, sizeof *ctx);
     ctx->opts = o;
-    if (pthread_mutex_init(&ctx->lock, NULL) != 0) {
+    ctx->op_timeout_ns = DEFAULT_OP_TIMEOUT_NS;
+    if (eni__ctx_base_init(ctx) != ENI_OK) {
         eni__opts_free(&o, ctx);
-        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: cannot create the ctx lock");
+        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: cannot create the ctx's locks");
     }
-    if (eni__event_queue_init(&ctx->events) != ENI_OK) {
-        pthread_mutex_destroy(&ctx->lock);
+    size_t built = 0;
+    for (; built < LAYER_COUNT; built++) {
+        if (layers[built].init(ctx) != ENI_OK)
+            break;
+    }
+    if (built < LAYER_COUNT) {
+        const char *failed = layers[built].name;
+        layers_fini(ctx, built);
+        eni__ctx_base_fini(ctx);
         eni__opts_free(&o, ctx);
-        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: cannot create the event queue lock");
+        return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory (%s)", failed);
     }
-    eni__registry_init(&ctx->registry);
-    atomic_init(&ctx->polling, false);
-    ctx->op_timeout_ns = 30ull * 1000000000ull;
-    ctx->host.ctx = ctx;
-    if (eni__event_queue_init(&ctx->backend_events) != ENI_OK)
-        goto fail_backend_events;
-    if (eni__model_init(ctx) != ENI_OK)
-        goto fail_model;
-    if (eni__eval_init(ctx) != ENI_OK)
-        goto fail_eval;
-    if (eni__backend_init(ctx) != ENI_OK)
-        goto fail_backend;
     eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx, backend %s)",
              (unsigned long long)o.seed, ctx->backend_ops->name);
     *out = ctx;
     return ENI_OK;
-
-fail_backend:
-    eni__eval_fini(ctx);
-fail_eval:
-    eni__model_fini(ctx);
-fail_model:
-    eni__event_queue_fini(ctx, &ctx->backend_events);
-fail_backend_events:
-    eni__registry_fini(ctx, &ctx->registry);
-    eni__event_queue_fini(ctx, &ctx->events);
-    pthread_mutex_destroy(&ctx->lock);
-    eni__opts_free(&o, ctx);
-    return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory");
 }
 
 void eni_ctx_free(eni_ctx *ctx)
 {
     if (!ctx)
         return;
-    eni__backend_fini(ctx);
-    eni__eval_fini(ctx);
-    eni__model_fini(ctx);
-    eni__event_queue_fini(ctx, &ctx->backend_events);
-    eni__registry_fini(ctx, &ctx->registry);
-    eni__event_queue_fini(ctx, &ctx->events);
-    pthread_mutex_destroy(&ctx->lock);
+    layers_fini(ctx, LAYER_COUNT);
+    eni__ctx_base_fini(ctx);
     eni_ctx_opts opts = ctx->opts;
     eni__opts_free(&opts, ctx);
-}
-
-void eni__lock(eni_ctx *ctx)
-{
-    pthread_mutex_lock(&ctx->lock);
-}
-
-void eni__unlock(eni_ctx *ctx)
-{
-    pthread_mutex_unlock(&ctx->lock);
-}
-
-uint64_t eni__now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

@@ -1,7 +1,9 @@
-/* eni_ctx_poll: the one place user callbacks run. */
+/* eni_ctx_poll: the one place user callbacks run. Composition, because a
+ * poll first drives the attach machine with the backend's completions. */
 #include <string.h>
 
-#include "ctx_internal.h"
+#include "attach/attach_internal.h"
+#include "core/ctx_internal.h"
 
 int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie)
 {
@@ -16,7 +18,7 @@ int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie)
 
 uint32_t eni_ctx_pending_events(eni_ctx *ctx)
 {
-    return ctx ? eni__event_count(&ctx->events) : 0;
+    return ctx ? eni__queue_count(&ctx->events) : 0;
 }
 
 int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userdata,
@@ -36,7 +38,7 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
     uint32_t n = 0;
     eni_event ev;
     /* No libeni lock is held while the callback runs: it may call back in. */
-    while ((max_events == 0 || n < max_events) && eni__event_take(&ctx->events, &ev)) {
+    while ((max_events == 0 || n < max_events) && eni__queue_take(&ctx->events, &ev)) {
         n++;
         if (cb && cb(&ev, userdata) != 0) {
             rc = eni__fail(ENI_EUSER, NULL, "eni_ctx_poll: stopped by the event callback");

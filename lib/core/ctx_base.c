@@ -1,0 +1,64 @@
+/* The primitives' share of a ctx: its lock, id registry and event queues,
+ * and the clock. Composition (lib/ctx) builds the rest on top. */
+#include <string.h>
+#include <time.h>
+
+#include "ctx_internal.h"
+
+static void stamp_event(void *elem, uint64_t seq)
+{
+    eni_event *ev = elem;
+    ev->size = sizeof *ev;
+    ev->seq = seq;
+    ev->ec2_code[sizeof ev->ec2_code - 1] = '\0';
+}
+
+int eni__ctx_base_init(eni_ctx *ctx)
+{
+    if (pthread_mutex_init(&ctx->lock, NULL) != 0)
+        return ENI_ENOMEM;
+    if (eni__queue_init(&ctx->events, sizeof(eni_event), stamp_event) != ENI_OK)
+        goto fail_events;
+    if (eni__queue_init(&ctx->backend_events, sizeof(eni_backend_event), NULL) != ENI_OK)
+        goto fail_backend_events;
+    eni__registry_init(&ctx->registry);
+    atomic_init(&ctx->polling, false);
+    ctx->host.ctx = ctx;
+    return ENI_OK;
+
+fail_backend_events:
+    eni__queue_fini(ctx, &ctx->events);
+fail_events:
+    pthread_mutex_destroy(&ctx->lock);
+    return ENI_ENOMEM;
+}
+
+void eni__ctx_base_fini(eni_ctx *ctx)
+{
+    eni__registry_fini(ctx, &ctx->registry);
+    eni__queue_fini(ctx, &ctx->backend_events);
+    eni__queue_fini(ctx, &ctx->events);
+    pthread_mutex_destroy(&ctx->lock);
+}
+
+int eni__event_post(eni_ctx *ctx, const eni_event *ev)
+{
+    return eni__queue_push(ctx, &ctx->events, ev);
+}
+
+void eni__lock(eni_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+}
+
+void eni__unlock(eni_ctx *ctx)
+{
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+uint64_t eni__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
