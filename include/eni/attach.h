@@ -24,6 +24,13 @@
 #include "nic.h"
 #include "types.h"
 
+/** @brief How an interface is attached, from the instance's state (EC2: cold at launch, hot when running, warm when stopped). */
+typedef enum eni_attach_kind {
+    ENI_ATTACH_COLD = 1, /**< At launch: the instance is `pending`. */
+    ENI_ATTACH_HOT = 2,  /**< The instance is `running`. */
+    ENI_ATTACH_WARM = 3  /**< The instance is `stopped`. */
+} eni_attach_kind;
+
 /** @brief EC2 `AttachmentStatus`. */
 typedef enum eni_attachment_status {
     ENI_ATTACHMENT_ATTACHING = 0, /**< Waiting for the backend. */
@@ -46,7 +53,7 @@ typedef struct eni_attachment_info {
     eni_instance_id instance;      /**< The instance. */
     uint32_t device_index;         /**< `DeviceIndex`. */
     uint32_t network_card_index;   /**< `NetworkCardIndex`. */
-    uint32_t kind;                 /**< How it was attached: an ::eni_attach_kind (eni/sys/backend.h). */
+    uint32_t kind;                 /**< How it was attached: an ::eni_attach_kind. */
     uint32_t delete_on_termination;/**< 1 when the interface is deleted with the instance. */
     uint32_t link_up;              /**< Last link state the backend reported (1 = up). */
     uint32_t reserved0;            /**< Zero. */

@@ -12,11 +12,6 @@
 #include "common.h"
 #include "types.h"
 
-/** Longest address string (IPv6 included) with its NUL. */
-#define ENI_IP_STRING_MAX 48
-/** Longest CIDR string with its NUL. */
-#define ENI_CIDR_STRING_MAX 52
-
 /**
  * @brief Adjustable EC2 quotas, per ctx (EC2 applies them per Region).
  *

@@ -8,8 +8,8 @@
  * administered MAC, a description, the source/destination check (on by
  * default) and per-interface connection-tracking idle timeouts. An
  * `efa-only` interface has no addresses at all. Attachment to instances is
- * in eni/attach.h (a later header); here an interface's status is
- * `available` until then.
+ * in eni/attach.h; an interface's status is `available` until it is
+ * attached, then `in-use`.
  *
  * Address limits per interface come from the instance type and are checked
  * when the interface is attached and, while it is attached, on every

@@ -69,6 +69,10 @@ typedef enum eni_kind {
 
 /** Bytes needed for any id string, terminating NUL included. */
 #define ENI_ID_STRING_MAX 32
+/** Longest address string (IPv6 included) with its NUL. */
+#define ENI_IP_STRING_MAX 48
+/** Longest CIDR string with its NUL. */
+#define ENI_CIDR_STRING_MAX 52
 
 ENI_BEGIN_DECLS
 

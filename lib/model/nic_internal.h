@@ -1,4 +1,4 @@
-/* Interface internals shared by nic.c, nic_ip.c, eip.c and (later) attach. */
+/* Interface internals shared by nic.c, nic_ip.c, eip.c and lib/attach. */
 #ifndef ENI_MODEL_NIC_INTERNAL_H
 #define ENI_MODEL_NIC_INTERNAL_H
 

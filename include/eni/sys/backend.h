@@ -20,6 +20,7 @@
 #ifndef ENI_SYS_BACKEND_H
 #define ENI_SYS_BACKEND_H
 
+#include "../attach.h"
 #include "../common.h"
 #include "../ctx.h"
 #include "../errors.h"
@@ -27,13 +28,6 @@
 
 /** ABI number of this header's ops table and structs. */
 #define ENI_BACKEND_ABI 1
-
-/** @brief How an interface is attached, from the instance's state (section 2.1). */
-typedef enum eni_attach_kind {
-    ENI_ATTACH_COLD = 1, /**< At launch: the instance is `pending`. */
-    ENI_ATTACH_HOT = 2,  /**< The instance is `running`. */
-    ENI_ATTACH_WARM = 3  /**< The instance is `stopped`. */
-} eni_attach_kind;
 
 /** @brief An attach request (read-only for the backend, valid during the call). */
 typedef struct eni_backend_attach_req {
