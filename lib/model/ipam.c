@@ -95,7 +95,8 @@ bool eni__ipam_v4_pick(const struct eni_subnet *s, uint32_t n, const uint32_t *a
 
 bool eni__ipam_v6_in_subnet(const struct eni_subnet *s, const struct eni_v6 *a)
 {
-    return s->cidr6.addr.family == 6 && eni__addr_hi64(&s->cidr6.addr) == a->hi;
+    eni_addr addr = eni__addr_from_v6(a->hi, a->lo);
+    return eni__prefix_contains_addr(&s->cidr6, &addr);
 }
 
 bool eni__ipam_v6_is_reserved(const struct eni_subnet *s, const struct eni_v6 *a)

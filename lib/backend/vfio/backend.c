@@ -16,6 +16,7 @@
 #include "vfio_internal.h"
 
 struct vfio_fn {
+    eni_backend_host *host; /* for logging what the device reports */
     eni_vfio_function info;
     uint64_t attachment;    /* owner, 0 when free */
     struct eni_vfio_dev vdev;
@@ -57,6 +58,16 @@ static void pf_write32(void *ud, uint32_t off, uint32_t val)
 static int pf_dma_alloc(void *ud, size_t size, void **va, uint64_t *iova)
 {
     return eni__vfio_dma_alloc(&((struct vfio_fn *)ud)->vdev, size, va, iova) == ENI_OK ? 0 : -1;
+}
+
+/* AENQ fatal-error and warning groups: the device's own word of trouble. */
+static void on_device_trouble(void *ud, uint16_t group, uint16_t syndrome, const uint8_t *payload)
+{
+    (void)payload;
+    struct vfio_fn *f = ud;
+    eni__vfio_log(f->host, group == ENA_AENQ_FATAL_ERROR ? ENI_LOG_ERROR : ENI_LOG_WARN,
+                  "vfio backend: %s reports a %s (syndrome %u)", f->info.address,
+                  group == ENA_AENQ_FATAL_ERROR ? "fatal error" : "warning", syndrome);
 }
 
 static void pf_dma_free(void *ud, void *va, size_t size, uint64_t iova)
@@ -187,13 +198,14 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
                 wl = sizeof why - 1;
             continue;
         }
-        struct vfio_fn *grown = realloc(b->fns, (b->nfns + 1) * sizeof *grown);
+        struct vfio_fn *grown = eni_backend_realloc_array(host, b->fns, b->nfns + 1, sizeof *grown);
         if (!grown) {
             rc = eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
             break;
         }
         b->fns = grown;
         memset(&b->fns[b->nfns], 0, sizeof b->fns[b->nfns]);
+        b->fns[b->nfns].host = host;
         b->fns[b->nfns].info = all[i];
         b->fns[b->nfns].vdev.container = b->fns[b->nfns].vdev.group =
             b->fns[b->nfns].vdev.device = -1;
@@ -298,6 +310,10 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     rc = eni__hw_init(&f->hw, &f->pf, efa ? ENI_HW_EFA : ENI_HW_ENA, f->info.revision);
     if (rc != ENI_OK)
         return eni__vfio_fail(rc, 0, "vfio backend: %s: %s", f->info.address, f->hw.why);
+    /* The protocol layer handles link, keep-alive, hints and reset requests
+     * itself; what only an operator can act on is logged. */
+    eni__hw_set_aenq_handler(&f->hw, ENA_AENQ_FATAL_ERROR, on_device_trouble, f);
+    eni__hw_set_aenq_handler(&f->hw, ENA_AENQ_WARNING, on_device_trouble, f);
     if (efa) {
         struct eni_efa_attrs a;
         rc = eni__efa_get_attrs(&f->hw, &a);

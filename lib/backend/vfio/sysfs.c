@@ -241,6 +241,8 @@ int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_functi
             continue;
         if (n == cap) {
             uint32_t ncap = cap ? cap * 2 : 8;
+            /* Discovery runs without a ctx (eni_vfio_list_functions), so
+             * with libc's allocator; the list never outlives the call. */
             eni_vfio_function *grown = realloc(list, ncap * sizeof *grown);
             if (!grown) {
                 rc = eni__vfio_fail(ENI_ENOMEM, 0, "vfio: out of memory listing functions");
