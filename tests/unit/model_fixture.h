@@ -20,15 +20,21 @@ static inline void snap(eni_ctx *ctx, char **slot)
     assert_eni_ok(eni_ctx_dump(ctx, *slot, n, &n));
 }
 
-/* A refused call: right return code and EC2 code, and the model unchanged.
+/* The model is as (f)->before recorded it, and the invariants hold.
  * `f` is a fixture with `ctx`, `before` and `after` (char *) members. */
+#define UNCHANGED(f)                                          \
+    do {                                                      \
+        snap((f)->ctx, &(f)->after);                          \
+        assert_string_equal((f)->before, (f)->after);         \
+        assert_eni_ok(eni_ctx_check((f)->ctx));               \
+    } while (0)
+
+/* A refused call: right return code and EC2 code, and the model unchanged. */
 #define REFUSED(f, expr, want_rc, want_code)                  \
     do {                                                      \
         snap((f)->ctx, &(f)->before);                         \
         assert_eni_fail((expr), (want_rc), (want_code));      \
-        snap((f)->ctx, &(f)->after);                          \
-        assert_string_equal((f)->before, (f)->after);         \
-        assert_eni_ok(eni_ctx_check((f)->ctx));               \
+        UNCHANGED(f);                                         \
     } while (0)
 
 /* A successful mutation, followed by the invariant check. */

@@ -1,7 +1,7 @@
-/* Refusal and mutation checks for tests that hold a bare eni_ctx (the VPC
- * and instance tests): a refused call must leave the model's canonical dump
- * unchanged, a mutation must keep the invariants. Tests with a fixture
- * struct use model_fixture.h instead. */
+/* The fixture, and refusal and mutation checks, for tests that hold a bare
+ * eni_ctx (the VPC and instance tests): a refused call must leave the
+ * model's canonical dump unchanged, a mutation must keep the invariants.
+ * Tests with a fixture struct use model_fixture.h instead. */
 #ifndef ENI_TEST_MODEL_REFUSE_H
 #define ENI_TEST_MODEL_REFUSE_H
 
@@ -60,5 +60,21 @@ static inline void same_as(eni_ctx *ctx, char *before)
         assert_eni_ok(expr);                                                       \
         assert_eni_ok(eni_ctx_check(ctx));                                         \
     } while (0)
+
+/* The fixture: a fresh context in *state. */
+static inline int ctx_setup(void **state)
+{
+    eni_ctx *ctx = NULL;
+    if (eni_ctx_new(NULL, &ctx) != ENI_OK)
+        return -1;
+    *state = ctx;
+    return 0;
+}
+
+static inline int ctx_teardown(void **state)
+{
+    eni_ctx_free(*state);
+    return 0;
+}
 
 #endif

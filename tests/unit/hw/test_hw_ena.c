@@ -1,12 +1,12 @@
 /* The ENA/EFA protocol layer (lib/backend/hw) against the software device
- * model (tests/hw/ena_model.c): bring-up, every admin command libeni
+ * model (tests/fakes/ena_model.c): bring-up, every admin command libeni
  * issues, bad completions, timeouts, resets during activity, link flaps,
  * AENQ wrap-around, EFA attributes, and allocation failures. Time is the
  * model's virtual clock, so multi-second timeouts run in microseconds. */
 #include "test_helpers.h"
 
 #include "backend/hw/ena_com.h"
-#include "hw/ena_model.h"
+#include "fakes/ena_model.h"
 
 #define MS 1000000ull
 

@@ -10,49 +10,16 @@
  * wrapped so that the model dump before and after must be identical. */
 #include <stdlib.h>
 
+#include "describe_helpers.h"
+#include "model_build.h"
 #include "model_refuse.h"
 
-/* ---- fixture and helpers ------------------------------------------------ */
-
-static int setup(void **state)
-{
-    eni_ctx *ctx = NULL;
-    if (eni_ctx_new(NULL, &ctx) != ENI_OK)
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    eni_ctx_free(*state);
-    return 0;
-}
-
-static eni_vpc_id mk_vpc(eni_ctx *ctx, const char *cidr)
-{
-    eni_vpc_spec spec = ENI_VPC_SPEC_INIT;
-    spec.cidr_block = cidr;
-    eni_vpc_id id = {0};
-    MUTATE(ctx, eni_vpc_create(ctx, &spec, &id));
-    return id;
-}
-
-static eni_subnet_id mk_subnet(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr)
-{
-    eni_subnet_spec spec = ENI_SUBNET_SPEC_INIT;
-    spec.vpc = vpc;
-    spec.availability_zone = "us-east-1a";
-    spec.cidr_block = cidr;
-    eni_subnet_id id = {0};
-    MUTATE(ctx, eni_subnet_create(ctx, &spec, &id));
-    return id;
-}
+/* ---- helpers (the fixture is model_refuse.h's, mk_vpc and mk_subnet model_build.h's) */
 
 /* One VPC with one subnet. */
 static eni_subnet_id world(eni_ctx *ctx)
 {
-    return mk_subnet(ctx, mk_vpc(ctx, "10.0.0.0/16"), "10.0.1.0/24");
+    return mk_subnet(ctx, mk_vpc(ctx, "10.0.0.0/16", 0, NULL), "10.0.1.0/24", NULL);
 }
 
 static eni_instance_spec ispec(eni_subnet_id subnet, const char *type, uint32_t virt,
@@ -95,20 +62,9 @@ static void inst_refused(eni_ctx *ctx, const eni_instance_spec *spec, int want_r
     assert_int_equal(id.v, 0x1234);
 }
 
-static eni_instance_info inst_info(eni_ctx *ctx, eni_instance_id inst)
-{
-    eni_instance_info info;
-    memset(&info, 0xa5, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_instance_describe(ctx, inst, &info));
-    assert_int_equal(info.size, sizeof info);
-    assert_int_equal(info.id.v, inst.v);
-    return info;
-}
-
 static uint32_t state_of(eni_ctx *ctx, eni_instance_id inst)
 {
-    return inst_info(ctx, inst).state;
+    return describe_instance(ctx, inst).state;
 }
 
 static void set_state(eni_ctx *ctx, eni_instance_id inst, uint32_t st)
@@ -212,7 +168,7 @@ static void test_s1_3_create_is_pending(void **state)
     si.size = sizeof si;
     assert_eni_ok(eni_subnet_describe(ctx, s, &si));
     eni_instance_id i = mk_inst(ctx, s, "m5.large");
-    eni_instance_info info = inst_info(ctx, i);
+    eni_instance_info info = describe_instance(ctx, i);
     assert_int_equal(info.state, ENI_INSTANCE_PENDING);
     assert_int_equal(info.subnet.v, s.v);
     assert_int_equal(info.vpc.v, si.vpc.v);
@@ -232,8 +188,8 @@ static void test_s1_3_create_is_pending(void **state)
     assert_int_equal(after.nic_count, 0);
     /* Windows platform is reported. */
     eni_instance_id w = mk_inst_full(ctx, s, "t3.micro", ENI_VIRT_HVM, ENI_PLATFORM_WINDOWS, 0);
-    assert_int_equal(inst_info(ctx, w).platform, ENI_PLATFORM_WINDOWS);
-    assert_string_equal(inst_info(ctx, w).instance_type, "t3.micro");
+    assert_int_equal(describe_instance(ctx, w).platform, ENI_PLATFORM_WINDOWS);
+    assert_string_equal(describe_instance(ctx, w).instance_type, "t3.micro");
 }
 
 static void test_s2_3_unknown_type(void **state)
@@ -304,18 +260,18 @@ static void test_s6_paravirtual_xen_type_has_no_ena(void **state)
     assert_true(ti.flags & ENI_ITYPE_HVM);
     eni_instance_id pv =
         mk_inst_full(ctx, s, "c1.medium", ENI_VIRT_PARAVIRTUAL, ENI_PLATFORM_LINUX, 0);
-    eni_instance_info info = inst_info(ctx, pv);
+    eni_instance_info info = describe_instance(ctx, pv);
     assert_int_equal(info.state, ENI_INSTANCE_PENDING);
     assert_int_equal(info.virtualization, ENI_VIRT_PARAVIRTUAL);
     assert_int_equal(info.ena_active, 0);
     assert_int_equal(info.efa_capable, 0);
     /* The same type with an HVM AMI, and m1.small paravirtual. */
     eni_instance_id hvm = mk_inst(ctx, s, "c1.medium");
-    assert_int_equal(inst_info(ctx, hvm).virtualization, ENI_VIRT_HVM);
-    assert_int_equal(inst_info(ctx, hvm).ena_active, 0);
+    assert_int_equal(describe_instance(ctx, hvm).virtualization, ENI_VIRT_HVM);
+    assert_int_equal(describe_instance(ctx, hvm).ena_active, 0);
     eni_instance_id m1 =
         mk_inst_full(ctx, s, "m1.small", ENI_VIRT_PARAVIRTUAL, ENI_PLATFORM_WINDOWS, 0);
-    assert_int_equal(inst_info(ctx, m1).ena_active, 0);
+    assert_int_equal(describe_instance(ctx, m1).ena_active, 0);
 }
 
 static void test_s6_t2_micro_has_no_ena(void **state)
@@ -323,12 +279,12 @@ static void test_s6_t2_micro_has_no_ena(void **state)
     eni_ctx *ctx = *state;
     eni_subnet_id s = world(ctx);
     eni_instance_id i = mk_inst(ctx, s, "t2.micro");
-    eni_instance_info info = inst_info(ctx, i);
+    eni_instance_info info = describe_instance(ctx, i);
     assert_int_equal(info.ena_support, 1); /* the attribute is set ... */
     assert_int_equal(info.ena_active, 0);  /* ... but the type has no ENA */
     eni_instance_id j = mk_inst_full(ctx, s, "t2.micro", ENI_VIRT_HVM, ENI_PLATFORM_LINUX,
                                      ENI_INSTANCE_NO_ENA_SUPPORT);
-    info = inst_info(ctx, j);
+    info = describe_instance(ctx, j);
     assert_int_equal(info.ena_support, 0);
     assert_int_equal(info.ena_active, 0);
 }
@@ -338,15 +294,15 @@ static void test_s6_m5_large_ena_active(void **state)
     eni_ctx *ctx = *state;
     eni_subnet_id s = world(ctx);
     eni_instance_id i = mk_inst(ctx, s, "m5.large");
-    eni_instance_info info = inst_info(ctx, i);
+    eni_instance_info info = describe_instance(ctx, i);
     assert_int_equal(info.ena_support, 1);
     assert_int_equal(info.ena_active, 1);
     /* It stays active through a stop/start cycle. */
     drive(ctx, i, ENI_INSTANCE_STOPPED);
-    assert_int_equal(inst_info(ctx, i).ena_active, 1);
+    assert_int_equal(describe_instance(ctx, i).ena_active, 1);
     set_state(ctx, i, ENI_INSTANCE_PENDING);
     set_state(ctx, i, ENI_INSTANCE_RUNNING);
-    assert_int_equal(inst_info(ctx, i).ena_active, 1);
+    assert_int_equal(describe_instance(ctx, i).ena_active, 1);
 }
 
 static void test_s6_ena_supported_type_follows_attribute(void **state)
@@ -359,25 +315,25 @@ static void test_s6_ena_supported_type_follows_attribute(void **state)
     assert_eni_ok(eni_instance_type_lookup("h1.2xlarge", &ti));
     assert_int_equal(ti.ena_support, ENI_ENA_SUPPORTED);
     eni_instance_id on = mk_inst(ctx, s, "h1.2xlarge");
-    assert_int_equal(inst_info(ctx, on).ena_active, 1);
+    assert_int_equal(describe_instance(ctx, on).ena_active, 1);
     eni_instance_id off = mk_inst_full(ctx, s, "h1.2xlarge", ENI_VIRT_HVM, ENI_PLATFORM_LINUX,
                                        ENI_INSTANCE_NO_ENA_SUPPORT);
-    eni_instance_info info = inst_info(ctx, off);
+    eni_instance_info info = describe_instance(ctx, off);
     assert_int_equal(info.ena_support, 0);
     assert_int_equal(info.ena_active, 0);
     /* ModifyInstanceAttribute EnaSupport while stopped. */
     drive(ctx, off, ENI_INSTANCE_STOPPED);
     MUTATE(ctx, eni_instance_set_ena_support(ctx, off, 1));
-    info = inst_info(ctx, off);
+    info = describe_instance(ctx, off);
     assert_int_equal(info.ena_support, 1);
     assert_int_equal(info.ena_active, 1);
     MUTATE(ctx, eni_instance_set_ena_support(ctx, off, 0));
-    info = inst_info(ctx, off);
+    info = describe_instance(ctx, off);
     assert_int_equal(info.ena_support, 0);
     assert_int_equal(info.ena_active, 0);
     MUTATE(ctx, eni_instance_set_ena_support(ctx, off, 1));
     set_state(ctx, off, ENI_INSTANCE_PENDING);
-    assert_int_equal(inst_info(ctx, off).ena_active, 1);
+    assert_int_equal(describe_instance(ctx, off).ena_active, 1);
 }
 
 static void test_s6_efa_needs_linux(void **state)
@@ -390,14 +346,14 @@ static void test_s6_efa_needs_linux(void **state)
     assert_eni_ok(eni_instance_type_lookup("c5n.18xlarge", &ti));
     assert_true(ti.flags & ENI_ITYPE_EFA);
     eni_instance_id lin = mk_inst(ctx, s, "c5n.18xlarge");
-    assert_int_equal(inst_info(ctx, lin).efa_capable, 1);
+    assert_int_equal(describe_instance(ctx, lin).efa_capable, 1);
     eni_instance_id win =
         mk_inst_full(ctx, s, "c5n.18xlarge", ENI_VIRT_HVM, ENI_PLATFORM_WINDOWS, 0);
-    assert_int_equal(inst_info(ctx, win).efa_capable, 0);
-    assert_int_equal(inst_info(ctx, win).ena_active, 1); /* EFA acts as a plain ENA */
+    assert_int_equal(describe_instance(ctx, win).efa_capable, 0);
+    assert_int_equal(describe_instance(ctx, win).ena_active, 1); /* EFA acts as a plain ENA */
     /* Not EFA-capable types (section 2.3): plain m5 and c5.18xlarge. */
-    assert_int_equal(inst_info(ctx, mk_inst(ctx, s, "m5.large")).efa_capable, 0);
-    assert_int_equal(inst_info(ctx, mk_inst(ctx, s, "c5.18xlarge")).efa_capable, 0);
+    assert_int_equal(describe_instance(ctx, mk_inst(ctx, s, "m5.large")).efa_capable, 0);
+    assert_int_equal(describe_instance(ctx, mk_inst(ctx, s, "c5.18xlarge")).efa_capable, 0);
 }
 
 /* Every type of the table obeys the creation rules of instance.h. */
@@ -420,7 +376,7 @@ static void test_s2_3_every_type_follows_creation_rules(void **state)
         /* HVM, Linux, enaSupport set. */
         if (ti.flags & ENI_ITYPE_HVM) {
             eni_instance_id i = mk_inst(ctx, s, ti.name);
-            eni_instance_info info = inst_info(ctx, i);
+            eni_instance_info info = describe_instance(ctx, i);
             assert_string_equal(info.instance_type, ti.name);
             assert_int_equal(info.state, ENI_INSTANCE_PENDING);
             assert_int_equal(info.ena_support, 1);
@@ -442,7 +398,7 @@ static void test_s2_3_every_type_follows_creation_rules(void **state)
         } else {
             eni_instance_id i = mk_inst_full(ctx, s, ti.name, ENI_VIRT_HVM, ENI_PLATFORM_WINDOWS,
                                              ENI_INSTANCE_NO_ENA_SUPPORT);
-            eni_instance_info info = inst_info(ctx, i);
+            eni_instance_info info = describe_instance(ctx, i);
             assert_int_equal(info.ena_support, 0);
             assert_int_equal(info.ena_active, 0);
             assert_int_equal(info.efa_capable, 0);
@@ -456,7 +412,7 @@ static void test_s2_3_every_type_follows_creation_rules(void **state)
         } else {
             eni_instance_id i =
                 mk_inst_full(ctx, s, ti.name, ENI_VIRT_PARAVIRTUAL, ENI_PLATFORM_LINUX, 0);
-            eni_instance_info info = inst_info(ctx, i);
+            eni_instance_info info = describe_instance(ctx, i);
             assert_int_equal(info.virtualization, ENI_VIRT_PARAVIRTUAL);
             assert_int_equal(info.ena_active, 0); /* ENA needs HVM */
             pv_ok++;
@@ -517,15 +473,15 @@ static void test_h_instance_create_bad_arguments(void **state)
     inst_refused(ctx, &big.s, ENI_EVERSION, NULL);
     big.extra = 0;
     MUTATE(ctx, eni_instance_create(ctx, &big.s, &id));
-    assert_string_equal(inst_info(ctx, id).instance_type, "m5.large");
+    assert_string_equal(describe_instance(ctx, id).instance_type, "m5.large");
 }
 
 static void test_h_instance_create_subnet_id_errors(void **state)
 {
     eni_ctx *ctx = *state;
-    eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16");
-    eni_subnet_id live = mk_subnet(ctx, v, "10.0.1.0/24");
-    eni_subnet_id stale = mk_subnet(ctx, v, "10.0.2.0/24");
+    eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
+    eni_subnet_id live = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
+    eni_subnet_id stale = mk_subnet(ctx, v, "10.0.2.0/24", NULL);
     MUTATE(ctx, eni_subnet_delete(ctx, stale));
     eni_instance_spec spec = ispec(stale, "m5.large", ENI_VIRT_HVM, ENI_PLATFORM_LINUX, 0);
     inst_refused(ctx, &spec, ENI_ESTALE, "InvalidSubnetID.NotFound");
@@ -536,7 +492,7 @@ static void test_h_instance_create_subnet_id_errors(void **state)
     spec.subnet = live;
     eni_instance_id i;
     MUTATE(ctx, eni_instance_create(ctx, &spec, &i));
-    assert_int_equal(inst_info(ctx, i).subnet.v, live.v);
+    assert_int_equal(describe_instance(ctx, i).subnet.v, live.v);
 }
 
 /* ---- the state machine (section 1.3, instance.h table) ----------------------- */
@@ -610,13 +566,13 @@ static void test_s6_set_ena_support_only_when_stopped(void **state)
         drive(ctx, i, st);
         if (st == ENI_INSTANCE_STOPPED) {
             MUTATE(ctx, eni_instance_set_ena_support(ctx, i, 1));
-            assert_int_equal(inst_info(ctx, i).ena_support, 1);
+            assert_int_equal(describe_instance(ctx, i).ena_support, 1);
         } else {
             REFUSE(ctx, eni_instance_set_ena_support(ctx, i, 1), ENI_ESTATE,
                    "IncorrectInstanceState");
             REFUSE(ctx, eni_instance_set_ena_support(ctx, i, 0), ENI_ESTATE,
                    "IncorrectInstanceState");
-            assert_int_equal(inst_info(ctx, i).ena_support, 0);
+            assert_int_equal(describe_instance(ctx, i).ena_support, 0);
             assert_int_equal(state_of(ctx, i), st);
         }
     }
@@ -630,18 +586,18 @@ static void test_s6_set_ena_support_required_type(void **state)
     drive(ctx, i, ENI_INSTANCE_STOPPED);
     REFUSE(ctx, eni_instance_set_ena_support(ctx, i, 0), ENI_EINVAL,
            "InvalidParameterCombination");
-    eni_instance_info info = inst_info(ctx, i);
+    eni_instance_info info = describe_instance(ctx, i);
     assert_int_equal(info.ena_support, 1);
     assert_int_equal(info.ena_active, 1);
     MUTATE(ctx, eni_instance_set_ena_support(ctx, i, 1)); /* setting it again is fine */
-    assert_int_equal(inst_info(ctx, i).ena_support, 1);
+    assert_int_equal(describe_instance(ctx, i).ena_support, 1);
     /* Only 0 and 1. */
     REFUSE_RC(ctx, eni_instance_set_ena_support(ctx, i, 2), ENI_EINVAL);
     REFUSE_RC(ctx, eni_instance_set_ena_support(ctx, i, 0xffffffffu), ENI_EINVAL);
     eni_instance_id h = mk_inst(ctx, s, "h1.2xlarge");
     drive(ctx, h, ENI_INSTANCE_STOPPED);
     REFUSE_RC(ctx, eni_instance_set_ena_support(ctx, h, 2), ENI_EINVAL);
-    assert_int_equal(inst_info(ctx, h).ena_support, 1);
+    assert_int_equal(describe_instance(ctx, h).ena_support, 1);
 }
 
 /* ---- delete, describe, ids --------------------------------------------------- */
@@ -754,11 +710,11 @@ struct fleet {
 static struct fleet mk_fleet(eni_ctx *ctx)
 {
     struct fleet f;
-    f.va = mk_vpc(ctx, "10.0.0.0/16");
-    f.vb = mk_vpc(ctx, "10.1.0.0/16");
-    f.s1 = mk_subnet(ctx, f.va, "10.0.1.0/24");
-    f.s2 = mk_subnet(ctx, f.va, "10.0.2.0/24");
-    f.s3 = mk_subnet(ctx, f.vb, "10.1.1.0/24");
+    f.va = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
+    f.vb = mk_vpc(ctx, "10.1.0.0/16", 0, NULL);
+    f.s1 = mk_subnet(ctx, f.va, "10.0.1.0/24", NULL);
+    f.s2 = mk_subnet(ctx, f.va, "10.0.2.0/24", NULL);
+    f.s3 = mk_subnet(ctx, f.vb, "10.1.1.0/24", NULL);
     f.pending = mk_inst(ctx, f.s1, "m5.large");
     f.running = mk_inst(ctx, f.s1, "m5.large");
     drive(ctx, f.running, ENI_INSTANCE_RUNNING);
@@ -829,7 +785,7 @@ static void test_h_instance_list_subnet_and_vpc_filter(void **state)
     expect_list(ctx, &f, (eni_instance_id[]){fl.shutting, fl.terminated}, 2);
     /* An empty subnet. */
     f = (eni_instance_filter)ENI_INSTANCE_FILTER_INIT;
-    f.subnet = mk_subnet(ctx, fl.va, "10.0.3.0/24");
+    f.subnet = mk_subnet(ctx, fl.va, "10.0.3.0/24", NULL);
     expect_list(ctx, &f, NULL, 0);
 }
 
@@ -868,14 +824,14 @@ static void test_h_instance_list_cap_and_arguments(void **state)
     REFUSE_RC(ctx, eni_instance_list(ctx, &f, all, 8, &n), ENI_EVERSION);
 
     /* Filter ids: stale, wrong kind. */
-    eni_subnet_id gone = mk_subnet(ctx, fl.va, "10.0.9.0/24");
+    eni_subnet_id gone = mk_subnet(ctx, fl.va, "10.0.9.0/24", NULL);
     MUTATE(ctx, eni_subnet_delete(ctx, gone));
     f = (eni_instance_filter)ENI_INSTANCE_FILTER_INIT;
     f.subnet = gone;
     REFUSE(ctx, eni_instance_list(ctx, &f, all, 8, &n), ENI_ESTALE, "InvalidSubnetID.NotFound");
     f.subnet = (eni_subnet_id){fl.va.v};
     REFUSE(ctx, eni_instance_list(ctx, &f, all, 8, &n), ENI_EINVAL, "InvalidSubnetID.Malformed");
-    eni_vpc_id vgone = mk_vpc(ctx, "10.9.0.0/16");
+    eni_vpc_id vgone = mk_vpc(ctx, "10.9.0.0/16", 0, NULL);
     MUTATE(ctx, eni_vpc_delete(ctx, vgone));
     f = (eni_instance_filter)ENI_INSTANCE_FILTER_INIT;
     f.vpc = vgone;
@@ -890,8 +846,8 @@ static void test_h_instance_list_cap_and_arguments(void **state)
 static void test_h_subnet_delete_with_instance(void **state)
 {
     eni_ctx *ctx = *state;
-    eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16");
-    eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24");
+    eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
+    eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
     eni_instance_id i = mk_inst(ctx, s, "m5.large");
     REFUSE(ctx, eni_subnet_delete(ctx, s), ENI_EDEPEND, "DependencyViolation");
     drive(ctx, i, ENI_INSTANCE_RUNNING);
@@ -911,7 +867,7 @@ static void test_h_subnet_delete_with_instance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ctx_setup, ctx_teardown)
         T(test_s1_3_create_is_pending),
         T(test_s2_3_unknown_type),
         T(test_s6_paravirtual_on_hvm_only_type),

@@ -8,58 +8,11 @@
  * wrapped so that the model dump before and after must be identical. */
 #include <stdlib.h>
 
+#include "describe_helpers.h"
+#include "model_build.h"
 #include "model_refuse.h"
 
-/* ---- fixture and helpers ------------------------------------------------ */
-
-static int setup(void **state)
-{
-    eni_ctx *ctx = NULL;
-    if (eni_ctx_new(NULL, &ctx) != ENI_OK)
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    eni_ctx_free(*state);
-    return 0;
-}
-
-static eni_vpc_id mk_vpc(eni_ctx *ctx, const char *cidr, uint32_t flags, const char *v6)
-{
-    eni_vpc_spec spec = ENI_VPC_SPEC_INIT;
-    spec.cidr_block = cidr;
-    spec.flags = flags;
-    spec.ipv6_cidr_block = v6;
-    eni_vpc_id id = {0};
-    MUTATE(ctx, eni_vpc_create(ctx, &spec, &id));
-    assert_int_not_equal(id.v, 0);
-    assert_int_equal(eni_id_kind(id.v), ENI_KIND_VPC);
-    return id;
-}
-
-static eni_subnet_spec subnet_spec(eni_vpc_id vpc, const char *az, const char *cidr,
-                                   const char *v6)
-{
-    eni_subnet_spec spec = ENI_SUBNET_SPEC_INIT;
-    spec.vpc = vpc;
-    spec.availability_zone = az;
-    spec.cidr_block = cidr;
-    spec.ipv6_cidr_block = v6;
-    return spec;
-}
-
-static eni_subnet_id mk_subnet(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr, const char *v6)
-{
-    eni_subnet_spec spec = subnet_spec(vpc, "us-east-1a", cidr, v6);
-    eni_subnet_id id = {0};
-    MUTATE(ctx, eni_subnet_create(ctx, &spec, &id));
-    assert_int_not_equal(id.v, 0);
-    assert_int_equal(eni_id_kind(id.v), ENI_KIND_SUBNET);
-    return id;
-}
+/* ---- helpers (the fixture is model_refuse.h's, mk_vpc and mk_subnet model_build.h's) */
 
 static eni_nic_id mk_nic(eni_ctx *ctx, eni_subnet_id subnet, const char *ip)
 {
@@ -72,55 +25,9 @@ static eni_nic_id mk_nic(eni_ctx *ctx, eni_subnet_id subnet, const char *ip)
     return id;
 }
 
-static eni_vpc_info vpc_info(eni_ctx *ctx, eni_vpc_id vpc)
-{
-    eni_vpc_info info;
-    memset(&info, 0xa5, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_vpc_describe(ctx, vpc, &info));
-    assert_int_equal(info.size, sizeof info);
-    assert_int_equal(info.id.v, vpc.v);
-    assert_int_equal(info.reserved0, 0);
-    return info;
-}
-
-static eni_subnet_info subnet_info(eni_ctx *ctx, eni_subnet_id subnet)
-{
-    eni_subnet_info info;
-    memset(&info, 0xa5, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_subnet_describe(ctx, subnet, &info));
-    assert_int_equal(info.id.v, subnet.v);
-    assert_int_equal(info.reserved0, 0);
-    return info;
-}
-
-static eni_sg_info sg_info(eni_ctx *ctx, eni_sg_id sg)
-{
-    eni_sg_info info;
-    memset(&info, 0, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_sg_describe(ctx, sg, &info));
-    assert_int_equal(info.id.v, sg.v);
-    return info;
-}
-
-static eni_sg_rule_info rule_info(eni_ctx *ctx, eni_sg_rule_id rule)
-{
-    eni_sg_rule_info info;
-    memset(&info, 0, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_sg_rule_describe(ctx, rule, &info));
-    assert_int_equal(info.id.v, rule.v);
-    return info;
-}
-
 static const char *nic_ip(eni_ctx *ctx, eni_nic_id nic, char *buf)
 {
-    eni_nic_info info;
-    memset(&info, 0, sizeof info);
-    info.size = sizeof info;
-    assert_eni_ok(eni_nic_describe(ctx, nic, &info));
+    eni_nic_info info = describe_nic(ctx, nic);
     snprintf(buf, ENI_IP_STRING_MAX, "%s", info.private_ip);
     return buf;
 }
@@ -161,7 +68,7 @@ static void test_h_vpc_create_prefix_16_to_28(void **state)
                                "10.4.0.0/27", "10.5.0.16/28", "192.168.0.0/16"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         eni_vpc_id v = mk_vpc(ctx, ok[i], 0, NULL);
-        eni_vpc_info info = vpc_info(ctx, v);
+        eni_vpc_info info = describe_vpc(ctx, v);
         assert_string_equal(info.cidr_block, ok[i]);
         assert_string_equal(info.ipv6_cidr_block, "");
         assert_int_equal(info.subnet_count, 0);
@@ -209,7 +116,7 @@ static void test_h_vpc_create_ipv6_explicit_56(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, "2001:db8:1200::/56");
-    eni_vpc_info info = vpc_info(ctx, v);
+    eni_vpc_info info = describe_vpc(ctx, v);
     assert_string_equal(info.cidr_block, "10.0.0.0/16");
     assert_string_equal(info.ipv6_cidr_block, "2001:db8:1200::/56");
     /* Not a /56, host bits, malformed: refused. */
@@ -229,7 +136,7 @@ static void test_h_vpc_create_amazon_ipv6(void **state)
     eni_ctx *ctx = *state;
     eni_vpc_id a = mk_vpc(ctx, "10.0.0.0/16", ENI_VPC_AMAZON_IPV6, NULL);
     eni_vpc_id b = mk_vpc(ctx, "10.0.0.0/16", ENI_VPC_AMAZON_IPV6, NULL);
-    eni_vpc_info ia = vpc_info(ctx, a), ib = vpc_info(ctx, b);
+    eni_vpc_info ia = describe_vpc(ctx, a), ib = describe_vpc(ctx, b);
     size_t la = strlen(ia.ipv6_cidr_block), lb = strlen(ib.ipv6_cidr_block);
     assert_true(la > 4 && lb > 4);
     assert_string_equal(ia.ipv6_cidr_block + la - 3, "/56");
@@ -281,15 +188,15 @@ static void test_h_vpc_create_bad_arguments(void **state)
     /* A larger struct with zero tail is accepted. */
     big.extra = 0;
     MUTATE(ctx, eni_vpc_create(ctx, &big.s, &id));
-    assert_string_equal(vpc_info(ctx, id).cidr_block, "10.0.0.0/16");
+    assert_string_equal(describe_vpc(ctx, id).cidr_block, "10.0.0.0/16");
 }
 
 /* ---- default security group (section 4.2) ----------------------------------- */
 
 static void check_default_group(eni_ctx *ctx, eni_vpc_id vpc, int has_v6)
 {
-    eni_vpc_info vi = vpc_info(ctx, vpc);
-    eni_sg_info gi = sg_info(ctx, vi.default_group);
+    eni_vpc_info vi = describe_vpc(ctx, vpc);
+    eni_sg_info gi = describe_sg(ctx, vi.default_group);
     assert_string_equal(gi.name, "default");
     assert_int_equal(gi.is_default, 1);
     assert_int_equal(gi.vpc.v, vpc.v);
@@ -308,7 +215,7 @@ static void check_default_group(eni_ctx *ctx, eni_vpc_id vpc, int has_v6)
     eni_sg_rule_id rules[8];
     assert_eni_ok(eni_sg_list_rules(ctx, vi.default_group, ENI_INGRESS, rules, 8, &n));
     assert_int_equal(n, 1);
-    eni_sg_rule_info r = rule_info(ctx, rules[0]);
+    eni_sg_rule_info r = describe_sg_rule(ctx, rules[0]);
     assert_int_equal(r.direction, ENI_INGRESS);
     assert_int_equal(r.group.v, vi.default_group.v);
     assert_int_equal(r.peer_kind, ENI_PEER_GROUP);
@@ -324,7 +231,7 @@ static void check_default_group(eni_ctx *ctx, eni_vpc_id vpc, int has_v6)
     assert_int_equal(n, has_v6 ? 2 : 1);
     int seen4 = 0, seen6 = 0;
     for (uint32_t i = 0; i < n; i++) {
-        r = rule_info(ctx, rules[i]);
+        r = describe_sg_rule(ctx, rules[i]);
         assert_int_equal(r.direction, ENI_EGRESS);
         assert_int_equal(r.group.v, vi.default_group.v);
         assert_int_equal(r.peer_kind, ENI_PEER_CIDR);
@@ -343,7 +250,7 @@ static void check_default_group(eni_ctx *ctx, eni_vpc_id vpc, int has_v6)
     /* Both directions together: inbound first. */
     assert_eni_ok(eni_sg_list_rules(ctx, vi.default_group, 0, rules, 8, &n));
     assert_int_equal(n, has_v6 ? 3 : 2);
-    assert_int_equal(rule_info(ctx, rules[0]).direction, ENI_INGRESS);
+    assert_int_equal(describe_sg_rule(ctx, rules[0]).direction, ENI_INGRESS);
 }
 
 static void test_s4_2_default_group_ipv4_vpc(void **state)
@@ -364,10 +271,10 @@ static void test_s4_2_default_group_per_vpc(void **state)
     eni_ctx *ctx = *state;
     eni_vpc_id a = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
     eni_vpc_id b = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
-    eni_sg_id ga = vpc_info(ctx, a).default_group, gb = vpc_info(ctx, b).default_group;
+    eni_sg_id ga = describe_vpc(ctx, a).default_group, gb = describe_vpc(ctx, b).default_group;
     assert_int_not_equal(ga.v, gb.v);
-    assert_int_equal(sg_info(ctx, ga).vpc.v, a.v);
-    assert_int_equal(sg_info(ctx, gb).vpc.v, b.v);
+    assert_int_equal(describe_sg(ctx, ga).vpc.v, a.v);
+    assert_int_equal(describe_sg(ctx, gb).vpc.v, b.v);
     uint32_t n = 0;
     assert_eni_ok(eni_sg_list(ctx, (eni_vpc_id){0}, NULL, 0, &n));
     assert_int_equal(n, 2);
@@ -377,7 +284,7 @@ static void test_s4_2_interface_without_groups_gets_default(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
-    eni_sg_id g = vpc_info(ctx, v).default_group;
+    eni_sg_id g = describe_vpc(ctx, v).default_group;
     eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
     eni_nic_id n = mk_nic(ctx, s, NULL);
     eni_sg_id groups[4];
@@ -385,21 +292,21 @@ static void test_s4_2_interface_without_groups_gets_default(void **state)
     assert_eni_ok(eni_nic_get_groups(ctx, n, groups, 4, &count));
     assert_int_equal(count, 1);
     assert_int_equal(groups[0].v, g.v);
-    assert_int_equal(sg_info(ctx, g).nic_count, 1);
+    assert_int_equal(describe_sg(ctx, g).nic_count, 1);
     /* In use or not, the default group still cannot be deleted. */
     REFUSE(ctx, eni_sg_delete(ctx, g), ENI_EPERM, "CannotDelete");
     MUTATE(ctx, eni_nic_delete(ctx, n));
-    assert_int_equal(sg_info(ctx, g).nic_count, 0);
+    assert_int_equal(describe_sg(ctx, g).nic_count, 0);
 }
 
 static void test_s4_5_default_group_cannot_delete(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", ENI_VPC_AMAZON_IPV6, NULL);
-    eni_sg_id g = vpc_info(ctx, v).default_group;
+    eni_sg_id g = describe_vpc(ctx, v).default_group;
     REFUSE(ctx, eni_sg_delete(ctx, g), ENI_EPERM, "CannotDelete");
-    assert_string_equal(sg_info(ctx, g).name, "default");
-    assert_int_equal(vpc_info(ctx, v).group_count, 1);
+    assert_string_equal(describe_sg(ctx, g).name, "default");
+    assert_int_equal(describe_vpc(ctx, v).group_count, 1);
 }
 
 static void test_s4_1_vpc_create_needs_room_for_default_group(void **state)
@@ -436,11 +343,11 @@ static void test_h_vpc_delete_with_subnet_is_dependency(void **state)
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
     eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 1);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 1);
     REFUSE(ctx, eni_vpc_delete(ctx, v), ENI_EDEPEND, "DependencyViolation");
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 1);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 1);
     MUTATE(ctx, eni_subnet_delete(ctx, s));
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 0);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 0);
     MUTATE(ctx, eni_vpc_delete(ctx, v));
     uint32_t n = 99;
     assert_eni_ok(eni_vpc_list(ctx, NULL, 0, &n));
@@ -457,10 +364,10 @@ static void test_s4_5_vpc_delete_with_custom_group_is_dependency(void **state)
     gs.description = "web servers";
     eni_sg_id g;
     MUTATE(ctx, eni_sg_create(ctx, &gs, &g));
-    assert_int_equal(vpc_info(ctx, v).group_count, 2);
+    assert_int_equal(describe_vpc(ctx, v).group_count, 2);
     REFUSE(ctx, eni_vpc_delete(ctx, v), ENI_EDEPEND, "DependencyViolation");
     MUTATE(ctx, eni_sg_delete(ctx, g));
-    assert_int_equal(vpc_info(ctx, v).group_count, 1);
+    assert_int_equal(describe_vpc(ctx, v).group_count, 1);
     MUTATE(ctx, eni_vpc_delete(ctx, v));
 }
 
@@ -468,7 +375,7 @@ static void test_h_vpc_delete_removes_default_group(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", ENI_VPC_AMAZON_IPV6, NULL);
-    eni_sg_id g = vpc_info(ctx, v).default_group;
+    eni_sg_id g = describe_vpc(ctx, v).default_group;
     eni_sg_rule_id rules[4];
     uint32_t n = 0;
     assert_eni_ok(eni_sg_list_rules(ctx, g, 0, rules, 4, &n));
@@ -500,7 +407,7 @@ static void test_h_vpc_id_errors(void **state)
     eni_vpc_id stale = mk_vpc(ctx, "10.1.0.0/16", 0, NULL);
     MUTATE(ctx, eni_vpc_delete(ctx, stale));
     eni_vpc_id wrong = {s.v};      /* a subnet id */
-    eni_vpc_id wrong2 = {vpc_info(ctx, live).default_group.v}; /* a group id */
+    eni_vpc_id wrong2 = {describe_vpc(ctx, live).default_group.v}; /* a group id */
     eni_vpc_id null = {0};
 
     eni_vpc_info info;
@@ -546,7 +453,7 @@ static void test_h_vpc_stale_id_never_aliases(void **state)
     REFUSE(ctx, eni_id_parse(ctx, old_str, ENI_KIND_VPC, &out), ENI_ENOTFOUND,
            "InvalidVpcID.NotFound");
     assert_int_equal(out, 0x55);
-    assert_string_equal(vpc_info(ctx, fresh).cidr_block, "10.9.0.0/16");
+    assert_string_equal(describe_vpc(ctx, fresh).cidr_block, "10.9.0.0/16");
 }
 
 static void test_h_vpc_describe_out_size(void **state)
@@ -614,10 +521,10 @@ static void test_h_subnet_inside_vpc(void **state)
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
     eni_subnet_id whole = mk_subnet(ctx, mk_vpc(ctx, "10.5.0.0/16", 0, NULL), "10.5.0.0/16", NULL);
-    assert_string_equal(subnet_info(ctx, whole).cidr_block, "10.5.0.0/16");
+    assert_string_equal(describe_subnet(ctx, whole).cidr_block, "10.5.0.0/16");
 
     eni_subnet_id s = mk_subnet(ctx, v, "10.0.255.0/24", NULL);
-    eni_subnet_info si = subnet_info(ctx, s);
+    eni_subnet_info si = describe_subnet(ctx, s);
     assert_int_equal(si.vpc.v, v.v);
     assert_string_equal(si.cidr_block, "10.0.255.0/24");
     assert_string_equal(si.availability_zone, "us-east-1a");
@@ -630,7 +537,7 @@ static void test_h_subnet_inside_vpc(void **state)
         eni_subnet_spec sp = subnet_spec(v, "us-east-1a", outside[i], NULL);
         subnet_refused(ctx, &sp, ENI_EINVAL, "InvalidSubnet.Range");
     }
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 1);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 1);
 }
 
 static void test_h_subnet_prefix_16_to_28_and_host_bits(void **state)
@@ -654,7 +561,7 @@ static void test_h_subnet_prefix_16_to_28_and_host_bits(void **state)
     }
     eni_subnet_spec sp = subnet_spec(big, "us-east-1a", NULL, NULL);
     subnet_refused(ctx, &sp, ENI_EINVAL, NULL);
-    assert_int_equal(vpc_info(ctx, big).subnet_count, 2);
+    assert_int_equal(describe_vpc(ctx, big).subnet_count, 2);
 }
 
 static void test_h_subnet_overlap_is_conflict(void **state)
@@ -673,8 +580,8 @@ static void test_h_subnet_overlap_is_conflict(void **state)
     mk_subnet(ctx, v, "10.0.2.0/24", NULL);
     eni_vpc_id other = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
     mk_subnet(ctx, other, "10.0.1.0/24", NULL);
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 3);
-    assert_int_equal(vpc_info(ctx, other).subnet_count, 1);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 3);
+    assert_int_equal(describe_vpc(ctx, other).subnet_count, 1);
 }
 
 static void test_h_subnet_ipv6_64_inside_vpc_56(void **state)
@@ -682,7 +589,7 @@ static void test_h_subnet_ipv6_64_inside_vpc_56(void **state)
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, "2001:db8:1200::/56");
     eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24", "2001:db8:1200:1::/64");
-    assert_string_equal(subnet_info(ctx, s).ipv6_cidr_block, "2001:db8:1200:1::/64");
+    assert_string_equal(describe_subnet(ctx, s).ipv6_cidr_block, "2001:db8:1200:1::/64");
     mk_subnet(ctx, v, "10.0.3.0/24", "2001:db8:1200:ff::/64");
 
     eni_subnet_spec sp = subnet_spec(v, "us-east-1a", "10.0.2.0/24", "2001:db8:1200:100::/64");
@@ -702,8 +609,8 @@ static void test_h_subnet_ipv6_64_inside_vpc_56(void **state)
     eni_vpc_id v4 = mk_vpc(ctx, "10.1.0.0/16", 0, NULL);
     sp = subnet_spec(v4, "us-east-1a", "10.1.0.0/24", "2001:db8:1200:2::/64");
     subnet_refused(ctx, &sp, ENI_EINVAL, NULL);
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 2);
-    assert_int_equal(vpc_info(ctx, v4).subnet_count, 0);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 2);
+    assert_int_equal(describe_vpc(ctx, v4).subnet_count, 0);
 }
 
 static void test_h_subnet_availability_zone(void **state)
@@ -723,7 +630,7 @@ static void test_h_subnet_availability_zone(void **state)
         eni_subnet_spec sp = subnet_spec(v, ok[i], cidr, NULL);
         eni_subnet_id s;
         MUTATE(ctx, eni_subnet_create(ctx, &sp, &s));
-        assert_string_equal(subnet_info(ctx, s).availability_zone, ok[i]);
+        assert_string_equal(describe_subnet(ctx, s).availability_zone, ok[i]);
     }
     const char *bad[] = {NULL, "", "US-EAST-1A", "us_east_1a", "us east", "us-east-1a\n", az32,
                          "us-east-1\xc3\xa9"};
@@ -731,22 +638,22 @@ static void test_h_subnet_availability_zone(void **state)
         eni_subnet_spec sp = subnet_spec(v, bad[i], "10.0.100.0/24", NULL);
         subnet_refused(ctx, &sp, ENI_EINVAL, NULL);
     }
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 4);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 4);
 }
 
 static void test_h_subnet_five_reserved_addresses(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
-    assert_int_equal(subnet_info(ctx, mk_subnet(ctx, v, "10.0.0.0/28", NULL)).available_ip_count,
-                     11);
-    assert_int_equal(subnet_info(ctx, mk_subnet(ctx, v, "10.0.1.0/24", NULL)).available_ip_count,
-                     251);
-    assert_int_equal(subnet_info(ctx, mk_subnet(ctx, v, "10.0.4.0/22", NULL)).available_ip_count,
-                     1019);
+    assert_int_equal(
+        describe_subnet(ctx, mk_subnet(ctx, v, "10.0.0.0/28", NULL)).available_ip_count, 11);
+    assert_int_equal(
+        describe_subnet(ctx, mk_subnet(ctx, v, "10.0.1.0/24", NULL)).available_ip_count, 251);
+    assert_int_equal(
+        describe_subnet(ctx, mk_subnet(ctx, v, "10.0.4.0/22", NULL)).available_ip_count, 1019);
     eni_vpc_id w = mk_vpc(ctx, "10.1.0.0/16", 0, NULL);
-    assert_int_equal(subnet_info(ctx, mk_subnet(ctx, w, "10.1.0.0/16", NULL)).available_ip_count,
-                     65531);
+    assert_int_equal(
+        describe_subnet(ctx, mk_subnet(ctx, w, "10.1.0.0/16", NULL)).available_ip_count, 65531);
 }
 
 static void test_h_subnet_deterministic_allocation(void **state)
@@ -759,7 +666,7 @@ static void test_h_subnet_deterministic_allocation(void **state)
     assert_string_equal(nic_ip(ctx, a, ip), "10.0.1.4");
     eni_nic_id b = mk_nic(ctx, s, NULL);
     assert_string_equal(nic_ip(ctx, b, ip), "10.0.1.5");
-    eni_subnet_info si = subnet_info(ctx, s);
+    eni_subnet_info si = describe_subnet(ctx, s);
     assert_int_equal(si.available_ip_count, 249);
     assert_int_equal(si.nic_count, 2);
     /* An explicit address is skipped by later picks. */
@@ -769,7 +676,7 @@ static void test_h_subnet_deterministic_allocation(void **state)
     assert_string_equal(nic_ip(ctx, d, ip), "10.0.1.7");
     /* Deleting returns the address to the subnet. */
     MUTATE(ctx, eni_nic_delete(ctx, a));
-    si = subnet_info(ctx, s);
+    si = describe_subnet(ctx, s);
     assert_int_equal(si.available_ip_count, 248);
     assert_int_equal(si.nic_count, 3);
     /* The same calls in a fresh ctx give the same addresses. */
@@ -796,11 +703,11 @@ static void test_h_subnet_explicit_reserved_refused(void **state)
         REFUSE_RC(ctx, eni_nic_create(ctx, &spec, &id), ENI_EINVAL);
         assert_int_equal(id.v, 0x99);
     }
-    assert_int_equal(subnet_info(ctx, s).available_ip_count, 251);
+    assert_int_equal(describe_subnet(ctx, s).available_ip_count, 251);
     char ip[ENI_IP_STRING_MAX];
     assert_string_equal(nic_ip(ctx, mk_nic(ctx, s, "10.0.1.254"), ip), "10.0.1.254");
     assert_string_equal(nic_ip(ctx, mk_nic(ctx, s, "10.0.1.4"), ip), "10.0.1.4");
-    assert_int_equal(subnet_info(ctx, s).available_ip_count, 249);
+    assert_int_equal(describe_subnet(ctx, s).available_ip_count, 249);
 }
 
 static void test_s1_6_subnet_exhaustion_28(void **state)
@@ -813,14 +720,14 @@ static void test_s1_6_subnet_exhaustion_28(void **state)
         eni_nic_id n = mk_nic(ctx, s, NULL);
         snprintf(want, sizeof want, "10.0.0.%u", 16 + 4 + i);
         assert_string_equal(nic_ip(ctx, n, ip), want);
-        assert_int_equal(subnet_info(ctx, s).available_ip_count, 10 - i);
+        assert_int_equal(describe_subnet(ctx, s).available_ip_count, 10 - i);
     }
     eni_nic_spec spec = ENI_NIC_SPEC_INIT;
     spec.subnet = s;
     eni_nic_id id = {0x99};
     REFUSE(ctx, eni_nic_create(ctx, &spec, &id), ENI_ELIMIT, "InsufficientFreeAddressesInSubnet");
     assert_int_equal(id.v, 0x99);
-    eni_subnet_info si = subnet_info(ctx, s);
+    eni_subnet_info si = describe_subnet(ctx, s);
     assert_int_equal(si.available_ip_count, 0);
     assert_int_equal(si.nic_count, 11);
 }
@@ -832,10 +739,10 @@ static void test_h_subnet_delete_with_interface_is_dependency(void **state)
     eni_subnet_id s = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
     eni_nic_id n = mk_nic(ctx, s, NULL);
     REFUSE(ctx, eni_subnet_delete(ctx, s), ENI_EDEPEND, "DependencyViolation");
-    assert_int_equal(subnet_info(ctx, s).nic_count, 1);
+    assert_int_equal(describe_subnet(ctx, s).nic_count, 1);
     MUTATE(ctx, eni_nic_delete(ctx, n));
     MUTATE(ctx, eni_subnet_delete(ctx, s));
-    assert_int_equal(vpc_info(ctx, v).subnet_count, 0);
+    assert_int_equal(describe_vpc(ctx, v).subnet_count, 0);
     eni_subnet_info si;
     memset(&si, 0, sizeof si);
     si.size = sizeof si;
@@ -846,7 +753,7 @@ static void test_h_subnet_set_flags(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", ENI_VPC_AMAZON_IPV6, NULL);
-    eni_vpc_info vi = vpc_info(ctx, v);
+    eni_vpc_info vi = describe_vpc(ctx, v);
     /* A /64 at the start of the VPC's /56: same text up to the "::". */
     char v6[ENI_CIDR_STRING_MAX];
     const char *colons = strstr(vi.ipv6_cidr_block, "::");
@@ -855,30 +762,30 @@ static void test_h_subnet_set_flags(void **state)
              vi.ipv6_cidr_block);
     eni_subnet_id s4 = mk_subnet(ctx, v, "10.0.1.0/24", NULL);
     eni_subnet_id s6 = mk_subnet(ctx, v, "10.0.2.0/24", v6);
-    assert_string_equal(subnet_info(ctx, s6).ipv6_cidr_block, v6);
+    assert_string_equal(describe_subnet(ctx, s6).ipv6_cidr_block, v6);
 
     MUTATE(ctx, eni_subnet_set_flags(ctx, s4, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH));
-    assert_int_equal(subnet_info(ctx, s4).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
+    assert_int_equal(describe_subnet(ctx, s4).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
     REFUSE_RC(ctx, eni_subnet_set_flags(ctx, s4, ENI_SUBNET_ASSIGN_IPV6_ON_CREATION), ENI_EINVAL);
     REFUSE_RC(ctx, eni_subnet_set_flags(ctx, s4, 1u << 2), ENI_EINVAL);
     REFUSE_RC(ctx, eni_subnet_set_flags(ctx, s4, 0xffffffffu), ENI_EINVAL);
-    assert_int_equal(subnet_info(ctx, s4).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
+    assert_int_equal(describe_subnet(ctx, s4).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
     MUTATE(ctx, eni_subnet_set_flags(ctx, s4, 0));
-    assert_int_equal(subnet_info(ctx, s4).flags, 0);
+    assert_int_equal(describe_subnet(ctx, s4).flags, 0);
 
     MUTATE(ctx, eni_subnet_set_flags(ctx, s6, ENI_SUBNET_ASSIGN_IPV6_ON_CREATION |
                                                   ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH));
-    assert_int_equal(subnet_info(ctx, s6).flags,
+    assert_int_equal(describe_subnet(ctx, s6).flags,
                      ENI_SUBNET_ASSIGN_IPV6_ON_CREATION | ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
     MUTATE(ctx, eni_subnet_set_flags(ctx, s6, ENI_SUBNET_ASSIGN_IPV6_ON_CREATION));
-    assert_int_equal(subnet_info(ctx, s6).flags, ENI_SUBNET_ASSIGN_IPV6_ON_CREATION);
+    assert_int_equal(describe_subnet(ctx, s6).flags, ENI_SUBNET_ASSIGN_IPV6_ON_CREATION);
 
     /* Flags given at creation are reported. */
     eni_subnet_spec sp = subnet_spec(v, "us-east-1a", "10.0.3.0/24", NULL);
     sp.flags = ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH;
     eni_subnet_id s;
     MUTATE(ctx, eni_subnet_create(ctx, &sp, &s));
-    assert_int_equal(subnet_info(ctx, s).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
+    assert_int_equal(describe_subnet(ctx, s).flags, ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH);
     sp.cidr_block = "10.0.4.0/24";
     sp.flags = 1u << 9;
     subnet_refused(ctx, &sp, ENI_EINVAL, NULL);
@@ -1235,7 +1142,7 @@ static void test_h_id_parse_vpc_round_trip(void **state)
     assert_memory_equal(str, "subnet-0", 8);
     assert_eni_ok(eni_id_parse(ctx, str, ENI_KIND_SUBNET, &got));
     assert_int_equal(got, s.v);
-    eni_sg_id g = vpc_info(ctx, v).default_group;
+    eni_sg_id g = describe_vpc(ctx, v).default_group;
     assert_eni_ok(eni_id_format(ctx, g.v, str, sizeof str));
     assert_memory_equal(str, "sg-0", 4);
     assert_eni_ok(eni_id_parse(ctx, str, ENI_KIND_SG, &got));
@@ -1246,7 +1153,7 @@ static void test_h_id_parse_deleted_vpc(void **state)
 {
     eni_ctx *ctx = *state;
     eni_vpc_id v = mk_vpc(ctx, "10.0.0.0/16", 0, NULL);
-    eni_sg_id g = vpc_info(ctx, v).default_group;
+    eni_sg_id g = describe_vpc(ctx, v).default_group;
     char str[ENI_ID_STRING_MAX], gstr[ENI_ID_STRING_MAX];
     assert_eni_ok(eni_id_format(ctx, v.v, str, sizeof str));
     assert_eni_ok(eni_id_format(ctx, g.v, gstr, sizeof gstr));
@@ -1272,7 +1179,7 @@ static void test_h_id_parse_deleted_vpc(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ctx_setup, ctx_teardown)
         T(test_h_vpc_create_prefix_16_to_28),
         T(test_h_vpc_create_host_bits),
         T(test_h_vpc_create_malformed_cidr),

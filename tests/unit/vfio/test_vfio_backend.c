@@ -10,8 +10,8 @@
 #include <eni/sys/mock.h>
 #include <eni/sys/vfio.h>
 
-#include "hw/fake_sysfs.h"
-#include "hw/fake_vfio.h"
+#include "fakes/fake_sysfs.h"
+#include "fakes/fake_vfio.h"
 
 struct fx {
     struct fake_sysfs fs;

@@ -6,7 +6,7 @@
 
 #include "test_helpers.h"
 
-#include "hw/fake_vfio.h"
+#include "fakes/fake_vfio.h"
 
 #define ADDR "0000:00:06.0"
 

@@ -1,5 +1,5 @@
 /* Discovery and binding of Amazon functions against a fake sysfs tree
- * (tests/hw/fake_sysfs.c), whose write hook plays the kernel. */
+ * (tests/fakes/fake_sysfs.c), whose write hook plays the kernel. */
 #include <errno.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -9,7 +9,7 @@
 
 #include <eni/sys/vfio.h>
 
-#include "hw/fake_sysfs.h"
+#include "fakes/fake_sysfs.h"
 
 struct fx {
     struct fake_sysfs fs;
