@@ -6,7 +6,10 @@
  *
  * Bytes are counted exactly through the ctx's allocator hooks (live bytes
  * the library holds for the interfaces, their addresses and the address
- * maps), not estimated. Rates are medians over batches of 100000 operations. */
+ * maps), not estimated. Rates are medians over batches of 100000 operations
+ * (of all the interfaces, when there are fewer). */
+#include "bench_cli.h"
+
 #include <eni.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,13 +78,33 @@ static double median(double *v, int n)
     } while (0)
 
 enum { BATCH = 100000, PER_SUBNET = 30000 };
+/* The sizes taken: every one works (at most 71 VPCs of 10.N.0.0/16). */
+enum { MIN_NICS = 1, MAX_NICS = 2000000, MIN_REPS = 1, MAX_REPS = 100 };
+
+static const char usage[] =
+    "[INTERFACES [REPETITIONS]]\n"
+    "Model scale: bytes per interface and operation rates with INTERFACES\n"
+    "interfaces (1..2000000, default 1000000) in one ctx; the at-scale rates\n"
+    "are medians of REPETITIONS batches (1..100, default 5).\n"
+    "  -h, --help     this text\n"
+    "  -V, --version  the libeni version\n";
 
 int main(int argc, char **argv)
 {
-    uint32_t total = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
-    int reps = argc > 2 ? atoi(argv[2]) : 5;
-    if (total < BATCH)
-        total = BATCH;
+    static const struct option longopts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    const char *prog = argv[0];
+    for (int opt; (opt = getopt_long(argc, argv, "hV", longopts, NULL)) != -1;)
+        cli_common(opt, prog, usage);
+    if (argc - optind > 2)
+        cli_fail(prog, "too many arguments", argv[optind + 2]);
+    uint32_t total = optind < argc
+                         ? cli_number(prog, "INTERFACES", argv[optind], MIN_NICS, MAX_NICS)
+                         : 1000000;
+    int reps = optind + 1 < argc
+                   ? (int)cli_number(prog, "REPETITIONS", argv[optind + 1], MIN_REPS, MAX_REPS)
+                   : 5;
+    /* Operations are timed in batches of BATCH, or of all the interfaces. */
+    uint32_t batch = total < BATCH ? total : BATCH;
     struct counting cnt = {0};
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
     opts.malloc_fn = c_malloc;
@@ -90,11 +113,11 @@ int main(int argc, char **argv)
     opts.alloc_userdata = &cnt;
     eni_ctx *ctx;
     CHECK(eni_ctx_new(&opts, &ctx));
-    eni_quotas q = {sizeof q, 0, total + BATCH, 100000, 0, 0};
+    eni_quotas q = {sizeof q, 0, total + batch, 100000, 0, 0};
     CHECK(eni_ctx_set_quotas(ctx, &q));
 
     /* One /16 VPC (IPv6 /56) per 30000 interfaces, one subnet each, two groups. */
-    uint32_t nvpc = (total + BATCH) / PER_SUBNET + 1;
+    uint32_t nvpc = (total + batch) / PER_SUBNET + 1;
     eni_subnet_id *subnets = calloc(nvpc, sizeof *subnets);
     eni_sg_id(*groups)[2] = calloc(nvpc, sizeof *groups);
     eni_nic_id *nics = calloc(total, sizeof *nics);
@@ -126,11 +149,13 @@ int main(int argc, char **argv)
     }
     size_t base_bytes = cnt.live_bytes;
 
-    double *create_rate = calloc(total / BATCH + 1, sizeof(double));
+    /* The median is over the whole batches (the first is always whole): a
+     * short last one would weigh as much as a whole one. */
+    double *create_rate = calloc(total / batch + 1, sizeof(double));
     int nbatches = 0;
-    for (uint32_t done = 0; done < total; nbatches++) {
+    for (uint32_t done = 0; done < total;) {
         double t0 = now_s();
-        uint32_t end = done + BATCH > total ? total : done + BATCH;
+        uint32_t end = total - done < batch ? total : done + batch;
         for (uint32_t i = done; i < end; i++) {
             uint32_t v = i / PER_SUBNET;
             eni_nic_spec ns = ENI_NIC_SPEC_INIT;
@@ -141,20 +166,22 @@ int main(int argc, char **argv)
             ns.group_count = 2;
             CHECK(eni_nic_create(ctx, &ns, &nics[i]));
         }
-        create_rate[nbatches] = (end - done) / (now_s() - t0);
+        if (end - done == batch)
+            create_rate[nbatches++] = batch / (now_s() - t0);
         done = end;
     }
     double bytes_per_nic = (double)(cnt.live_bytes - base_bytes) / total;
 
     /* At full scale: assign + unassign one secondary address (a pair per op),
-     * then delete + recreate, each in batches of BATCH. */
+     * then delete + recreate, each in batches of batch, each batch a window
+     * of the interfaces that starts a quarter batch later than the last. */
     double *assign_rate = calloc((size_t)reps, sizeof(double));
     double *delete_rate = calloc((size_t)reps, sizeof(double));
     double *recreate_rate = calloc((size_t)reps, sizeof(double));
     for (int r = 0; r < reps; r++) {
-        uint32_t first = (uint32_t)r * (BATCH / 4) % (total - BATCH);
+        uint32_t first = (uint32_t)r * (batch / 4) % (total - batch + 1);
         double t0 = now_s();
-        for (uint32_t i = first; i < first + BATCH; i++) {
+        for (uint32_t i = first; i < first + batch; i++) {
             eni_nic_address a[4];
             uint32_t n;
             CHECK(eni_nic_assign_private_ips(ctx, nics[i], NULL, 0, 1, 0));
@@ -162,13 +189,13 @@ int main(int argc, char **argv)
             const char *ip = a[2].address;
             CHECK(eni_nic_unassign_private_ips(ctx, nics[i], &ip, 1));
         }
-        assign_rate[r] = BATCH / (now_s() - t0);
+        assign_rate[r] = batch / (now_s() - t0);
         t0 = now_s();
-        for (uint32_t i = first; i < first + BATCH; i++)
+        for (uint32_t i = first; i < first + batch; i++)
             CHECK(eni_nic_delete(ctx, nics[i]));
-        delete_rate[r] = BATCH / (now_s() - t0);
+        delete_rate[r] = batch / (now_s() - t0);
         t0 = now_s();
-        for (uint32_t i = first; i < first + BATCH; i++) {
+        for (uint32_t i = first; i < first + batch; i++) {
             uint32_t v = i / PER_SUBNET;
             eni_nic_spec ns = ENI_NIC_SPEC_INIT;
             ns.subnet = subnets[v];
@@ -178,19 +205,19 @@ int main(int argc, char **argv)
             ns.group_count = 2;
             CHECK(eni_nic_create(ctx, &ns, &nics[i]));
         }
-        recreate_rate[r] = BATCH / (now_s() - t0);
+        recreate_rate[r] = batch / (now_s() - t0);
     }
     printf("libeni model bench: %u interfaces (2 private IPv4, 1 IPv6, 2 groups), %u VPCs\n",
            total, nvpc);
     printf("  bytes per interface              %8.1f\n", bytes_per_nic);
     printf("  create, first %u (median/s)    %10.0f\n", total, median(create_rate, nbatches));
     printf("  at scale: assign+unassign (op/s) %10.0f  (median of %d x %d)\n",
-           median(assign_rate, reps), reps, BATCH);
+           median(assign_rate, reps), reps, batch);
     printf("  at scale: delete (op/s)          %10.0f\n", median(delete_rate, reps));
     printf("  at scale: create (op/s)          %10.0f\n", median(recreate_rate, reps));
-    printf("{\"interfaces\":%u,\"bytes_per_interface\":%.1f,\"create_per_s\":%.0f,"
+    printf("{\"interfaces\":%u,\"repetitions\":%d,\"bytes_per_interface\":%.1f,\"create_per_s\":%.0f,"
            "\"assign_unassign_per_s\":%.0f,\"delete_per_s\":%.0f,\"create_at_scale_per_s\":%.0f}\n",
-           total, bytes_per_nic, median(create_rate, nbatches), median(assign_rate, reps),
+           total, reps, bytes_per_nic, median(create_rate, nbatches), median(assign_rate, reps),
            median(delete_rate, reps), median(recreate_rate, reps));
     eni_ctx_free(ctx);
     free(subnets);

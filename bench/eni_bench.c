@@ -1,7 +1,8 @@
 /* eni-bench: the evaluator measured beside DPDK, same rules, same packets,
  * same process.
  *
- *   ./build/bench/eni-bench [--reps N] [--json FILE] [--quick] [--only SCENARIO]
+ *   ./build/bench/eni-bench [--reps N] [--json FILE] [--quick] [--flows N]
+ *                           [--only classify|established|frames]
  *
  * Scenarios (seeded, reproducible): new-flow classification with 10, 100,
  * 1000 and 5000 security-group-shaped rules (vs rte_acl, SSE and AVX2);
@@ -9,14 +10,23 @@
  * a 90/10 established/new mix; the whole-frame pipeline; publishing one
  * rule change at 1000 rules; evaluation during a stream of rule changes;
  * 1 vs 2 threads on one interface. Figures are medians over repetitions,
- * timed with thread CPU time (wall time for the threaded runs). */
+ * timed with thread CPU time (wall time for the threaded runs).
+ *
+ * --json FILE writes {"meta": {...}, "results": [...]}: the machine, the
+ * build and the run's settings, then one record per figure, each with its
+ * "scenario", "metric" and "value", and the rule or flow count it was
+ * measured at ("rules", "flows"); the established-flow scenario is named by
+ * its flow count ("established_1m", "established_100k"). */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "bench_cli.h"
+#include "bench_vcs.h"
 #include "eval/eval_internal.h"
 #include "model/model.h"
 #include "peer.h"
@@ -214,14 +224,82 @@ static eni_pkt to_pkt(const struct bench_pkt4 *b, uint32_t dst)
 static int reps = 7;
 static FILE *json;
 static bool first_json = true;
+/* What the figures being emitted were measured at, as JSON members:
+ * "\"rules\": 1000" or "\"flows\": 100000"; empty for none. */
+static char json_params[64];
 
 static void emit(const char *scenario, const char *key, double v)
 {
     if (!json)
         return;
-    fprintf(json, "%s\n  {\"scenario\": \"%s\", \"metric\": \"%s\", \"value\": %.3f}",
-            first_json ? "" : ",", scenario, key, v);
+    fprintf(json, "%s\n    {\"scenario\": \"%s\", \"metric\": \"%s\", \"value\": %.3f%s%s}",
+            first_json ? "" : ",", scenario, key, v, json_params[0] ? ", " : "", json_params);
     first_json = false;
+}
+
+/* A JSON string member (quotes, backslashes and control characters escaped). */
+static void json_string(const char *name, const char *v, const char *sep)
+{
+    fprintf(json, "    \"%s\": \"", name);
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if (*c == '"' || *c == '\\')
+            fprintf(json, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(json, "\\u%04x", *c);
+        else
+            fputc(*c, json);
+    fprintf(json, "\"%s\n", sep);
+}
+
+/* The CPU's model name from /proc/cpuinfo ("model name", or the first of
+ * "Hardware", "cpu model", "Processor" elsewhere), or "unknown". */
+static void cpu_model(char *out, size_t len)
+{
+    snprintf(out, len, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    static const char *const keys[] = {"model name", "Hardware", "cpu model", "Processor"};
+    size_t best = sizeof keys / sizeof keys[0];
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (!colon)
+            continue;
+        for (size_t k = 0; k < best; k++)
+            if (!strncmp(line, keys[k], strlen(keys[k]))) {
+                char *v = colon + 1 + strspn(colon + 1, " \t");
+                v[strcspn(v, "\n")] = 0;
+                if (*v) {
+                    snprintf(out, len, "%s", v);
+                    best = k;
+                }
+                break;
+            }
+    }
+    fclose(f);
+}
+
+static void json_meta(bool quick, uint32_t flows, const char *only)
+{
+    char cpu[256], date[32];
+    cpu_model(cpu, sizeof cpu);
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    fprintf(json, "{\n  \"meta\": {\n");
+    json_string("program", "eni-bench", ",");
+    json_string("libeni_version", eni_version_string(), ",");
+    json_string("git_commit", ENI_BENCH_GIT_COMMIT, ",");
+    json_string("cpu_model", cpu, ",");
+    fprintf(json, "    \"cpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
+    json_string("peer", peer_available() ? "dpdk" : "none", ",");
+    fprintf(json, "    \"repetitions\": %d,\n", reps);
+    fprintf(json, "    \"quick\": %s,\n", quick ? "true" : "false");
+    fprintf(json, "    \"established_flows\": %u,\n", flows);
+    json_string("only", only ? only : "all", ",");
+    json_string("date", date, "");
+    fprintf(json, "  },\n  \"results\": [");
 }
 
 /* ---- 1. new-flow classification ------------------------------------------ */
@@ -259,6 +337,7 @@ static void bench_classify(uint32_t nrules)
            nrules, ours_ns, 1e3 / ours_ns, matched, NP, t->n_entries);
     char scen[32];
     snprintf(scen, sizeof scen, "classify_%u", nrules);
+    snprintf(json_params, sizeof json_params, "\"rules\": %u", nrules);
     emit(scen, "libeni_mpps", 1e3 / ours_ns);
     if (peer_available()) {
         double build_ms;
@@ -286,6 +365,7 @@ static void bench_classify(uint32_t nrules)
         peer_acl_free(acl);
     }
     printf("\n");
+    json_params[0] = 0;
     eni_ctx_free(h.ctx);
     free(r), free(bp), free(pk), free(ours), free(theirs), free(ns);
 }
@@ -437,8 +517,17 @@ static void bench_established(uint32_t n)
     printf("established %u flows  libeni %6.1f ns/pkt %6.1f Mpps (with state update)  "
            "%.0f bytes/flow",
            n, ours, 1e3 / ours, bytes);
-    emit("established_1m", "libeni_mpps", 1e3 / ours);
-    emit("established_1m", "bytes_per_ipv4_flow", bytes);
+    /* named by the flow count measured: established_1m, established_100k */
+    char scen[32];
+    if (n % 1000000 == 0)
+        snprintf(scen, sizeof scen, "established_%um", n / 1000000);
+    else if (n % 1000 == 0)
+        snprintf(scen, sizeof scen, "established_%uk", n / 1000);
+    else
+        snprintf(scen, sizeof scen, "established_%u", n);
+    snprintf(json_params, sizeof json_params, "\"flows\": %u", n);
+    emit(scen, "libeni_mpps", 1e3 / ours);
+    emit(scen, "bytes_per_ipv4_flow", bytes);
     if (peer_available()) {
         uint8_t(*keys)[16] = calloc(n, 16);
         for (uint32_t i = 0; i < n; i++) {
@@ -459,8 +548,8 @@ static void bench_established(uint32_t n)
         }
         double theirs = median(ns, reps);
         printf("  rte_hash_lookup_bulk %6.1f Mpps  ratio %.2fx", 1e3 / theirs, theirs / ours);
-        emit("established_1m", "rte_hash_bulk_mpps", 1e3 / theirs);
-        emit("established_1m", "ratio_vs_rte_hash", theirs / ours);
+        emit(scen, "rte_hash_bulk_mpps", 1e3 / theirs);
+        emit(scen, "ratio_vs_rte_hash", theirs / ours);
         peer_hash_free(hsh);
         free(keys);
     }
@@ -515,9 +604,11 @@ static void bench_established(uint32_t n)
         pthread_join(ct, NULL);
         printf("churn     quiet %6.1f Mpps  during %u changes at 1000 rules %6.1f Mpps  (%.0f%%)\n",
                1e3 / quiet, c.changes, 1e3 / busy, 100.0 * quiet / busy);
+        snprintf(json_params, sizeof json_params, "\"flows\": %u, \"rules\": %u", n, NR);
         emit("churn", "quiet_mpps", 1e3 / quiet);
         emit("churn", "during_changes_mpps", 1e3 / busy);
         emit("churn", "relative", quiet / busy);
+        snprintf(json_params, sizeof json_params, "\"flows\": %u", n);
     }
 
     /* 90/10 established/new mix: room for the new flows first. Each round
@@ -555,6 +646,7 @@ static void bench_established(uint32_t n)
     }
     printf("mix 90/10 libeni %6.1f Mpps\n", 1e3 / median(ns, reps));
     emit("mix_90_10", "libeni_mpps", 1e3 / median(ns, reps));
+    json_params[0] = 0;
     eni_eval_worker_free(w);
     eni_ctx_free(e.h.ctx);
     free(e.pk), free(e.order), free(ns);
@@ -599,6 +691,7 @@ static void bench_frames_and_publish(void)
     }
     printf("frames    parse + evaluate (tracked)  %6.1f ns/frame %6.1f Mpps\n", median(ns, reps),
            1e3 / median(ns, reps));
+    snprintf(json_params, sizeof json_params, "\"rules\": %u", NR);
     emit("frames", "libeni_mpps", 1e3 / median(ns, reps));
 
     /* publishing one rule change at 1000 rules (authorize = validate + compile + swap) */
@@ -639,28 +732,56 @@ static void bench_frames_and_publish(void)
         CHECK(eni_sg_revoke_rules(h.ctx, h.sg, &id, 1));
     }
     printf("  (15 interfaces in the group: %.0f us)\n", median(ns, reps));
+    snprintf(json_params, sizeof json_params, "\"rules\": %u, \"interfaces\": 15", NR);
     emit("publish_1000_15_interfaces", "microseconds", median(ns, reps));
+    json_params[0] = 0;
     eni_eval_worker_free(w);
     eni_ctx_free(h.ctx);
     free(r), free(frames), free(fp), free(lens), free(v), free(ns);
 }
 
+static const char usage[] =
+    "[--reps N] [--json FILE] [--quick] [--flows N] [--only SCENARIO]\n"
+    "The evaluator's figures (medians), beside DPDK when built with -Ddpdk_peer.\n"
+    "  --reps N         repetitions of each measurement, 1..100 (default 7)\n"
+    "  --json FILE      also write the figures and the run's metadata as JSON\n"
+    "  --quick          100000 established flows instead of 1000000\n"
+    "  --flows N        N established flows, 1000..4000000 (overrides --quick)\n"
+    "  --only SCENARIO  classify, established or frames alone\n"
+    "  -h, --help       this text\n"
+    "  -V, --version    the libeni version\n";
+
 int main(int argc, char **argv)
 {
-    const char *json_path = NULL, *only = NULL;
+    static const struct option longopts[] = {
+        {"reps", required_argument, NULL, 'r'}, {"json", required_argument, NULL, 'j'},
+        {"quick", no_argument, NULL, 'q'},      {"flows", required_argument, NULL, 'f'},
+        {"only", required_argument, NULL, 'o'}, CLI_COMMON_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    const char *prog = argv[0], *json_path = NULL, *only = NULL;
     bool quick = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-            reps = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-            json_path = argv[++i];
-        else if (!strcmp(argv[i], "--quick"))
+    uint32_t flows = 0;
+    for (int opt; (opt = getopt_long(argc, argv, "hV", longopts, NULL)) != -1;) {
+        if (opt == 'r')
+            reps = (int)cli_number(prog, "--reps", optarg, 1, 100);
+        else if (opt == 'j')
+            json_path = optarg;
+        else if (opt == 'q')
             quick = true;
-        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-            only = argv[++i]; /* classify | established | frames */
+        else if (opt == 'f')
+            flows = cli_number(prog, "--flows", optarg, 1000, 4000000);
+        else if (opt == 'o' && (!strcmp(optarg, "classify") || !strcmp(optarg, "established") ||
+                                !strcmp(optarg, "frames")))
+            only = optarg;
+        else if (opt == 'o')
+            cli_fail(prog, "--only takes classify, established or frames", optarg);
+        else
+            cli_common(opt, prog, usage);
     }
-    if (reps < 1)
-        reps = 1;
+    if (optind < argc)
+        cli_fail(prog, "unexpected argument", argv[optind]);
+    if (!flows)
+        flows = quick ? 100000 : 1000000;
     if (peer_available() && peer_init() != 0) {
         fprintf(stderr, "DPDK EAL init failed: the peer is skipped\n");
         return 1;
@@ -670,19 +791,22 @@ int main(int argc, char **argv)
         return 1;
     }
     if (json)
-        fprintf(json, "[");
+        json_meta(quick, flows, only);
     printf("eni-bench: %d repetitions, medians; peer: %s\n", reps,
            peer_available() ? "DPDK rte_acl / rte_hash (same process)" : "none (-Ddpdk_peer)");
     const uint32_t sizes[] = {10, 100, 1000, 5000};
     for (size_t i = 0; i < 4 && (!only || !strcmp(only, "classify")); i++)
         bench_classify(sizes[i]);
     if (!only || !strcmp(only, "established"))
-        bench_established(quick ? 100000 : 1000000);
+        bench_established(flows);
     if (!only || !strcmp(only, "frames"))
         bench_frames_and_publish();
     if (json) {
-        fprintf(json, "\n]\n");
-        fclose(json);
+        fprintf(json, "\n  ]\n}\n");
+        if (fclose(json) != 0) {
+            perror(json_path);
+            return 1;
+        }
     }
     return 0;
 }

@@ -1,39 +1,185 @@
 #!/bin/sh
-# Plot eni-bench's JSON: new-flow classification throughput against rule
-# count, libeni beside rte_acl (when the peer ran), as a PNG.
-#   bench/plot.sh docs/bench-eval.json docs/bench-classify.png
-# Needs gnuplot (Debian: gnuplot-nox) and python3.
+# Plot eni-bench's JSON (eni-bench --json FILE) as one PNG: new-flow
+# classification throughput against rule count (libeni, and rte_acl when the
+# peer ran), then every other scenario's Mpps figures, then its microsecond
+# figures. Only series that have data are drawn; a scenario with neither kind
+# of figure is named on stderr.
+#
+#   bench/plot.sh [--print] [IN.json [OUT.png]]
+#
+# IN.json defaults to docs/bench-eval.json beside this script; OUT.png to
+# bench-eval.png in the current directory (never the committed chart: name
+# docs/bench-classify.png to refresh that). --print writes the gnuplot script
+# to stdout instead of running gnuplot. Needs python3 and gnuplot (Debian:
+# gnuplot-nox; GNUPLOT=/path/to/gnuplot picks another); without gnuplot it
+# says so and exits 77 (skipped). Usage errors exit 2.
 set -eu
-in=${1:-docs/bench-eval.json}
-out=${2:-docs/bench-classify.png}
+me=$0
+usage() {
+  echo "usage: $me [--print] [IN.json [OUT.png]]"
+  echo "  IN.json   eni-bench --json output (default: docs/bench-eval.json beside $me)"
+  echo "  OUT.png   the chart (default: ./bench-eval.png)"
+  echo "  --print   write the gnuplot script to stdout, run nothing"
+}
+print=false
+case ${1-} in
+  -h|--help) usage; exit 0 ;;
+  --print) print=true; shift ;;
+  --) shift ;;
+  -?*) echo "$me: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+esac
+if [ $# -gt 2 ]; then
+  usage >&2
+  exit 2
+fi
+in=${1:-$(dirname "$0")/../docs/bench-eval.json}
+out=${2:-bench-eval.png}
+gnuplot=${GNUPLOT:-gnuplot}
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "$me: python3 not found; nothing plotted (skipped)" >&2
+  exit 77
+fi
+if ! $print && ! command -v "$gnuplot" >/dev/null 2>&1; then
+  echo "$me: gnuplot not found ('$gnuplot'; Debian: apt-get install gnuplot-nox); nothing plotted (skipped)" >&2
+  exit 77
+fi
+if [ ! -r "$in" ] || [ -d "$in" ]; then
+  echo "$me: cannot read '$in'" >&2
+  exit 2
+fi
+
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-python3 - "$in" > "$tmp" <<'PY'
-import json, sys
-rows = {}
-for r in json.load(open(sys.argv[1])):
+python3 - "$in" "$out" "$me" > "$tmp" <<'PY'
+import json, math, sys
+
+src, out, me = sys.argv[1:4]
+
+def fail(msg):
+    sys.stderr.write("%s: %s\n" % (me, msg))
+    sys.exit(2)
+
+try:
+    with open(src) as f:
+        doc = json.load(f)
+except (OSError, ValueError) as e:
+    fail("%s: not eni-bench JSON (%s)" % (src, e))
+# {"meta": {...}, "results": [...]}, or the bare list of the first format
+meta = doc.get("meta", {}) if isinstance(doc, dict) else {}
+rows = doc.get("results") if isinstance(doc, dict) else doc
+if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and {"scenario", "metric", "value"} <= r.keys() for r in rows):
+    fail("%s: not eni-bench JSON (no list of scenario/metric/value records)" % src)
+
+def q(s):
+    """A gnuplot string literal."""
+    return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"')
+
+def num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
+drawn = set()
+
+# 1. classification: Mpps against rules, one series per *_mpps metric with data
+series_titles = {"libeni_mpps": "libeni", "rte_acl_sse_mpps": "rte_acl (sse)",
+                 "rte_acl_avx2_mpps": "rte_acl (avx2)"}
+classify = {}   # rules -> metric -> value
+for r in rows:
     s = r["scenario"]
-    if s.startswith("classify_"):
-        rows.setdefault(int(s.split("_")[1]), {})[r["metric"]] = r["value"]
-for n in sorted(rows):
-    m = rows[n]
-    print(n, m.get("libeni_mpps", "NaN"), m.get("rte_acl_sse_mpps", "NaN"),
-          m.get("rte_acl_avx2_mpps", "NaN"))
+    if not s.startswith("classify_") or not r["metric"].endswith("_mpps") or not num(r["value"]):
+        continue
+    try:
+        rules = int(r.get("rules", s.split("_", 1)[1]))
+    except ValueError:
+        continue
+    classify.setdefault(rules, {})[r["metric"]] = r["value"]
+    drawn.add(s)
+metrics = [m for m in series_titles if any(m in v for v in classify.values())]
+metrics += sorted({m for v in classify.values() for m in v} - set(metrics))
+
+# 2. and 3.: every other scenario's Mpps figures, then its microseconds
+def bars(pred):
+    out_rows = []
+    for r in rows:
+        if not r["scenario"].startswith("classify_") and pred(r["metric"]) and num(r["value"]):
+            m = r["metric"][:-5] if r["metric"].endswith("_mpps") else r["metric"]
+            label = r["scenario"] if m in ("libeni", "microseconds") else "%s: %s" % (r["scenario"], m)
+            out_rows.append((label, r["value"]))
+            drawn.add(r["scenario"])
+    return out_rows
+mpps = bars(lambda m: m.endswith("_mpps"))
+usec = bars(lambda m: m == "microseconds")
+
+skipped = [s for s in scenarios if s not in drawn]
+if skipped:
+    sys.stderr.write("%s: not plotted (no Mpps or microsecond figure): %s\n"
+                     % (me, ", ".join(skipped)))
+panels = (1 if metrics else 0) + (1 if mpps else 0) + (1 if usec else 0)
+if not panels:
+    sys.stderr.write("%s: %s: no figures to plot\n" % (me, src))
+    sys.exit(1)
+
+p = print
+p("set terminal pngcairo size 1000,%d noenhanced" % (60 + 440 * panels))
+p("set output %s" % q(out))
+about = ", ".join(str(x) for x in (
+    meta.get("git_commit") and "commit %s" % meta["git_commit"],
+    meta.get("cpu_model"),
+    meta.get("cpus") and "%s CPUs" % meta["cpus"],
+    meta.get("repetitions") and "medians of %s" % meta["repetitions"],
+    meta.get("date")) if x)
+p("set multiplot layout %d,1 title %s" % (panels, q("eni-bench" + (": " + about if about else ""))))
+p("set grid")
+p("set yrange [0:*]")
+if metrics:
+    xs = sorted(classify)
+    p("$classify << EOD")
+    for n in xs:
+        p(" ".join([str(n)] + [repr(float(classify[n][m])) if m in classify[n] else "NaN"
+                               for m in metrics]))
+    p("EOD")
+    p("set title %s" % q("New-flow classification, one core (same rules and packets)"))
+    p("set xlabel %s" % q("security-group rules"))
+    p("set ylabel %s" % q("Mpps (higher is better)"))
+    p("set logscale x")
+    p("set xtics (%s)" % ", ".join(str(n) for n in xs))
+    p("set xrange [%g:%g]" % (xs[0] / 1.3, xs[-1] * 1.3))
+    p("set key top right")
+    p("plot " + ", \\\n     ".join(
+        "$classify using 1:%d with linespoints lw 2%s title %s"
+        % (i + 2, " dt 2" if "avx2" in m else "", q(series_titles.get(m, m)))
+        for i, m in enumerate(metrics)))
+    p("unset logscale x")
+    p("set xrange [*:*]")
+for name, data, title, ylabel in (
+        ("mpps", mpps, "Throughput of the other scenarios", "Mpps (higher is better)"),
+        ("usec", usec, "Rule-change publication", "microseconds (lower is better)")):
+    if not data:
+        continue
+    p("$%s << EOD" % name)
+    for label, v in data:
+        p("%s %r" % (q(label), float(v)))
+    p("EOD")
+    p("set title %s" % q(title))
+    p("unset xlabel")
+    p("set ylabel %s" % q(ylabel))
+    p("set xtics rotate by -25 left")
+    p("set xrange [-0.6:%g]" % (len(data) - 0.4))
+    p("set rmargin 16")
+    p("set offsets 0, 0, graph 0.12, 0")
+    p("set style fill solid 0.6")
+    p("set boxwidth 0.6")
+    p("unset key")
+    p("plot $%s using 0:2:xtic(1) with boxes, '' using 0:2:(sprintf('%%.1f', $2)) "
+      "with labels offset 0,0.8" % name)
+p("unset multiplot")
 PY
-gnuplot <<GP
-set terminal pngcairo size 900,520 noenhanced
-set output "$out"
-set title "New-flow classification, one core (eni-bench, same rules and packets)"
-set xlabel "security-group rules"
-set ylabel "Mpps (higher is better)"
-set logscale x
-set xtics (10, 100, 1000, 5000)
-set xrange [8:6500]
-set yrange [0:*]
-set grid
-set key top right
-plot "$tmp" using 1:2 with linespoints lw 2 title "libeni", \
-     "$tmp" using 1:3 with linespoints lw 2 title "rte_acl (sse)", \
-     "$tmp" using 1:4 with linespoints lw 2 dt 2 title "rte_acl (avx2)"
-GP
-echo "wrote $out"
+
+if $print; then
+  cat "$tmp"
+else
+  "$gnuplot" "$tmp"
+  echo "wrote $out"
+fi

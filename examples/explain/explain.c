@@ -2,11 +2,14 @@
  *
  *   eni-explain                               (a few sample questions)
  *   eni-explain in tcp 203.0.113.9 51000 443  (one inbound packet to the web server)
+ *   eni-explain --help | --version
  *
  * It builds a small VPC with a web server whose group allows HTTPS from
- * anywhere and SSH from an office network, then asks the evaluator. */
+ * anywhere and SSH from an office network, then asks the evaluator. Every
+ * argument is checked; a bad one is a message and exit status 2. */
 #include <arpa/inet.h>
 #include <eni.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,19 +73,77 @@ static void setup(void)
     snprintf(web_ip, sizeof web_ip, "10.0.1.10");
 }
 
-static int ask(const char *dir, const char *proto, const char *src, unsigned sport,
-               const char *dst, unsigned dport)
+/* The questions' words, checked: every one is required to be valid. */
+enum { USAGE_ERROR = 2 };
+static const char *prog = "eni-explain";
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "usage: %s [in|out PROTOCOL REMOTE REMOTE-PORT LOCAL-PORT]\n"
+            "Would this packet pass the web server's security group (10.0.1.10), and why?\n"
+            "With no arguments, a few sample questions.\n"
+            "  in|out       the direction as the web server sees it\n"
+            "  PROTOCOL     tcp, udp, icmp, or an IP protocol number 0..255\n"
+            "  REMOTE       the other end's IPv4 address (the web server has no IPv6)\n"
+            "  REMOTE-PORT  0..65535\n"
+            "  LOCAL-PORT   0..65535, the web server's port\n"
+            "  -h, --help     this text\n"
+            "  -V, --version  the libeni version\n",
+            prog);
+}
+
+static _Noreturn void bad(const char *what, const char *arg)
+{
+    fprintf(stderr, "%s: %s: '%s'\nTry '%s --help'.\n", prog, what, arg, prog);
+    exit(USAGE_ERROR);
+}
+
+/* A whole decimal number 0..max, or -1. */
+static long number(const char *s, long max)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+    return end && !*end && !errno && v <= max ? v : -1;
+}
+
+static unsigned port(const char *s)
+{
+    long v = number(s, 65535);
+    if (v < 0)
+        bad("a port is a whole number from 0 to 65535", s);
+    return (unsigned)v;
+}
+
+static uint8_t protocol(const char *s)
+{
+    static const struct { const char *name; uint8_t number; } names[] = {
+        {"tcp", 6}, {"udp", 17}, {"icmp", 1}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(s, names[i].name))
+            return names[i].number;
+    long v = number(s, 255);
+    if (v < 0)
+        bad("the protocol is tcp, udp, icmp or a number from 0 to 255", s);
+    return (uint8_t)v;
+}
+
+static void ipv4(const char *s, uint8_t out[16])
+{
+    if (inet_pton(AF_INET, s, out) != 1)
+        bad("not an IPv4 address", s);
+}
+
+static void ask(const char *dir, const char *proto, const char *src, unsigned sport,
+                const char *dst, unsigned dport)
 {
     eni_pkt p;
     memset(&p, 0, sizeof p);
-    p.family = strchr(src, ':') ? 6 : 4;
-    int af = p.family == 4 ? AF_INET : AF_INET6;
-    if (inet_pton(af, src, p.src) != 1 || inet_pton(af, dst, p.dst) != 1) {
-        fprintf(stderr, "bad address\n");
-        return 2;
-    }
-    p.proto = !strcmp(proto, "tcp") ? 6 : !strcmp(proto, "udp") ? 17 : !strcmp(proto, "icmp") ? 1
-                                                                                             : (uint8_t)atoi(proto);
+    p.family = 4;
+    ipv4(src, p.src);
+    ipv4(dst, p.dst);
+    p.proto = protocol(proto);
     p.sport = (uint16_t)sport;
     p.dport = (uint16_t)dport;
     p.tcp_flags = p.proto == 6 ? 0x02 : 0;
@@ -93,24 +154,43 @@ static int ask(const char *dir, const char *proto, const char *src, unsigned spo
     char text[256];
     MUST(eni_eval_explain(ctx, web_nic, d, &p, 0, &v, text, sizeof text));
     printf("%-3s %-4s %s:%u -> %s:%u\n    %s\n", dir, proto, src, sport, dst, dport, text);
-    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    setup();
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        printf("%s (libeni %s)\n", prog, eni_version_string());
+        return 0;
+    }
+    if (argc > 1 && argv[1][0] == '-')
+        bad("unknown option", argv[1]);
+    if (argc != 1 && argc != 6) {
+        fprintf(stderr, "%s: takes no arguments or 5, not %d\n", prog, argc - 1);
+        usage(stderr);
+        return USAGE_ERROR;
+    }
     if (argc == 6) {
         /* in|out proto remote port local-port: the web server is the other end */
-        bool in = strcmp(argv[1], "out") != 0;
-        return in ? ask("in", argv[2], argv[3], (unsigned)atoi(argv[4]), web_ip,
-                        (unsigned)atoi(argv[5]))
-                  : ask("out", argv[2], web_ip, (unsigned)atoi(argv[5]), argv[3],
-                        (unsigned)atoi(argv[4]));
+        bool in = !strcmp(argv[1], "in");
+        if (!in && strcmp(argv[1], "out"))
+            bad("the direction is in or out", argv[1]);
+        (void)protocol(argv[2]);
+        uint8_t remote[16];
+        ipv4(argv[3], remote);
+        unsigned remote_port = port(argv[4]), local_port = port(argv[5]);
+        setup();
+        if (in)
+            ask("in", argv[2], argv[3], remote_port, web_ip, local_port);
+        else
+            ask("out", argv[2], web_ip, local_port, argv[3], remote_port);
+        eni_ctx_free(ctx);
+        return 0;
     }
-    if (argc != 1) {
-        fprintf(stderr, "usage: %s [in|out tcp|udp|icmp|N REMOTE REMOTE-PORT LOCAL-PORT]\n", argv[0]);
-        return 2;
-    }
+    setup();
     printf("web server %s: HTTPS from anywhere, SSH from 198.51.100.0/24\n\n", web_ip);
     ask("in", "tcp", "203.0.113.9", 51000, web_ip, 443);
     ask("in", "tcp", "198.51.100.7", 51000, web_ip, 22);
