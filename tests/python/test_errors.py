@@ -29,6 +29,8 @@ CLASS_FOR = {
     ErrorCode.EPERM: libeni.PermissionDeniedError,
     ErrorCode.EINTERNAL: libeni.InternalError,
 }
+# Raised by the bindings themselves, never for a library return code.
+BINDINGS_ONLY = {libeni.ContextClosedError, libeni.InvalidParameterTypeError}
 
 
 @pytest.mark.parametrize("code", [c for c in ErrorCode if c != ErrorCode.OK],
@@ -43,10 +45,11 @@ def test_each_code_maps_to_its_class(code):
 
 
 def test_every_error_class_has_a_code():
-    """Each exported LibeniError subclass is the class of exactly one code."""
+    """Each exported LibeniError subclass is the class of exactly one code, but those the
+    bindings raise themselves."""
     exported = {obj for _, obj in inspect.getmembers(libeni, inspect.isclass)
                 if issubclass(obj, libeni.LibeniError) and obj is not libeni.LibeniError}
-    assert exported == set(CLASS_FOR.values())
+    assert exported == set(CLASS_FOR.values()) | BINDINGS_ONLY
     assert len(set(CLASS_FOR.values())) == len(CLASS_FOR)
 
 
@@ -66,10 +69,32 @@ def test_builtin_bases(cls, base):
     assert issubclass(cls, libeni.LibeniError)
 
 
-def test_context_closed_is_not_a_library_error():
-    """ContextClosedError is a ValueError raised by the bindings, not a library failure."""
+def test_context_closed_is_a_libeni_error():
+    """ContextClosedError is a LibeniError, as the README says every failure is, and still
+    a ValueError; it carries a code and survives pickling."""
+    assert issubclass(libeni.ContextClosedError, libeni.LibeniError)
     assert issubclass(libeni.ContextClosedError, ValueError)
-    assert not issubclass(libeni.ContextClosedError, libeni.LibeniError)
+    ctx = libeni.Context()
+    ctx.close()
+    with pytest.raises(libeni.LibeniError) as info:
+        ctx.create_vpc("10.0.0.0/16")
+    err = info.value
+    assert type(err) is libeni.ContextClosedError
+    assert (err.code, err.name, err.ec2_code) == (ErrorCode.EINVAL, "ENI_EINVAL", None)
+    assert str(err) == err.message == "the context is closed"
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is libeni.ContextClosedError and clone.message == err.message
+
+
+def test_invalid_parameter_type_error_is_both_kinds():
+    """A wrong argument type raises InvalidParameterTypeError: a LibeniError with EINVAL and
+    InvalidParameterValue, caught by `except TypeError` and `except ValueError` alike."""
+    cls = libeni.InvalidParameterTypeError
+    assert issubclass(cls, libeni.InvalidParameterError) and issubclass(cls, TypeError)
+    err = cls("groups takes a list, not a single str")
+    assert (err.code, err.ec2_code) == (ErrorCode.EINVAL, "InvalidParameterValue")
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is cls and (clone.message, clone.ec2_code) == (err.message, err.ec2_code)
 
 
 # ---- real failures through the API --------------------------------------------------------

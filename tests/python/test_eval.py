@@ -3,14 +3,15 @@
 The interface under test is `nic`, the primary of a running m5.large in
 10.0.1.0/24 whose only group is `web`. Every call passes an explicit now_ns.
 """
+import dataclasses
 import ipaddress
 import struct
 
 import pytest
 
 import libeni
-from libeni import (Action, ContextClosedError, InvalidParameterError, Packet, Reason, Rule,
-                    TrafficDirection, Verdict)
+from libeni import (Action, ContextClosedError, InvalidParameterError, InvalidParameterTypeError,
+                    Packet, Reason, Rule, RuleDirection, TrafficDirection, Verdict)
 
 IN, OUT = TrafficDirection.INBOUND, TrafficDirection.OUTBOUND
 CLIENT = "203.0.113.5"
@@ -51,13 +52,32 @@ def test_packet_forms_agree(nic, evaluator):
     """A Packet, a tuple and a raw frame of the same SYN are judged alike."""
     ip = nic.private_ip_address
     verdicts = [
-        evaluator.evaluate_one(nic, OUT, Packet("tcp", ip, CLIENT, 50000, 443, "S"), now_ns=1),
+        evaluator.evaluate_one(nic, OUT, Packet("tcp", src=ip, sport=50000, dst=CLIENT,
+                                                dport=443, tcp_flags="S"), now_ns=1),
         evaluator.evaluate_one(nic, OUT, ("tcp", ip, 50001, CLIENT, 443, "S"), now_ns=1),
         evaluator.evaluate_one(nic, OUT, tcp_frame(ip, 50002, CLIENT, 443), now_ns=1),
     ]
     assert all(v.action == Action.ALLOW and v.reason == Reason.RULE for v in verdicts)
     assert all(isinstance(v, Verdict) and v.allowed and bool(v) for v in verdicts)
     assert len(nic.flows(now_ns=2)) == 3
+
+
+def test_packet_fields_after_proto_are_keyword_only(nic, evaluator):
+    """Packet("tcp", src, sport, dst, dport) in the tuple's order is refused, not read as
+    (src, dst, sport, dport): a port never becomes the destination address."""
+    ip = nic.private_ip_address
+    with pytest.raises(InvalidParameterTypeError, match="by keyword") as e:
+        Packet("tcp", "1.2.3.4", 1000, ip, 22)
+    assert isinstance(e.value, TypeError)
+    with pytest.raises(InvalidParameterTypeError, match="by keyword"):
+        Packet("tcp", CLIENT, ip)  # the old (proto, src, dst) order
+    with pytest.raises(InvalidParameterTypeError, match="src= and dst="):
+        Packet("tcp", src=CLIENT)
+    pkt = Packet("tcp", src="1.2.3.4", sport=1000, dst=ip, dport=22)
+    assert (pkt.src, pkt.sport, pkt.dst, pkt.dport) == ("1.2.3.4", 1000, ip, 22)
+    assert pkt == libeni._eval._as_packet(("tcp", "1.2.3.4", 1000, ip, 22))
+    assert dataclasses.replace(pkt, dport=23).dport == 23
+    assert evaluator.counters.packets == 0
 
 
 def test_malformed_frames_are_dropped(nic, evaluator):
@@ -86,6 +106,37 @@ def test_mixing_frames_and_packets_raises_type_error(nic, evaluator):
     with pytest.raises(TypeError):
         evaluator.evaluate(nic, OUT, [["tcp", ip, 2, CLIENT, 443]], now_ns=1)
     assert evaluator.counters.packets == 0
+
+
+def test_one_packet_or_frame_where_a_list_is_wanted_is_refused(nic, evaluator):
+    """evaluate() takes a list: one frame (bytes) is not read byte by byte, nor one Packet
+    field by field; evaluate_one() is the call for a single packet."""
+    ip = nic.private_ip_address
+    frame = tcp_frame(ip, 1, CLIENT, 443)
+    for single in (frame, bytearray(frame), Packet("tcp", src=ip, sport=1, dst=CLIENT, dport=443),
+                   "tcp"):
+        with pytest.raises(InvalidParameterTypeError):
+            evaluator.evaluate(nic, OUT, single, now_ns=1)
+    assert evaluator.counters.packets == 0
+    assert evaluator.evaluate_one(nic, OUT, frame, now_ns=1).allowed
+
+
+def test_direction_is_a_traffic_direction_not_a_rule_direction(ctx, nic, evaluator):
+    """RuleDirection.INGRESS is refused where a TrafficDirection is wanted (their numbers
+    coincide); TrafficDirection's own names are accepted."""
+    pkt = ("tcp", CLIENT, 1, nic.private_ip_address, 22, "S")
+    assert int(RuleDirection.INGRESS) == int(IN)  # why the check is needed
+    for call in (lambda d: evaluator.evaluate(nic, d, [pkt], now_ns=1)[0],
+                 lambda d: evaluator.evaluate_one(nic, d, pkt, now_ns=1),
+                 lambda d: ctx.explain(nic, d, pkt, now_ns=1),
+                 lambda d: nic.explain(d, pkt, now_ns=1)):
+        with pytest.raises(InvalidParameterTypeError, match="TrafficDirection") as e:
+            call(RuleDirection.INGRESS)
+        assert "RuleDirection.INGRESS" in str(e.value)
+        assert call("inbound").reason == Reason.NO_RULE
+        with pytest.raises(InvalidParameterError, match="unknown TrafficDirection"):
+            call("ingress")
+    assert evaluator.counters.packets == 2
 
 
 def test_packet_parse_round_trips_fields(nic):
@@ -181,12 +232,12 @@ def test_related_icmp_error(nic, evaluator):
     """An ICMP error quoting a tracked flow's packet is RELATED_ICMP; one about nothing is dropped."""
     ip, server = nic.private_ip_address, "192.0.2.7"
     evaluator.evaluate_one(nic, OUT, ("tcp", ip, 40000, server, 8080, SYN), now_ns=1)
-    err = Packet("icmp", server, ip, icmp_type=3, icmp_code=3,
-                 inner=Packet("tcp", ip, server, 40000, 8080))
+    err = Packet("icmp", src=server, dst=ip, icmp_type=3, icmp_code=3,
+                 inner=Packet("tcp", src=ip, sport=40000, dst=server, dport=8080))
     v = evaluator.evaluate_one(nic, IN, err, now_ns=2)
     assert (v.action, v.reason) == (Action.ALLOW, Reason.RELATED_ICMP)
-    stray = Packet("icmp", server, ip, icmp_type=3, icmp_code=3,
-                   inner=Packet("tcp", ip, server, 40000, 8081))
+    stray = Packet("icmp", src=server, dst=ip, icmp_type=3, icmp_code=3,
+                   inner=Packet("tcp", src=ip, sport=40000, dst=server, dport=8081))
     assert evaluator.evaluate_one(nic, IN, stray, now_ns=3).reason == Reason.NO_RULE
     quoted = ipv4(ip, server, 6, tcp(40000, 8080))
     framed, = evaluator.evaluate(nic, IN, [icmp_unreachable_frame(server, ip, quoted)], now_ns=4)
@@ -196,11 +247,11 @@ def test_related_icmp_error(nic, evaluator):
 def test_icmp_echo_reply_tracked_by_identifier(nic, evaluator):
     """An echo reply with the request's identifier is TRACKED; another identifier is not."""
     ip = nic.private_ip_address
-    req = Packet("icmp", ip, "192.0.2.1", 99, 99, icmp_type=8)
+    req = Packet("icmp", src=ip, sport=99, dst="192.0.2.1", dport=99, icmp_type=8)
     assert evaluator.evaluate_one(nic, OUT, req, now_ns=1).reason == Reason.RULE
-    rep = Packet("icmp", "192.0.2.1", ip, 99, 99, icmp_type=0)
+    rep = Packet("icmp", src="192.0.2.1", sport=99, dst=ip, dport=99, icmp_type=0)
     assert evaluator.evaluate_one(nic, IN, rep, now_ns=2).reason == Reason.TRACKED
-    other = Packet("icmp", "192.0.2.1", ip, 100, 100, icmp_type=0)
+    other = Packet("icmp", src="192.0.2.1", sport=100, dst=ip, dport=100, icmp_type=0)
     assert evaluator.evaluate_one(nic, IN, other, now_ns=3).reason == Reason.NO_RULE
 
 
@@ -239,7 +290,8 @@ def test_explain_names_the_rule(ctx, nic, web):
 
 def test_explain_no_rule(ctx, nic):
     """explain() of a dropped packet says no rule matched."""
-    v = ctx.explain(nic, IN, Packet("tcp", CLIENT, nic.private_ip_address, 1, 444, "S"), now_ns=1)
+    pkt = Packet("tcp", src=CLIENT, sport=1, dst=nic.private_ip_address, dport=444, tcp_flags="S")
+    v = ctx.explain(nic, IN, pkt, now_ns=1)
     assert (v.action, v.reason) == (Action.DROP, Reason.NO_RULE)
     assert "no rule matched" in v.explanation
 
@@ -247,7 +299,7 @@ def test_explain_no_rule(ctx, nic):
 def test_interface_explain_matches_context_explain(ctx, nic, web):
     """NetworkInterface.explain is the context's explain for that interface."""
     web.authorize_ingress(Rule("udp", 53, cidr="0.0.0.0/0"))
-    pkt = Packet("udp", CLIENT, nic.private_ip_address, 5000, 53)
+    pkt = Packet("udp", src=CLIENT, sport=5000, dst=nic.private_ip_address, dport=53)
     a, b = nic.explain(IN, pkt, now_ns=1), ctx.explain(nic, IN, pkt, now_ns=1)
     assert a == b and a.explanation == b.explanation
     assert a.reason == Reason.UNTRACKED and "untracked" in a.explanation

@@ -132,9 +132,35 @@ def test_poll_returns_attach_completed_event(ctx, subnet, web):
     assert done.related == inst.network_interfaces[0]
     assert done.status == ErrorCode.OK and done.ec2_code is None
     assert done.state == AttachmentStatus.ATTACHED
+    assert isinstance(done.state, AttachmentStatus) and str(done.state) == "attached"
     seqs = [e.seq for e in events]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     assert ctx.poll() == []
+
+
+def test_events_are_decoded_into_objects_and_enums(ctx, subnet, web):
+    """Events name their instance, interface and attachment as wrappers and their state as
+    the enum, not as raw ids (a 64-bit cookie) and numbers (16); the raw fields remain."""
+    inst = ctx.run_instance("m5.large", subnet=subnet, groups=[web])
+    done, = of_type(ctx.poll(), EventType.ATTACH_COMPLETED)
+    att, = inst.attachments()
+    assert isinstance(done.type, EventType) and str(done.type) == "attach-completed"
+    assert (done.instance, done.network_interface, done.attachment) == \
+        (inst, att.network_interface, att)
+    assert isinstance(done.instance, libeni.Instance)
+    assert done.cookie == inst.id_value and (done.subject, done.related) == \
+        (att, att.network_interface)  # raw fields, as before
+    assert done.link_up is None
+    inst.set_state("running")
+    ev, = ctx.poll()
+    assert ev.type == EventType.INSTANCE_STATE and ev.instance == inst
+    assert (ev.network_interface, ev.attachment) == (None, None)
+    assert isinstance(ev.state, InstanceState) and ev.state is S.RUNNING
+    assert str(ev.state) == "running" and ev.state == 16 and int(ev.state) == 16
+    ctx.post_user_event(1234)
+    user, = ctx.poll()
+    assert (user.instance, user.network_interface, user.attachment) == (None, None, None)
+    assert user.cookie == 1234
 
 
 def test_post_user_event(ctx):
@@ -542,15 +568,34 @@ def test_associate_address_with_secondary_ip(ctx, nic):
 
 
 def test_disassociate_address(ctx, nic):
-    """DisassociateAddress: the public IPv4 leaves the ENI; repeating by id is harmless."""
+    """DisassociateAddress: the public IPv4 leaves the ENI; repeating it is harmless, by
+    association id as by Elastic IP (idempotent, as eni_eip_disassociate and EC2's)."""
     eip = ctx.allocate_address()
     assoc = eip.associate(nic)
     eip.disassociate()
     assert eip.association is None and nic.public_ip is None
-    assoc.disassociate()  # idempotent, as EC2's
-    with pytest.raises(NotFoundError) as e:
-        eip.disassociate()
-    assert e.value.ec2_code == "InvalidAssociationID.NotFound"
+    before = ctx.dump()
+    assoc.disassociate()
+    eip.disassociate()
+    assert ctx.dump() == before
+
+
+def test_eip_disassociate_is_idempotent_in_c_and_python(ctx, nic):
+    """eni_eip_disassociate itself answers ENI_OK for an association that already ended,
+    so neither ElasticIp.disassociate() nor ElasticIpAssociation.disassociate() raises on a
+    second call."""
+    from libeni._ffi import lib
+    eip = ctx.allocate_address()
+    assoc = eip.associate(nic)
+    assert lib.eni_eip_disassociate(ctx._ptr, assoc._cid()) == lib.ENI_OK
+    assert lib.eni_eip_disassociate(ctx._ptr, assoc._cid()) == lib.ENI_OK  # the C side
+    eip.associate(nic)
+    eip.disassociate()
+    eip.disassociate()
+    eip.associate(nic).disassociate()
+    assoc.disassociate()
+    assert eip.association is None and nic.public_ip is None
+    ctx.check()
 
 
 def test_release_address(ctx):
@@ -640,6 +685,8 @@ def test_remove_device(ctx, running, spare):
     ctx.mock.remove_device(att)
     removed, = of_type(ctx.poll(), EventType.DEVICE_REMOVED)
     assert removed.subject == att and removed.related == spare
+    assert (removed.attachment, removed.network_interface, removed.instance) == \
+        (att, spare, running)
     assert spare.status == InterfaceStatus.AVAILABLE and spare.attachment is None
     counters = ctx.mock.counters
     assert counters.removals == 1 and counters.devices == devices - 1
@@ -651,10 +698,12 @@ def test_set_link(ctx, running, nic):
     ctx.mock.set_link(att, False)
     down, = of_type(ctx.poll(), EventType.LINK_CHANGE)
     assert (down.subject, down.related, down.state) == (att, nic, 0)
+    assert (down.attachment, down.network_interface, down.instance) == (att, nic, running)
+    assert down.link_up is False
     assert not att.link_up and not att.device.link_up
     ctx.mock.set_link(att, True)
     up, = of_type(ctx.poll(), EventType.LINK_CHANGE)
-    assert up.state == 1 and att.link_up
+    assert up.state == 1 and up.link_up is True and att.link_up
 
 
 def test_mock_counters(ctx, running, spare):

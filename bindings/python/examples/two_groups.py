@@ -10,7 +10,7 @@ Run from a build tree:
     PYTHONPATH=build/bindings/python python3 bindings/python/examples/two_groups.py
 """
 import libeni
-from libeni import InstanceState, Rule, TrafficDirection
+from libeni import Packet, Rule, TrafficDirection
 
 IN, OUT = TrafficDirection.INBOUND, TrafficDirection.OUTBOUND
 CLIENT = "203.0.113.5"
@@ -29,9 +29,11 @@ def main() -> int:
         web_host = ctx.run_instance("m5.large", subnet=subnet, groups=[web])
         db_host = ctx.run_instance("m5.large", subnet=subnet, groups=[db])
         for event in ctx.poll():
-            print(f"  event {event.type.name.lower()}: {event.subject!r}")
+            about = [o for o in (event.instance, event.network_interface) if o is not None]
+            print(f"  event {event.type}: {', '.join(map(repr, about))} -> {event.state}")
         for inst in (web_host, db_host):
-            inst.set_state(InstanceState.RUNNING)
+            inst.set_state("running")  # or libeni.InstanceState.RUNNING
+            print(f"{inst!r} is {inst.state}")
         web_nic = web_host.network_interfaces[0]
         db_nic = db_host.network_interfaces[0]
 
@@ -39,8 +41,8 @@ def main() -> int:
         extra = subnet.create_network_interface(groups=[web], description="web, second leg")
         attachment = extra.attach(web_host, device_index=1)
         ctx.poll()
-        print(f"hot attach: {extra!r} is {extra.status.ec2_name} at device index "
-              f"{attachment.device_index} ({attachment.kind.ec2_name})")
+        print(f"hot attach: {extra!r} is {extra.status} at device index "
+              f"{attachment.device_index} ({attachment.kind})")
 
         web_ip, db_ip = web_nic.private_ip_address, db_nic.private_ip_address
         checks = [
@@ -48,7 +50,9 @@ def main() -> int:
             ("client -> web :22", web_nic, IN, ("tcp", CLIENT, 40001, web_ip, 22, "S")),
             ("web -> db :5432 (at db)", db_nic, IN, ("tcp", web_ip, 41000, db_ip, 5432, "S")),
             ("client -> db :5432", db_nic, IN, ("tcp", CLIENT, 41001, db_ip, 5432, "S")),
-            ("spoofed source from web", web_nic, OUT, ("tcp", "10.0.1.250", 1234, CLIENT, 80, "S")),
+            # a Packet names its fields: everything after the protocol is keyword-only
+            ("spoofed source from web", web_nic, OUT,
+             Packet("tcp", src="10.0.1.250", sport=1234, dst=CLIENT, dport=80, tcp_flags="S")),
         ]
         print("explanations:")
         for label, nic, direction, packet in checks:

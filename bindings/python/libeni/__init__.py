@@ -9,14 +9,16 @@
         web.authorize_ingress(libeni.Rule("tcp", 443, cidr="0.0.0.0/0"))
         inst = ctx.run_instance("m5.large", subnet=subnet, groups=[web])
         ctx.poll()                                   # the backend completes the attach
-        inst.set_state(libeni.InstanceState.RUNNING)
+        inst.set_state("running")                    # or libeni.InstanceState.RUNNING
         nic = inst.network_interfaces[0]
         v = ctx.explain(nic, libeni.TrafficDirection.INBOUND,
                         ("tcp", "203.0.113.5", 40000, nic.private_ip_address, 443))
         print(v.reason.name, v.explanation)
 
 Every object an EC2 id names is a small wrapper (``repr`` shows the id);
-every failure raises a :class:`LibeniError` subclass carrying ``ec2_code``.
+enums are ``IntEnum``s whose ``str()`` is EC2's name (``running``), and their
+names are accepted wherever an enum is; every failure raises a
+:class:`LibeniError` subclass carrying ``ec2_code``.
 """
 from ._context import Context, Event, LaunchInterface, Quotas, instance_types
 from ._enums import (Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode, EventType,
@@ -25,7 +27,8 @@ from ._enums import (Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode
                      RuleDirection, TrafficDirection, Virtualization, VfioReadiness)
 from ._errors import (AlreadyExistsError, BackendError, BusyError, CallbackAbortedError,
                       ContextClosedError, DependencyViolationError, InternalError,
-                      InUseError, InvalidParameterError, InvalidStateError, LibeniError,
+                      InUseError, InvalidParameterError, InvalidParameterTypeError,
+                      InvalidStateError, LibeniError,
                       LimitExceededError, NotFoundError, NotSupportedError,
                       OperationTimeoutError, OutOfMemoryError, PermissionDeniedError,
                       StaleIdError, VersionMismatchError)
@@ -66,7 +69,8 @@ __all__ = [
     "TrafficDirection", "Virtualization",
     "AlreadyExistsError", "BackendError", "BusyError", "CallbackAbortedError",
     "ContextClosedError", "DependencyViolationError", "InternalError", "InUseError",
-    "InvalidParameterError", "InvalidStateError", "LibeniError", "LimitExceededError",
+    "InvalidParameterError", "InvalidParameterTypeError", "InvalidStateError", "LibeniError",
+    "LimitExceededError",
     "NotFoundError", "NotSupportedError", "OperationTimeoutError", "OutOfMemoryError",
     "PermissionDeniedError", "StaleIdError", "VersionMismatchError",
     "ConntrackStats", "Counters", "Evaluator", "Flow", "Packet", "Verdict",

@@ -4,18 +4,20 @@ from __future__ import annotations
 import logging
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Type, Union
 
-from ._enums import (Action, ErrorCode, EventType, InstanceState, InterfaceStatus, InterfaceType,
-                     Kind, LogLevel, Platform, Reason, TrafficDirection, Virtualization)
-from ._errors import ContextClosedError, InvalidParameterError, check
+from ._enums import (Action, AttachmentStatus, ErrorCode, EventType, InstanceState,
+                     InterfaceStatus, InterfaceType, LogLevel, Platform, Reason,
+                     TrafficDirection, Virtualization)
+from ._errors import (ContextClosedError, InvalidParameterError, InvalidParameterTypeError,
+                      as_list, as_uint, check, invalid_value)
 from ._eval import Evaluator, Packet, PacketLike, Verdict, _as_packet, _now
 from ._ffi import cstr, ffi, lib, text
-from ._instances import (ConntrackTimeouts, ElasticIp, Instance, InstanceType,
+from ._instances import (Attachment, ConntrackTimeouts, ElasticIp, Instance, InstanceType,
                          NetworkInterface)
 from ._mock import Mock
 from ._network import PrefixList, SecurityGroup, Subnet, Vpc
-from ._objects import LibeniObject, id_array, list_ids, wrap
+from ._objects import LibeniObject, id_array, list_ids, str_array, wrap
 
 __all__ = ["Context", "Event", "Quotas", "LaunchInterface"]
 
@@ -51,12 +53,23 @@ class _EventSink(list):  # type: ignore[type-arg]
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happened, delivered by :meth:`Context.poll`.
+    """Something that happened, delivered by :meth:`Context.poll`, decoded.
 
-    ``subject`` is what it is about (an attachment, an instance...),
-    ``related`` the other object involved (the interface of an attachment).
-    ``status`` is the outcome of a failed asynchronous operation, with EC2's
-    code in ``ec2_code``.
+    ``type`` is an :class:`EventType`. ``instance``, ``network_interface``
+    and ``attachment`` are the objects the event is about, where it has
+    them (``None`` otherwise): an attach, detach, link or device event has
+    all three, an ``INSTANCE_STATE`` event its instance. ``state`` is the
+    new state as an enum: an :class:`InstanceState` for ``INSTANCE_STATE``,
+    the attachment's :class:`AttachmentStatus` for attach, detach and
+    device events; for ``LINK_CHANGE`` it stays the number 1 (up) or 0
+    (down), also read as ``link_up``. ``status`` is the outcome of a failed
+    asynchronous operation, with EC2's code in ``ec2_code``.
+
+    The raw fields of ``eni_event`` stay as they were: ``subject`` and
+    ``related`` wrap the ids of those C fields, ``cookie`` is the raw number
+    (the caller's for a ``USER`` event, the instance's 64-bit id for an
+    attachment event), and the enums compare equal to the raw numbers
+    (``int(event.state)``).
     """
     type: EventType
     seq: int
@@ -65,15 +78,44 @@ class Event:
     cookie: int
     status: ErrorCode
     os_errno: int
-    state: int
+    state: Union[InstanceState, AttachmentStatus, int]
     ec2_code: Optional[str]
+    instance: Optional[Instance] = None
+    network_interface: Optional[NetworkInterface] = None
+    attachment: Optional[Attachment] = None
+
+    @property
+    def link_up(self) -> Optional[bool]:
+        """For ``LINK_CHANGE``: whether the link came up; None for other events."""
+        return bool(self.state) if self.type == EventType.LINK_CHANGE else None
 
     @classmethod
     def _from(cls, ctx: "Context", e: Any) -> "Event":
-        return cls(type=EventType(e.type), seq=int(e.seq), subject=wrap(ctx, e.subject),
-                   related=wrap(ctx, e.related), cookie=int(e.cookie),
-                   status=ErrorCode(e.status), os_errno=int(e.os_errno), state=int(e.state),
-                   ec2_code=text(e.ec2_code) or None)
+        etype = EventType(e.type)
+        subject, related = wrap(ctx, e.subject), wrap(ctx, e.related)
+        objs = [subject, related]
+        if etype != EventType.USER:
+            objs.append(wrap(ctx, e.cookie))  # an attachment event's instance
+        state_enum = _STATE_OF.get(etype)
+        state = (state_enum(e.state) if state_enum is not None
+                 and e.state in state_enum._value2member_map_ else int(e.state))
+
+        def first(kind: type) -> Any:
+            return next((o for o in objs if isinstance(o, kind)), None)
+        return cls(type=etype, seq=int(e.seq), subject=subject, related=related,
+                   cookie=int(e.cookie), status=ErrorCode(e.status), os_errno=int(e.os_errno),
+                   state=state, ec2_code=text(e.ec2_code) or None, instance=first(Instance),
+                   network_interface=first(NetworkInterface), attachment=first(Attachment))
+
+
+_STATE_OF: Dict[EventType, Type[Union[InstanceState, AttachmentStatus]]] = {
+    EventType.INSTANCE_STATE: InstanceState,
+    EventType.ATTACH_COMPLETED: AttachmentStatus,
+    EventType.ATTACH_FAILED: AttachmentStatus,
+    EventType.DETACH_COMPLETED: AttachmentStatus,
+    EventType.DETACH_FAILED: AttachmentStatus,
+    EventType.DEVICE_REMOVED: AttachmentStatus,
+}
 
 
 @dataclass(frozen=True)
@@ -112,9 +154,11 @@ class Context:
     :class:`~libeni.ContextClosedError`.
 
     Args:
-        seed: makes id strings (and addresses libeni picks) reproducible.
+        seed: makes id strings (and addresses libeni picks) reproducible; an
+            int from 0 to 2**64 - 1.
         log: a :class:`logging.Logger` or a ``callable(level, message)``.
-        log_level: the most verbose level passed to ``log``.
+        log_level: the most verbose level passed to ``log``: a :class:`LogLevel`,
+            its name (``"debug"``) or number.
         backend: ``"mock"``, the simulated backend (the default), or ``"vfio"``, real
             ENA/EFA functions (see :func:`libeni.vfio_functions`).
         backend_config: the backend's configuration string (for ``"vfio"``:
@@ -127,23 +171,28 @@ class Context:
         self._p: Any = None
         self._evaluators: "weakref.WeakSet[Evaluator]" = weakref.WeakSet()
         self._backlog: List["Event"] = []  # events polled on the caller's behalf
+        # every option is checked before anything is made
+        level = LogLevel._of(log_level, "log_level")
+        if log is not None and not callable(log) and not isinstance(log, logging.Logger):
+            raise InvalidParameterTypeError(
+                f"log takes a logging.Logger or a callable, not {type(log).__name__}")
+        ops = {"mock": lib.eni_mock_backend_ops, "vfio": lib.eni_vfio_backend_ops}.get(backend)
+        if ops is None:
+            raise invalid_value(f"unknown backend {backend!r} (the bindings offer 'mock' and "
+                                "'vfio')")
         opts = ffi.new("eni_ctx_opts *")
         check(lib.eni_ctx_opts_init(opts, ffi.sizeof("eni_ctx_opts")))
         if seed is not None:
-            opts.seed = seed
+            opts.seed = as_uint(seed, "seed", 64)
         self._log_handle = None
         if log is not None:
             self._log_handle = ffi.new_handle(log)
             opts.log_fn = lib._eni_py_log
             opts.log_userdata = self._log_handle
-            opts.log_level = int(log_level)
+            opts.log_level = int(level)
         out = ffi.new("eni_ctx **")
         check(lib.eni_ctx_new(opts, out))
         self._p = out[0]
-        ops = {"mock": lib.eni_mock_backend_ops, "vfio": lib.eni_vfio_backend_ops}.get(backend)
-        if ops is None:
-            self.close()
-            raise ValueError(f"unknown backend {backend!r} (the bindings offer 'mock' and 'vfio')")
         try:
             check(lib.eni_ctx_set_backend(self._p, ops(), cstr(backend_config)))
         except BaseException:
@@ -209,12 +258,20 @@ class Context:
         interface x rules per group <= 1000)."""
         q = ffi.new("eni_quotas *")
         q.size = ffi.sizeof("eni_quotas")
-        q.eips, q.nics, q.security_groups = elastic_ips, network_interfaces, security_groups
-        q.rules_per_group, q.groups_per_nic = rules_per_group, groups_per_interface
+        q.eips = as_uint(elastic_ips, "elastic_ips")
+        q.nics = as_uint(network_interfaces, "network_interfaces")
+        q.security_groups = as_uint(security_groups, "security_groups")
+        q.rules_per_group = as_uint(rules_per_group, "rules_per_group")
+        q.groups_per_nic = as_uint(groups_per_interface, "groups_per_interface")
         check(lib.eni_ctx_set_quotas(self._ptr, q))
 
     def set_op_timeout(self, seconds: float) -> None:
         """How long an attach or detach may wait for the backend before it is rolled back."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise InvalidParameterTypeError(
+                f"seconds takes a number, not {type(seconds).__name__}")
+        if not 0 <= seconds < (1 << 64) / 1e9:  # also refuses NaN
+            raise invalid_value(f"op timeout {seconds!r} s is out of range")
         check(lib.eni_ctx_set_op_timeout(self._ptr, int(seconds * 1e9)))
 
     def check(self) -> None:
@@ -300,6 +357,7 @@ class Context:
     def create_prefix_list(self, name: str, max_entries: int, family: int = 4,
                            entries: Sequence[str] = ()) -> PrefixList:
         """``CreateManagedPrefixList`` (``family`` 4 or 6), with its first entries."""
+        entries = as_list(entries, "entries")
         spec = ffi.new("eni_prefix_list_spec *")
         spec.size = ffi.sizeof("eni_prefix_list_spec")
         keep = cstr(name)
@@ -332,23 +390,18 @@ class Context:
                   no_ipv6: bool = False,
                   conntrack_timeouts: Optional[ConntrackTimeouts] = None) -> None:
         spec.size = ffi.sizeof("eni_nic_spec")
-        spec.type = int(interface_type)
+        spec.type = InterfaceType._of(interface_type, "interface_type")
         spec.subnet.v = subnet.id_value
         keep += [cstr(description), cstr(private_ip_address)]
         spec.description, spec.private_ip = keep[-2], keep[-1]
-        if secondary_private_ip_addresses:
-            strs = [cstr(a) for a in secondary_private_ip_addresses]
-            keep += strs
-            keep.append(ffi.new("char *[]", strs))
-            spec.secondary_ips, spec.secondary_ip_list_len = keep[-1], len(strs)
+        arr, n = str_array(secondary_private_ip_addresses, "secondary_private_ip_addresses",
+                           keep)
+        spec.secondary_ips, spec.secondary_ip_list_len = arr, n
         spec.secondary_ip_count = secondary_private_ip_address_count
-        if ipv6_addresses:
-            strs = [cstr(a) for a in ipv6_addresses]
-            keep += strs
-            keep.append(ffi.new("char *[]", strs))
-            spec.ipv6_addresses, spec.ipv6_list_len = keep[-1], len(strs)
+        arr, n = str_array(ipv6_addresses, "ipv6_addresses", keep)
+        spec.ipv6_addresses, spec.ipv6_list_len = arr, n
         spec.ipv6_count = ipv6_address_count
-        groups = list(groups)
+        groups = as_list(groups, "groups")
         if groups:
             keep.append(id_array("eni_sg_id", groups))
             spec.groups, spec.group_count = keep[-1], len(groups)
@@ -386,8 +439,8 @@ class Context:
             if obj is not None:
                 getattr(f, attr).v = obj.id_value
         mask = 0
-        for s in status:
-            mask |= 1 << int(s)
+        for s in as_list(status, "status"):
+            mask |= 1 << InterfaceStatus._of(s, "status")
         f.status_mask = mask
         return [NetworkInterface(self, v) for v in
                 list_ids(self, "eni_nic_id", lambda o, c, n: lib.eni_nic_list(self._ptr, f, o, c, n))]
@@ -404,7 +457,8 @@ class Context:
         spec.instance_type = keep
         if subnet is not None:
             spec.subnet.v = subnet.id_value
-        spec.virtualization, spec.platform = int(virtualization), int(platform)
+        spec.virtualization = Virtualization._of(virtualization, "virtualization")
+        spec.platform = Platform._of(platform, "platform")
         spec.flags = 0 if ena_support else lib.ENI_INSTANCE_NO_ENA_SUPPORT
         out = ffi.new("eni_instance_id *")
         check(lib.eni_instance_create(self._ptr, spec, out))
@@ -420,9 +474,10 @@ class Context:
         primary interface. The instance is ``pending``; its attachments
         complete through :meth:`poll`.
         """
+        interfaces = as_list(interfaces, "interfaces")
         if not interfaces:
             if subnet is None:
-                raise ValueError("give interfaces, or a subnet for the primary interface")
+                raise invalid_value("give interfaces, or a subnet for the primary interface")
             interfaces = [LaunchInterface(subnet=subnet, groups=groups)]
         keep: List[Any] = [cstr(instance_type)]
         nics = ffi.new("eni_launch_nic[]", len(interfaces))
@@ -439,7 +494,7 @@ class Context:
                 n.existing.v = li.existing.id_value
             else:
                 if li.subnet is None:
-                    raise ValueError(f"interface {i}: give existing, or a subnet")
+                    raise invalid_value(f"interface {i}: give existing, or a subnet")
                 spec = ffi.new("eni_nic_spec *")
                 keep.append(spec)
                 self._nic_spec(spec, keep, li.subnet, groups=li.groups,
@@ -453,7 +508,8 @@ class Context:
         ls = ffi.new("eni_launch_spec *")
         ls.size = ffi.sizeof("eni_launch_spec")
         ls.instance_type = keep[0]
-        ls.virtualization, ls.platform = int(virtualization), int(platform)
+        ls.virtualization = Virtualization._of(virtualization, "virtualization")
+        ls.platform = Platform._of(platform, "platform")
         ls.nics, ls.nic_count = nics, len(interfaces)
         out = ffi.new("eni_instance_id *")
         check(lib.eni_instance_launch(self._ptr, ls, out))
@@ -469,8 +525,8 @@ class Context:
         if subnet is not None:
             f.subnet.v = subnet.id_value
         mask = 0
-        for s in states:
-            mask |= 1 << (int(s) >> 4)
+        for s in as_list(states, "states"):
+            mask |= 1 << (InstanceState._of(s, "states") >> 4)
         f.state_mask = mask
         return [Instance(self, v) for v in
                 list_ids(self, "eni_instance_id",
@@ -508,7 +564,8 @@ class Context:
         _as_packet(packet)._fill(p)
         v = ffi.new("eni_verdict *")
         buf = ffi.new("char[]", 512)
-        check(lib.eni_eval_explain(self._ptr, interface._cid(), int(direction), p, _now(now_ns),
+        direction = TrafficDirection._of(direction, "direction")
+        check(lib.eni_eval_explain(self._ptr, interface._cid(), direction, p, _now(now_ns),
                                    v, buf, 512))
         return Verdict._from(self, v, text(buf))
 

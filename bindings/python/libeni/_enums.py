@@ -1,13 +1,25 @@
 """libeni's C enums as :class:`enum.IntEnum` classes, named as EC2 names them.
 
 Values come from the C headers through the compiled module, never from
-copies here. Where EC2 has a wire name for a value (an instance state, an
-interface status or type) it is the member's ``ec2_name``.
+copies here. Every enum is an ``IntEnum`` (its members are the C values)
+whose ``str()`` is the value's name as EC2 spells it: ``running``,
+``in-use``, ``efa-only``; enums EC2 has no names for are spelled the same
+way (``inbound``, ``no-rule``). Where EC2 has a wire name for a value it is
+also the member's ``ec2_name``.
+
+Wherever the bindings take an enum they also take its name in that
+spelling, or the member's name in any case (``"running"``, ``"RUNNING"``,
+``"shutting_down"``), and its number. An unknown name or number raises
+:class:`~libeni.InvalidParameterError`; a member of another enum (a
+``RuleDirection`` where a ``TrafficDirection`` is wanted), or a value of
+another type, :class:`~libeni.InvalidParameterTypeError`.
 """
 from __future__ import annotations
 
 import enum
+from typing import Any, Optional, Type, TypeVar
 
+from ._errors import InvalidParameterTypeError, invalid_value
 from ._ffi import lib
 
 __all__ = [
@@ -17,15 +29,60 @@ __all__ = [
     "MockOp", "MockLatency", "PciFunctionType", "VfioReadiness",
 ]
 
+E = TypeVar("E", bound="_Enum")
 
-class _Ec2Named(enum.IntEnum):
+# format() specs that ask for the number rather than the name ("{:d}", "{:#x}")
+_NUMERIC_FORMATS = frozenset("bcdeEfFgGnoxX%")
+
+
+def _spelling(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+class _Enum(enum.IntEnum):
+    """Base of libeni's enums: ``str()`` is the name as EC2 spells it, and names
+    are accepted as input (``InstanceState("running")``)."""
+
+    def __str__(self) -> str:
+        return _spelling(self.name)
+
+    def __format__(self, spec: str) -> str:
+        if spec and spec[-1] in _NUMERIC_FORMATS:
+            return int.__format__(int(self), spec)
+        return format(str(self), spec)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            for member in cls:
+                if str(member) == _spelling(value):
+                    return member
+            names = ", ".join(str(m) for m in cls)
+            raise invalid_value(f"unknown {cls.__name__} {value!r} (one of: {names})")
+        raise invalid_value(f"{value!r} is not a valid {cls.__name__}")
+
+    @classmethod
+    def _of(cls: Type[E], value: Any, what: Optional[str] = None) -> E:
+        """``value`` as a member: a member, its name or its number; a member of
+        another enum, a bool or any other type is refused."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, (enum.Enum, bool)) or not isinstance(value, (int, str)):
+            got = (f"{type(value).__name__}.{value.name}" if isinstance(value, enum.Enum)
+                   else f"{type(value).__name__} {value!r}")
+            raise InvalidParameterTypeError(
+                f"{what or 'the value'} takes a {cls.__name__} or its name, not {got}")
+        return cls(value)
+
+
+class _Ec2Named(_Enum):
     @property
     def ec2_name(self) -> str:
         """The value as EC2 spells it (``running``, ``in-use``, ``efa-only``...)."""
-        return self.name.lower().replace("_", "-")
+        return str(self)
 
 
-class ErrorCode(enum.IntEnum):
+class ErrorCode(_Enum):
     OK = lib.ENI_OK
     EINVAL = lib.ENI_EINVAL
     ENOMEM = lib.ENI_ENOMEM
@@ -46,7 +103,7 @@ class ErrorCode(enum.IntEnum):
     EINTERNAL = lib.ENI_EINTERNAL
 
 
-class Kind(enum.IntEnum):
+class Kind(_Enum):
     """What an id names; the EC2 prefix is ``prefix``."""
     NONE = lib.ENI_KIND_NONE
     VPC = lib.ENI_KIND_VPC
@@ -67,7 +124,7 @@ class Kind(enum.IntEnum):
         return text(lib.eni_kind_prefix(int(self)))
 
 
-class LogLevel(enum.IntEnum):
+class LogLevel(_Enum):
     NONE = lib.ENI_LOG_NONE
     ERROR = lib.ENI_LOG_ERROR
     WARN = lib.ENI_LOG_WARN
@@ -76,7 +133,7 @@ class LogLevel(enum.IntEnum):
     OFF = lib.ENI_LOG_OFF
 
 
-class EventType(enum.IntEnum):
+class EventType(_Enum):
     NONE = lib.ENI_EVENT_NONE
     USER = lib.ENI_EVENT_USER
     ATTACH_COMPLETED = lib.ENI_EVENT_ATTACH_COMPLETED
@@ -156,24 +213,24 @@ class RuleDirection(_Ec2Named):
     EGRESS = lib.ENI_EGRESS
 
 
-class PeerKind(enum.IntEnum):
+class PeerKind(_Enum):
     CIDR = lib.ENI_PEER_CIDR
     GROUP = lib.ENI_PEER_GROUP
     PREFIX_LIST = lib.ENI_PEER_PREFIX_LIST
 
 
-class TrafficDirection(enum.IntEnum):
+class TrafficDirection(_Enum):
     """Which way a packet crosses the interface."""
     INBOUND = lib.ENI_DIR_INBOUND
     OUTBOUND = lib.ENI_DIR_OUTBOUND
 
 
-class Action(enum.IntEnum):
+class Action(_Enum):
     DROP = lib.ENI_DROP
     ALLOW = lib.ENI_ALLOW
 
 
-class Reason(enum.IntEnum):
+class Reason(_Enum):
     """Why a packet was allowed or dropped."""
     RULE = lib.ENI_REASON_RULE
     TRACKED = lib.ENI_REASON_TRACKED
@@ -187,25 +244,25 @@ class Reason(enum.IntEnum):
     MALFORMED = lib.ENI_REASON_MALFORMED
 
 
-class MockOp(enum.IntEnum):
+class MockOp(_Enum):
     ATTACH = lib.ENI_MOCK_OP_ATTACH
     DETACH = lib.ENI_MOCK_OP_DETACH
 
 
-class MockLatency(enum.IntEnum):
+class MockLatency(_Enum):
     IMMEDIATE = lib.ENI_MOCK_IMMEDIATE
     AFTER_POLLS = lib.ENI_MOCK_AFTER_POLLS
     AFTER_TIME = lib.ENI_MOCK_AFTER_TIME
 
 
-class PciFunctionType(enum.IntEnum):
+class PciFunctionType(_Enum):
     """What kind of Amazon PCI function a device is."""
     ENA_PF = lib.ENI_PCI_ENA_PF
     ENA_VF = lib.ENI_PCI_ENA_VF
     EFA_VF = lib.ENI_PCI_EFA_VF
 
 
-class VfioReadiness(enum.IntEnum):
+class VfioReadiness(_Enum):
     """Whether a function can be opened through VFIO now, and if not, why."""
     READY = lib.ENI_VFIO_READY
     NOT_BOUND = lib.ENI_VFIO_NOT_BOUND

@@ -8,7 +8,7 @@ exception, so ``except LookupError`` or ``except ValueError`` work too.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Type
 
 from ._ffi import ffi, lib, text
 
@@ -17,7 +17,7 @@ __all__ = [
     "StaleIdError", "AlreadyExistsError", "InvalidStateError", "DependencyViolationError",
     "LimitExceededError", "InUseError", "BusyError", "OperationTimeoutError",
     "NotSupportedError", "VersionMismatchError", "BackendError", "CallbackAbortedError",
-    "PermissionDeniedError", "InternalError", "ContextClosedError",
+    "PermissionDeniedError", "InternalError", "ContextClosedError", "InvalidParameterTypeError",
 ]
 
 
@@ -124,8 +124,43 @@ class InternalError(LibeniError):
     """ENI_EINTERNAL: a library invariant failed; please report it."""
 
 
-class ContextClosedError(ValueError):
-    """The :class:`~libeni.Context` (or evaluator) was closed."""
+class _RaisedByBindings(LibeniError):
+    """A failure the bindings detect themselves: made from its message alone."""
+
+    _ec2_code: Optional[str] = None
+
+    def __init__(self, message: str, code: int = lib.ENI_EINVAL,
+                 ec2_code: Optional[str] = None, os_errno: int = 0) -> None:
+        super().__init__(code, message, ec2_code or self._ec2_code, os_errno)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.code, self.ec2_code, self.os_errno))
+
+
+class InvalidParameterTypeError(_RaisedByBindings, InvalidParameterError, TypeError):
+    """An argument of the wrong type, refused by the bindings before any C call.
+
+    A single ``str`` (or ``bytes``) where a list is wanted, one enum where
+    another is (``RuleDirection`` for a ``TrafficDirection``), a float for an
+    enum. Code ``ENI_EINVAL``, EC2 code ``InvalidParameterValue``; it is also
+    a :class:`TypeError` (and, as every :class:`InvalidParameterError`, a
+    :class:`ValueError`).
+    """
+
+    _ec2_code = "InvalidParameterValue"
+
+
+class ContextClosedError(_RaisedByBindings, ValueError):
+    """The :class:`~libeni.Context` (or evaluator) was closed.
+
+    Raised by the bindings, not the library: code ``ENI_EINVAL`` (what the C
+    API answers for a NULL context), no EC2 code. Also a :class:`ValueError`,
+    as Python's own "I/O operation on closed file" is.
+    """
+
+    def __init__(self, message: str = "the context is closed", code: int = lib.ENI_EINVAL,
+                 ec2_code: Optional[str] = None, os_errno: int = 0) -> None:
+        super().__init__(message, code, ec2_code, os_errno)
 
 
 _BY_CODE: Dict[int, Type[LibeniError]] = {
@@ -166,3 +201,32 @@ def check(rc: int) -> int:
     if rc < 0:
         raise error_for(rc)
     return rc
+
+
+def invalid_value(message: str) -> InvalidParameterError:
+    """An :class:`InvalidParameterError` for a bad value the bindings refuse themselves."""
+    return InvalidParameterError(lib.ENI_EINVAL, message, "InvalidParameterValue")
+
+
+def as_list(value: Any, what: str) -> List[Any]:
+    """``value`` as a list: any iterable but a single ``str``, ``bytes`` or ``bytearray``
+    (which would be taken character by character), else :class:`InvalidParameterTypeError`."""
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        raise InvalidParameterTypeError(
+            f"{what} takes a list, not a single {type(value).__name__} ({value!r}): "
+            f"write [{value!r}]")
+    try:
+        return list(value)
+    except TypeError:
+        raise InvalidParameterTypeError(
+            f"{what} takes a list, not {type(value).__name__}") from None
+
+
+def as_uint(value: Any, what: str, bits: int = 32) -> int:
+    """``value`` as an unsigned C integer of ``bits`` bits: an int (not a bool) in range,
+    else :class:`InvalidParameterTypeError` or :class:`InvalidParameterError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameterTypeError(f"{what} takes an int, not {type(value).__name__}")
+    if not 0 <= value < 1 << bits:
+        raise invalid_value(f"{what} {value} is out of range (0 to {(1 << bits) - 1})")
+    return int(value)

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from dataclasses import dataclass, field
-from typing import (TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple,
-                    Union)
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from ._enums import Action, Reason, TrafficDirection
-from ._errors import ContextClosedError, check
+from ._errors import ContextClosedError, InvalidParameterTypeError, as_list, check, invalid_value
 from ._ffi import ffi, lib
 
 if TYPE_CHECKING:
@@ -34,23 +33,34 @@ def _flags(value: Union[int, str]) -> int:
     out = 0
     for ch in value.upper():
         if ch not in _TCP_FLAGS:
-            raise ValueError(f"unknown TCP flag {ch!r} (use F S R P A U)")
+            raise invalid_value(f"unknown TCP flag {ch!r} (use F S R P A U)")
         out |= _TCP_FLAGS[ch]
     return out
+
+
+def _proto(value: Union[int, str]) -> int:
+    if not isinstance(value, str):
+        return int(value)
+    if value.lower() not in _PROTO_NAMES:
+        raise invalid_value(f"unknown protocol {value!r} (use tcp, udp, icmp, icmpv6 or a number)")
+    return _PROTO_NAMES[value.lower()]
 
 
 def _addr(value: Address) -> Union[ipaddress.IPv4Address, ipaddress.IPv6Address]:
     return value if not isinstance(value, str) else ipaddress.ip_address(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Packet:
     """A packet as the evaluator sees it (``eni_pkt``).
 
-    ``proto`` is a number or ``tcp``/``udp``/``icmp``/``icmpv6``; ``tcp_flags``
-    a number or letters (``"S"``, ``"SA"``, ``"FA"``). For ICMP, ``sport`` and
-    ``dport`` are the echo identifier. An ICMP error carries the packet it
-    quotes in ``inner``.
+    ``Packet(proto, src=, sport=, dst=, dport=, ...)``: every field after
+    ``proto`` is keyword-only, so no call can put a port where an address
+    goes (the tuple form is positional, ``(proto, src, sport, dst, dport[,
+    tcp_flags])``). ``proto`` is a number or ``tcp``/``udp``/``icmp``/``icmpv6``;
+    ``tcp_flags`` a number or letters (``"S"``, ``"SA"``, ``"FA"``). For
+    ICMP, ``sport`` and ``dport`` are the echo identifier. An ICMP error
+    carries the packet it quotes in ``inner``.
     """
     proto: Union[int, str]
     src: Address
@@ -64,6 +74,22 @@ class Packet:
     length: int = 0
     inner: Optional["Packet"] = None
 
+    def __init__(self, proto: Union[int, str], *positional: Any,
+                 src: Optional[Address] = None, dst: Optional[Address] = None,
+                 sport: int = 0, dport: int = 0, tcp_flags: Union[int, str] = 0,
+                 icmp_type: int = 0, icmp_code: int = 0, fragment: bool = False,
+                 length: int = 0, inner: Optional["Packet"] = None) -> None:
+        given = locals()
+        if positional:
+            raise InvalidParameterTypeError(
+                "Packet takes its fields after proto by keyword: Packet(proto, src=, sport=, "
+                "dst=, dport=, ...); the tuple (proto, src, sport, dst, dport) is the "
+                "positional form")
+        if src is None or dst is None:
+            raise InvalidParameterTypeError("Packet needs src= and dst=")
+        for f in fields(self):
+            object.__setattr__(self, f.name, given[f.name])  # frozen
+
     @property
     def family(self) -> int:
         return _addr(self.src).version
@@ -71,11 +97,9 @@ class Packet:
     def _fill(self, p: Any) -> None:
         src, dst = _addr(self.src), _addr(self.dst)
         if src.version != dst.version:
-            raise ValueError("source and destination are of different families")
-        proto = (_PROTO_NAMES[self.proto.lower()] if isinstance(self.proto, str)
-                 else int(self.proto))
+            raise invalid_value("source and destination are of different families")
         p.family = src.version
-        p.proto = proto
+        p.proto = _proto(self.proto)
         p.tcp_flags = _flags(self.tcp_flags)
         p.sport, p.dport = self.sport, self.dport
         p.icmp_type, p.icmp_code = self.icmp_type, self.icmp_code
@@ -87,8 +111,7 @@ class Packet:
             i = self.inner
             isrc, idst = _addr(i.src), _addr(i.dst)
             flags |= lib.ENI_PKT_ICMP_ERROR
-            p.inner_proto = (_PROTO_NAMES[i.proto.lower()] if isinstance(i.proto, str)
-                             else int(i.proto))
+            p.inner_proto = _proto(i.proto)
             p.inner_sport, p.inner_dport = i.sport, i.dport
             p.inner_src[0:len(isrc.packed)] = isrc.packed
             p.inner_dst[0:len(idst.packed)] = idst.packed
@@ -127,9 +150,9 @@ def _as_packet(x: Any) -> Packet:
     if isinstance(x, Packet):
         return x
     if isinstance(x, tuple) and len(x) in (5, 6):
-        return Packet(proto=x[0], src=x[1], sport=x[2], dst=x[3], dport=x[4],
+        return Packet(x[0], src=x[1], sport=x[2], dst=x[3], dport=x[4],
                       tcp_flags=x[5] if len(x) == 6 else 0)
-    raise TypeError("a packet is a libeni.Packet, a (proto, src, sport, dst, dport[, flags]) "
+    raise InvalidParameterTypeError("a packet is a libeni.Packet, a (proto, src, sport, dst, dport[, flags]) "
                     f"tuple or a frame (bytes-like), not {type(x).__name__}")
 
 
@@ -278,7 +301,11 @@ class Evaluator:
         refreshing tracked flows. Frames (bytes-like) and packets may not be
         mixed in one call. ``want_rule`` names the group and rule that allowed
         each packet a rule allowed."""
-        items = list(packets)
+        direction = TrafficDirection._of(direction, "direction")
+        if isinstance(packets, Packet):
+            raise InvalidParameterTypeError("packets takes a list; for one packet use "
+                                            "evaluate_one()")
+        items = as_list(packets, "packets")
         n = len(items)
         out = ffi.new("eni_verdict[]", max(n, 1))
         flags = lib.ENI_EVAL_WANT_RULE if want_rule else 0
@@ -287,16 +314,16 @@ class Evaluator:
             bufs = [ffi.from_buffer(x) for x in items]
             frames = ffi.new("uint8_t *[]", [ffi.cast("uint8_t *", b) for b in bufs])
             lens = ffi.new("uint32_t[]", [len(b) for b in bufs])
-            check(lib.eni_eval_frames(self._ptr, interface._cid(), int(direction), frames,
+            check(lib.eni_eval_frames(self._ptr, interface._cid(), direction, frames,
                                       lens, n, now, flags, out))
             del bufs
         else:
             if any(_is_frame(x) for x in items):
-                raise TypeError("frames and packets cannot be mixed in one call")
+                raise InvalidParameterTypeError("frames and packets cannot be mixed in one call")
             pk = ffi.new("eni_pkt[]", max(n, 1))
             for i, x in enumerate(items):
                 _as_packet(x)._fill(pk[i])
-            check(lib.eni_eval_burst(self._ptr, interface._cid(), int(direction), pk, n, now,
+            check(lib.eni_eval_burst(self._ptr, interface._cid(), direction, pk, n, now,
                                      flags, out))
         return [Verdict._from(self._ctx, out[i]) for i in range(n)]
 

@@ -15,7 +15,8 @@ def cstr(value: Optional[str]) -> Any:
     if value is None:
         return ffi.NULL
     if not isinstance(value, str):
-        raise TypeError(f"expected str or None, not {type(value).__name__}")
+        from ._errors import InvalidParameterTypeError  # _errors imports this module
+        raise InvalidParameterTypeError(f"expected str or None, not {type(value).__name__}")
     return ffi.new("char[]", value.encode("utf-8"))
 
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ._enums import (AttachKind, AttachmentStatus, EnaSupport, Hypervisor, InstanceState,
                      InterfaceStatus, InterfaceType, Kind, Platform, TrafficDirection,
                      Virtualization)
-from ._errors import check
+from ._errors import as_list, check
 from ._ffi import cstr, ffi, lib, text
 from ._network import SecurityGroup, Subnet, Vpc
-from ._objects import LibeniObject, fetch_all, id_array, list_ids, wrap
+from ._objects import LibeniObject, fetch_all, id_array, list_ids, str_array, wrap
 
 if TYPE_CHECKING:
     from ._eval import ConntrackStats, Flow, Packet, Verdict
@@ -116,9 +116,11 @@ class Instance(LibeniObject):
     def state(self) -> InstanceState:
         return InstanceState(self._d().state)
 
-    def set_state(self, state: InstanceState) -> None:
-        """Move to ``state`` along EC2's legal transitions (``IncorrectInstanceState`` else)."""
-        check(lib.eni_instance_set_state(self._ctx._ptr, self._cid(), int(state)))
+    def set_state(self, state: Union[InstanceState, str]) -> None:
+        """Move to ``state`` (an :class:`InstanceState` or its name, ``"running"``) along
+        EC2's legal transitions (``IncorrectInstanceState`` else)."""
+        check(lib.eni_instance_set_state(self._ctx._ptr, self._cid(),
+                                         InstanceState._of(state, "state")))
 
     def start(self) -> None:
         """``StartInstances``: a stopped instance becomes pending."""
@@ -340,7 +342,7 @@ class NetworkInterface(LibeniObject):
 
     @groups.setter
     def groups(self, groups: Sequence[SecurityGroup]) -> None:
-        groups = list(groups)
+        groups = as_list(groups, "groups")
         arr = id_array("eni_sg_id", groups) if groups else ffi.NULL
         check(lib.eni_nic_set_groups(self._ctx._ptr, self._cid(), arr, len(groups)))
 
@@ -388,39 +390,30 @@ class NetworkInterface(LibeniObject):
         check(lib.eni_nic_set_conntrack_timeouts(self._ctx._ptr, self._cid(), c))
 
     # -- addresses -----------------------------------------------------------
-    @staticmethod
-    def _ip_list(ips: Optional[Iterable[str]]) -> Tuple[Any, int, List[Any]]:
-        if ips is None:
-            return ffi.NULL, 0, []
-        keep = [cstr(ip) for ip in ips]
-        return (ffi.new("char *[]", keep) if keep else ffi.NULL), len(keep), keep
+    def _address_call(self, call: Any, addresses: Optional[Iterable[str]], *rest: int) -> None:
+        keep: List[Any] = []  # the strings, alive until the call returns
+        arr, n = str_array(addresses, "addresses", keep)
+        check(call(self._ctx._ptr, self._cid(), arr, n, *rest))
 
     def assign_private_ip_addresses(self, addresses: Optional[Iterable[str]] = None, *,
                                     count: int = 0, allow_reassignment: bool = False) -> None:
-        """``AssignPrivateIpAddresses``: given addresses, or ``count`` picked by libeni."""
-        arr, n, keep = self._ip_list(addresses)
+        """``AssignPrivateIpAddresses``: given addresses (a list), or ``count`` picked by
+        libeni."""
         flags = lib.ENI_ASSIGN_ALLOW_REASSIGNMENT if allow_reassignment else 0
-        check(lib.eni_nic_assign_private_ips(self._ctx._ptr, self._cid(), arr, n, count, flags))
-        del keep
+        self._address_call(lib.eni_nic_assign_private_ips, addresses, count, flags)
 
     def unassign_private_ip_addresses(self, addresses: Iterable[str]) -> None:
-        """``UnassignPrivateIpAddresses`` (never the primary)."""
-        arr, n, keep = self._ip_list(addresses)
-        check(lib.eni_nic_unassign_private_ips(self._ctx._ptr, self._cid(), arr, n))
-        del keep
+        """``UnassignPrivateIpAddresses`` (a list; never the primary)."""
+        self._address_call(lib.eni_nic_unassign_private_ips, addresses)
 
     def assign_ipv6_addresses(self, addresses: Optional[Iterable[str]] = None, *,
                               count: int = 0) -> None:
-        """``AssignIpv6Addresses``: given addresses, or ``count`` picked by libeni."""
-        arr, n, keep = self._ip_list(addresses)
-        check(lib.eni_nic_assign_ipv6(self._ctx._ptr, self._cid(), arr, n, count))
-        del keep
+        """``AssignIpv6Addresses``: given addresses (a list), or ``count`` picked by libeni."""
+        self._address_call(lib.eni_nic_assign_ipv6, addresses, count)
 
     def unassign_ipv6_addresses(self, addresses: Iterable[str]) -> None:
-        """``UnassignIpv6Addresses``."""
-        arr, n, keep = self._ip_list(addresses)
-        check(lib.eni_nic_unassign_ipv6(self._ctx._ptr, self._cid(), arr, n))
-        del keep
+        """``UnassignIpv6Addresses`` (a list)."""
+        self._address_call(lib.eni_nic_unassign_ipv6, addresses)
 
     # -- attach --------------------------------------------------------------
     def attach(self, instance: Instance, device_index: int,
@@ -490,7 +483,8 @@ class ElasticIpAssociation(LibeniObject):
     _ctype = "eni_eip_assoc_id"
 
     def disassociate(self) -> None:
-        """``DisassociateAddress``."""
+        """``DisassociateAddress`` (idempotent: an association that already ended is not
+        an error)."""
         check(lib.eni_eip_disassociate(self._ctx._ptr, self._cid()))
 
 
@@ -534,13 +528,11 @@ class ElasticIp(LibeniObject):
         return ElasticIpAssociation(self._ctx, out.v)
 
     def disassociate(self) -> None:
-        """``DisassociateAddress`` (``InvalidAssociationID.NotFound`` when not associated)."""
+        """``DisassociateAddress`` of its association, if it has one: idempotent, as
+        :meth:`ElasticIpAssociation.disassociate` and ``eni_eip_disassociate`` are."""
         assoc = self.association
-        if assoc is None:
-            from ._errors import NotFoundError
-            raise NotFoundError(lib.ENI_ENOTFOUND, f"{self.id} is not associated",
-                                "InvalidAssociationID.NotFound")
-        assoc.disassociate()
+        if assoc is not None:
+            assoc.disassociate()
 
     def release(self) -> None:
         """``ReleaseAddress``."""

@@ -38,18 +38,19 @@ class Mock:
         """When completions arrive: at once, after ``polls`` polls, or after ``delay_ns``."""
         c = ffi.new("eni_mock_config *")
         c.size = ffi.sizeof("eni_mock_config")
-        c.latency, c.polls, c.delay_ns = int(latency), polls, delay_ns
+        c.latency = MockLatency._of(latency, "latency")
+        c.polls, c.delay_ns = polls, delay_ns
         check(lib.eni_mock_configure(self._ctx._ptr, c))
 
     def fail_nth(self, op: MockOp, n: int, os_errno: int = 5, *, sync: bool = False) -> None:
         """Make the ``n``-th next ``op`` fail with ``os_errno``: at once (``sync``) or as a
         failed completion."""
-        check(lib.eni_mock_fail_nth(self._ctx._ptr, int(op), n, os_errno,
+        check(lib.eni_mock_fail_nth(self._ctx._ptr, MockOp._of(op, "op"), n, os_errno,
                                     lib.ENI_MOCK_FAIL_SYNC if sync else 0))
 
     def drop_nth(self, op: MockOp, n: int) -> None:
         """Make the ``n``-th next ``op`` never complete (the op timeout then rolls it back)."""
-        check(lib.eni_mock_drop_nth(self._ctx._ptr, int(op), n))
+        check(lib.eni_mock_drop_nth(self._ctx._ptr, MockOp._of(op, "op"), n))
 
     def remove_device(self, attachment: "Attachment") -> None:
         """Simulate the device of an attachment disappearing (hot unplug)."""

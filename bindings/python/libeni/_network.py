@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from ._enums import Kind, PeerKind, RuleDirection
-from ._errors import check
+from ._errors import InvalidParameterTypeError, check, invalid_value
 from ._ffi import cstr, ffi, lib, text
-from ._objects import LibeniObject, id_array, list_ids, wrap
+from ._objects import LibeniObject, id_array, list_ids, str_array, wrap
 
 if TYPE_CHECKING:
     from ._instances import NetworkInterface
@@ -27,7 +27,7 @@ def protocol_number(protocol: Union[int, str]) -> int:
             return _PROTOCOLS[key]
         if key.lstrip("-").isdigit():
             return int(key)
-        raise ValueError(f"unknown protocol {protocol!r}")
+        raise invalid_value(f"unknown protocol {protocol!r}")
     return int(protocol)
 
 
@@ -197,7 +197,7 @@ class Rule:
         spec.from_port, spec.to_port = self.from_port, to
         peers = [p is not None for p in (self.cidr, self.group, self.prefix_list)]
         if sum(peers) != 1:
-            raise ValueError("a rule needs exactly one of cidr, group and prefix_list")
+            raise invalid_value("a rule needs exactly one of cidr, group and prefix_list")
         if self.cidr is not None:
             spec.peer_kind = lib.ENI_PEER_CIDR
             keep.append(cstr(self.cidr))
@@ -216,10 +216,10 @@ class Rule:
 
 def _rule_specs(rules: Sequence[Rule]) -> Any:
     if not rules:
-        raise ValueError("at least one rule is needed")
+        raise invalid_value("at least one rule is needed")
     for r in rules:
         if not isinstance(r, Rule):
-            raise TypeError(f"expected libeni.Rule, not {type(r).__name__}")
+            raise InvalidParameterTypeError(f"expected libeni.Rule, not {type(r).__name__}")
     specs = ffi.new("eni_sg_rule_spec[]", len(rules))
     keep: List[Any] = []
     for i, r in enumerate(rules):
@@ -308,7 +308,7 @@ class SecurityGroup(LibeniObject):
     def revoke(self, *rules: "SecurityGroupRule") -> None:
         """Revoke rules by id (``SecurityGroupRuleIds``), in either direction."""
         if not rules:
-            raise ValueError("at least one rule is needed")
+            raise invalid_value("at least one rule is needed")
         arr = id_array("eni_sg_rule_id", list(rules))
         check(lib.eni_sg_revoke_rules(self._ctx._ptr, self._cid(), arr, len(rules)))
 
@@ -427,13 +427,13 @@ class PrefixList(LibeniObject):
                 return [text(buf + i * width) for i in range(count[0])]
 
     def modify(self, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
-        """``ModifyManagedPrefixList``: add and remove entries, all or nothing."""
-        add_keep = [cstr(c) for c in add]
-        rem_keep = [cstr(c) for c in remove]
-        add_arr = ffi.new("char *[]", add_keep) if add_keep else ffi.NULL
-        rem_arr = ffi.new("char *[]", rem_keep) if rem_keep else ffi.NULL
-        check(lib.eni_prefix_list_modify(self._ctx._ptr, self._cid(), add_arr, len(add_keep),
-                                         rem_arr, len(rem_keep)))
+        """``ModifyManagedPrefixList``: add and remove entries (lists of CIDRs), all or
+        nothing."""
+        keep: List[Any] = []  # the strings, alive until the call returns
+        add_arr, n_add = str_array(add, "add", keep)
+        rem_arr, n_rem = str_array(remove, "remove", keep)
+        check(lib.eni_prefix_list_modify(self._ctx._ptr, self._cid(), add_arr, n_add,
+                                         rem_arr, n_rem))
 
     def delete(self) -> None:
         """``DeleteManagedPrefixList``."""

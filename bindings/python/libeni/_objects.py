@@ -7,11 +7,12 @@ same object of the same context; ``repr`` shows the EC2 id string.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Tuple, Type, TypeVar
+from typing import (TYPE_CHECKING, Any, Callable, ClassVar, Dict, Iterable, List, Optional, Tuple,
+                    Type, TypeVar)
 
 from ._enums import Kind
-from ._errors import check
-from ._ffi import ffi, lib, text
+from ._errors import as_list, check
+from ._ffi import cstr, ffi, lib, text
 
 if TYPE_CHECKING:
     from ._context import Context
@@ -129,6 +130,20 @@ def wrap(ctx: "Context", value: int, cls: Optional[Type[T]] = None) -> Optional[
 def id_array(ctype: str, objs: List[LibeniObject]) -> Any:
     """A C array of id structs."""
     return ffi.new(ctype + "[]", [[o._v] for o in objs])
+
+
+def str_array(values: Optional[Iterable[str]], what: str, keep: List[Any]) -> Tuple[Any, int]:
+    """A C array of strings and its length (NULL and 0 for None or an empty list); the
+    buffers are appended to ``keep``, which the caller holds until the C call returns.
+    A single str is refused (see :func:`~libeni._errors.as_list`)."""
+    if values is None:
+        return ffi.NULL, 0
+    strs = [cstr(v) for v in as_list(values, what)]
+    if not strs:
+        return ffi.NULL, 0
+    keep += strs
+    keep.append(ffi.new("char *[]", strs))
+    return keep[-1], len(strs)
 
 
 def fetch_all(ctype: str, call: Callable[[Any, int, Any], int],
