@@ -76,7 +76,7 @@ static void table(const char *title)
     MUST(eni_instance_list(ctx, NULL, inst, 16, &ni));
     printf("  %-21s %-14s %-13s %s\n", "instance", "type", "state", "interfaces");
     for (uint32_t i = 0; i < ni && i < 16; i++) {
-        eni_instance_info ii = {.size = sizeof ii};
+        eni_instance_info ii = ENI_INSTANCE_INFO_INIT;
         MUST(eni_instance_describe(ctx, inst[i], &ii));
         printf("  %-21s %-14s %-13s %u\n", idstr(inst[i].v), ii.instance_type,
                state_name(ii.state), ii.nic_count);
@@ -89,11 +89,11 @@ static void table(const char *title)
     for (uint32_t i = 0; i < nn && i < 32; i++) {
         static const char *const st[] = {"available", "attaching", "in-use", "detaching"};
         static const char *const ty[] = {"interface", "efa", "efa-only", "trunk"};
-        eni_nic_info ni2 = {.size = sizeof ni2};
+        eni_nic_info ni2 = ENI_NIC_INFO_INIT;
         MUST(eni_nic_describe(ctx, nics[i], &ni2));
         char index[16] = "-";
         if (ni2.attachment.v) {
-            eni_attachment_info ai = {.size = sizeof ai};
+            eni_attachment_info ai = ENI_ATTACHMENT_INFO_INIT;
             MUST(eni_attachment_describe(ctx, ni2.attachment, &ai));
             snprintf(index, sizeof index, "%u/%u", ai.network_card_index, ai.device_index);
         }
@@ -107,7 +107,7 @@ static void table(const char *title)
  * verdict counts by reason. */
 static void traffic(eni_nic_id nic, const char *peer_ip)
 {
-    eni_nic_info ni = {.size = sizeof ni};
+    eni_nic_info ni = ENI_NIC_INFO_INIT;
     MUST(eni_nic_describe(ctx, nic, &ni));
     uint8_t self[4], peer[4];
     inet_pton(AF_INET, ni.private_ip, self);
@@ -141,7 +141,7 @@ static void traffic(eni_nic_id nic, const char *peer_ip)
     /* and a spoofed source going out */
     memcpy(p[0].src, peer, 4);
     MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
-    eni_eval_counters c = {.size = sizeof c};
+    eni_eval_counters c = ENI_EVAL_COUNTERS_INIT;
     MUST(eni_eval_worker_counters(w, &c));
     static const char *const why[] = {[ENI_REASON_RULE] = "allowed by a rule (new flow)",
                                       [ENI_REASON_TRACKED] = "allowed: tracked flow",
@@ -236,11 +236,11 @@ int main(void)
     poll_events();
     table("3. hot-attached a second interface to the web server");
     {
-        eni_attachment_info hp = {.size = sizeof hp};
+        eni_attachment_info hp = ENI_ATTACHMENT_INFO_INIT;
         MUST(eni_attachment_describe(ctx, primary_of(hpc), &hp));
-        eni_nic_info hn = {.size = sizeof hn};
+        eni_nic_info hn = ENI_NIC_INFO_INIT;
         MUST(eni_nic_describe(ctx, hp.nic, &hn));
-        eni_attachment_info wp = {.size = sizeof wp};
+        eni_attachment_info wp = ENI_ATTACHMENT_INFO_INIT;
         MUST(eni_attachment_describe(ctx, primary_of(web), &wp));
         printf("\n== 3b. traffic through the web server's primary interface\n");
         traffic(wp.nic, hn.private_ip);
@@ -265,7 +265,7 @@ int main(void)
     /* 5. An Elastic IP on the web server's primary address. */
     eni_eip_id eip;
     MUST(eni_eip_allocate(ctx, &eip));
-    eni_attachment_info pa = {.size = sizeof pa};
+    eni_attachment_info pa = ENI_ATTACHMENT_INFO_INIT;
     MUST(eni_attachment_describe(ctx, primary_of(web), &pa));
     MUST(eni_eip_associate(ctx, eip, pa.nic, NULL, 0, NULL));
     refused(eni_eip_release(ctx, eip), "release an associated Elastic IP");
@@ -286,7 +286,7 @@ int main(void)
     MUST(eni_instance_set_state(ctx, web, ENI_INSTANCE_TERMINATED));
     poll_events();
     table("7. HPC node started (two interfaces: no new public IPv4); web server terminated");
-    eni_eip_info ei = {.size = sizeof ei};
+    eni_eip_info ei = ENI_EIP_INFO_INIT;
     MUST(eni_eip_describe(ctx, eip, &ei));
     printf("  Elastic IP %s %s is still allocated, associated with: %s\n", idstr(eip.v),
            ei.public_ip, idstr(ei.nic.v));

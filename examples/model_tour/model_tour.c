@@ -35,7 +35,7 @@ static const char *id(eni_ctx *ctx, uint64_t v)
 
 static void print_nic(eni_ctx *ctx, eni_nic_id nic)
 {
-    eni_nic_info ni = {.size = sizeof ni};
+    eni_nic_info ni = ENI_NIC_INFO_INIT;
     must(eni_nic_describe(ctx, nic, &ni), "describe");
     eni_nic_address a[8];
     uint32_t n;
@@ -60,7 +60,7 @@ int main(void)
     vs.flags = ENI_VPC_AMAZON_IPV6;
     eni_vpc_id vpc;
     must(eni_vpc_create(ctx, &vs, &vpc), "vpc");
-    eni_vpc_info vi = {.size = sizeof vi};
+    eni_vpc_info vi = ENI_VPC_INFO_INIT;
     must(eni_vpc_describe(ctx, vpc, &vi), "describe vpc");
     printf("VPC %s %s %s, default group %s\n", id(ctx, vpc.v), vi.cidr_block, vi.ipv6_cidr_block,
            id(ctx, vi.default_group.v));
@@ -77,7 +77,7 @@ int main(void)
     ss.ipv6_cidr_block = v6;
     eni_subnet_id subnet;
     must(eni_subnet_create(ctx, &ss, &subnet), "subnet");
-    eni_subnet_info si = {.size = sizeof si};
+    eni_subnet_info si = ENI_SUBNET_INFO_INIT;
     must(eni_subnet_describe(ctx, subnet, &si), "describe subnet");
     printf("subnet %s %s %s in %s: %llu addresses available\n", id(ctx, subnet.v), si.cidr_block,
            si.ipv6_cidr_block, si.availability_zone, (unsigned long long)si.available_ip_count);

@@ -62,7 +62,9 @@ int main(int argc, char **argv)
     eni_vfio_function *f = calloc(n, sizeof *f);
     if (!f)
         return 1;
-    f[0].size = sizeof *f;
+    const eni_vfio_function init = ENI_VFIO_FUNCTION_INIT;
+    for (uint32_t i = 0; i < n; i++)
+        f[i] = init;
     if (eni_vfio_list_functions(sysfs, dev, f, n, &n) != ENI_OK) {
         fprintf(stderr, "vfio-probe: %s\n", eni_error_last()->message);
         free(f);

@@ -59,6 +59,10 @@ typedef struct eni_attachment_info {
     uint32_t reserved0;            /**< Zero. */
 } eni_attachment_info;
 
+/** Initializer for ::eni_attachment_info: sets `size`, zeroes the rest. Use it for every
+ * eni_attachment_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_ATTACHMENT_INFO_INIT { sizeof(eni_attachment_info), 0, {0}, {0}, {0}, 0, 0, 0, 0, 0, 0 }
+
 /**
  * @brief One interface of eni_instance_launch(): an existing one, or one to create.
  */

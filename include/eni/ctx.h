@@ -121,6 +121,10 @@ typedef struct eni_event {
     char ec2_code[64];   /**< EC2 error code of a failure, "" otherwise. */
 } eni_event;
 
+/** Initializer for ::eni_event: sets `size`, zeroes the rest. Use it for every
+ * eni_event handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_EVENT_INIT { sizeof(eni_event), 0, 0, 0, 0, 0, 0, 0, 0, 0, {0} }
+
 /**
  * @brief Event callback.
  * @param event    The event; valid only during the call.

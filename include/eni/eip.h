@@ -38,6 +38,10 @@ typedef struct eni_eip_info {
     eni_instance_id instance;      /**< The interface's instance, or null. */
 } eni_eip_info;
 
+/** Initializer for ::eni_eip_info: sets `size`, zeroes the rest. Use it for every
+ * eni_eip_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_EIP_INFO_INIT { sizeof(eni_eip_info), 0, {0}, {0}, {0}, {0}, {0}, {0} }
+
 ENI_BEGIN_DECLS
 
 /**

@@ -112,6 +112,10 @@ typedef struct eni_eval_counters {
     uint64_t conntrack_allowance_exceeded;/**< New flows dropped because the allowance was exhausted. */
 } eni_eval_counters;
 
+/** Initializer for ::eni_eval_counters: sets `size`, zeroes the rest. Use it for every
+ * eni_eval_counters handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_EVAL_COUNTERS_INIT { sizeof(eni_eval_counters), 0, 0, 0, 0, {0}, 0, 0 }
+
 /** @brief Connection-tracking figures of an interface (eni_nic_get_conntrack()). */
 typedef struct eni_conntrack_stats {
     uint32_t size;                          /**< Set by the caller before the call. */
@@ -121,6 +125,10 @@ typedef struct eni_conntrack_stats {
     uint64_t conntrack_allowance_available; /**< How many more can be tracked now (a gauge). */
     uint64_t conntrack_allowance_exceeded;  /**< Packets dropped for lack of room, since the interface was attached. */
 } eni_conntrack_stats;
+
+/** Initializer for ::eni_conntrack_stats: sets `size`, zeroes the rest. Use it for every
+ * eni_conntrack_stats handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_CONNTRACK_STATS_INIT { sizeof(eni_conntrack_stats), 0, 0, 0, 0, 0 }
 
 /** @brief One tracked flow (eni_nic_list_flows()), seen from the interface. Fixed layout. */
 typedef struct eni_flow_info {

@@ -84,6 +84,10 @@ typedef struct eni_instance_info {
     uint32_t nic_count;            /**< Interfaces attached. */
 } eni_instance_info;
 
+/** Initializer for ::eni_instance_info: sets `size`, zeroes the rest. Use it for every
+ * eni_instance_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_INSTANCE_INFO_INIT { sizeof(eni_instance_info), 0, {0}, {0}, {0}, {0}, 0, 0, 0, 0, 0, 0 }
+
 /** @brief Filter for eni_instance_list(); null ids and 0 mean "any". */
 typedef struct eni_instance_filter {
     uint32_t size;        /**< sizeof as the caller knows it. */

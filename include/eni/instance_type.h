@@ -65,6 +65,10 @@ typedef struct eni_instance_type_info {
     uint32_t card_max_interfaces[ENI_MAX_NETWORK_CARDS]; /**< Per network card `MaximumNetworkInterfaces`; 0 past max_network_cards. */
 } eni_instance_type_info;
 
+/** Initializer for ::eni_instance_type_info: sets `size`, zeroes the rest. Use it for every
+ * eni_instance_type_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_INSTANCE_TYPE_INFO_INIT { sizeof(eni_instance_type_info), 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0} }
+
 ENI_BEGIN_DECLS
 
 /**

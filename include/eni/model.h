@@ -29,6 +29,10 @@ typedef struct eni_quotas {
     uint32_t groups_per_nic;     /**< Groups per interface, 1..16 (`SecurityGroupsPerInterfaceLimitExceeded`). */
 } eni_quotas;
 
+/** Initializer for ::eni_quotas: sets `size`, zeroes the rest. Use it for every
+ * eni_quotas handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_QUOTAS_INIT { sizeof(eni_quotas), 0, 0, 0, 0, 0 }
+
 ENI_BEGIN_DECLS
 
 /**

@@ -119,6 +119,10 @@ typedef struct eni_nic_info {
     uint32_t reserved2;            /**< Zero. */
 } eni_nic_info;
 
+/** Initializer for ::eni_nic_info: sets `size`, zeroes the rest. Use it for every
+ * eni_nic_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_NIC_INFO_INIT { sizeof(eni_nic_info), 0, {0}, {0}, {0}, {0}, 0, 0, 0, {0}, {0}, {0}, {0}, 0, 0, 0, 0, {0}, {0}, {0, 0, 0}, 0 }
+
 /** @brief One address of an interface (eni_nic_get_addresses()). Fixed layout. */
 typedef struct eni_nic_address {
     char address[ENI_IP_STRING_MAX];   /**< The private IPv4 or the IPv6 address. */

@@ -94,6 +94,10 @@ typedef struct eni_sg_rule_info {
     char description[ENI_SG_TEXT_MAX]; /**< "" if none. */
 } eni_sg_rule_info;
 
+/** Initializer for ::eni_sg_rule_info: sets `size`, zeroes the rest. Use it for every
+ * eni_sg_rule_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_SG_RULE_INFO_INIT { sizeof(eni_sg_rule_info), 0, {0}, {0}, 0, 0, 0, 0, {0}, 0, 0, {0}, {0}, {0} }
+
 /** @brief A group as eni_sg_describe() reports it. */
 typedef struct eni_sg_info {
     uint32_t size;                     /**< Set by the caller before the call. */
@@ -107,6 +111,10 @@ typedef struct eni_sg_info {
     uint32_t nic_count;                /**< Interfaces that use the group. */
     uint32_t referenced_by;            /**< Rules of other groups that reference it. */
 } eni_sg_info;
+
+/** Initializer for ::eni_sg_info: sets `size`, zeroes the rest. Use it for every
+ * eni_sg_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_SG_INFO_INIT { sizeof(eni_sg_info), 0, {0}, {0}, {0}, {0}, 0, 0, 0, 0 }
 
 /** @brief What eni_prefix_list_create() makes. */
 typedef struct eni_prefix_list_spec {
@@ -131,6 +139,10 @@ typedef struct eni_prefix_list_info {
     uint32_t referenced_by;     /**< Rules that reference it. */
     uint32_t reserved0;         /**< Zero. */
 } eni_prefix_list_info;
+
+/** Initializer for ::eni_prefix_list_info: sets `size`, zeroes the rest. Use it for every
+ * eni_prefix_list_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_PREFIX_LIST_INFO_INIT { sizeof(eni_prefix_list_info), 0, {0}, {0}, 0, 0, 0, 0 }
 
 ENI_BEGIN_DECLS
 

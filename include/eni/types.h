@@ -69,6 +69,14 @@ typedef enum eni_kind {
 
 /** Bytes needed for any id string, terminating NUL included. */
 #define ENI_ID_STRING_MAX 32
+/**
+ * Largest value the `size` field of any libeni struct may hold. A larger one
+ * can only be an uninitialised field (use the struct's `_INIT` macro), never
+ * a newer layout: it is refused before anything is read or written past the
+ * caller's struct (::ENI_EINVAL for output structs, ::ENI_EVERSION for input
+ * ones).
+ */
+#define ENI_STRUCT_SIZE_MAX 4096
 /** Longest address string (IPv6 included) with its NUL. */
 #define ENI_IP_STRING_MAX 48
 /** Longest CIDR string with its NUL. */

@@ -57,6 +57,10 @@ typedef struct eni_vpc_info {
     uint32_t reserved0;                       /**< Zero. */
 } eni_vpc_info;
 
+/** Initializer for ::eni_vpc_info: sets `size`, zeroes the rest. Use it for every
+ * eni_vpc_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_VPC_INFO_INIT { sizeof(eni_vpc_info), 0, {0}, {0}, {0}, {0}, 0, 0 }
+
 /** @brief Bits of eni_subnet_spec::flags and eni_subnet_info::flags. */
 typedef enum eni_subnet_flag {
     ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH = 1u << 0,   /**< `MapPublicIpOnLaunch`: auto-assign a public IPv4 at launch (device index 0). */
@@ -89,6 +93,10 @@ typedef struct eni_subnet_info {
     uint32_t nic_count;                       /**< Interfaces in the subnet. */
     uint32_t reserved0;                       /**< Zero. */
 } eni_subnet_info;
+
+/** Initializer for ::eni_subnet_info: sets `size`, zeroes the rest. Use it for every
+ * eni_subnet_info handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_SUBNET_INFO_INIT { sizeof(eni_subnet_info), 0, {0}, {0}, {0}, {0}, {0}, 0, 0, 0 }
 
 ENI_BEGIN_DECLS
 

@@ -545,9 +545,10 @@ int eni_attachment_get_device(eni_ctx *ctx, eni_attachment_id attachment, eni_ba
                          ctx ? "out" : "ctx");
     uint32_t size;
     memcpy(&size, out, sizeof size);
-    if (size < sizeof(eni_backend_device))
-        return eni__fail(ENI_EINVAL, NULL, "eni_attachment_get_device: out->size %u is too small",
-                         size);
+    if (size < sizeof(eni_backend_device) || size > ENI_STRUCT_SIZE_MAX)
+        return eni__fail(ENI_EINVAL, NULL,
+                         "eni_attachment_get_device: out->size %u is not accepted (use "
+                         "ENI_BACKEND_DEVICE_INIT)", size);
     eni__lock(ctx);
     struct eni_attachment *att;
     int rc = eni__get_attachment(ctx, attachment.v, &att);

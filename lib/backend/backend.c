@@ -145,10 +145,3 @@ void eni_backend_log(eni_backend_host *host, uint32_t level, const char *message
     if (host && message && level >= ENI_LOG_ERROR && level <= ENI_LOG_DEBUG)
         eni__log(host->ctx, level, "%s", message);
 }
-
-int eni_backend_fail(int code, int os_errno, const char *message)
-{
-    if (code >= 0 || strcmp(eni_err_name(code), "ENI_EUNKNOWN") == 0)
-        code = ENI_EBACKEND;
-    return eni__fail_os(code, os_errno, NULL, "%s", message ? message : "");
-}

@@ -1,9 +1,11 @@
 /* The error table, its lookups, and the thread-local last-error record. */
 #include "error_internal.h"
 #include "error_table.h"
+#include "eni/sys/backend.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 enum { ERROR_MESSAGE_MAX = 256 };
 
@@ -112,4 +114,13 @@ int eni__fail_os(int code, int os_errno, const char *ec2_code, const char *fmt, 
     int rc = fail_v(code, os_errno, ec2_code, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+/* The host service of eni/sys/backend.h: what eni__fail is to libeni, for a
+ * backend that sees only the public headers. */
+int eni_backend_fail(int code, int os_errno, const char *message)
+{
+    if (code >= 0 || strcmp(eni_err_name(code), "ENI_EUNKNOWN") == 0)
+        code = ENI_EBACKEND;
+    return eni__fail_os(code, os_errno, NULL, "%s", message ? message : "");
 }

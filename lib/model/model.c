@@ -146,7 +146,9 @@ int eni__info_out(void *dst, const void *src, size_t own, const char *what)
     uint32_t size;
     memcpy(&size, dst, sizeof size);
     if (!eni__struct_copy_out(dst, size, src, own, own))
-        return eni__fail(ENI_EINVAL, NULL, "%s: out->size %u is below %zu", what, size, own);
+        return eni__fail(ENI_EINVAL, NULL,
+                         "%s: out->size %u is not accepted (%zu..%d; set it with the struct's "
+                         "_INIT macro)", what, size, own, ENI_STRUCT_SIZE_MAX);
     return ENI_OK;
 }
 

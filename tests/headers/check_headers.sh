@@ -30,6 +30,30 @@ for h in $headers; do
     echo "not ok: $h declares a variadic function (cffi cannot call it portably)"; fail=1
   fi
 done
+# Every *_INIT macro initialises its struct in full: no warning as C99 or C++
+# (-Wmissing-field-initializers would catch a field left out).
+{
+  echo '#include <eni.h>'
+  echo '#include <eni/sys/backend.h>'
+  echo '#include <eni/sys/mock.h>'
+  echo '#include <eni/sys/vfio.h>'
+  echo 'void eni_init_macro_test(void);'
+  echo 'void eni_init_macro_test(void) {'
+  cat $(find "$src" -name '*.h') |
+    sed -n 's/^#define \(ENI_[A-Z0-9_]*_INIT\) { sizeof(\([a-z0-9_]*\)).*/    \2 v_\2 = \1; (void)v_\2;/p'
+  echo '}'
+} > "$tmp/init.c"
+inits=$(grep -c ' = ENI_' "$tmp/init.c")
+if ! "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -I"$src" -I"$bld" -c "$tmp/init.c" -o "$tmp/t.o" 2> "$tmp/err"; then
+  echo "not ok: an *_INIT macro does not initialise its struct cleanly as C99"; cat "$tmp/err"; fail=1
+fi
+if [ -n "$cxx" ] && [ "$cxx" != none ]; then
+  cp "$tmp/init.c" "$tmp/init.cpp"
+  if ! "$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror -I"$src" -I"$bld" -c "$tmp/init.cpp" -o "$tmp/t.o" 2> "$tmp/err"; then
+    echo "not ok: an *_INIT macro does not initialise its struct cleanly as C++"; cat "$tmp/err"; fail=1
+  fi
+fi
+echo "checked $inits *_INIT macros"
 [ -n "$cxx" ] && [ "$cxx" != none ] || echo "note: no C++ compiler, C++ checks skipped"
 echo "checked $n headers"
 exit $fail

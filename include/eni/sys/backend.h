@@ -88,6 +88,10 @@ typedef struct eni_backend_device {
     uint32_t device_id;    /**< PCI device (0xec20 ENA VF, 0xefa0.. EFA). */
 } eni_backend_device;
 
+/** Initializer for ::eni_backend_device: sets `size`, zeroes the rest. Use it for every
+ * eni_backend_device handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_BACKEND_DEVICE_INIT { sizeof(eni_backend_device), 0, {0}, {0}, {0}, 0, 0 }
+
 /**
  * @brief The ctx side of a backend: passed to `open`, used with
  * eni_backend_post() and the host services (eni_backend_calloc(),

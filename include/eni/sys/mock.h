@@ -63,6 +63,10 @@ typedef struct eni_mock_counters {
     uint64_t removals;       /**< Surprise removals. */
 } eni_mock_counters;
 
+/** Initializer for ::eni_mock_counters: sets `size`, zeroes the rest. Use it for every
+ * eni_mock_counters handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_MOCK_COUNTERS_INIT { sizeof(eni_mock_counters), 0, 0, 0, 0, 0, 0, 0 }
+
 ENI_BEGIN_DECLS
 
 /**

@@ -62,6 +62,10 @@ typedef struct eni_vfio_function {
     uint32_t reserved1;            /**< Zero. */
 } eni_vfio_function;
 
+/** Initializer for ::eni_vfio_function: sets `size`, zeroes the rest. Use it for every
+ * eni_vfio_function handed to libeni, so a garbage `size` can never reach it. */
+#define ENI_VFIO_FUNCTION_INIT { sizeof(eni_vfio_function), 0, {0}, 0, 0, 0, 0, 0, 0, 0, {0}, 0, 0, {0}, 0, 0, 0, 0 }
+
 ENI_BEGIN_DECLS
 
 /**

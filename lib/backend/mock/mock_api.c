@@ -53,7 +53,7 @@ static int do_configure(struct mock *m, struct mock_call *call)
  * are zero; a smaller one is refused (there is only one layout so far). */
 static bool size_ok(const void *s, uint32_t size, size_t ours)
 {
-    if (size < ours)
+    if (size < ours || size > ENI_STRUCT_SIZE_MAX)
         return false;
     const unsigned char *tail = (const unsigned char *)s + ours;
     for (size_t i = 0; i < size - ours; i++)
@@ -178,8 +178,8 @@ int eni_mock_get_counters(eni_ctx *ctx, eni_mock_counters *out)
         return refuse(ENI_EINVAL, what, "out is NULL");
     uint32_t size;
     memcpy(&size, out, sizeof size);
-    if (size < sizeof *out)
-        return refuse(ENI_EINVAL, what, "out->size is too small");
+    if (size < sizeof *out || size > ENI_STRUCT_SIZE_MAX)
+        return refuse(ENI_EINVAL, what, "out->size is not accepted (use ENI_MOCK_COUNTERS_INIT)");
     eni_mock_counters c;
     struct mock_call call = {.what = what, .fn = do_counters, .counters = &c};
     int rc = with_mock(ctx, &call);

@@ -5,6 +5,7 @@
  * (link changes become ENI_BEV_LINK) and its health. */
 #include <errno.h>
 #include <linux/vfio.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +61,25 @@ static int pf_dma_alloc(void *ud, size_t size, void **va, uint64_t *iova)
     return eni__vfio_dma_alloc(&((struct vfio_fn *)ud)->vdev, size, va, iova) == ENI_OK ? 0 : -1;
 }
 
+/* Log through the host, formatted first. */
+static void ENI__VFIO_PRINTF(3, 4)
+vfio_log(eni_backend_host *host, uint32_t level, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    eni_backend_log(host, level, msg);
+}
+
 /* AENQ fatal-error and warning groups: the device's own word of trouble. */
 static void on_device_trouble(void *ud, uint16_t group, uint16_t syndrome, const uint8_t *payload)
 {
     (void)payload;
     struct vfio_fn *f = ud;
-    eni__vfio_log(f->host, group == ENA_AENQ_FATAL_ERROR ? ENI_LOG_ERROR : ENI_LOG_WARN,
-                  "vfio backend: %s reports a %s (syndrome %u)", f->info.address,
+    vfio_log(f->host, group == ENA_AENQ_FATAL_ERROR ? ENI_LOG_ERROR : ENI_LOG_WARN,
+             "vfio backend: %s reports a %s (syndrome %u)", f->info.address,
                   group == ENA_AENQ_FATAL_ERROR ? "fatal error" : "warning", syndrome);
 }
 
@@ -230,7 +243,7 @@ static int vfio_open(eni_backend_host *host, const char *config, void **instance
         vfio_close(b);
         return rc;
     }
-    eni__vfio_log(host, ENI_LOG_INFO, "vfio backend: %u function(s) in the pool", b->nfns);
+    vfio_log(host, ENI_LOG_INFO, "vfio backend: %u function(s) in the pool", b->nfns);
     *instance = b;
     return ENI_OK;
 }
@@ -356,11 +369,11 @@ static int vfio_attach(void *instance, const eni_backend_attach_req *req)
     int rc = fn_up(b, f);
     if (rc != ENI_OK) {
         int err = eni_error_last()->os_errno;
-        eni__vfio_log(b->host, ENI_LOG_ERROR, "%s", eni_error_last()->message);
+        vfio_log(b->host, ENI_LOG_ERROR, "%s", eni_error_last()->message);
         fn_down(f);
         return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, rc, err, false);
     }
-    eni__vfio_log(b->host, ENI_LOG_INFO, "vfio backend: %s is up, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+    vfio_log(b->host, ENI_LOG_INFO, "vfio backend: %s is up, MAC %02x:%02x:%02x:%02x:%02x:%02x",
              f->info.address, f->mac[0], f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
     return post(b, ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_OK, 0, false);
 }
@@ -387,7 +400,7 @@ static int vfio_poll(void *instance, uint64_t now_ns)
         bool was = f->link_up;
         if (eni__hw_health(&f->hw) != ENI_OK && eni__hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
             /* beyond recovery: as good as unplugged */
-            eni__vfio_log(b->host, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
+            vfio_log(b->host, ENI_LOG_ERROR, "vfio backend: %s: %s", f->info.address, f->hw.why);
             uint64_t att = f->attachment;
             fn_down(f);
             (void)post(b, ENI_BEV_DEVICE_REMOVED, att, ENI_EBACKEND, 0, false);

@@ -272,6 +272,10 @@ int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vf
         return eni__vfio_fail(ENI_EINVAL, 0, "eni_vfio_list_functions: %s is NULL",
                          count ? "out" : "count");
     uint32_t stride = cap ? out[0].size : 0;
+    if (cap && stride > ENI_STRUCT_SIZE_MAX)
+        return eni__vfio_fail(ENI_EINVAL, 0,
+                              "eni_vfio_list_functions: out[0].size %u is above "
+                              "ENI_STRUCT_SIZE_MAX (use ENI_VFIO_FUNCTION_INIT)", stride);
     if (cap && stride < sizeof(eni_vfio_function))
         return eni__vfio_fail(ENI_EINVAL, 0,
                          "eni_vfio_list_functions: out[0].size %u is smaller than the first "

@@ -23,11 +23,9 @@
 #endif
 
 /* The VFIO backend reports through the host services of eni/sys/backend.h,
- * as an out-of-tree backend would; these format the message first.
- * eni__vfio_fail records the failure and returns code. */
+ * as an out-of-tree backend would; eni__vfio_fail formats the message,
+ * records the failure and returns code. */
 int eni__vfio_fail(int code, int os_errno, const char *fmt, ...) ENI__VFIO_PRINTF(3, 4);
-void eni__vfio_log(eni_backend_host *host, uint32_t level, const char *fmt, ...)
-    ENI__VFIO_PRINTF(3, 4);
 
 /* ---- sysfs (sysfs.c) ------------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
 
 #include "core/error_internal.h"
 #include "eni/instance_type.h"
+#include "eni/types.h"
 #include "util/abi_struct.h"
 
 /* eni_instance_type_info as first published; a smaller caller struct is refused. */
@@ -43,10 +44,11 @@ static int check_out(const char *fn, const eni_instance_type_info *out)
 {
     if (out == NULL)
         return eni__fail(ENI_EINVAL, NULL, "%s: out is NULL", fn);
-    if (out->size < ITYPE_INFO_MIN_SIZE)
+    if (out->size < ITYPE_INFO_MIN_SIZE || out->size > ENI_STRUCT_SIZE_MAX)
         return eni__fail(ENI_EINVAL, NULL,
-                         "%s: out->size is %" PRIu32 ", eni_instance_type_info needs at least %zu",
-                         fn, out->size, (size_t)ITYPE_INFO_MIN_SIZE);
+                         "%s: out->size is %" PRIu32 ", eni_instance_type_info takes %zu..%d "
+                         "(set it with ENI_INSTANCE_TYPE_INFO_INIT)",
+                         fn, out->size, (size_t)ITYPE_INFO_MIN_SIZE, ENI_STRUCT_SIZE_MAX);
     return ENI_OK;
 }
 
@@ -75,7 +77,7 @@ static void copy_out(const struct eni__itype *t, eni_instance_type_info *out)
     for (uint32_t i = 0; i < t->max_network_cards && i < ENI_MAX_NETWORK_CARDS; i++)
         info.card_max_interfaces[i] = eni__itype_card_max(t, i);
 
-    /* Cannot fail: check_out already refused a size below the minimum. */
+    /* Cannot fail: check_out already refused a size out of range. */
     (void)eni__struct_copy_out(out, out->size, &info, sizeof info, ITYPE_INFO_MIN_SIZE);
 }
 

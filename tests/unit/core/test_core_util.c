@@ -46,6 +46,46 @@ static void test_struct_copy_in_rules(void **state)
     assert_false(eni__struct_copy_in(&own, sizeof own, &newer, sizeof newer, sizeof(struct v1)));
 }
 
+/* Output structs: a size below the first layout or above ENI_STRUCT_SIZE_MAX
+ * writes nothing; otherwise nothing is written past the library's layout,
+ * whatever the caller's size claims. */
+static void test_struct_copy_out_rules(void **state)
+{
+    (void)state;
+    struct v2 src = {sizeof src, 5, 6};
+    struct { struct v2 v; uint8_t after[32]; } dst;
+    const uint32_t bad[] = {0, 4, sizeof(struct v1) - 1, ENI_STRUCT_SIZE_MAX + 1, 1u << 30,
+                            0x41414141u, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&dst, 0x5a, sizeof dst);
+        dst.v.size = bad[i];
+        assert_false(eni__struct_copy_out(&dst.v, bad[i], &src, sizeof src, sizeof(struct v1)));
+        assert_int_equal(dst.v.a, 0x5a5a5a5au); /* nothing written */
+        assert_int_equal(dst.v.size, bad[i]);
+    }
+    /* A size that claims more than ours (up to the maximum): ours is
+     * written, the caller's size kept, not a byte after. */
+    memset(&dst, 0x5a, sizeof dst);
+    dst.v.size = ENI_STRUCT_SIZE_MAX;
+    assert_true(eni__struct_copy_out(&dst.v, ENI_STRUCT_SIZE_MAX, &src, sizeof src,
+                                     sizeof(struct v1)));
+    assert_int_equal(dst.v.size, ENI_STRUCT_SIZE_MAX);
+    assert_int_equal(dst.v.a, 5);
+    assert_int_equal(dst.v.b, 6);
+    for (size_t k = 0; k < sizeof dst.after; k++)
+        assert_int_equal(dst.after[k], 0x5a);
+    /* An older caller's layout: only its part is written. */
+    memset(&dst, 0x5a, sizeof dst);
+    dst.v.size = sizeof(struct v1);
+    assert_true(eni__struct_copy_out(&dst.v, sizeof(struct v1), &src, sizeof src,
+                                     sizeof(struct v1)));
+    assert_int_equal(dst.v.a, 5);
+    assert_int_equal(dst.v.b, 0x5a5a5a5a5a5a5a5aull);
+    /* Input structs above the maximum are refused before their tail is read. */
+    struct v2 own;
+    assert_false(eni__struct_copy_in(&own, sizeof own, &src, 1u << 30, sizeof(struct v1)));
+}
+
 static void test_addr_parse_is_strict(void **state)
 {
     (void)state;
@@ -162,6 +202,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_perm64_round_trips_and_spreads),
         cmocka_unit_test(test_struct_copy_in_rules),
+        cmocka_unit_test(test_struct_copy_out_rules),
         cmocka_unit_test(test_addr_parse_is_strict),
         cmocka_unit_test(test_prefix_relations),
         cmocka_unit_test(test_addrmap_matches_a_reference),
