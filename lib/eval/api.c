@@ -139,12 +139,19 @@ int eni_eval_frames(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const uint
 
 /* ---- control path --------------------------------------------------------- */
 
-static int dp_of(eni_ctx *ctx, eni_nic_id id, struct eni_nic **nic, struct eni_nic_dp **dp)
+/* The interface and its dp state for a query: NULL when the evaluator has
+ * none (never attached), which queries read as no flows. A query never
+ * creates evaluator state. */
+static int dp_peek(eni_ctx *ctx, eni_nic_id id, struct eni_nic **nic, struct eni_nic_dp **dp)
 {
     int rc = eni__get_nic(ctx, id.v, nic);
-    if (rc != ENI_OK)
-        return rc;
-    return eni__eval_dp_get(ctx, id.v, dp);
+    *dp = rc == ENI_OK ? eni__eval_dp_lookup(ctx, id.v) : NULL;
+    return rc;
+}
+
+static struct eni_flows *flows_of(struct eni_nic_dp *dp)
+{
+    return dp ? atomic_load(&dp->flows) : eni__flows_empty();
 }
 
 static const char *proto_name(int proto)
@@ -169,10 +176,10 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    int rc = dp_of(ctx, nic_id, &nic, &dp);
+    int rc = dp_peek(ctx, nic_id, &nic, &dp);
     /* The published snapshot when it is current (no compile per question),
-     * else one built now and dropped after. */
-    struct eni_snap *pub = rc == ENI_OK ? atomic_load(&dp->snap) : NULL;
+     * else (stale, or no dp state) one built now and dropped after. */
+    struct eni_snap *pub = dp ? atomic_load(&dp->snap) : NULL;
     bool current = pub && ctx->eval->seen_version == ctx->model->version;
     struct eni_snap *own = rc == ENI_OK && !current ? eni__eval_snapshot(ctx, nic, NULL) : NULL;
     struct eni_snap *snap = current ? pub : own;
@@ -187,7 +194,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         memset(&v, 0, sizeof v);
         v.reason = ENI_REASON_MALFORMED;
     } else {
-        eni__eval_one(dp, atomic_load(&dp->flows), snap, dir, pkt, now_ns, false, true, &v, NULL, NULL);
+        eni__eval_one(dp, flows_of(dp), snap, dir, pkt, now_ns, false, true, &v, NULL, NULL);
     }
     if (text) {
         char g[ENI_ID_STRING_MAX] = "", r[ENI_ID_STRING_MAX] = "", detail[160] = "";
@@ -272,7 +279,11 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    int rc = dp_of(ctx, id, &nic, &dp);
+    /* A setting, not a query: an interface never attached gets its dp state
+     * now, so the allowance holds from its first attachment. */
+    int rc = eni__get_nic(ctx, id.v, &nic);
+    if (rc == ENI_OK)
+        rc = eni__eval_dp_get(ctx, id.v, &dp);
     if (rc == ENI_OK) {
         struct eni_flows *old = atomic_load(&dp->flows);
         struct eni_flows *fresh = eni__flows_new(ctx, max_flows, old->v6);
@@ -296,16 +307,16 @@ int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    int rc = dp_of(ctx, id, &nic, &dp);
+    int rc = dp_peek(ctx, id, &nic, &dp);
     if (rc == ENI_OK) {
-        struct eni_flows *fl = atomic_load(&dp->flows);
+        struct eni_flows *fl = flows_of(dp);
         eni_conntrack_stats st;
         memset(&st, 0, sizeof st);
         st.size = sizeof st;
         st.tracked = atomic_load(&fl->tracked);
         st.allowance = fl->allowance;
         st.conntrack_allowance_available = st.tracked < st.allowance ? st.allowance - st.tracked : 0;
-        st.conntrack_allowance_exceeded = atomic_load(&dp->allowance_exceeded);
+        st.conntrack_allowance_exceeded = dp ? atomic_load(&dp->allowance_exceeded) : 0;
         rc = eni__info_out(out, &st, sizeof st, "eni_nic_get_conntrack");
     }
     eni__unlock(ctx);
@@ -338,10 +349,10 @@ int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, eni_flow_in
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    rc = dp_of(ctx, id, &nic, &dp);
+    rc = dp_peek(ctx, id, &nic, &dp);
     if (rc == ENI_OK) {
         struct list_ctx lc = {out, cap, 0, now_ns};
-        (void)eni__flows_walk(atomic_load(&dp->flows), list_one, &lc);
+        (void)eni__flows_walk(flows_of(dp), list_one, &lc);
         *count = lc.n;
     }
     eni__unlock(ctx);
@@ -361,9 +372,9 @@ int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, uint32_t *
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    int rc = dp_of(ctx, id, &nic, &dp);
+    int rc = dp_peek(ctx, id, &nic, &dp);
     if (rc == ENI_OK) {
-        uint32_t n = eni__flows_walk(atomic_load(&dp->flows), expired, &now_ns);
+        uint32_t n = eni__flows_walk(flows_of(dp), expired, &now_ns);
         if (removed)
             *removed = n;
     }

@@ -1,12 +1,12 @@
-/* Compiling a security-group set into the classifier the packet path reads.
- *
- * Security groups only allow, so rules commute: the answer for a packet is
- * one bit, and rules with the same protocol and port range can be merged
- * into one sorted set of address intervals. A lookup then checks the few
- * entries whose protocol and ports fit, each with one binary search. Group
- * references become the private addresses of the group's members; prefix
- * lists become their entries. The unmerged rules are kept too, to name the
- * rule that allowed a packet when the caller asks. */
+/* Building a security-group set into the classifier (classify.h), on the
+ * control path under the ctx lock; matching packets against it is
+ * classify.c's job. Security groups only allow, so rules commute: the answer
+ * for a packet is one bit, and rules with the same protocol and port range
+ * are merged into one sorted set of address intervals, with a port index
+ * (and IPv4 bit rows, elem4.c) for larger tables. Group references become
+ * the private addresses of the group's members; prefix lists become their
+ * entries. The unmerged rules are kept too, to name the rule that allowed a
+ * packet when the caller asks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,27 +43,6 @@ static int iv_cmp_lo(const struct cls_iv *a, const struct cls_iv *b)
     if (a->lo_lo != b->lo_lo)
         return a->lo_lo < b->lo_lo ? -1 : 1;
     return 0;
-}
-
-static bool le128(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
-{
-    return ah < bh || (ah == bh && al <= bl);
-}
-
-struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family)
-{
-    struct cls_iv iv = {0, 0, 0, 0};
-    if (family == 4) {
-        iv.lo_lo = ((uint64_t)addr[0] << 24) | ((uint64_t)addr[1] << 16) | ((uint64_t)addr[2] << 8) | addr[3];
-    } else {
-        for (int i = 0; i < 8; i++) {
-            iv.lo_hi = iv.lo_hi << 8 | addr[i];
-            iv.lo_lo = iv.lo_lo << 8 | addr[8 + i];
-        }
-    }
-    iv.hi_hi = iv.lo_hi;
-    iv.hi_lo = iv.lo_lo;
-    return iv;
 }
 
 static struct cls_iv prefix_iv(const eni_prefix *p)
@@ -150,9 +129,9 @@ static uint32_t merge(struct cls_iv *v, uint32_t n)
         if (nl == 0)
             nh++;
         bool touches = (cur->hi_hi == UINT64_MAX && cur->hi_lo == UINT64_MAX) ||
-                       le128(v[i].lo_hi, v[i].lo_lo, nh, nl);
+                       eni__le128(v[i].lo_hi, v[i].lo_lo, nh, nl);
         if (touches) {
-            if (!le128(v[i].hi_hi, v[i].hi_lo, cur->hi_hi, cur->hi_lo)) {
+            if (!eni__le128(v[i].hi_hi, v[i].hi_lo, cur->hi_hi, cur->hi_lo)) {
                 cur->hi_hi = v[i].hi_hi;
                 cur->hi_lo = v[i].hi_lo;
             }
@@ -345,9 +324,9 @@ static void union2(eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint
             if (nl == 0)
                 nh++;
             bool touches = (last->hi_hi == UINT64_MAX && last->hi_lo == UINT64_MAX) ||
-                           le128(next->lo_hi, next->lo_lo, nh, nl);
+                           eni__le128(next->lo_hi, next->lo_lo, nh, nl);
             if (touches) {
-                if (!le128(next->hi_hi, next->hi_lo, last->hi_hi, last->hi_lo)) {
+                if (!eni__le128(next->hi_hi, next->hi_lo, last->hi_hi, last->hi_lo)) {
                     last->hi_hi = next->hi_hi;
                     last->hi_lo = next->hi_lo;
                 }
@@ -551,132 +530,4 @@ struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uin
             rs->t[d][f].reverse_open[1] = all_open(&rs->t[1 - d][f], 17);
         }
     return rs;
-}
-
-/* ---- matching (packet path) --------------------------------------------- */
-
-static bool port_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
-{
-    switch (kind) {
-    case CLS_PORTS:
-        if (p->flags & ENI_PKT_FRAGMENT) /* no ports to check: only an all-ports rule fits */
-            return from == 0 && to == 65535;
-        return p->dport >= from && p->dport <= to;
-    case CLS_ICMP:
-        return (from == -1 || from == p->icmp_type) && (to == -1 || to == p->icmp_code);
-    default:
-        return true;
-    }
-}
-
-static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) { /* first interval whose lo > a */
-        uint32_t mid = (lo + hi) / 2;
-        if (le128(iv[mid].lo_hi, iv[mid].lo_lo, a->lo_hi, a->lo_lo))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 && le128(a->lo_hi, a->lo_lo, iv[lo - 1].hi_hi, iv[lo - 1].hi_lo);
-}
-
-/* Branch-free search: the last interval starting at or below a, then one compare. */
-static bool in_set4(const struct cls_iv4 *iv, uint32_t n, uint32_t a)
-{
-    if (n == 0)
-        return false;
-    const struct cls_iv4 *base = iv;
-    while (n > 1) {
-        uint32_t half = n / 2;
-        base = base[half].lo <= a ? base + half : base;
-        n -= half;
-    }
-    return base->lo <= a && a <= base->hi;
-}
-
-static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a, bool *open)
-{
-    if (P->el) {
-        /* One bit: the segment's row holds the all-port union too. open
-         * is only read when the packet is allowed; then either a /0 rule
-         * of its segment or an open all-port rule allows it (or both). */
-        bool frag = p->flags & ENI_PKT_FRAGMENT;
-        uint32_t row = frag ? P->n_segs : P->seg_of_port[p->dport];
-        *open = frag ? P->full.open : P->segs[row].open | P->full.open;
-        return eni__elem4_test(P->el, row, eni__elem4_find(P->el, a));
-    }
-    if (!(p->flags & ENI_PKT_FRAGMENT)) {
-        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
-        if (in_set4(P->iv4 + s->first_iv, s->n_iv, a)) {
-            /* an open all-port rule allows it too (section 5.2 (a)) */
-            *open = s->open | P->full.open;
-            return true;
-        }
-    }
-    if (in_set4(P->iv4 + P->full.first_iv, P->full.n_iv, a)) {
-        *open = P->full.open;
-        return true;
-    }
-    return false;
-}
-
-static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struct cls_iv *a,
-                        bool *open)
-{
-    const struct cls_seg *sg = &P->full;
-    if (!(p->flags & ENI_PKT_FRAGMENT)) {
-        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
-        if (s->n_iv && in_set(P->iv + s->first_iv, s->n_iv, a)) {
-            *open = s->open | sg->open;
-            return true;
-        }
-    }
-    if (sg->n_iv && in_set(P->iv + sg->first_iv, sg->n_iv, a)) {
-        *open = sg->open;
-        return true;
-    }
-    return false;
-}
-
-bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
-{
-    *open = false;
-    const struct cls_ports *P = p->proto == 6 ? t->ports[0] : p->proto == 17 ? t->ports[1] : NULL;
-    if (P && P->iv4) {
-        uint32_t a;
-        memcpy(&a, remote, 4);
-        return ports_match4(P, p, __builtin_bswap32(a), open);
-    }
-    struct cls_iv a = eni__iv_point(remote, p->family);
-    bool hit = false;
-    if (P)
-        return ports_match(P, p, &a, open);
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if ((e->proto != -1 && e->proto != p->proto) || !port_fits(e->kind, e->from, e->to, p))
-            continue;
-        if (in_set(t->iv + e->first_iv, e->n_iv, &a)) {
-            hit = true;
-            if (e->open) {
-                *open = true;
-                return true;
-            }
-        }
-    }
-    return hit;
-}
-
-const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,
-                                           const uint8_t *remote)
-{
-    struct cls_iv a = eni__iv_point(remote, p->family);
-    for (uint32_t i = 0; i < t->n_rules; i++) {
-        const struct cls_rule *r = &t->rules[i];
-        if ((r->proto == -1 || r->proto == p->proto) && port_fits(r->kind, r->from, r->to, p) &&
-            in_set(t->rule_iv + r->first_iv, r->n_iv, &a))
-            return r;
-    }
-    return NULL;
 }

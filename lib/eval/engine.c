@@ -1,15 +1,17 @@
-/* The verdict engine: source/destination check, flow lookup, related ICMP
- * errors, classification, untracked flows, flow creation within the
- * conntrack allowance. Runs without the ctx lock and without allocating. */
+/* The verdict engine, the packet path's one judge: the source/destination
+ * check, the services never filtered, own addresses, the flow lookup
+ * (flowtab.h's probe, and the burst loop's pipelined IPv4 short path),
+ * related ICMP errors, classification (classify.c), untracked flows, flow
+ * creation within the conntrack allowance, flow state and timeouts. Bursts
+ * and explain share it. Runs without the ctx lock and without allocating;
+ * it never reaches the rule builder. */
 #include <string.h>
 
 #include "eval_internal.h"
-#include "util/hash.h"
 
 enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ICMPV6 = 58 };
 enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10 };
 enum { ST_OPENING = 1, ST_ESTABLISHED = 2, ST_CLOSING = 3, ST_ONEWAY = 1, ST_STREAM = 2 };
-enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shorter */
 
 #define SEC 1000000000ull
 /* Timeouts EC2 does not publish (decisions.md D11). */
@@ -17,145 +19,6 @@ enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shor
 #define TCP_CLOSING_NS (10 * SEC)
 #define ICMP_NS (30 * SEC)
 #define OTHER_NS (600 * SEC) /* section 5.1: other protocols, 600 s */
-
-
-static void addr_words(const uint8_t *a, unsigned family, uint64_t *out)
-{
-    if (family == 4) {
-        uint32_t v;
-        memcpy(&v, a, 4);
-        out[0] = __builtin_bswap32(v);
-        return;
-    }
-    for (int w = 0; w < 2; w++) {
-        uint64_t v;
-        memcpy(&v, a + w * 8, 8);
-        out[w] = __builtin_bswap64(v);
-    }
-}
-
-static void make_key(struct fkey *k, unsigned family, uint8_t proto, const uint8_t *local,
-                     const uint8_t *remote, uint16_t lport, uint16_t rport)
-{
-    k->proto = proto;
-    if (family == 4) {
-        uint64_t l, r;
-        addr_words(local, 4, &l);
-        addr_words(remote, 4, &r);
-        k->w[0] = l << 32 | r;
-        k->words = 1;
-    } else {
-        addr_words(local, 6, k->w);
-        addr_words(remote, 6, k->w + 2);
-        k->words = 4;
-    }
-    k->ports = (uint32_t)lport << 16 | rport;
-}
-
-#define FLOW_SEED 0x666c6f77u
-
-static uint64_t key_hash(const struct fkey *k)
-{
-    uint64_t buf[10];
-    memcpy(buf, k->w, k->words * sizeof(uint64_t));
-    buf[k->words] = (uint64_t)k->ports << 8 | k->proto;
-    if (k->words == 1)
-        return eni__hash16(buf, FLOW_SEED);
-    return eni__hash64(buf, (k->words + 1) * sizeof(uint64_t), FLOW_SEED);
-}
-
-/* The table need not be a power of two (its size follows the allowance):
- * the home slot is the hash scaled to the capacity. */
-static uint32_t home_slot(const struct flow_table *ft, uint64_t h)
-{
-    return (uint32_t)(((h >> 32) * ft->cap) >> 32);
-}
-
-static uint32_t next_slot(const struct flow_table *ft, uint32_t i)
-{
-    return i + 1 == ft->cap ? 0 : i + 1;
-}
-
-static struct flow_slot *slot_at(const struct flow_table *ft, uint32_t i)
-{
-    return (struct flow_slot *)(void *)(ft->slots + (size_t)i * ft->stride);
-}
-
-static bool slot_is(struct flow_slot *s, const struct fkey *k, uint32_t meta)
-{
-    if (!(meta & FLOW_VALID) || ((meta >> 8) & 0xff) != k->proto ||
-        atomic_load_explicit(&s->ports, memory_order_relaxed) != k->ports)
-        return false;
-    for (uint32_t w = 0; w < k->words; w++)
-        if (atomic_load_explicit(&s->key[w], memory_order_relaxed) != k->w[w])
-            return false;
-    return true;
-}
-
-/* A live slot holding k, or NULL. Lock-free: validated by the slot's seq. */
-static struct flow_slot *ft_find_h(const struct flow_table *ft, const struct fkey *k, uint64_t h,
-                                   uint64_t now)
-{
-    uint32_t i = home_slot(ft, h);
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
-        struct flow_slot *s = slot_at(ft, i);
-        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq == 0)
-            return NULL; /* never used: the probe chain ends here */
-        if (seq & 1)
-            continue;    /* being rewritten: not this key, or not yet */
-        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        bool match = slot_is(s, k, meta);
-        atomic_thread_fence(memory_order_acquire);
-        if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
-            continue;
-        if (match)
-            return atomic_load_explicit(&s->expires, memory_order_relaxed) > now ? s : NULL;
-    }
-    return NULL;
-}
-
-static struct flow_slot *ft_find(const struct flow_table *ft, const struct fkey *k, uint64_t now)
-{
-    return ft_find_h(ft, k, key_hash(k), now);
-}
-
-/* Claim a slot for k: a never-used, deleted or expired one on k's probe
- * chain. false when the chain is full. The caller checked the allowance. */
-static bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
-                      uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
-{
-    uint32_t i = home_slot(ft, key_hash(k));
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
-        struct flow_slot *s = slot_at(ft, i);
-        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq & 1)
-            continue;
-        uint32_t old = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        bool valid = old & FLOW_VALID;
-        if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
-            continue;
-        if (reuse_only && !valid)
-            continue; /* at the allowance: only an expired flow's slot may be taken */
-        if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
-                                                     memory_order_acq_rel, memory_order_relaxed))
-            continue; /* another writer got it */
-        /* Re-read under the claim: the slot may have changed before the CAS. */
-        old = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        valid = old & FLOW_VALID;
-        atomic_store_explicit(&s->ports, k->ports, memory_order_relaxed);
-        for (uint32_t w = 0; w < k->words; w++)
-            atomic_store_explicit(&s->key[w], k->w[w], memory_order_relaxed);
-        atomic_store_explicit(&s->pkts, 1, memory_order_relaxed);
-        atomic_store_explicit(&s->expires, expires, memory_order_relaxed);
-        atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
-        atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
-        if (!valid)
-            atomic_fetch_add_explicit(&fl->tracked, 1, memory_order_relaxed);
-        return true;
-    }
-    return false;
-}
 
 static inline uint64_t timeout_ns(const struct eni_snap *snap, uint8_t proto, uint32_t state)
 {
@@ -605,95 +468,4 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
     c->packets += hits;
     c->allowed += hits;
     c->by_reason[ENI_REASON_TRACKED] += hits;
-}
-
-uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
-{
-    uint32_t cleared = 0;
-    struct flow_table *tables[2] = {fl->ft4, atomic_load(&fl->ft6)};
-    for (int t = 0; t < 2; t++) {
-        struct flow_table *ft = tables[t];
-        for (uint32_t i = 0; i < ft->cap; i++) {
-            struct flow_slot *s = slot_at(ft, i);
-            uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-            if (seq == 0 || (seq & 1) ||
-                !(atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID))
-                continue;
-            if (!fn(ft, s, ud))
-                continue;
-            /* Clear it as a writer would, so concurrent readers skip it. */
-            if (!atomic_compare_exchange_strong(&s->seq, &seq, seq + 1))
-                continue;
-            atomic_store_explicit(&s->meta, 0, memory_order_relaxed);
-            atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
-            atomic_fetch_sub_explicit(&fl->tracked, 1, memory_order_relaxed);
-            cleared++;
-        }
-    }
-    return cleared;
-}
-
-/* Carry live flows into a new table block (the allowance changed). Runs on
- * the control path; flows workers create meanwhile in the old block are
- * lost, which only makes them re-evaluated against the rules. */
-struct copy_ctx {
-    struct eni_flows *dst;
-    uint64_t now;
-};
-
-static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
-{
-    struct copy_ctx *cc = ud;
-    uint64_t exp = atomic_load_explicit(&s->expires, memory_order_relaxed);
-    if (exp <= cc->now || atomic_load_explicit(&cc->dst->tracked, memory_order_relaxed) >= cc->dst->allowance)
-        return false;
-    struct fkey k;
-    memset(&k, 0, sizeof k);
-    k.words = ft->words;
-    for (uint32_t w = 0; w < k.words; w++)
-        k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
-    k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
-    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-    k.proto = (uint8_t)(meta >> 8);
-    struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
-    (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
-    return false;
-}
-
-void eni__flows_copy(struct eni_flows *dst, struct eni_flows *src, uint64_t now)
-{
-    struct copy_ctx cc = {dst, now};
-    (void)eni__flows_walk(src, copy_one, &cc);
-}
-
-/* Fill a flow description from a slot (control path). */
-void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_flow_info *out)
-{
-    memset(out, 0, sizeof *out);
-    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-    uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
-    out->proto = (uint8_t)(meta >> 8);
-    out->state = (uint8_t)(meta & FLOW_STATE_MASK);
-    out->initiator = (meta & FLOW_INIT_OUT) ? ENI_DIR_OUTBOUND : ENI_DIR_INBOUND;
-    out->local_port = (uint16_t)(ports >> 16);
-    out->remote_port = (uint16_t)ports;
-    out->expires_ns = atomic_load_explicit(&s->expires, memory_order_relaxed);
-    if (ft->words == 1) {
-        uint64_t w = atomic_load_explicit(&s->key[0], memory_order_relaxed);
-        out->family = 4;
-        for (int i = 0; i < 4; i++) {
-            out->local[i] = (uint8_t)(w >> (56 - 8 * i));
-            out->remote[i] = (uint8_t)(w >> (24 - 8 * i));
-        }
-    } else {
-        out->family = 6;
-        for (int half = 0; half < 2; half++) {
-            uint8_t *dst = half ? out->remote : out->local;
-            for (int w = 0; w < 2; w++) {
-                uint64_t v = atomic_load_explicit(&s->key[half * 2 + w], memory_order_relaxed);
-                for (int i = 0; i < 8; i++)
-                    dst[w * 8 + i] = (uint8_t)(v >> (56 - 8 * i));
-            }
-        }
-    }
 }

@@ -1,9 +1,12 @@
-/* Flow-table storage: a fixed-size open-addressed array of slots, 1.6
- * times the interface's conntrack allowance, so it never has to move while
- * workers read it and stays at most 62.5% full (short probe chains). IPv4
- * slots are 32 bytes: 51 bytes of table per tracked flow when the allowance
- * is in use. The IPv6 table (64-byte slots) is sized to the allowance only
- * once the interface can see IPv6 traffic (eni__flows_enable_v6). */
+/* Flow tables on the control path: allocation (a fixed-size open-addressed
+ * array of slots, 1.6 times the interface's conntrack allowance, so it never
+ * has to move while workers read it and stays at most 62.5% full: short
+ * probe chains; IPv4 slots are 32 bytes, 51 bytes of table per tracked flow
+ * when the allowance is in use; the IPv6 table, 64-byte slots, is sized to
+ * the allowance only once the interface can see IPv6 traffic), the shared
+ * empty set queries answer from when an interface has no flows, and walking,
+ * copying and describing flows. The probe and insert the packet path uses
+ * are static inline in flowtab.h. */
 #include <string.h>
 #ifdef __linux__
 #include <sys/mman.h>
@@ -105,6 +108,19 @@ int eni__flows_enable_v6(eni_ctx *ctx, struct eni_flows *fl)
     return ENI_OK;
 }
 
+/* Two tables of one never-used slot: every probe ends at its first slot and
+ * a walk visits nothing, so nothing ever writes them. */
+static _Alignas(64) uint8_t empty_slot[64];
+static struct flow_table empty4 = {.slots = empty_slot, .stride = 32, .words = 1, .cap = 1};
+static struct flow_table empty6 = {.slots = empty_slot, .stride = 64, .words = 4, .cap = 1};
+static struct eni_flows empty = {.ft4 = &empty4, .ft6 = &empty6,
+                                 .allowance = ENI_EVAL_DEFAULT_ALLOWANCE};
+
+struct eni_flows *eni__flows_empty(void)
+{
+    return &empty;
+}
+
 void eni__flows_free(eni_ctx *ctx, void *p)
 {
     struct eni_flows *fl = p;
@@ -113,4 +129,95 @@ void eni__flows_free(eni_ctx *ctx, void *p)
     ft_free(ctx, fl->ft4);
     ft_free(ctx, atomic_load(&fl->ft6));
     eni__free(ctx, fl);
+}
+
+uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
+{
+    uint32_t cleared = 0;
+    struct flow_table *tables[2] = {fl->ft4, atomic_load(&fl->ft6)};
+    for (int t = 0; t < 2; t++) {
+        struct flow_table *ft = tables[t];
+        for (uint32_t i = 0; i < ft->cap; i++) {
+            struct flow_slot *s = slot_at(ft, i);
+            uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+            if (seq == 0 || (seq & 1) ||
+                !(atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID))
+                continue;
+            if (!fn(ft, s, ud))
+                continue;
+            /* Clear it as a writer would, so concurrent readers skip it. */
+            if (!atomic_compare_exchange_strong(&s->seq, &seq, seq + 1))
+                continue;
+            atomic_store_explicit(&s->meta, 0, memory_order_relaxed);
+            atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+            atomic_fetch_sub_explicit(&fl->tracked, 1, memory_order_relaxed);
+            cleared++;
+        }
+    }
+    return cleared;
+}
+
+/* Carry live flows into a new table block (the allowance changed). Runs on
+ * the control path; flows workers create meanwhile in the old block are
+ * lost, which only makes them re-evaluated against the rules. */
+struct copy_ctx {
+    struct eni_flows *dst;
+    uint64_t now;
+};
+
+static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
+{
+    struct copy_ctx *cc = ud;
+    uint64_t exp = atomic_load_explicit(&s->expires, memory_order_relaxed);
+    if (exp <= cc->now || atomic_load_explicit(&cc->dst->tracked, memory_order_relaxed) >= cc->dst->allowance)
+        return false;
+    struct fkey k;
+    memset(&k, 0, sizeof k);
+    k.words = ft->words;
+    for (uint32_t w = 0; w < k.words; w++)
+        k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
+    k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+    k.proto = (uint8_t)(meta >> 8);
+    struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
+    (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
+    return false;
+}
+
+void eni__flows_copy(struct eni_flows *dst, struct eni_flows *src, uint64_t now)
+{
+    struct copy_ctx cc = {dst, now};
+    (void)eni__flows_walk(src, copy_one, &cc);
+}
+
+/* Fill a flow description from a slot (control path). */
+void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_flow_info *out)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+    uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    out->proto = (uint8_t)(meta >> 8);
+    out->state = (uint8_t)(meta & FLOW_STATE_MASK);
+    out->initiator = (meta & FLOW_INIT_OUT) ? ENI_DIR_OUTBOUND : ENI_DIR_INBOUND;
+    out->local_port = (uint16_t)(ports >> 16);
+    out->remote_port = (uint16_t)ports;
+    out->expires_ns = atomic_load_explicit(&s->expires, memory_order_relaxed);
+    if (ft->words == 1) {
+        uint64_t w = atomic_load_explicit(&s->key[0], memory_order_relaxed);
+        out->family = 4;
+        for (int i = 0; i < 4; i++) {
+            out->local[i] = (uint8_t)(w >> (56 - 8 * i));
+            out->remote[i] = (uint8_t)(w >> (24 - 8 * i));
+        }
+    } else {
+        out->family = 6;
+        for (int half = 0; half < 2; half++) {
+            uint8_t *dst = half ? out->remote : out->local;
+            for (int w = 0; w < 2; w++) {
+                uint64_t v = atomic_load_explicit(&s->key[half * 2 + w], memory_order_relaxed);
+                for (int i = 0; i < 8; i++)
+                    dst[w * 8 + i] = (uint8_t)(v >> (56 - 8 * i));
+            }
+        }
+    }
 }

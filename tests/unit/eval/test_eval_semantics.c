@@ -417,7 +417,8 @@ static uint32_t v6_table_slots(struct fx *f, eni_nic_id nic)
     return atomic_load(&atomic_load(&dp->flows)->ft6)->cap;
 }
 
-static eni_nic_id attach_v4_only(struct fx *f, uint32_t index)
+/* A new interface in the subnet and the web group: one private IPv4. */
+static eni_nic_id new_v4_only(struct fx *f)
 {
     eni_nic_spec ns = ENI_NIC_SPEC_INIT;
     ns.subnet = f->subnet;
@@ -425,10 +426,20 @@ static eni_nic_id attach_v4_only(struct fx *f, uint32_t index)
     ns.group_count = 1;
     eni_nic_id nic;
     assert_eni_ok(eni_nic_create(f->ctx, &ns, &nic));
+    return nic;
+}
+
+static eni_nic_id attach_nic(struct fx *f, eni_nic_id nic, uint32_t index)
+{
     eni_attachment_id att;
     assert_eni_ok(eni_nic_attach(f->ctx, nic, f->inst, index, 0, &att));
     poll_all(f);
     return nic;
+}
+
+static eni_nic_id attach_v4_only(struct fx *f, uint32_t index)
+{
+    return attach_nic(f, new_v4_only(f), index);
 }
 
 static void test_s5_5_ipv6_table_only_when_reachable(void **state)
@@ -558,6 +569,57 @@ static void test_s1_3_not_attached(void **state)
     assert_eni_ok(eni_nic_delete(f->ctx, second));
     assert_eni_fail(eni_eval_burst(f->w, second, IN, &p, 1, 0, 0, &v), ENI_ENOTFOUND,
                     "InvalidNetworkInterfaceID.NotFound");
+}
+
+/* Queries about an interface the evaluator holds no state for (never
+ * attached) answer without creating any: no flows, the default allowance,
+ * and explain's verdict from a snapshot built for the question. Setting the
+ * allowance is not a query: the interface gets its state then, and keeps
+ * the setting when it attaches. */
+static void test_s5_queries_create_no_state(void **state)
+{
+    struct fx *f = *state;
+    eni_nic_id idle = new_v4_only(f);
+    eni_nic_address a[2];
+    uint32_t n;
+    assert_eni_ok(eni_nic_get_addresses(f->ctx, idle, a, 2, &n));
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, CLIENT "/32");
+    eni_pkt p = pkt(6, CLIENT, 40000, a[0].address, 22, 0x02);
+    eni_verdict v;
+    char text[256];
+    assert_eni_ok(eni_eval_explain(f->ctx, idle, IN, &p, 1, &v, text, sizeof text));
+    assert_verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
+    assert_string_equal(text, "dropped: the interface is not attached");
+    assert_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    eni_flow_info fi[1];
+    n = 99;
+    assert_eni_ok(eni_nic_list_flows(f->ctx, idle, 1, fi, 1, &n));
+    assert_int_equal(n, 0);
+    assert_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    eni_conntrack_stats st = {.size = sizeof st};
+    assert_eni_ok(eni_nic_get_conntrack(f->ctx, idle, &st));
+    assert_int_equal(st.tracked, 0);
+    assert_int_equal(st.allowance, 16384);
+    assert_int_equal(st.conntrack_allowance_available, 16384);
+    assert_int_equal(st.conntrack_allowance_exceeded, 0);
+    assert_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    uint32_t removed = 99;
+    assert_eni_ok(eni_nic_sweep_flows(f->ctx, idle, 1, &removed));
+    assert_int_equal(removed, 0);
+    assert_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    /* the next republish does not pick it up either: bursts do not know it */
+    allow(f, f->web, ENI_INGRESS, 6, 23, 23, CLIENT "/32");
+    assert_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    assert_eni_fail(eni_eval_burst(f->w, idle, IN, &p, 1, 0, 0, &v), ENI_ENOTFOUND,
+                    "InvalidNetworkInterfaceID.NotFound");
+    /* the allowance is a setting, kept for the attachment */
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, idle, 100));
+    assert_non_null(eni__eval_dp_lookup(f->ctx, idle.v));
+    attach_nic(f, idle, 1);
+    assert_eni_ok(eni_nic_get_conntrack(f->ctx, idle, &st));
+    assert_int_equal(st.allowance, 100);
+    assert_eni_ok(eni_eval_explain(f->ctx, idle, IN, &p, 1, &v, NULL, 0));
+    assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
 }
 
 static void test_s5_frames_and_malformed(void **state)
@@ -743,6 +805,7 @@ int main(void)
         T(test_s5_flows_listed),
         T(test_s4_7_services_never_filtered),
         T(test_s1_3_not_attached),
+        T(test_s5_queries_create_no_state),
         T(test_s5_frames_and_malformed),
         T(test_s5_explain_in_words),
         T(test_s5_argument_errors),

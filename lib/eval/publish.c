@@ -1,34 +1,17 @@
-/* Publishing what the packet path reads, and freeing it safely.
- *
- * After every model change (under the ctx lock) each interface the
+/* Publishing what the packet path reads. The interface directory maps an
+ * interface's id slot to its dp state without locks (chunks allocated once
+ * and never moved); lookups never create, eni__eval_dp_get does (control
+ * path). After every model change (under the ctx lock) each interface the
  * evaluator knows gets a fresh immutable snapshot: its addresses, flags,
- * timeouts and compiled rules. The new snapshot replaces the old with one
- * pointer swap; the old one is retired and freed once every worker has been
- * quiescent since (each worker publishes the global epoch when it enters a
- * burst and 0 when it leaves). */
+ * timeouts and compiled rules, shared between interfaces with the same
+ * groups. The new snapshot replaces the old with one pointer swap and the
+ * old one is retired (qsbr.c); a gone interface is unpublished and retired
+ * whole. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval_internal.h"
 #include "model/model.h"
-
-enum { DEFAULT_ALLOWANCE = 16384 };
-
-static void on_model_change(eni_ctx *ctx)
-{
-    eni__eval_republish(ctx);
-}
-
-int eni__eval_init(eni_ctx *ctx)
-{
-    struct eni_eval *ev = eni__calloc(ctx, 1, sizeof *ev);
-    if (!ev)
-        return ENI_ENOMEM;
-    atomic_init(&ev->epoch, 1);
-    ctx->eval = ev;
-    ctx->on_model_change = on_model_change;
-    return ENI_OK;
-}
 
 void eni__snap_free(eni_ctx *ctx, void *p)
 {
@@ -41,86 +24,12 @@ void eni__snap_free(eni_ctx *ctx, void *p)
     eni__free(ctx, s);
 }
 
-static void free_dp(eni_ctx *ctx, void *p)
+void eni__dp_free(eni_ctx *ctx, void *p)
 {
     struct eni_nic_dp *dp = p;
     eni__snap_free(ctx, atomic_load(&dp->snap));
     eni__flows_free(ctx, atomic_load(&dp->flows));
     eni__free(ctx, dp);
-}
-
-void eni__eval_fini(eni_ctx *ctx)
-{
-    struct eni_eval *ev = ctx->eval;
-    if (!ev)
-        return;
-    for (struct eni_retired *r = ev->retired, *next; r; r = next) {
-        next = r->next;
-        r->free_fn(ctx, r->p);
-        eni__free(ctx, r);
-    }
-    for (struct eni_nic_dp *dp = ev->dps, *next; dp; dp = next) {
-        next = dp->next;
-        free_dp(ctx, dp);
-    }
-    for (uint32_t i = 0; i < DIR_TOP; i++)
-        eni__free(ctx, (void *)atomic_load(&ev->dir[i]));
-    /* Workers not freed by the caller are freed here. */
-    for (struct eni_eval_worker *w = ev->workers, *next; w; w = next) {
-        next = w->next;
-        eni__free(ctx, w);
-    }
-    eni__free(ctx, ev);
-    ctx->eval = NULL;
-}
-
-void eni__eval_retire(eni_ctx *ctx, void *p, void (*free_fn)(eni_ctx *, void *))
-{
-    struct eni_eval *ev = ctx->eval;
-    if (!p)
-        return;
-    struct eni_retired *r = eni__malloc(ctx, sizeof *r);
-    uint64_t epoch = atomic_fetch_add(&ev->epoch, 1); /* after the pointer swap (seq_cst) */
-    if (!r) {
-        /* No memory to defer: wait for the workers instead (rare, bounded). */
-        for (;;) {
-            bool busy = false;
-            for (struct eni_eval_worker *w = ev->workers; w; w = w->next) {
-                uint64_t e = atomic_load(&w->epoch);
-                busy |= e != 0 && e <= epoch;
-            }
-            if (!busy)
-                break;
-        }
-        free_fn(ctx, p);
-        return;
-    }
-    r->epoch = epoch;
-    r->free_fn = free_fn;
-    r->p = p;
-    r->next = ev->retired;
-    ev->retired = r;
-}
-
-void eni__eval_reclaim(eni_ctx *ctx)
-{
-    struct eni_eval *ev = ctx->eval;
-    struct eni_retired **pp = &ev->retired;
-    while (*pp) {
-        struct eni_retired *r = *pp;
-        bool busy = false;
-        for (struct eni_eval_worker *w = ev->workers; w && !busy; w = w->next) {
-            uint64_t e = atomic_load(&w->epoch);
-            busy = e != 0 && e <= r->epoch;
-        }
-        if (busy) {
-            pp = &r->next;
-            continue;
-        }
-        *pp = r->next;
-        r->free_fn(ctx, r->p);
-        eni__free(ctx, r);
-    }
 }
 
 static _Atomic(struct eni_nic_dp *) *dir_cell(const eni_ctx *ctx, uint64_t nic, bool create,
@@ -159,7 +68,7 @@ int eni__eval_dp_get(eni_ctx *ctx, uint64_t nic, struct eni_nic_dp **out)
     if (!cell)
         return eni__fail(ENI_ENOMEM, NULL, "evaluator: cannot index this interface");
     dp = eni__calloc(ctx, 1, sizeof *dp);
-    struct eni_flows *fl = dp ? eni__flows_new(ctx, DEFAULT_ALLOWANCE, false) : NULL;
+    struct eni_flows *fl = dp ? eni__flows_new(ctx, ENI_EVAL_DEFAULT_ALLOWANCE, false) : NULL;
     if (!fl) {
         eni__free(ctx, dp);
         return eni__fail(ENI_ENOMEM, NULL, "evaluator: out of memory for a flow table");
@@ -271,7 +180,7 @@ void eni__eval_republish(eni_ctx *ctx)
             if (cell)
                 atomic_compare_exchange_strong(cell, &expected, NULL);
             *pp = dp->next;
-            eni__eval_retire(ctx, dp, free_dp);
+            eni__eval_retire(ctx, dp, eni__dp_free);
             continue;
         }
         /* IPv6 traffic can reach the flow table once the interface has an

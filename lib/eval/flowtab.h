@@ -1,0 +1,208 @@
+/* A flow table's layout and its lock-free probe: one open-addressed array
+ * of fixed-size slots per family, linear probing from a home slot (the key's
+ * hash scaled to the capacity), each slot validated by its sequence number
+ * (odd while a writer holds it, 0 while never used, which ends a probe); a
+ * cleared slot keeps its non-zero seq, so chains through it stay intact and
+ * an insert may take it again. The probe, key building and insert are static
+ * inline: the verdict engine calls them on every packet that misses its
+ * short path. Allocation, walking, copying and describing are flowtab.c's. */
+#ifndef ENI_EVAL_FLOWTAB_H
+#define ENI_EVAL_FLOWTAB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util/hash.h"
+
+enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shorter */
+
+/* A flow key, oriented from the interface (local is its side), with its hash. */
+struct fkey {
+    uint64_t w[8]; /* local address words then remote ones */
+    uint32_t words;
+    uint32_t ports; /* local << 16 | remote */
+    uint8_t proto;
+    uint8_t absent; /* the table was already probed: no live flow holds this key */
+    uint32_t home;  /* home slot in its table (burst path only) */
+    uint64_t hash;
+};
+
+/* A slot; IPv4 tables use 1 key word, IPv6 tables 4. Every field is atomic:
+ * readers run concurrently with writers and validate with `seq` (odd while a
+ * writer holds the slot; 0 = never used, which ends a probe). */
+struct flow_slot {
+    _Atomic uint32_t seq;
+    _Atomic uint32_t ports; /* local << 16 | remote */
+    _Atomic uint32_t meta;  /* FLOW_VALID | proto << 8 | state bits */
+    _Atomic uint32_t pkts;  /* packets seen, saturating */
+    _Atomic uint64_t expires;
+    _Atomic uint64_t key[];  /* local then remote address words */
+};
+
+#define FLOW_VALID 0x80000000u      /* the slot holds a flow */
+#define FLOW_INIT_OUT 0x40000000u   /* created by an outbound packet */
+#define FLOW_REPLY 0x20000000u      /* a packet of the other direction was seen */
+#define FLOW_STATE_MASK 0xffu       /* eni_flow_info::state */
+
+struct flow_table {
+    uint8_t *slots;    /* 64-byte aligned, inside raw */
+    void *raw;         /* the allocation */
+    uint32_t stride;   /* bytes per slot */
+    uint32_t words;    /* key words per address pair (1 or 4) */
+    uint32_t cap;      /* slots */
+};
+
+/* An interface's flow tables; replaced as a whole when the allowance
+ * changes. The IPv6 table is the minimum one until the interface can see
+ * IPv6 traffic, then swapped for a full one (it never shrinks back). */
+struct eni_flows {
+    struct flow_table *ft4;
+    _Atomic(struct flow_table *) ft6;
+    uint32_t allowance;
+    bool v6;                            /* ft6 is sized to the allowance (control path) */
+    _Atomic uint64_t tracked;           /* valid slots in both tables */
+};
+
+static inline void addr_words(const uint8_t *a, unsigned family, uint64_t *out)
+{
+    if (family == 4) {
+        uint32_t v;
+        memcpy(&v, a, 4);
+        out[0] = __builtin_bswap32(v);
+        return;
+    }
+    for (int w = 0; w < 2; w++) {
+        uint64_t v;
+        memcpy(&v, a + w * 8, 8);
+        out[w] = __builtin_bswap64(v);
+    }
+}
+
+static inline void make_key(struct fkey *k, unsigned family, uint8_t proto,
+                            const uint8_t *local, const uint8_t *remote, uint16_t lport,
+                            uint16_t rport)
+{
+    k->proto = proto;
+    if (family == 4) {
+        uint64_t l, r;
+        addr_words(local, 4, &l);
+        addr_words(remote, 4, &r);
+        k->w[0] = l << 32 | r;
+        k->words = 1;
+    } else {
+        addr_words(local, 6, k->w);
+        addr_words(remote, 6, k->w + 2);
+        k->words = 4;
+    }
+    k->ports = (uint32_t)lport << 16 | rport;
+}
+
+#define FLOW_SEED 0x666c6f77u
+
+static inline uint64_t key_hash(const struct fkey *k)
+{
+    uint64_t buf[10];
+    memcpy(buf, k->w, k->words * sizeof(uint64_t));
+    buf[k->words] = (uint64_t)k->ports << 8 | k->proto;
+    if (k->words == 1)
+        return eni__hash16(buf, FLOW_SEED);
+    return eni__hash64(buf, (k->words + 1) * sizeof(uint64_t), FLOW_SEED);
+}
+
+/* The table need not be a power of two (its size follows the allowance):
+ * the home slot is the hash scaled to the capacity. */
+static inline uint32_t home_slot(const struct flow_table *ft, uint64_t h)
+{
+    return (uint32_t)(((h >> 32) * ft->cap) >> 32);
+}
+
+static inline uint32_t next_slot(const struct flow_table *ft, uint32_t i)
+{
+    return i + 1 == ft->cap ? 0 : i + 1;
+}
+
+static inline struct flow_slot *slot_at(const struct flow_table *ft, uint32_t i)
+{
+    return (struct flow_slot *)(void *)(ft->slots + (size_t)i * ft->stride);
+}
+
+static inline bool slot_is(struct flow_slot *s, const struct fkey *k, uint32_t meta)
+{
+    if (!(meta & FLOW_VALID) || ((meta >> 8) & 0xff) != k->proto ||
+        atomic_load_explicit(&s->ports, memory_order_relaxed) != k->ports)
+        return false;
+    for (uint32_t w = 0; w < k->words; w++)
+        if (atomic_load_explicit(&s->key[w], memory_order_relaxed) != k->w[w])
+            return false;
+    return true;
+}
+
+/* A live slot holding k, or NULL. Lock-free: validated by the slot's seq. */
+static inline struct flow_slot *ft_find_h(const struct flow_table *ft, const struct fkey *k,
+                                          uint64_t h, uint64_t now)
+{
+    uint32_t i = home_slot(ft, h);
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            return NULL; /* never used: the probe chain ends here */
+        if (seq & 1)
+            continue;    /* being rewritten: not this key, or not yet */
+        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        bool match = slot_is(s, k, meta);
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq)
+            continue;
+        if (match)
+            return atomic_load_explicit(&s->expires, memory_order_relaxed) > now ? s : NULL;
+    }
+    return NULL;
+}
+
+static inline struct flow_slot *ft_find(const struct flow_table *ft, const struct fkey *k,
+                                        uint64_t now)
+{
+    return ft_find_h(ft, k, key_hash(k), now);
+}
+
+/* Claim a slot for k: a never-used, deleted or expired one on k's probe
+ * chain. false when the chain is full. The caller checked the allowance. */
+static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
+                             uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
+{
+    uint32_t i = home_slot(ft, key_hash(k));
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq & 1)
+            continue;
+        uint32_t old = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        bool valid = old & FLOW_VALID;
+        if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
+            continue;
+        if (reuse_only && !valid)
+            continue; /* at the allowance: only an expired flow's slot may be taken */
+        if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
+                                                     memory_order_acq_rel, memory_order_relaxed))
+            continue; /* another writer got it */
+        /* Re-read under the claim: the slot may have changed before the CAS. */
+        old = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        valid = old & FLOW_VALID;
+        atomic_store_explicit(&s->ports, k->ports, memory_order_relaxed);
+        for (uint32_t w = 0; w < k->words; w++)
+            atomic_store_explicit(&s->key[w], k->w[w], memory_order_relaxed);
+        atomic_store_explicit(&s->pkts, 1, memory_order_relaxed);
+        atomic_store_explicit(&s->expires, expires, memory_order_relaxed);
+        atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
+        atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+        if (!valid)
+            atomic_fetch_add_explicit(&fl->tracked, 1, memory_order_relaxed);
+        return true;
+    }
+    return false;
+}
+
+#endif
