@@ -23,5 +23,6 @@
 #include "eni/eip.h"
 #include "eni/attach.h"
 #include "eni/eval.h"
+#include "eni/names.h"
 
 #endif /* ENI_H */

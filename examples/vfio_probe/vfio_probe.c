@@ -3,7 +3,8 @@
  *
  *   eni-vfio-probe [--sysfs DIR] [--dev DIR]
  *
- * Exit status 0 when it could look (whatever it found), 1 on error. */
+ * Exit status 0 when it could look (whatever it found), 1 on error, 2 for
+ * bad arguments. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,34 @@ static const char *advice(const eni_vfio_function *f)
     }
 }
 
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: eni-vfio-probe [--sysfs DIR] [--dev DIR]\n"
+                "List the host's Amazon ENA/EFA PCI functions and whether VFIO can drive each.\n"
+                "  --sysfs DIR  sysfs root (default /sys)\n"
+                "  --dev DIR    device root (default /dev)\n"
+                "  --help       this text\n"
+                "  --version    the libeni version\n");
+}
+
 int main(int argc, char **argv)
 {
     const char *sysfs = NULL, *dev = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--sysfs") && i + 1 < argc) {
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("eni-vfio-probe (libeni %s)\n", eni_version_string());
+            return 0;
+        } else if (!strcmp(argv[i], "--sysfs") && i + 1 < argc) {
             sysfs = argv[++i];
         } else if (!strcmp(argv[i], "--dev") && i + 1 < argc) {
             dev = argv[++i];
         } else {
-            fprintf(stderr, "usage: %s [--sysfs DIR] [--dev DIR]\n", argv[0]);
-            return 1;
+            fprintf(stderr, "eni-vfio-probe: unknown or incomplete argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
         }
     }
     uint32_t n;

@@ -23,7 +23,7 @@ typedef enum eni_log_level {
     ENI_LOG_ERROR = 1, /**< Failures the caller may not see otherwise (lost completions...). */
     ENI_LOG_WARN = 2,  /**< Surprising but handled conditions. */
     ENI_LOG_INFO = 3,  /**< State changes of objects. */
-    ENI_LOG_DEBUG = 4, /**< Everything, including internal detail (refused calls are reported through eni_error_last(), not the log). */
+    ENI_LOG_DEBUG = 4, /**< Everything, including every refused call with its EC2 code. */
     ENI_LOG_OFF = 255  /**< As a threshold: emit nothing. */
 } eni_log_level;
 
@@ -52,8 +52,16 @@ typedef void (*eni_free_cb)(void *ptr, void *userdata);
 /**
  * @brief Log hook.
  *
- * Called synchronously by the thread that made the libeni call, possibly with
- * the ctx lock held: it must not call back into libeni.
+ * Called by the thread that made the libeni call, once that call is about to
+ * return, with no libeni lock held: it may call back into libeni (lines those
+ * calls would log are dropped, so the callback is never re-entered). Lines
+ * from a backend's own threads are delivered on those threads. Calling
+ * eni_ctx_free() on the same ctx from here is refused (::ENI_EBUSY in
+ * eni_error_last(); nothing is freed).
+ *
+ * Setting the environment variable `LIBENI_DEBUG` to `error`, `warn`, `info`
+ * or `debug` (`1` means `debug`) raises the threshold of every ctx created
+ * afterwards; with no eni_ctx_opts::log_fn, the lines go to stderr.
  *
  * @param level    An ::eni_log_level.
  * @param message  The NUL-terminated message, without a trailing newline.
@@ -165,10 +173,19 @@ ENI_API int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out);
 
 /**
  * @brief Destroy a context and everything in it. Pending events are discarded.
+ *
+ * Called from an event callback of @p ctx, the ctx is freed when the callback
+ * returns, and eni_ctx_poll() returns at once without delivering more events.
+ * Called from the log callback of @p ctx, nothing is freed and ::ENI_EBUSY is
+ * recorded in eni_error_last().
+ *
+ * Evaluation workers (eni_eval_worker_new()) belong to their ctx: free them
+ * first. Using or freeing a worker after its ctx was freed is undefined
+ * behaviour, as is any use of @p ctx afterwards.
+ *
  * @param[in] ctx The context, or NULL (then nothing happens).
  * @since 1.0
- * @threadsafety No other thread may use @p ctx during or after the call, and
- *               it must not be called from an event callback of @p ctx.
+ * @threadsafety No other thread may use @p ctx during or after the call.
  */
 ENI_API void eni_ctx_free(eni_ctx *ctx);
 
@@ -196,7 +213,8 @@ ENI_API int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie);
  * @param[in]  max_events Deliver at most this many; 0 means no limit.
  * @param[in]  cb         Called once per event without any libeni lock held;
  *                        it may call any libeni function except
- *                        eni_ctx_free() and eni_ctx_poll() on @p ctx.
+ *                        eni_ctx_poll() on @p ctx (::ENI_EBUSY), and may free
+ *                        @p ctx (it is freed when @p cb returns).
  *                        NULL discards the events.
  * @param[in]  userdata   Passed to @p cb.
  * @param[out] delivered  Receives the number of events taken off the queue; may be NULL.
@@ -217,6 +235,55 @@ ENI_API int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, voi
  * @threadsafety any
  */
 ENI_API uint32_t eni_ctx_pending_events(eni_ctx *ctx);
+
+/**
+ * @brief A file descriptor that is readable while eni_ctx_poll() has events to
+ * deliver, for `poll(2)`, `epoll`, or an event loop.
+ *
+ * It becomes readable when a user event is posted or a backend posts a
+ * completion (from any thread), and eni_ctx_poll() empties it. A wake-up can
+ * be spurious; none is lost. Some work is driven by time rather than by an
+ * event (an attach the backend has not answered yet, a backend watching its
+ * devices): wait at most eni_ctx_timeout_ms() milliseconds, or use
+ * eni_ctx_wait(), which does both.
+ *
+ * @param[in]  ctx The context.
+ * @param[out] fd  Receives the descriptor: non-blocking, close-on-exec, owned
+ *                 by @p ctx (do not read or close it), the same on every call,
+ *                 valid until eni_ctx_free().
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments; ::ENI_ELIMIT when the
+ *         process is out of descriptors; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_ctx_event_fd(eni_ctx *ctx, int *fd);
+
+/**
+ * @brief How long a caller may wait before eni_ctx_poll() has work.
+ * @param[in] ctx The context, or NULL (then -1).
+ * @return 0 when events are pending; otherwise the milliseconds until the
+ *         earliest attach or detach deadline, at most 10 while one waits for
+ *         the backend, 100 while interfaces are attached (backends watch their
+ *         devices when polled); -1 when nothing is in flight (wait for the
+ *         event fd alone).
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API int32_t eni_ctx_timeout_ms(eni_ctx *ctx);
+
+/**
+ * @brief Block until eni_ctx_poll() has work (events, or a timer due), or
+ * @p max_ms milliseconds have passed.
+ * @param[in] ctx    The context.
+ * @param[in] max_ms The longest wait; -1 for no limit (0 checks and returns).
+ * @return ::ENI_OK: call eni_ctx_poll() now (also after a signal interrupted
+ *         the wait); ::ENI_ETIMEDOUT when @p max_ms passed first;
+ *         ::ENI_EINVAL for a NULL @p ctx or @p max_ms below -1; the errors of
+ *         eni_ctx_event_fd().
+ * @since 1.0
+ * @threadsafety any, but only the polling thread should wait on a ctx
+ */
+ENI_API int eni_ctx_wait(eni_ctx *ctx, int32_t max_ms);
 
 ENI_END_DECLS
 

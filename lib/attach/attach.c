@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attach_internal.h"
+#include "eni/names.h"
 #include "model/nic_internal.h"
 
 static void finish_detach(eni_ctx *ctx, struct eni_attachment *att, uint32_t event_type);
@@ -128,6 +129,24 @@ void eni__attach_event(eni_ctx *ctx, uint32_t type, const struct eni_attachment 
     ev.state = type == ENI_EVENT_LINK_CHANGE ? att->link_up : att->status;
     if (ec2_code)
         snprintf(ev.ec2_code, sizeof ev.ec2_code, "%s", ec2_code);
+    /* What happened, for an operator: completions at INFO, what went wrong
+     * in the backend (a refusal, a lost answer, a vanished device) at WARN. */
+    bool trouble = type == ENI_EVENT_ATTACH_FAILED || type == ENI_EVENT_DETACH_FAILED ||
+                   type == ENI_EVENT_DEVICE_REMOVED;
+    unsigned level = trouble ? ENI_LOG_WARN : ENI_LOG_INFO;
+    if (eni__log_enabled(ctx, level)) {
+        char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX], b3[ENI_ID_STRING_MAX];
+        if (type == ENI_EVENT_LINK_CHANGE)
+            eni__log(ctx, level, "attachment %s (%s): link %s", eni__idstr(ctx, att->id, b1),
+                     eni__idstr(ctx, att->nic, b2), att->link_up ? "up" : "down");
+        else
+            eni__log(ctx, level, "%s: %s of %s to %s at device index %u (%s)%s%s%s%s",
+                     eni_event_type_name(type), eni__idstr(ctx, att->id, b1),
+                     eni__idstr(ctx, att->nic, b2), eni__idstr(ctx, att->instance, b3),
+                     att->device_index, eni_attach_kind_name(att->kind),
+                     status != ENI_OK ? ": " : "", status != ENI_OK ? eni_strerror(status) : "",
+                     os_errno ? ", " : "", os_errno ? strerror(os_errno) : "");
+    }
     if (eni__event_post(ctx, &ev) != ENI_OK)
         eni__log(ctx, ENI_LOG_ERROR, "event %u for an attachment lost: out of memory", type);
 }
@@ -139,6 +158,9 @@ void eni__instance_event(eni_ctx *ctx, const struct eni_instance *inst)
     ev.type = ENI_EVENT_INSTANCE_STATE;
     ev.subject = inst->id;
     ev.state = inst->state;
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "instance %s is %s", eni__idstr(ctx, inst->id, b1),
+              eni_instance_state_name(inst->state));
     if (eni__event_post(ctx, &ev) != ENI_OK)
         eni__log(ctx, ENI_LOG_ERROR, "instance state event lost: out of memory");
 }
@@ -221,6 +243,10 @@ int eni__attach_start(eni_ctx *ctx, struct eni_nic *nic, struct eni_instance *in
         return eni__fail_os(rc, os, NULL, "the %s backend refused the attach: %s",
                             ctx->backend_ops->name, why);
     }
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX], b3[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "attaching %s to %s at device index %u, card %u (%s attach): %s",
+              eni__idstr(ctx, nic->id, b1), eni__idstr(ctx, inst->id, b2), device_index, card,
+              eni_attach_kind_name(kind), eni__idstr(ctx, id, b3));
     if (out)
         *out = att;
     return ENI_OK;
@@ -266,6 +292,10 @@ int eni__detach_start(eni_ctx *ctx, struct eni_attachment *att, bool force, bool
     att->terminating = terminating;
     att->deadline_ns = eni__now_ns() + ctx->op_timeout_ns;
     nic->status = ENI_NIC_DETACHING;
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "detaching %s (%s)%s%s", eni__idstr(ctx, att->id, b1),
+              eni__idstr(ctx, att->nic, b2), force ? ", forced" : "",
+              terminating ? ", instance terminating" : "");
     if (rc != ENI_OK) {
         /* Forced through a backend that refused: no completion will come. */
         eni__log(ctx, ENI_LOG_WARN, "forced detach went ahead although the backend failed");
@@ -277,6 +307,7 @@ int eni__detach_start(eni_ctx *ctx, struct eni_attachment *att, bool force, bool
 int eni_nic_attach(eni_ctx *ctx, eni_nic_id nic_id, eni_instance_id inst_id, uint32_t device_index,
                    uint32_t network_card_index, eni_attachment_id *attachment)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_attach: ctx is NULL");
     eni__lock(ctx);
@@ -302,6 +333,7 @@ int eni_nic_attach(eni_ctx *ctx, eni_nic_id nic_id, eni_instance_id inst_id, uin
 
 int eni_nic_detach(eni_ctx *ctx, eni_attachment_id attachment, uint32_t flags)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_detach: ctx is NULL");
     if (flags & ~(uint32_t)ENI_DETACH_FORCE)
@@ -348,6 +380,7 @@ out:
 
 int eni_attachment_describe(eni_ctx *ctx, eni_attachment_id attachment, eni_attachment_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_attachment_describe: %s is NULL",
                          ctx ? "out" : "ctx");
@@ -376,6 +409,7 @@ int eni_attachment_describe(eni_ctx *ctx, eni_attachment_id attachment, eni_atta
 int eni_attachment_set_delete_on_termination(eni_ctx *ctx, eni_attachment_id attachment,
                                              uint32_t enabled)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_attachment_set_delete_on_termination: ctx is NULL");
     if (enabled > 1)
@@ -393,6 +427,7 @@ int eni_attachment_set_delete_on_termination(eni_ctx *ctx, eni_attachment_id att
 
 int eni_ctx_set_op_timeout(eni_ctx *ctx, uint64_t timeout_ns)
 {
+    ENI__CALL(ctx);
     if (!ctx || timeout_ns == 0)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_op_timeout: %s",
                          ctx ? "timeout must be at least 1 ns" : "ctx is NULL");
@@ -524,6 +559,22 @@ static void expire(eni_ctx *ctx, uint64_t now)
     }
 }
 
+bool eni__attach_next_deadline(eni_ctx *ctx, uint64_t *deadline_ns, bool *attached)
+{
+    bool pending = false;
+    *deadline_ns = UINT64_MAX;
+    *attached = eni__registry_live(ctx, ENI_KIND_ATTACHMENT) > 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, att)
+    {
+        if (!att->deadline_ns)
+            continue;
+        pending = true;
+        if (att->deadline_ns < *deadline_ns)
+            *deadline_ns = att->deadline_ns;
+    }
+    return pending;
+}
+
 void eni__attach_process(eni_ctx *ctx)
 {
     eni__lock(ctx);
@@ -540,6 +591,7 @@ void eni__attach_process(eni_ctx *ctx)
 
 int eni_attachment_get_device(eni_ctx *ctx, eni_attachment_id attachment, eni_backend_device *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_attachment_get_device: %s is NULL",
                          ctx ? "out" : "ctx");

@@ -26,6 +26,11 @@ void eni__attach_abort(eni_ctx *ctx, struct eni_attachment *att);
  * eni_ctx_poll (lib/ctx) before user events are delivered. */
 void eni__attach_process(eni_ctx *ctx);
 
+/* For eni_ctx_timeout_ms (caller holds the ctx lock): true when an attach or
+ * detach waits for the backend, with the earliest deadline of those;
+ * *attached says whether any attachment exists. */
+bool eni__attach_next_deadline(eni_ctx *ctx, uint64_t *deadline_ns, bool *attached);
+
 /* Post a user-visible event about an attachment or instance. */
 void eni__attach_event(eni_ctx *ctx, uint32_t type, const struct eni_attachment *att,
                        int32_t status, int32_t os_errno, const char *ec2_code);

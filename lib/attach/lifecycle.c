@@ -40,6 +40,7 @@ static void terminate_attachments(eni_ctx *ctx, struct eni_instance *inst)
 
 int eni_instance_set_state(eni_ctx *ctx, eni_instance_id id, uint32_t state)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_set_state: ctx is NULL");
     if (!eni__instance_state_valid(state))
@@ -153,6 +154,7 @@ static void launch_rollback(eni_ctx *ctx, struct launch_entry *e, uint32_t n,
 
 int eni_instance_launch(eni_ctx *ctx, const eni_launch_spec *spec, eni_instance_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_launch: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -262,6 +264,7 @@ static int by_device(const void *x, const void *y)
 int eni_instance_list_attachments(eni_ctx *ctx, eni_instance_id id, eni_attachment_id *out,
                                   uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_instance_list_attachments");
     if (rc != ENI_OK)
         return rc;

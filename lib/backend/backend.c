@@ -57,6 +57,7 @@ void eni__backend_close(eni_ctx *ctx)
 
 int eni_ctx_set_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *config)
 {
+    ENI__CALL(ctx);
     if (!ctx || !ops)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_backend: %s is NULL", ctx ? "ops" : "ctx");
     int rc = validate_ops(ops);
@@ -85,6 +86,7 @@ int eni_ctx_set_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *co
 
 const char *eni_ctx_backend_name(eni_ctx *ctx)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return "";
     eni__lock(ctx);
@@ -96,6 +98,7 @@ const char *eni_ctx_backend_name(eni_ctx *ctx)
 int eni_ctx_backend_call(eni_ctx *ctx, const eni_backend_ops *ops, eni_backend_call_fn fn,
                          void *arg)
 {
+    ENI__CALL(ctx);
     if (!ctx || !ops || !fn)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_backend_call: %s is NULL",
                          !ctx ? "ctx" : !ops ? "ops" : "fn");
@@ -121,7 +124,10 @@ int eni_backend_post(eni_backend_host *host, const eni_backend_event *ev)
     if (in.type < ENI_BEV_ATTACH_DONE || in.type > ENI_BEV_DEVICE_REMOVED)
         return eni__fail(ENI_EINVAL, NULL, "eni_backend_post: unknown event type %u", in.type);
     in.size = sizeof in;
-    return eni__queue_push(host->ctx, &host->ctx->backend_events, &in);
+    int rc = eni__queue_push(host->ctx, &host->ctx->backend_events, &in);
+    if (rc == ENI_OK)
+        eni__wake_signal(host->ctx);
+    return rc;
 }
 
 void *eni_backend_calloc(eni_backend_host *host, size_t count, size_t size)

@@ -21,6 +21,8 @@ int eni__ctx_base_init(eni_ctx *ctx)
         goto fail_events;
     if (eni__queue_init(&ctx->backend_events, sizeof(eni_backend_event), NULL) != ENI_OK)
         goto fail_backend_events;
+    eni__log_setup(ctx);
+    eni__wake_init(ctx);
     eni__registry_init(&ctx->registry);
     atomic_init(&ctx->polling, false);
     ctx->host.ctx = ctx;
@@ -35,6 +37,7 @@ fail_events:
 
 void eni__ctx_base_fini(eni_ctx *ctx)
 {
+    eni__wake_fini(ctx);
     eni__registry_fini(ctx, &ctx->registry);
     eni__queue_fini(ctx, &ctx->backend_events);
     eni__queue_fini(ctx, &ctx->events);
@@ -43,7 +46,10 @@ void eni__ctx_base_fini(eni_ctx *ctx)
 
 int eni__event_post(eni_ctx *ctx, const eni_event *ev)
 {
-    return eni__queue_push(ctx, &ctx->events, ev);
+    int rc = eni__queue_push(ctx, &ctx->events, ev);
+    if (rc == ENI_OK)
+        eni__wake_signal(ctx);
+    return rc;
 }
 
 void eni__lock(eni_ctx *ctx)

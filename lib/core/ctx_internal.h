@@ -39,7 +39,50 @@ struct eni_ctx {
     uint64_t op_timeout_ns;             /* attach/detach deadline */
     struct eni_eval *eval;              /* lib/eval's state */
     void (*on_model_change)(eni_ctx *ctx); /* set by lib/eval: republish snapshots */
+    eni_log_cb log_fn;          /* opts.log_fn, or stderr under LIBENI_DEBUG, or NULL */
+    void *log_userdata;
+    unsigned log_level;         /* threshold; 0 when nothing is logged */
+    bool free_requested;        /* eni_ctx_free ran inside an eni_ctx_poll callback */
+    _Atomic int wake_rfd, wake_wfd; /* the event fd (wake.c); -1 until asked for */
 };
+
+/* ---- the event fd (wake.c) ----------------------------------------------- */
+void eni__wake_init(eni_ctx *ctx);
+void eni__wake_fini(eni_ctx *ctx);
+/* Make the fd readable (any thread; nothing when no fd was asked for). */
+void eni__wake_signal(eni_ctx *ctx);
+/* Empty it (the poller, before it looks at the queues). */
+void eni__wake_drain(eni_ctx *ctx);
+/* The fd, made on first use, under the ctx lock. Records its errors. */
+int eni__wake_fd(eni_ctx *ctx, int *fd);
+
+/* ---- the call in progress on this thread (log.c) ------------------------
+ * Every public function that takes a ctx starts with ENI__CALL(ctx): log
+ * lines of the call are held until the outermost call on that ctx returns,
+ * then handed to the log callback with no lock held. */
+struct eni_call_frame {
+    eni_ctx *ctx;
+    bool nested;          /* an inner call on the same ctx */
+    eni_ctx *outer_ctx;   /* the frame this one stacks on (another ctx's call) */
+    unsigned outer_depth;
+    char *outer_buf;
+    size_t outer_len, outer_cap;
+};
+struct eni_call_frame eni__call_enter(eni_ctx *ctx);
+void eni__call_leave(struct eni_call_frame *f);
+/* The ctx is being freed inside its own call: deliver what is held, now. */
+void eni__call_forget(eni_ctx *ctx);
+#define ENI__CALL(ctx)                                                                 \
+    struct eni_call_frame eni__call_frame_ __attribute__((cleanup(eni__call_leave))) = \
+        eni__call_enter(ctx)
+
+/* Threshold and sink from the options and LIBENI_DEBUG (at eni_ctx_new). */
+void eni__log_setup(eni_ctx *ctx);
+/* LIBENI_DEBUG's value as a level: 0 for unset or "0". */
+unsigned eni__log_level_from_env(const char *value);
+bool eni__log_enabled(const eni_ctx *ctx, unsigned level);
+/* Is this thread inside ctx's log callback? */
+bool eni__in_log_callback(const eni_ctx *ctx);
 
 /* The primitives' part of a ctx: lock, registry, both queues. On failure
  * nothing is left to undo. eni__ctx_base_fini undoes a successful init. */
@@ -67,5 +110,18 @@ int eni__event_post(eni_ctx *ctx, const eni_event *ev);
 uint64_t eni__now_ns(void);
 
 void eni__log(const eni_ctx *ctx, unsigned level, const char *fmt, ...) ENI__PRINTF(3, 4);
+
+/* Log only when the level is on: the arguments (id strings, say) are not
+ * even computed otherwise. */
+#define ENI__LOG(ctx, level, ...)                                                      \
+    do {                                                                               \
+        if (eni__log_enabled((ctx), (level)))                                          \
+            eni__log((ctx), (level), __VA_ARGS__);                                     \
+    } while (0)
+#define ENI__INFO(ctx, ...) ENI__LOG((ctx), ENI_LOG_INFO, __VA_ARGS__)
+
+/* An id's EC2 string for a log line, in buf (ENI_ID_STRING_MAX bytes); "?"
+ * for something that is not an id. Records no error. */
+const char *eni__idstr(const eni_ctx *ctx, uint64_t id, char *buf);
 
 #endif

@@ -19,4 +19,8 @@ int eni__fail(int code, const char *ec2_code, const char *fmt, ...) ENI__PRINTF(
 int eni__fail_os(int code, int os_errno, const char *ec2_code, const char *fmt, ...)
     ENI__PRINTF(4, 5);
 
+/* Log the failure just recorded at ENI_LOG_DEBUG, when the thread is inside
+ * a libeni call on a ctx that logs at that level (log.c). */
+void eni__log_refusal(void);
+
 #endif

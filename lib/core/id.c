@@ -26,9 +26,32 @@ eni_kind eni_id_kind(uint64_t id)
     return (eni_kind)kind;
 }
 
-int eni_id_format(const eni_ctx *ctx, uint64_t id, char *buf, size_t buflen)
+static void format_id(const eni_ctx *ctx, uint64_t id, eni_kind kind, char *buf)
 {
     static const char hex[] = "0123456789abcdef";
+    const char *prefix = eni__kind_info(kind)->prefix;
+    size_t plen = strlen(prefix);
+    uint64_t v = eni__perm64_encode(id, id_key(ctx));
+    memcpy(buf, prefix, plen);
+    char *p = buf + plen;
+    *p++ = '0';
+    for (int shift = 60; shift >= 0; shift -= 4)
+        *p++ = hex[(v >> shift) & 0xf];
+    *p = '\0';
+}
+
+const char *eni__idstr(const eni_ctx *ctx, uint64_t id, char *buf)
+{
+    eni_kind kind = eni_id_kind(id);
+    if (kind == ENI_KIND_NONE)
+        return strcpy(buf, "?");
+    format_id(ctx, id, kind, buf);
+    return buf;
+}
+
+int eni_id_format(const eni_ctx *ctx, uint64_t id, char *buf, size_t buflen)
+{
+    ENI__CALL((eni_ctx *)ctx);
     if (!ctx || !buf)
         return eni__fail(ENI_EINVAL, NULL, "eni_id_format: %s is NULL", ctx ? "buf" : "ctx");
     eni_kind kind = eni_id_kind(id);
@@ -40,13 +63,7 @@ int eni_id_format(const eni_ctx *ctx, uint64_t id, char *buf, size_t buflen)
     if (buflen < plen + ID_HEX_DIGITS + 1)
         return eni__fail(ENI_EINVAL, NULL, "eni_id_format: buffer of %zu bytes is too small",
                          buflen);
-    uint64_t v = eni__perm64_encode(id, id_key(ctx));
-    memcpy(buf, prefix, plen);
-    char *p = buf + plen;
-    *p++ = '0';
-    for (int shift = 60; shift >= 0; shift -= 4)
-        *p++ = hex[(v >> shift) & 0xf];
-    *p = '\0';
+    format_id(ctx, id, kind, buf);
     return ENI_OK;
 }
 
@@ -77,6 +94,7 @@ static unsigned kind_of_prefix(const char *str)
 
 int eni_id_parse(eni_ctx *ctx, const char *str, eni_kind kind, uint64_t *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !str || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_id_parse: %s is NULL",
                          !ctx ? "ctx" : !str ? "str" : "out");

@@ -6,7 +6,7 @@
 
 #include "attach/attach_internal.h"
 #include "backend/backend_internal.h"
-#include "core/ctx_internal.h"
+#include "compose.h"
 #include "eni/sys/mock.h"
 #include "eval/eval_internal.h"
 #include "model/model.h"
@@ -133,6 +133,26 @@ void eni_ctx_free(eni_ctx *ctx)
 {
     if (!ctx)
         return;
+    if (eni__in_log_callback(ctx)) {
+        /* The call that logged is still on the stack and would return into
+         * a freed ctx: refuse, and say so. */
+        eni__fail(ENI_EBUSY, NULL,
+                  "eni_ctx_free: called from the ctx's own log callback; nothing was freed "
+                  "(free it once the callback has returned)");
+        return;
+    }
+    if (eni__ctx_in_poll_callback(ctx)) {
+        /* eni_ctx_poll frees it once the callback returns; no other event
+         * is delivered. */
+        ctx->free_requested = true;
+        return;
+    }
+    eni__ctx_destroy(ctx);
+}
+
+void eni__ctx_destroy(eni_ctx *ctx)
+{
+    eni__call_forget(ctx); /* lines this thread still holds for it go out first */
     layers_fini(ctx, LAYER_COUNT);
     eni__ctx_base_fini(ctx);
     eni_ctx_opts opts = ctx->opts;

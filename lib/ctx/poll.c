@@ -3,10 +3,19 @@
 #include <string.h>
 
 #include "attach/attach_internal.h"
-#include "core/ctx_internal.h"
+#include "compose.h"
+
+/* The ctx whose poll callbacks this thread is running (eni_ctx_free defers). */
+static _Thread_local const eni_ctx *tls_polling;
+
+bool eni__ctx_in_poll_callback(const eni_ctx *ctx)
+{
+    return tls_polling == ctx;
+}
 
 int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_post_user_event: ctx is NULL");
     eni_event ev;
@@ -18,12 +27,14 @@ int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie)
 
 uint32_t eni_ctx_pending_events(eni_ctx *ctx)
 {
+    ENI__CALL(ctx);
     return ctx ? eni__queue_count(&ctx->events) : 0;
 }
 
 int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userdata,
                  uint32_t *delivered)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_poll: ctx is NULL");
     bool expected = false;
@@ -31,22 +42,38 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
         return eni__fail(ENI_EBUSY, NULL,
                          "eni_ctx_poll: already polling this ctx (another thread or a callback)");
 
+    /* Empty the event fd before looking at the queues: what is posted from
+     * now on signals it again, so no wake-up is lost. */
+    eni__wake_drain(ctx);
     /* Backend completions first: they turn into model changes and events. */
     eni__attach_process(ctx);
 
     int rc = ENI_OK;
     uint32_t n = 0;
     eni_event ev;
-    /* No libeni lock is held while the callback runs: it may call back in. */
+    /* No libeni lock is held while the callback runs: it may call back in,
+     * even to free the ctx (done here, once the callback has returned). */
+    const eni_ctx *outer = tls_polling;
+    tls_polling = ctx;
     while ((max_events == 0 || n < max_events) && eni__queue_take(&ctx->events, &ev)) {
         n++;
-        if (cb && cb(&ev, userdata) != 0) {
+        int stop = cb ? cb(&ev, userdata) : 0;
+        if (ctx->free_requested)
+            break;
+        if (stop != 0) {
             rc = eni__fail(ENI_EUSER, NULL, "eni_ctx_poll: stopped by the event callback");
             break;
         }
     }
-    atomic_store(&ctx->polling, false);
+    tls_polling = outer;
     if (delivered)
         *delivered = n;
+    if (ctx->free_requested) {
+        eni__ctx_destroy(ctx);
+        return rc;
+    }
+    if (eni__queue_count(&ctx->events))
+        eni__wake_signal(ctx); /* max_events left some: still readable */
+    atomic_store(&ctx->polling, false);
     return rc;
 }

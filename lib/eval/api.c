@@ -12,6 +12,7 @@ enum { MAX_ALLOWANCE = 16777216 };
 
 int eni_eval_worker_new(eni_ctx *ctx, eni_eval_worker **out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_new: %s is NULL", ctx ? "out" : "ctx");
     eni_eval_worker *w = eni__calloc(ctx, 1, sizeof *w);
@@ -169,6 +170,7 @@ static const char *proto_name(int proto)
 int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pkt *pkt,
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen)
 {
+    ENI__CALL(ctx);
     if (!ctx || !pkt || !verdict || (text && !textlen))
         return eni__fail(ENI_EINVAL, NULL, "eni_eval_explain: NULL argument");
     if (dir != ENI_DIR_INBOUND && dir != ENI_DIR_OUTBOUND)
@@ -271,6 +273,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
 
 int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_flows)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_conntrack_allowance: ctx is NULL");
     if (max_flows < 1 || max_flows > MAX_ALLOWANCE)
@@ -302,6 +305,7 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
 
 int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_get_conntrack: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -343,6 +347,7 @@ static bool list_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
 int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, eni_flow_info *out,
                        uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_nic_list_flows");
     if (rc != ENI_OK)
         return rc;
@@ -367,6 +372,7 @@ static bool expired(const struct flow_table *ft, struct flow_slot *s, void *ud)
 
 int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, uint32_t *removed)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_sweep_flows: ctx is NULL");
     eni__lock(ctx);

@@ -232,6 +232,7 @@ static int check_attachments(eni_ctx *ctx)
 
 int eni_ctx_check(eni_ctx *ctx)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_check: ctx is NULL");
     eni__lock(ctx);

@@ -172,6 +172,7 @@ static void dump_all(struct out *o)
 
 int eni_ctx_dump(eni_ctx *ctx, char *buf, size_t buflen, size_t *needed)
 {
+    ENI__CALL(ctx);
     if (!ctx || !needed)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_dump: %s is NULL", ctx ? "needed" : "ctx");
     struct out o = {ctx, NULL, 0, 0, false};

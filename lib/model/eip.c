@@ -6,6 +6,7 @@
 
 int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_allocate: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -34,6 +35,9 @@ int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out)
     eip->id = id;
     eip->public_v4 = v4;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "allocated Elastic IP %s (%u.%u.%u.%u)", eni__idstr(ctx, id, b1), v4 >> 24,
+              (v4 >> 16) & 0xffu, (v4 >> 8) & 0xffu, v4 & 0xffu);
     out->v = id;
     eip = NULL;
 out:
@@ -44,6 +48,7 @@ out:
 
 int eni_eip_release(eni_ctx *ctx, eni_eip_id id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_release: ctx is NULL");
     eni__lock(ctx);
@@ -53,6 +58,8 @@ int eni_eip_release(eni_ctx *ctx, eni_eip_id id)
         rc = eni__fail(ENI_EINUSE, "InvalidIPAddress.InUse",
                        "the address is associated; disassociate it first");
     if (rc == ENI_OK) {
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "released Elastic IP %s", eni__idstr(ctx, eip->id, b1));
         eni__public_give(ctx, eip->public_v4);
         eni__registry_remove(ctx, eip->id);
         eni__free(ctx, eip);
@@ -100,6 +107,7 @@ void eni__eip_disassociate(eni_ctx *ctx, struct eni_eip *eip)
 int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip_id, eni_nic_id nic_id, const char *private_ip,
                       uint32_t flags, eni_eip_assoc_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_associate: ctx is NULL");
     if (flags & ~(uint32_t)ENI_EIP_NO_REASSOCIATION)
@@ -173,6 +181,10 @@ int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip_id, eni_nic_id nic_id, const 
         nic->public_v4 = 0;
     }
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "associated Elastic IP %s with network interface %s (private %u.%u.%u.%u)",
+              eni__idstr(ctx, eip->id, b1), eni__idstr(ctx, nic->id, b2), target >> 24,
+              (target >> 16) & 0xffu, (target >> 8) & 0xffu, target & 0xffu);
     if (out)
         out->v = assoc;
 out:
@@ -182,6 +194,7 @@ out:
 
 int eni_eip_disassociate(eni_ctx *ctx, eni_eip_assoc_id assoc)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_disassociate: ctx is NULL");
     eni__lock(ctx);
@@ -192,6 +205,9 @@ int eni_eip_disassociate(eni_ctx *ctx, eni_eip_assoc_id assoc)
     } else if (rc != ENI_OK) {
         rc = eni__registry_get(ctx, ENI_KIND_EIP_ASSOC, assoc.v, &obj); /* records the error */
     } else {
+        struct eni_eip *eip = obj;
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "disassociated Elastic IP %s", eni__idstr(ctx, eip->id, b1));
         eni__eip_disassociate(ctx, obj);
         eni__model_changed(ctx);
     }
@@ -201,6 +217,7 @@ int eni_eip_disassociate(eni_ctx *ctx, eni_eip_assoc_id assoc)
 
 int eni_eip_describe(eni_ctx *ctx, eni_eip_id id, eni_eip_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_describe: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -230,5 +247,6 @@ int eni_eip_describe(eni_ctx *ctx, eni_eip_id id, eni_eip_info *out)
 
 int eni_eip_list(eni_ctx *ctx, eni_eip_id *out, uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     return eni__list_ids(ctx, ENI_KIND_EIP, (eni_vpc_id){0}, 0, out, cap, count, "eni_eip_list");
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eni/names.h"
 #include "model.h"
 
 #define INSTANCE_SPEC_MIN sizeof(eni_instance_spec)
@@ -16,15 +17,7 @@ bool eni__instance_state_valid(uint32_t s)
 
 const char *eni__instance_state_name(uint32_t s)
 {
-    switch (s) {
-    case ENI_INSTANCE_PENDING: return "pending";
-    case ENI_INSTANCE_RUNNING: return "running";
-    case ENI_INSTANCE_SHUTTING_DOWN: return "shutting-down";
-    case ENI_INSTANCE_TERMINATED: return "terminated";
-    case ENI_INSTANCE_STOPPING: return "stopping";
-    case ENI_INSTANCE_STOPPED: return "stopped";
-    default: return "?";
-    }
+    return eni_instance_state_name(s);
 }
 
 /* EC2's legal transitions (instance.h has the table). */
@@ -125,6 +118,7 @@ void eni__instance_destroy(eni_ctx *ctx, struct eni_instance *inst)
 
 int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instance_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -138,6 +132,9 @@ int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instanc
     rc = eni__instance_create_locked(ctx, &sp, &type, &inst);
     if (rc == ENI_OK) {
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "created instance %s (%s), %s", eni__idstr(ctx, inst->id, b1),
+                  inst->type.name, eni__instance_state_name(inst->state));
         out->v = inst->id;
     }
     eni__unlock(ctx);
@@ -146,6 +143,7 @@ int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instanc
 
 int eni_instance_set_ena_support(eni_ctx *ctx, eni_instance_id id, uint32_t enabled)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_set_ena_support: ctx is NULL");
     if (enabled > 1)
@@ -163,6 +161,9 @@ int eni_instance_set_ena_support(eni_ctx *ctx, eni_instance_id id, uint32_t enab
     if (rc == ENI_OK) {
         inst->ena_support = (uint8_t)enabled;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "instance %s: ENA support %s", eni__idstr(ctx, inst->id, b1),
+                  enabled ? "on" : "off");
     }
     eni__unlock(ctx);
     return rc;
@@ -170,6 +171,7 @@ int eni_instance_set_ena_support(eni_ctx *ctx, eni_instance_id id, uint32_t enab
 
 int eni_instance_delete(eni_ctx *ctx, eni_instance_id id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_delete: ctx is NULL");
     eni__lock(ctx);
@@ -182,6 +184,8 @@ int eni_instance_delete(eni_ctx *ctx, eni_instance_id id)
     if (rc == ENI_OK && inst->nic_count)
         rc = eni__fail(ENI_EINTERNAL, NULL, "a terminated instance still has interfaces");
     if (rc == ENI_OK) {
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "forgot terminated instance %s", eni__idstr(ctx, inst->id, b1));
         eni__instance_destroy(ctx, inst);
         eni__model_changed(ctx);
     }
@@ -191,6 +195,7 @@ int eni_instance_delete(eni_ctx *ctx, eni_instance_id id)
 
 int eni_instance_describe(eni_ctx *ctx, eni_instance_id id, eni_instance_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_describe: %s is NULL",
                          ctx ? "out" : "ctx");
@@ -221,6 +226,7 @@ int eni_instance_describe(eni_ctx *ctx, eni_instance_id id, eni_instance_info *o
 int eni_instance_list(eni_ctx *ctx, const eni_instance_filter *filter, eni_instance_id *out,
                       uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_instance_list");
     if (rc != ENI_OK)
         return rc;

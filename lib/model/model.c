@@ -245,6 +245,7 @@ void eni__public_give(eni_ctx *ctx, uint32_t v4)
 
 int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_get_quotas: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -255,6 +256,7 @@ int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out)
 
 int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
 {
+    ENI__CALL(ctx);
     if (!ctx || !quotas)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_quotas: %s is NULL",
                          ctx ? "quotas" : "ctx");

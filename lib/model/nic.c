@@ -373,6 +373,10 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     nic->group_count = (uint8_t)ngroups;
     s->nic_count++;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "created network interface %s in subnet %s (%u IPv4, %u IPv6, %u groups)",
+              eni__idstr(ctx, id, b1), eni__idstr(ctx, s->id, b2), nic->v4_count, nic->v6_count,
+              nic->group_count);
     out->v = id;
     nic = NULL;
 out:
@@ -390,6 +394,7 @@ out:
 
 int eni_nic_create(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -437,6 +442,7 @@ void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic)
 
 int eni_nic_delete(eni_ctx *ctx, eni_nic_id id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_delete: ctx is NULL");
     eni__lock(ctx);
@@ -446,6 +452,8 @@ int eni_nic_delete(eni_ctx *ctx, eni_nic_id id)
         rc = eni__fail(ENI_EINUSE, "InvalidNetworkInterface.InUse",
                        "the network interface is currently in use");
     if (rc == ENI_OK) {
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "deleted network interface %s", eni__idstr(ctx, nic->id, b1));
         eni__nic_destroy(ctx, nic);
         eni__model_changed(ctx);
     }
@@ -457,6 +465,7 @@ int eni_nic_delete(eni_ctx *ctx, eni_nic_id id)
 
 int eni_nic_set_description(eni_ctx *ctx, eni_nic_id id, const char *description)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_description: ctx is NULL");
     if (description && strlen(description) > ENI__TEXT_MAX)
@@ -481,6 +490,7 @@ int eni_nic_set_description(eni_ctx *ctx, eni_nic_id id, const char *description
 
 int eni_nic_set_source_dest_check(eni_ctx *ctx, eni_nic_id id, uint32_t enabled)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_source_dest_check: ctx is NULL");
     if (enabled > 1)
@@ -492,6 +502,9 @@ int eni_nic_set_source_dest_check(eni_ctx *ctx, eni_nic_id id, uint32_t enabled)
     if (rc == ENI_OK) {
         nic->source_dest_check = (uint8_t)enabled;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "network interface %s: source/destination check %s",
+                  eni__idstr(ctx, nic->id, b1), enabled ? "on" : "off");
     }
     eni__unlock(ctx);
     return rc;
@@ -499,6 +512,7 @@ int eni_nic_set_source_dest_check(eni_ctx *ctx, eni_nic_id id, uint32_t enabled)
 
 int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uint32_t n)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_groups: ctx is NULL");
     if (!groups || n == 0)
@@ -522,6 +536,9 @@ int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uin
         }
         nic->group_count = (uint8_t)n;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "network interface %s: now in %u security group%s",
+                  eni__idstr(ctx, nic->id, b1), n, n == 1 ? "" : "s");
     }
     eni__unlock(ctx);
     return rc;
@@ -530,6 +547,7 @@ int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uin
 int eni_nic_set_conntrack_timeouts(eni_ctx *ctx, eni_nic_id id,
                                    const eni_conntrack_timeouts *timeouts)
 {
+    ENI__CALL(ctx);
     if (!ctx || !timeouts)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_conntrack_timeouts: %s is NULL",
                          ctx ? "timeouts" : "ctx");
@@ -547,6 +565,10 @@ int eni_nic_set_conntrack_timeouts(eni_ctx *ctx, eni_nic_id id,
         if (timeouts->udp)
             nic->ct.udp = timeouts->udp;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "network interface %s: idle timeouts TCP %u s, UDP stream %u s, UDP %u s",
+                  eni__idstr(ctx, nic->id, b1), nic->ct.tcp_established, nic->ct.udp_stream,
+                  nic->ct.udp);
     }
     eni__unlock(ctx);
     return rc;
@@ -571,6 +593,7 @@ static uint32_t public_of(eni_ctx *ctx, const struct eni_nic *nic, uint32_t i)
 
 int eni_nic_describe(eni_ctx *ctx, eni_nic_id id, eni_nic_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_describe: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -612,6 +635,7 @@ int eni_nic_describe(eni_ctx *ctx, eni_nic_id id, eni_nic_info *out)
 int eni_nic_get_addresses(eni_ctx *ctx, eni_nic_id id, eni_nic_address *out, uint32_t cap,
                           uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_nic_get_addresses");
     if (rc != ENI_OK)
         return rc;
@@ -651,6 +675,7 @@ int eni_nic_get_addresses(eni_ctx *ctx, eni_nic_id id, eni_nic_address *out, uin
 int eni_nic_get_groups(eni_ctx *ctx, eni_nic_id id, eni_sg_id *out, uint32_t cap,
                        uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_nic_get_groups");
     if (rc != ENI_OK)
         return rc;
@@ -677,6 +702,7 @@ static bool has_group(const struct eni_nic *nic, uint64_t sg)
 int eni_nic_list(eni_ctx *ctx, const eni_nic_filter *filter, eni_nic_id *out, uint32_t cap,
                  uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_nic_list");
     if (rc != ENI_OK)
         return rc;

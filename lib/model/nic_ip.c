@@ -27,6 +27,7 @@ static int limit_exceeded(uint32_t have, uint32_t add, uint32_t max, const char 
 int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uint32_t n,
                                uint32_t count, uint32_t flags)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_assign_private_ips: ctx is NULL");
     if (flags & ~(uint32_t)ENI_ASSIGN_ALLOW_REASSIGNMENT)
@@ -117,6 +118,9 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
         eni__addrmap_put(&s->v4_owner, 0, addrs[i], nic->id);
     }
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "network interface %s: assigned %u private IPv4 address%s", eni__idstr(ctx, nic->id, b1), total,
+              total == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -124,6 +128,7 @@ out:
 
 int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uint32_t n)
 {
+    ENI__CALL(ctx);
     if (!ctx || !ips || n == 0 || n > ENI__MAX_ADDRS_PER_CALL)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_unassign_private_ips: %s",
                          !ctx ? "ctx is NULL" : "give 1..1000 addresses");
@@ -170,6 +175,9 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const 
         eni__addrmap_del(&s->v4_owner, 0, addrs[i]);
     }
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "network interface %s: unassigned %u private IPv4 address%s", eni__idstr(ctx, nic->id, b1), n,
+              n == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -178,6 +186,7 @@ out:
 int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uint32_t n,
                         uint32_t count)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_assign_ipv6: ctx is NULL");
     int rc = list_or_count(ips, n, count, "eni_nic_assign_ipv6");
@@ -226,6 +235,9 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
     if (!n)
         eni__ipam_v6_advance(s, addrs, total);
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "network interface %s: assigned %u IPv6 address%s", eni__idstr(ctx, nic->id, b1), total,
+              total == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -233,6 +245,7 @@ out:
 
 int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uint32_t n)
 {
+    ENI__CALL(ctx);
     if (!ctx || !ips || n == 0 || n > ENI__MAX_ADDRS_PER_CALL)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_unassign_ipv6: %s",
                          !ctx ? "ctx is NULL" : "give 1..1000 addresses");
@@ -268,6 +281,9 @@ int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, u
         eni__addrmap_del(&s->v6_owner, addrs[i].hi, addrs[i].lo);
     }
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "network interface %s: unassigned %u IPv6 address%s", eni__idstr(ctx, nic->id, b1), n,
+              n == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;

@@ -10,6 +10,7 @@ enum { PL_MAX_ENTRIES = 1000 };
 int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
                            eni_prefix_list_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_prefix_list_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -38,6 +39,9 @@ int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
         pl->name = name;
         pl->max_entries = sp.max_entries;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "created prefix list %s (%s, IPv%u, at most %u entries)",
+                  eni__idstr(ctx, id, b1), name, sp.family, sp.max_entries);
         out->v = id;
         pl = NULL;
         name = NULL;
@@ -50,6 +54,7 @@ int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
 
 int eni_prefix_list_delete(eni_ctx *ctx, eni_prefix_list_id id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_prefix_list_delete: ctx is NULL");
     eni__lock(ctx);
@@ -60,6 +65,8 @@ int eni_prefix_list_delete(eni_ctx *ctx, eni_prefix_list_id id)
                        "the prefix list is referenced by %u security group rules",
                        pl->referenced_by);
     if (rc == ENI_OK) {
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "deleted prefix list %s", eni__idstr(ctx, pl->id, b1));
         eni__registry_remove(ctx, pl->id);
         eni__free(ctx, pl->name);
         eni__free(ctx, pl->entries);
@@ -95,6 +102,7 @@ static int find_entry(const eni_prefix *list, uint32_t n, const eni_prefix *p)
 int eni_prefix_list_modify(eni_ctx *ctx, eni_prefix_list_id id, const char *const *add,
                            uint32_t add_count, const char *const *remove, uint32_t remove_count)
 {
+    ENI__CALL(ctx);
     if (!ctx || (!add && add_count) || (!remove && remove_count))
         return eni__fail(ENI_EINVAL, NULL, "eni_prefix_list_modify: %s",
                          !ctx ? "ctx is NULL" : "an array is NULL with a non-zero count");
@@ -150,6 +158,8 @@ int eni_prefix_list_modify(eni_ctx *ctx, eni_prefix_list_id id, const char *cons
     pl->entry_count = n;
     next = NULL;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "prefix list %s now has %u entries", eni__idstr(ctx, pl->id, b1), n);
 out:
     eni__free(ctx, adds);
     eni__free(ctx, dels);
@@ -160,6 +170,7 @@ out:
 
 int eni_prefix_list_describe(eni_ctx *ctx, eni_prefix_list_id id, eni_prefix_list_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_prefix_list_describe: %s is NULL",
                          ctx ? "out" : "ctx");
@@ -185,6 +196,7 @@ int eni_prefix_list_describe(eni_ctx *ctx, eni_prefix_list_id id, eni_prefix_lis
 int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id id, char *out, uint32_t cap,
                                 uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_prefix_list_get_entries");
     if (rc != ENI_OK)
         return rc;
@@ -202,6 +214,7 @@ int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id id, char *out, 
 
 int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     return eni__list_ids(ctx, ENI_KIND_PREFIX_LIST, (eni_vpc_id){0}, 0, out, cap, count,
                          "eni_prefix_list_list");
 }

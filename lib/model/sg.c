@@ -183,6 +183,7 @@ static size_t trimmed_len(const char *s)
 
 int eni_sg_create(eni_ctx *ctx, const eni_sg_spec *spec, eni_sg_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -234,6 +235,9 @@ int eni_sg_create(eni_ctx *ctx, const eni_sg_spec *spec, eni_sg_id *out)
         goto out;
     vpc->sg_count++;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "created security group %s (%s) in VPC %s", eni__idstr(ctx, sg->id, b1), name,
+              eni__idstr(ctx, vpc->id, b2));
     out->v = sg->id;
 out:
     eni__unlock(ctx);
@@ -242,6 +246,7 @@ out:
 
 int eni_sg_delete(eni_ctx *ctx, eni_sg_id sg_id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_delete: ctx is NULL");
     eni__lock(ctx);
@@ -264,6 +269,8 @@ int eni_sg_delete(eni_ctx *ctx, eni_sg_id sg_id)
                        sg->referenced_by);
         goto out;
     }
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "deleted security group %s", eni__idstr(ctx, sg->id, b1));
     eni__sg_destroy(ctx, sg);
     eni__model_changed(ctx);
 out:
@@ -273,6 +280,7 @@ out:
 
 int eni_sg_describe(eni_ctx *ctx, eni_sg_id sg_id, eni_sg_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_describe: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -299,6 +307,7 @@ int eni_sg_describe(eni_ctx *ctx, eni_sg_id sg_id, eni_sg_info *out)
 
 int eni_sg_list(eni_ctx *ctx, eni_vpc_id vpc_id, eni_sg_id *out, uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     return eni__list_ids(ctx, ENI_KIND_SG, vpc_id, offsetof(struct eni_sg, vpc), out, cap, count,
                          "eni_sg_list");
 }

@@ -187,6 +187,7 @@ static const eni_sg_rule_spec *spec_at(const eni_sg_rule_spec *rules, uint32_t i
 int eni_sg_authorize(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
                      const eni_sg_rule_spec *rules, uint32_t n, eni_sg_rule_id *ids_out)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_authorize: ctx is NULL");
     eni__lock(ctx);
@@ -284,6 +285,9 @@ int eni_sg_authorize(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     }
     nmade = 0;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "security group %s: authorized %u %s rule%s", eni__idstr(ctx, sg->id, b1), n,
+              direction == ENI_INGRESS ? "ingress" : "egress", n == 1 ? "" : "s");
 out:
     for (uint32_t i = 0; i < nmade; i++) {
         eni__free(ctx, made[i]->description);
@@ -324,6 +328,7 @@ static bool already(struct eni_sg_rule **list, uint32_t n, const struct eni_sg_r
 int eni_sg_revoke(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
                   const eni_sg_rule_spec *rules, uint32_t n)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_revoke: ctx is NULL");
     eni__lock(ctx);
@@ -355,6 +360,9 @@ int eni_sg_revoke(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
+                  nv == 1 ? "" : "s");
     }
     eni__unlock(ctx);
     return rc;
@@ -362,6 +370,7 @@ int eni_sg_revoke(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
 
 int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg_id, const eni_sg_rule_id *rules, uint32_t n)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_revoke_rules: ctx is NULL");
     eni__lock(ctx);
@@ -384,6 +393,9 @@ int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg_id, const eni_sg_rule_id *rul
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
+                  nv == 1 ? "" : "s");
     }
     eni__unlock(ctx);
     return rc;
@@ -392,6 +404,7 @@ int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg_id, const eni_sg_rule_id *rul
 int eni_sg_list_rules(eni_ctx *ctx, eni_sg_id sg_id, uint32_t direction, eni_sg_rule_id *out,
                       uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     int rc = eni__list_check(ctx, out, cap, count, "eni_sg_list_rules");
     if (rc != ENI_OK)
         return rc;
@@ -417,6 +430,7 @@ int eni_sg_list_rules(eni_ctx *ctx, eni_sg_id sg_id, uint32_t direction, eni_sg_
 
 int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_sg_rule_describe: %s is NULL",
                          ctx ? "out" : "ctx");

@@ -22,6 +22,7 @@ static bool az_ok(const char *az)
 
 int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_subnet_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -109,6 +110,9 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     s->v6_cursor = 4;
     vpc->subnet_count++;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "created subnet %s (%s in %s) in VPC %s", eni__idstr(ctx, id, b1),
+              sp.cidr_block, sp.availability_zone, eni__idstr(ctx, vpc->id, b2));
     out->v = id;
     s = NULL;
 out:
@@ -119,6 +123,7 @@ out:
 
 int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_subnet_delete: ctx is NULL");
     eni__lock(ctx);
@@ -133,6 +138,8 @@ int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
         struct eni_vpc *vpc;
         if (eni__registry_peek(ctx, ENI_KIND_VPC, s->vpc, (void **)&vpc) == ENI_OK)
             vpc->subnet_count--;
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "deleted subnet %s", eni__idstr(ctx, s->id, b1));
         eni__registry_remove(ctx, s->id);
         eni__free(ctx, s->v4_bitmap);
         eni__addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
@@ -146,6 +153,7 @@ int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
 
 int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id id, eni_subnet_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_subnet_describe: %s is NULL",
                          ctx ? "out" : "ctx");
@@ -173,6 +181,7 @@ int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id id, eni_subnet_info *out)
 
 int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_subnet_set_flags: ctx is NULL");
     if (flags & ~(uint32_t)SUBNET_FLAGS)
@@ -186,6 +195,8 @@ int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
     if (rc == ENI_OK && s->flags != flags) {
         s->flags = flags;
         eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "subnet %s: flags 0x%x", eni__idstr(ctx, s->id, b1), flags);
     }
     eni__unlock(ctx);
     return rc;
@@ -194,6 +205,7 @@ int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
 int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc_id, eni_subnet_id *out, uint32_t cap,
                     uint32_t *count)
 {
+    ENI__CALL(ctx);
     return eni__list_ids(ctx, ENI_KIND_SUBNET, vpc_id, offsetof(struct eni_subnet, vpc), out, cap,
                          count, "eni_subnet_list");
 }

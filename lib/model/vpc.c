@@ -27,6 +27,7 @@ int eni__parse_vpc_block(const char *text, unsigned family, unsigned min_len, un
 
 int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !spec || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_vpc_create: %s is NULL",
                          !ctx ? "ctx" : !spec ? "spec" : "out");
@@ -92,6 +93,10 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
     vpc->default_sg = dflt->id;
     vpc->sg_count = 1;
     eni__model_changed(ctx);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "created VPC %s (%s%s), default security group %s", eni__idstr(ctx, id, b1),
+              sp.cidr_block, vpc->cidr6.addr.family ? " with an IPv6 block" : "",
+              eni__idstr(ctx, dflt->id, b2));
     out->v = id;
 out:
     eni__unlock(ctx);
@@ -100,6 +105,7 @@ out:
 
 int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
 {
+    ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_vpc_delete: ctx is NULL");
     eni__lock(ctx);
@@ -125,6 +131,8 @@ int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
                        dflt->referenced_by);
         goto out;
     }
+    char b1[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "deleted VPC %s", eni__idstr(ctx, vpc->id, b1));
     eni__sg_destroy(ctx, dflt);
     eni__registry_remove(ctx, vpc->id);
     eni__free(ctx, vpc);
@@ -136,6 +144,7 @@ out:
 
 int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
 {
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_vpc_describe: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
@@ -160,5 +169,6 @@ int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
 
 int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *count)
 {
+    ENI__CALL(ctx);
     return eni__list_ids(ctx, ENI_KIND_VPC, (eni_vpc_id){0}, 0, out, cap, count, "eni_vpc_list");
 }

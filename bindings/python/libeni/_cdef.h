@@ -130,6 +130,9 @@ int eni_ctx_post_user_event(eni_ctx *ctx, uint64_t cookie);
 int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userdata,
                  uint32_t *delivered);
 uint32_t eni_ctx_pending_events(eni_ctx *ctx);
+int eni_ctx_event_fd(eni_ctx *ctx, int *fd);
+int32_t eni_ctx_timeout_ms(eni_ctx *ctx);
+int eni_ctx_wait(eni_ctx *ctx, int32_t max_ms);
 extern "Python" void _eni_py_log(uint32_t level, const char *message, void *userdata);
 extern "Python" int _eni_py_event(const eni_event *event, void *userdata);
 
@@ -724,3 +727,17 @@ int eni_vfio_list_functions(const char *sysfs_root, const char *dev_root, eni_vf
 int eni_vfio_bind(const char *sysfs_root, const char *address);
 int eni_vfio_release(const char *sysfs_root, const char *address);
 const eni_backend_ops *eni_vfio_backend_ops(void);
+
+/* ---- eni/names.h ---- */
+const char *eni_instance_state_name(uint32_t state);
+const char *eni_nic_type_name(uint32_t type);
+const char *eni_nic_status_name(uint32_t status);
+const char *eni_attachment_status_name(uint32_t status);
+const char *eni_attach_kind_name(uint32_t kind);
+const char *eni_event_type_name(uint32_t type);
+const char *eni_log_level_name(uint32_t level);
+const char *eni_direction_name(uint32_t direction);
+const char *eni_eval_dir_name(uint32_t dir);
+const char *eni_action_name(uint32_t action);
+const char *eni_reason_name(uint32_t reason);
+const char *eni_kind_name(uint32_t kind);

@@ -331,7 +331,46 @@ class Context:
 
     @property
     def pending_events(self) -> int:
-        return int(lib.eni_ctx_pending_events(self._ptr))
+        return int(lib.eni_ctx_pending_events(self._ptr)) + len(self._backlog)
+
+    # -- waiting without busy-polling (selectors, asyncio) --------------------
+    def fileno(self) -> int:
+        """A descriptor that is readable while :meth:`poll` has events, for
+        ``selectors`` and ``asyncio`` (``loop.add_reader``). It belongs to the
+        context: do not read or close it. Wait at most :meth:`timeout` seconds
+        on it, since some work is driven by time rather than by an event."""
+        fd = ffi.new("int *")
+        check(lib.eni_ctx_event_fd(self._ptr, fd))
+        return int(fd[0])
+
+    def timeout(self) -> Optional[float]:
+        """Seconds a caller may wait before :meth:`poll` has work: 0 when
+        events wait, ``None`` when nothing is in flight (wait for
+        :meth:`fileno` alone)."""
+        if self._backlog:
+            return 0.0
+        ms = int(lib.eni_ctx_timeout_ms(self._ptr))
+        return None if ms < 0 else ms / 1000.0
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block (without the GIL) until :meth:`poll` has work; ``False`` when
+        ``timeout`` seconds passed first (``None``: no limit)."""
+        if timeout is None:
+            ms = -1
+        else:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+                raise InvalidParameterTypeError(
+                    f"timeout takes seconds as a number, not {type(timeout).__name__}")
+            if not 0 <= timeout <= 2**31 / 1000:  # also refuses NaN
+                raise invalid_value(f"timeout {timeout!r} s is out of range")
+            ms = int(timeout * 1000)
+        if self._backlog:
+            return True
+        rc = lib.eni_ctx_wait(self._ptr, ms)
+        if rc == lib.ENI_ETIMEDOUT:
+            return False
+        check(rc)
+        return True
 
     def post_user_event(self, cookie: int) -> None:
         """Queue an ``EventType.USER`` event carrying ``cookie`` (to wake a poller)."""

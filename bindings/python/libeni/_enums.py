@@ -20,7 +20,7 @@ import enum
 from typing import Any, Optional, Type, TypeVar
 
 from ._errors import InvalidParameterTypeError, invalid_value
-from ._ffi import lib
+from ._ffi import ffi, lib
 
 __all__ = [
     "ErrorCode", "Kind", "LogLevel", "EventType", "InstanceState", "Hypervisor", "EnaSupport",
@@ -44,6 +44,11 @@ class _Enum(enum.IntEnum):
     are accepted as input (``InstanceState("running")``)."""
 
     def __str__(self) -> str:
+        namer = _C_NAMES.get(type(self))
+        if namer is not None:
+            name = ffi.string(namer(int(self))).decode()
+            if name != "unknown":
+                return name  # the C library's own word (eni/names.h)
         return _spelling(self.name)
 
     def __format__(self, spec: str) -> str:
@@ -55,7 +60,7 @@ class _Enum(enum.IntEnum):
     def _missing_(cls, value: object) -> Any:
         if isinstance(value, str):
             for member in cls:
-                if str(member) == _spelling(value):
+                if _spelling(value) in (str(member), _spelling(member.name)):
                     return member
             names = ", ".join(str(m) for m in cls)
             raise invalid_value(f"unknown {cls.__name__} {value!r} (one of: {names})")
@@ -270,3 +275,20 @@ class VfioReadiness(_Enum):
     SHARED_GROUP = lib.ENI_VFIO_SHARED_GROUP
     NO_PERMISSION = lib.ENI_VFIO_NO_PERMISSION
     NO_DEVICE_NODE = lib.ENI_VFIO_NO_DEVICE_NODE
+
+
+# Enums whose str() comes from eni/names.h, so C and Python say the same word.
+_C_NAMES = {
+    InstanceState: lib.eni_instance_state_name,
+    InterfaceType: lib.eni_nic_type_name,
+    InterfaceStatus: lib.eni_nic_status_name,
+    AttachmentStatus: lib.eni_attachment_status_name,
+    AttachKind: lib.eni_attach_kind_name,
+    EventType: lib.eni_event_type_name,
+    LogLevel: lib.eni_log_level_name,
+    RuleDirection: lib.eni_direction_name,
+    TrafficDirection: lib.eni_eval_dir_name,
+    Action: lib.eni_action_name,
+    Reason: lib.eni_reason_name,
+    Kind: lib.eni_kind_name,
+}

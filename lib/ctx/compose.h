@@ -1,0 +1,16 @@
+/* Shared by the files of lib/ctx (composition). */
+#ifndef ENI_CTX_COMPOSE_H
+#define ENI_CTX_COMPOSE_H
+
+#include <stdbool.h>
+
+#include "core/ctx_internal.h"
+
+/* Take every layer down and free the ctx (what eni_ctx_free does when it
+ * may act at once). */
+void eni__ctx_destroy(eni_ctx *ctx);
+
+/* Is this thread running one of ctx's eni_ctx_poll callbacks? */
+bool eni__ctx_in_poll_callback(const eni_ctx *ctx);
+
+#endif
