@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Command-line helpers shared by the bench programs: --help, --version, and
  * whole decimal numbers in a range. A usage error exits with status 2. */
 #ifndef BENCH_CLI_H

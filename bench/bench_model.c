@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Model scale bench: bytes per interface and control-plane operation rates
  * with one million interfaces (2 private IPv4, 1 IPv6, 2 groups each) in one
  * ctx.

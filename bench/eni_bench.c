@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni-bench: the evaluator measured beside DPDK, same rules, same packets,
  * same process.
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The DPDK peer: rte_acl on the same rules and packets, rte_hash on the
  * same flows, in the same process. Built only with -Ddpdk_peer=enabled;
  * otherwise peer_available() is false and ratios are not reported. */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The DPDK peer (rte_acl, rte_hash), as in dataplane-anchors.md: EAL without
  * hugepages or PCI, one lcore. */
 #include <pthread.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* No DPDK peer in this build (-Ddpdk_peer=disabled). */
 #include <stddef.h>
 

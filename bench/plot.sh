@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # Plot eni-bench's JSON (eni-bench --json FILE) as one PNG: new-flow
 # classification throughput against rule count (libeni, and rte_acl when the
 # peer ran), then every other scenario's Mpps figures, then its microsecond

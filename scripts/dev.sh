@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # libeni's one entry point for a fresh Debian 12 machine (run as root):
 #
 #   scripts/dev.sh demo   install what is missing, build, run the demo (eni-agent)

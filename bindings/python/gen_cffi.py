@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Generate the C source of libeni's cffi extension (API mode, out of line).
 
 Usage: gen_cffi.py CDEF OUTPUT.c

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A small hypervisor agent on the mock backend: it launches instances with
  * cold-attached interfaces, hot-attaches an interface to a running instance,
  * warm-attaches an EFA to a stopped one, associates an Elastic IP, stops,

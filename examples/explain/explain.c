@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni-explain: would this packet pass, and why?
  *
  *   eni-explain                               (a few sample questions)

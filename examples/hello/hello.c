@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The smallest libeni program: create a context, check the library version,
  * poll an event, and show how a failure reads. Built as `eni-hello`. */
 #include <eni.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A tour of libeni's EC2 model: a VPC with IPv6, a subnet, two security
  * groups with rules, interfaces with secondary addresses, an Elastic IP, and
  * a few refusals with their EC2 error codes. Built as `eni-model-tour`. */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* vfio-probe: list the host's Amazon ENA/EFA PCI functions and whether each
  * can be driven from user space through VFIO, and say what to do if not.
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/attach.h
  * @brief Attaching interfaces to instances (hot, warm, cold), detaching

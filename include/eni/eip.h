@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/eip.h
  * @brief Elastic IP addresses: allocate, associate with an interface's

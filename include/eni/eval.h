@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/eval.h
  * @brief The packet record the security-group evaluator works on, and the

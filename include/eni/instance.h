@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/instance.h
  * @brief Instances: type, AMI virtualization, platform, subnet, and EC2's

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/instance_type.h
  * @brief Per-instance-type network limits (EC2 `DescribeInstanceTypes` `NetworkInfo`).

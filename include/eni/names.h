@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/names.h
  * @brief EC2's names for libeni's enumerations, for logs, tools and UIs.

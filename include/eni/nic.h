@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/nic.h
  * @brief Elastic network interfaces: creation, addresses, attributes.

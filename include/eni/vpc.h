@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/vpc.h
  * @brief VPCs and subnets, with EC2's CIDR rules and address management.

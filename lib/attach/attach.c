@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The attach/detach state machine (sections 1.3, 1.5, 1.6, 2).
  *
  * This is the only code that calls a backend to attach or detach. A

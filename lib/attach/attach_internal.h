@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The attach state machine's shared pieces (attach.c, lifecycle.c). */
 #ifndef ENI_ATTACH_INTERNAL_H
 #define ENI_ATTACH_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Instance lifecycle: launch with interfaces (cold attach), and the
  * cascades of stop, start and terminate (sections 1.4, 1.5, 2.1). */
 #include <stdlib.h>

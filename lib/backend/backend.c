@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The backend seam: validating ops tables, swapping backends, the
  * thread-safe path by which a backend posts completions to its ctx, and the
  * host services (allocation, logging, errors) every backend uses instead of

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The library side of the backend seam, for composition (lib/ctx). */
 #ifndef ENI_BACKEND_INTERNAL_H
 #define ENI_BACKEND_INTERNAL_H

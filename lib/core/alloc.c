@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Every allocation goes through the hooks given at ctx creation. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The primitives' share of a ctx: its lock, id registry and event queues,
  * and the clock. Composition (lib/ctx) builds the rest on top. */
 #include <string.h>

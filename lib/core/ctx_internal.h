@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The context's private layout and the primitives every layer uses:
  * allocation through the caller's hooks, the ctx lock, the clock, logging,
  * the event queues. Core declares the slots where the layers above keep

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The error table, its lookups, and the thread-local last-error record. */
 #include "error_internal.h"
 #include "error_table.h"

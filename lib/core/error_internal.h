@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Recording failures in the calling thread's eni_error record. */
 #ifndef ENI_CORE_ERROR_INTERNAL_H
 #define ENI_CORE_ERROR_INTERNAL_H

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The one table of libeni error codes: X(name, value, message, default EC2 code).
  *
  * eni_strerror(), eni_err_name() and eni_err_ec2_code() are generated from

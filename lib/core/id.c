@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* EC2-style id strings: prefix + 17 hex digits.
  *
  * The 64-bit id is passed through a keyed permutation (util/perm64) and

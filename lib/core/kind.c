@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 #include "kind.h"
 
 /* EC2's own spellings, capitalisation included (ID vs Id differs by code). */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* What libeni knows about each object kind: EC2 prefix, display name, and
  * the EC2 error codes for an id of that kind that is unknown or malformed. */
 #ifndef ENI_CORE_KIND_H

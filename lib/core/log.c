@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Logging. A line emitted during a libeni call is held back until the
  * outermost call on that ctx ends, so the log callback never runs with the
  * ctx lock held and may call back into libeni; lines emitted outside any call

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni/names.h: EC2's words for libeni's enumerations. Tables are indexed by
  * the enumerations' own constants, so a renumbering cannot go unnoticed. */
 #include <stddef.h>

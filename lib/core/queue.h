@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A growable FIFO of fixed-size elements guarded by its own mutex, so a
  * backend thread can push while the control thread holds the ctx lock.
  * The ctx has two: user events (eni_event) and backend completions

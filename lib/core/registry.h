@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Typed generational ids: one slot map per object kind.
  *
  * An id is [kind 8 | slot 32 | generation 24]: with the slot above the

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The ctx's event fd: readable while events wait for eni_ctx_poll. Made on
  * first request (a ctx nobody waits on costs no descriptor); an eventfd on
  * Linux, a pipe elsewhere. Both queues signal it on every push, from any

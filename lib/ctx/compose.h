@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the files of lib/ctx (composition). */
 #ifndef ENI_CTX_COMPOSE_H
 #define ENI_CTX_COMPOSE_H

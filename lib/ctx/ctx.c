@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Composition: eni_ctx_new builds a ctx from the primitives up, one layer
  * at a time from the table below, and eni_ctx_free takes it down in the
  * reverse order. This is the only place that knows every layer. */

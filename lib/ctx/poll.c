@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni_ctx_poll: the one place user callbacks run. Composition, because a
  * poll first drives the attach machine with the backend's completions. */
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Waiting for events without busy-polling: the event fd, how long a caller
  * may sleep before eni_ctx_poll has work, and a blocking wait on both. */
 #include <errno.h>

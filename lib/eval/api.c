@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The evaluator's public calls: workers, bursts, explain, conntrack
  * allowance and statistics, flow listing and sweeping. */
 #include <stdio.h>

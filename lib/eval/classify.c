@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Matching a packet against a compiled classifier (classify.h): the
  * packet path's rule lookup. A table answers one bit for (protocol, port or
  * ICMP type/code, remote address): through a port index when compile.c built

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The classifier's data and its packet-path lookups: what compile.c builds
  * from a security-group set (entries of merged address intervals, per-rule
  * intervals, TCP/UDP port indexes, the IPv4 bit-row index of elem4.h) and

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Building a security-group set into the classifier (classify.h), on the
  * control path under the ctx lock; matching packets against it is
  * classify.c's job. Security groups only allow, so rules commute: the answer

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Building the elementary-interval index of a port index (elem4.h). */
 #include <stdlib.h>
 #include <string.h>

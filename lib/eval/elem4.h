@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* An elementary-interval index over the IPv4 address sets of one port
  * index (TCP or UDP of one direction).
  *

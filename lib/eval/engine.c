@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The verdict engine, the packet path's one judge: the source/destination
  * check, the services never filtered, own addresses, the flow lookup
  * (flowtab.h's probe, and the burst loop's pipelined IPv4 short path),

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The evaluator's lifecycle: the ctx layer that creates its state (the
  * interface directory, the dp states, the workers, the retired list and the
  * global epoch, which starts at 1), hooks republishing to every model change,

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The evaluator's private layout, and the umbrella every file of lib/eval
  * (and the tests and bench/ that reach inside) includes: the classifier
  * (classify.h), the flow table (flowtab.h), the published snapshot, the

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Flow tables on the control path: allocation (a fixed-size open-addressed
  * array of slots, 1.6 times the interface's conntrack allowance, so it never
  * has to move while workers read it and stays at most 62.5% full: short

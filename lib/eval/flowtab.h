@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A flow table's layout and its lock-free probe: one open-addressed array
  * of fixed-size slots per family, linear probing from a home slot (the key's
  * hash scaled to the capacity), each slot validated by its sequence number

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Ethernet / IPv4 / IPv6 / TCP / UDP / ICMP / ICMPv6 parsing.
  *
  * Every read is preceded by a length check against the bytes that remain;

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Frame parsing for the evaluator (packet path: no allocation, no error
  * formatting; `why` points at a static reason string). */
 #ifndef ENI_EVAL_PARSE_H

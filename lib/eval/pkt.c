@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni_pkt_parse(): the parser with an error record, for callers off the
  * packet path (the evaluator's burst path calls eni__parse_frame). */
 #include "core/error_internal.h"

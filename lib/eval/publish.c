@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Publishing what the packet path reads. The interface directory maps an
  * interface's id slot to its dp state without locks (chunks allocated once
  * and never moved); lookups never create, eni__eval_dp_get does (control

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Quiescent-state based reclamation of what workers may still read. A
  * worker publishes the global epoch when it enters a burst and 0 when it
  * leaves (api.c); the control path, under the ctx lock, swaps a pointer,

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni_ctx_check(): recount and cross-check the whole model. */
 #include <stdio.h>
 #include <string.h>

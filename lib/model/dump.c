@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni_ctx_dump(): a canonical text form of the whole model, one line per
  * object, in kind then id order. Equal dumps mean equal models. */
 #include <stdarg.h>

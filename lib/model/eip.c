@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Elastic IPs (section 3, and 1.4 for the auto-assigned public IPv4). */
 #include <stdio.h>
 #include <string.h>

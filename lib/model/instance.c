@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Instances and EC2's instance-state machine (sections 1.3, 2.1, 6). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Subnet address management.
  *
  * IPv4: one bit per address of the block. EC2 reserves five addresses of

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Model lifecycle, typed lookups, quotas and small shared helpers. */
 #include "model.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The EC2 network model's private layout: VPCs, subnets, instances,
  * interfaces, Elastic IPs, security groups, rules and prefix lists.
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Network interfaces: create, delete, attributes, queries (section 1). */
 #include <stdio.h>
 #include <string.h>

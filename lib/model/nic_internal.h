@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Interface internals shared by nic.c, nic_ip.c, eip.c and lib/attach. */
 #ifndef ENI_MODEL_NIC_INTERNAL_H
 #define ENI_MODEL_NIC_INTERNAL_H

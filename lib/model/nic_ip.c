@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Secondary IPv4 and IPv6 assignment (sections 1.1, 1.7). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Customer-managed prefix lists (section 4.3 peers, 4.6 cost). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Auto-assigned public IPv4 addresses over an instance's life (section 1.4).
  *
  * Only an interface launched at device index 0 with a public IPv4 carries

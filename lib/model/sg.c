@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Security groups: create, delete, describe, list (section 4.1, 4.2, 4.5). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Security-group internals shared with the VPC and interface code. */
 #ifndef ENI_MODEL_SG_INTERNAL_H
 #define ENI_MODEL_SG_INTERNAL_H

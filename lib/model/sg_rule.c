@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Security-group rules: authorize, revoke, list, describe (section 4.3, 4.6). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Subnets (section 1.6 for addresses; EC2 reserves five IPv4 addresses). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Size-first struct copy-in (the kernel's copy_struct_from_user rule).
  *
  * Callers pass structs whose first member is `uint32_t size`. The library

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* IP addresses and prefixes inside libeni, and their string forms.
  *
  * Strings cross the API; everything inside works on these small binary

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A hash map from a 128-bit address to a non-zero 64-bit value (an owner
  * id). Open addressing, linear probing, backward-shift deletion (no
  * tombstones), load factor at most 1/2. IPv4 addresses use hi = 0. */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 #include "hash.h"
 
 /* hash.h includes xxhash.h with XXH_INLINE_ALL: XXH3 is compiled into the

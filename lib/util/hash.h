@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Hashing for libeni. xxhash is used only through this file, so it can be
  * swapped without touching callers (ARCHITECTURE.md, lib/util rule). */
 #ifndef ENI_UTIL_HASH_H

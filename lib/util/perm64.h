@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A keyed bijection on 64-bit values (a four-round Feistel network).
  *
  * Used to turn generational ids into EC2-looking id strings: the output looks

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # eni-bench's command line and JSON: options are checked (usage errors exit 2
 # with a message on stderr), --help and --version measure nothing, and the
 # JSON names what was measured and carries the run's metadata. One repetition

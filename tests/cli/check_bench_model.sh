@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # eni-bench-model's command line: sizes are checked (1..2000000 interfaces,
 # 1..100 repetitions; usage errors exit 2 with a message on stderr) and every
 # size in range runs. Small sizes only: the figures are printed, not judged.

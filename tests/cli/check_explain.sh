@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # eni-explain's command line: every argument is checked (usage errors exit 2
 # with a message on stderr), --help and --version exit 0.
 #   check_explain.sh ENI_EXPLAIN VERSION

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # bench/plot.sh: usage errors exit 2, a missing gnuplot is said and exits 77,
 # only series with data are plotted, every scenario of the JSON is plotted,
 # and the default output is in the current directory, never docs/.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # eni-vfio-probe's command line: --help and --version exit 0, bad arguments
 # exit 2 with a message, and an empty sysfs is looked at and reported.
 #   check_vfio_probe.sh ENI_VFIO_PROBE VERSION

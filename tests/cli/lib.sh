@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by the tests/cli checks: TAP helpers that run a command and check
 # its exit status and output text (never its timing).
 #

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # The shared library exports exactly the symbols of the version script, each
 # named eni_* and bound to a LIBENI_ version node.
 # usage: check_exports.sh LIBRARY MAPFILE

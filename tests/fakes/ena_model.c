@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The software ENA/EFA device (ena_model.h). */
 #include "ena_model.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A software ENA/EFA device behind the protocol layer's platform seam.
  *
  * Registers, read-less register reads, the reset handshake with timed

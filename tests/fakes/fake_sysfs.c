@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The throwaway sysfs tree (fake_sysfs.h). */
 /* Paths here are a temporary directory plus a few short names: GCC cannot
  * see that they fit, and a truncated path would only fail a test. */

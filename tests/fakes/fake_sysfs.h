@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A throwaway sysfs and /dev tree for the VFIO tests, and a sysfs-write hook
  * that plays the kernel's part: writing a function's address to
  * `drivers_probe` binds it to its `driver_override` driver, writing it to

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The fake VFIO kernel (fake_vfio.h). */
 #include "fake_vfio.h"
 

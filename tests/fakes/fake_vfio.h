@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A fake VFIO kernel behind the backend's syscall seam (struct eni_vfio_sys).
  *
  * It answers the container, group and device ioctls of Linux 6.1 for a few

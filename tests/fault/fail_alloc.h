@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* An allocator that fails the Nth call (SQLite-style OOM injection) and
  * counts live blocks, so a test can prove "failed cleanly, leaked nothing". */
 #ifndef ENI_TEST_FAIL_ALLOC_H

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Backend fault sweep over a scripted attach/detach scenario: for each
  * backend operation, make it fail (synchronously, as a failed completion, or
  * by dropping its completion) and check that after the failing step has been

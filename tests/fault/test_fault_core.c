@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Out-of-memory sweeps over the core: fail allocation N for N = 1, 2, ...
  * until the operation succeeds; every failure must return ENI_ENOMEM, leave
  * state as it was, and leak nothing. */

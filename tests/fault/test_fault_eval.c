@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Out-of-memory sweep over the evaluator's control path: publishing
  * snapshots (rule compilation with the port and elementary-interval
  * indexes, shared rule sets), growing the IPv6 flow table, replacing flow

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Out-of-memory sweep over a scripted model scenario: each step is retried
  * with allocation N failing, for N = 1, 2, ... until it succeeds. Every
  * failure must be ENI_ENOMEM, leave the model's dump unchanged, keep the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # Every public header must stand alone, as C99 (-pedantic -Werror) and as
 # C++, and hold nothing an FFI cannot call: no static inline functions and no
 # variadic functions.

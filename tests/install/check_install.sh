@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # Install into a scratch DESTDIR, then build and run the README's C example
 # with nothing but `pkg-config --cflags --libs libeni` from that tree, and
 # again statically with `--static`, seeing no .pc file but libeni's (so a

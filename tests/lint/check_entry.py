@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Fail when an exported function that takes a ctx does not begin with
 ENI__CALL(ctx): without it, log lines emitted under the ctx lock would reach
 the log callback while the lock is held (see lib/core/log.c), and refusals

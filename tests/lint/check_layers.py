@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Fail when a file under lib/ includes a libeni header across a layer line.
 
 The rules are the `include-rules` block of docs/architecture.md: each line

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Shared fixtures: a context with a dual-stack VPC, a subnet and two groups."""
 import pytest
 

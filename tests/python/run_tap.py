@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Run the Python tests under pytest and report them as TAP, one line per test,
 so that Meson (protocol: tap) and the project's test count see each one.
 

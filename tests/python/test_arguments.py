@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Arguments the bindings check before calling C: enums (printed and accepted by EC2's
 names, never one enum for another), lists (never a single str taken character by
 character) and the Context's numeric options."""

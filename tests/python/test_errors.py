@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """libeni's error codes as Python exceptions: the class for each code, the
 EC2 code, the built-in bases, and the rule that a failed call changes nothing."""
 import copy

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The stateful evaluator through the bindings (ec2-semantics.md section 5).
 
 The interface under test is `nic`, the primary of a running m5.large in

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Instances, interfaces, attachments, addresses, Elastic IPs, the mock
 backend's controls, events and the log hook."""
 import ipaddress

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The model through the bindings: the context, VPCs and subnets, security
 groups and their rules, prefix lists, and the id wrappers."""
 import ipaddress

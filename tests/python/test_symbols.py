@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Every exported eni_* function is bound (declared in the cdef and called by the
 Pythonic layer) or listed in libeni.UNBOUND with the reason."""
 import os

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The VFIO discovery and binding calls through the bindings, on a fake sysfs tree."""
 import os
 

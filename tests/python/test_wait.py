@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Waiting without busy-polling, and enum names shared with the C library."""
 import selectors
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Describe calls as test expressions: each fills a poisoned struct, asserts
  * the call succeeded and that the struct came back for the object asked
  * about (and, where the struct has one, with its reserved field zero), and

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Fixture helpers shared by the model and attach tests: refusals must leave
  * the model's canonical dump unchanged, mutations must keep the invariants. */
 #ifndef ENI_TEST_MODEL_FIXTURE_H

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The fixture, and refusal and mutation checks, for tests that hold a bare
  * eni_ctx (the VPC and instance tests): a refused call must leave the
  * model's canonical dump unchanged, a mutation must keep the invariants.

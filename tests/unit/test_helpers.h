@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers for the cmocka unit tests. */
 #ifndef ENI_TEST_HELPERS_H
 #define ENI_TEST_HELPERS_H

@@ -1,4 +1,6 @@
 #!/bin/busybox sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # The guest's /init: load VFIO, find QEMU's edu device, run libeni's test,
 # power off. Output goes to the serial console, which run.sh reads.
 /bin/busybox --install -s /bin

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 # QEMU integration test of libeni's VFIO layer (issue 7).
 #
 #   tests/vfio-qemu/run.sh BUILD_DIR SOURCE_DIR

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* libeni's VFIO layer against a real kernel: runs inside a QEMU guest
  * (tests/vfio-qemu/run.sh) with emulated VT-d and QEMU's `edu` device
  * (1234:11e8), built statically from lib/backend/vfio and lib/core/error.c.

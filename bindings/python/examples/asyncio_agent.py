@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """An agent loop on asyncio: no busy polling.
 
 The context's event descriptor (``ctx.fileno()``) wakes the loop when the

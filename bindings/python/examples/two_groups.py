@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """A VPC with two security groups, an instance per tier, and a few packets.
 
 The web tier accepts HTTPS from anywhere; the database tier accepts

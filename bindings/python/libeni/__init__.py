@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """libeni for Python: one host's EC2 network-interface model, and its enforcement.
 
     import libeni

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* What the Python bindings see of libeni (cffi cdef, API mode).
  *
  * Hand-kept, one section per public header, in eni.h's order. Structs are

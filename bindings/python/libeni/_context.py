@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The context: one host's whole EC2 network-interface model."""
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """libeni's C enums as :class:`enum.IntEnum` classes, named as EC2 names them.
 
 Values come from the C headers through the compiled module, never from

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """libeni's error codes as a Python exception hierarchy.
 
 Every failing call raises a subclass of :class:`LibeniError` that carries

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The stateful security-group evaluator: packets, verdicts, evaluators."""
 from __future__ import annotations
 

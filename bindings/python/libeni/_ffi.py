@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The compiled cffi module, and small conversions shared by the wrappers."""
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Instances, network interfaces, attachments and Elastic IPs."""
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Controls of the mock backend: latency, fault injection, device events."""
 from __future__ import annotations
 

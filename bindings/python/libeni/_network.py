@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """VPCs, subnets, security groups and their rules, prefix lists."""
 from __future__ import annotations
 

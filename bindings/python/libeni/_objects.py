@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Objects named by EC2 ids: the shared base class and list helpers.
 
 A wrapper holds its :class:`~libeni.Context` and the id's 64-bit value, and

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """The host's Amazon ENA/EFA PCI functions, and handing them to vfio-pci."""
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file eni/sys/vfio.h
  * @brief The VFIO backend: Amazon ENA/EFA PCI functions driven from user space.

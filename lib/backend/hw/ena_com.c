@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The ENA/EFA control path (ena_com.h). */
 #include "ena_com.h"
 

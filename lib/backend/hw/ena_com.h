@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The ENA/EFA control path, OS-agnostic: read-less register reads, the
  * reset handshake, version and DMA-width checks, the admin queues with the
  * phase-bit protocol, the asynchronous event queue (AENQ) and the feature

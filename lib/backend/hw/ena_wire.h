@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* ENA and EFA wire formats: register offsets and fields, admin, completion
  * and AENQ entry layouts, opcodes, feature ids and status codes.
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The mock backend's operations: simulated devices, latency, faults. */
 #include <errno.h>
 #include <stdio.h>

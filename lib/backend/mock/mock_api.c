@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* eni/sys/mock.h: controls that reach the ctx's mock backend. Like any
  * backend's own API, they find the instance through eni_ctx_backend_call. */
 #include <stdio.h>

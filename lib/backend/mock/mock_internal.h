@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The mock backend's state, shared by its ops (mock.c) and the control
  * functions of eni/sys/mock.h (mock_api.c). It sees only the backend API. */
 #ifndef ENI_BACKEND_MOCK_INTERNAL_H

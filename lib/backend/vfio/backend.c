@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The VFIO backend (eni/sys/vfio.h): a pool of Amazon PCI functions; an
  * attach claims one for the attachment, opens it through VFIO, brings the
  * device up with the ENA/EFA protocol layer and reads its MAC; a detach

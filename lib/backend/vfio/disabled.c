@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The VFIO entry points of a build without VFIO (not Linux, or -Dvfio=disabled):
  * the same symbols, so the ABI is the same everywhere, each saying plainly
  * that this build cannot do it. */

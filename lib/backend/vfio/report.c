@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Formatting in front of eni_backend_fail, for every file of the VFIO backend
  * (the QEMU test links this file without the rest of the library). */
 #include <stdarg.h>

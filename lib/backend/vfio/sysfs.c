@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Finding Amazon ENA/EFA functions in sysfs, and binding them to vfio-pci.
  *
  * Everything is read relative to a sysfs root (and a /dev root for the

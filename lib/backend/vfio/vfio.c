@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* VFIO plumbing: container, group, device, regions, DMA, interrupts, reset
  * (the legacy container/group API of Linux 6.1). Every system call goes
  * through d->sys (vfio_internal.h). */

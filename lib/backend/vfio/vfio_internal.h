@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The VFIO backend's private layer: sysfs discovery and binding, the VFIO
  * container/group/device plumbing, and the seams tests replace.
  *

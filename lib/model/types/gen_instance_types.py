@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """Generate libeni's instance-type table from data/instance-types.csv.
 
 Usage: gen_instance_types.py INPUT.csv OUTPUT.c

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Instance-type lookups over the generated table (instance_type_table.h). */
 #include "model/types/instance_type_table.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The built-in instance-type table (internal).
  *
  * The data lives in a C file that gen_instance_types.py writes at build time

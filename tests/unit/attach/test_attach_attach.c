@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Attaching and detaching interfaces (include/eni/attach.h, eni/sys/backend.h,
  * eni/sys/mock.h): ec2-semantics.md sections 1.3 (the attach state machine),
  * 1.5 (delete-on-termination), 1.6 (device indexes, cards, refusals),

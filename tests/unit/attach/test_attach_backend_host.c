@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The host services of eni/sys/backend.h, used the way an out-of-tree
  * backend uses them: this file includes only public headers. */
 #include "test_helpers.h"

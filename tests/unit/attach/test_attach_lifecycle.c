@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Instance launch and lifecycle cascades (include/eni/attach.h,
  * include/eni/instance.h), the backend seam (include/eni/sys/backend.h) and
  * the mock's controls (include/eni/sys/mock.h): ec2-semantics.md sections

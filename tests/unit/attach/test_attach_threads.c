@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Completions posted from a backend thread while the control thread keeps
  * mutating the model and polling (run under ThreadSanitizer in CI).
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Context creation: the size-first options rule, hooks, logging, version. */
 #include <stdlib.h>
 

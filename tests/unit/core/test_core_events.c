@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The event queue and eni_ctx_poll(): order, limits, stop, re-entrancy,
  * and posting from other threads. */
 #include <pthread.h>

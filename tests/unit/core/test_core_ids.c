@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Typed generational ids and their EC2-style strings.
  *
  * The model issue creates real objects; here the registry is driven

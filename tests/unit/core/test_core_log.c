@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Logging that tells an operator what happened: state changes at INFO,
  * refusals at DEBUG with their EC2 code, a callback that may call back into
  * libeni (and cannot free its ctx), LIBENI_DEBUG without code. */

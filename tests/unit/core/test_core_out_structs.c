@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Every output struct through the public API: a `size` left as garbage (or
  * set outside ENI_STRUCT_SIZE_MAX) is ENI_EINVAL with nothing written, and a
  * size that merely claims more than the library's layout costs no byte past

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* lib/util pieces the core stands on: the id permutation and struct copy-in. */
 #include "test_helpers.h"
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Waiting without busy-polling: the event fd, eni_ctx_timeout_ms and
  * eni_ctx_wait, including completions a backend posts from its own thread;
  * and freeing a ctx from inside its own poll callback. */

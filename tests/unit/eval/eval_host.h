@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The host most evaluator tests start from: a running m5.large whose
  * primary interface (one private IPv4, one IPv6) is in one new group, in a
  * dual-stack VPC 10.0.0.0/16 + 2001:db8:0:100::/56 with the subnet

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The classifier against a brute-force oracle (ec2-semantics.md 5.1, 5.2).
  *
  * Each round authorizes a random set of inbound rules (TCP, UDP, all

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The flow table's probe (lib/eval/flowtab.h), driven directly on a small
  * table (64 slots): keys whose home slots collide, an absent key on their
  * chain, a flow cleared in the middle of a chain (its slot keeps a non-zero

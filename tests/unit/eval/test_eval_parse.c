@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The frame parser: every field it extracts, every way a frame can be
  * malformed, and a truncation + mutation sweep in which each frame sits in
  * a heap block of exactly its length, so ASan and valgrind catch any read

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The evaluator's semantics, named after ec2-semantics.md section 5 (and
  * 1.1 for the source/destination check, 4.4 for group references, 4.7 for
  * the services security groups never filter). The interface under test is

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Many threads evaluate the same interface while the control plane keeps
  * changing its rules, its group membership, its addresses and its
  * conntrack allowance. Run under ThreadSanitizer in CI: the packet path

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The ENA/EFA protocol layer (lib/backend/hw) against the software device
  * model (tests/fakes/ena_model.c): bring-up, every admin command libeni
  * issues, bad completions, timeouts, resets during activity, link flaps,

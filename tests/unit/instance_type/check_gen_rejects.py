@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: The libeni authors
+# SPDX-License-Identifier: Apache-2.0
 """gen_instance_types.py accepts the real CSV (in any row order) and rejects
 malformed copies of it with a non-zero exit, a message naming the line, and
 no output file. Prints TAP.

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The instance-type table: values from data/instance-types.csv, ordering,
  * the size-first output rule and the error paths. */
 #include <pthread.h>

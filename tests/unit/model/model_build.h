@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Builders for the model tests, on a bare eni_ctx so that tests with either
  * fixture (model_refuse.h or model_fixture.h) can use them: each creates one
  * object, which must succeed with an id of the right kind and leave the

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The fixture and builders shared by the security-group tests
  * (test_model_sg.c: groups, test_model_sg_rule.c: rules,
  * test_model_prefix_list.c: managed prefix lists). Refusal and mutation

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Elastic IPs (include/eni/eip.h): ec2-semantics.md section 3, with the
  * Elastic-IP parts of 1.1 (one EIP per private IPv4), 1.6 (deletion) and
  * 1.7 (EIPs follow or leave secondary addresses).

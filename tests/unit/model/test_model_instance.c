@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Instances (include/eni/instance.h) and their use of the instance-type table
  * (include/eni/instance_type.h).
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Network interfaces (include/eni/nic.h): ec2-semantics.md sections 1.1,
  * 1.2, 1.6, 1.7, 5.4 (per-interface idle timeouts) and 8 (the API calls).
  *

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Customer-managed prefix lists (include/eni/sg.h, lib/model/prefix_list.c):
  * create, modify, list and delete, and rules that reference them, against
  * ec2-semantics.md section 4.3 (peers) and 4.6 (cost). One test per rule,

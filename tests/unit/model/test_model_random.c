@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* A seeded randomized walk over the whole model API: thousands of mixed
  * valid and invalid operations. After each one the invariant checker must
  * pass, and every refused operation must leave the model byte-for-byte as

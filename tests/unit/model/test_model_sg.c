@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Security groups (include/eni/sg.h, lib/model/sg.c): create, describe,
  * list and delete, and the rules a new group starts with, against
  * ec2-semantics.md sections 4.1, 4.2 and 4.5. One test per rule, named after

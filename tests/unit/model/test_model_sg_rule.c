@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Security-group rules (include/eni/sg.h, lib/model/sg_rule.c): authorize,
  * revoke, list and describe, group-reference peers and the rule quotas,
  * against ec2-semantics.md sections 4.3, 4.4 and 4.6. One test per rule,

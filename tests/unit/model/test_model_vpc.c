@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* VPCs, subnets and model-wide operations (include/eni/vpc.h, include/eni/model.h).
  *
  * Test names carry the section of /work/shared/reference/ec2-semantics.md

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The VFIO backend end to end, with no hardware: a fake sysfs lists three
  * Amazon functions, a fake VFIO kernel opens them, and a software ENA/EFA
  * device sits behind each BAR0. A ctx using the backend attaches, reads

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* The VFIO plumbing (lib/backend/vfio/vfio.c) against the fake kernel:
  * the ioctl sequence, regions, bus master, DMA mapping, interrupts, reset,
  * noiommu, and every system call failing in turn without a leak. */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
 /* Discovery and binding of Amazon functions against a fake sysfs tree
  * (tests/fakes/fake_sysfs.c), whose write hook plays the kernel. */
 #include <errno.h>
