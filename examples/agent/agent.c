@@ -8,6 +8,7 @@
 #include <eni.h>
 #include <eni/sys/mock.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,35 +32,28 @@ static const char *idstr(uint64_t v)
     return b;
 }
 
-static const char *state_name(uint32_t s)
-{
-    switch (s) {
-    case ENI_INSTANCE_PENDING: return "pending";
-    case ENI_INSTANCE_RUNNING: return "running";
-    case ENI_INSTANCE_STOPPING: return "stopping";
-    case ENI_INSTANCE_STOPPED: return "stopped";
-    case ENI_INSTANCE_SHUTTING_DOWN: return "shutting-down";
-    case ENI_INSTANCE_TERMINATED: return "terminated";
-    default: return "?";
-    }
-}
-
 static int on_event(const eni_event *ev, void *ud)
 {
     (void)ud;
-    static const char *const names[] = {"", "user", "attach completed", "attach FAILED",
-                                        "detach completed", "detach FAILED", "instance state",
-                                        "link change", "device removed"};
     if (ev->type == ENI_EVENT_INSTANCE_STATE)
-        printf("    event: %s is %s\n", idstr(ev->subject), state_name(ev->state));
+        printf("    event: %s is %s\n", idstr(ev->subject), eni_instance_state_name(ev->state));
     else
-        printf("    event: %s %s (%s)%s%s\n", names[ev->type], idstr(ev->subject),
+        printf("    event: %s %s (%s)%s%s\n", eni_event_type_name(ev->type), idstr(ev->subject),
                idstr(ev->related), ev->status ? " " : "", ev->status ? ev->ec2_code : "");
     return 0;
 }
 
+/* The agent's loop, once: sleep on the ctx's event fd (and the timeout the
+ * library asks for) until something is due, then deliver what is pending.
+ * A long-running agent puts the fd in its own poll/epoll set instead. */
 static void poll_events(void)
 {
+    int fd;
+    MUST(eni_ctx_event_fd(ctx, &fd));
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int32_t timeout = eni_ctx_timeout_ms(ctx);
+    if (timeout != 0)
+        (void)poll(&pfd, 1, timeout < 0 ? 0 : timeout); /* -1: nothing in flight, don't block */
     uint32_t n;
     MUST(eni_ctx_poll(ctx, 0, on_event, NULL, &n));
 }
@@ -81,7 +75,7 @@ static void table(const char *title)
         eni_instance_info ii = ENI_INSTANCE_INFO_INIT;
         MUST(eni_instance_describe(ctx, inst[i], &ii));
         printf("  %-21s %-14s %-13s %u\n", idstr(inst[i].v), ii.instance_type,
-               state_name(ii.state), ii.nic_count);
+               eni_instance_state_name(ii.state), ii.nic_count);
     }
     eni_nic_id nics[32];
     uint32_t nn;
@@ -89,8 +83,6 @@ static void table(const char *title)
     printf("  %-21s %-9s %-10s %-21s %-5s %-14s %s\n", "interface", "type", "status", "instance",
            "index", "private", "public");
     for (uint32_t i = 0; i < nn && i < 32; i++) {
-        static const char *const st[] = {"available", "attaching", "in-use", "detaching"};
-        static const char *const ty[] = {"interface", "efa", "efa-only", "trunk"};
         eni_nic_info ni2 = ENI_NIC_INFO_INIT;
         MUST(eni_nic_describe(ctx, nics[i], &ni2));
         char index[16] = "-";
@@ -99,8 +91,8 @@ static void table(const char *title)
             MUST(eni_attachment_describe(ctx, ni2.attachment, &ai));
             snprintf(index, sizeof index, "%u/%u", ai.network_card_index, ai.device_index);
         }
-        printf("  %-21s %-9s %-10s %-21s %-5s %-14s %s\n", idstr(nics[i].v), ty[ni2.type],
-               st[ni2.status], idstr(ni2.instance.v), index,
+        printf("  %-21s %-9s %-10s %-21s %-5s %-14s %s\n", idstr(nics[i].v),
+               eni_nic_type_name(ni2.type), eni_nic_status_name(ni2.status), idstr(ni2.instance.v), index,
                ni2.private_ip[0] ? ni2.private_ip : "-", ni2.public_ip[0] ? ni2.public_ip : "-");
     }
 }
@@ -145,16 +137,10 @@ static void traffic(eni_nic_id nic, const char *peer_ip)
     MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
     eni_eval_counters c = ENI_EVAL_COUNTERS_INIT;
     MUST(eni_eval_worker_counters(w, &c));
-    static const char *const why[] = {[ENI_REASON_RULE] = "allowed by a rule (new flow)",
-                                      [ENI_REASON_TRACKED] = "allowed: tracked flow",
-                                      [ENI_REASON_UNTRACKED] = "allowed: untracked",
-                                      [ENI_REASON_NO_RULE] = "dropped: no rule matched",
-                                      [ENI_REASON_SRC_DST_CHECK] = "dropped: source/destination check",
-                                      [ENI_REASON_CONNTRACK_FULL] = "dropped: conntrack allowance"};
     printf("  %llu packets through %s:\n", (unsigned long long)c.packets, idstr(nic.v));
-    for (size_t r = 0; r < sizeof why / sizeof why[0]; r++)
-        if (why[r] && c.by_reason[r])
-            printf("    %-36s %6llu\n", why[r], (unsigned long long)c.by_reason[r]);
+    for (uint32_t r = 0; r < sizeof c.by_reason / sizeof c.by_reason[0]; r++)
+        if (c.by_reason[r])
+            printf("    %-20s %6llu\n", eni_reason_name(r), (unsigned long long)c.by_reason[r]);
     eni_eval_worker_free(w);
 }
 
