@@ -97,10 +97,11 @@ typedef struct eni_launch_spec {
     const eni_launch_nic *nics;  /**< The interfaces, at least one. */
     uint32_t nic_count;          /**< How many. */
     uint32_t reserved0;          /**< Must be 0. */
+    const char *instance_id;     /**< The id EC2 gave the instance (`i-…`), or NULL for one libeni mints; its new interfaces take theirs from eni_nic_spec::id. */
 } eni_launch_spec;
 
 /** Static initialiser for ::eni_launch_spec (HVM, Linux). */
-#define ENI_LAUNCH_SPEC_INIT { sizeof(eni_launch_spec), 0, 0, 1, 1, 0, 0, 0 }
+#define ENI_LAUNCH_SPEC_INIT { sizeof(eni_launch_spec), 0, 0, 1, 1, 0, 0, 0, 0 }
 
 ENI_BEGIN_DECLS
 
@@ -199,6 +200,12 @@ ENI_API int eni_attachment_set_delete_on_termination(eni_ctx *ctx, eni_attachmen
  * addresses on launch or ::ENI_LAUNCH_PUBLIC_IP asks for one; asking for it
  * with more than one interface is `InvalidParameterCombination`. All or
  * nothing: a refusal creates and attaches nothing.
+ *
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
  *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to launch.

@@ -58,6 +58,19 @@ ENI_BEGIN_DECLS
 ENI_API int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out);
 
 /**
+ * @brief Allocate an Elastic IP under the allocation id EC2 gave it.
+ * @param[in]  ctx           The context.
+ * @param[in]  allocation_id `eipalloc-…` as EC2 printed it, or NULL (then as eni_eip_allocate()).
+ * @param[out] out           Receives the allocation id.
+ * @return As eni_eip_allocate(); ::ENI_EINVAL (`InvalidAllocationID.Malformed`)
+ *         for a malformed id or one of another kind; ::ENI_EEXIST
+ *         (`InvalidParameterValue`) when the id is already in use.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_eip_allocate_id(eni_ctx *ctx, const char *allocation_id, eni_eip_id *out);
+
+/**
  * @brief Release an Elastic IP (`ReleaseAddress`).
  * @param[in] ctx The context.
  * @param[in] eip The allocation.

@@ -65,10 +65,12 @@ typedef struct eni_instance_spec {
     eni_subnet_id subnet;       /**< The subnet it is launched in. */
     uint32_t virtualization;    /**< An ::eni_virtualization. */
     uint32_t platform;          /**< An ::eni_platform. */
+    uint32_t reserved0;         /**< Must be 0. */
+    const char *id;             /**< The id EC2 gave it (`i-…`), or NULL for one libeni mints. */
 } eni_instance_spec;
 
 /** Static initialiser for ::eni_instance_spec (HVM, Linux). */
-#define ENI_INSTANCE_SPEC_INIT { sizeof(eni_instance_spec), 0, 0, {0}, ENI_VIRT_HVM, ENI_PLATFORM_LINUX }
+#define ENI_INSTANCE_SPEC_INIT { sizeof(eni_instance_spec), 0, 0, {0}, ENI_VIRT_HVM, ENI_PLATFORM_LINUX, 0, 0 }
 
 /** @brief An instance as eni_instance_describe() reports it. */
 typedef struct eni_instance_info {
@@ -106,6 +108,12 @@ ENI_BEGIN_DECLS
 
 /**
  * @brief Create an instance in the `pending` state, with no interfaces yet.
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the instance id.

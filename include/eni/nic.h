@@ -86,6 +86,7 @@ typedef struct eni_nic_spec {
     uint32_t flags;                   /**< ::eni_nic_spec_flag bits. */
     eni_conntrack_timeouts conntrack; /**< Idle timeouts; zeros for the defaults. */
     uint32_t reserved0;               /**< Must be 0. */
+    const char *id;                   /**< The id EC2 gave it (`eni-…`), or NULL for one libeni mints. */
 } eni_nic_spec;
 
 /** @brief Bits of eni_nic_spec::flags. */
@@ -94,7 +95,7 @@ typedef enum eni_nic_spec_flag {
 } eni_nic_spec_flag;
 
 /** Static initialiser for ::eni_nic_spec. */
-#define ENI_NIC_SPEC_INIT { sizeof(eni_nic_spec), 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0, 0, 0}, 0 }
+#define ENI_NIC_SPEC_INIT { sizeof(eni_nic_spec), 0, {0}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0, 0, 0}, 0, 0 }
 
 /** @brief An interface as eni_nic_describe() reports it. */
 typedef struct eni_nic_info {
@@ -151,6 +152,12 @@ ENI_BEGIN_DECLS
 
 /**
  * @brief Create a network interface.
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the interface id.

@@ -48,10 +48,11 @@ typedef struct eni_sg_spec {
     eni_vpc_id vpc;          /**< The VPC. */
     const char *name;        /**< Unique in the VPC; 1..255 characters of EC2's set; not "default", not starting "sg-". */
     const char *description; /**< Required; 1..255 characters of EC2's set. */
+    const char *id;          /**< The id EC2 gave it (`sg-…`), or NULL for one libeni mints. */
 } eni_sg_spec;
 
 /** Static initialiser for ::eni_sg_spec. */
-#define ENI_SG_SPEC_INIT { sizeof(eni_sg_spec), 0, {0}, 0, 0 }
+#define ENI_SG_SPEC_INIT { sizeof(eni_sg_spec), 0, {0}, 0, 0, 0 }
 
 /**
  * @brief One permission, as given to eni_sg_authorize() and eni_sg_revoke().
@@ -125,10 +126,11 @@ typedef struct eni_prefix_list_spec {
     const char *name;     /**< 1..255 characters; not starting "com.amazonaws". */
     uint32_t max_entries; /**< 1..1000: what a rule referencing it costs toward the rule quota. */
     uint32_t reserved0;   /**< Must be 0. */
+    const char *id;       /**< The id EC2 gave it (`pl-…`), or NULL for one libeni mints. */
 } eni_prefix_list_spec;
 
 /** Static initialiser for ::eni_prefix_list_spec. */
-#define ENI_PREFIX_LIST_SPEC_INIT { sizeof(eni_prefix_list_spec), 0, 0, 0, 0 }
+#define ENI_PREFIX_LIST_SPEC_INIT { sizeof(eni_prefix_list_spec), 0, 0, 0, 0, 0 }
 
 /** @brief A prefix list as eni_prefix_list_describe() reports it. */
 typedef struct eni_prefix_list_info {
@@ -150,6 +152,12 @@ ENI_BEGIN_DECLS
 
 /**
  * @brief Create a security group (`CreateSecurityGroup`).
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the group id.
@@ -284,6 +292,12 @@ ENI_API int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_
 
 /**
  * @brief Create a customer-managed prefix list (`CreateManagedPrefixList`).
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the list id.

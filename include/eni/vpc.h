@@ -42,10 +42,12 @@ typedef struct eni_vpc_spec {
     uint32_t flags;              /**< ::eni_vpc_flag bits. */
     const char *cidr_block;      /**< IPv4 CIDR, /16 to /28, required. */
     const char *ipv6_cidr_block; /**< IPv6 /56, or NULL for none. */
+    const char *id;              /**< The id EC2 gave it (`vpc-…`), or NULL for one libeni mints. */
+    const char *default_group_id;/**< The id EC2 gave its default security group (`sg-…`), or NULL. */
 } eni_vpc_spec;
 
 /** Static initialiser for ::eni_vpc_spec. */
-#define ENI_VPC_SPEC_INIT { sizeof(eni_vpc_spec), 0, 0, 0 }
+#define ENI_VPC_SPEC_INIT { sizeof(eni_vpc_spec), 0, 0, 0, 0, 0 }
 
 /** @brief A VPC as eni_vpc_describe() reports it. */
 typedef struct eni_vpc_info {
@@ -77,10 +79,11 @@ typedef struct eni_subnet_spec {
     const char *availability_zone;/**< For example "us-east-1a"; 1..31 characters of [a-z0-9-]. */
     const char *cidr_block;       /**< IPv4 CIDR inside the VPC's, /16 to /28. */
     const char *ipv6_cidr_block;  /**< IPv6 /64 inside the VPC's /56, or NULL. */
+    const char *id;               /**< The id EC2 gave it (`subnet-…`), or NULL for one libeni mints. */
 } eni_subnet_spec;
 
 /** Static initialiser for ::eni_subnet_spec. */
-#define ENI_SUBNET_SPEC_INIT { sizeof(eni_subnet_spec), 0, {0}, 0, 0, 0 }
+#define ENI_SUBNET_SPEC_INIT { sizeof(eni_subnet_spec), 0, {0}, 0, 0, 0, 0 }
 
 /** @brief A subnet as eni_subnet_describe() reports it. */
 typedef struct eni_subnet_info {
@@ -104,6 +107,12 @@ ENI_BEGIN_DECLS
 
 /**
  * @brief Create a VPC and its default security group.
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the VPC id.
@@ -155,6 +164,12 @@ ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *
 
 /**
  * @brief Create a subnet.
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * names the object as EC2 did, and it is printed and parsed that way from
+ * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
+ * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
+ * (`InvalidParameterValue`).
+ *
  * @param[in]  ctx  The context.
  * @param[in]  spec What to create.
  * @param[out] out  Receives the subnet id.

@@ -8,7 +8,7 @@
 #include "attach_internal.h"
 #include "model/nic_internal.h"
 
-#define LAUNCH_SPEC_MIN sizeof(eni_launch_spec)
+#define LAUNCH_SPEC_MIN offsetof(eni_launch_spec, instance_id) /* the first layout */
 #define LAUNCH_NIC_MIN sizeof(eni_launch_nic)
 #define LAUNCH_NIC_FLAGS \
     (ENI_LAUNCH_KEEP_ON_TERMINATION | ENI_LAUNCH_PUBLIC_IP | ENI_LAUNCH_NO_PUBLIC_IP)
@@ -166,7 +166,7 @@ int eni_instance_launch(eni_ctx *ctx, const eni_launch_spec *spec, eni_instance_
         return rc;
     if (sp.reserved0)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_launch: reserved0 must be 0");
-    struct launch_entry *e = calloc(sp.nic_count ? sp.nic_count : 1, sizeof *e);
+    struct launch_entry *e = eni__calloc(ctx, sp.nic_count ? sp.nic_count : 1, sizeof *e);
     if (!e)
         return eni__fail(ENI_ENOMEM, NULL, "eni_instance_launch: out of memory");
     eni_instance_spec is = ENI_INSTANCE_SPEC_INIT;
@@ -174,12 +174,13 @@ int eni_instance_launch(eni_ctx *ctx, const eni_launch_spec *spec, eni_instance_
     is.instance_type = sp.instance_type;
     is.virtualization = sp.virtualization;
     is.platform = sp.platform;
+    is.id = sp.instance_id;
     eni_instance_type_info type;
     rc = check_entries(&sp, e);
     if (rc == ENI_OK)
         rc = eni__instance_spec_check(&is, &is, &type);
     if (rc != ENI_OK) {
-        free(e);
+        eni__free(ctx, e);
         return rc;
     }
 
@@ -250,7 +251,7 @@ int eni_instance_launch(eni_ctx *ctx, const eni_launch_spec *spec, eni_instance_
     out->v = inst->id;
 out:
     eni__unlock(ctx);
-    free(e);
+    eni__free(ctx, e);
     return rc;
 }
 

@@ -28,18 +28,62 @@ eni_kind eni_id_kind(uint64_t id)
     return (eni_kind)kind;
 }
 
+/* The id's string: the one EC2 gave, if it was given one, else its own
+ * (prefix, "0", 16 hex digits of the permuted id). */
 static void format_id(const eni_ctx *ctx, uint64_t id, eni_kind kind, char *buf)
 {
     static const char hex[] = "0123456789abcdef";
+    const struct eni_id_text *given = eni__alias_find_id(&ctx->registry.aliases, id);
     const char *prefix = eni__kind_info(kind)->prefix;
     size_t plen = strlen(prefix);
-    uint64_t v = eni__perm64_encode(id, id_key(ctx));
+    uint64_t v = given ? given->value : eni__perm64_encode(id, id_key(ctx));
+    unsigned digits = given ? given->ndigits : ID_HEX_DIGITS;
     memcpy(buf, prefix, plen);
     char *p = buf + plen;
-    *p++ = '0';
-    for (int shift = 60; shift >= 0; shift -= 4)
+    if (digits == ID_HEX_DIGITS)
+        *p++ = hex[given ? given->high : 0];
+    for (int shift = digits == ID_HEX_DIGITS ? 60 : 28; shift >= 0; shift -= 4)
         *p++ = hex[(v >> shift) & 0xf];
     *p = '\0';
+}
+
+bool eni__id_string_taken(const eni_ctx *ctx, uint64_t id)
+{
+    struct eni_id_text own = {eni__id_kind(id), ID_HEX_DIGITS, 0,
+                              eni__perm64_encode(id, id_key(ctx))};
+    return eni__alias_find_text(&ctx->registry.aliases, &own) != 0;
+}
+
+/* The live object a well-formed id string names, through a given id or its
+ * own; 0 when none. Caller holds the ctx lock. */
+static uint64_t lookup_text(const eni_ctx *ctx, const struct eni_id_text *text)
+{
+    uint64_t id = eni__alias_find_text(&ctx->registry.aliases, text);
+    if (id)
+        return id;
+    if (text->ndigits != ID_HEX_DIGITS || text->high != 0)
+        return 0; /* libeni mints only 17-digit ids that start with 0 */
+    void *obj;
+    id = eni__perm64_decode(text->value, id_key(ctx));
+    if (eni__id_kind(id) != text->kind || eni__registry_peek(ctx, text->kind, id, &obj) != ENI_OK)
+        return 0;
+    /* An id that was given a string answers only to that string. */
+    return eni__alias_find_id(&ctx->registry.aliases, id) ? 0 : id;
+}
+
+int eni__given_id_check(const eni_ctx *ctx, unsigned kind, const char *given)
+{
+    if (!given)
+        return ENI_OK;
+    const struct eni_kind_info *info = eni__kind_info(kind);
+    struct eni_id_text text;
+    if (!eni__id_text_parse(given, &text) || text.kind != kind)
+        return eni__fail(ENI_EINVAL, info->ec2_malformed, "'%.40s' is not a valid %s id", given,
+                         info->name);
+    if (lookup_text(ctx, &text))
+        return eni__fail(ENI_EEXIST, "InvalidParameterValue",
+                         "the %s id '%.40s' is already in use", info->name, given);
+    return ENI_OK;
 }
 
 const char *eni__idstr(const eni_ctx *ctx, uint64_t id, char *buf)
@@ -67,15 +111,6 @@ int eni_id_format(const eni_ctx *ctx, uint64_t id, char *buf, size_t buflen)
                          buflen);
     format_id(ctx, id, kind, buf);
     return ENI_OK;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 /* The kind whose prefix starts str; the longest prefix wins ("eni-attach-"). */
@@ -106,33 +141,15 @@ int eni_id_parse(eni_ctx *ctx, const char *str, eni_kind kind, uint64_t *out)
     unsigned found = kind_of_prefix(str);
     unsigned want = kind == ENI_KIND_NONE ? found : (unsigned)kind;
     const char *malformed = want ? eni__kind_info(want)->ec2_malformed : "InvalidID";
-    if (found == ENI_KIND_NONE || found != want)
+    struct eni_id_text text;
+    if (found == ENI_KIND_NONE || found != want || !eni__id_text_parse(str, &text))
         return eni__fail(ENI_EINVAL, malformed, "'%.40s' is not a valid %s id", str,
                          want ? eni__kind_info(want)->name : "resource");
-
     const struct eni_kind_info *info = eni__kind_info(found);
-    const char *digits = str + strlen(info->prefix);
-    size_t ndigits = strlen(digits);
-    uint64_t v = 0;
-    for (size_t i = 0; i < ndigits; i++) {
-        int h = hex_value(digits[i]);
-        if (h < 0)
-            return eni__fail(ENI_EINVAL, malformed, "'%.40s' is not a valid %s id", str,
-                             info->name);
-        v = (v << 4) | (uint64_t)h;
-    }
-    /* EC2 issues 8-digit (old) and 17-digit ids; both are well formed. We only
-     * issue 17-digit ones whose first digit is 0, so anything else is unknown. */
-    if (ndigits != ID_HEX_DIGITS && ndigits != ID_OLD_HEX_DIGITS)
-        return eni__fail(ENI_EINVAL, malformed, "'%.40s' is not a valid %s id", str, info->name);
-
     eni__lock(ctx);
-    void *obj;
-    uint64_t id = eni__perm64_decode(v, id_key(ctx));
-    int ok = ndigits == ID_HEX_DIGITS && digits[0] == '0' &&
-             eni__registry_peek(ctx, found, id, &obj) == ENI_OK;
+    uint64_t id = lookup_text(ctx, &text);
     eni__unlock(ctx);
-    if (!ok)
+    if (!id)
         return eni__fail(ENI_ENOTFOUND, info->ec2_not_found, "the %s '%.40s' does not exist",
                          info->name, str);
     *out = id;

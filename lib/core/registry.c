@@ -19,6 +19,7 @@ void eni__registry_fini(eni_ctx *ctx, struct eni_registry *reg)
 {
     for (unsigned k = 0; k < ENI__KIND_COUNT; k++)
         eni__free(ctx, reg->kinds[k].slots);
+    eni__alias_fini(ctx, &reg->aliases);
     memset(reg, 0, sizeof *reg);
 }
 
@@ -54,7 +55,8 @@ int eni__registry_reserve(eni_ctx *ctx, unsigned kind, uint32_t n)
     return ENI_OK;
 }
 
-int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out)
+/* Take a slot and make its id; see eni__registry_insert. */
+static int take_slot(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out)
 {
     struct eni_slot_map *map = &ctx->registry.kinds[kind];
     uint32_t slot;
@@ -77,6 +79,67 @@ int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_ou
     map->slots[slot].next_free = NO_SLOT;
     map->live++;
     *id_out = eni__id_make(kind, map->slots[slot].gen, slot);
+    return ENI_OK;
+}
+
+int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out)
+{
+    for (;;) {
+        int rc = take_slot(ctx, kind, obj, id_out);
+        if (rc != ENI_OK || !eni__id_string_taken(ctx, *id_out))
+            return rc;
+        /* A given id already prints as this minted one would (a 2^-64
+         * chance per id, but "never collide" is a promise): retire this
+         * generation of the slot and take another. */
+        eni__registry_remove(ctx, *id_out);
+    }
+}
+
+int eni__given_ids_check(const eni_ctx *ctx)
+{
+    const struct eni_alias_table *t = &ctx->registry.aliases;
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < t->cap; i++) {
+        const struct eni_alias *a = &t->by_id[i];
+        if (!a->id)
+            continue;
+        seen++;
+        void *obj;
+        if (eni__id_kind(a->id) != a->text.kind ||
+            eni__registry_peek(ctx, a->text.kind, a->id, &obj) != ENI_OK)
+            return eni__fail(ENI_EINTERNAL, NULL, "a given id names no live object");
+        if (eni__alias_find_text(t, &a->text) != a->id)
+            return eni__fail(ENI_EINTERNAL, NULL, "the given-id table disagrees with itself");
+    }
+    if (seen != t->count)
+        return eni__fail(ENI_EINTERNAL, NULL, "the given-id table counts %u, holds %u", t->count,
+                         seen);
+    return ENI_OK;
+}
+
+int eni__given_ids_reserve(eni_ctx *ctx, uint32_t n)
+{
+    if (eni__alias_reserve(ctx, &ctx->registry.aliases, n) != ENI_OK)
+        return eni__fail(ENI_ENOMEM, NULL, "out of memory registering given ids");
+    return ENI_OK;
+}
+
+int eni__registry_insert_as(eni_ctx *ctx, unsigned kind, void *obj, const char *given,
+                            uint64_t *id_out)
+{
+    uint64_t id;
+    int rc = eni__registry_insert(ctx, kind, obj, &id);
+    if (rc != ENI_OK || !given) {
+        *id_out = id;
+        return rc;
+    }
+    struct eni_id_text text;
+    (void)eni__id_text_parse(given, &text); /* checked by eni__given_id_check */
+    if (eni__alias_add(ctx, &ctx->registry.aliases, id, &text) != ENI_OK) {
+        eni__registry_remove(ctx, id);
+        return eni__fail(ENI_ENOMEM, NULL, "out of memory registering the id '%.40s'", given);
+    }
+    *id_out = id;
     return ENI_OK;
 }
 
@@ -122,6 +185,7 @@ void eni__registry_remove(eni_ctx *ctx, uint64_t id)
     struct eni_slot_map *map = &ctx->registry.kinds[eni__id_kind(id)];
     uint32_t slot = eni__id_slot(id);
     struct eni_slot *s = &map->slots[slot];
+    eni__alias_remove(&ctx->registry.aliases, id);
     s->obj = NULL;
     map->live--;
     if (s->gen == ENI__GEN_MAX)

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "alias.h"
 #include "kind.h"
 
 typedef struct eni_ctx eni_ctx;
@@ -35,6 +36,7 @@ struct eni_slot_map {
 
 struct eni_registry {
     struct eni_slot_map kinds[ENI__KIND_COUNT];
+    struct eni_alias_table aliases; /* ids EC2 gave (alias.h) */
 };
 
 #define ENI__GEN_MAX 0xffffffu
@@ -52,6 +54,28 @@ void eni__registry_fini(eni_ctx *ctx, struct eni_registry *reg);
 
 /* Register obj (non-NULL) under a new id of `kind`. ENI_OK or ENI_ENOMEM/ENI_ELIMIT. */
 int eni__registry_insert(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out);
+
+/* Is `given` (NULL: none) an id string a new object of `kind` may take? A
+ * malformed string or one of another kind is ENI_EINVAL with the kind's
+ * Malformed code; one that names a live object is ENI_EEXIST. Records. */
+int eni__given_id_check(const eni_ctx *ctx, unsigned kind, const char *given);
+
+/* Make room for n given ids, so that eni__registry_insert_as cannot fail
+ * for want of it (model code reserves everything before it changes
+ * anything). ENI_OK or ENI_ENOMEM (recorded). */
+int eni__given_ids_reserve(eni_ctx *ctx, uint32_t n);
+
+/* eni__registry_insert, then known by `given` (already checked with
+ * eni__given_id_check; NULL for a minted id). ENI_ENOMEM leaves nothing. */
+int eni__registry_insert_as(eni_ctx *ctx, unsigned kind, void *obj, const char *given,
+                            uint64_t *id_out);
+
+/* The given-id table agrees with the registry: every entry names a live
+ * object of its kind, both directions match. Records ENI_EINTERNAL if not. */
+int eni__given_ids_check(const eni_ctx *ctx);
+
+/* Does a given id string take the string the id would print as? (id.c) */
+bool eni__id_string_taken(const eni_ctx *ctx, uint64_t id);
 
 /* Make sure `n` more inserts of `kind` cannot fail. ENI_OK or ENI_ENOMEM/ENI_ELIMIT (recorded). */
 int eni__registry_reserve(eni_ctx *ctx, unsigned kind, uint32_t n);

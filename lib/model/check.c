@@ -249,6 +249,8 @@ int eni_ctx_check(eni_ctx *ctx)
         rc = check_eips_and_instances(ctx);
     if (rc == ENI_OK)
         rc = check_attachments(ctx);
+    if (rc == ENI_OK)
+        rc = eni__given_ids_check(ctx);
     eni__unlock(ctx);
     return rc;
 }

@@ -9,11 +9,19 @@
 int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out)
 {
     ENI__CALL(ctx);
+    return eni_eip_allocate_id(ctx, NULL, out);
+}
+
+int eni_eip_allocate_id(eni_ctx *ctx, const char *allocation_id, eni_eip_id *out)
+{
+    ENI__CALL(ctx);
     if (!ctx || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eip_allocate: %s is NULL", ctx ? "out" : "ctx");
     eni__lock(ctx);
-    int rc = ENI_OK;
+    int rc = eni__given_id_check(ctx, ENI_KIND_EIP, allocation_id);
     struct eni_eip *eip = NULL;
+    if (rc != ENI_OK)
+        goto out;
     if (eni__registry_live(ctx, ENI_KIND_EIP) >= ctx->model->quotas.eips) {
         rc = eni__fail(ENI_ELIMIT, "AddressLimitExceeded",
                        "the maximum number of addresses (%u) has been reached",
@@ -25,7 +33,8 @@ int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out)
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_eip_allocate: out of memory");
         goto out;
     }
-    if ((rc = eni__registry_reserve(ctx, ENI_KIND_EIP, 1)) != ENI_OK)
+    if ((rc = eni__registry_reserve(ctx, ENI_KIND_EIP, 1)) != ENI_OK ||
+        (allocation_id && (rc = eni__given_ids_reserve(ctx, 1)) != ENI_OK))
         goto out;
     uint32_t v4;
     if (!eni__public_take(ctx, &v4)) {
@@ -33,7 +42,7 @@ int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out)
         goto out;
     }
     uint64_t id;
-    (void)eni__registry_insert(ctx, ENI_KIND_EIP, eip, &id);
+    (void)eni__registry_insert_as(ctx, ENI_KIND_EIP, eip, allocation_id, &id); /* reserved */
     eip->id = id;
     eip->public_v4 = v4;
     eni__model_changed(ctx);

@@ -7,7 +7,7 @@
 #include "eni/names.h"
 #include "model.h"
 
-#define INSTANCE_SPEC_MIN sizeof(eni_instance_spec)
+#define INSTANCE_SPEC_MIN offsetof(eni_instance_spec, reserved0) /* the first layout */
 #define INSTANCE_FILTER_MIN sizeof(eni_instance_filter)
 
 bool eni__instance_state_valid(uint32_t s)
@@ -56,6 +56,8 @@ int eni__instance_spec_check(const eni_instance_spec *spec, eni_instance_spec *s
         return rc;
     if (sp->flags & ~(uint32_t)ENI_INSTANCE_NO_ENA_SUPPORT)
         return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: unknown flags 0x%x", sp->flags);
+    if (sp->reserved0)
+        return eni__fail(ENI_EINVAL, NULL, "eni_instance_create: reserved0 must be 0");
     if (sp->virtualization != ENI_VIRT_HVM && sp->virtualization != ENI_VIRT_PARAVIRTUAL)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
                          "eni_instance_create: unknown virtualization type %u", sp->virtualization);
@@ -89,10 +91,13 @@ int eni__instance_create_locked(eni_ctx *ctx, const eni_instance_spec *sp,
     struct eni_subnet *s;
     struct eni_instance *inst = NULL;
     int rc = eni__get_subnet(ctx, sp->subnet.v, &s);
+    if (rc == ENI_OK)
+        rc = eni__given_id_check(ctx, ENI_KIND_INSTANCE, sp->id);
     if (rc == ENI_OK && !(inst = eni__calloc(ctx, 1, sizeof *inst)))
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_instance_create: out of memory");
     uint64_t id;
-    if (rc == ENI_OK && (rc = eni__registry_insert(ctx, ENI_KIND_INSTANCE, inst, &id)) == ENI_OK) {
+    if (rc == ENI_OK &&
+        (rc = eni__registry_insert_as(ctx, ENI_KIND_INSTANCE, inst, sp->id, &id)) == ENI_OK) {
         inst->id = id;
         inst->subnet = s->id;
         inst->vpc = s->vpc;

@@ -6,7 +6,7 @@
 
 #include "nic_internal.h"
 
-#define NIC_SPEC_MIN sizeof(eni_nic_spec)
+#define NIC_SPEC_MIN offsetof(eni_nic_spec, id) /* the first layout */
 #define NIC_FILTER_MIN sizeof(eni_nic_filter)
 
 /* ---- shared helpers ------------------------------------------------------- */
@@ -244,6 +244,8 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     uint32_t *v4 = NULL;
     struct eni_v6 *v6 = NULL;
     rc = eni__get_subnet(ctx, sp.subnet.v, &s);
+    if (rc == ENI_OK)
+        rc = eni__given_id_check(ctx, ENI_KIND_NIC, sp.id);
     if (rc != ENI_OK)
         goto out;
     if (eni__registry_live(ctx, ENI_KIND_NIC) >= ctx->model->quotas.nics) {
@@ -335,7 +337,8 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     }
     nic->description = desc;
     if ((rc = eni__nic_reserve_addrs(ctx, nic, n_v4, want_v6)) != ENI_OK ||
-        (rc = eni__registry_reserve(ctx, ENI_KIND_NIC, 1)) != ENI_OK)
+        (rc = eni__registry_reserve(ctx, ENI_KIND_NIC, 1)) != ENI_OK ||
+        (sp.id && (rc = eni__given_ids_reserve(ctx, 1)) != ENI_OK))
         goto out;
     if (eni__addrmap_reserve(&s->v4_owner, n_v4, eni__mapmem(ctx)) != 0 ||
         eni__addrmap_reserve(&s->v6_owner, want_v6, eni__mapmem(ctx)) != 0) {
@@ -345,7 +348,7 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
 
     /* Commit: nothing below can fail. */
     uint64_t id;
-    (void)eni__registry_insert(ctx, ENI_KIND_NIC, nic, &id);
+    (void)eni__registry_insert_as(ctx, ENI_KIND_NIC, nic, sp.id, &id); /* reserved */
     nic->id = id;
     nic->subnet = s->id;
     nic->vpc = s->vpc;

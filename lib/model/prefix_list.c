@@ -6,7 +6,7 @@
 
 #include "model.h"
 
-#define PL_SPEC_MIN sizeof(eni_prefix_list_spec)
+#define PL_SPEC_MIN offsetof(eni_prefix_list_spec, id) /* the first layout */
 enum { PL_MAX_ENTRIES = 1000 };
 
 int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
@@ -30,12 +30,15 @@ int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
                          "eni_prefix_list_create: max_entries must be 1..%d", PL_MAX_ENTRIES);
     eni__lock(ctx);
-    struct eni_prefix_list *pl = eni__calloc(ctx, 1, sizeof *pl);
-    char *name = eni__strdup(ctx, sp.name);
+    struct eni_prefix_list *pl = NULL;
+    char *name = NULL;
     uint64_t id;
-    if (!pl || !name) {
+    if ((rc = eni__given_id_check(ctx, ENI_KIND_PREFIX_LIST, sp.id)) != ENI_OK) {
+        /* refused: nothing allocated */
+    } else if (!(pl = eni__calloc(ctx, 1, sizeof *pl)) || !(name = eni__strdup(ctx, sp.name))) {
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_prefix_list_create: out of memory");
-    } else if ((rc = eni__registry_insert(ctx, ENI_KIND_PREFIX_LIST, pl, &id)) == ENI_OK) {
+    } else if ((rc = eni__registry_insert_as(ctx, ENI_KIND_PREFIX_LIST, pl, sp.id, &id)) ==
+               ENI_OK) {
         pl->id = id;
         pl->family = (uint8_t)sp.family;
         pl->name = name;

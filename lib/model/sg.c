@@ -6,7 +6,7 @@
 
 #include "sg_internal.h"
 
-#define SG_SPEC_MIN sizeof(eni_sg_spec)
+#define SG_SPEC_MIN offsetof(eni_sg_spec, id) /* the first layout */
 
 /* Register a rule built by the caller; capacity was reserved beforehand. */
 static void add_rule_reserved(eni_ctx *ctx, struct eni_sg *sg, struct eni_sg_rule *r)
@@ -65,7 +65,7 @@ static struct eni_sg_rule *all_traffic_rule(eni_ctx *ctx, unsigned direction, un
 
 /* Build a group with its implicit rules; nothing is visible until it returns ENI_OK. */
 static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const char *description,
-                    bool is_default, struct eni_sg **out)
+                    bool is_default, const char *given, struct eni_sg **out)
 {
     struct eni_sg *sg = eni__calloc(ctx, 1, sizeof *sg);
     struct eni_sg_rule *rules[3] = {NULL, NULL, NULL};
@@ -88,13 +88,15 @@ static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const c
         if (!rules[i])
             goto fail;
     rc = eni__registry_reserve(ctx, ENI_KIND_SG, 1);
+    if (rc == ENI_OK && given)
+        rc = eni__given_ids_reserve(ctx, 1);
     if (rc == ENI_OK)
         rc = eni__sg_reserve_rules(ctx, sg, is_default ? 1 : 0, nrules - (is_default ? 1 : 0));
     if (rc != ENI_OK)
         goto fail;
 
     uint64_t id;
-    (void)eni__registry_insert(ctx, ENI_KIND_SG, sg, &id); /* reserved */
+    (void)eni__registry_insert_as(ctx, ENI_KIND_SG, sg, given, &id); /* reserved */
     sg->id = id;
     sg->vpc = vpc->id;
     sg->name = nm;
@@ -131,12 +133,13 @@ static int quota_room(eni_ctx *ctx)
     return ENI_OK;
 }
 
-int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, struct eni_sg **out)
+int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, const char *given,
+                           struct eni_sg **out)
 {
     int rc = quota_room(ctx);
     if (rc != ENI_OK)
         return rc;
-    return sg_build(ctx, vpc, "default", "default VPC security group", true, out);
+    return sg_build(ctx, vpc, "default", "default VPC security group", true, given, out);
 }
 
 /* Drop the references a rule holds. */
@@ -220,6 +223,8 @@ int eni_sg_create(eni_ctx *ctx, const eni_sg_spec *spec, eni_sg_id *out)
     struct eni_vpc *vpc;
     struct eni_sg *sg = NULL;
     rc = eni__get_vpc(ctx, sp.vpc.v, &vpc);
+    if (rc == ENI_OK)
+        rc = eni__given_id_check(ctx, ENI_KIND_SG, sp.id);
     if (rc != ENI_OK)
         goto out;
     ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
@@ -232,7 +237,7 @@ int eni_sg_create(eni_ctx *ctx, const eni_sg_spec *spec, eni_sg_id *out)
     }
     rc = quota_room(ctx);
     if (rc == ENI_OK)
-        rc = sg_build(ctx, vpc, name, sp.description, false, &sg);
+        rc = sg_build(ctx, vpc, name, sp.description, false, sp.id, &sg);
     if (rc != ENI_OK)
         goto out;
     vpc->sg_count++;

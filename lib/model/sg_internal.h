@@ -7,7 +7,9 @@
 #include "model.h"
 
 /* Create a VPC's default group (rules included). All or nothing. */
-int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, struct eni_sg **out);
+/* given: the id EC2 gave the group, checked by the caller, or NULL. */
+int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, const char *given,
+                           struct eni_sg **out);
 /* Remove a group and its rules, dropping the references they hold. */
 void eni__sg_destroy(eni_ctx *ctx, struct eni_sg *sg);
 /* Reserve room for `in` inbound and `out` outbound rules (vectors and ids). */

@@ -6,7 +6,7 @@
 
 #include "sg_internal.h"
 
-#define SUBNET_SPEC_MIN sizeof(eni_subnet_spec)
+#define SUBNET_SPEC_MIN offsetof(eni_subnet_spec, id) /* the first layout */
 #define SUBNET_FLAGS (ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH | ENI_SUBNET_ASSIGN_IPV6_ON_CREATION)
 
 static bool az_ok(const char *az)
@@ -56,6 +56,10 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     struct eni_vpc *vpc;
     struct eni_subnet *s = NULL;
     rc = eni__get_vpc(ctx, sp.vpc.v, &vpc);
+    if (rc == ENI_OK)
+        rc = eni__given_id_check(ctx, ENI_KIND_SUBNET, sp.id);
+    if (rc == ENI_OK && sp.id)
+        rc = eni__given_ids_reserve(ctx, 1);
     if (rc != ENI_OK)
         goto out;
     if (!eni__prefix_contains(&vpc->cidr, &cidr)) {
@@ -92,7 +96,7 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     }
     s->v4_bitmap = bitmap;
     uint64_t id;
-    rc = eni__registry_insert(ctx, ENI_KIND_SUBNET, s, &id);
+    rc = eni__registry_insert_as(ctx, ENI_KIND_SUBNET, s, sp.id, &id);
     if (rc != ENI_OK) {
         eni__free(ctx, bitmap);
         goto out;

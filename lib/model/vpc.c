@@ -6,7 +6,7 @@
 #include "model.h"
 #include "sg_internal.h"
 
-#define VPC_SPEC_MIN sizeof(eni_vpc_spec)
+#define VPC_SPEC_MIN offsetof(eni_vpc_spec, id) /* the first layout */
 
 static int parse_block(const char *text, unsigned family, unsigned min_len, unsigned max_len,
                        const char *range_code, const char *what, eni_prefix *out)
@@ -59,6 +59,12 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
 
     eni__lock(ctx);
     struct eni_model *m = ctx->model;
+    if ((rc = eni__given_id_check(ctx, ENI_KIND_VPC, sp.id)) != ENI_OK ||
+        (rc = eni__given_id_check(ctx, ENI_KIND_SG, sp.default_group_id)) != ENI_OK ||
+        (sp.id && (rc = eni__given_ids_reserve(ctx, 1)) != ENI_OK)) {
+        eni__unlock(ctx);
+        return rc;
+    }
     if (sp.flags & ENI_VPC_AMAZON_IPV6) {
         /* 2001:db8:nnnn:nn00::/56 from the documentation range, one per VPC. */
         uint32_t n = m->v6_vpc_counter;
@@ -78,13 +84,13 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
         goto out;
     }
     *vpc = v;
-    rc = eni__registry_insert(ctx, ENI_KIND_VPC, vpc, &id);
+    rc = eni__registry_insert_as(ctx, ENI_KIND_VPC, vpc, sp.id, &id);
     if (rc != ENI_OK) {
         eni__free(ctx, vpc);
         goto out;
     }
     vpc->id = id;
-    rc = eni__sg_create_default(ctx, vpc, &dflt);
+    rc = eni__sg_create_default(ctx, vpc, sp.default_group_id, &dflt);
     if (rc != ENI_OK) {
         eni__registry_remove(ctx, id);
         eni__free(ctx, vpc);

@@ -28,6 +28,8 @@ static int s_vpc(struct scenario *s)
     eni_vpc_spec v = ENI_VPC_SPEC_INIT;
     v.cidr_block = "10.0.0.0/16";
     v.flags = ENI_VPC_AMAZON_IPV6;
+    v.id = "vpc-0a1b2c3d4e5f60718"; /* ids EC2 gave: their table is swept too */
+    v.default_group_id = "sg-0a1b2c3d4e5f60719";
     return eni_vpc_create(s->ctx, &v, &s->vpc);
 }
 static int s_subnet(struct scenario *s)
@@ -45,6 +47,7 @@ static int s_groups(struct scenario *s)
     g.vpc = s->vpc;
     g.name = s->web.v ? "db" : "web";
     g.description = "group";
+    g.id = s->web.v ? NULL : "sg-0a1b2c3d4e5f6071a";
     return eni_sg_create(s->ctx, &g, s->web.v ? &s->db : &s->web);
 }
 static int s_pl(struct scenario *s)
@@ -103,7 +106,7 @@ static int s_assign6(struct scenario *s)
 }
 static int s_eip(struct scenario *s)
 {
-    return eni_eip_allocate(s->ctx, &s->eip);
+    return eni_eip_allocate_id(s->ctx, "eipalloc-1a2b3c4d", &s->eip);
 }
 static int s_associate(struct scenario *s)
 {

@@ -61,6 +61,8 @@ UNBOUND = {
     "eni_error_clear": "the bindings turn every failure into an exception at once; "
                        "nothing is left to clear",
     "eni_err_ec2_code": "used internally when a failure carries no recorded error",
+    "eni_eip_allocate": "allocate_address() calls eni_eip_allocate_id, which does the same "
+                        "with no id given",
 }
 
 __all__ = [

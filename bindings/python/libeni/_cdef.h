@@ -196,6 +196,8 @@ typedef struct eni_vpc_spec {
     uint32_t flags;
     const char *cidr_block;
     const char *ipv6_cidr_block;
+    const char *id;
+    const char *default_group_id;
 } eni_vpc_spec;
 typedef struct eni_vpc_info {
     uint32_t size;
@@ -216,6 +218,7 @@ typedef struct eni_subnet_spec {
     const char *availability_zone;
     const char *cidr_block;
     const char *ipv6_cidr_block;
+    const char *id;
 } eni_subnet_spec;
 typedef struct eni_subnet_info {
     uint32_t size;
@@ -255,6 +258,7 @@ typedef struct eni_sg_spec {
     eni_vpc_id vpc;
     const char *name;
     const char *description;
+    const char *id;
 } eni_sg_spec;
 typedef struct eni_sg_rule_spec {
     uint32_t size;
@@ -302,6 +306,7 @@ typedef struct eni_prefix_list_spec {
     const char *name;
     uint32_t max_entries;
     uint32_t reserved0;
+    const char *id;
 } eni_prefix_list_spec;
 typedef struct eni_prefix_list_info {
     uint32_t size;
@@ -369,6 +374,7 @@ typedef struct eni_nic_spec {
     uint32_t flags;
     eni_conntrack_timeouts conntrack;
     uint32_t reserved0;
+    const char *id;
 } eni_nic_spec;
 typedef struct eni_nic_info {
     uint32_t size;
@@ -449,6 +455,8 @@ typedef struct eni_instance_spec {
     eni_subnet_id subnet;
     uint32_t virtualization;
     uint32_t platform;
+    uint32_t reserved0;
+    const char *id;
 } eni_instance_spec;
 typedef struct eni_instance_info {
     uint32_t size;
@@ -492,6 +500,7 @@ typedef struct eni_eip_info {
     eni_instance_id instance;
 } eni_eip_info;
 int eni_eip_allocate(eni_ctx *ctx, eni_eip_id *out);
+int eni_eip_allocate_id(eni_ctx *ctx, const char *allocation_id, eni_eip_id *out);
 int eni_eip_release(eni_ctx *ctx, eni_eip_id eip);
 int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip, eni_nic_id nic, const char *private_ip,
                       uint32_t flags, eni_eip_assoc_id *out);
@@ -538,6 +547,7 @@ typedef struct eni_launch_spec {
     const eni_launch_nic *nics;
     uint32_t nic_count;
     uint32_t reserved0;
+    const char *instance_id;
 } eni_launch_spec;
 int eni_nic_attach(eni_ctx *ctx, eni_nic_id nic, eni_instance_id instance, uint32_t device_index,
                    uint32_t network_card_index, eni_attachment_id *attachment);

@@ -146,6 +146,7 @@ class LaunchInterface:
     description: Optional[str] = None
     delete_on_termination: bool = True
     associate_public_ip_address: Optional[bool] = None
+    id: Optional[str] = None  #: the ``eni-`` id EC2 gave a new interface
 
 
 class Context:
@@ -380,12 +381,14 @@ class Context:
 
     # -- VPCs, groups, prefix lists -------------------------------------------
     def create_vpc(self, cidr_block: str, *, ipv6_cidr_block: Optional[str] = None,
-                   amazon_provided_ipv6_cidr_block: bool = False) -> Vpc:
-        """``CreateVpc`` (with its default security group)."""
+                   amazon_provided_ipv6_cidr_block: bool = False, id: Optional[str] = None,
+                   default_group_id: Optional[str] = None) -> Vpc:
+        """``CreateVpc`` (with its default security group). ``id`` and
+        ``default_group_id``: the ids EC2 gave them, for mirroring a Region."""
         spec = ffi.new("eni_vpc_spec *")
         spec.size = ffi.sizeof("eni_vpc_spec")
-        keep = [cstr(cidr_block), cstr(ipv6_cidr_block)]
-        spec.cidr_block, spec.ipv6_cidr_block = keep
+        keep = [cstr(cidr_block), cstr(ipv6_cidr_block), cstr(id), cstr(default_group_id)]
+        spec.cidr_block, spec.ipv6_cidr_block, spec.id, spec.default_group_id = keep
         spec.flags = lib.ENI_VPC_AMAZON_IPV6 if amazon_provided_ipv6_cidr_block else 0
         out = ffi.new("eni_vpc_id *")
         check(lib.eni_vpc_create(self._ptr, spec, out))
@@ -396,13 +399,15 @@ class Context:
                 list_ids(self, "eni_vpc_id", lambda o, c, n: lib.eni_vpc_list(self._ptr, o, c, n))]
 
     def create_prefix_list(self, name: str, max_entries: int, family: int = 4,
-                           entries: Sequence[str] = ()) -> PrefixList:
-        """``CreateManagedPrefixList`` (``family`` 4 or 6), with its first entries."""
+                           entries: Sequence[str] = (), *, id: Optional[str] = None) -> PrefixList:
+        """``CreateManagedPrefixList`` (``family`` 4 or 6), with its first entries;
+        ``id`` is the ``pl-`` id EC2 gave it."""
         entries = as_list(entries, "entries")
         spec = ffi.new("eni_prefix_list_spec *")
         spec.size = ffi.sizeof("eni_prefix_list_spec")
-        keep = cstr(name)
-        spec.name, spec.family, spec.max_entries = keep, family, max_entries
+        keep = [cstr(name), cstr(id)]
+        spec.name, spec.family, spec.max_entries = keep[0], family, max_entries
+        spec.id = keep[1]
         out = ffi.new("eni_prefix_list_id *")
         check(lib.eni_prefix_list_create(self._ptr, spec, out))
         pl = PrefixList(self, out.v)
@@ -429,8 +434,11 @@ class Context:
                   ipv6_addresses: Sequence[str] = (), ipv6_address_count: int = 0,
                   interface_type: InterfaceType = InterfaceType.INTERFACE,
                   no_ipv6: bool = False,
-                  conntrack_timeouts: Optional[ConntrackTimeouts] = None) -> None:
+                  conntrack_timeouts: Optional[ConntrackTimeouts] = None,
+                  id: Optional[str] = None) -> None:
         spec.size = ffi.sizeof("eni_nic_spec")
+        keep.append(cstr(id))
+        spec.id = keep[-1]
         spec.type = InterfaceType._of(interface_type, "interface_type")
         spec.subnet.v = subnet.id_value
         keep += [cstr(description), cstr(private_ip_address)]
@@ -459,7 +467,8 @@ class Context:
         ``description``, ``private_ip_address``, ``secondary_private_ip_addresses``
         or ``secondary_private_ip_address_count``, ``ipv6_addresses`` or
         ``ipv6_address_count``, ``interface_type``, ``no_ipv6`` (opt out of the
-        subnet's assign-on-creation), ``conntrack_timeouts``.
+        subnet's assign-on-creation), ``conntrack_timeouts``, ``id`` (the
+        ``eni-`` id EC2 gave it).
         """
         spec = ffi.new("eni_nic_spec *")
         keep: List[Any] = []
@@ -508,7 +517,8 @@ class Context:
     def run_instance(self, instance_type: str, interfaces: Sequence[LaunchInterface] = (), *,
                      subnet: Optional[Subnet] = None, groups: Sequence[SecurityGroup] = (),
                      virtualization: Virtualization = Virtualization.HVM,
-                     platform: Platform = Platform.LINUX) -> Instance:
+                     platform: Platform = Platform.LINUX,
+                     instance_id: Optional[str] = None) -> Instance:
         """``RunInstances`` for one instance with its interfaces cold-attached.
 
         Either ``interfaces``, or ``subnet`` (and ``groups``) for a single
@@ -544,7 +554,7 @@ class Context:
                                secondary_private_ip_address_count=(
                                    li.secondary_private_ip_address_count),
                                ipv6_address_count=li.ipv6_address_count,
-                               interface_type=li.interface_type)
+                               interface_type=li.interface_type, id=li.id)
                 n.spec = spec
         ls = ffi.new("eni_launch_spec *")
         ls.size = ffi.sizeof("eni_launch_spec")
@@ -552,6 +562,8 @@ class Context:
         ls.virtualization = Virtualization._of(virtualization, "virtualization")
         ls.platform = Platform._of(platform, "platform")
         ls.nics, ls.nic_count = nics, len(interfaces)
+        keep.append(cstr(instance_id))
+        ls.instance_id = keep[-1]
         out = ffi.new("eni_instance_id *")
         check(lib.eni_instance_launch(self._ptr, ls, out))
         return Instance(self, out.v)
@@ -574,10 +586,11 @@ class Context:
                          lambda o, c, n: lib.eni_instance_list(self._ptr, f, o, c, n))]
 
     # -- Elastic IPs -----------------------------------------------------------
-    def allocate_address(self) -> ElasticIp:
-        """``AllocateAddress``."""
+    def allocate_address(self, *, allocation_id: Optional[str] = None) -> ElasticIp:
+        """``AllocateAddress``; ``allocation_id`` is the ``eipalloc-`` id EC2 gave it."""
         out = ffi.new("eni_eip_id *")
-        check(lib.eni_eip_allocate(self._ptr, out))
+        keep = cstr(allocation_id)
+        check(lib.eni_eip_allocate_id(self._ptr, keep, out))
         return ElasticIp(self, out.v)
 
     def addresses(self) -> List[ElasticIp]:

@@ -77,13 +77,14 @@ class Vpc(LibeniObject):
     def create_subnet(self, cidr_block: str, availability_zone: str = "us-east-1a", *,
                       ipv6_cidr_block: Optional[str] = None,
                       map_public_ip_on_launch: bool = False,
-                      assign_ipv6_address_on_creation: bool = False) -> "Subnet":
-        """``CreateSubnet``."""
+                      assign_ipv6_address_on_creation: bool = False,
+                      id: Optional[str] = None) -> "Subnet":
+        """``CreateSubnet``; ``id`` is the ``subnet-`` id EC2 gave it."""
         spec = ffi.new("eni_subnet_spec *")
         spec.size = ffi.sizeof("eni_subnet_spec")
         spec.vpc.v = self._v
-        keep = [cstr(availability_zone), cstr(cidr_block), cstr(ipv6_cidr_block)]
-        spec.availability_zone, spec.cidr_block, spec.ipv6_cidr_block = keep
+        keep = [cstr(availability_zone), cstr(cidr_block), cstr(ipv6_cidr_block), cstr(id)]
+        spec.availability_zone, spec.cidr_block, spec.ipv6_cidr_block, spec.id = keep
         spec.flags = ((lib.ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH if map_public_ip_on_launch else 0)
                       | (lib.ENI_SUBNET_ASSIGN_IPV6_ON_CREATION
                          if assign_ipv6_address_on_creation else 0))
@@ -91,13 +92,15 @@ class Vpc(LibeniObject):
         check(lib.eni_subnet_create(self._ctx._ptr, spec, out))
         return Subnet(self._ctx, out.v)
 
-    def create_security_group(self, name: str, description: str) -> "SecurityGroup":
-        """``CreateSecurityGroup`` (it starts with EC2's default egress rule)."""
+    def create_security_group(self, name: str, description: str, *,
+                              id: Optional[str] = None) -> "SecurityGroup":
+        """``CreateSecurityGroup`` (it starts with EC2's default egress rule);
+        ``id`` is the ``sg-`` id EC2 gave it."""
         spec = ffi.new("eni_sg_spec *")
         spec.size = ffi.sizeof("eni_sg_spec")
         spec.vpc.v = self._v
-        keep = [cstr(name), cstr(description)]
-        spec.name, spec.description = keep
+        keep = [cstr(name), cstr(description), cstr(id)]
+        spec.name, spec.description, spec.id = keep
         out = ffi.new("eni_sg_id *")
         check(lib.eni_sg_create(self._ctx._ptr, spec, out))
         return SecurityGroup(self._ctx, out.v)
