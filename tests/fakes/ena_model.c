@@ -19,7 +19,8 @@ static uint8_t *dma_at(struct ena_model *m, uint64_t iova, size_t len)
         return m->xlate(m->xlate_ud, iova, len);
     for (int i = 0; i < MODEL_MAX_DMA; i++) {
         struct model_dma *d = &m->dma[i];
-        if (d->va && iova >= d->iova && iova + len <= d->iova + d->size)
+        /* without adding to the device's address: it could wrap */
+        if (d->va && iova >= d->iova && len <= d->size && iova - d->iova <= d->size - len)
             return d->va + (iova - d->iova);
     }
     return NULL; /* an IOMMU fault, in real life */
@@ -416,7 +417,7 @@ bool ena_model_aenq(struct ena_model *m, uint16_t group, uint16_t syndrome, cons
      * consumer counter. */
     uint32_t free_slots = m->kind == ENI_HW_EFA ? depth - (m->aenq_tail - m->aenq_head_db)
                                                 : m->aenq_head_db - m->aenq_tail;
-    if (free_slots == 0 || free_slots > depth) {
+    if (!m->ignore_aenq_credits && (free_slots == 0 || free_slots > depth)) {
         m->aenq_dropped++;
         return false;
     }

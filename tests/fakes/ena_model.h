@@ -48,6 +48,7 @@ struct ena_model {
     /* faults */
     bool not_ready, stuck_reset, ignore_readless, fatal;
     bool gone;                   /* surprise-removed: every register reads all ones */
+    bool ignore_aenq_credits;    /* posts AENQ events whatever the head doorbell allows */
     uint32_t drop_completions;   /* the next n commands get no completion */
     int force_status;            /* >= 0: the next command fails with it */
     bool stale_next;             /* write a wrong-id completion before the next answer */

@@ -18,7 +18,7 @@
 #include "backend/vfio/vfio_internal.h"
 
 static struct fake_sysfs *active;
-static int (*real_write)(const char *path, const char *data);
+static int (*real_write)(const char *root, const char *rel, const char *data, uint32_t flags);
 
 static void must(int ok, const char *what)
 {
@@ -59,13 +59,11 @@ static void relink(const char *link, const char *target)
 }
 
 /* The kernel's side of a sysfs write. */
-static int hook(const char *path, const char *data)
+static int hook(const char *root, const char *rel, const char *data, uint32_t flags)
 {
     struct fake_sysfs *fs = active;
     if (fs->refuse_errno)
         return -fs->refuse_errno;
-    size_t rl = strlen(fs->sys);
-    const char *rel = strncmp(path, fs->sys, rl) == 0 ? path + rl + 1 : path;
     if (fs->nwrites < 32)
         snprintf(fs->writes[fs->nwrites++], sizeof fs->writes[0], "%s=%s", rel, data);
     char dir[PATH_MAX], link[PATH_MAX];
@@ -90,11 +88,13 @@ static int hook(const char *path, const char *data)
     }
     const char *unbind = strstr(rel, "/driver/unbind");
     if (unbind) {
+        if (fs->refuse_unbind_errno)
+            return -fs->refuse_unbind_errno;
         snprintf(link, sizeof link, "%s/%.*s/driver", fs->sys, (int)(unbind - rel), rel);
         relink(link, NULL);
         return 0;
     }
-    return real_write(path, data); /* driver_override and the like: plain files */
+    return real_write(root, rel, data, flags); /* driver_override and the like: plain files */
 }
 
 void fake_sysfs_init(struct fake_sysfs *fs)
@@ -201,4 +201,21 @@ void fake_sysfs_driver(struct fake_sysfs *fs, const char *addr, char *out, unsig
         const char *b = strrchr(target, '/');
         snprintf(out, cap, "%s", b ? b + 1 : target);
     }
+}
+
+void fake_sysfs_netdev(struct fake_sysfs *fs, const char *addr, const char *ifname,
+                       const char *operstate, unsigned flags)
+{
+    char dir[PATH_MAX], text[32];
+    snprintf(dir, sizeof dir, "%s/bus/pci/devices/%s/net/%s", fs->sys, addr, ifname);
+    mkdirs(dir);
+    snprintf(text, sizeof text, "%s\n", operstate);
+    put(dir, "operstate", text);
+    snprintf(text, sizeof text, "0x%x\n", flags);
+    put(dir, "flags", text);
+}
+
+void fake_sysfs_put(struct fake_sysfs *fs, const char *rel, const char *text)
+{
+    put(fs->sys, rel, text);
 }

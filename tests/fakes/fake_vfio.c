@@ -58,8 +58,8 @@ static uint8_t *translate(void *ud, uint64_t iova, size_t len)
     if (K->noiommu)
         return (uint8_t *)(uintptr_t)iova; /* physical = virtual, here */
     for (int i = 0; i < K->nmap; i++)
-        if (K->map[i].group == fn->group && iova >= K->map[i].iova &&
-            iova + len <= K->map[i].iova + K->map[i].size)
+        if (K->map[i].group == fn->group && iova >= K->map[i].iova && len <= K->map[i].size &&
+            iova - K->map[i].iova <= K->map[i].size - len)
             return (uint8_t *)(uintptr_t)(K->map[i].vaddr + (iova - K->map[i].iova));
     return NULL;
 }
@@ -252,17 +252,21 @@ static int device_ioctl(struct fake_vfio_fn *fn, unsigned long req, void *arg)
     }
     case VFIO_DEVICE_SET_IRQS: {
         struct vfio_irq_set *s = arg;
+        K->set_irqs++;
         if (s->flags & VFIO_IRQ_SET_ACTION_UNMASK) {
             K->unmasks++;
             return 0;
         }
         if ((s->index == VFIO_PCI_MSIX_IRQ_INDEX && s->count > fn->msix) ||
-            (s->index == VFIO_PCI_MSI_IRQ_INDEX && s->count > fn->msi)) {
-            errno = EINVAL;
+            (s->index == VFIO_PCI_MSI_IRQ_INDEX && s->count > fn->msi) ||
+            (s->count && K->set_irqs_errno)) {
+            errno = s->count && K->set_irqs_errno ? K->set_irqs_errno : EINVAL;
             return -1;
         }
         K->irq_index = (int)s->index;
         K->irq_count = (int)s->count;
+        for (uint32_t i = 0; i < s->count && i < 8; i++)
+            memcpy(&K->irq_fd[i], s->data + i * sizeof(int32_t), sizeof(int32_t));
         return 0;
     }
     case VFIO_DEVICE_RESET:
@@ -330,14 +334,15 @@ static ssize_t region_rw(int fd, void *buf, size_t n, off_t off, bool write)
     struct fake_vfio_fn *fn = &K->fn[ref];
     unsigned idx = (unsigned)((uint64_t)off >> REGION_SHIFT);
     uint64_t at = (uint64_t)off & ((1ull << REGION_SHIFT) - 1);
-    if (idx == VFIO_PCI_CONFIG_REGION_INDEX && at + n <= sizeof fn->config) {
+    if (idx == VFIO_PCI_CONFIG_REGION_INDEX && n <= sizeof fn->config &&
+        at <= sizeof fn->config - n) {
         if (write)
             memcpy(fn->config + at, buf, n);
         else
             memcpy(buf, fn->config + at, n);
         return (ssize_t)n;
     }
-    if (idx == VFIO_PCI_BAR0_REGION_INDEX && n == 4 && at + 4 <= 0x4000) {
+    if (idx == VFIO_PCI_BAR0_REGION_INDEX && n == 4 && at <= 0x4000 - 4) {
         uint32_t v = 0;
         if (write) {
             memcpy(&v, buf, 4);
@@ -374,6 +379,14 @@ static int f_eventfd(unsigned int init, int flags)
     return fd;
 }
 
+static ssize_t f_read(int fd, void *buf, size_t n)
+{
+    if (failing())
+        return -1;
+    K->reads++;
+    return read(fd, buf, n); /* eventfds are real */
+}
+
 static uint64_t f_virt_to_phys(const void *va)
 {
     return (uintptr_t)va;
@@ -383,8 +396,10 @@ void fake_vfio_init(struct fake_vfio *k, const char *dev_root)
 {
     memset(k, 0, sizeof *k);
     snprintf(k->dev_root, sizeof k->dev_root, "%s", dev_root);
-    k->sys = (struct eni_vfio_sys){f_open, f_close, f_ioctl, f_mmap, f_munmap, f_pread, f_pwrite,
-                                   f_eventfd, f_virt_to_phys};
+    k->sys = (struct eni_vfio_sys){.open = f_open, .close = f_close, .ioctl = f_ioctl,
+                                   .mmap = f_mmap, .munmap = f_munmap, .pread = f_pread,
+                                   .pwrite = f_pwrite, .eventfd = f_eventfd, .read = f_read,
+                                   .virt_to_phys = f_virt_to_phys};
     K = k;
 }
 

@@ -47,10 +47,13 @@ struct fake_vfio {
     int fail_errno;
     bool not_viable, noiommu, busy_group;
     int set_iommu_errno;
+    int set_irqs_errno;       /* > 0: arming interrupts (a SET_IRQS trigger with fds) fails */
     /* what happened */
     int calls, open_fds, anon_maps, eventfds;
     int irq_index, irq_count; /* the last SET_IRQS trigger */
-    int unmasks;
+    int irq_fd[8];            /* its eventfds (write to one to raise the interrupt) */
+    int set_irqs, unmasks;    /* SET_IRQS calls in all, and those that unmasked */
+    int reads;                /* read() calls (draining eventfds) */
     int unmaps_with_device_open; /* DMA unmapped while the device still held an address in it */
 };
 

@@ -57,14 +57,37 @@ def test_vfio_functions_without_a_pci_bus(tmp_path):
 def test_vfio_bind_refusals(tree):
     """Binding checks the address, the function and the vendor before writing anything."""
     sys_root = str(tree / "sys")
+    opt_in = {"foreign_root": True, "fake_sysfs": True}
     with pytest.raises(libeni.InvalidParameterError):
-        libeni.vfio_bind("00:06.0", sys_root)
+        libeni.vfio_bind("00:06.0", sys_root, **opt_in)
     with pytest.raises(libeni.NotFoundError):
-        libeni.vfio_bind("0000:00:09.0", sys_root)
+        libeni.vfio_bind("0000:00:09.0", sys_root, **opt_in)
     with pytest.raises(libeni.NotSupportedError):
-        libeni.vfio_bind("0000:00:03.0", sys_root)
-    libeni.vfio_bind("0000:00:06.0", sys_root)  # already vfio-pci: nothing to do
+        libeni.vfio_bind("0000:00:03.0", sys_root, **opt_in)
+    libeni.vfio_bind("0000:00:06.0", sys_root, **opt_in)  # already vfio-pci: nothing to do
     assert not (tree / "sys" / "bus" / "pci" / "devices" / "0000:00:06.0" / "driver_override").exists()
+    with pytest.raises(libeni.InvalidParameterError, match="at most 255"):
+        libeni.vfio_bind("0000:00:05.0", "/" + "r" * 299, **opt_in)
+
+
+def test_vfio_bind_writes_only_where_allowed(tree):
+    """Outside /sys only with consent; never through a symlink; never an interface that is up."""
+    sys_root = str(tree / "sys")
+    fn = tree / "sys" / "bus" / "pci" / "devices" / "0000:00:05.0"
+    with pytest.raises(libeni.PermissionDeniedError, match="only /sys is trusted"):
+        libeni.vfio_bind("0000:00:05.0", sys_root)
+    with pytest.raises(libeni.PermissionDeniedError, match="only /sys is trusted"):
+        libeni.vfio_release("0000:00:05.0", sys_root)
+    victim = tree / "victim"
+    victim.write_text("precious\n")
+    os.symlink(victim, fn / "driver_override")
+    with pytest.raises(libeni.PermissionDeniedError, match="symbolic link"):
+        libeni.vfio_bind("0000:00:05.0", sys_root, foreign_root=True, fake_sysfs=True)
+    assert victim.read_text() == "precious\n"
+    (fn / "net" / "ens5").mkdir(parents=True)
+    (fn / "net" / "ens5" / "operstate").write_text("up\n")
+    with pytest.raises(libeni.InUseError, match="ens5"):
+        libeni.vfio_bind("0000:00:05.0", sys_root, foreign_root=True, fake_sysfs=True)
 
 
 def test_vfio_backend_reports_why_nothing_is_usable(tree):
@@ -74,3 +97,5 @@ def test_vfio_backend_reports_why_nothing_is_usable(tree):
         libeni.Context(backend="vfio", backend_config=cfg)
     with pytest.raises(ValueError, match="unknown backend"):
         libeni.Context(backend="dpdk")
+    with pytest.raises(libeni.InvalidParameterError, match="bind=1 needs functions="):
+        libeni.Context(backend="vfio", backend_config=f"sysfs={tree / 'sys'},bind=1")

@@ -95,7 +95,8 @@ int main(int argc, char **argv)
     rc = eni_vfio_bind(NULL, addr);
     step(rc == ENI_ENOTSUP, "bind_refuses_edu", "%s", last());
 
-    rc = eni__vfio_bind_pci(NULL, addr);
+    /* through the guarded writer: on sysfs (SYSFS_MAGIC), inside /sys, no symlink */
+    rc = eni__vfio_bind_pci(NULL, addr, 0);
     step(rc == ENI_OK, "bind_vfio_pci", "%s", rc == ENI_OK ? "driver_override -> vfio-pci" : last());
     if (rc != ENI_OK)
         goto out;
@@ -164,9 +165,7 @@ int main(int argc, char **argv)
         (void)eni__vfio_write32(&d, 0, EDU_IRQ_RAISE, 0x5a);
         struct pollfd pfd = {d.irq_fd[0], POLLIN, 0};
         int ready = poll(&pfd, 1, 5000);
-        uint64_t count = 0;
-        if (ready == 1 && read(d.irq_fd[0], &count, sizeof count) != sizeof count)
-            count = 0;
+        uint64_t count = ready == 1 ? eni__vfio_irq_drain(&d) : 0;
         uint32_t status = 0;
         (void)eni__vfio_read32(&d, 0, EDU_IRQ_STATUS, &status);
         (void)eni__vfio_write32(&d, 0, EDU_IRQ_ACK, status);
@@ -187,7 +186,7 @@ int main(int argc, char **argv)
     eni__vfio_close(&d);
     step(d.device < 0 && d.group < 0 && d.container < 0, "close", "fds closed, container unset");
 release:
-    rc = eni__vfio_release_pci(NULL, addr);
+    rc = eni__vfio_release_pci(NULL, addr, 0);
     step(rc == ENI_OK, "release", "%s", rc == ENI_OK ? "back to no driver" : last());
 out:
     printf("RESULT: %s (%d failed)\n", failures ? "FAIL" : "PASS", failures);

@@ -60,11 +60,29 @@ def vfio_functions(sysfs_root: Optional[str] = None,
     return result
 
 
-def vfio_bind(address: str, sysfs_root: Optional[str] = None) -> None:
-    """Hand a function to vfio-pci (``driver_override``, unbind, probe); needs root."""
-    check(lib.eni_vfio_bind(cstr(sysfs_root), cstr(address)))
+def _sysfs_flags(foreign_root: bool, fake_sysfs: bool) -> int:
+    return ((lib.ENI_VFIO_FOREIGN_ROOT if foreign_root else 0)
+            | (lib.ENI_VFIO_FAKE_SYSFS if fake_sysfs else 0))
 
 
-def vfio_release(address: str, sysfs_root: Optional[str] = None) -> None:
-    """Give a function back from vfio-pci to the kernel's driver."""
-    check(lib.eni_vfio_release(cstr(sysfs_root), cstr(address)))
+def vfio_bind(address: str, sysfs_root: Optional[str] = None, *, foreign_root: bool = False,
+              fake_sysfs: bool = False) -> None:
+    """Hand a function to vfio-pci (``driver_override``, unbind, probe); needs root.
+
+    A function with a network interface that is up is refused (InUseError).
+    Writes go only under ``/sys`` unless ``foreign_root`` accepts another
+    root (whoever controls it decides where the writes land) and, for a
+    tree that is not sysfs at all (a copy, in tests), ``fake_sysfs``.
+    """
+    flags = _sysfs_flags(foreign_root, fake_sysfs)
+    root, addr = cstr(sysfs_root), cstr(address)
+    check(lib.eni_vfio_bind_flags(root, addr, flags) if flags else lib.eni_vfio_bind(root, addr))
+
+
+def vfio_release(address: str, sysfs_root: Optional[str] = None, *, foreign_root: bool = False,
+                 fake_sysfs: bool = False) -> None:
+    """Give a function back from vfio-pci to the kernel's driver (flags as for vfio_bind)."""
+    flags = _sysfs_flags(foreign_root, fake_sysfs)
+    root, addr = cstr(sysfs_root), cstr(address)
+    check(lib.eni_vfio_release_flags(root, addr, flags) if flags
+          else lib.eni_vfio_release(root, addr))

@@ -154,7 +154,11 @@ static void ring_free(struct eni_hw_dev *dev, struct eni_hw_ring *r)
 
 static bool addr_fits(const struct eni_hw_dev *dev, uint64_t iova, size_t len)
 {
-    return dev->dma_width >= 64 || (iova + len - 1) >> dev->dma_width == 0;
+    if (dev->dma_width >= 64)
+        return true;
+    /* the last byte must be reachable; iova + len could wrap, so no sum */
+    uint64_t top = (1ull << dev->dma_width) - 1;
+    return iova <= top && (len == 0 || len - 1 <= top - iova);
 }
 
 /* ---- bring-up -------------------------------------------------------------------- */
@@ -754,8 +758,11 @@ int eni__hw_aenq_poll(struct eni_hw_dev *dev, uint32_t *handled)
         *handled = 0;
     if (!dev->aenq.va)
         return fail(dev, ENI_ESTATE, "hw: the device was never brought up");
+    /* At most one ring's worth per call: a device that keeps writing
+     * entries with the expected phase must not keep its driver here. What
+     * is left is handled on the next call. */
     uint32_t mask = dev->aenq.depth - 1, n = 0;
-    for (;;) {
+    while (n < dev->aenq.depth) {
         uint8_t *e = dev->aenq.va + (size_t)(dev->aenq.counter & mask) * ENA_ENTRY_SIZE;
         if ((e[4] & 1) != dev->aenq.phase)
             break;

@@ -171,7 +171,9 @@ int eni__efa_get_queue_attrs(struct eni_hw_dev *dev, struct eni_efa_queue_attrs 
 /* Handlers run inside eni__hw_aenq_poll and must not reset the device (they
  * note what to do; the caller acts after the poll). */
 /* Handle the events the device has posted to the AENQ, in order, and tell
- * the device how far it got. *handled (may be NULL) counts them. The layer
+ * the device how far it got: at most the ring's depth per call (the rest
+ * waits for the next), so a babbling device cannot hold the caller.
+ * *handled (may be NULL) counts them. The layer
  * itself keeps the link state, the keep-alive time and drop counters,
  * applies UPDATE_HINTS notifications (its read-less and admin timeouts),
  * and notes a device's request for a reset; a handler set for the group is

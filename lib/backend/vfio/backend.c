@@ -21,7 +21,7 @@
 struct vfio_fn {
     eni_backend_host *host; /* for logging what the device reports */
     eni_vfio_function info;
-    uint64_t attachment;    /* owner, 0 when free */
+    uint64_t attachment;    /* owner, 0 when free (so 0 is never an attachment here) */
     struct eni_vfio_dev vdev;
     struct eni_hw_dev hw;
     struct eni_hw_platform pf;
@@ -29,12 +29,20 @@ struct vfio_fn {
     bool link_up;
 };
 
-enum { MAX_BOUND = 64 };
+enum { MAX_BOUND = 64, FUNCTIONS_MAX = 1024 };
+/* Switches of the configuration; the low bits are eni_vfio_sysfs_flags. */
+enum { SW_BIND = 1u << 8, SW_UNSAFE_NOIOMMU = 1u << 9 };
+
+struct vfio_config {
+    char sysfs[ENI_VFIO_ROOT_MAX], dev[ENI_VFIO_ROOT_MAX];
+    char functions[FUNCTIONS_MAX]; /* "a;b", or "" for every ready function */
+    uint32_t switches;             /* SW_* | eni_vfio_sysfs_flags */
+};
 
 struct vfio_backend {
     eni_backend_host *host;
     const struct eni_vfio_sys *sys;
-    char sysfs[256], dev[256];
+    struct vfio_config cfg;
     struct vfio_fn *fns;
     uint32_t nfns;
     /* functions this backend bound to vfio-pci (bind=1): given back to
@@ -121,37 +129,75 @@ static bool listed(const char *list, const char *address)
     return false;
 }
 
-/* Split "k=v,k=v" into the fields the backend knows. */
-static int parse_config(const char *config, char *sysfs, char *dev, char *functions, size_t cap,
-                        bool *bind)
+static uint32_t sysfs_flags(const struct vfio_config *c)
 {
-    snprintf(sysfs, 256, "/sys");
-    snprintf(dev, 256, "/dev");
-    functions[0] = 0;
-    *bind = false;
+    return c->switches & (ENI_VFIO_FOREIGN_ROOT | ENI_VFIO_FAKE_SYSFS);
+}
+
+static int set_text(char *dst, size_t cap, const char *key, const char *v, size_t vlen)
+{
+    /* cut short, a root names another tree: refuse instead */
+    if (vlen >= cap)
+        return eni__vfio_fail(ENI_EINVAL, ENAMETOOLONG,
+                              "vfio backend: %s= is %zu characters long; at most %zu", key, vlen,
+                              cap - 1);
+    memcpy(dst, v, vlen);
+    dst[vlen] = 0;
+    return ENI_OK;
+}
+
+static int parse_setting(struct vfio_config *c, const char *k, size_t klen, const char *v,
+                         size_t vlen)
+{
+    static const struct { const char *key; uint32_t bit; } switches[] = {
+        {"bind", SW_BIND}, {"unsafe_noiommu", SW_UNSAFE_NOIOMMU},
+        {"foreign_root", ENI_VFIO_FOREIGN_ROOT}, {"fake_sysfs", ENI_VFIO_FAKE_SYSFS}};
+#define KEY_IS(name) (klen == sizeof(name) - 1 && !strncmp(k, name, klen))
+    if (KEY_IS("sysfs"))
+        return set_text(c->sysfs, sizeof c->sysfs, "sysfs", v, vlen);
+    if (KEY_IS("dev"))
+        return set_text(c->dev, sizeof c->dev, "dev", v, vlen);
+    if (KEY_IS("functions"))
+        return set_text(c->functions, sizeof c->functions, "functions", v, vlen);
+#undef KEY_IS
+    for (size_t i = 0; i < sizeof switches / sizeof switches[0]; i++)
+        if (strlen(switches[i].key) == klen && !strncmp(k, switches[i].key, klen) && vlen == 1 &&
+            (*v == '0' || *v == '1')) {
+            c->switches = *v == '1' ? c->switches | switches[i].bit
+                                    : c->switches & ~switches[i].bit;
+            return ENI_OK;
+        }
+    return eni__vfio_fail(ENI_EINVAL, 0,
+                          "vfio backend: unknown setting \"%.*s=%.*s\" (keys: sysfs, dev, "
+                          "functions; bind, foreign_root, fake_sysfs, unsafe_noiommu take 0 or 1)",
+                          (int)klen, k, (int)vlen, v);
+}
+
+/* Split "k=v,k=v" into the fields the backend knows. */
+static int parse_config(const char *config, struct vfio_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->sysfs, sizeof c->sysfs, "/sys");
+    snprintf(c->dev, sizeof c->dev, "/dev");
     for (const char *p = config; p && *p;) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *eq = memchr(p, '=', len);
         if (!eq)
             return eni__vfio_fail(ENI_EINVAL, 0, "vfio backend: \"%.*s\" is not key=value",
-                             (int)len, p);
-        size_t klen = (size_t)(eq - p), vlen = len - klen - 1;
-        const char *v = eq + 1;
-        if (klen == 5 && !strncmp(p, "sysfs", 5) && vlen < 256)
-            snprintf(sysfs, 256, "%.*s", (int)vlen, v);
-        else if (klen == 3 && !strncmp(p, "dev", 3) && vlen < 256)
-            snprintf(dev, 256, "%.*s", (int)vlen, v);
-        else if (klen == 9 && !strncmp(p, "functions", 9) && vlen < cap)
-            snprintf(functions, cap, "%.*s", (int)vlen, v);
-        else if (klen == 4 && !strncmp(p, "bind", 4) && vlen == 1 && (*v == '0' || *v == '1'))
-            *bind = *v == '1';
-        else
-            return eni__vfio_fail(ENI_EINVAL, 0,
-                             "vfio backend: unknown or oversized setting \"%.*s\" (keys: sysfs, "
-                             "dev, functions, bind)", (int)len, p);
+                                  (int)len, p);
+        size_t klen = (size_t)(eq - p);
+        int rc = parse_setting(c, p, klen, eq + 1, len - klen - 1);
+        if (rc != ENI_OK)
+            return rc;
         p = end ? end + 1 : NULL;
     }
+    /* Every Amazon function includes, on most hosts, the one the host's own
+     * `ena` driver runs its primary interface on. */
+    if ((c->switches & SW_BIND) && !*c->functions)
+        return eni__vfio_fail(ENI_EINVAL, 0,
+                              "vfio backend: bind=1 needs functions=<address;...>: binding every "
+                              "Amazon function would take the host's own interface too");
     return ENI_OK;
 }
 
@@ -169,78 +215,108 @@ static const char *readiness_words(uint32_t r)
 
 static void vfio_close(void *instance);
 
-static int vfio_open(eni_backend_host *host, const char *config, void **instance)
+/* bind=1: hand the listed functions that another driver holds to vfio-pci,
+ * remembering each, so that closing gives them back. */
+static int bind_listed(struct vfio_backend *b)
 {
-    char functions[1024];
-    bool bind;
-    struct vfio_backend *b = eni_backend_calloc(host, 1, sizeof *b);
-    if (!b)
-        return eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
-    b->host = host;
-    b->sys = eni__vfio_sys_override ? eni__vfio_sys_override : &eni__vfio_sys_real;
-    int rc = parse_config(config, b->sysfs, b->dev, functions, sizeof functions, &bind);
-    eni_vfio_function *all = NULL;
-    uint32_t n = 0;
-    if (rc == ENI_OK)
-        rc = eni__vfio_scan(b->sysfs, b->dev, &all, &n);
-    for (uint32_t i = 0; rc == ENI_OK && bind && i < n; i++)
-        if ((!*functions || listed(functions, all[i].address)) &&
-            all[i].readiness == ENI_VFIO_NOT_BOUND) {
-            if (b->nbound == MAX_BOUND) {
-                rc = eni__vfio_fail(ENI_ELIMIT, 0, "vfio backend: bind=1 binds at most %d functions",
-                               MAX_BOUND);
-                break;
-            }
-            rc = eni_vfio_bind(b->sysfs, all[i].address);
-            if (rc == ENI_OK)
-                memcpy(b->bound[b->nbound++], all[i].address, ENI_PCI_ADDR_MAX);
-        }
-    if (rc == ENI_OK && bind) { /* again, as bound now */
-        free(all);
-        all = NULL;
-        rc = eni__vfio_scan(b->sysfs, b->dev, &all, &n);
+    eni_vfio_function *all;
+    uint32_t n;
+    int rc = eni__vfio_scan(b->cfg.sysfs, b->cfg.dev, &all, &n);
+    if (rc != ENI_OK)
+        return rc;
+    for (uint32_t i = 0; rc == ENI_OK && i < n; i++) {
+        if (!listed(b->cfg.functions, all[i].address) || all[i].readiness != ENI_VFIO_NOT_BOUND)
+            continue;
+        if (b->nbound == MAX_BOUND)
+            rc = eni__vfio_fail(ENI_ELIMIT, 0, "vfio backend: bind=1 binds at most %d functions",
+                                MAX_BOUND);
+        else if ((rc = eni_vfio_bind_flags(b->cfg.sysfs, all[i].address,
+                                           sysfs_flags(&b->cfg))) == ENI_OK)
+            memcpy(b->bound[b->nbound++], all[i].address, ENI_PCI_ADDR_MAX);
     }
+    free(all);
+    return rc;
+}
+
+/* Why a function the configuration allows is not in the pool, or NULL. */
+static const char *unusable(const struct vfio_config *c, const eni_vfio_function *f)
+{
+    if (f->readiness != ENI_VFIO_READY)
+        return readiness_words(f->readiness);
+    /* no DMA isolation, and DMA pages held only by mlock (docs/vfio.md) */
+    if (f->noiommu && !(c->switches & SW_UNSAFE_NOIOMMU))
+        return "in a noiommu group (no DMA isolation; unsafe_noiommu=1 accepts the risk)";
+    return NULL;
+}
+
+/* The pool: every allowed, usable function; the error says why when none is. */
+static int fill_pool(struct vfio_backend *b, const eni_vfio_function *all, uint32_t n)
+{
     char why[512] = "";
     size_t wl = 0;
+    int rc = ENI_OK;
     for (uint32_t i = 0; rc == ENI_OK && i < n; i++) {
-        if (*functions && !listed(functions, all[i].address))
+        if (*b->cfg.functions && !listed(b->cfg.functions, all[i].address))
             continue;
-        if (all[i].readiness != ENI_VFIO_READY) {
-            wl += (size_t)snprintf(why + wl, wl < sizeof why ? sizeof why - wl : 0, "%s%s is %s",
-                                   wl ? "; " : "", all[i].address,
-                                   readiness_words(all[i].readiness));
+        const char *no = unusable(&b->cfg, &all[i]);
+        if (no) {
+            wl += (size_t)snprintf(why + wl, sizeof why - wl, "%s%s is %s", wl ? "; " : "",
+                                   all[i].address, no);
             if (wl >= sizeof why)
-                wl = sizeof why - 1;
+                wl = sizeof why - 1; /* the reasons are advice: cut short is fine */
             continue;
         }
-        struct vfio_fn *grown = eni_backend_realloc_array(host, b->fns, b->nfns + 1, sizeof *grown);
+        struct vfio_fn *grown = eni_backend_realloc_array(b->host, b->fns, b->nfns + 1,
+                                                          sizeof *grown);
         if (!grown) {
             rc = eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
             break;
         }
         b->fns = grown;
-        memset(&b->fns[b->nfns], 0, sizeof b->fns[b->nfns]);
-        b->fns[b->nfns].host = host;
-        b->fns[b->nfns].info = all[i];
-        b->fns[b->nfns].vdev.container = b->fns[b->nfns].vdev.group =
-            b->fns[b->nfns].vdev.device = -1;
-        b->nfns++;
+        struct vfio_fn *f = &b->fns[b->nfns++];
+        memset(f, 0, sizeof *f);
+        f->host = b->host;
+        f->info = all[i];
+        f->vdev.container = f->vdev.group = f->vdev.device = -1;
+        if (f->info.noiommu)
+            vfio_log(b->host, ENI_LOG_WARN, "vfio backend: %s is in a noiommu group: its DMA is "
+                     "not isolated and its buffers stay put by mlock only (unsafe_noiommu=1)",
+                     f->info.address);
     }
-    for (const char *p = functions; rc == ENI_OK && *p;) { /* every listed function exists */
+    for (const char *p = b->cfg.functions; rc == ENI_OK && *p;) { /* every listed one exists */
         const char *end = strchr(p, ';');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         bool found = false;
         for (uint32_t i = 0; i < n && !found; i++)
             found = strlen(all[i].address) == len && !strncmp(all[i].address, p, len);
         if (!found)
-            rc = eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no Amazon ENA/EFA function %.*s "
-                           "under %s/bus/pci/devices", (int)len, p, b->sysfs);
+            rc = eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no Amazon ENA/EFA function "
+                                "%.*s under %s/bus/pci/devices", (int)len, p, b->cfg.sysfs);
         p = end ? end + 1 : "";
     }
-    free(all);
     if (rc == ENI_OK && b->nfns == 0)
         rc = eni__vfio_fail(ENI_ENOTFOUND, 0, "vfio backend: no usable Amazon ENA/EFA function%s%s",
-                       n ? ": " : " under ", n ? why : b->sysfs);
+                            n ? ": " : " under ", n ? why : b->cfg.sysfs);
+    return rc;
+}
+
+static int vfio_open(eni_backend_host *host, const char *config, void **instance)
+{
+    struct vfio_backend *b = eni_backend_calloc(host, 1, sizeof *b);
+    if (!b)
+        return eni__vfio_fail(ENI_ENOMEM, 0, "vfio backend: out of memory");
+    b->host = host;
+    b->sys = eni__vfio_sys_override ? eni__vfio_sys_override : &eni__vfio_sys_real;
+    int rc = parse_config(config, &b->cfg);
+    if (rc == ENI_OK && (b->cfg.switches & SW_BIND))
+        rc = bind_listed(b);
+    eni_vfio_function *all = NULL;
+    uint32_t n = 0;
+    if (rc == ENI_OK) /* after binding: as things are now */
+        rc = eni__vfio_scan(b->cfg.sysfs, b->cfg.dev, &all, &n);
+    if (rc == ENI_OK)
+        rc = fill_pool(b, all, n);
+    free(all);
     if (rc != ENI_OK) {
         vfio_close(b);
         return rc;
@@ -283,13 +359,15 @@ static void vfio_close(void *instance)
         if (b->fns[i].attachment)
             fn_down(&b->fns[i]);
     for (uint32_t i = 0; i < b->nbound; i++)
-        (void)eni_vfio_release(b->sysfs, b->bound[i]);
+        (void)eni_vfio_release_flags(b->cfg.sysfs, b->bound[i], sysfs_flags(&b->cfg));
     eni_backend_free(b->host, b->fns);
     eni_backend_free(b->host, b);
 }
 
 static struct vfio_fn *find(struct vfio_backend *b, uint64_t attachment)
 {
+    if (!attachment) /* 0 is what every free function holds */
+        return NULL;
     for (uint32_t i = 0; i < b->nfns; i++)
         if (b->fns[i].attachment == attachment)
             return &b->fns[i];
@@ -304,10 +382,28 @@ static int post(struct vfio_backend *b, uint32_t type, uint64_t attachment, int 
     return eni_backend_post(b->host, &ev);
 }
 
+/* One vector: ENA and EFA signal admin completions and AENQ events on
+ * their first. The protocol layer polls either way, so a function that
+ * cannot be armed still works; the interrupt only tells poll() that there
+ * is something to do, and lets an INTx line be unmasked after it. */
+static void arm_interrupts(struct vfio_backend *b, struct vfio_fn *f)
+{
+    int rc = eni__vfio_irq_enable(&f->vdev, 1);
+    if (rc == ENI_OK)
+        vfio_log(b->host, ENI_LOG_DEBUG, "vfio backend: %s: interrupts armed (%s)",
+                 f->info.address, f->vdev.irq_index == VFIO_PCI_MSIX_IRQ_INDEX  ? "MSI-X"
+                                  : f->vdev.irq_index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI"
+                                                                                : "INTx");
+    else
+        vfio_log(b->host, rc == ENI_ENOTSUP ? ENI_LOG_DEBUG : ENI_LOG_WARN,
+                 "vfio backend: %s: interrupts not armed, polling only: %s", f->info.address,
+                 eni_error_last()->message);
+}
+
 /* Open the function and bring its device up. */
 static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
 {
-    int rc = eni__vfio_open(&f->vdev, b->sys, b->dev, f->info.iommu_group, f->info.noiommu,
+    int rc = eni__vfio_open(&f->vdev, b->sys, b->cfg.dev, f->info.iommu_group, f->info.noiommu,
                             f->info.address);
     if (rc == ENI_OK)
         rc = eni__vfio_map_bar(&f->vdev, ENA_REG_BAR);
@@ -351,12 +447,16 @@ static int fn_up(struct vfio_backend *b, struct vfio_fn *f)
     }
     if (rc != ENI_OK)
         return eni__vfio_fail(rc, 0, "vfio backend: %s: %s", f->info.address, f->hw.why);
+    arm_interrupts(b, f);
     return ENI_OK;
 }
 
 static int vfio_attach(void *instance, const eni_backend_attach_req *req)
 {
     struct vfio_backend *b = instance;
+    if (!req->attachment.v)
+        return eni__vfio_fail(ENI_EINVAL, 0,
+                              "vfio backend: attachment id 0 (it marks a free function)");
     bool want_efa = req->nic_type == ENI_NIC_EFA || req->nic_type == ENI_NIC_EFA_ONLY;
     struct vfio_fn *f = NULL;
     for (uint32_t i = 0; i < b->nfns && !f; i++)
@@ -399,6 +499,9 @@ static int vfio_poll(void *instance, uint64_t now_ns)
         struct vfio_fn *f = &b->fns[i];
         if (!f->attachment || !f->hw.up)
             continue;
+        /* drained first, so an interrupt raised while the queue is handled
+         * is seen on the next poll */
+        uint64_t irqs = eni__vfio_irq_drain(&f->vdev);
         bool was = f->link_up;
         if (eni__hw_health(&f->hw) != ENI_OK && eni__hw_reset(&f->hw, f->hw.reset_reason) != ENI_OK) {
             /* beyond recovery: as good as unplugged */
@@ -409,6 +512,9 @@ static int vfio_poll(void *instance, uint64_t now_ns)
             continue;
         }
         (void)eni__hw_aenq_poll(&f->hw, NULL);
+        /* the kernel masks INTx as it fires; handled, it may fire again */
+        if (irqs && f->vdev.irq_index == VFIO_PCI_INTX_IRQ_INDEX)
+            (void)eni__vfio_irq_unmask_intx(&f->vdev);
         f->link_up = f->hw.link_up;
         if (f->link_up != was)
             (void)post(b, ENI_BEV_LINK, f->attachment, ENI_OK, 0, f->link_up);

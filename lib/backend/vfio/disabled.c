@@ -28,6 +28,18 @@ int eni_vfio_release(const char *sysfs_root, const char *address)
     return eni_backend_fail(ENI_ENOTSUP, 0, NO_VFIO);
 }
 
+int eni_vfio_bind_flags(const char *sysfs_root, const char *address, uint32_t flags)
+{
+    (void)sysfs_root, (void)address, (void)flags;
+    return eni_backend_fail(ENI_ENOTSUP, 0, NO_VFIO);
+}
+
+int eni_vfio_release_flags(const char *sysfs_root, const char *address, uint32_t flags)
+{
+    (void)sysfs_root, (void)address, (void)flags;
+    return eni_backend_fail(ENI_ENOTSUP, 0, NO_VFIO);
+}
+
 static int no_open(eni_backend_host *host, const char *config, void **instance)
 {
     (void)host, (void)config, (void)instance;

@@ -5,6 +5,7 @@
  * through d->sys (vfio_internal.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,10 @@ static uint64_t r_virt_to_phys(const void *va)
     return (entry & ((1ull << 55) - 1)) * page + (uintptr_t)va % page;
 }
 
-const struct eni_vfio_sys eni__vfio_sys_real = {r_open, close, r_ioctl, mmap, munmap,
-                                                pread, pwrite, eventfd, r_virt_to_phys};
+const struct eni_vfio_sys eni__vfio_sys_real = {
+    .open = r_open, .close = close, .ioctl = r_ioctl, .mmap = mmap, .munmap = munmap,
+    .pread = pread, .pwrite = pwrite, .eventfd = eventfd, .read = read,
+    .virt_to_phys = r_virt_to_phys};
 const struct eni_vfio_sys *eni__vfio_sys_override;
 
 /* ---- open and close ------------------------------------------------------------------------- */
@@ -92,8 +95,10 @@ void eni__vfio_close(struct eni_vfio_dev *d)
 
 static int open_container(struct eni_vfio_dev *d, const char *dev_root)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/vfio/vfio", dev_root);
+    char path[PATH_MAX];
+    int rc = eni__vfio_path(path, sizeof path, "%s/vfio/vfio", dev_root);
+    if (rc != ENI_OK)
+        return rc;
     d->container = d->sys->open(path, O_RDWR);
     if (d->container < 0)
         return os_fail(errno == EACCES || errno == EPERM ? ENI_EPERM : ENI_ENOTFOUND,
@@ -107,8 +112,11 @@ static int open_container(struct eni_vfio_dev *d, const char *dev_root)
 
 static int open_group(struct eni_vfio_dev *d, const char *dev_root, int group)
 {
-    char path[256];
-    snprintf(path, sizeof path, d->noiommu ? "%s/vfio/noiommu-%d" : "%s/vfio/%d", dev_root, group);
+    char path[PATH_MAX];
+    int rc = eni__vfio_path(path, sizeof path, d->noiommu ? "%s/vfio/noiommu-%d" : "%s/vfio/%d",
+                            dev_root, group);
+    if (rc != ENI_OK)
+        return rc;
     d->group = d->sys->open(path, O_RDWR);
     if (d->group < 0) {
         int err = errno;
@@ -209,8 +217,10 @@ int eni__vfio_open(struct eni_vfio_dev *d, const struct eni_vfio_sys *sys, const
     if (!eni__vfio_valid_address(address) || iommu_group < 0)
         return eni__vfio_fail(ENI_EINVAL, 0, "vfio: bad function address or group");
     snprintf(d->address, sizeof d->address, "%s", address);
-    const char *root = dev_root && *dev_root ? dev_root : "/dev";
-    int rc = open_container(d, root);
+    const char *root;
+    int rc = eni__vfio_root(dev_root, "/dev", "dev", &root);
+    if (rc == ENI_OK)
+        rc = open_container(d, root);
     if (rc == ENI_OK)
         rc = open_group(d, root, iommu_group);
     if (rc == ENI_OK)
@@ -255,7 +265,8 @@ int eni__vfio_map_bar(struct eni_vfio_dev *d, unsigned bar)
 static int region_io(struct eni_vfio_dev *d, unsigned idx, uint64_t off, void *buf, size_t n,
                      bool write)
 {
-    if (idx >= d->num_regions || off + n > d->region[idx].size)
+    /* off + n could wrap: compare without adding */
+    if (idx >= d->num_regions || n > d->region[idx].size || off > d->region[idx].size - n)
         return eni__vfio_fail(ENI_EINVAL, 0, "vfio: %s: access past region %u", d->address, idx);
     ssize_t got = write ? d->sys->pwrite(d->device, buf, n, (off_t)(d->region[idx].offset + off))
                         : d->sys->pread(d->device, buf, n, (off_t)(d->region[idx].offset + off));
@@ -270,7 +281,7 @@ static int region_io(struct eni_vfio_dev *d, unsigned idx, uint64_t off, void *b
 int eni__vfio_read32(struct eni_vfio_dev *d, unsigned bar, uint64_t off, uint32_t *out)
 {
     struct eni_vfio_region *r = bar < ENI_VFIO_MAX_REGIONS ? &d->region[bar] : NULL;
-    if (r && r->map && off + 4 <= r->size) {
+    if (r && r->map && r->size >= 4 && off <= r->size - 4) {
         *out = *(volatile uint32_t *)(void *)((char *)r->map + off);
         return ENI_OK;
     }
@@ -280,7 +291,7 @@ int eni__vfio_read32(struct eni_vfio_dev *d, unsigned bar, uint64_t off, uint32_
 int eni__vfio_write32(struct eni_vfio_dev *d, unsigned bar, uint64_t off, uint32_t v)
 {
     struct eni_vfio_region *r = bar < ENI_VFIO_MAX_REGIONS ? &d->region[bar] : NULL;
-    if (r && r->map && off + 4 <= r->size) {
+    if (r && r->map && r->size >= 4 && off <= r->size - 4) {
         *(volatile uint32_t *)(void *)((char *)r->map + off) = v;
         return ENI_OK;
     }
@@ -485,6 +496,18 @@ int eni__vfio_irq_unmask_intx(struct eni_vfio_dev *d)
         return eni__vfio_fail(ENI_ESTATE, 0, "vfio: %s: INTx is not in use", d->address);
     return set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
                     1, NULL);
+}
+
+uint64_t eni__vfio_irq_drain(struct eni_vfio_dev *d)
+{
+    /* The eventfds are non-blocking: an empty one answers EAGAIN at once. */
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < d->irq_count; i++) {
+        uint64_t n;
+        if (d->sys->read(d->irq_fd[i], &n, sizeof n) == (ssize_t)sizeof n)
+            total += n;
+    }
+    return total;
 }
 
 void eni__vfio_irq_disable(struct eni_vfio_dev *d)

@@ -28,21 +28,33 @@
  * as an out-of-tree backend would; eni__vfio_fail formats the message,
  * records the failure and returns code. */
 int eni__vfio_fail(int code, int os_errno, const char *fmt, ...) ENI__VFIO_PRINTF(3, 4);
+/* Format a path into buf (cap bytes). A path that does not fit would name
+ * another file, so it is refused: ENI_EINVAL with os_errno ENAMETOOLONG. */
+int eni__vfio_path(char *buf, size_t cap, const char *fmt, ...) ENI__VFIO_PRINTF(3, 4);
+/* *out = root, or dflt when root is NULL or ""; ENI_EINVAL (ENAMETOOLONG)
+ * when it has ENI_VFIO_ROOT_MAX characters or more. `what` names it. */
+int eni__vfio_root(const char *root, const char *dflt, const char *what, const char **out);
 
 /* ---- sysfs (sysfs.c) ------------------------------------------------------------------ */
 
-/* Writes one sysfs attribute; 0 or -errno. Tests replace it. */
-extern int (*eni__vfio_sysfs_write)(const char *path, const char *data);
+/* Writes `data` to the attribute `rel` (relative to `root`, no leading '/');
+ * 0 or -errno. The real one never follows a symlink at the attribute itself
+ * (ELOOP), refuses a directory that resolves outside the root (EXDEV) and,
+ * unless flags has ENI_VFIO_FAKE_SYSFS, a file that is not on sysfs
+ * (EMEDIUMTYPE). Tests replace it with one that also plays the kernel. */
+extern int (*eni__vfio_sysfs_write)(const char *root, const char *rel, const char *data,
+                                    uint32_t flags);
 /* Every Amazon function under the roots (malloc'd array, address order). */
 int eni__vfio_scan(const char *sysfs_root, const char *dev_root, eni_vfio_function **out,
                    uint32_t *count);
 /* An ::eni_pci_function_type for a PCI id, or 0; *llq for the LLQ ids. */
 int eni__vfio_function_type(uint16_t vendor, uint16_t device, uint8_t *llq);
 bool eni__vfio_valid_address(const char *address);
-/* eni_vfio_bind / eni_vfio_release without the Amazon check (the QEMU test
- * drives QEMU's `edu` device with them). */
-int eni__vfio_bind_pci(const char *sysfs_root, const char *address);
-int eni__vfio_release_pci(const char *sysfs_root, const char *address);
+/* eni_vfio_bind_flags / eni_vfio_release_flags without the Amazon check (the
+ * QEMU test drives QEMU's `edu` device with them); the root policy and the
+ * up-interface check still apply. */
+int eni__vfio_bind_pci(const char *sysfs_root, const char *address, uint32_t flags);
+int eni__vfio_release_pci(const char *sysfs_root, const char *address, uint32_t flags);
 
 /* ---- system calls ----------------------------------------------------------------------- */
 
@@ -55,6 +67,7 @@ struct eni_vfio_sys {
     ssize_t (*pread)(int fd, void *buf, size_t n, off_t off);
     ssize_t (*pwrite)(int fd, const void *buf, size_t n, off_t off);
     int (*eventfd)(unsigned int initval, int flags);
+    ssize_t (*read)(int fd, void *buf, size_t n); /* draining interrupt eventfds */
     /* Physical address of a locked page (noiommu mode), or 0 with errno. */
     uint64_t (*virt_to_phys)(const void *va);
 };
@@ -118,6 +131,9 @@ void eni__vfio_dma_free(struct eni_vfio_dev *d, void *va, size_t size, uint64_t 
 int eni__vfio_irq_enable(struct eni_vfio_dev *d, uint32_t want);
 int eni__vfio_irq_unmask_intx(struct eni_vfio_dev *d);
 void eni__vfio_irq_disable(struct eni_vfio_dev *d);
+/* Read every interrupt eventfd without blocking; how many interrupts
+ * arrived since the last drain (0 when interrupts are off). */
+uint64_t eni__vfio_irq_drain(struct eni_vfio_dev *d);
 
 /* VFIO_DEVICE_RESET; ENI_ENOTSUP when the function has no reset method. */
 int eni__vfio_reset(struct eni_vfio_dev *d);

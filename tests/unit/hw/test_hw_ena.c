@@ -136,6 +136,10 @@ static void test_ena_version_and_dma_width_checks(void **state)
     f->m.iova_base = 1ull << 33; /* memory the device cannot reach */
     assert_int_equal(eni__hw_init(&f->dev, &f->m.pf, ENI_HW_ENA, 0), ENI_EBACKEND);
     assert_non_null(strstr(f->dev.why, "32-bit DMA reach"));
+    /* at the very top: iova + size wraps to a small number, and must not pass */
+    f->m.iova_base = UINT64_MAX - 15;
+    assert_int_equal(eni__hw_init(&f->dev, &f->m.pf, ENI_HW_ENA, 0), ENI_EBACKEND);
+    assert_non_null(strstr(f->dev.why, "32-bit DMA reach"));
 }
 
 /* ---- admin commands ------------------------------------------------------------------- */
@@ -340,6 +344,39 @@ static void test_ena_aenq_keep_alive_unknown_and_wrap(void **state)
     uint32_t n;
     assert_int_equal(eni__hw_aenq_poll(&f->dev, &n), ENI_OK);
     assert_int_equal(n, 16);
+}
+
+/* A device that ignores the head doorbell and writes the next entry, with
+ * the phase the driver expects, each time one is consumed. */
+struct babbler {
+    struct ena_model *m;
+    int seen;
+};
+
+static void on_babble(void *ud, uint16_t group, uint16_t syndrome, const uint8_t *payload)
+{
+    (void)group, (void)syndrome, (void)payload;
+    struct babbler *b = ud;
+    b->seen++;
+    assert_true(ena_model_keep_alive(b->m, 0, 0));
+}
+
+static void test_ena_aenq_poll_is_bounded_by_the_ring(void **state)
+{
+    struct fx *f = *state;
+    up(f, 0);
+    struct babbler b = {&f->m, 0};
+    eni__hw_set_aenq_handler(&f->dev, ENA_AENQ_KEEP_ALIVE, on_babble, &b);
+    f->m.ignore_aenq_credits = true;
+    assert_true(ena_model_keep_alive(&f->m, 0, 0));
+    uint32_t n;
+    assert_int_equal(eni__hw_aenq_poll(&f->dev, &n), ENI_OK); /* returns at all */
+    assert_int_equal(n, 16);                                   /* one ring, the AENQ's depth */
+    assert_int_equal(b.seen, 16);
+    assert_int_equal(f->m.aenq_head_db, 16 + 16);              /* and the device was told */
+    assert_int_equal(eni__hw_aenq_poll(&f->dev, &n), ENI_OK);  /* the rest, next time */
+    assert_int_equal(n, 16);
+    assert_int_equal(f->dev.aenq_events, 32);
 }
 
 static void test_ena_reset_during_activity(void **state)
@@ -567,6 +604,7 @@ int main(void)
         T(test_ena_admin_ring_wraps, setup_ena),
         T(test_ena_link_flaps, setup_ena),
         T(test_ena_aenq_keep_alive_unknown_and_wrap, setup_ena),
+        T(test_ena_aenq_poll_is_bounded_by_the_ring, setup_ena),
         T(test_ena_reset_during_activity, setup_ena),
         T(test_ena_builtin_event_handling, setup_ena),
         T(test_ena_health_names_the_reset_reason, setup_ena),

@@ -6,6 +6,8 @@
  * MACs, sees link flaps, detaches, runs out of functions, and survives
  * devices that fail to come up or die. */
 #include <errno.h>
+#include <linux/vfio.h>
+#include <unistd.h>
 
 #include "test_helpers.h"
 
@@ -18,12 +20,23 @@
 struct fx {
     struct fake_sysfs fs;
     struct fake_vfio k;
-    struct ena_model ena[2], efa;
+    struct ena_model ena[2], efa, extra;
     eni_ctx *ctx;
+    char warning[512]; /* the last WARN the ctx logged */
+    int warnings;
     eni_vpc_id vpc;
     eni_subnet_id sn;
     char config[700];
 };
+
+static void on_log(uint32_t level, const char *message, void *ud)
+{
+    struct fx *f = ud;
+    if (level == ENI_LOG_WARN) {
+        snprintf(f->warning, sizeof f->warning, "%s", message);
+        f->warnings++;
+    }
+}
 
 static int setup(void **state)
 {
@@ -39,12 +52,16 @@ static int setup(void **state)
     ena_model_init(&f->ena[1], ENI_HW_ENA);
     f->ena[1].mac[5] = 0x66;
     ena_model_init(&f->efa, ENI_HW_EFA);
+    ena_model_init(&f->extra, ENI_HW_ENA);
     fake_vfio_add(&f->k, "0000:00:05.0", 3, &f->ena[0]);
     fake_vfio_add(&f->k, "0000:00:06.0", 4, &f->ena[1]);
     fake_vfio_add(&f->k, "0000:00:07.0", 5, &f->efa);
     eni__vfio_sys_override = &f->k.sys;
     snprintf(f->config, sizeof f->config, "sysfs=%s,dev=%s", f->fs.sys, f->fs.dev);
-    assert_eni_ok(eni_ctx_new(NULL, &f->ctx));
+    eni_ctx_opts o = ENI_CTX_OPTS_INIT;
+    o.log_fn = on_log;
+    o.log_userdata = f;
+    assert_eni_ok(eni_ctx_new(&o, &f->ctx));
     eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
     vs.cidr_block = "10.0.0.0/16";
     assert_eni_ok(eni_vpc_create(f->ctx, &vs, &f->vpc));
@@ -70,6 +87,7 @@ static int teardown(void **state)
     ena_model_fini(&f->ena[0]);
     ena_model_fini(&f->ena[1]);
     ena_model_fini(&f->efa);
+    ena_model_fini(&f->extra);
     fake_sysfs_fini(&f->fs);
     free(f);
     return 0;
@@ -331,7 +349,8 @@ static void test_bind_option_binds_and_releases(void **state)
     fake_sysfs_add(&f->fs, "0000:00:08.0", 0x1d0f, 0xec20, 0, 0, "ena", 6);
     fake_sysfs_group_node(&f->fs, 6, false);
     char cfg[800];
-    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0,bind=1", f->config);
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0,bind=1,foreign_root=1,fake_sysfs=1",
+             f->config);
     assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg));
     char drv[32];
     fake_sysfs_driver(&f->fs, "0000:00:08.0", drv, sizeof drv);
@@ -351,7 +370,8 @@ static void test_bind_failure_gives_functions_back(void **state)
     fake_sysfs_group_node(&f->fs, 7, false);
     snprintf(f->fs.ignore_probe_of, sizeof f->fs.ignore_probe_of, "0000:00:09.0");
     char cfg[800];
-    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0;0000:00:09.0,bind=1", f->config);
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0;0000:00:09.0,bind=1,foreign_root=1,"
+             "fake_sysfs=1", f->config);
     assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EBACKEND,
                     "InternalError");
     assert_non_null(strstr(eni_error_last()->message, "0000:00:09.0"));
@@ -362,6 +382,170 @@ static void test_bind_failure_gives_functions_back(void **state)
     fake_sysfs_driver(&f->fs, "0000:00:09.0", drv, sizeof drv);
     assert_string_equal(drv, "ena"); /* its failed bind was undone */
     assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
+}
+
+static void test_bind_needs_a_list_and_spares_up_interfaces(void **state)
+{
+    struct fx *f = *state;
+    fake_sysfs_add(&f->fs, "0000:00:08.0", 0x1d0f, 0xec20, 0, 0, "ena", 6);
+    fake_sysfs_group_node(&f->fs, 6, false);
+    char cfg[800];
+    /* all of them would include the host's own interface */
+    snprintf(cfg, sizeof cfg, "%s,bind=1,foreign_root=1,fake_sysfs=1", f->config);
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_non_null(strstr(eni_error_last()->message, "bind=1 needs functions="));
+    /* listed, but its interface is up */
+    fake_sysfs_netdev(&f->fs, "0000:00:08.0", "ens6", "up", 0x1003);
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0,bind=1,foreign_root=1,fake_sysfs=1",
+             f->config);
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EINUSE,
+                    "InvalidParameterValue");
+    assert_non_null(strstr(eni_error_last()->message, "ens6"));
+    /* and no opt-in: this tree is not /sys */
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0,bind=1", f->config);
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EPERM,
+                    "OperationNotPermitted");
+    assert_int_equal(f->fs.nwrites, 0);
+    char drv[32];
+    fake_sysfs_driver(&f->fs, "0000:00:08.0", drv, sizeof drv);
+    assert_string_equal(drv, "ena");
+    assert_string_equal(eni_ctx_backend_name(f->ctx), "mock");
+}
+
+static void test_long_roots_are_refused(void **state)
+{
+    struct fx *f = *state;
+    char cfg[400];
+    for (int i = 0; i < 2; i++) {
+        int n = snprintf(cfg, sizeof cfg, "%s=/", i ? "dev" : "sysfs");
+        memset(cfg + n, 'r', 299);
+        cfg[n + 299] = 0; /* a 300-character root */
+        assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_EINVAL,
+                        "InvalidParameterValue");
+        assert_int_equal(eni_error_last()->os_errno, ENAMETOOLONG);
+        assert_non_null(strstr(eni_error_last()->message, i ? "dev=" : "sysfs="));
+    }
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), "bind=2"), ENI_EINVAL,
+                    "InvalidParameterValue");
+}
+
+/* noiommu: no DMA isolation, and DMA pages held in place by mlock only. */
+static void test_noiommu_needs_consent(void **state)
+{
+    struct fx *f = *state;
+    fake_sysfs_add(&f->fs, "0000:00:08.0", 0x1d0f, 0xec20, 0, 0, "vfio-pci", 6);
+    fake_sysfs_group_node(&f->fs, 6, true);
+    fake_vfio_add(&f->k, "0000:00:08.0", 6, &f->extra);
+    f->k.noiommu = true;
+    char cfg[800];
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0", f->config);
+    assert_eni_fail(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg), ENI_ENOTFOUND,
+                    "InvalidID");
+    assert_non_null(strstr(eni_error_last()->message, "noiommu group"));
+    assert_non_null(strstr(eni_error_last()->message, "unsafe_noiommu=1"));
+    snprintf(cfg, sizeof cfg, "%s,functions=0000:00:08.0,unsafe_noiommu=1", f->config);
+    assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), cfg));
+    assert_non_null(strstr(f->warning, "not isolated")); /* said out loud */
+    eni_attachment_id a;
+    running(f, "m5.large", &a);
+    assert_string_equal(device_of(f, a).bus_address, "0000:00:08.0");
+    assert_int_equal(f->k.iommu_type, VFIO_NOIOMMU_IOMMU);
+    assert_memory_equal(device_of(f, a).mac, f->extra.mac, 6);
+}
+
+static int attach_zero(void *instance, void *arg)
+{
+    (void)arg;
+    eni_backend_attach_req req = {.size = sizeof req};
+    int rc = eni_vfio_backend_ops()->attach(instance, &req);
+    if (rc != ENI_EINVAL)
+        return ENI_EINTERNAL;
+    eni_backend_device d = ENI_BACKEND_DEVICE_INIT;
+    return eni_vfio_backend_ops()->get_device(instance, (eni_attachment_id){0}, &d);
+}
+
+static void test_attachment_zero_is_refused(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), f->config));
+    /* 0 is what a free function holds: it must name none of them */
+    assert_int_equal(eni_ctx_backend_call(f->ctx, eni_vfio_backend_ops(), attach_zero, NULL),
+                     ENI_ENOTFOUND);
+    assert_int_equal(f->k.open_fds, 0); /* nothing was opened for it */
+}
+
+static void raise_irq(struct fx *f)
+{
+    uint64_t one = 1;
+    assert_int_equal(write(f->k.irq_fd[0], &one, sizeof one), sizeof one);
+}
+
+static bool irq_pending(struct fx *f)
+{
+    uint64_t n;
+    if (read(f->k.irq_fd[0], &n, sizeof n) != sizeof n)
+        return false;
+    assert_int_equal(write(f->k.irq_fd[0], &n, sizeof n), sizeof n); /* put it back */
+    return true;
+}
+
+static void test_interrupts_are_armed_and_drained(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), f->config));
+    eni_instance_id inst = running(f, "m5.xlarge", NULL);
+    assert_int_equal(f->k.set_irqs, 1); /* armed once at bring-up */
+    assert_int_equal(f->k.irq_index, VFIO_PCI_MSIX_IRQ_INDEX);
+    assert_int_equal(f->k.irq_count, 1);
+    raise_irq(f);
+    (void)poll_events(f);
+    assert_false(irq_pending(f)); /* drained by the poll */
+    assert_int_equal(f->k.unmasks, 0); /* MSI-X needs no unmask */
+    eni_attachment_id a2;
+    assert_eni_ok(eni_nic_attach(f->ctx, nic_new(f, ENI_NIC_INTERFACE), inst, 1, 0, &a2));
+    (void)poll_events(f);
+    assert_int_equal(f->k.set_irqs, 2); /* the second function's */
+    int fds = f->k.eventfds;
+    assert_eni_ok(eni_nic_detach(f->ctx, a2, 0));
+    (void)poll_events(f);
+    assert_int_equal(f->k.set_irqs, 3); /* disarmed at release */
+    assert_int_equal(f->k.irq_count, 0);
+    assert_int_equal(f->k.eventfds, fds - 1);
+}
+
+static void test_intx_is_unmasked_after_poll(void **state)
+{
+    struct fx *f = *state;
+    f->k.fn[0].msix = 0; /* neither MSI-X nor MSI */
+    assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), f->config));
+    running(f, "m5.large", NULL);
+    assert_int_equal(f->k.irq_index, VFIO_PCI_INTX_IRQ_INDEX);
+    (void)poll_events(f);
+    assert_int_equal(f->k.unmasks, 0); /* it did not fire: nothing to unmask */
+    raise_irq(f);
+    assert_true(ena_model_link(&f->ena[0], false));
+    struct got g = poll_events(f);
+    assert_non_null(find_event(&g, ENI_EVENT_LINK_CHANGE)); /* handled, */
+    assert_int_equal(f->k.unmasks, 1);                     /* then unmasked */
+    assert_false(irq_pending(f));
+    assert_int_equal(f->k.set_irqs, 2);
+}
+
+static void test_interrupts_that_cannot_be_armed_are_not_fatal(void **state)
+{
+    struct fx *f = *state;
+    f->k.set_irqs_errno = EIO;
+    assert_eni_ok(eni_ctx_set_backend(f->ctx, eni_vfio_backend_ops(), f->config));
+    eni_attachment_id a;
+    running(f, "m5.large", &a); /* up all the same */
+    assert_int_equal(f->k.irq_count, 0);
+    assert_int_equal(f->k.eventfds, 0); /* the eventfds went back */
+    assert_non_null(strstr(f->warning, "polling only"));
+    assert_true(ena_model_link(&f->ena[0], false)); /* and polling still works */
+    struct got g = poll_events(f);
+    assert_non_null(find_event(&g, ENI_EVENT_LINK_CHANGE));
+    assert_int_equal(f->k.reads, 0); /* nothing to drain */
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -377,6 +561,13 @@ int main(void)
         T(test_open_refusals_say_why),
         T(test_bind_option_binds_and_releases),
         T(test_bind_failure_gives_functions_back),
+        T(test_bind_needs_a_list_and_spares_up_interfaces),
+        T(test_long_roots_are_refused),
+        T(test_noiommu_needs_consent),
+        T(test_attachment_zero_is_refused),
+        T(test_interrupts_are_armed_and_drained),
+        T(test_intx_is_unmasked_after_poll),
+        T(test_interrupts_that_cannot_be_armed_are_not_fatal),
     };
     return cmocka_run_group_tests_name("vfio_backend", tests, NULL, NULL);
 }

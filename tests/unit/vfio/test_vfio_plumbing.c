@@ -5,6 +5,7 @@
  * noiommu, and every system call failing in turn without a leak. */
 #include <errno.h>
 #include <linux/vfio.h>
+#include <unistd.h>
 
 #include "test_helpers.h"
 
@@ -63,6 +64,13 @@ static void test_open_follows_the_kernel_sequence(void **state)
     assert_int_equal(v, f->m.ctrl_version);
     assert_eni_fail(eni__vfio_map_bar(&f->d, 2), ENI_ENOTFOUND, "InvalidID"); /* no BAR2 */
     assert_eni_fail(eni__vfio_read32(&f->d, 0, 0x4000, &v), ENI_EINVAL, "InvalidParameterValue");
+    /* off + 4 wraps to 2 here: still past the region, not a read at 2 */
+    assert_eni_fail(eni__vfio_read32(&f->d, 0, UINT64_MAX - 1, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni__vfio_write32(&f->d, 0, UINT64_MAX - 1, 1), ENI_EINVAL,
+                    "InvalidParameterValue");
+    uint8_t cfg[8];
+    assert_eni_fail(eni__vfio_config_read(&f->d, 250, cfg, 8), ENI_EINVAL, "InvalidParameterValue");
     eni__vfio_close(&f->d);
     assert_int_equal(f->k.open_fds, 0);
     assert_false(f->k.group_attached);
@@ -128,6 +136,22 @@ static void test_interrupts_msix_then_intx(void **state)
     assert_eni_fail(eni__vfio_irq_enable(&f->d, 0), ENI_ESTATE, "IncorrectState");
 }
 
+static void test_interrupts_drain_without_blocking(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni__vfio_open(&f->d, &f->k.sys, "/fakedev", 3, false, ADDR));
+    assert_int_equal(eni__vfio_irq_drain(&f->d), 0); /* off: nothing to read */
+    assert_int_equal(f->k.reads, 0);
+    assert_eni_ok(eni__vfio_irq_enable(&f->d, 2));
+    assert_int_equal(eni__vfio_irq_drain(&f->d), 0); /* armed, quiet: returns at once */
+    uint64_t one = 1;
+    assert_int_equal(write(f->k.irq_fd[0], &one, sizeof one), sizeof one);
+    assert_int_equal(write(f->k.irq_fd[1], &one, sizeof one), sizeof one);
+    assert_int_equal(write(f->k.irq_fd[1], &one, sizeof one), sizeof one);
+    assert_int_equal(eni__vfio_irq_drain(&f->d), 3);
+    assert_int_equal(eni__vfio_irq_drain(&f->d), 0); /* drained */
+}
+
 static void test_reset_with_and_without_a_method(void **state)
 {
     struct fx *f = *state;
@@ -168,6 +192,16 @@ static void test_open_refusals(void **state)
                     "InvalidID");
     assert_non_null(strstr(eni_error_last()->message, "is vfio loaded"));
     assert_int_equal(f->k.open_fds, 0);
+    /* a root that would not fit: refused, never opened cut short */
+    char root[301];
+    memset(root, 'd', 300);
+    root[0] = '/';
+    root[300] = 0;
+    int calls = f->k.calls;
+    assert_eni_fail(eni__vfio_open(&f->d, &f->k.sys, root, 3, false, ADDR), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_int_equal(eni_error_last()->os_errno, ENAMETOOLONG);
+    assert_int_equal(f->k.calls, calls); /* no system call was made */
 }
 
 static void test_noiommu_uses_physical_addresses(void **state)
@@ -235,6 +269,7 @@ int main(void)
         T(test_bus_master_and_config),
         T(test_dma_maps_below_256m_and_unmaps),
         T(test_interrupts_msix_then_intx),
+        T(test_interrupts_drain_without_blocking),
         T(test_reset_with_and_without_a_method),
         T(test_open_refusals),
         T(test_noiommu_uses_physical_addresses),

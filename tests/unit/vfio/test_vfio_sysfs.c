@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* Discovery and binding of Amazon functions against a fake sysfs tree
- * (tests/fakes/fake_sysfs.c), whose write hook plays the kernel. */
+/* Discovery of Amazon functions against a fake sysfs tree
+ * (tests/fakes/fake_sysfs.c); binding is test_vfio_bind.c's. */
 #include <errno.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -171,58 +171,93 @@ static void test_list_refusals(void **state)
     assert_string_equal(v[1].address, "0000:00:06.0");
 }
 
-static void test_bind_sequence(void **state)
+static void test_list_size_bounds(void **state)
 {
     struct fx *f = *state;
-    assert_eni_ok(eni_vfio_bind(f->fs.sys, "0000:00:05.0"));
-    assert_int_equal(f->fs.nwrites, 3);
-    assert_string_equal(f->fs.writes[0], "bus/pci/devices/0000:00:05.0/driver_override=vfio-pci");
-    assert_string_equal(f->fs.writes[1], "bus/pci/devices/0000:00:05.0/driver/unbind=0000:00:05.0");
-    assert_string_equal(f->fs.writes[2], "bus/pci/drivers_probe=0000:00:05.0");
-    char drv[32];
-    fake_sysfs_driver(&f->fs, "0000:00:05.0", drv, sizeof drv);
-    assert_string_equal(drv, "vfio-pci");
-    /* already bound: nothing to write */
-    assert_eni_ok(eni_vfio_bind(f->fs.sys, "0000:00:05.0"));
-    assert_int_equal(f->fs.nwrites, 3);
-    /* a function with no driver: no unbind step */
-    assert_eni_ok(eni_vfio_bind(f->fs.sys, "0000:01:00.0"));
-    assert_int_equal(f->fs.nwrites, 5);
-    assert_string_equal(f->fs.writes[4], "bus/pci/drivers_probe=0000:01:00.0");
+    uint32_t n = 77;
+    eni_vfio_function v[2];
+    v[0].size = ENI_STRUCT_SIZE_MAX + 1; /* garbage from an uninitialised struct */
+    assert_eni_fail(eni_vfio_list_functions(f->fs.sys, f->fs.dev, v, 2, &n), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_non_null(strstr(eni_error_last()->message, "ENI_STRUCT_SIZE_MAX"));
+    assert_int_equal(n, 77);
+    /* a newer, larger layout: elements that far apart, each tail left alone */
+    enum { STRIDE = sizeof(eni_vfio_function) + 16 };
+    unsigned char big[2 * STRIDE];
+    memset(big, 0xab, sizeof big);
+    eni_vfio_function first = ENI_VFIO_FUNCTION_INIT;
+    first.size = STRIDE;
+    memcpy(big, &first, sizeof first);
+    assert_eni_ok(eni_vfio_list_functions(f->fs.sys, f->fs.dev, (eni_vfio_function *)(void *)big,
+                                          2, &n));
+    assert_int_equal(n, 6);
+    eni_vfio_function second;
+    memcpy(&second, big + STRIDE, sizeof second);
+    assert_string_equal(second.address, "0000:00:06.0");
+    for (size_t i = sizeof(eni_vfio_function); i < STRIDE; i++)
+        assert_int_equal(big[i], 0xab);
+    assert_int_equal(big[2 * STRIDE - 1], 0xab);
 }
 
-static void test_release_sequence(void **state)
+/* A copied tree can hold anything: names that are not addresses and
+ * numbers out of range are not taken at their word. */
+static void test_list_trusts_no_name_or_number(void **state)
 {
     struct fx *f = *state;
-    assert_eni_ok(eni_vfio_release(f->fs.sys, "0000:00:06.0"));
-    assert_int_equal(f->fs.nwrites, 3);
-    assert_string_equal(f->fs.writes[0], "bus/pci/devices/0000:00:06.0/driver/unbind=0000:00:06.0");
-    assert_string_equal(f->fs.writes[1], "bus/pci/devices/0000:00:06.0/driver_override=\n");
-    assert_string_equal(f->fs.writes[2], "bus/pci/drivers_probe=0000:00:06.0");
-    char drv[32];
-    fake_sysfs_driver(&f->fs, "0000:00:06.0", drv, sizeof drv);
-    assert_string_equal(drv, "ena"); /* the kernel's driver took it back */
+    /* a directory whose name is no PCI address (it used to be cut to 15 chars) */
+    fake_sysfs_add(&f->fs, "0000:00:0a.0-x", 0x1d0f, 0xec20, 0, 0, "vfio-pci", 12);
+    /* a vendor id that only matches once cut to 16 bits */
+    fake_sysfs_add(&f->fs, "0000:00:0b.0", 0x11d0f, 0xec20, 0, 0, "vfio-pci", 13);
+    /* numbers with junk, out of range, and a group link that names no number */
+    fake_sysfs_add(&f->fs, "0000:00:0c.0", 0x1d0f, 0xec20, 0, 0, "vfio-pci", -1);
+    fake_sysfs_put(&f->fs, "bus/pci/devices/0000:00:0c.0/numa_node", "1junk\n");
+    fake_sysfs_put(&f->fs, "bus/pci/devices/0000:00:0c.0/revision", "0x100\n");
+    fake_sysfs_put(&f->fs, "bus/pci/devices/0000:00:0c.0/sriov_totalvfs", "99999999999\n");
+    char link[512];
+    snprintf(link, sizeof link, "%s/bus/pci/devices/0000:00:0c.0/iommu_group", f->fs.sys);
+    assert_int_equal(symlink("../../../kernel/iommu_groups/7x", link), 0);
+    eni_vfio_function v[10];
+    v[0].size = sizeof v[0];
+    uint32_t n;
+    assert_eni_ok(eni_vfio_list_functions(f->fs.sys, f->fs.dev, v, 10, &n));
+    assert_int_equal(n, 7); /* the six, and 0c.0 */
+    const eni_vfio_function *c = by_addr(v, n, "0000:00:0c.0");
+    assert_int_equal(c->numa_node, -1);
+    assert_int_equal(c->revision, 0);
+    assert_int_equal(c->sriov_total_vfs, 0);
+    assert_int_equal(c->iommu_group, -1);
+    assert_int_equal(c->readiness, ENI_VFIO_NO_IOMMU_GROUP);
+    for (uint32_t i = 0; i < n; i++)
+        assert_true(strcmp(v[i].address, "0000:00:0b.0") != 0);
 }
 
-static void test_bind_refusals(void **state)
+/* Readiness is asked with the effective ids, the ones open() uses: a
+ * set-uid helper must not be told "no permission" for its real user's sake,
+ * nor the reverse. */
+static void test_readiness_uses_the_effective_ids(void **state)
 {
     struct fx *f = *state;
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "00:05.0"), ENI_EINVAL, "InvalidParameterValue");
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "0000:00:05.8"), ENI_EINVAL, "InvalidParameterValue");
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, NULL), ENI_EINVAL, "InvalidParameterValue");
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "0000:00:09.0"), ENI_ENOTFOUND, "InvalidID");
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "0000:00:03.0"), ENI_ENOTSUP, "UnsupportedOperation");
-    assert_int_equal(f->fs.nwrites, 0); /* none of them wrote anything */
-    f->fs.refuse_errno = EACCES;
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "0000:00:05.0"), ENI_EPERM, "OperationNotPermitted");
-    assert_non_null(strstr(eni_error_last()->message, "run as root"));
-    assert_int_equal(eni_error_last()->os_errno, EACCES);
-    f->fs.refuse_errno = 0;
-    f->fs.kernel_ignores_probe = true; /* vfio-pci not loaded */
-    assert_eni_fail(eni_vfio_bind(f->fs.sys, "0000:00:05.0"), ENI_EBACKEND, "InternalError");
-    assert_non_null(strstr(eni_error_last()->message, "vfio-pci module"));
-    assert_eni_fail(eni_vfio_release(f->fs.sys, "0000:00:03.0"), ENI_ENOTSUP,
-                    "UnsupportedOperation");
+    if (geteuid() != 0)
+        skip(); /* switching ids needs root */
+    char node[400];
+    snprintf(node, sizeof node, "%s/vfio/3", f->fs.dev);
+    assert_int_equal(chmod(node, 0600), 0); /* root's alone */
+    assert_int_equal(chmod(f->fs.root, 0755), 0);
+    static const uid_t ids[2][2] = {{65534, 0}, {0, 65534}}; /* real, effective */
+    static const int want[2] = {ENI_VFIO_READY, ENI_VFIO_NO_PERMISSION};
+    for (int i = 0; i < 2; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            if (setresuid(ids[i][0], ids[i][1], 0) != 0)
+                _exit(97);
+            _exit((int)readiness_of_06(f));
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), want[i]);
+    }
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -232,9 +267,9 @@ int main(void)
         T(test_list_finds_amazon_functions_in_order),
         T(test_list_no_permission),
         T(test_list_refusals),
-        T(test_bind_sequence),
-        T(test_release_sequence),
-        T(test_bind_refusals),
+        T(test_list_size_bounds),
+        T(test_list_trusts_no_name_or_number),
+        T(test_readiness_uses_the_effective_ids),
     };
     return cmocka_run_group_tests_name("vfio_sysfs", tests, NULL, NULL);
 }
