@@ -49,7 +49,9 @@ echo "kernel: $KVER (unpacked in $K)"
 gcc -static -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra \
   -I"$SRC/include" -I"$BUILD/include" -I"$SRC/lib" \
   "$SRC/tests/vfio-qemu/vfio_qemu_test.c" "$SRC/lib/backend/vfio/vfio.c" \
-  "$SRC/lib/backend/vfio/sysfs.c" "$SRC/lib/backend/vfio/report.c" "$SRC/lib/core/error.c" \
+  "$SRC/lib/backend/vfio/sysfs.c" "$SRC/lib/backend/vfio/sysfs_bind.c" \
+  "$SRC/lib/backend/vfio/sysfs_read.c" "$SRC/lib/backend/vfio/sysfs_write.c" \
+  "$SRC/lib/backend/vfio/report.c" "$SRC/lib/core/error.c" \
   -o "$W/vfio_qemu_test" || { echo "FAIL: building the test program"; exit 1; }
 
 # 3. The initramfs: busybox, the VFIO modules of that kernel, /init, the test.

@@ -138,4 +138,17 @@ uint64_t eni__vfio_irq_drain(struct eni_vfio_dev *d);
 /* VFIO_DEVICE_RESET; ENI_ENOTSUP when the function has no reset method. */
 int eni__vfio_reset(struct eni_vfio_dev *d);
 
+/* ---- sysfs readers (sysfs_read.c) ---------------------------------------------------- */
+bool eni__vfio_read_text_at(int dirfd, const char *name, char *buf, size_t cap);
+bool eni__vfio_parse_num(const char *text, int base, long long min, long long max, long long *out);
+bool eni__vfio_read_num_at(int dirfd, const char *name, long long min, long long max,
+                           long long *out);
+void eni__vfio_copy_str(char *dst, size_t cap, const char *src);
+void eni__vfio_link_name_at(int dirfd, const char *name, char *out, size_t cap);
+int eni__vfio_open_function(const char *sys, const char *address, int *fd);
+/* Describe the function open at fd (sysfs.c): 1 for an Amazon ENA/EFA
+ * function (*f filled), 0 for another device, a negative eni_err on failure. */
+int eni__vfio_describe(const char *sys, const char *dev, int fd, const char *addr,
+                       eni_vfio_function *f);
+
 #endif
