@@ -24,6 +24,10 @@
 
 /** Longest group name or description (255 characters), NUL included. */
 #define ENI_SG_TEXT_MAX 256
+/** Longest name of a source of remote members (a host), NUL included. */
+#define ENI_REMOTE_SOURCE_MAX 256
+/** Most addresses one source may state for one group in one call. */
+#define ENI_REMOTE_MEMBERS_MAX 65536
 
 /** @brief Rule direction. */
 typedef enum eni_direction {
@@ -378,6 +382,86 @@ ENI_API int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id pl, cha
  */
 ENI_API int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t cap,
                                  uint32_t *count);
+
+/**
+ * @brief State the addresses of a group's member interfaces on another host.
+ *
+ * A rule that references a group admits the private addresses of every
+ * interface in the group, on any host of the VPC. This ctx knows its own
+ * interfaces; a sync component states, for each group and each @p source (a
+ * host, by any stable name), the member addresses there. The statement
+ * replaces that source's previous one whole; the evaluator treats the
+ * addresses exactly like those of local members, and publishes the change
+ * like a rule change (evaluation never waits for it).
+ *
+ * @param[in] ctx       The context.
+ * @param[in] sg        The group.
+ * @param[in] source    The host: 1..255 printable characters, no spaces.
+ * @param[in] addresses IPv4 and IPv6 addresses (duplicates collapse); NULL when @p n is 0.
+ * @param[in] n         How many; 0 forgets the source for this group.
+ * @return ::ENI_OK; ::ENI_EINVAL (`InvalidParameterValue`) for a bad source
+ *         or address, NULL arguments; ::ENI_ELIMIT above ::ENI_REMOTE_MEMBERS_MAX;
+ *         group id errors; ::ENI_ENOMEM. Nothing changes on failure.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source,
+                                      const char *const *addresses, uint32_t n);
+
+/**
+ * @brief Forget what @p source said about a group (eni_sg_set_remote_members() with none).
+ * @param[in] ctx    The context.
+ * @param[in] sg     The group.
+ * @param[in] source The host.
+ * @return As eni_sg_set_remote_members(); forgetting an unknown source is ::ENI_OK.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_clear_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source);
+
+/**
+ * @brief Forget everything @p source said, in every group (the host left).
+ * @param[in]  ctx    The context.
+ * @param[in]  source The host.
+ * @param[out] groups Receives how many groups had members from it; may be NULL.
+ * @return ::ENI_OK; ::ENI_EINVAL for a NULL @p ctx or a bad source name.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *groups);
+
+/**
+ * @brief The sources that have stated members of a group, in name order.
+ * @param[in]  ctx   The context.
+ * @param[in]  sg    The group.
+ * @param[out] out   Receives up to @p cap names, each ::ENI_REMOTE_SOURCE_MAX
+ *                   bytes (a `char[cap][ENI_REMOTE_SOURCE_MAX]` array).
+ * @param[in]  cap   Capacity of @p out, in names.
+ * @param[out] count Receives the number of sources.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list(); group id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg, char *out, uint32_t cap,
+                                       uint32_t *count);
+
+/**
+ * @brief The member addresses @p source stated for a group: IPv4 first, each
+ * family in ascending order.
+ * @param[in]  ctx    The context.
+ * @param[in]  sg     The group.
+ * @param[in]  source The host; one that stated nothing has none (count 0).
+ * @param[out] out    Receives up to @p cap addresses, each ::ENI_IP_STRING_MAX
+ *                    bytes (a `char[cap][ENI_IP_STRING_MAX]` array).
+ * @param[in]  cap    Capacity of @p out, in addresses.
+ * @param[out] count  Receives the number of addresses.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list() or for a NULL @p source;
+ *         group id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
+                                      uint32_t cap, uint32_t *count);
 
 ENI_END_DECLS
 

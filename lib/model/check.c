@@ -128,6 +128,17 @@ static int check_groups(eni_ctx *ctx)
             nics += n->groups[i] == g->id;
         ENI__FOR_EACH(ctx, ENI_KIND_SG_RULE, struct eni_sg_rule, r)
         refs += r->peer_kind == ENI_PEER_GROUP && r->peer == g->id && r->sg != g->id;
+        for (uint32_t i = 0; i < g->remote_count; i++) {
+            const struct eni_remote_set *s = &g->remote[i];
+            bool order = i == 0 || strcmp(g->remote[i - 1].source, s->source) < 0;
+            for (uint32_t k = 1; k < s->n4; k++)
+                order = order && s->v4[k - 1] < s->v4[k];
+            for (uint32_t k = 1; k < s->n6; k++)
+                order = order && (s->v6[k - 1].hi < s->v6[k].hi ||
+                                  (s->v6[k - 1].hi == s->v6[k].hi && s->v6[k - 1].lo < s->v6[k].lo));
+            if (!order || s->n4 + s->n6 == 0)
+                BAD("group slot %u: remote set #%u is unsorted, repeated or empty", g_i_, i);
+        }
         if (nics != g->nic_count || refs != g->referenced_by)
             BAD("group slot %u: counts %u/%u, recount %u/%u", g_i_, g->nic_count,
                 g->referenced_by, nics, refs);

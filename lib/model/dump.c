@@ -69,6 +69,20 @@ static void put_prefix(struct out *o, const eni_prefix *p)
     put(o, " %s", t);
 }
 
+/* "  remote <source>: <addresses>" for members on another host. */
+static void dump_remote(struct out *o, const struct eni_remote_set *s)
+{
+    char text[ENI_ADDR_STR_MAX];
+    put(o, "  remote %s:", s->source);
+    for (uint32_t i = 0; i < s->n4 + s->n6; i++) {
+        eni_addr a = i < s->n4 ? eni__addr_from_v4(s->v4[i])
+                               : eni__addr_from_v6(s->v6[i - s->n4].hi, s->v6[i - s->n4].lo);
+        eni__addr_format(&a, text);
+        put(o, " %s", text);
+    }
+    put(o, "\n");
+}
+
 static void dump_rule(struct out *o, const struct eni_sg_rule *r)
 {
     char a[ENI_ID_STRING_MAX], b[ENI_ID_STRING_MAX];
@@ -148,6 +162,8 @@ static void dump_all(struct out *o)
         for (unsigned d = 0; d < 2; d++)
             for (uint32_t i = 0; i < g->rules[d].count; i++)
                 dump_rule(o, g->rules[d].v[i]);
+        for (uint32_t i = 0; i < g->remote_count; i++)
+            dump_remote(o, &g->remote[i]);
     }
     ENI__FOR_EACH(ctx, ENI_KIND_PREFIX_LIST, struct eni_prefix_list, p)
     {

@@ -45,6 +45,7 @@ static void free_sg(eni_ctx *ctx, struct eni_sg *g)
 {
     for (int d = 0; d < 2; d++)
         eni__free(ctx, g->rules[d].v);
+    eni__sg_remote_free(ctx, g);
     eni__free(ctx, g->name);
     eni__free(ctx, g->description);
     eni__free(ctx, g);

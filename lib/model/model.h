@@ -152,6 +152,15 @@ struct eni_rule_vec {
     uint32_t count, cap;
 };
 
+/* What one source (a host) says are the group's member addresses there
+ * (sg_remote.c): sorted, without duplicates. */
+struct eni_remote_set {
+    char *source;
+    uint32_t *v4;         /* host order */
+    struct eni_v6 *v6;
+    uint32_t n4, n6;
+};
+
 struct eni_sg {
     uint64_t id;
     uint64_t vpc;
@@ -161,7 +170,12 @@ struct eni_sg {
     struct eni_rule_vec rules[2]; /* [0] ingress, [1] egress */
     uint32_t nic_count;
     uint32_t referenced_by;       /* rules of *other* groups naming this one */
+    struct eni_remote_set *remote; /* members elsewhere, sorted by source */
+    uint32_t remote_count;
 };
+
+/* Free every remote set of a group (sg_remote.c). */
+void eni__sg_remote_free(eni_ctx *ctx, struct eni_sg *sg);
 
 struct eni_prefix_list {
     uint64_t id;

@@ -172,6 +172,7 @@ void eni__sg_destroy(eni_ctx *ctx, struct eni_sg *sg)
     if (eni__registry_peek(ctx, ENI_KIND_VPC, sg->vpc, (void **)&vpc) == ENI_OK)
         vpc->sg_count--;
     eni__registry_remove(ctx, sg->id);
+    eni__sg_remote_free(ctx, sg);
     eni__free(ctx, sg->name);
     eni__free(ctx, sg->description);
     eni__free(ctx, sg);

@@ -50,6 +50,11 @@ static int s_groups(struct scenario *s)
     g.id = s->web.v ? NULL : "sg-0a1b2c3d4e5f6071a";
     return eni_sg_create(s->ctx, &g, s->web.v ? &s->db : &s->web);
 }
+static int s_remote(struct scenario *s)
+{
+    const char *addrs[] = {"10.0.7.1", "10.0.7.2", "2001:db8::7"};
+    return eni_sg_set_remote_members(s->ctx, s->web, "host-b", addrs, 3);
+}
 static int s_pl(struct scenario *s)
 {
     eni_prefix_list_spec p = ENI_PREFIX_LIST_SPEC_INIT;
@@ -167,7 +172,7 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         step_fn fn;
     } steps[] = {
         {"vpc", s_vpc},           {"subnet", s_subnet},         {"group web", s_groups},
-        {"group db", s_groups},   {"prefix list", s_pl},        {"prefix entries", s_pl_modify},
+        {"group db", s_groups},   {"remote members", s_remote}, {"prefix list", s_pl},        {"prefix entries", s_pl_modify},
         {"rules", s_rules},       {"nic 0", s_nic},             {"nic 1", s_nic},
         {"nic 2", s_nic},         {"assign", s_assign},         {"reassign", s_reassign},
         {"assign ipv6", s_assign6}, {"eip", s_eip},             {"associate", s_associate},

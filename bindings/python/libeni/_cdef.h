@@ -245,6 +245,8 @@ int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc, eni_subnet_id *out, uint32_t c
 
 /* ---- eni/sg.h ---- */
 #define ENI_SG_TEXT_MAX ...
+#define ENI_REMOTE_SOURCE_MAX ...
+#define ENI_REMOTE_MEMBERS_MAX ...
 #define ENI_INGRESS ...
 #define ENI_EGRESS ...
 #define ENI_PEER_CIDR ...
@@ -339,6 +341,14 @@ int eni_prefix_list_describe(eni_ctx *ctx, eni_prefix_list_id pl, eni_prefix_lis
 int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id pl, char *out, uint32_t cap,
                                 uint32_t *count);
 int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t cap, uint32_t *count);
+int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source,
+                              const char *const *addresses, uint32_t n);
+int eni_sg_clear_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source);
+int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *groups);
+int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg, char *out, uint32_t cap,
+                               uint32_t *count);
+int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
+                              uint32_t cap, uint32_t *count);
 
 /* ---- eni/nic.h ---- */
 #define ENI_NIC_DESCRIPTION_MAX ...

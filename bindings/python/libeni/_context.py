@@ -585,6 +585,14 @@ class Context:
                 list_ids(self, "eni_instance_id",
                          lambda o, c, n: lib.eni_instance_list(self._ptr, f, o, c, n))]
 
+    def clear_remote_source(self, source: str) -> int:
+        """Forget every member ``source`` (a host that left) stated, in every
+        group; returns how many groups had some."""
+        keep = cstr(source)
+        groups = ffi.new("uint32_t *")
+        check(lib.eni_ctx_clear_remote_source(self._ptr, keep, groups))
+        return int(groups[0])
+
     # -- Elastic IPs -----------------------------------------------------------
     def allocate_address(self, *, allocation_id: Optional[str] = None) -> ElasticIp:
         """``AllocateAddress``; ``allocation_id`` is the ``eipalloc-`` id EC2 gave it."""

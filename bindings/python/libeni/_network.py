@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 from ._enums import Kind, PeerKind, RuleDirection
 from ._errors import InvalidParameterTypeError, check, invalid_value
 from ._ffi import cstr, ffi, lib, text
-from ._objects import LibeniObject, id_array, list_ids, str_array, wrap
+from ._objects import LibeniObject, fetch_strings, id_array, list_ids, str_array, wrap
 
 if TYPE_CHECKING:
     from ._instances import NetworkInterface
@@ -236,6 +236,32 @@ class SecurityGroup(LibeniObject):
     """A security group (``sg-``)."""
 
     __slots__ = ()
+
+    # -- members on other hosts ------------------------------------------------
+    def set_remote_members(self, source: str, addresses: Iterable[str]) -> None:
+        """State the addresses of this group's member interfaces on host
+        ``source``, replacing what that source said before; rules that reference
+        the group admit them like local members. An empty list forgets them."""
+        keep: List[Any] = [cstr(source)]
+        arr, n = str_array(addresses, "addresses", keep)
+        check(lib.eni_sg_set_remote_members(self._ctx._ptr, self._cid(), keep[0], arr, n))
+
+    def clear_remote_members(self, source: str) -> None:
+        """Forget what ``source`` said about this group."""
+        keep = cstr(source)
+        check(lib.eni_sg_clear_remote_members(self._ctx._ptr, self._cid(), keep))
+
+    @property
+    def remote_sources(self) -> List[str]:
+        """The hosts that have stated members of this group, in name order."""
+        return fetch_strings(lib.ENI_REMOTE_SOURCE_MAX, lambda o, c, n: (
+            lib.eni_sg_list_remote_sources(self._ctx._ptr, self._cid(), o, c, n)))
+
+    def remote_members(self, source: str) -> List[str]:
+        """The addresses ``source`` stated (IPv4 first, each family in order)."""
+        keep = cstr(source)
+        return fetch_strings(lib.ENI_IP_STRING_MAX, lambda o, c, n: (
+            lib.eni_sg_get_remote_members(self._ctx._ptr, self._cid(), keep, o, c, n)))
     _kind = Kind.SECURITY_GROUP
     _ctype = "eni_sg_id"
 
@@ -421,15 +447,8 @@ class PrefixList(LibeniObject):
     @property
     def entries(self) -> List[str]:
         """The CIDRs, canonical, in the order they were added."""
-        width = lib.ENI_CIDR_STRING_MAX
-        count = ffi.new("uint32_t *")
-        check(lib.eni_prefix_list_get_entries(self._ctx._ptr, self._cid(), ffi.NULL, 0, count))
-        while True:
-            cap = count[0]
-            buf = ffi.new("char[]", max(cap, 1) * width)
-            check(lib.eni_prefix_list_get_entries(self._ctx._ptr, self._cid(), buf, cap, count))
-            if count[0] <= cap:
-                return [text(buf + i * width) for i in range(count[0])]
+        return fetch_strings(lib.ENI_CIDR_STRING_MAX, lambda o, c, n: (
+            lib.eni_prefix_list_get_entries(self._ctx._ptr, self._cid(), o, c, n)))
 
     def modify(self, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
         """``ModifyManagedPrefixList``: add and remove entries (lists of CIDRs), all or

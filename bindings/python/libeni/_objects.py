@@ -168,3 +168,17 @@ def list_ids(ctx: "Context", ctype: str, call: Callable[[Any, int, Any], int]) -
     """The id values a C list call returns, in order."""
     out, n = fetch_all(ctype, call)
     return [out[i].v for i in range(n)]
+
+
+def fetch_strings(width: int, call: Callable[[Any, int, Any], int]) -> List[str]:
+    """Run a C call that fills ``char[cap][width]`` (out, cap, count) until the
+    whole list fits, and return its strings."""
+    count = ffi.new("uint32_t *")
+    check(call(ffi.NULL, 0, count))
+    while True:
+        cap = count[0]
+        buf = ffi.new("char[]", max(cap, 1) * width)
+        check(call(buf, cap, count))
+        if count[0] <= cap:
+            return [ffi.string(buf + i * width).decode() for i in range(count[0])]
+

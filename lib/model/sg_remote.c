@@ -1,0 +1,274 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* Members of a security group that live on other hosts. A rule that
+ * references a group admits the private addresses of every member interface
+ * in the VPC, wherever it runs (docs/ec2-sections.md 4.4). This host knows
+ * its own interfaces; for the others a sync component (eni-sync, over etcd)
+ * states, per group and per source host, the addresses of that source's
+ * members. Each statement replaces the source's previous one whole, so a
+ * reader never sees half of an update. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "util/addr.h"
+
+static bool source_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= ENI_REMOTE_SOURCE_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+            return false; /* printable, no spaces: it is a key in etcd and in dumps */
+    return true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_v6(const void *a, const void *b)
+{
+    const struct eni_v6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sort and drop duplicates; the new length. */
+static uint32_t sort_unique(void *v, uint32_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n < 2)
+        return n;
+    qsort(v, n, size, cmp);
+    unsigned char *p = v;
+    uint32_t out = 1;
+    for (uint32_t i = 1; i < n; i++)
+        if (cmp(p + (size_t)i * size, p + (size_t)(out - 1) * size) != 0)
+            memmove(p + (size_t)out++ * size, p + (size_t)i * size, size);
+    return out;
+}
+
+/* Parse the addresses into a new set (not yet owned by anyone). */
+static int build_set(eni_ctx *ctx, const char *source, const char *const *addrs, uint32_t n,
+                     struct eni_remote_set *out)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t *v4 = n ? eni__calloc(ctx, n, sizeof *v4) : NULL;
+    struct eni_v6 *v6 = n ? eni__calloc(ctx, n, sizeof *v6) : NULL;
+    char *name = eni__strdup(ctx, source);
+    if ((n && (!v4 || !v6)) || !name) {
+        eni__free(ctx, v4);
+        eni__free(ctx, v6);
+        eni__free(ctx, name);
+        return eni__fail(ENI_ENOMEM, NULL, "out of memory holding remote members");
+    }
+    uint32_t n4 = 0, n6 = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        eni_addr a;
+        if (!addrs[i] || eni__addr_parse(addrs[i], &a) != ENI_OK) {
+            eni__free(ctx, v4);
+            eni__free(ctx, v6);
+            eni__free(ctx, name);
+            return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                             "remote member #%u ('%.48s') is not an IPv4 or IPv6 address", i,
+                             addrs[i] ? addrs[i] : "(null)");
+        }
+        if (a.family == 4)
+            v4[n4++] = eni__addr_v4(&a);
+        else
+            v6[n6++] = (struct eni_v6){eni__addr_hi64(&a), eni__addr_lo64(&a)};
+    }
+    out->source = name;
+    out->v4 = v4;
+    out->v6 = v6;
+    out->n4 = sort_unique(v4, n4, sizeof *v4, cmp_u32);
+    out->n6 = sort_unique(v6, n6, sizeof *v6, cmp_v6);
+    return ENI_OK;
+}
+
+static void free_set(eni_ctx *ctx, struct eni_remote_set *s)
+{
+    eni__free(ctx, s->source);
+    eni__free(ctx, s->v4);
+    eni__free(ctx, s->v6);
+}
+
+void eni__sg_remote_free(eni_ctx *ctx, struct eni_sg *sg)
+{
+    for (uint32_t i = 0; i < sg->remote_count; i++)
+        free_set(ctx, &sg->remote[i]);
+    eni__free(ctx, sg->remote);
+    sg->remote = NULL;
+    sg->remote_count = 0;
+}
+
+/* Where source is, or where it would go to keep the array sorted. */
+static uint32_t find_source(const struct eni_sg *sg, const char *source, bool *found)
+{
+    uint32_t lo = 0, hi = sg->remote_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(sg->remote[mid].source, source);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+static void drop_source(eni_ctx *ctx, struct eni_sg *sg, uint32_t at)
+{
+    free_set(ctx, &sg->remote[at]);
+    memmove(&sg->remote[at], &sg->remote[at + 1],
+            (sg->remote_count - at - 1) * sizeof sg->remote[0]);
+    sg->remote_count--;
+}
+
+int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
+                              const char *const *addresses, uint32_t n)
+{
+    ENI__CALL(ctx);
+    const char *what = "eni_sg_set_remote_members";
+    if (!ctx || (n && !addresses))
+        return eni__fail(ENI_EINVAL, NULL, "%s: %s is NULL", what, ctx ? "addresses" : "ctx");
+    if (!source_ok(source))
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                         "%s: the source must be 1..%d printable characters without spaces",
+                         what, ENI_REMOTE_SOURCE_MAX - 1);
+    if (n > ENI_REMOTE_MEMBERS_MAX)
+        return eni__fail(ENI_ELIMIT, "InvalidParameterValue", "%s: %u addresses (at most %d)",
+                         what, n, ENI_REMOTE_MEMBERS_MAX);
+    eni__lock(ctx);
+    struct eni_sg *sg;
+    struct eni_remote_set set;
+    int rc = eni__get_sg(ctx, sg_id.v, &sg);
+    bool found = false;
+    uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
+    if (rc == ENI_OK && n == 0) {
+        if (found) { /* an empty statement: the source has no members */
+            drop_source(ctx, sg, at);
+            eni__model_changed(ctx);
+        }
+        goto out;
+    }
+    if (rc == ENI_OK)
+        rc = build_set(ctx, source, addresses, n, &set);
+    if (rc == ENI_OK && !found) {
+        struct eni_remote_set *grown =
+            eni__realloc_array(ctx, sg->remote, sg->remote_count + 1u, sizeof *grown);
+        if (!grown) {
+            free_set(ctx, &set);
+            rc = eni__fail(ENI_ENOMEM, NULL, "%s: out of memory", what);
+            goto out;
+        }
+        sg->remote = grown;
+        memmove(&sg->remote[at + 1], &sg->remote[at],
+                (sg->remote_count - at) * sizeof sg->remote[0]);
+        sg->remote_count++;
+    } else if (rc == ENI_OK) {
+        free_set(ctx, &sg->remote[at]);
+    }
+    if (rc == ENI_OK) {
+        sg->remote[at] = set;
+        eni__model_changed(ctx);
+        char b1[ENI_ID_STRING_MAX];
+        ENI__INFO(ctx, "security group %s: %s reports %u IPv4 and %u IPv6 members",
+                  eni__idstr(ctx, sg->id, b1), source, set.n4, set.n6);
+    }
+out:
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_sg_clear_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source)
+{
+    ENI__CALL(ctx);
+    return eni_sg_set_remote_members(ctx, sg, source, NULL, 0);
+}
+
+int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *groups)
+{
+    ENI__CALL(ctx);
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_clear_remote_source: ctx is NULL");
+    if (!source_ok(source))
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                         "eni_ctx_clear_remote_source: not a valid source name");
+    eni__lock(ctx);
+    uint32_t cleared = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
+    {
+        bool found;
+        uint32_t at = find_source(g, source, &found);
+        if (found) {
+            drop_source(ctx, g, at);
+            cleared++;
+        }
+    }
+    if (cleared) {
+        eni__model_changed(ctx);
+        ENI__INFO(ctx, "source %s left: its members cleared from %u group%s", source, cleared,
+                  cleared == 1 ? "" : "s");
+    }
+    eni__unlock(ctx);
+    if (groups)
+        *groups = cleared;
+    return ENI_OK;
+}
+
+int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg_id, char *out, uint32_t cap,
+                               uint32_t *count)
+{
+    ENI__CALL(ctx);
+    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_list_remote_sources");
+    if (rc != ENI_OK)
+        return rc;
+    eni__lock(ctx);
+    struct eni_sg *sg;
+    rc = eni__get_sg(ctx, sg_id.v, &sg);
+    if (rc == ENI_OK) {
+        for (uint32_t i = 0; i < sg->remote_count && i < cap; i++)
+            strcpy(out + (size_t)i * ENI_REMOTE_SOURCE_MAX, sg->remote[i].source);
+        *count = sg->remote_count;
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
+                              uint32_t cap, uint32_t *count)
+{
+    ENI__CALL(ctx);
+    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_get_remote_members");
+    if (rc != ENI_OK)
+        return rc;
+    if (!source)
+        return eni__fail(ENI_EINVAL, NULL, "eni_sg_get_remote_members: source is NULL");
+    eni__lock(ctx);
+    struct eni_sg *sg;
+    rc = eni__get_sg(ctx, sg_id.v, &sg);
+    bool found = false;
+    uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
+    if (rc == ENI_OK) {
+        const struct eni_remote_set *s = found ? &sg->remote[at] : NULL;
+        uint32_t n4 = s ? s->n4 : 0, n6 = s ? s->n6 : 0;
+        for (uint32_t i = 0; i < n4 + n6 && i < cap; i++) {
+            eni_addr a = i < n4 ? eni__addr_from_v4(s->v4[i])
+                                : eni__addr_from_v6(s->v6[i - n4].hi, s->v6[i - n4].lo);
+            eni__addr_format(&a, out + (size_t)i * ENI_IP_STRING_MAX);
+        }
+        *count = n4 + n6; /* an unknown source has none */
+    }
+    eni__unlock(ctx);
+    return rc;
+}
