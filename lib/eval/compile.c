@@ -109,6 +109,19 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
                 }
             }
         }
+        /* ... wherever they run: members other hosts reported (sg_remote.c). */
+        struct eni_sg *peer;
+        if (eni__registry_peek(ctx, ENI_KIND_SG, r->peer, (void **)&peer) != ENI_OK)
+            return;
+        for (uint32_t s = 0; s < peer->remote_count; s++) {
+            const struct eni_remote_set *set = &peer->remote[s];
+            uint32_t n = family == 4 ? set->n4 : set->n6;
+            for (uint32_t i = 0; i < n; i++) {
+                eni_addr a = family == 4 ? eni__addr_from_v4(set->v4[i])
+                                         : eni__addr_from_v6(set->v6[i].hi, set->v6[i].lo);
+                ivpush(ctx, out, eni__iv_point(a.b, family));
+            }
+        }
     }
 }
 
