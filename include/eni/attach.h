@@ -81,7 +81,8 @@ typedef struct eni_launch_nic {
 typedef enum eni_launch_nic_flag {
     ENI_LAUNCH_KEEP_ON_TERMINATION = 1u << 0,  /**< `DeleteOnTermination=false` for a new interface (new ones default to true; existing ones are always false). */
     ENI_LAUNCH_PUBLIC_IP = 1u << 1,            /**< `AssociatePublicIpAddress=true` (only at index 0, only with a single interface). */
-    ENI_LAUNCH_NO_PUBLIC_IP = 1u << 2          /**< `AssociatePublicIpAddress=false`: overrides the subnet's `MapPublicIpOnLaunch`. */
+    ENI_LAUNCH_NO_PUBLIC_IP = 1u << 2,         /**< `AssociatePublicIpAddress=false`: overrides the subnet's `MapPublicIpOnLaunch`. */
+    ENI_LAUNCH_DELETE_ON_TERMINATION = 1u << 3 /**< `DeleteOnTermination=true` said explicitly: the default for a new interface, refused for an existing one (`InvalidParameterCombination`), as EC2 allows true "only if creating a new network interface". */
 } eni_launch_nic_flag;
 
 /** Static initialiser for ::eni_launch_nic. */

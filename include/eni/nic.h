@@ -35,7 +35,7 @@ typedef enum eni_nic_type {
     ENI_NIC_INTERFACE = 0, /**< `interface`: an ordinary ENA interface (the default). */
     ENI_NIC_EFA = 1,       /**< `efa`: ENA plus an OS-bypass device; has addresses. */
     ENI_NIC_EFA_ONLY = 2,  /**< `efa-only`: OS-bypass device only; no addresses; never primary. */
-    ENI_NIC_TRUNK = 3      /**< `trunk`: carries branch interfaces. */
+    ENI_NIC_TRUNK = 3      /**< `trunk`: carries branch interfaces; not modelled yet, so eni_nic_create() refuses it (::ENI_ENOTSUP, `UnsupportedOperation`). */
 } eni_nic_type;
 
 /** @brief EC2 `NetworkInterfaceStatus`. */

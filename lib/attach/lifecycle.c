@@ -11,7 +11,8 @@
 #define LAUNCH_SPEC_MIN offsetof(eni_launch_spec, instance_id) /* the first layout */
 #define LAUNCH_NIC_MIN sizeof(eni_launch_nic)
 #define LAUNCH_NIC_FLAGS \
-    (ENI_LAUNCH_KEEP_ON_TERMINATION | ENI_LAUNCH_PUBLIC_IP | ENI_LAUNCH_NO_PUBLIC_IP)
+    (ENI_LAUNCH_KEEP_ON_TERMINATION | ENI_LAUNCH_PUBLIC_IP | ENI_LAUNCH_NO_PUBLIC_IP | \
+     ENI_LAUNCH_DELETE_ON_TERMINATION)
 enum { LAUNCH_MAX_NICS = 128 };
 
 /* Termination: every attachment goes, forced; attaching ones are aborted. */
@@ -123,6 +124,12 @@ static int check_entries(const eni_launch_spec *sp, struct launch_entry *e)
         if (!!n->existing.v == !!n->spec)
             return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                              "each interface is either an existing one or a spec, not both");
+        if ((n->flags & ENI_LAUNCH_DELETE_ON_TERMINATION) &&
+            ((n->flags & ENI_LAUNCH_KEEP_ON_TERMINATION) || n->existing.v))
+            return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
+                             "DeleteOnTermination=true is allowed only for a network interface "
+                             "created at launch%s",
+                             n->existing.v ? ", not an existing one" : " (and not with false)");
         if ((n->flags & ENI_LAUNCH_PUBLIC_IP) &&
             (sp->nic_count > 1 || n->device_index != 0 || n->existing.v))
             return eni__fail(ENI_EINVAL, "InvalidParameterCombination",

@@ -202,6 +202,13 @@ int eni__nic_spec_check(const eni_nic_spec *spec, eni_nic_spec *out_spec)
     if (sp.type > ENI_NIC_TRUNK)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue", "eni_nic_create: unknown type %u",
                          sp.type);
+    /* A trunk exists to carry branch interfaces (VLAN ids, their own groups
+     * and addresses), which libeni does not model: accepting one that then
+     * behaves like a plain interface would be a stub. */
+    if (sp.type == ENI_NIC_TRUNK)
+        return eni__fail(ENI_ENOTSUP, "UnsupportedOperation",
+                         "eni_nic_create: trunk interfaces (and their branch interfaces) are not "
+                         "modelled; create an interface, efa or efa-only one");
     if (sp.flags & ~(uint32_t)ENI_NIC_SPEC_NO_IPV6 || sp.reserved0)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_create: unknown flags or reserved bits");
     if ((sp.secondary_ip_list_len && sp.secondary_ip_count) ||

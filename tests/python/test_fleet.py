@@ -65,3 +65,23 @@ def test_remote_members_refuse_bad_input(ctx, web):
     with pytest.raises(TypeError):
         web.set_remote_members("host-b", "10.0.1.5")  # a str is not a list
     assert ctx.dump() == before
+
+
+def test_delete_on_termination_true_is_refused_for_an_existing_interface(ctx, subnet):
+    spare = subnet.create_network_interface()
+    with pytest.raises(libeni.InvalidParameterError) as e:
+        ctx.run_instance("m5.large", [libeni.LaunchInterface(subnet=subnet),
+                                      libeni.LaunchInterface(existing=spare, device_index=1,
+                                                             delete_on_termination=True)])
+    assert e.value.ec2_code == "InvalidParameterCombination"
+    inst = ctx.run_instance("m5.large", [libeni.LaunchInterface(subnet=subnet,
+                                                                delete_on_termination=True),
+                                         libeni.LaunchInterface(existing=spare, device_index=1)])
+    ctx.poll()
+    atts = {a.network_interface: a for a in inst.attachments()}
+    assert atts[spare].delete_on_termination is False
+
+
+def test_trunk_interfaces_are_refused(ctx, subnet):
+    with pytest.raises(libeni.NotSupportedError):
+        subnet.create_network_interface(interface_type=libeni.InterfaceType.TRUNK)

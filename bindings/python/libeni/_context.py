@@ -144,7 +144,9 @@ class LaunchInterface:
     ipv6_address_count: int = 0
     interface_type: InterfaceType = InterfaceType.INTERFACE
     description: Optional[str] = None
-    delete_on_termination: bool = True
+    #: ``DeleteOnTermination``: None for EC2's default (true for a new interface,
+    #: false for an existing one); True is refused for an existing interface.
+    delete_on_termination: Optional[bool] = None
     associate_public_ip_address: Optional[bool] = None
     id: Optional[str] = None  #: the ``eni-`` id EC2 gave a new interface
 
@@ -535,8 +537,15 @@ class Context:
         for i, li in enumerate(interfaces):
             n = nics[i]
             n.size = ffi.sizeof("eni_launch_nic")
-            n.device_index, n.network_card_index = li.device_index, li.network_card_index
-            n.flags = (0 if li.delete_on_termination else lib.ENI_LAUNCH_KEEP_ON_TERMINATION)
+            n.device_index = as_uint(li.device_index, f"interfaces[{i}].device_index")
+            n.network_card_index = as_uint(li.network_card_index,
+                                           f"interfaces[{i}].network_card_index")
+            dot = li.delete_on_termination
+            if dot is not None and not isinstance(dot, bool):
+                raise InvalidParameterTypeError(
+                    f"interfaces[{i}].delete_on_termination takes True, False or None")
+            n.flags = (0 if dot is None else lib.ENI_LAUNCH_DELETE_ON_TERMINATION if dot
+                       else lib.ENI_LAUNCH_KEEP_ON_TERMINATION)
             if li.associate_public_ip_address is True:
                 n.flags |= lib.ENI_LAUNCH_PUBLIC_IP
             elif li.associate_public_ip_address is False:

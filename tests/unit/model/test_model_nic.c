@@ -1097,11 +1097,10 @@ static void test_s1_2_efa_and_trunk_types(void **state)
     assert_int_equal(efa.ipv4_count, 2); /* efa = ENA + OS bypass: it has addresses */
     assert_int_equal(efa.ipv6_count, 1);
     assert_usable_in_sn(efa.private_ip);
+    /* A trunk without branch interfaces would be a stub: refused until they exist. */
     sp.type = ENI_NIC_TRUNK;
-    eni_nic_info trunk = nic_info(f->ctx, nic_new(f, &sp));
-    assert_int_equal(trunk.type, ENI_NIC_TRUNK);
-    assert_int_equal(trunk.ipv4_count, 2);
-    assert_usable_in_sn(trunk.private_ip);
+    eni_nic_id trunk = {0};
+    REFUSED(f, eni_nic_create(f->ctx, &sp, &trunk), ENI_ENOTSUP, "UnsupportedOperation");
     sp.type = ENI_NIC_INTERFACE;
     assert_int_equal(nic_info(f->ctx, nic_new(f, &sp)).type, ENI_NIC_INTERFACE);
     /* Anything else is not a type. */
