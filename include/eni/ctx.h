@@ -71,6 +71,15 @@ typedef void (*eni_free_cb)(void *ptr, void *userdata);
  */
 typedef void (*eni_log_cb)(uint32_t level, const char *message, void *userdata);
 
+/** @brief Bits of eni_ctx_opts::flags. */
+typedef enum eni_ctx_flag {
+    /** Deliver events for model changes too (::ENI_EVENT_RULES_CHANGED and the
+     *  others numbered from 9): an agent programs its data plane and its
+     *  peers from them instead of polling describe calls. Off by default, so
+     *  existing poll loops see no new event types. */
+    ENI_CTX_MODEL_EVENTS = 1u << 0
+} eni_ctx_flag;
+
 /**
  * @brief Options for eni_ctx_new().
  *
@@ -82,7 +91,7 @@ typedef void (*eni_log_cb)(uint32_t level, const char *message, void *userdata);
  */
 typedef struct eni_ctx_opts {
     uint32_t size;            /**< sizeof(eni_ctx_opts) as the caller knows it. */
-    uint32_t flags;           /**< No flags are defined yet: must be 0. */
+    uint32_t flags;           /**< ::eni_ctx_flag bits. */
     uint64_t seed;            /**< Key of the id-string permutation: same seed, same id strings. */
     eni_malloc_cb malloc_fn;  /**< Allocator hooks: all three set, or all three NULL for the C library's. */
     eni_realloc_cb realloc_fn;/**< See eni_ctx_opts::malloc_fn. */
@@ -107,7 +116,16 @@ typedef enum eni_event_type {
     ENI_EVENT_DETACH_FAILED = 5,     /**< As above; the interface stays attached. */
     ENI_EVENT_INSTANCE_STATE = 6,    /**< subject: instance; state: its new ::eni_instance_state. */
     ENI_EVENT_LINK_CHANGE = 7,       /**< subject: attachment, related: interface; state: 1 up, 0 down. */
-    ENI_EVENT_DEVICE_REMOVED = 8     /**< subject: attachment, related: interface; the device vanished and the interface was detached. */
+    ENI_EVENT_DEVICE_REMOVED = 8,    /**< subject: attachment, related: interface; the device vanished and the interface was detached. */
+    /* With ::ENI_CTX_MODEL_EVENTS only. cookie: the model's change number
+     * after the change (it only grows). A change event still queued when a
+     * newer one about the same subject and related object arrives is
+     * updated in place (coalesced): the caller sees the latest state once. */
+    ENI_EVENT_RULES_CHANGED = 9,     /**< subject: security group; state: its rules now (both directions). */
+    ENI_EVENT_MEMBERSHIP_CHANGED = 10, /**< subject: security group, related: interface; state: 1 joined, 0 left. */
+    ENI_EVENT_ADDRESSES_CHANGED = 11, /**< subject: interface; state: its private addresses now (IPv4 and IPv6). */
+    ENI_EVENT_EIP_CHANGED = 12,      /**< subject: Elastic IP, related: interface (0 when none); state: 1 associated, 0 not. */
+    ENI_EVENT_REMOTE_MEMBERS_CHANGED = 13 /**< subject: security group; state: sources that report members of it. */
 } eni_event_type;
 
 /**

@@ -54,6 +54,36 @@ int eni__event_post(eni_ctx *ctx, const eni_event *ev)
     return rc;
 }
 
+/* Fold a newer change event into a queued one about the same things. */
+static bool merge_change(void *queued, const void *elem)
+{
+    eni_event *q = queued;
+    const eni_event *e = elem;
+    if (q->type != e->type || q->subject != e->subject || q->related != e->related)
+        return false;
+    q->state = e->state;
+    q->cookie = e->cookie;
+    return true;
+}
+
+void eni__change_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
+                       uint32_t state, uint64_t change)
+{
+    if (!(ctx->opts.flags & ENI_CTX_MODEL_EVENTS))
+        return;
+    eni_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.subject = subject;
+    ev.related = related;
+    ev.state = state;
+    ev.cookie = change;
+    if (eni__queue_push_coalesced(ctx, &ctx->events, &ev, merge_change) == ENI_OK)
+        eni__wake_signal(ctx);
+    else
+        eni__log(ctx, ENI_LOG_ERROR, "change event %u lost: out of memory", type);
+}
+
 void eni__lock(eni_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->lock);

@@ -108,6 +108,13 @@ void eni__unlock(eni_ctx *ctx);
  * ENI_OK or ENI_ENOMEM (recorded). */
 int eni__event_post(eni_ctx *ctx, const eni_event *ev);
 
+/* A model-change event (types 9..13), when the ctx asked for them
+ * (ENI_CTX_MODEL_EVENTS): queued, or folded into a queued one about the same
+ * subject and related object. cookie is the model's change number. A lost
+ * event (out of memory) is logged. */
+void eni__change_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
+                       uint32_t state, uint64_t change);
+
 /* Monotonic time in nanoseconds (control path only). */
 uint64_t eni__now_ns(void);
 

@@ -77,6 +77,11 @@ const char *eni_event_type_name(uint32_t type)
         [ENI_EVENT_INSTANCE_STATE] = "instance-state",
         [ENI_EVENT_LINK_CHANGE] = "link-change",
         [ENI_EVENT_DEVICE_REMOVED] = "device-removed",
+        [ENI_EVENT_RULES_CHANGED] = "rules-changed",
+        [ENI_EVENT_MEMBERSHIP_CHANGED] = "membership-changed",
+        [ENI_EVENT_ADDRESSES_CHANGED] = "addresses-changed",
+        [ENI_EVENT_EIP_CHANGED] = "eip-changed",
+        [ENI_EVENT_REMOTE_MEMBERS_CHANGED] = "remote-members-changed",
     };
     return NAME_OF(names, type);
 }

@@ -61,6 +61,20 @@ int eni__queue_push(const eni_ctx *ctx, struct eni_queue *q, const void *elem)
     return ENI_OK;
 }
 
+int eni__queue_push_coalesced(const eni_ctx *ctx, struct eni_queue *q, const void *elem,
+                              bool (*merge)(void *queued, const void *elem))
+{
+    pthread_mutex_lock(&q->lock);
+    for (uint32_t i = q->count; i-- > 0;) {
+        if (merge(slot(q, q->head + i), elem)) {
+            pthread_mutex_unlock(&q->lock);
+            return ENI_OK;
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
+    return eni__queue_push(ctx, q, elem);
+}
+
 bool eni__queue_take(struct eni_queue *q, void *out)
 {
     pthread_mutex_lock(&q->lock);

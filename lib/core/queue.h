@@ -36,6 +36,13 @@ void eni__queue_fini(const eni_ctx *ctx, struct eni_queue *q);
 /* Append a copy of *elem. ENI_OK or ENI_ENOMEM (recorded). */
 int eni__queue_push(const eni_ctx *ctx, struct eni_queue *q, const void *elem);
 
+/* Like eni__queue_push, but first offer *elem to the queued elements, newest
+ * first: `merge` folds it into one that is about the same thing (keeping
+ * that one's place and sequence number) and returns true, or returns false.
+ * A newer state of the same thing replaces the older one. */
+int eni__queue_push_coalesced(const eni_ctx *ctx, struct eni_queue *q, const void *elem,
+                              bool (*merge)(void *queued, const void *elem));
+
 /* Take the oldest element into *out; false when empty. */
 bool eni__queue_take(struct eni_queue *q, void *out);
 

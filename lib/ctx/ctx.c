@@ -56,7 +56,7 @@ int eni_ctx_opts_init(eni_ctx_opts *opts, size_t size)
 
 static int opts_validate(eni_ctx_opts *o)
 {
-    if (o->flags != 0)
+    if (o->flags & ~(uint32_t)ENI_CTX_MODEL_EVENTS)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: unknown flags 0x%x", o->flags);
     if (o->reserved0 != 0)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: reserved0 must be 0");

@@ -110,6 +110,7 @@ void eni__eip_disassociate(eni_ctx *ctx, struct eni_eip *eip)
             maybe_restore_public(ctx, nic);
     }
     eni__registry_remove(ctx, eip->assoc);
+    eni__model_event(ctx, ENI_EVENT_EIP_CHANGED, eip->id, eip->nic, 0);
     eip->assoc = 0;
     eip->nic = 0;
     eip->private_v4 = 0;
@@ -192,6 +193,7 @@ int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip_id, eni_nic_id nic_id, const 
         nic->public_v4 = 0;
     }
     eni__model_changed(ctx);
+    eni__model_event(ctx, ENI_EVENT_EIP_CHANGED, eip->id, nic->id, 1);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "associated Elastic IP %s with network interface %s (private %u.%u.%u.%u)",
               eni__idstr(ctx, eip->id, b1), eni__idstr(ctx, nic->id, b2), target >> 24,

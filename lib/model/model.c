@@ -88,6 +88,30 @@ void eni__model_changed(eni_ctx *ctx)
         ctx->on_model_change(ctx);
 }
 
+void eni__model_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
+                      uint32_t state)
+{
+    eni__change_event(ctx, type, subject, related, state, ctx->model->version);
+}
+
+void eni__membership_events(eni_ctx *ctx, const struct eni_nic *nic, uint32_t joined)
+{
+    for (uint32_t i = 0; i < nic->group_count; i++)
+        eni__model_event(ctx, ENI_EVENT_MEMBERSHIP_CHANGED, nic->groups[i], nic->id, joined);
+}
+
+void eni__addresses_event(eni_ctx *ctx, const struct eni_nic *nic)
+{
+    eni__model_event(ctx, ENI_EVENT_ADDRESSES_CHANGED, nic->id, 0,
+                     nic->v4_count + nic->v6_count);
+}
+
+void eni__rules_event(eni_ctx *ctx, const struct eni_sg *sg)
+{
+    eni__model_event(ctx, ENI_EVENT_RULES_CHANGED, sg->id, 0,
+                     sg->rules[0].count + sg->rules[1].count);
+}
+
 #define GETTER(fn, kind, type)                                        \
     int fn(eni_ctx *ctx, uint64_t id, type **out)                     \
     {                                                                 \

@@ -174,6 +174,17 @@ struct eni_sg {
     uint32_t remote_count;
 };
 
+/* A model-change event after the change (eni__change_event, with the
+ * model's change number); nothing unless the ctx asked for them. */
+void eni__model_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
+                      uint32_t state);
+/* The same for every group of an interface: it joined (1) or left (0). */
+void eni__membership_events(eni_ctx *ctx, const struct eni_nic *nic, uint32_t joined);
+/* An interface's addresses changed: its count now. */
+void eni__addresses_event(eni_ctx *ctx, const struct eni_nic *nic);
+/* A group's rules changed: its count now. */
+void eni__rules_event(eni_ctx *ctx, const struct eni_sg *sg);
+
 /* Free every remote set of a group (sg_remote.c). */
 void eni__sg_remote_free(eni_ctx *ctx, struct eni_sg *sg);
 

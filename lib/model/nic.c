@@ -385,6 +385,8 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     nic->group_count = (uint8_t)ngroups;
     s->nic_count++;
     eni__model_changed(ctx);
+    eni__membership_events(ctx, nic, 1);
+    eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "created network interface %s in subnet %s (%u IPv4, %u IPv6, %u groups)",
               eni__idstr(ctx, id, b1), eni__idstr(ctx, s->id, b2), nic->v4_count, nic->v6_count,
@@ -438,6 +440,7 @@ void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic)
         eni__addrmap_del(&s->v6_owner, nic->v6[i].hi, nic->v6[i].lo);
     if (nic->public_v4)
         eni__public_give(ctx, nic->public_v4);
+    eni__membership_events(ctx, nic, 0);
     for (uint32_t i = 0; i < nic->group_count; i++) {
         struct eni_sg *g;
         if (eni__registry_peek(ctx, ENI_KIND_SG, nic->groups[i], (void **)&g) == ENI_OK)
@@ -537,6 +540,9 @@ int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uin
     if (rc == ENI_OK)
         rc = check_groups(ctx, nic->vpc, groups, n, sgs);
     if (rc == ENI_OK) {
+        /* Left every old group, joined every new one: a group in both sets
+         * coalesces to "joined" for a reader who has not polled yet. */
+        eni__membership_events(ctx, nic, 0);
         for (uint32_t i = 0; i < nic->group_count; i++) {
             struct eni_sg *g;
             if (eni__registry_peek(ctx, ENI_KIND_SG, nic->groups[i], (void **)&g) == ENI_OK)
@@ -548,6 +554,7 @@ int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uin
         }
         nic->group_count = (uint8_t)n;
         eni__model_changed(ctx);
+        eni__membership_events(ctx, nic, 1);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "network interface %s: now in %u security group%s",
                   eni__idstr(ctx, nic->id, b1), n, n == 1 ? "" : "s");

@@ -110,6 +110,8 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
                 struct eni_eip *eip;
                 (void)eni__registry_peek(ctx, ENI_KIND_EIP, eip_id, (void **)&eip);
                 eip->nic = nic->id;
+                eni__model_event(ctx, ENI_EVENT_EIP_CHANGED, eip_id, donor[i]->id, 0);
+                eni__model_event(ctx, ENI_EVENT_EIP_CHANGED, eip_id, nic->id, 1);
             }
         } else {
             eni__ipam_v4_mark(s, addrs[i], true);
@@ -120,9 +122,13 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
         eni__addrmap_put(&s->v4_owner, 0, addrs[i], nic->id);
     }
     eni__model_changed(ctx);
+    eni__addresses_event(ctx, nic);
+    for (uint32_t i = 0; i < total; i++)
+        if (donor[i])
+            eni__addresses_event(ctx, donor[i]); /* coalesced per donor */
     char b1[ENI_ID_STRING_MAX];
-    ENI__INFO(ctx, "network interface %s: assigned %u private IPv4 address%s", eni__idstr(ctx, nic->id, b1), total,
-              total == 1 ? "" : "es");
+    ENI__INFO(ctx, "network interface %s: assigned %u private IPv4 address%s",
+              eni__idstr(ctx, nic->id, b1), total, total == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -177,9 +183,10 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const 
         eni__addrmap_del(&s->v4_owner, 0, addrs[i]);
     }
     eni__model_changed(ctx);
+    eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
-    ENI__INFO(ctx, "network interface %s: unassigned %u private IPv4 address%s", eni__idstr(ctx, nic->id, b1), n,
-              n == 1 ? "" : "es");
+    ENI__INFO(ctx, "network interface %s: unassigned %u private IPv4 address%s",
+              eni__idstr(ctx, nic->id, b1), n, n == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -237,9 +244,10 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
     if (!n)
         eni__ipam_v6_advance(s, addrs, total);
     eni__model_changed(ctx);
+    eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
-    ENI__INFO(ctx, "network interface %s: assigned %u IPv6 address%s", eni__idstr(ctx, nic->id, b1), total,
-              total == 1 ? "" : "es");
+    ENI__INFO(ctx, "network interface %s: assigned %u IPv6 address%s",
+              eni__idstr(ctx, nic->id, b1), total, total == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;
@@ -283,9 +291,10 @@ int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, u
         eni__addrmap_del(&s->v6_owner, addrs[i].hi, addrs[i].lo);
     }
     eni__model_changed(ctx);
+    eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
-    ENI__INFO(ctx, "network interface %s: unassigned %u IPv6 address%s", eni__idstr(ctx, nic->id, b1), n,
-              n == 1 ? "" : "es");
+    ENI__INFO(ctx, "network interface %s: unassigned %u IPv6 address%s",
+              eni__idstr(ctx, nic->id, b1), n, n == 1 ? "" : "es");
 out:
     eni__unlock(ctx);
     return rc;

@@ -134,6 +134,11 @@ static void drop_source(eni_ctx *ctx, struct eni_sg *sg, uint32_t at)
     sg->remote_count--;
 }
 
+static void remote_event(eni_ctx *ctx, const struct eni_sg *sg)
+{
+    eni__model_event(ctx, ENI_EVENT_REMOTE_MEMBERS_CHANGED, sg->id, 0, sg->remote_count);
+}
+
 int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
                               const char *const *addresses, uint32_t n)
 {
@@ -158,6 +163,7 @@ int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
         if (found) { /* an empty statement: the source has no members */
             drop_source(ctx, sg, at);
             eni__model_changed(ctx);
+            remote_event(ctx, sg);
         }
         goto out;
     }
@@ -181,6 +187,7 @@ int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
     if (rc == ENI_OK) {
         sg->remote[at] = set;
         eni__model_changed(ctx);
+        remote_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "security group %s: %s reports %u IPv4 and %u IPv6 members",
                   eni__idstr(ctx, sg->id, b1), source, set.n4, set.n6);
@@ -212,6 +219,7 @@ int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *grou
         uint32_t at = find_source(g, source, &found);
         if (found) {
             drop_source(ctx, g, at);
+            remote_event(ctx, g);
             cleared++;
         }
     }

@@ -287,6 +287,7 @@ int eni_sg_authorize(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     }
     nmade = 0;
     eni__model_changed(ctx);
+    eni__rules_event(ctx, sg);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "security group %s: authorized %u %s rule%s", eni__idstr(ctx, sg->id, b1), n,
               direction == ENI_INGRESS ? "ingress" : "egress", n == 1 ? "" : "s");
@@ -362,6 +363,7 @@ int eni_sg_revoke(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
         eni__model_changed(ctx);
+        eni__rules_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
                   nv == 1 ? "" : "s");
@@ -395,6 +397,7 @@ int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg_id, const eni_sg_rule_id *rul
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
         eni__model_changed(ctx);
+        eni__rules_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
                   nv == 1 ? "" : "s");

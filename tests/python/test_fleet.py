@@ -85,3 +85,25 @@ def test_delete_on_termination_true_is_refused_for_an_existing_interface(ctx, su
 def test_trunk_interfaces_are_refused(ctx, subnet):
     with pytest.raises(libeni.NotSupportedError):
         subnet.create_network_interface(interface_type=libeni.InterfaceType.TRUNK)
+
+
+def test_model_events_report_changes():
+    with libeni.Context(model_events=True) as ctx:
+        vpc = ctx.create_vpc("10.0.0.0/16")
+        subnet = vpc.create_subnet("10.0.1.0/24")
+        app = vpc.create_security_group("app", "app")
+        ctx.poll()
+        nic = subnet.create_network_interface(groups=[app])
+        app.set_remote_members("host-b", ["10.0.9.9"])
+        events = {e.type: e for e in ctx.poll()}
+        joined = events[libeni.EventType.MEMBERSHIP_CHANGED]
+        assert joined.security_group == app and joined.network_interface == nic
+        assert joined.state == 1 and str(joined.type) == "membership-changed"
+        assert events[libeni.EventType.ADDRESSES_CHANGED].network_interface == nic
+        assert events[libeni.EventType.REMOTE_MEMBERS_CHANGED].security_group == app
+        assert events[libeni.EventType.REMOTE_MEMBERS_CHANGED].cookie > joined.cookie
+    with libeni.Context() as quiet:  # off by default
+        quiet.create_vpc("10.0.0.0/16").create_security_group("app", "app")
+        assert quiet.poll() == []
+    with pytest.raises(TypeError):
+        libeni.Context(model_events="yes")

@@ -57,10 +57,13 @@ class _EventSink(list):  # type: ignore[type-arg]
 class Event:
     """Something that happened, delivered by :meth:`Context.poll`, decoded.
 
-    ``type`` is an :class:`EventType`. ``instance``, ``network_interface``
-    and ``attachment`` are the objects the event is about, where it has
-    them (``None`` otherwise): an attach, detach, link or device event has
-    all three, an ``INSTANCE_STATE`` event its instance. ``state`` is the
+    ``type`` is an :class:`EventType`. ``instance``, ``network_interface``,
+    ``attachment``, ``security_group`` and ``elastic_ip`` are the objects the
+    event is about, where it has them (``None`` otherwise): an attach,
+    detach, link or device event has the first three, an ``INSTANCE_STATE``
+    event its instance; the model-change events (``Context(model_events=True)``)
+    their group, interface or Elastic IP, with ``state`` a count or 1/0 and
+    ``cookie`` the model's change number. ``state`` is the
     new state as an enum: an :class:`InstanceState` for ``INSTANCE_STATE``,
     the attachment's :class:`AttachmentStatus` for attach, detach and
     device events; for ``LINK_CHANGE`` it stays the number 1 (up) or 0
@@ -85,6 +88,8 @@ class Event:
     instance: Optional[Instance] = None
     network_interface: Optional[NetworkInterface] = None
     attachment: Optional[Attachment] = None
+    security_group: Optional[SecurityGroup] = None
+    elastic_ip: Optional[ElasticIp] = None
 
     @property
     def link_up(self) -> Optional[bool]:
@@ -96,7 +101,7 @@ class Event:
         etype = EventType(e.type)
         subject, related = wrap(ctx, e.subject), wrap(ctx, e.related)
         objs = [subject, related]
-        if etype != EventType.USER:
+        if etype in _ATTACH_EVENTS:
             objs.append(wrap(ctx, e.cookie))  # an attachment event's instance
         state_enum = _STATE_OF.get(etype)
         state = (state_enum(e.state) if state_enum is not None
@@ -107,7 +112,14 @@ class Event:
         return cls(type=etype, seq=int(e.seq), subject=subject, related=related,
                    cookie=int(e.cookie), status=ErrorCode(e.status), os_errno=int(e.os_errno),
                    state=state, ec2_code=text(e.ec2_code) or None, instance=first(Instance),
-                   network_interface=first(NetworkInterface), attachment=first(Attachment))
+                   network_interface=first(NetworkInterface), attachment=first(Attachment),
+                   security_group=first(SecurityGroup), elastic_ip=first(ElasticIp))
+
+
+# Events whose cookie is the instance an attachment belongs to.
+_ATTACH_EVENTS = frozenset({EventType.ATTACH_COMPLETED, EventType.ATTACH_FAILED,
+                            EventType.DETACH_COMPLETED, EventType.DETACH_FAILED,
+                            EventType.LINK_CHANGE, EventType.DEVICE_REMOVED})
 
 
 _STATE_OF: Dict[EventType, Type[Union[InstanceState, AttachmentStatus]]] = {
@@ -168,11 +180,13 @@ class Context:
             ENA/EFA functions (see :func:`libeni.vfio_functions`).
         backend_config: the backend's configuration string (for ``"vfio"``:
             ``sysfs=``, ``dev=``, ``functions=a;b``, ``bind=1``).
+        model_events: also deliver events for model changes (rules, group
+            membership, addresses, Elastic IPs, remote members), coalesced.
     """
 
     def __init__(self, *, seed: Optional[int] = None, log: Optional[LogSink] = None,
                  log_level: LogLevel = LogLevel.WARN, backend: str = "mock",
-                 backend_config: Optional[str] = None) -> None:
+                 backend_config: Optional[str] = None, model_events: bool = False) -> None:
         self._p: Any = None
         self._evaluators: "weakref.WeakSet[Evaluator]" = weakref.WeakSet()
         self._backlog: List["Event"] = []  # events polled on the caller's behalf
@@ -189,6 +203,9 @@ class Context:
         check(lib.eni_ctx_opts_init(opts, ffi.sizeof("eni_ctx_opts")))
         if seed is not None:
             opts.seed = as_uint(seed, "seed", 64)
+        if not isinstance(model_events, bool):
+            raise InvalidParameterTypeError("model_events takes True or False")
+        opts.flags = lib.ENI_CTX_MODEL_EVENTS if model_events else 0
         self._log_handle = None
         if log is not None:
             self._log_handle = ffi.new_handle(log)

@@ -73,7 +73,7 @@ static void test_bad_fields_are_einval(void **state)
     (void)state;
     eni_ctx *ctx = NULL;
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
-    opts.flags = 1;
+    opts.flags = 1u << 31; /* not a defined flag */
     assert_eni_fail(eni_ctx_new(&opts, &ctx), ENI_EINVAL, "InvalidParameterValue");
     opts = (eni_ctx_opts)ENI_CTX_OPTS_INIT;
     opts.reserved0 = 1;
