@@ -295,6 +295,43 @@ ENI_API int eni_sg_list_rules(eni_ctx *ctx, eni_sg_id sg, uint32_t direction,
 ENI_API int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_info *out);
 
 /**
+ * @brief Replace a rule's contents in place (`ModifySecurityGroupRules`):
+ * protocol, ports or ICMP type/code, peer and description; the rule keeps
+ * its id, group and direction.
+ *
+ * The change is one step for the evaluator: traffic that both the old and
+ * the new rule allow never sees a gap; tracked flows of what the new rule
+ * no longer allows live on until they idle out, as after a revoke.
+ *
+ * @param[in] ctx  The context.
+ * @param[in] rule The rule.
+ * @param[in] spec Its new contents (eni_sg_rule_spec, as for eni_sg_authorize()).
+ * @return ::ENI_OK; the spec errors of eni_sg_authorize(); ::ENI_EEXIST
+ *         (`InvalidPermission.Duplicate`) when another rule of the group and
+ *         direction already says the same; ::ENI_ELIMIT
+ *         (`RulesPerSecurityGroupLimitExceeded`) when a prefix-list peer's
+ *         cost would exceed the quota; rule id errors; ::ENI_ENOMEM.
+ *         Nothing changes on failure.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_rule_modify(eni_ctx *ctx, eni_sg_rule_id rule, const eni_sg_rule_spec *spec);
+
+/**
+ * @brief Set or clear a rule's description
+ * (`UpdateSecurityGroupRuleDescriptionsIngress`/`Egress`).
+ * @param[in] ctx         The context.
+ * @param[in] rule        The rule.
+ * @param[in] description Up to 255 characters of EC2's set; NULL or "" clears it.
+ * @return ::ENI_OK; ::ENI_EINVAL (`InvalidParameterValue`) for a bad
+ *         description or NULL @p ctx; rule id errors; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_rule_set_description(eni_ctx *ctx, eni_sg_rule_id rule,
+                                        const char *description);
+
+/**
  * @brief Create a customer-managed prefix list (`CreateManagedPrefixList`).
  * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
  * names the object as EC2 did, and it is printed and parsed that way from

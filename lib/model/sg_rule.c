@@ -471,3 +471,113 @@ int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_info *ou
     eni__unlock(ctx);
     return rc;
 }
+
+/* ---- editing a rule in place (ModifySecurityGroupRules) ---------------- */
+
+/* Point the rule at its peer: the reference counts a group or prefix-list
+ * peer keeps of the rules naming it (eni__rule_unlink undoes it). */
+static void link_peer(eni_ctx *ctx, const struct eni_sg *sg, const struct eni_sg_rule *r)
+{
+    if (r->peer_kind == ENI_PEER_GROUP && r->peer != sg->id) {
+        struct eni_sg *peer;
+        if (eni__registry_peek(ctx, ENI_KIND_SG, r->peer, (void **)&peer) == ENI_OK)
+            peer->referenced_by++;
+    } else if (r->peer_kind == ENI_PEER_PREFIX_LIST) {
+        struct eni_prefix_list *pl;
+        if (eni__registry_peek(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl) == ENI_OK)
+            pl->referenced_by++;
+    }
+}
+
+int eni_sg_rule_modify(eni_ctx *ctx, eni_sg_rule_id rule, const eni_sg_rule_spec *spec)
+{
+    ENI__CALL(ctx);
+    if (!ctx || !spec)
+        return eni__fail(ENI_EINVAL, NULL, "eni_sg_rule_modify: %s is NULL",
+                         ctx ? "spec" : "ctx");
+    eni__lock(ctx);
+    struct eni_sg_rule *r;
+    struct eni_sg *sg = NULL;
+    struct rule_norm norm;
+    char *desc = NULL;
+    int rc = eni__get_rule(ctx, rule.v, &r);
+    if (rc == ENI_OK)
+        (void)eni__registry_peek(ctx, ENI_KIND_SG, r->sg, (void **)&sg);
+    if (rc == ENI_OK)
+        rc = normalize(ctx, sg, spec, true, &norm);
+    if (rc != ENI_OK)
+        goto out;
+    /* Against the group as it would be: every other rule of the direction. */
+    const struct eni_rule_vec *vec = &sg->rules[eni__dir_index(r->direction)];
+    uint32_t v4 = 0, v6 = 0, add_v4 = 0, add_v6 = 0;
+    for (uint32_t j = 0; j < vec->count; j++) {
+        if (vec->v[j] == r)
+            continue;
+        if (same_rule(&norm, vec->v[j])) {
+            rc = eni__fail(ENI_EEXIST, "InvalidPermission.Duplicate",
+                           "the specified rule already exists in this group");
+            goto out;
+        }
+        rule_cost(ctx, vec->v[j], &v4, &v6);
+    }
+    cost(ctx, norm.peer_kind, norm.family, norm.peer, &add_v4, &add_v6);
+    uint32_t quota = ctx->model->quotas.rules_per_group;
+    if ((add_v4 && v4 + add_v4 > quota) || (add_v6 && v6 + add_v6 > quota)) {
+        rc = eni__fail(ENI_ELIMIT, "RulesPerSecurityGroupLimitExceeded",
+                       "the maximum number of rules per security group and direction (%u) "
+                       "would be exceeded", quota);
+        goto out;
+    }
+    if (norm.description && !(desc = eni__strdup(ctx, norm.description))) {
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_sg_rule_modify: out of memory");
+        goto out;
+    }
+    /* Commit in one step: the evaluator publishes the group as it is after
+     * this call, so traffic both versions allow never sees a gap, and
+     * tracked flows live on as after a revoke (section 5.3). */
+    eni__rule_unlink(ctx, r);
+    r->peer_kind = norm.peer_kind;
+    r->protocol = norm.protocol;
+    r->from_port = norm.from_port;
+    r->to_port = norm.to_port;
+    r->cidr = norm.cidr;
+    r->peer = norm.peer;
+    eni__free(ctx, r->description);
+    r->description = desc;
+    desc = NULL;
+    link_peer(ctx, sg, r);
+    eni__model_changed(ctx);
+    eni__rules_event(ctx, sg);
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "security group %s: modified rule %s", eni__idstr(ctx, sg->id, b1),
+              eni__idstr(ctx, r->id, b2));
+out:
+    eni__free(ctx, desc);
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_sg_rule_set_description(eni_ctx *ctx, eni_sg_rule_id rule, const char *description)
+{
+    ENI__CALL(ctx);
+    if (!ctx)
+        return eni__fail(ENI_EINVAL, NULL, "eni_sg_rule_set_description: ctx is NULL");
+    bool clear = !description || !*description;
+    if (!clear && !eni__sg_text_ok(description))
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                         "eni_sg_rule_set_description: up to 255 characters of a-zA-Z0-9 and "
+                         "._-:/()#,@[]+=&;{}!$* or space");
+    eni__lock(ctx);
+    struct eni_sg_rule *r;
+    char *copy = NULL;
+    int rc = eni__get_rule(ctx, rule.v, &r);
+    if (rc == ENI_OK && !clear && !(copy = eni__strdup(ctx, description)))
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_sg_rule_set_description: out of memory");
+    if (rc == ENI_OK) {
+        eni__free(ctx, r->description);
+        r->description = copy;
+        eni__model_changed(ctx);
+    }
+    eni__unlock(ctx);
+    return rc;
+}

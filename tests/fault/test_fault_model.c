@@ -132,6 +132,14 @@ static int s_instance(struct scenario *s)
     i.subnet = s->subnet;
     return eni_instance_create(s->ctx, &i, &s->inst);
 }
+static int s_modify(struct scenario *s)
+{
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6, r.from_port = r.to_port = 5433;
+    r.peer_kind = ENI_PEER_CIDR, r.cidr = "10.0.0.0/8";
+    r.description = "edited in place";
+    return eni_sg_rule_modify(s->ctx, s->rule, &r);
+}
 static int s_revoke(struct scenario *s)
 {
     return eni_sg_revoke_rules(s->ctx, s->db, &s->rule, 1);
@@ -171,14 +179,30 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         const char *name;
         step_fn fn;
     } steps[] = {
-        {"vpc", s_vpc},           {"subnet", s_subnet},         {"group web", s_groups},
-        {"group db", s_groups},   {"remote members", s_remote}, {"prefix list", s_pl},        {"prefix entries", s_pl_modify},
-        {"rules", s_rules},       {"nic 0", s_nic},             {"nic 1", s_nic},
-        {"nic 2", s_nic},         {"assign", s_assign},         {"reassign", s_reassign},
-        {"assign ipv6", s_assign6}, {"eip", s_eip},             {"associate", s_associate},
-        {"set groups", s_set_groups}, {"description", s_description},
-        {"instance", s_instance}, {"revoke", s_revoke},         {"unassign", s_unassign},
-        {"delete nic", s_delete_nic}, {"dump", s_dump},
+        {"vpc", s_vpc},
+        {"subnet", s_subnet},
+        {"group web", s_groups},
+        {"group db", s_groups},
+        {"remote members", s_remote},
+        {"prefix list", s_pl},
+        {"prefix entries", s_pl_modify},
+        {"rules", s_rules},
+        {"nic 0", s_nic},
+        {"nic 1", s_nic},
+        {"nic 2", s_nic},
+        {"assign", s_assign},
+        {"reassign", s_reassign},
+        {"assign ipv6", s_assign6},
+        {"eip", s_eip},
+        {"associate", s_associate},
+        {"set groups", s_set_groups},
+        {"description", s_description},
+        {"instance", s_instance},
+        {"modify rule", s_modify},
+        {"revoke", s_revoke},
+        {"unassign", s_unassign},
+        {"delete nic", s_delete_nic},
+        {"dump", s_dump},
     };
     struct fail_alloc a = {0};
     eni_ctx_opts opts = fail_alloc_opts(&a);

@@ -107,3 +107,17 @@ def test_model_events_report_changes():
         assert quiet.poll() == []
     with pytest.raises(TypeError):
         libeni.Context(model_events="yes")
+
+
+def test_rules_edited_in_place(ctx, web):
+    (rule,) = web.authorize_ingress(libeni.Rule("tcp", 22, cidr="10.0.0.0/8"))
+    rule.modify(libeni.Rule("tcp", 22, cidr="10.1.0.0/16", description="bastion"))
+    assert rule.to_rule().cidr == "10.1.0.0/16" and rule.description == "bastion"
+    rule.description = "bastion subnet"
+    assert rule.description == "bastion subnet"
+    rule.description = None
+    assert rule.description == ""
+    before = ctx.dump()
+    with pytest.raises(libeni.InvalidParameterError):
+        rule.modify(libeni.Rule("tcp", 22, cidr="10.1.0.0/33"))
+    assert ctx.dump() == before

@@ -338,6 +338,8 @@ int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg, const eni_sg_rule_id *rules,
 int eni_sg_list_rules(eni_ctx *ctx, eni_sg_id sg, uint32_t direction, eni_sg_rule_id *out,
                       uint32_t cap, uint32_t *count);
 int eni_sg_rule_describe(eni_ctx *ctx, eni_sg_rule_id rule, eni_sg_rule_info *out);
+int eni_sg_rule_modify(eni_ctx *ctx, eni_sg_rule_id rule, const eni_sg_rule_spec *spec);
+int eni_sg_rule_set_description(eni_ctx *ctx, eni_sg_rule_id rule, const char *description);
 int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
                            eni_prefix_list_id *out);
 int eni_prefix_list_delete(eni_ctx *ctx, eni_prefix_list_id pl);

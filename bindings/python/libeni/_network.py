@@ -403,6 +403,18 @@ class SecurityGroupRule(LibeniObject):
     def description(self) -> str:
         return text(self._d().description)
 
+    @description.setter
+    def description(self, value: Optional[str]) -> None:
+        """``UpdateSecurityGroupRuleDescriptions*``: None or "" clears it."""
+        keep = cstr(value)
+        check(lib.eni_sg_rule_set_description(self._ctx._ptr, self._cid(), keep))
+
+    def modify(self, rule: Rule) -> None:
+        """``ModifySecurityGroupRules``: replace this rule's protocol, ports, peer
+        and description in place (its id, group and direction stay)."""
+        specs, keep = _rule_specs([rule])
+        check(lib.eni_sg_rule_modify(self._ctx._ptr, self._cid(), specs))
+
     def to_rule(self) -> Rule:
         """The rule's contents as a :class:`Rule` (to revoke or copy it)."""
         d = self._d()
