@@ -7,19 +7,23 @@
 #   scripts/dev.sh test   install what is missing, build, run every test
 #                         suite in the normal build, the unit and fault
 #                         suites under valgrind, everything in the ASan+UBSan
-#                         build, the unit and fault suites under TSan, then
+#                         build (the fuzz corpora included), the unit and
+#                         fault suites under TSan, each fuzz target under
+#                         libFuzzer for ENI_FUZZ_SECONDS (20) seconds, then
 #                         print "N passed, N failed, N skipped"
 #
 # Build directories: build/ (debugoptimized), build-asan/ (AddressSanitizer +
-# UndefinedBehaviorSanitizer), build-tsan/ (ThreadSanitizer); warnings are
-# errors in all three.
+# UndefinedBehaviorSanitizer), build-tsan/ (ThreadSanitizer), warnings are
+# errors in these three; build-fuzz/ (clang, libFuzzer + ASan + UBSan, only
+# the fuzz targets are built; clang's warnings are shown, not fatal: see
+# docs/fuzzing.md).
 set -eu
 cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need; see docs/decisions.md.
 PACKAGES="meson ninja-build pkg-config gcc g++ libcmocka-dev libcidr-dev libxxhash-dev
 doxygen abigail-tools valgrind binutils python3 python3-cffi python3-dev python3-pytest
-qemu-system-x86 busybox-static cpio"
+python3-hypothesis qemu-system-x86 busybox-static cpio clang libclang-rt-dev llvm"
 
 install_missing() {
   missing=""
@@ -65,8 +69,18 @@ build_tsan() {
   ninja -C build-tsan
 }
 
+# The libFuzzer build: the library again with coverage feedback, and the
+# fuzz targets (fuzz/meson.build); `ninja ... fuzz` builds only those.
+build_fuzz() {
+  CC=clang setup_build build-fuzz --buildtype=debugoptimized -Dfuzz=enabled \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dtests=false -Ddocs=disabled \
+    -Dpython=disabled -Dbench=disabled
+  ninja -C build-fuzz fuzz
+}
+
 LOGS="build/meson-logs/testlog.json build/meson-logs/testlog-valgrind.json
-build-asan/meson-logs/testlog-asan.json build-tsan/meson-logs/testlog-tsan.json"
+build-asan/meson-logs/testlog-asan.json build-tsan/meson-logs/testlog-tsan.json
+build-fuzz/meson-logs/testlog.json"
 
 # "N passed, N failed, N skipped" over every run's test log. A cmocka
 # test program counts once per subtest it ran (Meson keeps cmocka's own
@@ -141,6 +155,13 @@ case "$cmd" in
     if build_tsan; then
       meson test -C build-tsan --setup=tsan --suite unit --suite fault --print-errorlogs \
         || status=1
+    else
+      status=1
+    fi
+    # 5. a short libFuzzer run of every fuzz target (clang, ASan + UBSan): any
+    # crash, leak, timeout or broken check fails it (docs/fuzzing.md)
+    if build_fuzz; then
+      meson test -C build-fuzz --suite fuzz-run --print-errorlogs || status=1
     else
       status=1
     fi

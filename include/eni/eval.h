@@ -6,8 +6,9 @@
  *        frame parser that produces it.
  *
  * A packet reaches the evaluator either pre-parsed (an ::eni_pkt filled by
- * the caller) or as a whole Ethernet frame that eni_pkt_parse() turns into
- * one. The parser understands Ethernet II with up to two VLAN tags (802.1Q,
+ * the caller), as a whole Ethernet frame that eni_pkt_parse() turns into
+ * one, or as a bare IP packet (eni_pkt_parse_ip(), ::ENI_EVAL_L3). The
+ * parser understands Ethernet II with up to two VLAN tags (802.1Q,
  * 802.1ad), IPv4 with options and fragments, IPv6 with extension headers,
  * TCP, UDP, ICMP and ICMPv6, including the embedded packet of ICMP errors.
  * It never reads past the end of the frame; anything malformed or truncated
@@ -25,8 +26,15 @@
 /** @brief Bits of eni_pkt::flags. */
 typedef enum eni_pkt_flag {
     ENI_PKT_FRAGMENT = 1u << 0,   /**< A non-first fragment: no transport header, ports are 0. */
-    ENI_PKT_ICMP_ERROR = 1u << 1, /**< An ICMP/ICMPv6 error; the inner_* fields hold the packet it is about. */
-    ENI_PKT_FIRST_FRAGMENT = 1u << 2 /**< The first fragment of a fragmented datagram. */
+    /** An ICMP/ICMPv6 error; the inner_* fields hold the packet it is about. Read only
+     *  when eni_pkt::icmp_type is an error type of the family (ICMP 3, 4, 5, 11, 12;
+     *  ICMPv6 1-4). */
+    ENI_PKT_ICMP_ERROR = 1u << 1,
+    ENI_PKT_FIRST_FRAGMENT = 1u << 2, /**< The first fragment of a fragmented datagram. */
+    /** With ::ENI_PKT_ICMP_ERROR, when the quoted packet is ICMP/ICMPv6:
+     *  eni_pkt::inner_icmp_type holds its type. Without it an error quoting an ICMP
+     *  message cannot be related to its flow, and the rules judge it. */
+    ENI_PKT_INNER_ICMP_TYPE = 1u << 3
 } eni_pkt_flag;
 
 /**
@@ -34,9 +42,19 @@ typedef enum eni_pkt_flag {
  * cross the API): new fields go into a new record type, not this one.
  *
  * Addresses are in network byte order, an IPv4 address in the first 4 bytes
- * of its 16. Ports are in host order. For ICMP echo request/reply the
- * identifier is in eni_pkt::sport (and eni_pkt::dport), as connection tracking keys
- * echo flows by it.
+ * of its 16. Ports are in host order. For an ICMP/ICMPv6 query (echo,
+ * timestamp, information, address mask; ICMPv6 echo, node information) the
+ * identifier is in eni_pkt::sport (the parser copies it to eni_pkt::dport,
+ * which the evaluator does not read for ICMP): connection tracking keys a
+ * query by it and by its type (docs/eval.md, "ICMP"). ICMP means protocol 1
+ * over IPv4 and 58 over IPv6; the other pairing is judged as any other
+ * protocol (the parser refuses it).
+ *
+ * The record of an ICMP error carries the quoted packet's addresses,
+ * protocol, ports and, for a quoted ICMP message, its type
+ * (::ENI_PKT_INNER_ICMP_TYPE) but not its code: a caller building a record
+ * from a packet it parsed itself has nowhere to put the quoted code, and the
+ * evaluator does not need it.
  */
 typedef struct eni_pkt {
     uint8_t family;       /**< 4 or 6. */
@@ -46,9 +64,11 @@ typedef struct eni_pkt {
     uint8_t icmp_type;    /**< ICMP/ICMPv6 type, else 0. */
     uint8_t icmp_code;    /**< ICMP/ICMPv6 code, else 0. */
     uint8_t inner_proto;  /**< For an ICMP error: the embedded packet's protocol. */
-    uint8_t reserved0;    /**< Zero. */
-    uint16_t sport;       /**< Source port (or ICMP echo identifier). */
-    uint16_t dport;       /**< Destination port (or ICMP echo identifier). */
+    /** For an ICMP error quoting an ICMP message, with ::ENI_PKT_INNER_ICMP_TYPE: the
+     *  quoted message's type; else zero (this byte was `reserved0`, always zero). */
+    uint8_t inner_icmp_type;
+    uint16_t sport;       /**< Source port, or an ICMP query's identifier. */
+    uint16_t dport;       /**< Destination port (an ICMP query's identifier again; not read for ICMP). */
     uint16_t inner_sport; /**< For an ICMP error: the embedded packet's source port. */
     uint16_t inner_dport; /**< For an ICMP error: the embedded packet's destination port. */
     uint32_t len;         /**< Length of the IP packet in bytes (header included). */
@@ -72,7 +92,10 @@ typedef enum eni_action {
 
 /** @brief Why (eni_verdict::reason). Numbers are ABI. */
 typedef enum eni_reason {
-    ENI_REASON_RULE = 1,          /**< Allowed by a rule; a tracked flow was created. */
+    /** Allowed by a rule; a tracked flow was created, except for packets that start none:
+     *  ICMP errors, ICMP replies and messages other than query requests, and non-first
+     *  fragments of TCP, UDP and ICMP (docs/eval.md). */
+    ENI_REASON_RULE = 1,
     ENI_REASON_TRACKED = 2,       /**< Part of a tracked flow (a reply, or more of the same). */
     ENI_REASON_RELATED_ICMP = 3,  /**< An ICMP error about a tracked flow. */
     ENI_REASON_UNTRACKED = 4,     /**< Allowed by a rule on an untracked flow (section 5.2): re-checked every packet. */
@@ -81,7 +104,7 @@ typedef enum eni_reason {
     ENI_REASON_SRC_DST_CHECK = 17,/**< Dropped: the interface is neither its source (outbound) nor its destination (inbound). */
     ENI_REASON_NOT_ATTACHED = 18, /**< Dropped: the interface is not attached (in-use). */
     ENI_REASON_CONNTRACK_FULL = 19,/**< Dropped: a new tracked flow and the conntrack allowance is exhausted. */
-    ENI_REASON_MALFORMED = 20     /**< Dropped: the frame could not be parsed. */
+    ENI_REASON_MALFORMED = 20     /**< Dropped: the frame could not be parsed, or the record's family is not 4 or 6. */
 } eni_reason;
 
 /** @brief One packet's verdict. */
@@ -96,7 +119,11 @@ typedef struct eni_verdict {
 
 /** @brief Bits of the `flags` argument of the burst calls. */
 typedef enum eni_eval_flag {
-    ENI_EVAL_WANT_RULE = 1u << 0 /**< Fill eni_verdict::group and eni_verdict::rule (slower: a second, exact lookup). */
+    ENI_EVAL_WANT_RULE = 1u << 0, /**< Fill eni_verdict::group and eni_verdict::rule (slower: a second, exact lookup). */
+    /** eni_eval_frames() and eni_eval_frames_dirs(): each frame is a bare IPv4 or IPv6
+     *  packet (starting at its IP header, as eni_pkt_parse_ip() takes it), not an Ethernet
+     *  frame. The record calls refuse it. */
+    ENI_EVAL_L3 = 1u << 1
 } eni_eval_flag;
 
 /** @brief A worker: one per thread that evaluates packets. Opaque. */
@@ -138,8 +165,8 @@ typedef struct eni_flow_info {
     uint8_t proto;           /**< Protocol number. */
     uint8_t initiator;       /**< ::eni_eval_dir of the packet that created it. */
     uint8_t state;           /**< Protocol state: TCP 1 opening, 2 established, 3 closing; UDP 1 one-way, 2 stream; else 1. */
-    uint16_t local_port;     /**< The interface's port (ICMP: echo id). */
-    uint16_t remote_port;    /**< The peer's port. */
+    uint16_t local_port;     /**< The interface's port (ICMP: the query's identifier). */
+    uint16_t remote_port;    /**< The peer's port (ICMP: the query's identifier again). */
     uint8_t local[16];       /**< The interface's address. */
     uint8_t remote[16];      /**< The peer's address. */
     uint64_t expires_ns;     /**< When it idles out, on the caller's clock. */
@@ -153,7 +180,9 @@ ENI_BEGIN_DECLS
  * @param[out] out Receives the worker.
  * @return ::ENI_OK; ::ENI_EINVAL for NULL; ::ENI_ENOMEM.
  * @since 1.0
- * @threadsafety ctx-serialized; the worker is then used by one thread at a time.
+ * @threadsafety ctx-serialized; the worker is then used by one thread at a time
+ *               (a burst call while another is running on the same worker is
+ *               refused with ::ENI_EBUSY).
  * @ownership Free it with eni_eval_worker_free() before the ctx.
  */
 ENI_API int eni_eval_worker_new(eni_ctx *ctx, eni_eval_worker **out);
@@ -183,18 +212,33 @@ ENI_API int eni_eval_worker_counters(const eni_eval_worker *worker, eni_eval_cou
  * published state (addresses, compiled rules, timeouts) and its flow table.
  * `now_ns` is the caller's monotonic clock; flows idle out against it.
  *
+ * A record is data, not an argument: one the evaluator cannot judge (a
+ * family other than 4 or 6) gets ::ENI_DROP / ::ENI_REASON_MALFORMED and
+ * is counted, as an unparsable frame is, and the other packets of the
+ * burst are judged as usual. Refusing the whole burst would make a
+ * capture replay or a forwarding loop hunt for the bad record, and could
+ * only "change nothing" by checking every record before judging any.
+ *
+ * A worker is one thread's: a burst call on a worker that is inside another
+ * burst call (another thread using it at the same moment) is refused with
+ * ::ENI_EBUSY, nothing judged and nothing counted, instead of letting the
+ * two lose each other's counts. The check is one atomic compare-exchange
+ * per call, which the call needed anyway to enter its epoch.
+ *
  * @param[in]  worker The calling thread's worker.
  * @param[in]  nic    The interface.
  * @param[in]  dir    ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
  * @param[in]  pkts   @p n packets.
  * @param[in]  n      How many (0 is allowed).
  * @param[in]  now_ns Current time in nanoseconds.
- * @param[in]  flags  ::eni_eval_flag bits.
+ * @param[in]  flags  ::ENI_EVAL_WANT_RULE or 0.
  * @param[out] out    @p n verdicts.
  * @return ::ENI_OK (every packet has a verdict); ::ENI_EINVAL for NULL
- *         arguments, a bad direction, unknown flags or a packet of an unknown
- *         family; ::ENI_ENOTFOUND / ::ENI_ESTALE when the interface was never
- *         seen by the evaluator or was deleted (nothing is written).
+ *         arguments, a bad direction or unknown flags (::ENI_EVAL_L3
+ *         included); ::ENI_ENOTFOUND / ::ENI_ESTALE when the interface was
+ *         never seen by the evaluator or was deleted; ::ENI_EBUSY when the
+ *         worker is in use by another thread. On an error nothing is written
+ *         or counted.
  * @since 1.0
  * @threadsafety any number of threads, each with its own worker, concurrently
  *               with control-plane calls.
@@ -204,9 +248,38 @@ ENI_API int eni_eval_burst(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir
                            eni_verdict *out);
 
 /**
- * @brief Evaluate a burst of whole Ethernet frames (parsed with eni_pkt_parse()'s rules).
+ * @brief Evaluate a burst of pre-parsed packets, each with its own direction.
  *
- * A frame that does not parse gets ::ENI_DROP / ::ENI_REASON_MALFORMED.
+ * For capture replays and bump-in-the-wire use, where both directions of an
+ * interface's traffic arrive interleaved: packet `i` crosses the interface
+ * in direction `dirs[i]`. Judged in order, as eni_eval_burst() judges a
+ * burst of one direction (a reply later in the burst sees the flow its
+ * request created earlier in it).
+ *
+ * @param[in]  worker The calling thread's worker.
+ * @param[in]  nic    The interface.
+ * @param[in]  dirs   @p n directions, each ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
+ * @param[in]  pkts   @p n packets.
+ * @param[in]  n      How many (0 is allowed).
+ * @param[in]  now_ns Current time in nanoseconds.
+ * @param[in]  flags  ::ENI_EVAL_WANT_RULE or 0.
+ * @param[out] out    @p n verdicts.
+ * @return As eni_eval_burst(); a direction other than inbound or outbound
+ *         anywhere in @p dirs is ::ENI_EINVAL (an argument, checked before
+ *         any packet is judged: nothing is written or counted).
+ * @since 1.0
+ * @threadsafety as eni_eval_burst().
+ */
+ENI_API int eni_eval_burst_dirs(eni_eval_worker *worker, eni_nic_id nic, const uint8_t *dirs,
+                                const eni_pkt *pkts, uint32_t n, uint64_t now_ns, uint32_t flags,
+                                eni_verdict *out);
+
+/**
+ * @brief Evaluate a burst of whole Ethernet frames (parsed with eni_pkt_parse()'s rules),
+ *        or with ::ENI_EVAL_L3 of bare IP packets (eni_pkt_parse_ip()'s rules).
+ *
+ * A frame that does not parse (or a NULL frame pointer) gets ::ENI_DROP /
+ * ::ENI_REASON_MALFORMED.
  *
  * @param[in]  worker The calling thread's worker.
  * @param[in]  nic    The interface.
@@ -217,13 +290,34 @@ ENI_API int eni_eval_burst(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir
  * @param[in]  now_ns Current time in nanoseconds.
  * @param[in]  flags  ::eni_eval_flag bits.
  * @param[out] out    @p n verdicts.
- * @return As eni_eval_burst().
+ * @return As eni_eval_burst() (which refuses ::ENI_EVAL_L3; this call takes it).
  * @since 1.0
  * @threadsafety as eni_eval_burst().
  */
 ENI_API int eni_eval_frames(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir,
                             const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
                             uint64_t now_ns, uint32_t flags, eni_verdict *out);
+
+/**
+ * @brief Evaluate a burst of frames (or, with ::ENI_EVAL_L3, IP packets), each with its
+ *        own direction: eni_eval_frames() as eni_eval_burst_dirs() is to eni_eval_burst().
+ *
+ * @param[in]  worker The calling thread's worker.
+ * @param[in]  nic    The interface.
+ * @param[in]  dirs   @p n directions, each ::ENI_DIR_INBOUND or ::ENI_DIR_OUTBOUND.
+ * @param[in]  frames @p n frame pointers.
+ * @param[in]  lens   @p n frame lengths.
+ * @param[in]  n      How many.
+ * @param[in]  now_ns Current time in nanoseconds.
+ * @param[in]  flags  ::eni_eval_flag bits.
+ * @param[out] out    @p n verdicts.
+ * @return As eni_eval_burst_dirs().
+ * @since 1.0
+ * @threadsafety as eni_eval_burst().
+ */
+ENI_API int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const uint8_t *dirs,
+                                 const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
+                                 uint64_t now_ns, uint32_t flags, eni_verdict *out);
 
 /**
  * @brief Would this packet pass, and why, in words. Changes nothing (no flow is created).
@@ -237,7 +331,9 @@ ENI_API int eni_eval_frames(eni_eval_worker *worker, eni_nic_id nic, uint32_t di
  *                     (tcp 443 from 0.0.0.0/0)" or "dropped: no rule matched —
  *                     the client would see a timeout"; may be NULL.
  * @param[in]  textlen Size of @p text.
- * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments or a bad direction; id errors.
+ * @return ::ENI_OK (a record of an unknown family gets a ::ENI_REASON_MALFORMED
+ *         verdict, as in a burst); ::ENI_EINVAL for NULL arguments or a bad
+ *         direction; id errors.
  * @since 1.0
  * @threadsafety ctx-serialized
  */
@@ -309,6 +405,18 @@ ENI_API int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, u
  * @threadsafety any (no ctx, no state)
  */
 ENI_API int eni_pkt_parse(const uint8_t *frame, uint32_t len, eni_pkt *out);
+
+/**
+ * @brief Parse a bare IPv4 or IPv6 packet (no Ethernet header: a TUN device's,
+ *        or a capture's of link type RAW) into a packet record.
+ * @param[in]  packet The packet, starting at its IP header (the version is its first nibble).
+ * @param[in]  len    Its length in bytes.
+ * @param[out] out    Receives the record (untouched on failure).
+ * @return As eni_pkt_parse().
+ * @since 1.0
+ * @threadsafety any (no ctx, no state)
+ */
+ENI_API int eni_pkt_parse_ip(const uint8_t *packet, uint32_t len, eni_pkt *out);
 
 ENI_END_DECLS
 

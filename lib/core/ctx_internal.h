@@ -75,8 +75,8 @@ void eni__call_leave(struct eni_call_frame *f);
 /* The ctx is being freed inside its own call: deliver what is held, now. */
 void eni__call_forget(eni_ctx *ctx);
 #define ENI__CALL(ctx)                                                                 \
-    struct eni_call_frame eni__call_frame_ __attribute__((cleanup(eni__call_leave))) = \
-        eni__call_enter(ctx)
+    struct eni_call_frame eni__call_frame_                                             \
+        __attribute__((cleanup(eni__call_leave), unused)) = eni__call_enter(ctx)
 
 /* Threshold and sink from the options and LIBENI_DEBUG (at eni_ctx_new). */
 void eni__log_setup(eni_ctx *ctx);

@@ -92,6 +92,7 @@ __attribute__((weak)) void eni__log_refusal(void)
 {
 }
 
+ENI__PRINTF(4, 0)
 static int fail_v(int code, int os_errno, const char *ec2_code, const char *fmt, va_list ap)
 {
     eni_error *e = record();

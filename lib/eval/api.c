@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "icmp.h"
 #include "model/model.h"
 #include "parse.h"
 #include "util/abi_struct.h"
@@ -57,87 +58,167 @@ int eni_eval_worker_counters(const eni_eval_worker *w, eni_eval_counters *out)
                : eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: out->size too small");
 }
 
-static int check_burst(const eni_eval_worker *w, uint32_t dir, const void *in, const void *lens,
-                       bool frames, uint32_t n, uint32_t flags, const eni_verdict *out)
+/* One burst call, of records or of frames, in one direction or one per
+ * packet: the four public calls are this one with different arguments. */
+struct burst_call {
+    const char *fn;
+    bool frames;                  /* frames/lens, else pkts */
+    bool per_packet;              /* dirs, else dir */
+    uint32_t dir;
+    const uint8_t *dirs;
+    const eni_pkt *pkts;
+    const uint8_t *const *frames_in;
+    const uint32_t *lens;
+    uint32_t n;
+    uint64_t now;
+    uint32_t flags;
+    eni_verdict *out;
+};
+
+static bool dir_ok(uint32_t dir)
 {
-    if (!w || (n && (!in || !out || (frames && !lens))))
-        return eni__fail(ENI_EINVAL, NULL, "eni_eval: NULL argument");
-    if (dir != ENI_DIR_INBOUND && dir != ENI_DIR_OUTBOUND)
-        return eni__fail(ENI_EINVAL, NULL, "eni_eval: direction %u is neither inbound nor outbound",
-                         dir);
-    if (flags & ~(uint32_t)ENI_EVAL_WANT_RULE)
-        return eni__fail(ENI_EINVAL, NULL, "eni_eval: unknown flags 0x%x", flags);
+    return dir == ENI_DIR_INBOUND || dir == ENI_DIR_OUTBOUND;
+}
+
+/* Every argument, before anything is judged: a refused call changes nothing. */
+ENI__HOT int check_burst(const eni_eval_worker *w, const struct burst_call *b)
+{
+    bool input = b->frames ? b->frames_in && b->lens : b->pkts != NULL;
+    if (!w || (b->n && (!input || !b->out || (b->per_packet && !b->dirs))))
+        return eni__fail(ENI_EINVAL, NULL, "%s: NULL argument", b->fn);
+    if (!b->per_packet && !dir_ok(b->dir))
+        return eni__fail(ENI_EINVAL, NULL, "%s: direction %u is neither inbound nor outbound",
+                         b->fn, b->dir);
+    for (uint32_t i = 0; b->per_packet && i < b->n; i++)
+        if (!dir_ok(b->dirs[i]))
+            return eni__fail(ENI_EINVAL, NULL, "%s: dirs[%u] is %u, neither inbound nor outbound",
+                             b->fn, i, b->dirs[i]);
+    uint32_t known = ENI_EVAL_WANT_RULE | (b->frames ? ENI_EVAL_L3 : 0);
+    if (b->flags & ~known)
+        return eni__fail(ENI_EINVAL, NULL, "%s: unknown flags 0x%x", b->fn, b->flags & ~known);
     return ENI_OK;
 }
 
-/* Enter a burst: publish our epoch *before* reading any pointer. */
-static struct eni_nic_dp *enter(eni_eval_worker *w, uint64_t nic)
+/* Enter a burst: claim the worker and publish our epoch *before* reading
+ * any pointer, in one compare-exchange (the store it replaces needed the
+ * same full fence). A worker's epoch is 0 only while no burst runs on it,
+ * so a second thread inside the same worker fails the exchange instead of
+ * racing on its counters. */
+static inline bool enter(eni_eval_worker *w)
 {
+    uint64_t idle = 0;
     uint64_t e = atomic_load(&w->ctx->eval->epoch);
-    atomic_store(&w->epoch, e);
-    return eni__eval_dp_lookup(w->ctx, nic);
+    return atomic_compare_exchange_strong(&w->epoch, &idle, e);
 }
 
-static void leave(eni_eval_worker *w)
+static inline void leave(eni_eval_worker *w)
 {
     atomic_store_explicit(&w->epoch, 0, memory_order_release);
+}
+
+/* Parse m frames into records; one that does not parse gets family 0,
+ * which the burst path answers MALFORMED. Inlined once per l3 value. */
+ENI__HOT void parse_frames(const uint8_t *const *frames, const uint32_t *lens, uint32_t m,
+                           eni_pkt *p, bool l3)
+{
+    for (uint32_t i = 0; i < m; i++) {
+        const char *why;
+        const uint8_t *f = frames[i];
+        if (!f || (l3 ? eni__parse_ip(f, lens[i], &p[i], &why)
+                      : eni__parse_frame(f, lens[i], &p[i], &why)) != 0)
+            p[i].family = 0;
+    }
+}
+
+/* Frames are parsed a group at a time into records, then judged as a burst
+ * of records is. (Arguments one by one: a pointer to the call's struct
+ * would keep it in memory, and its constants unfolded, in every caller.) */
+static void judge_frames(struct eni_nic_dp *dp, struct eni_flows *fl, struct eni_snap *snap,
+                         uint32_t dir, const uint8_t *dirs, const uint8_t *const *frames,
+                         const uint32_t *lens, uint32_t n, uint64_t now, uint32_t flags,
+                         eni_verdict *out, eni_eval_counters *c)
+{
+    enum { CHUNK = 64 };
+    eni_pkt p[CHUNK];
+    bool l3 = flags & ENI_EVAL_L3;
+    for (uint32_t base = 0; base < n; base += CHUNK) {
+        uint32_t m = n - base < CHUNK ? n - base : CHUNK;
+        if (l3)
+            parse_frames(frames + base, lens + base, m, p, true);
+        else
+            parse_frames(frames + base, lens + base, m, p, false);
+        eni__eval_burst(dp, fl, snap, dir, dirs ? dirs + base : NULL, p, m, now,
+                        flags & ENI_EVAL_WANT_RULE, out + base, c);
+    }
+}
+
+/* Inlined into each public call, so that its constant arguments (records or
+ * frames, one direction or many) fold away instead of being read back from
+ * memory on every call. */
+ENI__HOT int run_burst(eni_eval_worker *w, eni_nic_id nic, const struct burst_call *b)
+{
+    int rc = check_burst(w, b);
+    if (rc != ENI_OK)
+        return rc;
+    if (!enter(w))
+        return eni__fail(ENI_EBUSY, NULL,
+                         "%s: the worker is inside another burst (a worker is one thread's)",
+                         b->fn);
+    struct eni_nic_dp *dp = eni__eval_dp_lookup(w->ctx, nic.v);
+    if (!dp) {
+        leave(w);
+        return eni__fail(ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound",
+                         "%s: the evaluator does not know this interface (never attached, or "
+                         "deleted)",
+                         b->fn);
+    }
+    struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
+    struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
+    if (b->frames)
+        judge_frames(dp, fl, snap, b->dir, b->per_packet ? b->dirs : NULL, b->frames_in, b->lens,
+                     b->n, b->now, b->flags, b->out, &w->counters);
+    else
+        eni__eval_burst(dp, fl, snap, b->dir, b->per_packet ? b->dirs : NULL, b->pkts, b->n,
+                        b->now, b->flags & ENI_EVAL_WANT_RULE, b->out, &w->counters);
+    leave(w);
+    return ENI_OK;
 }
 
 int eni_eval_burst(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const eni_pkt *pkts,
                    uint32_t n, uint64_t now_ns, uint32_t flags, eni_verdict *out)
 {
-    int rc = check_burst(w, dir, pkts, NULL, false, n, flags, out);
-    if (rc != ENI_OK)
-        return rc;
-    struct eni_nic_dp *dp = enter(w, nic.v);
-    if (!dp) {
-        leave(w);
-        return eni__fail(ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound",
-                         "eni_eval_burst: the evaluator does not know this interface (never "
-                         "attached, or deleted)");
-    }
-    struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
-    struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
-    eni__eval_burst(dp, fl, snap, dir, pkts, n,
-                    now_ns, flags & ENI_EVAL_WANT_RULE, out, &w->counters);
-    leave(w);
-    return ENI_OK;
+    struct burst_call b = {.fn = "eni_eval_burst", .dir = dir, .pkts = pkts, .n = n,
+                           .now = now_ns, .flags = flags, .out = out};
+    return run_burst(w, nic, &b);
+}
+
+int eni_eval_burst_dirs(eni_eval_worker *w, eni_nic_id nic, const uint8_t *dirs,
+                        const eni_pkt *pkts, uint32_t n, uint64_t now_ns, uint32_t flags,
+                        eni_verdict *out)
+{
+    struct burst_call b = {.fn = "eni_eval_burst_dirs", .per_packet = true, .dirs = dirs,
+                           .pkts = pkts, .n = n, .now = now_ns, .flags = flags, .out = out};
+    return run_burst(w, nic, &b);
 }
 
 int eni_eval_frames(eni_eval_worker *w, eni_nic_id nic, uint32_t dir, const uint8_t *const *frames,
                     const uint32_t *lens, uint32_t n, uint64_t now_ns, uint32_t flags,
                     eni_verdict *out)
 {
-    int rc = check_burst(w, dir, frames, lens, true, n, flags, out);
-    if (rc != ENI_OK)
-        return rc;
-    struct eni_nic_dp *dp = enter(w, nic.v);
-    if (!dp) {
-        leave(w);
-        return eni__fail(ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound",
-                         "eni_eval_frames: the evaluator does not know this interface (never "
-                         "attached, or deleted)");
-    }
-    struct eni_snap *snap = atomic_load_explicit(&dp->snap, memory_order_acquire);
-    struct eni_flows *fl = atomic_load_explicit(&dp->flows, memory_order_acquire);
-    /* Parse a group of frames into records, then judge them as a burst of
-     * records is judged (a frame that does not parse gets family 0, which
-     * the burst path answers MALFORMED). */
-    enum { CHUNK = 64 };
-    eni_pkt p[CHUNK];
-    for (uint32_t base = 0; base < n; base += CHUNK) {
-        uint32_t m = n - base < CHUNK ? n - base : CHUNK;
-        for (uint32_t i = 0; i < m; i++) {
-            const char *why;
-            const uint8_t *f = frames[base + i];
-            if (!f || eni__parse_frame(f, lens[base + i], &p[i], &why) != 0)
-                p[i].family = 0;
-        }
-        eni__eval_burst(dp, fl, snap, dir, p, m, now_ns, flags & ENI_EVAL_WANT_RULE, out + base,
-                        &w->counters);
-    }
-    leave(w);
-    return ENI_OK;
+    struct burst_call b = {.fn = "eni_eval_frames", .frames = true, .dir = dir,
+                           .frames_in = frames, .lens = lens, .n = n, .now = now_ns,
+                           .flags = flags, .out = out};
+    return run_burst(w, nic, &b);
+}
+
+int eni_eval_frames_dirs(eni_eval_worker *w, eni_nic_id nic, const uint8_t *dirs,
+                         const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
+                         uint64_t now_ns, uint32_t flags, eni_verdict *out)
+{
+    struct burst_call b = {.fn = "eni_eval_frames_dirs", .frames = true, .per_packet = true,
+                           .dirs = dirs, .frames_in = frames, .lens = lens, .n = n,
+                           .now = now_ns, .flags = flags, .out = out};
+    return run_burst(w, nic, &b);
 }
 
 /* ---- control path --------------------------------------------------------- */
@@ -166,6 +247,20 @@ static const char *proto_name(int proto)
     case 17: return "udp";
     case 58: return "icmpv6";
     default: return NULL;
+    }
+}
+
+/* What a packet that starts no flow is, for explain's sentence. */
+static const char *flowless_what(const eni_pkt *p)
+{
+    if (p->proto != eni__icmp_proto(p->family))
+        return "a fragment without ports";
+    if (p->flags & ENI_PKT_FRAGMENT)
+        return "an ICMP fragment without a type";
+    switch (eni__icmp_kind(p->family, p->icmp_type).cls) {
+    case ICMP_ERROR: return "an ICMP error about no tracked flow";
+    case ICMP_REPLY: return "an ICMP reply without its request";
+    default: return "an ICMP message that has no reply";
     }
 }
 
@@ -228,8 +323,14 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         }
         switch (v.reason) {
         case ENI_REASON_RULE:
-            snprintf(text, textlen, "allowed by %s rule %s%s; a tracked flow would be created", g,
-                     r, detail);
+            if (eni__eval_starts_flow(pkt, dir))
+                snprintf(text, textlen, "allowed by %s rule %s%s; a tracked flow would be created",
+                         g, r, detail);
+            else
+                snprintf(text, textlen,
+                         "allowed by %s rule %s%s; %s starts no tracked flow, so every such "
+                         "packet is checked against the rules",
+                         g, r, detail, flowless_what(pkt));
             break;
         case ENI_REASON_UNTRACKED:
             snprintf(text, textlen,

@@ -35,6 +35,8 @@ static bool port_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
             return from == 0 && to == 65535;
         return p->dport >= from && p->dport <= to;
     case CLS_ICMP:
+        if (p->flags & ENI_PKT_FRAGMENT) /* no type to check: only an all-types rule fits */
+            return from == -1 && to == -1;
         return (from == -1 || from == p->icmp_type) && (to == -1 || to == p->icmp_code);
     default:
         return true;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "icmp.h"
 
 enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ICMPV6 = 58 };
 enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10 };
@@ -40,9 +41,8 @@ static inline uint64_t timeout_ns(const struct eni_snap *snap, uint8_t proto, ui
 }
 
 /* Advance a tracked flow on a packet of direction `out` (true = outbound). */
-static inline __attribute__((always_inline)) void
-flow_touch(const struct eni_snap *snap, struct flow_slot *s, const eni_pkt *p,
-           bool out, uint64_t now)
+ENI__HOT void flow_touch(const struct eni_snap *snap, struct flow_slot *s, const eni_pkt *p,
+                         bool out, uint64_t now)
 {
     uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
     uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
@@ -124,49 +124,72 @@ static void verdict(eni_verdict *v, uint8_t action, uint8_t reason)
     v->reason = reason;
 }
 
-static bool icmp_error_type(const eni_pkt *p)
+/* An ICMP query's key ports: its identifier, its request type, and which
+ * way the request went, so a request matches only more of itself the same
+ * way and its own reply type the other way (icmp.h); only a request may
+ * start a flow. Errors and the other messages have no key (k->absent). */
+ENI__HOT uint32_t icmp_ports(const eni_pkt *p, unsigned family, bool out, struct fkey *k)
 {
-    return p->flags & ENI_PKT_ICMP_ERROR;
+    struct icmp_kind ik = eni__icmp_kind(family, p->icmp_type);
+    bool query = ik.request != 0, request = ik.cls == ICMP_REQUEST;
+    k->absent = !query;
+    k->create = request;
+    /* the request went out: this packet goes out and is the request, or
+     * comes in and is the reply */
+    uint32_t request_out = (uint32_t)(out == request);
+    return query ? (uint32_t)p->sport << 16 | (uint32_t)ik.request << 8 | request_out : 0;
 }
 
-/* The oriented flow key of a packet (ports zeroed where they do not apply). */
+/* The ports word of a packet's key, oriented from the interface, with
+ * k->absent and k->create: TCP and UDP by their ports; ICMP queries by
+ * icmp_ports; other protocols by address pair and protocol alone. A
+ * non-first fragment of TCP, UDP or ICMP carries no ports or type: it
+ * matches no flow and starts none (decisions.md D11). */
+ENI__HOT uint32_t key_ports(const eni_pkt *p, unsigned family, bool out, struct fkey *k)
+{
+    k->absent = 0;
+    k->create = 1;
+    const uint64_t ported = 1ull << PROTO_TCP | 1ull << PROTO_UDP; /* one bit test */
+    if (p->proto < 64 && (ported >> p->proto & 1)) {
+        if (!(p->flags & ENI_PKT_FRAGMENT))
+            return out ? (uint32_t)p->sport << 16 | p->dport : (uint32_t)p->dport << 16 | p->sport;
+    } else if (p->proto != eni__icmp_proto(family)) {
+        return 0;
+    } else if (!(p->flags & ENI_PKT_FRAGMENT)) {
+        return icmp_ports(p, family, out, k);
+    }
+    k->absent = 1;
+    k->create = 0;
+    return 0;
+}
+
+/* The oriented flow key of a packet. */
 static void packet_key(const eni_pkt *p, bool out, struct fkey *k)
 {
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
-    uint16_t lport = out ? p->sport : p->dport, rport = out ? p->dport : p->sport;
-    bool ported = p->proto == PROTO_TCP || p->proto == PROTO_UDP || p->proto == PROTO_ICMP ||
-                  p->proto == PROTO_ICMPV6;
-    if (!ported || (p->flags & ENI_PKT_FRAGMENT))
-        lport = rport = 0;
-    make_key(k, p->family, p->proto, local, remote, lport, rport);
+    make_key(k, p->family, p->proto, local, remote, 0, 0);
+    k->ports = key_ports(p, p->family, out, k);
 }
 
 /* packet_key and key_hash for an IPv4 packet, inlined for the burst loop:
  * the same key and the same hash, without the family dispatch. */
-static inline __attribute__((always_inline)) void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
+ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
 {
     uint32_t src, dst;
     memcpy(&src, p->src, 4);
     memcpy(&dst, p->dst, 4);
     src = __builtin_bswap32(src);
     dst = __builtin_bswap32(dst);
-    uint16_t lport = out ? p->sport : p->dport, rport = out ? p->dport : p->sport;
-    /* TCP, UDP, ICMP and ICMPv6 have ports (or echo ids): one bit test */
-    const uint64_t ported = 1ull << PROTO_TCP | 1ull << PROTO_UDP | 1ull << PROTO_ICMP |
-                            1ull << PROTO_ICMPV6;
-    if (p->proto >= 64 || !(ported >> p->proto & 1) || (p->flags & ENI_PKT_FRAGMENT))
-        lport = rport = 0;
     k->w[0] = out ? (uint64_t)src << 32 | dst : (uint64_t)dst << 32 | src;
     k->words = 1;
     k->proto = p->proto;
-    k->ports = (uint32_t)lport << 16 | rport;
+    k->ports = key_ports(p, 4, out, k);
     uint64_t buf[2] = {k->w[0], (uint64_t)k->ports << 8 | k->proto};
     k->hash = eni__hash16(buf, FLOW_SEED);
 }
 
 static void eval_key(const eni_pkt *p, bool out, struct fkey *k)
 {
-    k->absent = 0;
     if (p->family == 4) {
         packet_key4(p, out, k);
         return;
@@ -175,6 +198,48 @@ static void eval_key(const eni_pkt *p, bool out, struct fkey *k)
     k->hash = key_hash(k);
 }
 
+bool eni__eval_starts_flow(const eni_pkt *p, unsigned dir)
+{
+    struct fkey k;
+    eval_key(p, dir == ENI_DIR_OUTBOUND, &k);
+    return k.create;
+}
+
+/* An ICMP error of p's family, carrying the packet it quotes (a non-first
+ * fragment has no ICMP header, whatever its flags say). */
+static bool icmp_error(const eni_pkt *p)
+{
+    return (p->flags & (ENI_PKT_ICMP_ERROR | ENI_PKT_FRAGMENT)) == ENI_PKT_ICMP_ERROR &&
+           p->proto == eni__icmp_proto(p->family) &&
+           eni__icmp_kind(p->family, p->icmp_type).cls == ICMP_ERROR;
+}
+
+/* Section 5.1: is the error about a live flow? The quoted packet crossed
+ * the interface the other way: it is looked up with the key it had then.
+ * An error goes back to the source of the packet it quotes (RFC 792, RFC
+ * 4443); one addressed elsewhere is not related (Linux's conntrack refuses
+ * it too; docs/decisions-icmp.md). */
+static bool icmp_related(const struct flow_table *ft, const eni_pkt *p, bool out, uint64_t now)
+{
+    if (memcmp(p->dst, p->inner_src, p->family == 4 ? 4 : 16) != 0)
+        return false;
+    eni_pkt q;
+    memset(&q, 0, sizeof q);
+    q.family = p->family;
+    q.proto = p->inner_proto;
+    memcpy(q.src, p->inner_src, sizeof q.src);
+    memcpy(q.dst, p->inner_dst, sizeof q.dst);
+    q.sport = p->inner_sport;
+    q.dport = p->inner_dport;
+    if (q.proto == eni__icmp_proto(q.family)) {
+        if (!(p->flags & ENI_PKT_INNER_ICMP_TYPE))
+            return false; /* which message it quotes is unknown */
+        q.icmp_type = p->inner_icmp_type;
+    }
+    struct fkey k;
+    eval_key(&q, !out, &k);
+    return !k.absent && ft_find_h(ft, &k, k.hash, now);
+}
 
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule, eni_verdict *v,
@@ -204,19 +269,11 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             verdict(v, ENI_ALLOW, ENI_REASON_TRACKED);
             goto counted;
         }
-        if (icmp_error_type(p)) {
-            /* Section 5.1: ICMP errors about a tracked flow pass. The quoted
-             * packet went the other way: for an inbound error it was ours. */
-            struct fkey ik;
-            const uint8_t *il = out ? p->inner_dst : p->inner_src;
-            const uint8_t *ir = out ? p->inner_src : p->inner_dst;
-            uint16_t ilp = out ? p->inner_dport : p->inner_sport;
-            uint16_t irp = out ? p->inner_sport : p->inner_dport;
-            make_key(&ik, p->family, p->inner_proto, il, ir, ilp, irp);
-            if (ft_find(ft, &ik, now)) {
-                verdict(v, ENI_ALLOW, ENI_REASON_RELATED_ICMP);
-                goto counted;
-            }
+        /* An error has no key of its own: it passes as related to what it
+         * quotes, or by the rules. */
+        if (icmp_error(p) && icmp_related(ft, p, out, now)) {
+            verdict(v, ENI_ALLOW, ENI_REASON_RELATED_ICMP);
+            goto counted;
         }
         const struct cls_table *t = &snap->rules->t[out ? 1 : 0][p->family == 4 ? 0 : 1];
         bool open;
@@ -230,9 +287,18 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
                                   (p->proto == PROTO_UDP && t->reverse_open[1]));
         if (untracked) {
             verdict(v, ENI_ALLOW, ENI_REASON_UNTRACKED);
-        } else if (icmp_error_type(p)) {
-            verdict(v, ENI_ALLOW, ENI_REASON_RULE); /* an error is not a flow of its own */
+        } else if (!kp->create) {
+            /* allowed, and it starts no flow (an ICMP error, reply or other
+             * message; a fragment) */
+            verdict(v, ENI_ALLOW, ENI_REASON_RULE);
         } else if (!commit) {
+            /* only a question: answer what a burst would, without taking the
+             * slot (a full allowance drops the new flow, section 5.5) */
+            uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
+            if (!ft_has_room(ft, kp, now, tracked >= fl->allowance)) {
+                verdict(v, ENI_DROP, ENI_REASON_CONNTRACK_FULL);
+                goto counted;
+            }
             verdict(v, ENI_ALLOW, ENI_REASON_RULE);
         } else {
             uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
@@ -298,8 +364,8 @@ struct hot4 {
 };
 #define HOT_SEARCH UINT32_MAX
 
-static void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct eni_snap *snap,
-                      uint64_t now)
+ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct eni_snap *snap,
+                        uint64_t now)
 {
     h->slots = fl->ft4->slots;
     h->cap = fl->ft4->cap;
@@ -319,9 +385,11 @@ static void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct e
  * table) without its generality: the established path of a busy host.
  * The addresses come from the key (host order), not the record again.
  * false when the packet needs the full engine. */
-static inline bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool out,
-                             const eni_pkt *p, struct fkey *k, uint64_t now, eni_verdict *v)
+ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool out,
+                        const eni_pkt *p, struct fkey *k, uint64_t now, eni_verdict *v)
 {
+    if (k->absent) /* no key to look up: the full engine judges it */
+        return false;
     uint32_t local = (uint32_t)(k->w[0] >> 32), remote = (uint32_t)k->w[0];
     if (h->sdc) {
         if (h->n_own == 1) { /* the usual one address */
@@ -377,7 +445,7 @@ static inline bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, 
     return false;
 }
 
-static inline void slot_prefetch(const struct flow_table *ft, uint32_t home)
+ENI__HOT void slot_prefetch(const struct flow_table *ft, uint32_t home)
 {
     const char *a = (const char *)ft->slots + (size_t)home * ft->stride;
     /* An instruction, not __builtin_prefetch: GCC 12 at -O2 dropped the
@@ -402,12 +470,11 @@ static inline void slot_prefetch(const struct flow_table *ft, uint32_t home)
 }
 
 /* Build packet p's flow key and prefetch its table slot. */
-static inline void stage_key(const struct eni_flows *fl, const struct flow_table *ft6,
-                             const eni_pkt *p, bool outb, struct fkey *k)
+ENI__HOT void stage_key(const struct eni_flows *fl, const struct flow_table *ft6,
+                        const eni_pkt *p, bool outb, struct fkey *k)
 {
     const struct flow_table *ft;
     if (p->family == 4) {
-        k->absent = 0;
         packet_key4(p, outb, k);
         ft = fl->ft4;
     } else if (p->family == 6) {
@@ -420,9 +487,12 @@ static inline void stage_key(const struct eni_flows *fl, const struct flow_table
     slot_prefetch(ft, k->home);
 }
 
-void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
-                     unsigned dir, const eni_pkt *pkts, uint32_t n, uint64_t now, bool want_rule,
-                     eni_verdict *out, eni_eval_counters *c)
+/* The burst loop, for one direction (dirs NULL) or one per packet: inlined
+ * twice into eni__eval_burst, so the one-direction loop pays nothing for
+ * the other. */
+ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
+                    unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n, uint64_t now,
+                    bool want_rule, eni_verdict *out, eni_eval_counters *c)
 {
     /* One software-pipelined pass: packet i+AHEAD's key is built and its
      * slot prefetched just before packet i is judged, so about AHEAD table
@@ -432,7 +502,7 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
      * PKT_AHEAD before their key is built (the hardware streamer stops at
      * page ends). */
     enum { AHEAD = 16, RING = 2 * AHEAD, PKT_AHEAD = 8 };
-    bool outb = dir == ENI_DIR_OUTBOUND;
+#define DIR_OF(i) (dirs ? (unsigned)dirs[i] : dir)
     bool live = snap && snap->attached;
     struct fkey ring[RING];
     uint64_t hits = 0;
@@ -446,7 +516,7 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
     for (uint32_t j = 0; j < n && j < AHEAD; j++) {
         if (j + PKT_AHEAD < n)
             __builtin_prefetch(&pkts[j + PKT_AHEAD]);
-        stage_key(fl, ft6, &pkts[j], outb, &ring[j]);
+        stage_key(fl, ft6, &pkts[j], DIR_OF(j) == ENI_DIR_OUTBOUND, &ring[j]);
     }
     for (uint32_t i = 0; i < n; i++) {
         uint32_t j = i + AHEAD;
@@ -455,19 +525,31 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
                 __builtin_prefetch(&pkts[j + PKT_AHEAD]);
                 __builtin_prefetch((const char *)&pkts[j + PKT_AHEAD] + sizeof *pkts - 1);
             }
-            stage_key(fl, ft6, &pkts[j], outb, &ring[j % RING]);
+            stage_key(fl, ft6, &pkts[j], DIR_OF(j) == ENI_DIR_OUTBOUND, &ring[j % RING]);
         }
         const eni_pkt *p = &pkts[i];
         eni_verdict *v = &out[i];
         struct fkey *k = &ring[i % RING];
-        if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
+        unsigned d = DIR_OF(i);
+        if (p->family == 4 && live && fast_hit4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, now, v))
             hits++;
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);
         else
-            eni__eval_one(dp, fl, snap, dir, p, now, true, want_rule, v, c, k);
+            eni__eval_one(dp, fl, snap, d, p, now, true, want_rule, v, c, k);
     }
+#undef DIR_OF
     c->packets += hits;
     c->allowed += hits;
     c->by_reason[ENI_REASON_TRACKED] += hits;
+}
+
+void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
+                     unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n,
+                     uint64_t now, bool want_rule, eni_verdict *out, eni_eval_counters *c)
+{
+    if (dirs)
+        burst(dp, fl, snap, 0, dirs, pkts, n, now, want_rule, out, c);
+    else
+        burst(dp, fl, snap, dir, NULL, pkts, n, now, want_rule, out, c);
 }

@@ -23,6 +23,11 @@
 #include "classify.h"
 #include "flowtab.h"
 
+/* For the packet path's helpers, which must be inlined in the loops that
+ * call them (the compiler's own budget left some out once the burst loop
+ * was instantiated twice, which cost instructions on every packet). */
+#define ENI__HOT static inline __attribute__((always_inline))
+
 /* ---- per-interface snapshot --------------------------------------------- */
 
 struct eni_snap {
@@ -141,10 +146,14 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
                    eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
-/* A burst of records (arguments checked, epoch entered by the caller). */
+/* A burst of records (arguments checked, epoch entered by the caller), all
+ * in direction dir, or packet i in direction dirs[i] when dirs is not NULL. */
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
-                     unsigned dir, const eni_pkt *pkts, uint32_t n, uint64_t now, bool want_rule,
-                     eni_verdict *out, eni_eval_counters *c);
+                     unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n,
+                     uint64_t now, bool want_rule, eni_verdict *out, eni_eval_counters *c);
+/* Would a rule's allowing this packet start a tracked flow? (Not for ICMP
+ * errors, replies and other messages, nor for fragments without ports.) */
+bool eni__eval_starts_flow(const eni_pkt *p, unsigned dir);
 /* A MALFORMED verdict, counted. */
 void eni__eval_malformed(eni_verdict *v, eni_eval_counters *c);
 

@@ -15,6 +15,7 @@
 #endif
 
 #include "eval_internal.h"
+#include "icmp.h"
 
 /* Ask for transparent huge pages over the whole 2 MiB pages inside a large
  * table. Lookups land on random slots: with 4 KiB pages nearly every one is
@@ -203,6 +204,8 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
     out->initiator = (meta & FLOW_INIT_OUT) ? ENI_DIR_OUTBOUND : ENI_DIR_INBOUND;
     out->local_port = (uint16_t)(ports >> 16);
     out->remote_port = (uint16_t)ports;
+    if (out->proto == eni__icmp_proto(ft->words == 1 ? 4 : 6))
+        out->remote_port = out->local_port; /* a query's identifier, both sides */
     out->expires_ns = atomic_load_explicit(&s->expires, memory_order_relaxed);
     if (ft->words == 1) {
         uint64_t w = atomic_load_explicit(&s->key[0], memory_order_relaxed);

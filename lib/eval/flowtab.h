@@ -24,9 +24,12 @@ enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shor
 struct fkey {
     uint64_t w[8]; /* local address words then remote ones */
     uint32_t words;
-    uint32_t ports; /* local << 16 | remote */
+    uint32_t ports; /* local << 16 | remote; an ICMP query: id << 16 | request type << 8 |
+                       1 when the request went out (engine.c, icmp_ports) */
     uint8_t proto;
-    uint8_t absent; /* the table was already probed: no live flow holds this key */
+    uint8_t absent; /* no live flow holds this key: the table was already probed,
+                       or the packet has no key to look up (an ICMP error, ...) */
+    uint8_t create; /* a packet a rule allows may start a flow under this key */
     uint32_t home;  /* home slot in its table (burst path only) */
     uint64_t hash;
 };
@@ -36,7 +39,7 @@ struct fkey {
  * writer holds the slot; 0 = never used, which ends a probe). */
 struct flow_slot {
     _Atomic uint32_t seq;
-    _Atomic uint32_t ports; /* local << 16 | remote */
+    _Atomic uint32_t ports; /* fkey::ports */
     _Atomic uint32_t meta;  /* FLOW_VALID | proto << 8 | state bits */
     _Atomic uint32_t pkts;  /* packets seen, saturating */
     _Atomic uint64_t expires;
@@ -172,6 +175,26 @@ static inline struct flow_slot *ft_find(const struct flow_table *ft, const struc
 
 /* Claim a slot for k: a never-used, deleted or expired one on k's probe
  * chain. false when the chain is full. The caller checked the allowance. */
+/* Would ft_insert find a slot for k now? The same probe, writing nothing:
+ * explain's answer for a packet that would create a flow. */
+static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k, uint64_t now,
+                               bool reuse_only)
+{
+    uint32_t i = home_slot(ft, key_hash(k));
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
+        struct flow_slot *s = slot_at(ft, i);
+        if (atomic_load_explicit(&s->seq, memory_order_acquire) & 1)
+            continue;
+        bool valid = atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID;
+        if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
+            continue;
+        if (reuse_only && !valid)
+            continue;
+        return true;
+    }
+    return false;
+}
+
 static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
                              uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
 {

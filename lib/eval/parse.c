@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "eni/errors.h"
+#include "icmp.h"
 
 enum {
     ETH_HLEN = 14,
@@ -168,26 +169,6 @@ static int parse_v6(const uint8_t *p, uint32_t len, bool inner, struct l3 *out, 
     return 0;
 }
 
-static bool icmp4_is_error(uint8_t type)
-{
-    return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-}
-
-static bool icmp4_is_echo(uint8_t type)
-{
-    return type == 0 || type == 8 || type == 13 || type == 14; /* echo, timestamp */
-}
-
-static bool icmp6_is_error(uint8_t type)
-{
-    return type >= 1 && type <= 4;
-}
-
-static bool icmp6_is_echo(uint8_t type)
-{
-    return type == 128 || type == 129;
-}
-
 /* Ports of the packet quoted in an ICMP error (the first 8 bytes of its
  * transport header are all an ICMP error is required to carry). */
 static int parse_inner(const struct l3 *outer, eni_pkt *pkt, const char **why)
@@ -214,17 +195,23 @@ static int parse_inner(const struct l3 *outer, eni_pkt *pkt, const char **why)
         }
         pkt->inner_sport = rd16(in.l4);
         pkt->inner_dport = rd16(in.l4 + 2);
-    } else if (!in.frag_later && (in.proto == PROTO_ICMP || in.proto == PROTO_ICMPV6)) {
+    } else if (!in.frag_later && in.proto == eni__icmp_proto(in.family)) {
         if (in.l4_len < 8) {
             *why = "ICMP error quotes too little of the ICMP header";
             return -1;
         }
-        pkt->inner_sport = pkt->inner_dport = rd16(in.l4 + 4); /* echo identifier */
+        /* The quoted message's type tells which flow it belongs to (its
+         * code is not needed, and the record has no room for it). */
+        pkt->flags |= ENI_PKT_INNER_ICMP_TYPE;
+        pkt->inner_icmp_type = in.l4[0];
+        if (eni__icmp_kind(in.family, in.l4[0]).request)
+            pkt->inner_sport = pkt->inner_dport = rd16(in.l4 + 4); /* query identifier */
     }
     return 0;
 }
 
-static int parse_l4(const struct l3 *l3, eni_pkt *pkt, const char **why)
+static inline __attribute__((always_inline)) int parse_l4(const struct l3 *l3, eni_pkt *pkt,
+                                                          const char **why)
 {
     const uint8_t *p = l3->l4;
     uint32_t len = l3->l4_len;
@@ -266,16 +253,45 @@ static int parse_l4(const struct l3 *l3, eni_pkt *pkt, const char **why)
         }
         pkt->icmp_type = p[0];
         pkt->icmp_code = p[1];
-        bool v4 = l3->family == 4;
-        if (v4 ? icmp4_is_echo(p[0]) : icmp6_is_echo(p[0]))
+        struct icmp_kind k = eni__icmp_kind(l3->family, p[0]);
+        if (k.request) /* a query: its identifier */
             pkt->sport = pkt->dport = rd16(p + 4);
-        else if (v4 ? icmp4_is_error(p[0]) : icmp6_is_error(p[0]))
+        else if (k.cls == ICMP_ERROR)
             return parse_inner(l3, pkt, why);
         return 0;
     }
     default:
         return 0; /* other protocols are tracked by addresses and number only */
     }
+}
+
+/* One IP packet of a known version, from its first header byte (inlined in
+ * both entry points: the frame path's parse is per packet). */
+static inline __attribute__((always_inline)) int parse_ip(const uint8_t *p, uint32_t len,
+                                                          unsigned family, eni_pkt *out,
+                                                          const char **why)
+{
+    struct l3 l3;
+    int rc = family == 4 ? parse_v4(p, len, false, &l3, why) : parse_v6(p, len, false, &l3, why);
+    if (rc != 0)
+        return rc;
+    eni_pkt pkt;
+    memset(&pkt, 0, sizeof pkt);
+    pkt.family = l3.family;
+    pkt.proto = l3.proto;
+    pkt.len = l3.total_len;
+    memcpy(pkt.src, l3.src, 16);
+    memcpy(pkt.dst, l3.dst, 16);
+    if (l3.frag_later) {
+        pkt.flags |= ENI_PKT_FRAGMENT;
+    } else {
+        if (l3.frag_first)
+            pkt.flags |= ENI_PKT_FIRST_FRAGMENT;
+        if (parse_l4(&l3, &pkt, why) != 0)
+            return -1;
+    }
+    *out = pkt;
+    return 0;
 }
 
 int eni__parse_frame(const uint8_t *frame, uint32_t len, eni_pkt *out, const char **why)
@@ -299,33 +315,21 @@ int eni__parse_frame(const uint8_t *frame, uint32_t len, eni_pkt *out, const cha
         type = rd16(frame + off);
     }
     off += 2;
-    struct l3 l3;
-    int rc;
+    /* one inlined parse per version: the family is a constant in each */
     if (type == ETHERTYPE_IPV4)
-        rc = parse_v4(frame + off, len - off, false, &l3, why);
-    else if (type == ETHERTYPE_IPV6)
-        rc = parse_v6(frame + off, len - off, false, &l3, why);
-    else {
-        *why = "not an IPv4 or IPv6 frame";
+        return parse_ip(frame + off, len - off, 4, out, why);
+    if (type == ETHERTYPE_IPV6)
+        return parse_ip(frame + off, len - off, 6, out, why);
+    *why = "not an IPv4 or IPv6 frame";
+    return -1;
+}
+
+int eni__parse_ip(const uint8_t *packet, uint32_t len, eni_pkt *out, const char **why)
+{
+    unsigned version = len ? packet[0] >> 4 : 0;
+    if (version != 4 && version != 6) {
+        *why = len ? "not an IPv4 or IPv6 packet" : "empty packet";
         return -1;
     }
-    if (rc != 0)
-        return rc;
-    eni_pkt pkt;
-    memset(&pkt, 0, sizeof pkt);
-    pkt.family = l3.family;
-    pkt.proto = l3.proto;
-    pkt.len = l3.total_len;
-    memcpy(pkt.src, l3.src, 16);
-    memcpy(pkt.dst, l3.dst, 16);
-    if (l3.frag_later) {
-        pkt.flags |= ENI_PKT_FRAGMENT;
-    } else {
-        if (l3.frag_first)
-            pkt.flags |= ENI_PKT_FIRST_FRAGMENT;
-        if (parse_l4(&l3, &pkt, why) != 0)
-            return -1;
-    }
-    *out = pkt;
-    return 0;
+    return parse_ip(packet, len, version, out, why);
 }

@@ -12,5 +12,8 @@
 /* 0 on success; -1 with *why set when the frame is not a well-formed IPv4 or
  * IPv6 packet. Never reads outside frame[0..len). */
 int eni__parse_frame(const uint8_t *frame, uint32_t len, eni_pkt *out, const char **why);
+/* The same for a bare IP packet (no Ethernet header): the version comes from
+ * its first byte. */
+int eni__parse_ip(const uint8_t *packet, uint32_t len, eni_pkt *out, const char **why);
 
 #endif

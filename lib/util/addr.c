@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <libcidr.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Strict shape checks, before libcidr sees the text. */
@@ -124,60 +123,73 @@ int eni__prefix_parse(const char *s, eni_prefix *out)
     return parse(s, true, out);
 }
 
-static void to_cidr(const eni_addr *a, unsigned len, CIDR *c)
+/* RFC 5952 section 4: lower-case hex without leading zeros; "::" replaces
+ * the longest run of two or more zero groups (the first of equally long
+ * ones), never a single zero group. libcidr's formatter compresses a lone
+ * zero group ("1::1:1:1:1:1:1"), and the C library's writes IPv4-mapped and
+ * -compatible addresses in dotted form, which section 5 only suggests and
+ * Python's ipaddress (before 3.13) does not: formatting here keeps
+ * every string libeni prints in one canonical form, with no allocation. */
+static size_t format_v6(const uint8_t *b, char *out)
 {
-    memset(c->addr, 0, sizeof c->addr);
-    memset(c->mask, 0, sizeof c->mask);
-    unsigned total = len;
-    if (a->family == 4) {
-        c->proto = CIDR_IPV4;
-        c->addr[10] = c->addr[11] = 0xff;
-        memcpy(c->addr + 12, a->b, 4);
-        total = 96 + len;
-    } else {
-        c->proto = CIDR_IPV6;
-        memcpy(c->addr, a->b, 16);
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    int best = -1, best_len = 1; /* runs of 2 or more only */
+    for (int i = 0; i < 8;) {
+        if (g[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && !g[j])
+            j++;
+        if (j - i > best_len)
+            best = i, best_len = j - i;
+        i = j;
     }
-    for (unsigned i = 0; i < total; i++)
-        c->mask[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            out[n++] = ':';
+            if (i == 0)
+                out[n++] = ':';
+            i += best_len - 1;
+            continue;
+        }
+        bool started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            unsigned d = (g[i] >> shift) & 0xf;
+            if (d || started || shift == 0) {
+                out[n++] = hex[d];
+                started = true;
+            }
+        }
+        if (i < 7)
+            out[n++] = ':';
+    }
+    out[n] = '\0';
+    return n;
 }
 
-static void format(const eni_addr *a, unsigned len, int flags, char *out, size_t outlen)
+static size_t format_addr(const eni_addr *a, char *out)
 {
-    CIDR *c = cidr_alloc();
-    char *s = NULL;
-    if (c) {
-        to_cidr(a, len, c);
-        s = cidr_to_str(c, flags);
-        cidr_free(c);
-    }
-    /* libcidr allocates; if it cannot, fall back to the C library so a
-     * formatter never fails (it only feeds describe/dump output). */
-    if (s) {
-        size_t n = strlen(s);
-        if (n >= outlen)
-            n = outlen - 1;
-        memcpy(out, s, n);
-        out[n] = '\0';
-        free(s);
-        return;
-    }
-    char tmp[INET6_ADDRSTRLEN];
-    inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b, tmp, sizeof tmp);
-    if (flags & CIDR_ONLYADDR)
-        snprintf(out, outlen, "%s", tmp);
-    else
-        snprintf(out, outlen, "%s/%u", tmp, len);
+    if (a->family == 6)
+        return format_v6(a->b, out);
+    int n = snprintf(out, ENI_ADDR_STR_MAX, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+    return n > 0 ? (size_t)n : 0;
 }
 
 void eni__addr_format(const eni_addr *a, char out[ENI_ADDR_STR_MAX])
 {
-    format(a, a->family == 4 ? 32 : 128, CIDR_ONLYADDR, out, ENI_ADDR_STR_MAX);
+    (void)format_addr(a, out);
 }
 
 void eni__prefix_format(const eni_prefix *p, char out[ENI_PREFIX_STR_MAX])
 {
-    format(&p->addr, p->len, CIDR_NOFLAGS, out, ENI_PREFIX_STR_MAX);
+    size_t n = format_addr(&p->addr, out);
+    snprintf(out + n, ENI_PREFIX_STR_MAX - n, "/%u", (unsigned)p->len);
 }
 
 eni_addr eni__addr_from_v4(uint32_t v4)

@@ -3,10 +3,12 @@
 /* IP addresses and prefixes inside libeni, and their string forms.
  *
  * Strings cross the API; everything inside works on these small binary
- * structs. Parsing and formatting go through libcidr, and only here, with a
- * strict lexical check first: libcidr alone accepts "10.1", octal octets
+ * structs. Parsing goes through libcidr, and only here, with a strict
+ * lexical check first: libcidr alone accepts "10.1", octal octets
  * ("010.0.0.1" is 8.0.0.1), netmask suffixes and trailing junk, none of
- * which EC2 accepts. */
+ * which EC2 accepts. Formatting is done here: IPv6 in RFC 5952's canonical
+ * form (lower case, "::" only for the longest run of two or more zero
+ * groups, the first of equal ones), which libcidr does not follow. */
 #ifndef ENI_UTIL_ADDR_H
 #define ENI_UTIL_ADDR_H
 

@@ -7,6 +7,7 @@ The interface under test is `nic`, the primary of a running m5.large in
 """
 import dataclasses
 import ipaddress
+import random
 import struct
 
 import pytest
@@ -447,3 +448,156 @@ def test_closing_context_closes_evaluators():
     with pytest.raises(ContextClosedError):
         ev.counters
     ev.close()
+
+
+# ---- ICMP classes (issue 21) --------------------------------------------------------------
+
+def test_informational_icmp_opens_no_flow_for_errors_or_replies(nic, evaluator, web):
+    """A router solicitation a rule lets in starts no flow: afterwards an ICMP error quoting
+    nothing, either way, and a router advertisement back are still dropped."""
+    ip, peer = nic.private_ip_address, "198.51.100.7"
+    web.revoke(*web.egress_rules)
+    web.authorize_ingress(Rule("icmp", 10, -1, cidr="198.51.100.0/24"))
+    rs = Packet("icmp", src=peer, dst=ip, icmp_type=10)
+    assert evaluator.evaluate_one(nic, IN, rs, now_ns=1).reason == Reason.RULE
+    assert nic.flows(now_ns=2) == []
+    in_err = Packet("icmp", src=peer, dst=ip, icmp_type=3, icmp_code=3,
+                    inner=Packet("tcp", src=ip, sport=40000, dst=peer, dport=80))
+    out_err = Packet("icmp", src=ip, dst=peer, icmp_type=3, icmp_code=3,
+                     inner=Packet("udp", src=peer, sport=53, dst=ip, dport=5353))
+    ra = Packet("icmp", src=ip, dst=peer, icmp_type=9)
+    for direction, pkt in ((IN, in_err), (OUT, out_err), (OUT, ra)):
+        v = evaluator.evaluate_one(nic, direction, pkt, now_ns=3)
+        assert (v.action, v.reason) == (Action.DROP, Reason.NO_RULE)
+    assert "starts no tracked flow" in nic.explain(IN, rs, now_ns=4).explanation
+
+
+def test_error_quoting_an_echo_request_carries_its_type(nic, evaluator):
+    """inner= of an ICMP error carries the quoted ICMP type: a time-exceeded from a router
+    about our echo request is related to the echo flow; about an echo reply it is not."""
+    ip, router, target = nic.private_ip_address, "192.0.2.254", "192.0.2.1"
+    req = Packet("icmp", src=ip, sport=7, dst=target, icmp_type=8)
+    assert evaluator.evaluate_one(nic, OUT, req, now_ns=1).reason == Reason.RULE
+    ttl = Packet("icmp", src=router, dst=ip, icmp_type=11, inner=req)
+    assert evaluator.evaluate_one(nic, IN, ttl, now_ns=2).reason == Reason.RELATED_ICMP
+    wrong = Packet("icmp", src=router, dst=ip, icmp_type=11,
+                   inner=dataclasses.replace(req, icmp_type=0))
+    assert evaluator.evaluate_one(nic, IN, wrong, now_ns=3).reason == Reason.NO_RULE
+    frame = ethernet(ipv4(router, ip, 1, struct.pack("!BBHI", 11, 0, 0, 0) +
+                          ipv4(ip, target, 1, struct.pack("!BBHHH", 8, 0, 0, 7, 1))))
+    parsed = Packet.parse(frame)
+    assert (parsed.inner.proto, parsed.inner.icmp_type, parsed.inner.sport) == (1, 8, 7)
+    assert evaluator.evaluate_one(nic, IN, frame, now_ns=4).reason == Reason.RELATED_ICMP
+
+
+@pytest.mark.parametrize("inner, outer_type", [
+    (dict(icmp_code=3), 3), (dict(tcp_flags="S", proto="tcp"), 3), (dict(fragment=True), 3),
+    (dict(length=100), 3), (dict(inner=Packet("udp", src="10.0.1.4", dst=CLIENT)), 3),
+    (dict(icmp_type=5, proto="udp"), 3), (dict(src="2001:db8::1", dst="2001:db8::2"), 3),
+    (dict(), 8),  # an echo request quotes nothing
+])
+def test_inner_that_cannot_be_carried_is_refused(nic, evaluator, inner, outer_type):
+    """eni_pkt has no room for the quoted packet's code, flags, fragment bit, length or own
+    inner, and only errors quote: Packet(inner=...) refuses rather than drops them."""
+    ip = nic.private_ip_address
+    fields = dict(proto="icmp", src=ip, dst=CLIENT, icmp_type=8)
+    fields.update(inner)
+    quoted = Packet(fields.pop("proto"), **fields)
+    err = Packet("icmp", src=CLIENT, dst=ip, icmp_type=outer_type, inner=quoted)
+    with pytest.raises(InvalidParameterError):
+        evaluator.evaluate_one(nic, IN, err, now_ns=1)
+    assert evaluator.counters.packets == 0
+
+
+# ---- entry points: L3 packets, a direction per packet ---------------------------------------
+
+def test_l3_packets_without_ethernet(nic, evaluator):
+    """l3=True takes bare IP packets (a TUN device's); Packet.parse(l3=True) reads one."""
+    ip = nic.private_ip_address
+    syn = ipv4(ip, CLIENT, 6, tcp(50000, 443))
+    assert Packet.parse(syn, l3=True) == Packet.parse(ethernet(syn))
+    v = evaluator.evaluate(nic, OUT, [syn, ethernet(syn)], now_ns=1, l3=True)
+    assert [x.reason for x in v] == [Reason.RULE, Reason.MALFORMED]
+    reply = ipv4(CLIENT, ip, 6, tcp(443, 50000, SYNACK))
+    assert evaluator.evaluate_one(nic, IN, reply, now_ns=2, l3=True).reason == Reason.TRACKED
+    with pytest.raises(InvalidParameterError):
+        Packet.parse(ethernet(syn), l3=True)
+    with pytest.raises(InvalidParameterError):
+        evaluator.evaluate(nic, OUT, [("tcp", ip, 1, CLIENT, 443)], now_ns=3, l3=True)
+
+
+def test_direction_per_packet(nic, evaluator):
+    """A list of directions, one per packet (a capture replay): SYN out and SYN-ACK in in
+    one call; records, frames and L3 packets alike; a count mismatch is refused."""
+    ip = nic.private_ip_address
+    pkts = [("tcp", ip, 50000, CLIENT, 443, "S"), ("tcp", CLIENT, 443, ip, 50000, "SA")]
+    v = evaluator.evaluate(nic, [OUT, "inbound"], pkts, now_ns=1)
+    assert [x.reason for x in v] == [Reason.RULE, Reason.TRACKED]
+    frames = [tcp_frame(ip, 50001, CLIENT, 443), tcp_frame(CLIENT, 443, ip, 50001, SYNACK)]
+    v = evaluator.evaluate(nic, (OUT, IN), frames, now_ns=2)
+    assert [x.reason for x in v] == [Reason.RULE, Reason.TRACKED]
+    raw = [ipv4(ip, CLIENT, 6, tcp(50002, 443)), ipv4(CLIENT, ip, 6, tcp(443, 50002, SYNACK))]
+    v = evaluator.evaluate(nic, [OUT, IN], raw, now_ns=3, l3=True)
+    assert [x.reason for x in v] == [Reason.RULE, Reason.TRACKED]
+    with pytest.raises(InvalidParameterError, match="one per packet"):
+        evaluator.evaluate(nic, [OUT], pkts, now_ns=4)
+    with pytest.raises(InvalidParameterTypeError):
+        evaluator.evaluate(nic, [OUT, RuleDirection.INGRESS], pkts, now_ns=4)
+    assert evaluator.counters.packets == 6
+
+
+def test_rule_helpers_at_the_top_level():
+    """What building rules takes is importable from libeni itself."""
+    assert libeni.protocol_number("icmpv6") == 58
+    assert libeni.protocol_number("all") == -1
+    assert "protocol_number" in libeni.__all__ and "PacketLike" in libeni.__all__
+
+
+# ---- RFC 5952 text for IPv6 --------------------------------------------------------------
+
+def _random_v6(rng):
+    """An IPv6 address whose groups are zero half the time, so runs of every length occur."""
+    value = 0
+    for _ in range(8):
+        group = 0 if rng.random() < 0.5 else rng.choice((rng.randrange(1, 16),
+                                                          rng.randrange(1, 0x10000)))
+        value = value << 16 | group
+    return ipaddress.IPv6Address(value)
+
+
+def test_ipv6_text_is_what_python_ipaddress_prints(ctx, web, nic):
+    """Every IPv6 address and prefix libeni prints (prefix-list entries, rule CIDRs, an
+    interface's addresses, explanations) is RFC 5952 text, as ipaddress prints it; they are
+    given in exploded form, so no input text survives."""
+    rng = random.Random(5952)
+    for n in range(4):
+        nets = set()
+        while len(nets) < 1000:
+            plen = rng.choice((128, 128, 64, rng.randrange(0, 129)))
+            nets.add(ipaddress.IPv6Network((_random_v6(rng), plen), strict=False))
+        pl = ctx.create_prefix_list(f"pl-rfc5952-{n}", 1000, 6)
+        exploded = [x.exploded for x in nets]
+        for i in range(0, len(exploded), 100):
+            pl.modify(add=exploded[i:i + 100])
+        assert sorted(pl.entries) == sorted(str(x) for x in nets)
+        pl.delete()
+    for _ in range(4):
+        nets = {ipaddress.IPv6Network((_random_v6(rng), rng.randrange(1, 129)), strict=False)
+                for _ in range(50)}
+        rules = web.authorize_ingress(*[Rule("tcp", 443, cidr=x.exploded) for x in nets])
+        assert sorted(r.cidr for r in rules) == sorted(str(x) for x in nets)
+        web.revoke(*rules)
+    subnet = ipaddress.IPv6Network("2001:db8:0:100::/64")
+    for _ in range(20):
+        chosen = {subnet[int(_random_v6(rng)) & ((1 << 64) - 1)] for _ in range(4)}
+        chosen = {a for a in chosen if int(a) & 0xffff_ffff_ffff_ffff > 16}
+        before = set(nic.ipv6_addresses)
+        nic.assign_ipv6_addresses([a.exploded for a in chosen])
+        assert set(nic.ipv6_addresses) - before == {str(a) for a in chosen}
+        nic.unassign_ipv6_addresses([str(a) for a in chosen])
+    net = ipaddress.IPv6Network("2001:db8:0:0:1::/80")
+    web.authorize_ingress(Rule("tcp", 22, cidr=net.exploded))
+    nic.assign_ipv6_addresses(count=1)
+    v = ctx.explain(nic, IN, ("tcp", "2001:db8::1:0:0:9", 40000, nic.ipv6_addresses[0], 22, "S"),
+                    now_ns=1)
+    assert v.reason == Reason.RULE and f"from {net}" in v.explanation

@@ -34,12 +34,13 @@ from ._errors import (AlreadyExistsError, BackendError, BusyError, CallbackAbort
                       LimitExceededError, NotFoundError, NotSupportedError,
                       OperationTimeoutError, OutOfMemoryError, PermissionDeniedError,
                       StaleIdError, VersionMismatchError)
-from ._eval import ConntrackStats, Counters, Evaluator, Flow, Packet, Verdict
+from ._eval import ConntrackStats, Counters, Evaluator, Flow, Packet, PacketLike, Verdict
 from . import _ffi
 from ._instances import (Address, Attachment, ConntrackTimeouts, Device, ElasticIp,
                          ElasticIpAssociation, Instance, InstanceType, NetworkInterface)
 from ._mock import Mock, MockCounters
-from ._network import PrefixList, Rule, SecurityGroup, SecurityGroupRule, Subnet, Vpc
+from ._network import (PrefixList, Rule, SecurityGroup, SecurityGroupRule, Subnet, Vpc,
+                       protocol_number)
 from ._objects import LibeniObject
 from ._vfio import PciFunction, vfio_bind, vfio_functions, vfio_release
 
@@ -77,10 +78,11 @@ __all__ = [
     "LimitExceededError",
     "NotFoundError", "NotSupportedError", "OperationTimeoutError", "OutOfMemoryError",
     "PermissionDeniedError", "StaleIdError", "VersionMismatchError",
-    "ConntrackStats", "Counters", "Evaluator", "Flow", "Packet", "Verdict",
+    "ConntrackStats", "Counters", "Evaluator", "Flow", "Packet", "PacketLike", "Verdict",
     "Address", "Attachment", "ConntrackTimeouts", "Device", "ElasticIp", "ElasticIpAssociation",
     "Instance", "InstanceType", "NetworkInterface", "Mock", "MockCounters",
     "PrefixList", "Rule", "SecurityGroup", "SecurityGroupRule", "Subnet", "Vpc",
+    "protocol_number",
     "LibeniObject", "UNBOUND", "version_number",
     "PciFunctionType", "VfioReadiness", "PciFunction", "vfio_functions", "vfio_bind",
     "vfio_release",

@@ -583,6 +583,7 @@ int eni_ctx_set_op_timeout(eni_ctx *ctx, uint64_t timeout_ns);
 #define ENI_PKT_FRAGMENT ...
 #define ENI_PKT_ICMP_ERROR ...
 #define ENI_PKT_FIRST_FRAGMENT ...
+#define ENI_PKT_INNER_ICMP_TYPE ...
 #define ENI_DIR_INBOUND ...
 #define ENI_DIR_OUTBOUND ...
 #define ENI_DROP ...
@@ -598,6 +599,7 @@ int eni_ctx_set_op_timeout(eni_ctx *ctx, uint64_t timeout_ns);
 #define ENI_REASON_CONNTRACK_FULL ...
 #define ENI_REASON_MALFORMED ...
 #define ENI_EVAL_WANT_RULE ...
+#define ENI_EVAL_L3 ...
 typedef struct eni_pkt {
     uint8_t family;
     uint8_t proto;
@@ -606,7 +608,7 @@ typedef struct eni_pkt {
     uint8_t icmp_type;
     uint8_t icmp_code;
     uint8_t inner_proto;
-    uint8_t reserved0;
+    uint8_t inner_icmp_type;
     uint16_t sport;
     uint16_t dport;
     uint16_t inner_sport;
@@ -660,9 +662,15 @@ void eni_eval_worker_free(eni_eval_worker *worker);
 int eni_eval_worker_counters(const eni_eval_worker *worker, eni_eval_counters *out);
 int eni_eval_burst(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir, const eni_pkt *pkts,
                    uint32_t n, uint64_t now_ns, uint32_t flags, eni_verdict *out);
+int eni_eval_burst_dirs(eni_eval_worker *worker, eni_nic_id nic, const uint8_t *dirs,
+                        const eni_pkt *pkts, uint32_t n, uint64_t now_ns, uint32_t flags,
+                        eni_verdict *out);
 int eni_eval_frames(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir,
                     const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
                     uint64_t now_ns, uint32_t flags, eni_verdict *out);
+int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const uint8_t *dirs,
+                         const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
+                         uint64_t now_ns, uint32_t flags, eni_verdict *out);
 int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *pkt,
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
 int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);
@@ -671,6 +679,7 @@ int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, eni_flow_i
                        uint32_t cap, uint32_t *count);
 int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, uint32_t *removed);
 int eni_pkt_parse(const uint8_t *frame, uint32_t len, eni_pkt *out);
+int eni_pkt_parse_ip(const uint8_t *packet, uint32_t len, eni_pkt *out);
 
 /* ---- eni/sys/backend.h (the parts a Python user needs) ---- */
 #define ENI_ATTACH_COLD ...

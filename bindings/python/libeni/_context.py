@@ -216,7 +216,7 @@ class Context:
         check(lib.eni_ctx_new(opts, out))
         self._p = out[0]
         try:
-            check(lib.eni_ctx_set_backend(self._p, ops(), cstr(backend_config)))
+            check(lib.eni_ctx_set_backend(self._p, ops(), cstr(backend_config, "backend_config")))
         except BaseException:
             self.close()
             raise
@@ -292,8 +292,9 @@ class Context:
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise InvalidParameterTypeError(
                 f"seconds takes a number, not {type(seconds).__name__}")
-        if not 0 <= seconds < (1 << 64) / 1e9:  # also refuses NaN
-            raise invalid_value(f"op timeout {seconds!r} s is out of range")
+        if not 0 <= seconds * 1e9 < 1 << 64:  # in nanoseconds, as C takes it; refuses NaN
+            raise invalid_value(f"op timeout {seconds!r} s is out of range (0 to 2**64 ns, "
+                                "about 584 years)")
         check(lib.eni_ctx_set_op_timeout(self._ptr, int(seconds * 1e9)))
 
     def check(self) -> None:
@@ -315,7 +316,7 @@ class Context:
     def get(self, id_string: str) -> LibeniObject:
         """The object an EC2 id string names (``Invalid...ID.Malformed`` / ``.NotFound``)."""
         out = ffi.new("uint64_t *")
-        check(lib.eni_id_parse(self._ptr, cstr(id_string), lib.ENI_KIND_NONE, out))
+        check(lib.eni_id_parse(self._ptr, cstr(id_string, "id_string"), lib.ENI_KIND_NONE, out))
         obj = wrap(self, out[0])
         assert obj is not None
         return obj
@@ -324,6 +325,7 @@ class Context:
     def poll(self, max_events: int = 0) -> List[Event]:
         """Let the backend make progress and return the events that were pending
         (all of them when ``max_events`` is 0)."""
+        max_events = as_uint(max_events, "max_events")
         kept = self._backlog
         if max_events and len(kept) >= max_events:
             self._backlog = kept[max_events:]
@@ -383,8 +385,8 @@ class Context:
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
                 raise InvalidParameterTypeError(
                     f"timeout takes seconds as a number, not {type(timeout).__name__}")
-            if not 0 <= timeout <= 2**31 / 1000:  # also refuses NaN
-                raise invalid_value(f"timeout {timeout!r} s is out of range")
+            if not 0 <= timeout * 1000 < 2**31:  # int32 milliseconds; also refuses NaN
+                raise invalid_value(f"timeout {timeout!r} s is out of range (0 to 2147483.647 s)")
             ms = int(timeout * 1000)
         if self._backlog:
             return True
@@ -396,7 +398,7 @@ class Context:
 
     def post_user_event(self, cookie: int) -> None:
         """Queue an ``EventType.USER`` event carrying ``cookie`` (to wake a poller)."""
-        check(lib.eni_ctx_post_user_event(self._ptr, cookie))
+        check(lib.eni_ctx_post_user_event(self._ptr, as_uint(cookie, "cookie", 64)))
 
     # -- VPCs, groups, prefix lists -------------------------------------------
     def create_vpc(self, cidr_block: str, *, ipv6_cidr_block: Optional[str] = None,
@@ -406,7 +408,8 @@ class Context:
         ``default_group_id``: the ids EC2 gave them, for mirroring a Region."""
         spec = ffi.new("eni_vpc_spec *")
         spec.size = ffi.sizeof("eni_vpc_spec")
-        keep = [cstr(cidr_block), cstr(ipv6_cidr_block), cstr(id), cstr(default_group_id)]
+        keep = [cstr(cidr_block, "cidr_block"), cstr(ipv6_cidr_block, "ipv6_cidr_block"),
+                cstr(id, "id"), cstr(default_group_id, "default_group_id")]
         spec.cidr_block, spec.ipv6_cidr_block, spec.id, spec.default_group_id = keep
         spec.flags = lib.ENI_VPC_AMAZON_IPV6 if amazon_provided_ipv6_cidr_block else 0
         out = ffi.new("eni_vpc_id *")
@@ -424,8 +427,10 @@ class Context:
         entries = as_list(entries, "entries")
         spec = ffi.new("eni_prefix_list_spec *")
         spec.size = ffi.sizeof("eni_prefix_list_spec")
-        keep = [cstr(name), cstr(id)]
-        spec.name, spec.family, spec.max_entries = keep[0], family, max_entries
+        keep = [cstr(name, "name"), cstr(id, "id")]
+        spec.name = keep[0]
+        spec.family = as_uint(family, "family")
+        spec.max_entries = as_uint(max_entries, "max_entries")
         spec.id = keep[1]
         out = ffi.new("eni_prefix_list_id *")
         check(lib.eni_prefix_list_create(self._ptr, spec, out))
@@ -456,28 +461,30 @@ class Context:
                   conntrack_timeouts: Optional[ConntrackTimeouts] = None,
                   id: Optional[str] = None) -> None:
         spec.size = ffi.sizeof("eni_nic_spec")
-        keep.append(cstr(id))
+        keep.append(cstr(id, "id"))
         spec.id = keep[-1]
         spec.type = InterfaceType._of(interface_type, "interface_type")
         spec.subnet.v = subnet.id_value
-        keep += [cstr(description), cstr(private_ip_address)]
+        keep += [cstr(description, "description"), cstr(private_ip_address, "private_ip_address")]
         spec.description, spec.private_ip = keep[-2], keep[-1]
         arr, n = str_array(secondary_private_ip_addresses, "secondary_private_ip_addresses",
                            keep)
         spec.secondary_ips, spec.secondary_ip_list_len = arr, n
-        spec.secondary_ip_count = secondary_private_ip_address_count
+        spec.secondary_ip_count = as_uint(secondary_private_ip_address_count,
+                                          "secondary_private_ip_address_count")
         arr, n = str_array(ipv6_addresses, "ipv6_addresses", keep)
         spec.ipv6_addresses, spec.ipv6_list_len = arr, n
-        spec.ipv6_count = ipv6_address_count
+        spec.ipv6_count = as_uint(ipv6_address_count, "ipv6_address_count")
         groups = as_list(groups, "groups")
         if groups:
             keep.append(id_array("eni_sg_id", groups))
             spec.groups, spec.group_count = keep[-1], len(groups)
         spec.flags = lib.ENI_NIC_SPEC_NO_IPV6 if no_ipv6 else 0
         if conntrack_timeouts is not None:
-            spec.conntrack.tcp_established = conntrack_timeouts.tcp_established
-            spec.conntrack.udp_stream = conntrack_timeouts.udp_stream
-            spec.conntrack.udp = conntrack_timeouts.udp
+            t = conntrack_timeouts
+            spec.conntrack.tcp_established = as_uint(t.tcp_established, "tcp_established")
+            spec.conntrack.udp_stream = as_uint(t.udp_stream, "udp_stream")
+            spec.conntrack.udp = as_uint(t.udp, "udp")
 
     def create_network_interface(self, subnet: Subnet, **kwargs: Any) -> NetworkInterface:
         """``CreateNetworkInterface``.
@@ -522,7 +529,7 @@ class Context:
         """An instance with no interfaces yet, ``pending`` (to attach them cold)."""
         spec = ffi.new("eni_instance_spec *")
         spec.size = ffi.sizeof("eni_instance_spec")
-        keep = cstr(instance_type)
+        keep = cstr(instance_type, "instance_type")
         spec.instance_type = keep
         if subnet is not None:
             spec.subnet.v = subnet.id_value
@@ -549,7 +556,7 @@ class Context:
             if subnet is None:
                 raise invalid_value("give interfaces, or a subnet for the primary interface")
             interfaces = [LaunchInterface(subnet=subnet, groups=groups)]
-        keep: List[Any] = [cstr(instance_type)]
+        keep: List[Any] = [cstr(instance_type, "instance_type")]
         nics = ffi.new("eni_launch_nic[]", len(interfaces))
         for i, li in enumerate(interfaces):
             n = nics[i]
@@ -588,7 +595,7 @@ class Context:
         ls.virtualization = Virtualization._of(virtualization, "virtualization")
         ls.platform = Platform._of(platform, "platform")
         ls.nics, ls.nic_count = nics, len(interfaces)
-        keep.append(cstr(instance_id))
+        keep.append(cstr(instance_id, "instance_id"))
         ls.instance_id = keep[-1]
         out = ffi.new("eni_instance_id *")
         check(lib.eni_instance_launch(self._ptr, ls, out))
@@ -614,7 +621,7 @@ class Context:
     def clear_remote_source(self, source: str) -> int:
         """Forget every member ``source`` (a host that left) stated, in every
         group; returns how many groups had some."""
-        keep = cstr(source)
+        keep = cstr(source, "source")
         groups = ffi.new("uint32_t *")
         check(lib.eni_ctx_clear_remote_source(self._ptr, keep, groups))
         return int(groups[0])
@@ -623,7 +630,7 @@ class Context:
     def allocate_address(self, *, allocation_id: Optional[str] = None) -> ElasticIp:
         """``AllocateAddress``; ``allocation_id`` is the ``eipalloc-`` id EC2 gave it."""
         out = ffi.new("eni_eip_id *")
-        keep = cstr(allocation_id)
+        keep = cstr(allocation_id, "allocation_id")
         check(lib.eni_eip_allocate_id(self._ptr, keep, out))
         return ElasticIp(self, out.v)
 

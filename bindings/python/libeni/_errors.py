@@ -224,11 +224,22 @@ def as_list(value: Any, what: str) -> List[Any]:
             f"{what} takes a list, not {type(value).__name__}") from None
 
 
-def as_uint(value: Any, what: str, bits: int = 32) -> int:
-    """``value`` as an unsigned C integer of ``bits`` bits: an int (not a bool) in range,
-    else :class:`InvalidParameterTypeError` or :class:`InvalidParameterError`."""
+def as_int(value: Any, what: str, lo: int, hi: int) -> int:
+    """``value`` as an int (not a bool) from ``lo`` to ``hi``, checked before cffi sees
+    it: else :class:`InvalidParameterTypeError`, or :class:`InvalidParameterError`
+    naming the field and its range."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidParameterTypeError(f"{what} takes an int, not {type(value).__name__}")
-    if not 0 <= value < 1 << bits:
-        raise invalid_value(f"{what} {value} is out of range (0 to {(1 << bits) - 1})")
+    if not lo <= value <= hi:
+        raise invalid_value(f"{what} {value} is out of range ({lo} to {hi})")
     return int(value)
+
+
+def as_uint(value: Any, what: str, bits: int = 32) -> int:
+    """``value`` as an unsigned C integer of ``bits`` bits (see :func:`as_int`)."""
+    return as_int(value, what, 0, (1 << bits) - 1)
+
+
+def as_int32(value: Any, what: str) -> int:
+    """``value`` as a C ``int32_t`` (see :func:`as_int`)."""
+    return as_int(value, what, -(1 << 31), (1 << 31) - 1)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
 from ._enums import (AttachKind, AttachmentStatus, EnaSupport, Hypervisor, InstanceState,
                      InterfaceStatus, InterfaceType, Kind, Platform, TrafficDirection,
                      Virtualization)
-from ._errors import as_list, check
+from ._errors import as_list, as_uint, check
 from ._ffi import cstr, ffi, lib, text
 from ._network import SecurityGroup, Subnet, Vpc
 from ._objects import LibeniObject, fetch_all, id_array, list_ids, str_array, wrap
@@ -61,7 +61,7 @@ class InstanceType:
         """The type called ``name`` (``InvalidInstanceType`` if there is none)."""
         t = ffi.new("eni_instance_type_info *")
         t.size = ffi.sizeof("eni_instance_type_info")
-        check(lib.eni_instance_type_lookup(cstr(name), t))
+        check(lib.eni_instance_type_lookup(cstr(name, "name"), t))
         return cls._from(t)
 
     @classmethod
@@ -325,7 +325,7 @@ class NetworkInterface(LibeniObject):
 
     @description.setter
     def description(self, value: str) -> None:
-        check(lib.eni_nic_set_description(self._ctx._ptr, self._cid(), cstr(value)))
+        check(lib.eni_nic_set_description(self._ctx._ptr, self._cid(), cstr(value, "description")))
 
     @property
     def source_dest_check(self) -> bool:
@@ -388,7 +388,9 @@ class NetworkInterface(LibeniObject):
     def set_conntrack_timeouts(self, *, tcp_established: int = 0, udp_stream: int = 0,
                                udp: int = 0) -> None:
         """Set some of the idle timeouts (seconds); 0 keeps a value as it is."""
-        c = ffi.new("eni_conntrack_timeouts *", [tcp_established, udp_stream, udp])
+        c = ffi.new("eni_conntrack_timeouts *", [as_uint(tcp_established, "tcp_established"),
+                                                 as_uint(udp_stream, "udp_stream"),
+                                                 as_uint(udp, "udp")])
         check(lib.eni_nic_set_conntrack_timeouts(self._ctx._ptr, self._cid(), c))
 
     # -- addresses -----------------------------------------------------------
@@ -402,7 +404,8 @@ class NetworkInterface(LibeniObject):
         """``AssignPrivateIpAddresses``: given addresses (a list), or ``count`` picked by
         libeni."""
         flags = lib.ENI_ASSIGN_ALLOW_REASSIGNMENT if allow_reassignment else 0
-        self._address_call(lib.eni_nic_assign_private_ips, addresses, count, flags)
+        self._address_call(lib.eni_nic_assign_private_ips, addresses, as_uint(count, "count"),
+                           flags)
 
     def unassign_private_ip_addresses(self, addresses: Iterable[str]) -> None:
         """``UnassignPrivateIpAddresses`` (a list; never the primary)."""
@@ -411,7 +414,7 @@ class NetworkInterface(LibeniObject):
     def assign_ipv6_addresses(self, addresses: Optional[Iterable[str]] = None, *,
                               count: int = 0) -> None:
         """``AssignIpv6Addresses``: given addresses (a list), or ``count`` picked by libeni."""
-        self._address_call(lib.eni_nic_assign_ipv6, addresses, count)
+        self._address_call(lib.eni_nic_assign_ipv6, addresses, as_uint(count, "count"))
 
     def unassign_ipv6_addresses(self, addresses: Iterable[str]) -> None:
         """``UnassignIpv6Addresses`` (a list)."""
@@ -424,8 +427,9 @@ class NetworkInterface(LibeniObject):
         The attachment is ``attaching`` until :meth:`Context.poll` delivers the
         backend's completion."""
         out = ffi.new("eni_attachment_id *")
-        check(lib.eni_nic_attach(self._ctx._ptr, self._cid(), instance._cid(), device_index,
-                                 network_card_index, out))
+        check(lib.eni_nic_attach(self._ctx._ptr, self._cid(), instance._cid(),
+                                 as_uint(device_index, "device_index"),
+                                 as_uint(network_card_index, "network_card_index"), out))
         return Attachment(self._ctx, out.v)
 
     def detach(self, force: bool = False) -> None:
@@ -453,7 +457,8 @@ class NetworkInterface(LibeniObject):
 
     def set_conntrack_allowance(self, max_flows: int) -> None:
         """How many flows the interface may track (tracked flows are kept)."""
-        check(lib.eni_nic_set_conntrack_allowance(self._ctx._ptr, self._cid(), max_flows))
+        check(lib.eni_nic_set_conntrack_allowance(self._ctx._ptr, self._cid(),
+                                                  as_uint(max_flows, "max_flows")))
 
     def flows(self, now_ns: Optional[int] = None) -> List["Flow"]:
         """The live tracked flows, seen from the interface."""
@@ -526,7 +531,7 @@ class ElasticIp(LibeniObject):
         out = ffi.new("eni_eip_assoc_id *")
         flags = 0 if allow_reassociation else lib.ENI_EIP_NO_REASSOCIATION
         check(lib.eni_eip_associate(self._ctx._ptr, self._cid(), interface._cid(),
-                                    cstr(private_ip_address), flags, out))
+                                    cstr(private_ip_address, "private_ip_address"), flags, out))
         return ElasticIpAssociation(self._ctx, out.v)
 
     def disassociate(self) -> None:

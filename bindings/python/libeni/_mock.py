@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._enums import MockLatency, MockOp
-from ._errors import check
+from ._errors import as_int32, as_uint, check
 from ._ffi import ffi, lib
 
 if TYPE_CHECKING:
@@ -41,18 +41,19 @@ class Mock:
         c = ffi.new("eni_mock_config *")
         c.size = ffi.sizeof("eni_mock_config")
         c.latency = MockLatency._of(latency, "latency")
-        c.polls, c.delay_ns = polls, delay_ns
+        c.polls, c.delay_ns = as_uint(polls, "polls"), as_uint(delay_ns, "delay_ns", 64)
         check(lib.eni_mock_configure(self._ctx._ptr, c))
 
     def fail_nth(self, op: MockOp, n: int, os_errno: int = 5, *, sync: bool = False) -> None:
         """Make the ``n``-th next ``op`` fail with ``os_errno``: at once (``sync``) or as a
         failed completion."""
-        check(lib.eni_mock_fail_nth(self._ctx._ptr, MockOp._of(op, "op"), n, os_errno,
+        check(lib.eni_mock_fail_nth(self._ctx._ptr, MockOp._of(op, "op"), as_uint(n, "n"),
+                                    as_int32(os_errno, "os_errno"),
                                     lib.ENI_MOCK_FAIL_SYNC if sync else 0))
 
     def drop_nth(self, op: MockOp, n: int) -> None:
         """Make the ``n``-th next ``op`` never complete (the op timeout then rolls it back)."""
-        check(lib.eni_mock_drop_nth(self._ctx._ptr, MockOp._of(op, "op"), n))
+        check(lib.eni_mock_drop_nth(self._ctx._ptr, MockOp._of(op, "op"), as_uint(n, "n")))
 
     def remove_device(self, attachment: "Attachment") -> None:
         """Simulate the device of an attachment disappearing (hot unplug)."""

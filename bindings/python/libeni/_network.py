@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from ._enums import Kind, PeerKind, RuleDirection
-from ._errors import InvalidParameterTypeError, check, invalid_value
+from ._errors import InvalidParameterTypeError, as_int32, check, invalid_value
 from ._ffi import cstr, ffi, lib, text
 from ._objects import LibeniObject, fetch_strings, id_array, list_ids, str_array, wrap
 
@@ -27,10 +27,11 @@ def protocol_number(protocol: Union[int, str]) -> int:
         key = protocol.strip().lower()
         if key in _PROTOCOLS:
             return _PROTOCOLS[key]
-        if key.lstrip("-").isdigit():
-            return int(key)
+        digits = key[1:] if key.startswith("-") else key
+        if digits.isascii() and digits.isdigit():
+            return as_int32(int(key), "protocol")
         raise invalid_value(f"unknown protocol {protocol!r}")
-    return int(protocol)
+    return as_int32(protocol, "protocol")
 
 
 def _protocol_name(number: int) -> Union[int, str]:
@@ -83,7 +84,8 @@ class Vpc(LibeniObject):
         spec = ffi.new("eni_subnet_spec *")
         spec.size = ffi.sizeof("eni_subnet_spec")
         spec.vpc.v = self._v
-        keep = [cstr(availability_zone), cstr(cidr_block), cstr(ipv6_cidr_block), cstr(id)]
+        keep = [cstr(availability_zone, "availability_zone"), cstr(cidr_block, "cidr_block"),
+                cstr(ipv6_cidr_block, "ipv6_cidr_block"), cstr(id, "id")]
         spec.availability_zone, spec.cidr_block, spec.ipv6_cidr_block, spec.id = keep
         spec.flags = ((lib.ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH if map_public_ip_on_launch else 0)
                       | (lib.ENI_SUBNET_ASSIGN_IPV6_ON_CREATION
@@ -99,7 +101,7 @@ class Vpc(LibeniObject):
         spec = ffi.new("eni_sg_spec *")
         spec.size = ffi.sizeof("eni_sg_spec")
         spec.vpc.v = self._v
-        keep = [cstr(name), cstr(description), cstr(id)]
+        keep = [cstr(name, "name"), cstr(description, "description"), cstr(id, "id")]
         spec.name, spec.description, spec.id = keep
         out = ffi.new("eni_sg_id *")
         check(lib.eni_sg_create(self._ctx._ptr, spec, out))
@@ -196,16 +198,17 @@ class Rule:
     def _fill(self, spec: Any, keep: List[Any]) -> None:
         spec.size = ffi.sizeof("eni_sg_rule_spec")
         spec.protocol = protocol_number(self.protocol)
-        to = self.to_port
-        if spec.protocol in (6, 17) and self.from_port != -1 and to == -1:
-            to = self.from_port  # Rule("tcp", 443) means port 443
-        spec.from_port, spec.to_port = self.from_port, to
+        frm = as_int32(self.from_port, "from_port")
+        to = as_int32(self.to_port, "to_port")
+        if spec.protocol in (6, 17) and frm != -1 and to == -1:
+            to = frm  # Rule("tcp", 443) means port 443
+        spec.from_port, spec.to_port = frm, to
         peers = [p is not None for p in (self.cidr, self.group, self.prefix_list)]
         if sum(peers) != 1:
             raise invalid_value("a rule needs exactly one of cidr, group and prefix_list")
         if self.cidr is not None:
             spec.peer_kind = lib.ENI_PEER_CIDR
-            keep.append(cstr(self.cidr))
+            keep.append(cstr(self.cidr, "cidr"))
             spec.cidr = keep[-1]
         elif self.group is not None:
             spec.peer_kind = lib.ENI_PEER_GROUP
@@ -215,7 +218,7 @@ class Rule:
             spec.peer_kind = lib.ENI_PEER_PREFIX_LIST
             spec.prefix_list.v = self.prefix_list.id_value
         if self.description is not None:
-            keep.append(cstr(self.description))
+            keep.append(cstr(self.description, "description"))
             spec.description = keep[-1]
 
 
@@ -242,13 +245,13 @@ class SecurityGroup(LibeniObject):
         """State the addresses of this group's member interfaces on host
         ``source``, replacing what that source said before; rules that reference
         the group admit them like local members. An empty list forgets them."""
-        keep: List[Any] = [cstr(source)]
+        keep: List[Any] = [cstr(source, "source")]
         arr, n = str_array(addresses, "addresses", keep)
         check(lib.eni_sg_set_remote_members(self._ctx._ptr, self._cid(), keep[0], arr, n))
 
     def clear_remote_members(self, source: str) -> None:
         """Forget what ``source`` said about this group."""
-        keep = cstr(source)
+        keep = cstr(source, "source")
         check(lib.eni_sg_clear_remote_members(self._ctx._ptr, self._cid(), keep))
 
     @property
@@ -259,7 +262,7 @@ class SecurityGroup(LibeniObject):
 
     def remote_members(self, source: str) -> List[str]:
         """The addresses ``source`` stated (IPv4 first, each family in order)."""
-        keep = cstr(source)
+        keep = cstr(source, "source")
         return fetch_strings(lib.ENI_IP_STRING_MAX, lambda o, c, n: (
             lib.eni_sg_get_remote_members(self._ctx._ptr, self._cid(), keep, o, c, n)))
     _kind = Kind.SECURITY_GROUP
@@ -406,7 +409,7 @@ class SecurityGroupRule(LibeniObject):
     @description.setter
     def description(self, value: Optional[str]) -> None:
         """``UpdateSecurityGroupRuleDescriptions*``: None or "" clears it."""
-        keep = cstr(value)
+        keep = cstr(value, "description")
         check(lib.eni_sg_rule_set_description(self._ctx._ptr, self._cid(), keep))
 
     def modify(self, rule: Rule) -> None:

@@ -140,7 +140,7 @@ def str_array(values: Optional[Iterable[str]], what: str, keep: List[Any]) -> Tu
     A single str is refused (see :func:`~libeni._errors.as_list`)."""
     if values is None:
         return ffi.NULL, 0
-    strs = [cstr(v) for v in as_list(values, what)]
+    strs = [cstr(v, f"{what}[{i}]") for i, v in enumerate(as_list(values, what))]
     if not strs:
         return ffi.NULL, 0
     keep += strs

@@ -41,7 +41,7 @@ class PciFunction:
 def vfio_functions(sysfs_root: Optional[str] = None,
                    dev_root: Optional[str] = None) -> List[PciFunction]:
     """The host's Amazon ENA/EFA functions, in address order (empty when there are none)."""
-    sys_c, dev_c = cstr(sysfs_root), cstr(dev_root)
+    sys_c, dev_c = cstr(sysfs_root, "sysfs_root"), cstr(dev_root, "dev_root")
     out, n = fetch_all("eni_vfio_function",
                        lambda o, c, k: lib.eni_vfio_list_functions(sys_c, dev_c, o, c, k),
                        sized=True)
@@ -75,7 +75,7 @@ def vfio_bind(address: str, sysfs_root: Optional[str] = None, *, foreign_root: b
     tree that is not sysfs at all (a copy, in tests), ``fake_sysfs``.
     """
     flags = _sysfs_flags(foreign_root, fake_sysfs)
-    root, addr = cstr(sysfs_root), cstr(address)
+    root, addr = cstr(sysfs_root, "sysfs_root"), cstr(address, "address")
     check(lib.eni_vfio_bind_flags(root, addr, flags) if flags else lib.eni_vfio_bind(root, addr))
 
 
@@ -83,6 +83,6 @@ def vfio_release(address: str, sysfs_root: Optional[str] = None, *, foreign_root
                  fake_sysfs: bool = False) -> None:
     """Give a function back from vfio-pci to the kernel's driver (flags as for vfio_bind)."""
     flags = _sysfs_flags(foreign_root, fake_sysfs)
-    root, addr = cstr(sysfs_root), cstr(address)
+    root, addr = cstr(sysfs_root, "sysfs_root"), cstr(address, "address")
     check(lib.eni_vfio_release_flags(root, addr, flags) if flags
           else lib.eni_vfio_release(root, addr))

@@ -60,6 +60,28 @@ static inline void eval_host_new(struct eval_host *h, const eni_ctx_opts *opts, 
     h->nic = ai.nic;
 }
 
+/* Free a worker of the host (or NULL), then the host's ctx. */
+static inline void eval_host_free(struct eval_host *h, eni_eval_worker *w)
+{
+    eni_eval_worker_free(w);
+    eni_ctx_free(h->ctx);
+}
+
+/* Authorize one rule with a CIDR peer in group sg; its id. */
+static inline eni_sg_rule_id eval_host_allow(eni_ctx *ctx, eni_sg_id sg, eni_direction dir,
+                                             int proto, int from, int to, const char *cidr)
+{
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = proto;
+    r.from_port = from;
+    r.to_port = to;
+    r.peer_kind = ENI_PEER_CIDR;
+    r.cidr = cidr;
+    eni_sg_rule_id id;
+    assert_eni_ok(eni_sg_authorize(ctx, sg, dir, &r, 1, &id));
+    return id;
+}
+
 /* The interface's addresses as strings: [0] its IPv4, [1] its IPv6. */
 static inline void eval_host_addresses(const struct eval_host *h, char ip4[ENI_IP_STRING_MAX],
                                        char ip6[ENI_IP_STRING_MAX])

@@ -265,6 +265,49 @@ static void test_s5_icmp_echo_and_errors(void **state)
     assert_eni_fail(parse(&f, &p), ENI_EINVAL, "InvalidParameterValue");
 }
 
+/* An error quoting an ICMP message carries the quoted type (which query it
+ * belongs to); its identifier only when it is a query. */
+static void test_s5_icmp_error_records_the_quoted_icmp_type(void **state)
+{
+    (void)state;
+    struct frame f;
+    eth(&f, 0x0800, 0);
+    ipv4(&f, 1, 8 + 20 + 8, 5, 0);
+    icmp(&f, 11, 0, 0); /* time exceeded */
+    ipv4(&f, 1, 8, 5, 0);
+    icmp(&f, 8, 0, 0x4242); /* quoting an echo request */
+    eni_pkt p;
+    assert_eni_ok(parse(&f, &p));
+    assert_int_equal(p.flags, ENI_PKT_ICMP_ERROR | ENI_PKT_INNER_ICMP_TYPE);
+    assert_int_equal(p.inner_proto, 1);
+    assert_int_equal(p.inner_icmp_type, 8);
+    assert_int_equal(p.inner_sport, 0x4242);
+    assert_int_equal(p.inner_dport, 0x4242);
+
+    eth(&f, 0x86dd, 0);
+    ipv6(&f, 58, 8 + 40 + 8);
+    icmp(&f, 1, 4, 0);
+    ipv6(&f, 58, 8);
+    icmp(&f, 134, 0, 0x1111); /* a router advertisement: no identifier */
+    assert_eni_ok(parse(&f, &p));
+    assert_int_equal(p.flags, ENI_PKT_ICMP_ERROR | ENI_PKT_INNER_ICMP_TYPE);
+    assert_int_equal(p.inner_icmp_type, 134);
+    assert_int_equal(p.inner_sport, 0);
+
+    /* queries other than echo carry their identifier too */
+    eth(&f, 0x0800, 0);
+    ipv4(&f, 1, 8, 5, 0);
+    icmp(&f, 13, 0, 0x0707); /* timestamp */
+    assert_eni_ok(parse(&f, &p));
+    assert_int_equal(p.sport, 0x0707);
+    eth(&f, 0x0800, 0);
+    ipv4(&f, 1, 8, 5, 0);
+    icmp(&f, 10, 0, 0x0707); /* router solicitation: none */
+    assert_eni_ok(parse(&f, &p));
+    assert_int_equal(p.sport, 0);
+    assert_int_equal(p.flags, 0);
+}
+
 static void test_s5_malformed_frames(void **state)
 {
     (void)state;
@@ -301,10 +344,14 @@ static void test_s5_malformed_frames(void **state)
 /* Every prefix of every sample frame, and random single-byte mutations, in
  * exactly-sized heap blocks. Valid prefixes are only the whole frame (and,
  * for frames with trailing padding, longer ones). */
-static void test_s5_truncation_and_mutation_sweep(void **state)
+enum { SAMPLES = 6 };
+
+/* The sample frames, and the length of each one's Ethernet header (with
+ * its VLAN tags): the IP packet starts there. */
+static void sample_frames(struct frame samples[SAMPLES], uint32_t l2[SAMPLES])
 {
-    (void)state;
-    struct frame samples[6];
+    static const uint32_t l2_len[SAMPLES] = {14, 18, 14, 14, 22, 14};
+    memcpy(l2, l2_len, sizeof l2_len);
     samples[0] = v4_tcp();
     eth(&samples[1], 0x86dd, 1);
     ipv6(&samples[1], 17, 8);
@@ -327,7 +374,48 @@ static void test_s5_truncation_and_mutation_sweep(void **state)
     samples[5].b[samples[5].len] = 6;
     put16(samples[5].b + samples[5].len + 2, 0x0100); /* later fragment */
     samples[5].len += 8;
+}
 
+/* A bare IP packet parses to the record its Ethernet frame parses to; the
+ * version comes from its first nibble. */
+static void test_s5_ip_packet_without_ethernet(void **state)
+{
+    (void)state;
+    struct frame samples[SAMPLES];
+    uint32_t l2[SAMPLES];
+    sample_frames(samples, l2);
+    for (int s = 0; s < SAMPLES; s++) {
+        eni_pkt a, b;
+        assert_eni_ok(parse(&samples[s], &a));
+        assert_eni_ok(eni_pkt_parse_ip(samples[s].b + l2[s], samples[s].len - l2[s], &b));
+        assert_memory_equal(&a, &b, sizeof a);
+        /* every truncation is refused, in an exactly-sized block (but
+         * sample 4's, GRE with a payload the parser does not read) */
+        for (uint32_t len = 0; s != 4 && len < samples[s].len - l2[s]; len++) {
+            uint8_t *copy = malloc(len ? len : 1);
+            memcpy(copy, samples[s].b + l2[s], len);
+            assert_eni_fail(eni_pkt_parse_ip(copy, len, &b), ENI_EINVAL, "InvalidParameterValue");
+            free(copy);
+        }
+    }
+    eni_pkt p;
+    memset(&p, 0x5a, sizeof p);
+    eni_pkt before = p;
+    struct frame f = v4_tcp();
+    assert_eni_fail(eni_pkt_parse_ip(f.b, f.len, &p), ENI_EINVAL, "InvalidParameterValue"); /* a frame */
+    f.b[14] = 0x55; /* version 5 */
+    assert_eni_fail(eni_pkt_parse_ip(f.b + 14, f.len - 14, &p), ENI_EINVAL, "InvalidParameterValue");
+    assert_memory_equal(&p, &before, sizeof p);
+    assert_eni_fail(eni_pkt_parse_ip(NULL, 10, &p), ENI_EINVAL, "InvalidParameterValue");
+    assert_eni_fail(eni_pkt_parse_ip(f.b, f.len, NULL), ENI_EINVAL, "InvalidParameterValue");
+}
+
+static void test_s5_truncation_and_mutation_sweep(void **state)
+{
+    (void)state;
+    struct frame samples[SAMPLES];
+    uint32_t l2[SAMPLES];
+    sample_frames(samples, l2);
     uint64_t rng = 0xfeedface;
     uint32_t parsed = 0, refused = 0;
     for (size_t s = 0; s < sizeof samples / sizeof samples[0]; s++) {
@@ -367,6 +455,8 @@ int main(void)
         cmocka_unit_test(test_s5_ipv4_fragments),
         cmocka_unit_test(test_s5_ipv6_extension_headers),
         cmocka_unit_test(test_s5_icmp_echo_and_errors),
+        cmocka_unit_test(test_s5_icmp_error_records_the_quoted_icmp_type),
+        cmocka_unit_test(test_s5_ip_packet_without_ethernet),
         cmocka_unit_test(test_s5_malformed_frames),
         cmocka_unit_test(test_s5_truncation_and_mutation_sweep),
     };

@@ -98,15 +98,7 @@ static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
 static eni_sg_rule_id allow(struct fx *f, eni_sg_id sg, eni_direction dir, int proto, int from,
                             int to, const char *cidr)
 {
-    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
-    r.protocol = proto;
-    r.from_port = from;
-    r.to_port = to;
-    r.peer_kind = ENI_PEER_CIDR;
-    r.cidr = cidr;
-    eni_sg_rule_id id;
-    assert_eni_ok(eni_sg_authorize(f->ctx, sg, dir, &r, 1, &id));
-    return id;
+    return eval_host_allow(f->ctx, sg, dir, proto, from, to, cidr);
 }
 
 static void revoke(struct fx *f, eni_sg_id sg, eni_sg_rule_id id)
@@ -624,22 +616,28 @@ static void test_s5_queries_create_no_state(void **state)
     assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
 }
 
-static void test_s5_frames_and_malformed(void **state)
+/* An Ethernet frame of an IPv4 TCP SYN from src:50000 to dst:443. */
+static void syn_frame(uint8_t frame[54], const char *src, const char *dst)
 {
-    struct fx *f = *state;
-    uint8_t frame[54];
-    memset(frame, 0, sizeof frame);
+    memset(frame, 0, 54);
     frame[12] = 0x08; /* IPv4 */
     uint8_t *ip = frame + 14;
     ip[0] = 0x45;
     ip[3] = 40;
     ip[9] = 6;
-    inet_pton(AF_INET, f->ip, ip + 12);
-    inet_pton(AF_INET, CLIENT, ip + 16);
+    inet_pton(AF_INET, src, ip + 12);
+    inet_pton(AF_INET, dst, ip + 16);
     ip[20] = 0xc3, ip[21] = 0x50;  /* sport 50000 */
     ip[22] = 0x01, ip[23] = 0xbb;  /* dport 443 */
     ip[32] = 0x50;
     ip[33] = 0x02;
+}
+
+static void test_s5_frames_and_malformed(void **state)
+{
+    struct fx *f = *state;
+    uint8_t frame[54];
+    syn_frame(frame, f->ip, CLIENT);
     const uint8_t *frames[2] = {frame, frame};
     uint32_t lens[2] = {sizeof frame, 20};
     eni_verdict v[2];
@@ -684,15 +682,142 @@ static void test_s5_argument_errors(void **state)
     assert_eni_ok(eni_eval_burst(f->w, f->nic, IN, NULL, 0, 0, 0, NULL));
     assert_eni_fail(eni_eval_burst(f->w, (eni_nic_id){0}, IN, &p, 1, 0, 0, &v), ENI_ENOTFOUND,
                     "InvalidNetworkInterfaceID.NotFound");
-    p.family = 5;
-    assert_eni_ok(eni_eval_burst(f->w, f->nic, IN, &p, 1, 0, 0, &v));
-    assert_verdict(v, ENI_DROP, ENI_REASON_MALFORMED);
+    /* ENI_EVAL_L3 is for frames: records refuse it */
+    assert_eni_fail(eni_eval_burst(f->w, f->nic, IN, &p, 1, 0, ENI_EVAL_L3, &v), ENI_EINVAL,
+                    "InvalidParameterValue");
     assert_eni_fail(eni_eval_worker_new(NULL, NULL), ENI_EINVAL, "InvalidParameterValue");
     eni_eval_counters c = {.size = 4};
     assert_eni_fail(eni_eval_worker_counters(f->w, &c), ENI_EINVAL, "InvalidParameterValue");
     assert_eni_fail(eni_nic_get_conntrack(f->ctx, (eni_nic_id){f->web.v}, &(eni_conntrack_stats){
                                                                               .size = sizeof(eni_conntrack_stats)}),
                     ENI_EINVAL, "InvalidNetworkInterfaceId.Malformed");
+}
+
+/* A record is data: one of an unknown family is MALFORMED and counted,
+ * the rest of its burst is judged, and the call succeeds (the header says
+ * so; refusing would mean checking every record first, or half a burst). */
+static void test_s5_bad_record_in_a_burst_is_malformed_not_refused(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt b[3] = {pkt(6, f->ip, 50000, CLIENT, 443, 0x02), pkt(6, f->ip, 50001, CLIENT, 443, 0x02),
+                    pkt(6, f->ip, 50002, CLIENT, 443, 0x02)};
+    b[1].family = 5;
+    eni_verdict v[3];
+    eni_eval_counters before = ENI_EVAL_COUNTERS_INIT, after = ENI_EVAL_COUNTERS_INIT;
+    assert_eni_ok(eni_eval_worker_counters(f->w, &before));
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, OUT, b, 3, 1, 0, v));
+    assert_verdict(v[0], ENI_ALLOW, ENI_REASON_RULE);
+    assert_verdict(v[1], ENI_DROP, ENI_REASON_MALFORMED);
+    assert_verdict(v[2], ENI_ALLOW, ENI_REASON_RULE);
+    assert_eni_ok(eni_eval_worker_counters(f->w, &after));
+    assert_int_equal(after.packets - before.packets, 3);
+    assert_int_equal(after.by_reason[ENI_REASON_MALFORMED] - before.by_reason[ENI_REASON_MALFORMED], 1);
+    /* explain answers the same for it */
+    eni_verdict e;
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, OUT, &b[1], 1, &e, NULL, 0));
+    assert_verdict(e, ENI_DROP, ENI_REASON_MALFORMED);
+}
+
+/* A worker is one thread's: a burst on a worker that is inside another
+ * burst is refused with ENI_EBUSY, nothing written and nothing counted.
+ * "Inside another burst" is staged by hand (the worker's epoch is what a
+ * running burst holds), so the test cannot depend on timing;
+ * eval_threads races two real threads on one worker. */
+static void test_s5_worker_in_use_is_refused_busy(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt p = pkt(6, f->ip, 50000, CLIENT, 443, 0x02);
+    uint8_t dirs[1] = {OUT};
+    const uint8_t *frames[1] = {(const uint8_t *)&p};
+    uint32_t lens[1] = {sizeof p};
+    eni_eval_counters before = ENI_EVAL_COUNTERS_INIT, after = ENI_EVAL_COUNTERS_INIT;
+    assert_eni_ok(eni_eval_worker_counters(f->w, &before));
+    atomic_store(&f->w->epoch, atomic_load(&f->ctx->eval->epoch)); /* another thread's burst */
+    eni_verdict v;
+    memset(&v, 0x5a, sizeof v);
+    assert_eni_fail(eni_eval_burst(f->w, f->nic, OUT, &p, 1, 1, 0, &v), ENI_EBUSY,
+                    eni_err_ec2_code(ENI_EBUSY));
+    assert_eni_fail(eni_eval_burst_dirs(f->w, f->nic, dirs, &p, 1, 1, 0, &v), ENI_EBUSY,
+                    eni_err_ec2_code(ENI_EBUSY));
+    assert_eni_fail(eni_eval_frames(f->w, f->nic, OUT, frames, lens, 1, 1, 0, &v), ENI_EBUSY,
+                    eni_err_ec2_code(ENI_EBUSY));
+    assert_eni_fail(eni_eval_frames_dirs(f->w, f->nic, dirs, frames, lens, 1, 1, 0, &v), ENI_EBUSY,
+                    eni_err_ec2_code(ENI_EBUSY));
+    assert_int_equal(v.action, 0x5a); /* nothing written */
+    assert_eni_ok(eni_eval_worker_counters(f->w, &after));
+    assert_memory_equal(&before, &after, sizeof before); /* nothing counted */
+    assert_int_equal(flows(f, 1), 0);
+    atomic_store(&f->w->epoch, 0); /* that burst ends */
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, OUT, &p, 1, 1, 0, &v));
+    assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
+}
+
+/* Directions per packet: checked before anything is judged. */
+static void test_s5_burst_dirs_argument_errors(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt b[3] = {pkt(6, f->ip, 50000, CLIENT, 443, 0x02), pkt(6, CLIENT, 443, f->ip, 50000, 0x12),
+                    pkt(6, f->ip, 50001, CLIENT, 443, 0x02)};
+    uint8_t dirs[3] = {OUT, 3, OUT};
+    eni_verdict v[3];
+    memset(v, 0x5a, sizeof v);
+    assert_eni_fail(eni_eval_burst_dirs(f->w, f->nic, dirs, b, 3, 1, 0, v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst_dirs(f->w, f->nic, NULL, b, 3, 1, 0, v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst_dirs(NULL, f->nic, dirs, b, 3, 1, 0, v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_eval_burst_dirs(f->w, f->nic, dirs, b, 3, 1, 0x80, v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_int_equal(v[0].action, 0x5a); /* the good first packet was not judged either */
+    assert_int_equal(flows(f, 1), 0);
+    const uint8_t *frames[1] = {NULL};
+    uint32_t lens[1] = {0};
+    assert_eni_fail(eni_eval_frames_dirs(f->w, f->nic, dirs + 1, frames, lens, 1, 1, 0, v),
+                    ENI_EINVAL, "InvalidParameterValue");
+    assert_eni_fail(eni_eval_frames_dirs(f->w, f->nic, dirs, NULL, lens, 1, 1, 0, v), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_ok(eni_eval_burst_dirs(f->w, f->nic, NULL, NULL, 0, 1, 0, NULL));
+    assert_eni_fail(eni_eval_burst_dirs(f->w, (eni_nic_id){0}, dirs, b, 1, 1, 0, v),
+                    ENI_ENOTFOUND, "InvalidNetworkInterfaceID.NotFound");
+    /* a capture replay: SYN out, SYN-ACK in, in one call */
+    dirs[1] = IN;
+    assert_eni_ok(eni_eval_burst_dirs(f->w, f->nic, dirs, b, 3, 1, 0, v));
+    assert_verdict(v[0], ENI_ALLOW, ENI_REASON_RULE);
+    assert_verdict(v[1], ENI_ALLOW, ENI_REASON_TRACKED);
+    assert_verdict(v[2], ENI_ALLOW, ENI_REASON_RULE);
+}
+
+/* Bare IP packets (ENI_EVAL_L3), with a direction each: a TUN device's or
+ * a raw capture's traffic, judged as the same packets in Ethernet frames. */
+static void test_s5_l3_packets_judged_as_their_frames(void **state)
+{
+    struct fx *f = *state;
+    uint8_t frame[54], back[54];
+    syn_frame(frame, f->ip, CLIENT);
+    syn_frame(back, CLIENT, f->ip);
+    const uint8_t *ip = frame + 14;
+    uint8_t *reply = back + 14; /* CLIENT:443 -> us:50000, SYN-ACK */
+    memcpy(reply + 20, ip + 22, 2);
+    memcpy(reply + 22, ip + 20, 2);
+    reply[33] = 0x12;
+    eni_pkt a, b;
+    assert_eni_ok(eni_pkt_parse(frame, sizeof frame, &a));
+    assert_eni_ok(eni_pkt_parse_ip(ip, 40, &b));
+    assert_memory_equal(&a, &b, sizeof a);
+    const uint8_t *pk[3] = {ip, reply, frame};
+    uint32_t lens[3] = {40, 40, sizeof frame};
+    uint8_t dirs[3] = {OUT, IN, OUT};
+    eni_verdict v[3];
+    assert_eni_ok(eni_eval_frames_dirs(f->w, f->nic, dirs, pk, lens, 3, 1, ENI_EVAL_L3, v));
+    assert_verdict(v[0], ENI_ALLOW, ENI_REASON_RULE);
+    assert_verdict(v[1], ENI_ALLOW, ENI_REASON_TRACKED);
+    assert_verdict(v[2], ENI_DROP, ENI_REASON_MALFORMED); /* a frame is not an IP packet */
+    assert_eni_ok(eni_eval_frames(f->w, f->nic, IN, pk + 1, lens + 1, 1, 2, ENI_EVAL_L3, v));
+    assert_verdict(v[0], ENI_ALLOW, ENI_REASON_TRACKED);
+    /* and without the flag, the same bytes are not Ethernet frames */
+    assert_eni_ok(eni_eval_frames(f->w, f->nic, OUT, pk, lens, 1, 3, 0, v));
+    assert_verdict(v[0], ENI_DROP, ENI_REASON_MALFORMED);
 }
 
 /* The burst path (grouped keys, prefetching, the short path for IPv4 hits)
@@ -709,7 +834,7 @@ static void add_traffic_rules(struct fx *f)
     allow(f, f->web, ENI_INGRESS, 6, 443, 443, "2001:db8:ffff::/48");
 }
 
-static void test_s5_burst_agrees_with_single_packets(void **state)
+static void burst_agreement(void **state, bool per_packet)
 {
     struct fx *f = *state, *g;
     assert_int_equal(setup((void **)&g), 0);
@@ -723,6 +848,7 @@ static void test_s5_burst_agrees_with_single_packets(void **state)
     enum { TOTAL = 3000, MAXB = 150 };
     eni_pkt b[MAXB];
     eni_verdict vb[MAXB];
+    uint8_t dirs[MAXB];
     uint32_t seed = 12345, done = 0, hits = 0;
 #define RND(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
     while (done < TOTAL) {
@@ -732,9 +858,11 @@ static void test_s5_burst_agrees_with_single_packets(void **state)
         int sdc = done < TOTAL / 3 || done >= 2 * TOTAL / 3;
         assert_eni_ok(eni_nic_set_source_dest_check(f->ctx, f->nic, sdc));
         assert_eni_ok(eni_nic_set_source_dest_check(g->ctx, g->nic, sdc));
-        uint32_t dir = RND(2) ? IN : OUT, m = 1 + RND(MAXB);
+        uint32_t dir = RND(2) ? IN : OUT, m = 1 + RND(MAXB), burst_dir = dir;
         uint64_t now = (uint64_t)(done / 100 + 1) * 7 * SEC;
         for (uint32_t i = 0; i < m; i++) {
+            if (per_packet) /* a capture replay: both ways interleaved */
+                dir = dirs[i] = RND(2) ? IN : OUT;
             bool six = RND(4) == 0;
             const char *remote = six ? remotes6[RND(3)] : remotes4[RND(6)];
             const char *local = six ? g->ip6 : RND(10) == 0 ? "10.0.1.99" /* not ours */ : g->ip;
@@ -753,8 +881,13 @@ static void test_s5_burst_agrees_with_single_packets(void **state)
             if (RND(50) == 0)
                 b[i].family = 0; /* malformed */
         }
-        assert_eni_ok(eni_eval_burst(f->w, f->nic, dir, b, m, now, ENI_EVAL_WANT_RULE, vb));
+        if (per_packet)
+            assert_eni_ok(eni_eval_burst_dirs(f->w, f->nic, dirs, b, m, now, ENI_EVAL_WANT_RULE, vb));
+        else
+            assert_eni_ok(eni_eval_burst(f->w, f->nic, burst_dir, b, m, now, ENI_EVAL_WANT_RULE, vb));
         for (uint32_t i = 0; i < m; i++) {
+            if (per_packet)
+                dir = dirs[i];
             eni_verdict ve, v1;
             char text[256];
             if (b[i].family != 0) {
@@ -784,6 +917,17 @@ static void test_s5_burst_agrees_with_single_packets(void **state)
     teardown((void **)&g);
 }
 
+static void test_s5_burst_agrees_with_single_packets(void **state)
+{
+    burst_agreement(state, false);
+}
+
+/* The same with a direction per packet (eni_eval_burst_dirs). */
+static void test_s5_burst_dirs_agrees_with_single_packets(void **state)
+{
+    burst_agreement(state, true);
+}
+
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -811,7 +955,12 @@ int main(void)
         T(test_s5_frames_and_malformed),
         T(test_s5_explain_in_words),
         T(test_s5_argument_errors),
+        T(test_s5_bad_record_in_a_burst_is_malformed_not_refused),
+        T(test_s5_worker_in_use_is_refused_busy),
+        T(test_s5_burst_dirs_argument_errors),
+        T(test_s5_l3_packets_judged_as_their_frames),
         T(test_s5_burst_agrees_with_single_packets),
+        T(test_s5_burst_dirs_agrees_with_single_packets),
     };
     return cmocka_run_group_tests_name("eval_semantics", tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "eval/eval_host.h"
 #include "test_helpers.h"
 
 enum { THREADS = 3, BURST = 32 };
@@ -174,10 +175,94 @@ static void test_s5_concurrent_evaluation_while_rules_change(void **state)
     eni_ctx_free(ctx);
 }
 
+/* Two threads misuse one worker at once. A burst that finds the worker busy
+ * is refused (ENI_EBUSY) and counts nothing; every other burst counts all
+ * its packets: the worker's count is exactly the sum of the bursts that
+ * succeeded, however the threads interleave (so the test cannot be flaky:
+ * it needs no overlap to pass, only no lost count). */
+enum { HAMMER_ROUNDS = 20000, HAMMER_BURST = 8 };
+
+struct hammer {
+    eni_eval_worker *w;
+    eni_nic_id nic;
+    uint8_t ip[16];
+    _Atomic int *go;
+    uint64_t judged, busy; /* this thread's own */
+    int bad;
+};
+
+static void *hammer(void *arg)
+{
+    struct hammer *h = arg;
+    eni_pkt pk[HAMMER_BURST];
+    eni_verdict v[HAMMER_BURST];
+    uint8_t dirs[HAMMER_BURST];
+    for (int i = 0; i < HAMMER_BURST; i++) {
+        memset(&pk[i], 0, sizeof pk[i]);
+        pk[i].family = 4;
+        pk[i].proto = 6;
+        pk[i].tcp_flags = 0x02;
+        pk[i].src[0] = 198, pk[i].src[1] = 51, pk[i].src[2] = 100, pk[i].src[3] = (uint8_t)i;
+        memcpy(pk[i].dst, h->ip, 4);
+        pk[i].sport = (uint16_t)(1024 + i);
+        pk[i].dport = 22;
+        dirs[i] = ENI_DIR_INBOUND;
+    }
+    while (!atomic_load(h->go))
+        sched_yield();
+    for (int r = 0; r < HAMMER_ROUNDS; r++) {
+        int rc = r & 1 ? eni_eval_burst_dirs(h->w, h->nic, dirs, pk, HAMMER_BURST, 1, 0, v)
+                       : eni_eval_burst(h->w, h->nic, ENI_DIR_INBOUND, pk, HAMMER_BURST, 1, 0, v);
+        if (rc == ENI_OK)
+            h->judged += HAMMER_BURST;
+        else if (rc == ENI_EBUSY)
+            h->busy++;
+        else
+            h->bad = rc;
+    }
+    return NULL;
+}
+
+static void test_s5_shared_worker_is_refused_busy_and_loses_no_count(void **state)
+{
+    (void)state;
+    struct eval_host host;
+    eval_host_new(&host, NULL, "web");
+    char ip4[ENI_IP_STRING_MAX], ip6[ENI_IP_STRING_MAX];
+    eval_host_addresses(&host, ip4, ip6);
+    eni_eval_worker *w;
+    assert_eni_ok(eni_eval_worker_new(host.ctx, &w));
+    _Atomic int go = 0;
+    struct hammer h[2];
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) {
+        memset(&h[i], 0, sizeof h[i]);
+        h[i].w = w, h[i].nic = host.nic, h[i].go = &go;
+        inet_pton(AF_INET, ip4, h[i].ip);
+        assert_int_equal(pthread_create(&t[i], NULL, hammer, &h[i]), 0);
+    }
+    atomic_store(&go, 1);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(h[0].bad, 0);
+    assert_int_equal(h[1].bad, 0);
+    eni_eval_counters c = ENI_EVAL_COUNTERS_INIT;
+    assert_eni_ok(eni_eval_worker_counters(w, &c));
+    assert_int_equal(c.packets, h[0].judged + h[1].judged);
+    assert_int_equal(c.dropped, c.packets); /* no rule allows port 22 */
+    assert_int_equal(c.by_reason[ENI_REASON_NO_RULE], c.packets);
+    assert_int_equal(h[0].busy + h[1].busy,
+                     2u * HAMMER_ROUNDS - (h[0].judged + h[1].judged) / HAMMER_BURST);
+    print_message("# %llu bursts refused busy of %u\n",
+                  (unsigned long long)(h[0].busy + h[1].busy), 2u * HAMMER_ROUNDS);
+    eval_host_free(&host, w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_s5_concurrent_evaluation_while_rules_change),
+        cmocka_unit_test(test_s5_shared_worker_is_refused_busy_and_loses_no_count),
     };
     return cmocka_run_group_tests_name("eval_threads", tests, NULL, NULL);
 }
