@@ -111,10 +111,13 @@ static bool service_addr(const struct eni_snap *snap, const uint8_t *a, unsigned
         return v == 0xa9fea9fdu || v == 0xa9fea9feu || v == 0xa9fea97bu ||
                (snap->vpc_dns_v4 && v == snap->vpc_dns_v4);
     }
-    static const uint8_t ts[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0x01, 0x23};
-    static const uint8_t md[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0x54};
-    static const uint8_t dn[16] = {0xfd, 0, 0, 0, 0, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0x53};
-    return !memcmp(a, ts, 16) || !memcmp(a, md, 16) || !memcmp(a, dn, 16);
+    /* fd00:ec2::/96 then ::123 (Amazon Time Sync), ::253 (Route 53
+     * Resolver), ::254 (instance metadata): docs/decisions.md D30. */
+    static const uint8_t prefix[14] = {0xfd, 0x00, 0x0e, 0xc2};
+    if (memcmp(a, prefix, sizeof prefix) != 0)
+        return false;
+    unsigned last = (unsigned)a[14] << 8 | a[15];
+    return last == 0x123 || last == 0x253 || last == 0x254;
 }
 
 static void verdict(eni_verdict *v, uint8_t action, uint8_t reason)

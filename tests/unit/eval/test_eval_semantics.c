@@ -540,6 +540,40 @@ static void test_s4_7_services_never_filtered(void **state)
                    ENI_REASON_SERVICE);
 }
 
+/* Every link-local service address, both families, both directions; and
+ * the neighbours one bit away, which the groups do filter (docs/decisions.md
+ * D30 cites AWS's list). The group of the fixture allows nothing in. */
+static void test_s4_7_every_service_address_and_no_neighbour(void **state)
+{
+    struct fx *f = *state;
+    static const char *const services[] = {
+        "169.254.169.253", "169.254.169.254", "169.254.169.123", "10.0.0.2",
+        "fd00:ec2::253",   "fd00:ec2::254",   "fd00:ec2::123",
+    };
+    static const char *const neighbours[] = {
+        "169.254.169.252", "169.254.169.255", "169.254.169.122", "169.254.169.125",
+        "169.254.168.254", "10.0.0.3",        "10.0.0.0",
+        "fd00:ec2::252",   "fd00:ec2::255",   "fd00:ec2::122",   "fd00:ec2::125",
+        "fd00:ec2::1:254", "fd00:ec3::254",   "fd01:ec2::254",   "fd00:0:0:ec2::254",
+        "fd00:0:0:ec2::54", "fd00:0:0:ec2::53", "fd00:ec2:0:0:1::254",
+    };
+    uint64_t t = 1;
+    for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+        const char *self = strchr(services[i], ':') ? f->ip6 : f->ip;
+        assert_verdict(eval(f, IN, pkt(17, services[i], 53, self, 40000, 0), t++), ENI_ALLOW,
+                       ENI_REASON_SERVICE);
+        assert_verdict(eval(f, OUT, pkt(6, self, 40001, services[i], 80, 0x02), t++), ENI_ALLOW,
+                       ENI_REASON_SERVICE);
+    }
+    for (size_t i = 0; i < sizeof neighbours / sizeof neighbours[0]; i++) {
+        const char *self = strchr(neighbours[i], ':') ? f->ip6 : f->ip;
+        eni_verdict v = eval(f, IN, pkt(17, neighbours[i], 53, self, 40002, 0), t++);
+        if (v.reason == ENI_REASON_SERVICE)
+            fail_msg("%s is exempt but is no service address", neighbours[i]);
+        assert_verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
+    }
+}
+
 static void test_s1_3_not_attached(void **state)
 {
     struct fx *f = *state;
@@ -950,6 +984,7 @@ int main(void)
         T(test_s5_5_ipv6_table_only_when_reachable),
         T(test_s5_flows_listed),
         T(test_s4_7_services_never_filtered),
+        T(test_s4_7_every_service_address_and_no_neighbour),
         T(test_s1_3_not_attached),
         T(test_s5_queries_create_no_state),
         T(test_s5_frames_and_malformed),
