@@ -42,13 +42,14 @@ if ! command -v python3 >/dev/null 2>&1; then
   echo "$me: python3 not found; nothing plotted (skipped)" >&2
   exit 77
 fi
-if ! $print && ! command -v "$gnuplot" >/dev/null 2>&1; then
-  echo "$me: gnuplot not found ('$gnuplot'; Debian: apt-get install gnuplot-nox); nothing plotted (skipped)" >&2
-  exit 77
-fi
+# a usage error is one with or without gnuplot
 if [ ! -r "$in" ] || [ -d "$in" ]; then
   echo "$me: cannot read '$in'" >&2
   exit 2
+fi
+if ! $print && ! command -v "$gnuplot" >/dev/null 2>&1; then
+  echo "$me: gnuplot not found ('$gnuplot'; Debian: apt-get install gnuplot-nox); nothing plotted (skipped)" >&2
+  exit 77
 fi
 
 tmp=$(mktemp)

@@ -319,6 +319,9 @@ ENI_API int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const 
                                  const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
                                  uint64_t now_ns, uint32_t flags, eni_verdict *out);
 
+/** @brief A size for eni_eval_explain()'s text that no sentence it writes exceeds. */
+#define ENI_EXPLAIN_TEXT_MAX 512
+
 /**
  * @brief Would this packet pass, and why, in words. Changes nothing (no flow is created).
  * @param[in]  ctx     The context.
@@ -328,8 +331,19 @@ ENI_API int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const 
  * @param[in]  now_ns  Current time, for flow expiry.
  * @param[out] verdict Receives the verdict, with the allowing group and rule.
  * @param[out] text    Receives a sentence such as "allowed by sg-… rule sgr-…
- *                     (tcp 443 from 0.0.0.0/0)" or "dropped: no rule matched —
- *                     the client would see a timeout"; may be NULL.
+ *                     (tcp 443-443 from 0.0.0.0/0)" or "dropped: no rule
+ *                     matched — the client would see a timeout; the closest
+ *                     rule is sg-… rule sgr-…: wrong port (the packet is to
+ *                     port 80, the rule allows 22-22)"; may be NULL. It is
+ *                     cut short (still terminated) when @p textlen is less
+ *                     than ::ENI_EXPLAIN_TEXT_MAX.
+ *                     An allowed TCP connection attempt (SYN) adds that the
+ *                     groups let it through, so a refused connection comes
+ *                     from the instance (inbound) or the remote host
+ *                     (outbound). A drop for want of a rule names the
+ *                     closest rule in that direction (the most of protocol,
+ *                     port or ICMP type, and peer right; the first on a tie)
+ *                     and each thing it got wrong.
  * @param[in]  textlen Size of @p text.
  * @return ::ENI_OK (a record of an unknown family gets a ::ENI_REASON_MALFORMED
  *         verdict, as in a burst); ::ENI_EINVAL for NULL arguments or a bad

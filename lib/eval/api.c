@@ -264,6 +264,21 @@ static const char *flowless_what(const eni_pkt *p)
     }
 }
 
+/* The diagnosis rule's other half: when the groups let a connection attempt
+ * through, a refusal (a TCP reset) is not theirs (a group never answers; a
+ * drop is a timeout). */
+static const char *syn_note(const eni_pkt *p, unsigned dir)
+{
+    if (p->proto != 6 || (p->tcp_flags & 0x12) != 0x02 || (p->flags & ENI_PKT_FRAGMENT))
+        return "";
+    return dir == ENI_DIR_INBOUND
+               ? "; the security groups let this connection attempt through, so a refused "
+                 "connection comes from the instance (nothing listening on the port, or a host "
+                 "firewall)"
+               : "; the security groups let this connection attempt through, so a refused "
+                 "connection comes from the remote host or what lies on the way to it";
+}
+
 int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pkt *pkt,
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen)
 {
@@ -324,8 +339,8 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         switch (v.reason) {
         case ENI_REASON_RULE:
             if (eni__eval_starts_flow(pkt, dir))
-                snprintf(text, textlen, "allowed by %s rule %s%s; a tracked flow would be created",
-                         g, r, detail);
+                snprintf(text, textlen, "allowed by %s rule %s%s; a tracked flow would be created%s",
+                         g, r, detail, syn_note(pkt, dir));
             else
                 snprintf(text, textlen,
                          "allowed by %s rule %s%s; %s starts no tracked flow, so every such "
@@ -335,8 +350,8 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         case ENI_REASON_UNTRACKED:
             snprintf(text, textlen,
                      "allowed by %s rule %s%s; untracked (open to all addresses both ways), "
-                     "so it is checked again on every packet",
-                     g, r, detail);
+                     "so it is checked again on every packet%s",
+                     g, r, detail, syn_note(pkt, dir));
             break;
         case ENI_REASON_TRACKED:
             snprintf(text, textlen, "allowed: part of a tracked connection");
@@ -348,9 +363,13 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
             snprintf(text, textlen,
                      "allowed: Amazon DNS, instance metadata and time sync are never filtered");
             break;
-        case ENI_REASON_NO_RULE:
-            snprintf(text, textlen, "dropped: no rule matched — the client would see a timeout");
+        case ENI_REASON_NO_RULE: {
+            char closest[320];
+            eni__eval_closest_rule(ctx, nic, dir, pkt, closest, sizeof closest);
+            snprintf(text, textlen, "dropped: no rule matched — the client would see a timeout%s",
+                     closest);
             break;
+        }
         case ENI_REASON_SRC_DST_CHECK:
             snprintf(text, textlen,
                      "dropped by the source/destination check: the interface is not the %s "

@@ -428,9 +428,8 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
         uint64_t key = atomic_load_explicit(&s->key[0], memory_order_relaxed);
         uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
         uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
-        atomic_thread_fence(memory_order_acquire);
         /* an odd seq (a writer inside) or a changed one: not a stable read */
-        if ((seq & 1) || atomic_load_explicit(&s->seq, memory_order_relaxed) != seq ||
+        if ((seq & 1) || seq_recheck(&s->seq) != seq ||
             (meta & (FLOW_VALID | 0xff00u)) != want_meta || ports != k->ports || key != k->w[0])
             continue;
         if (expires <= now)

@@ -154,6 +154,12 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
 /* Would a rule's allowing this packet start a tracked flow? (Not for ICMP
  * errors, replies and other messages, nor for fragments without ports.) */
 bool eni__eval_starts_flow(const eni_pkt *p, unsigned dir);
+/* For explain's drop sentence (closest.c): "; the closest rule is <group>
+ * rule <rule>: <what it missed>" for the interface's rules in direction dir,
+ * or "; the interface's groups have no inbound rules". Under the ctx lock. */
+struct eni_nic;
+void eni__eval_closest_rule(eni_ctx *ctx, const struct eni_nic *nic, unsigned dir,
+                            const eni_pkt *p, char *out, size_t len);
 /* A MALFORMED verdict, counted. */
 void eni__eval_malformed(eni_verdict *v, eni_eval_counters *c);
 

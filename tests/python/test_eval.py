@@ -299,6 +299,27 @@ def test_explain_no_rule(ctx, nic):
     assert "no rule matched" in v.explanation
 
 
+def test_explain_allowed_syn_blames_a_refusal_on_the_instance(ctx, nic, web):
+    """An allowed connection attempt: a refused connection comes from the instance."""
+    web.authorize_ingress(Rule("tcp", 22, cidr="198.51.100.0/24"))
+    syn = ("tcp", "198.51.100.9", 1, nic.private_ip_address, 22, "S")
+    assert "refused connection comes from the instance" in ctx.explain(nic, IN, syn).explanation
+    ack = ("tcp", "198.51.100.9", 1, nic.private_ip_address, 22, "A")
+    assert "refused" not in ctx.explain(nic, IN, ack).explanation
+
+
+def test_explain_drop_names_the_closest_rule(ctx, nic, web):
+    """A drop names the rule that came closest and what it got wrong."""
+    far = web.authorize_ingress(Rule("udp", 53, cidr="192.0.2.0/24"))[0]
+    near = web.authorize_ingress(Rule("tcp", 22, cidr="198.51.100.0/24"))[0]
+    pkt = ("tcp", "198.51.100.9", 1, nic.private_ip_address, 80, "S")
+    v = ctx.explain(nic, IN, pkt)
+    assert (v.action, v.reason) == (Action.DROP, Reason.NO_RULE)
+    assert f"the closest rule is {web.id} rule {near.id}: wrong port " \
+        "(the packet is to port 80, the rule allows 22-22)" in v.explanation
+    assert far.id not in v.explanation
+
+
 def test_interface_explain_matches_context_explain(ctx, nic, web):
     """NetworkInterface.explain is the context's explain for that interface."""
     web.authorize_ingress(Rule("udp", 53, cidr="0.0.0.0/0"))

@@ -671,6 +671,7 @@ int eni_eval_frames(eni_eval_worker *worker, eni_nic_id nic, uint32_t dir,
 int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const uint8_t *dirs,
                          const uint8_t *const *frames, const uint32_t *lens, uint32_t n,
                          uint64_t now_ns, uint32_t flags, eni_verdict *out);
+#define ENI_EXPLAIN_TEXT_MAX ...
 int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *pkt,
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
 int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);

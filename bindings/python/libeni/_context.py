@@ -658,10 +658,10 @@ class Context:
         p = ffi.new("eni_pkt *")
         _as_packet(packet)._fill(p)
         v = ffi.new("eni_verdict *")
-        buf = ffi.new("char[]", 512)
+        buf = ffi.new("char[]", lib.ENI_EXPLAIN_TEXT_MAX)
         direction = TrafficDirection._of(direction, "direction")
         check(lib.eni_eval_explain(self._ptr, interface._cid(), direction, p, _now(now_ns),
-                                   v, buf, 512))
+                                   v, buf, lib.ENI_EXPLAIN_TEXT_MAX))
         return Verdict._from(self, v, text(buf))
 
 
