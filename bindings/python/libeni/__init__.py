@@ -22,6 +22,22 @@ enums are ``IntEnum``s whose ``str()`` is EC2's name (``running``), and their
 names are accepted wherever an enum is; every failure raises a
 :class:`LibeniError` subclass carrying ``ec2_code``.
 """
+
+
+def _load_bundled_libeni() -> None:
+    """A wheel (`pip install .`, meson-python 0.12) bundles libeni.so under its
+    file name (.libeni.mesonpy.libs/libeni.so.1.0.0) but not the soname link
+    the extension asks for (libeni.so.1); loaded first, the dynamic loader
+    matches it by its soname. Nothing to do elsewhere (a build tree, meson install)."""
+    import ctypes
+    import glob
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    for lib in glob.glob(os.path.join(here, "..", ".libeni.mesonpy.libs", "libeni.so.*")):
+        ctypes.CDLL(lib)
+
+
+_load_bundled_libeni()
 from ._context import Context, Event, LaunchInterface, Quotas, instance_types
 from ._enums import (Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode, EventType,
                      Hypervisor, InstanceState, InterfaceStatus, InterfaceType, Kind, LogLevel,
@@ -43,6 +59,8 @@ from ._network import (PrefixList, Rule, SecurityGroup, SecurityGroupRule, Subne
                        protocol_number)
 from ._objects import LibeniObject
 from ._vfio import PciFunction, vfio_bind, vfio_functions, vfio_release
+from ._aws import AwsEntry, AwsJsonError, AwsLoad, load_aws_json
+from ._replay import CaptureError, Replay, ReplayFlow, ReplayPacket, replay_pcap
 
 #: The library's version string, e.g. "0.1.0".
 __version__: str = _ffi.text(_ffi.lib.eni_version_string())
@@ -86,4 +104,6 @@ __all__ = [
     "LibeniObject", "UNBOUND", "version_number",
     "PciFunctionType", "VfioReadiness", "PciFunction", "vfio_functions", "vfio_bind",
     "vfio_release",
+    "AwsEntry", "AwsJsonError", "AwsLoad", "load_aws_json",
+    "CaptureError", "Replay", "ReplayFlow", "ReplayPacket", "replay_pcap",
 ]
