@@ -4,7 +4,14 @@
  * cold-attached interfaces, hot-attaches an interface to a running instance,
  * warm-attaches an EFA to a stopped one, associates an Elastic IP, stops,
  * starts and terminates, and prints the host's state after each step,
- * refusals included with their EC2 error codes. Built as `eni-agent`. */
+ * refusals included with their EC2 error codes. Built as `eni-agent`.
+ *
+ * `eni-agent --etcd URL [--host NAME] [--subnet CIDR] [--linger SECONDS]`
+ * runs the same steps as one host of a fleet (docs/scale-out.md): the VPC
+ * and group take ids EC2 gave, libeni-sync publishes this host's members of
+ * `hpc` after each step and feeds the ones other hosts publish into the
+ * model; at the end it shows what it learned and leaves. Two agents with
+ * different --host and --subnet on one etcd see each other's instances. */
 #include <eni.h>
 #include <eni/sys/mock.h>
 #include <arpa/inet.h>
@@ -12,8 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef ENI_AGENT_SYNC
+#include "eni_sync.h"
+#endif
 
 static eni_ctx *ctx;
+#ifdef ENI_AGENT_SYNC
+static eni_sync *fleet; /* NULL without --etcd */
+static void fleet_step(void);
+#endif
 
 static void die(const char *what)
 {
@@ -95,6 +110,9 @@ static void table(const char *title)
                eni_nic_type_name(ni2.type), eni_nic_status_name(ni2.status), idstr(ni2.instance.v), index,
                ni2.private_ip[0] ? ni2.private_ip : "-", ni2.public_ip[0] ? ni2.public_ip : "-");
     }
+#ifdef ENI_AGENT_SYNC
+    fleet_step();
+#endif
 }
 
 /* Send generated traffic through the evaluator for one interface and print
@@ -169,8 +187,134 @@ static eni_attachment_id primary_of(eni_instance_id inst)
     return att[0];
 }
 
-int main(void)
+#ifdef ENI_AGENT_SYNC
+/* ---- --etcd: this host as one of a fleet (libeni-sync) -------------------- */
+
+static const char *etcd_url, *host_name, *subnet_cidr = "10.10.1.0/24";
+static int linger_s = 3;
+
+static void fleet_log(uint32_t level, const char *msg, void *ud)
 {
+    (void)level, (void)ud;
+    fprintf(stderr, "  [%s]\n", msg);
+}
+
+static void fleet_start(void)
+{
+    static char name[64];
+    if (!host_name && gethostname(name, sizeof name) == 0)
+        host_name = name;
+    eni_sync_opts o = ENI_SYNC_OPTS_INIT;
+    o.log_fn = fleet_log;
+    int rc = eni_sync_new(ctx, etcd_url, host_name, &o, &fleet);
+    if (rc == ENI_OK)
+        rc = eni_sync_start(fleet);
+    if (rc != ENI_OK) {
+        fprintf(stderr, "libeni-sync for %s: %s\n", etcd_url, eni_err_name(rc));
+        exit(1);
+    }
+    printf("fleet: host '%s' shares its group members through etcd at %s\n", host_name, etcd_url);
+}
+
+/* After each step: publish now, and wait (bounded) until etcd has it. */
+static void fleet_step(void)
+{
+    if (!fleet)
+        return;
+    eni_sync_stats st = ENI_SYNC_STATS_INIT;
+    eni_sync_get_stats(fleet, &st);
+    uint64_t passes = st.passes, errors = st.errors; /* a pass after the nudge read this step */
+    eni_sync_nudge(fleet);
+    for (int i = 0; i < 300; i++) {
+        usleep(10000);
+        eni_sync_get_stats(fleet, &st);
+        if (st.passes > passes && (st.connected ? !st.pending : st.errors > errors))
+            break;
+    }
+    if (st.connected && !st.pending)
+        printf("  etcd: %u group keys of this host published (revision %lld), %u groups watched\n",
+               st.published, (long long)st.revision, st.watches);
+    else
+        printf("  etcd: unreachable (%s); enforcing what was known, publishing when it is back\n",
+               st.last_error);
+}
+
+/* What the other hosts say about hpc now, one line per host. */
+static void fleet_members(eni_sg_id sg, char *out, size_t cap)
+{
+    char names[16][ENI_REMOTE_SOURCE_MAX], addrs[64][ENI_IP_STRING_MAX];
+    uint32_t nh = 0, na = 0;
+    size_t n = 0;
+    out[0] = 0;
+    MUST(eni_sg_list_remote_sources(ctx, sg, &names[0][0], 16, &nh));
+    for (uint32_t i = 0; i < nh && i < 16 && n < cap; i++) {
+        MUST(eni_sg_get_remote_members(ctx, sg, names[i], &addrs[0][0], 64, &na));
+        n += (size_t)snprintf(out + n, cap - n, "    %-20s", names[i]);
+        for (uint32_t k = 0; k < na && k < 64 && n < cap; k++)
+            n += (size_t)snprintf(out + n, cap - n, " %s", addrs[k]);
+        if (n < cap)
+            n += (size_t)snprintf(out + n, cap - n, "\n");
+    }
+}
+
+/* At the end: stay --linger seconds, showing what the other hosts say
+ * about hpc whenever it changes, then leave. */
+static void fleet_finish(eni_sg_id sg)
+{
+    if (!fleet)
+        return;
+    printf("\n== fleet: members of hpc on other hosts, for %d s\n", linger_s);
+    static char now[4096], shown[4096] = "-";
+    for (int t = 0; t <= linger_s * 10; t++) {
+        fleet_members(sg, now, sizeof now);
+        if (strcmp(now, shown)) {
+            printf("  after %.1f s:\n%s", t / 10.0, now[0] ? now : "    (none)\n");
+            fflush(stdout);
+            memcpy(shown, now, sizeof shown);
+        }
+        if (t < linger_s * 10)
+            usleep(100000);
+    }
+    eni_sync_stats st = ENI_SYNC_STATS_INIT;
+    eni_sync_stop(fleet, ENI_SYNC_LEAVE);
+    eni_sync_get_stats(fleet, &st);
+    eni_sync_free(fleet);
+    fleet = NULL;
+    if (st.published || !st.connected)
+        printf("  etcd unreachable: keys of this host stay until `eni-sync forget %s`\n",
+               host_name);
+    else
+        printf("  left the fleet: this host's keys are deleted\n");
+}
+#endif
+
+static int usage(void)
+{
+#ifdef ENI_AGENT_SYNC
+    fprintf(stderr, "usage: eni-agent [--etcd URL [--host NAME] [--subnet CIDR] [--linger SECONDS]]\n");
+#else
+    fprintf(stderr, "usage: eni-agent (built without libeni-sync: no --etcd)\n");
+#endif
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    for (int i = 1; i < argc; i++) {
+#ifdef ENI_AGENT_SYNC
+        if (i + 1 < argc && !strcmp(argv[i], "--etcd"))
+            etcd_url = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--host"))
+            host_name = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--subnet"))
+            subnet_cidr = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--linger"))
+            linger_s = atoi(argv[++i]);
+        else
+#endif
+            return usage();
+    }
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
     opts.seed = 7;
     MUST(eni_ctx_new(&opts, &ctx));
@@ -178,16 +322,25 @@ int main(void)
 
     eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
     vs.cidr_block = "10.10.0.0/16";
+    const char *subnet_block = "10.10.1.0/24";
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+#ifdef ENI_AGENT_SYNC
+    if (etcd_url) {
+        /* Every host of the fleet names the VPC and group as EC2 did. */
+        vs.id = "vpc-0e7a1b2c3d4e5f601";
+        gs.id = "sg-0e7a1b2c3d4e5f602";
+        subnet_block = subnet_cidr;
+    }
+#endif
     eni_vpc_id vpc;
     MUST(eni_vpc_create(ctx, &vs, &vpc));
     eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
     ss.vpc = vpc;
     ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.10.1.0/24";
+    ss.cidr_block = subnet_block;
     ss.flags = ENI_SUBNET_MAP_PUBLIC_IP_ON_LAUNCH;
     eni_subnet_id subnet;
     MUST(eni_subnet_create(ctx, &ss, &subnet));
-    eni_sg_spec gs = ENI_SG_SPEC_INIT;
     gs.vpc = vpc;
     gs.name = "hpc";
     gs.description = "EFA needs all traffic to and from itself";
@@ -199,6 +352,10 @@ int main(void)
     self.group = sg;
     MUST(eni_sg_authorize(ctx, sg, ENI_INGRESS, &self, 1, NULL));
     MUST(eni_sg_authorize(ctx, sg, ENI_EGRESS, &self, 1, NULL));
+#ifdef ENI_AGENT_SYNC
+    if (etcd_url)
+        fleet_start();
+#endif
 
     /* 1. Launch two instances, each with a new interface (cold attach). */
     eni_instance_id web = launch(subnet, "m5.large", sg);
@@ -279,6 +436,9 @@ int main(void)
     printf("  Elastic IP %s %s is still allocated, associated with: %s\n", idstr(eip.v),
            ei.public_ip, idstr(ei.nic.v));
 
+#ifdef ENI_AGENT_SYNC
+    fleet_finish(sg);
+#endif
     MUST(eni_ctx_check(ctx));
     printf("\ninvariants hold\n");
     eni_ctx_free(ctx);

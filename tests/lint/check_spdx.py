@@ -5,7 +5,7 @@ Usage: check_spdx.py SOURCE_ROOT"""
 import os
 import sys
 
-DIRS = ["lib", "include", "tests", "bench", "examples", "bindings", "scripts", ".ci", "fuzz", "tools"]
+DIRS = ["lib", "include", "tests", "bench", "examples", "bindings", "scripts", ".ci", "fuzz", "tools", "sync"]
 SUFFIXES = (".c", ".h", ".py", ".sh", ".in", ".map")
 NAMES = {"meson.build", "meson_options.txt", "run"}
 
