@@ -44,7 +44,12 @@ def skip(what, why):
 
 
 def run(cmd, cwd=None):
-    p = subprocess.run(cmd, cwd=cwd, env=OFFLINE, capture_output=True, text=True)
+    """(succeeded, output); a program that is not installed (git on a bare
+    machine) is a failure to run, not a crash of this check."""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=OFFLINE, capture_output=True, text=True)
+    except FileNotFoundError as e:
+        return False, str(e)
     return p.returncode == 0, p.stdout + p.stderr
 
 
