@@ -254,6 +254,18 @@ void fz_host_new(fz_host *h, bool rules)
     gs.vpc = h->vpc;
     gs.name = gs.description = "web";
     FZ_OK(eni_sg_create(ctx, &gs, &h->web));
+    /* A new group in an IPv6 VPC starts with all outbound to ::/0 as well as
+     * 0.0.0.0/0; the shapes add the ::/0 one themselves (in its place among
+     * them), so the starting one goes. */
+    eni_sg_rule_id starting[4];
+    uint32_t nstart;
+    FZ_OK(eni_sg_list_rules(ctx, h->web, ENI_EGRESS, starting, 4, &nstart));
+    for (uint32_t i = 0; i < nstart; i++) {
+        eni_sg_rule_info ri = ENI_SG_RULE_INFO_INIT;
+        FZ_OK(eni_sg_rule_describe(ctx, starting[i], &ri));
+        if (strcmp(ri.cidr, "::/0") == 0)
+            FZ_OK(eni_sg_revoke_rules(ctx, h->web, &starting[i], 1));
+    }
     gs.name = gs.description = "peer";
     FZ_OK(eni_sg_create(ctx, &gs, &h->peer));
 

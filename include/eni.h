@@ -20,6 +20,7 @@
 #include "eni/model.h"
 #include "eni/vpc.h"
 #include "eni/sg.h"
+#include "eni/acl.h"
 #include "eni/nic.h"
 #include "eni/instance.h"
 #include "eni/eip.h"

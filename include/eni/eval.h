@@ -104,7 +104,10 @@ typedef enum eni_reason {
     ENI_REASON_SRC_DST_CHECK = 17,/**< Dropped: the interface is neither its source (outbound) nor its destination (inbound). */
     ENI_REASON_NOT_ATTACHED = 18, /**< Dropped: the interface is not attached (in-use). */
     ENI_REASON_CONNTRACK_FULL = 19,/**< Dropped: a new tracked flow and the conntrack allowance is exhausted. */
-    ENI_REASON_MALFORMED = 20     /**< Dropped: the frame could not be parsed, or the record's family is not 4 or 6. */
+    ENI_REASON_MALFORMED = 20,    /**< Dropped: the frame could not be parsed, or the record's family is not 4 or 6. */
+    /** Dropped by the network ACL of the interface's subnet (eni/acl.h): an entry denies it,
+     *  or none matches. eni_eval_explain() names the ACL and the rule. */
+    ENI_REASON_ACL_DENY = 21
 } eni_reason;
 
 /** @brief One packet's verdict. */
@@ -139,11 +142,12 @@ typedef struct eni_eval_counters {
     uint64_t by_reason[21];               /**< Packets per ::eni_reason value (index = reason). */
     uint64_t flows_created;               /**< Tracked flows created. */
     uint64_t conntrack_allowance_exceeded;/**< New flows dropped because the allowance was exhausted. */
+    uint64_t acl_denied;                  /**< Packets dropped with ::ENI_REASON_ACL_DENY (by_reason has no room for it). Appended: a caller of the first layout gets everything before it. */
 } eni_eval_counters;
 
 /** Initializer for ::eni_eval_counters: sets `size`, zeroes the rest. Use it for every
  * eni_eval_counters handed to libeni, so a garbage `size` can never reach it. */
-#define ENI_EVAL_COUNTERS_INIT { sizeof(eni_eval_counters), 0, 0, 0, 0, {0}, 0, 0 }
+#define ENI_EVAL_COUNTERS_INIT { sizeof(eni_eval_counters), 0, 0, 0, 0, {0}, 0, 0, 0 }
 
 /** @brief Connection-tracking figures of an interface (eni_nic_get_conntrack()). */
 typedef struct eni_conntrack_stats {

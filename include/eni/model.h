@@ -19,8 +19,13 @@
  *
  * Defaults are EC2's: 5 Elastic IPs, 5000 network interfaces, 2500 security
  * groups, 60 rules per group and direction (IPv4 and IPv6 counted apart),
- * 5 groups per interface. EC2 requires groups-per-interface × rules-per-group
- * ≤ 1000 and groups-per-interface ≤ 16.
+ * 5 groups per interface, 20 rules per network ACL and direction (IPv4 and
+ * IPv6 apart, the implicit deny rule included), 200 network ACLs per VPC,
+ * 5 IPv4 CIDR blocks per VPC. EC2 requires groups-per-interface ×
+ * rules-per-group ≤ 1000, groups-per-interface ≤ 16, ACL rules ≤ 40 and
+ * CIDR blocks ≤ 50. The last three fields were appended in a later layout;
+ * a caller built against the first one (`size` up to `groups_per_nic`)
+ * keeps working and leaves them as they are.
  */
 typedef struct eni_quotas {
     uint32_t size;               /**< sizeof as the caller knows it. */
@@ -29,11 +34,14 @@ typedef struct eni_quotas {
     uint32_t security_groups;    /**< Security groups (`SecurityGroupLimitExceeded`). */
     uint32_t rules_per_group;    /**< Rules per group, per direction and per family (`RulesPerSecurityGroupLimitExceeded`). */
     uint32_t groups_per_nic;     /**< Groups per interface, 1..16 (`SecurityGroupsPerInterfaceLimitExceeded`). */
+    uint32_t acl_rules;          /**< Network ACL entries per direction and family, the implicit deny included, 1..40 (`NetworkAclEntryLimitExceeded`). */
+    uint32_t acls_per_vpc;       /**< Network ACLs per VPC, the default one included (`NetworkAclLimitExceeded`). */
+    uint32_t cidr_blocks_per_vpc;/**< IPv4 CIDR blocks per VPC, the primary included, 1..50 (`CidrLimitExceeded`). */
 } eni_quotas;
 
 /** Initializer for ::eni_quotas: sets `size`, zeroes the rest. Use it for every
  * eni_quotas handed to libeni, so a garbage `size` can never reach it. */
-#define ENI_QUOTAS_INIT { sizeof(eni_quotas), 0, 0, 0, 0, 0 }
+#define ENI_QUOTAS_INIT { sizeof(eni_quotas), 0, 0, 0, 0, 0, 0, 0, 0 }
 
 ENI_BEGIN_DECLS
 
@@ -56,8 +64,9 @@ ENI_API int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out);
  * @param[in] ctx    The context.
  * @param[in] quotas The new quotas; a 0 field keeps the current value.
  * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments, groups_per_nic above 16,
- *         or groups_per_nic × rules_per_group above 1000; ::ENI_EVERSION for a
- *         bad `size`.
+ *         groups_per_nic × rules_per_group above 1000, acl_rules above 40,
+ *         or cidr_blocks_per_vpc above 50; ::ENI_EVERSION for a bad
+ *         `size`.
  * @since 1.0
  * @threadsafety ctx-serialized
  */

@@ -122,13 +122,22 @@ ENI_API const char *eni_reason_name(uint32_t reason);
  * @brief An ::eni_kind as EC2 names the resource type (`vpc`, `subnet`,
  * `instance`, `network-interface`, `network-interface-attachment`,
  * `elastic-ip`, `elastic-ip-association`, `security-group`,
- * `security-group-rule`, `prefix-list`).
+ * `security-group-rule`, `prefix-list`, `network-acl`).
  * @param[in] kind The value.
  * @return A static string; `"unknown"` for an undefined value.
  * @since 1.0
  * @threadsafety any
  */
 ENI_API const char *eni_kind_name(uint32_t kind);
+
+/**
+ * @brief An ::eni_acl_rule_action as EC2 names it: `allow` or `deny`.
+ * @param[in] action The value.
+ * @return A static string; `"unknown"` for an undefined value.
+ * @since 1.0
+ * @threadsafety any
+ */
+ENI_API const char *eni_acl_rule_action_name(uint32_t action);
 
 ENI_END_DECLS
 

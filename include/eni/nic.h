@@ -15,7 +15,9 @@
  *
  * Address limits per interface come from the instance type and are checked
  * when the interface is attached and, while it is attached, on every
- * assignment (`PrivateIpAddressLimitExceeded`).
+ * assignment (`PrivateIpAddressLimitExceeded`). Delegated prefixes (IPv4
+ * /28, IPv6 /80; eni_nic_assign_prefixes()) take one address slot each, as
+ * EC2 counts them, and every address inside them is the interface's own.
  *
  * @defgroup eni_nic Network interfaces
  * @{
@@ -367,6 +369,71 @@ ENI_API int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id nic, const char *const 
  */
 ENI_API int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id nic, const char *const *ips,
                                   uint32_t n);
+
+/**
+ * @brief Delegate prefixes to an interface, all or nothing (`AssignPrivateIpAddresses`
+ *        `Ipv4Prefixes`/`Ipv4PrefixCount`, `AssignIpv6Addresses` `Ipv6Prefixes`/`Ipv6PrefixCount`).
+ *
+ * IPv4 prefixes are /28 and IPv6 prefixes /80, inside the interface's
+ * subnet, without host bits, and free: no address of them assigned, none of
+ * EC2's reserved ones in them. With a count libeni picks the lowest free
+ * ones. Each prefix takes one of the attached instance type's per-interface
+ * address slots (IPv4 and IPv6 apart). Every address inside a prefix is the
+ * interface's own for the evaluator (source/destination check) and a member
+ * address of its groups (group references).
+ *
+ * @param[in] ctx      The context.
+ * @param[in] nic      The interface.
+ * @param[in] family   4 or 6.
+ * @param[in] prefixes Explicit prefixes ("10.0.1.32/28", "2001:db8::1:0:0:0/80"), or NULL.
+ * @param[in] n        How many in @p prefixes.
+ * @param[in] count    Or: how many prefixes libeni should pick.
+ * @return ::ENI_OK; ::ENI_EINVAL for a bad family, both or neither of a list
+ *         and a count (`InvalidParameterCombination`), malformed prefixes, a
+ *         wrong length, host bits, a prefix outside the subnet, one holding a
+ *         reserved address, duplicates, an `efa-only` interface, IPv6 in a
+ *         subnet without IPv6 (`InvalidParameterValue`); ::ENI_EINUSE
+ *         (`InvalidParameterValue`) for a prefix with an address in use;
+ *         ::ENI_ELIMIT (`PrivateIpAddressLimitExceeded`) past the attached
+ *         type's slots, (`InsufficientCidrBlocks`) when the subnet has no
+ *         free prefix left; id errors; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_assign_prefixes(eni_ctx *ctx, eni_nic_id nic, uint32_t family,
+                                    const char *const *prefixes, uint32_t n, uint32_t count);
+
+/**
+ * @brief Take delegated prefixes back, all or nothing (`UnassignPrivateIpAddresses`
+ *        `Ipv4Prefixes`, `UnassignIpv6Addresses` `Ipv6Prefixes`).
+ * @param[in] ctx      The context.
+ * @param[in] nic      The interface.
+ * @param[in] prefixes The prefixes, of either family.
+ * @param[in] n        How many (at least 1).
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL, malformed prefixes, duplicates or
+ *         prefixes not delegated to this interface (`InvalidParameterValue`);
+ *         id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_unassign_prefixes(eni_ctx *ctx, eni_nic_id nic,
+                                      const char *const *prefixes, uint32_t n);
+
+/**
+ * @brief Read an interface's delegated prefixes (its `Ipv4Prefixes` and
+ *        `Ipv6Prefixes`), each family in the order they were delegated.
+ * @param[in]  ctx    The context.
+ * @param[in]  nic    The interface.
+ * @param[in]  family 4, 6, or 0 for both (IPv4 first).
+ * @param[out] out    Receives up to @p cap prefixes, ::ENI_CIDR_STRING_MAX bytes each.
+ * @param[in]  cap    Capacity of @p out, in prefixes.
+ * @param[out] count  Receives the number of prefixes.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list() or for a bad family; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_get_prefixes(eni_ctx *ctx, eni_nic_id nic, uint32_t family, char *out,
+                                 uint32_t cap, uint32_t *count);
 
 ENI_END_DECLS
 

@@ -5,7 +5,9 @@
  * @brief Security groups, their rules, and managed prefix lists.
  *
  * Groups only allow: every rule of every group on an interface is unioned.
- * A new group has no inbound rules and one outbound rule allowing all IPv4.
+ * A new group has no inbound rules and one outbound rule allowing all IPv4
+ * traffic, and a second one allowing all IPv6 traffic when its VPC has an
+ * IPv6 block.
  * Rules name a protocol (a number, or -1 for all), a port range (TCP/UDP) or
  * ICMP type and code, and exactly one peer: an IPv4 CIDR, an IPv6 CIDR, a
  * security group of the same VPC, or a managed prefix list. CIDRs are stored

@@ -51,6 +51,8 @@ typedef struct eni_sg_id { uint64_t v; /**< Opaque value; 0 is the null id. */ }
 typedef struct eni_sg_rule_id { uint64_t v; /**< Opaque value; 0 is the null id. */ } eni_sg_rule_id;
 /** @brief Id of a managed prefix list (`pl-…`). */
 typedef struct eni_prefix_list_id { uint64_t v; /**< Opaque value; 0 is the null id. */ } eni_prefix_list_id;
+/** @brief Id of a network ACL (`acl-…`). */
+typedef struct eni_acl_id { uint64_t v; /**< Opaque value; 0 is the null id. */ } eni_acl_id;
 
 /**
  * @brief The kind of object an id names. Numbers are ABI and never reused.
@@ -66,7 +68,8 @@ typedef enum eni_kind {
     ENI_KIND_EIP_ASSOC = 7,    /**< `eipassoc-` */
     ENI_KIND_SG = 8,           /**< `sg-` */
     ENI_KIND_SG_RULE = 9,      /**< `sgr-` */
-    ENI_KIND_PREFIX_LIST = 10  /**< `pl-` */
+    ENI_KIND_PREFIX_LIST = 10, /**< `pl-` */
+    ENI_KIND_NETWORK_ACL = 11  /**< `acl-` */
 } eni_kind;
 
 /** Bytes needed for any id string, terminating NUL included. */

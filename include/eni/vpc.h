@@ -4,12 +4,15 @@
  * @file eni/vpc.h
  * @brief VPCs and subnets, with EC2's CIDR rules and address management.
  *
- * A VPC has one IPv4 CIDR block (/16 to /28) and optionally an IPv6 /56.
- * Creating a VPC creates its default security group (name `default`:
- * inbound from itself, all outbound), which cannot be deleted on its own.
- * A subnet sits in one availability zone, inside its VPC's block, never
- * overlapping another subnet of the VPC, with an optional IPv6 /64 inside
- * the VPC's /56. EC2 reserves five IPv4 addresses of every subnet: the
+ * A VPC has a primary IPv4 CIDR block (/16 to /28), up to
+ * eni_quotas::cidr_blocks_per_vpc IPv4 blocks in all (secondary ones are
+ * associated later with eni_vpc_associate_cidr_block()), and optionally an
+ * IPv6 /56. Creating a VPC creates its default security group (name
+ * `default`: inbound from itself, all outbound) and its default network ACL
+ * (eni/acl.h), which cannot be deleted on their own. A subnet sits in one
+ * availability zone, inside one of its VPC's IPv4 blocks, never overlapping
+ * another subnet of the VPC, with an optional IPv6 /64 inside the VPC's
+ * /56. EC2 reserves five IPv4 addresses of every subnet: the
  * network address, +1 (router), +2 (DNS), +3 (future use) and the last.
  *
  * Addresses and CIDRs cross the API as strings ("10.0.0.0/16"); host bits
@@ -44,10 +47,11 @@ typedef struct eni_vpc_spec {
     const char *ipv6_cidr_block; /**< IPv6 /56, or NULL for none. */
     const char *id;              /**< The id EC2 gave it (`vpc-…`), or NULL for one libeni mints. */
     const char *default_group_id;/**< The id EC2 gave its default security group (`sg-…`), or NULL. */
+    const char *default_acl_id;  /**< The id EC2 gave its default network ACL (`acl-…`), or NULL. */
 } eni_vpc_spec;
 
 /** Static initialiser for ::eni_vpc_spec. */
-#define ENI_VPC_SPEC_INIT { sizeof(eni_vpc_spec), 0, 0, 0, 0, 0 }
+#define ENI_VPC_SPEC_INIT { sizeof(eni_vpc_spec), 0, 0, 0, 0, 0, 0 }
 
 /** @brief A VPC as eni_vpc_describe() reports it. */
 typedef struct eni_vpc_info {
@@ -106,8 +110,9 @@ typedef struct eni_subnet_info {
 ENI_BEGIN_DECLS
 
 /**
- * @brief Create a VPC and its default security group.
- * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * @brief Create a VPC, its default security group and its default network ACL.
+ * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id and
+ * eni_vpc_spec::default_acl_id too)
  * names the object as EC2 did, and it is printed and parsed that way from
  * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
  * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
@@ -127,13 +132,14 @@ ENI_BEGIN_DECLS
 ENI_API int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out);
 
 /**
- * @brief Delete a VPC (and its default security group).
+ * @brief Delete a VPC (and its default security group and network ACL).
  * @param[in] ctx The context.
  * @param[in] vpc The VPC.
  * @return ::ENI_OK; ::ENI_EINVAL / ::ENI_ESTALE / ::ENI_ENOTFOUND for a bad
  *         id (`InvalidVpcID.*`); ::ENI_EDEPEND (`DependencyViolation`) while
- *         it has subnets or security groups other than the default one, or
- *         its default group is referenced by another VPC's rule.
+ *         it has subnets, or security groups or network ACLs other than the
+ *         default ones, or its default group is referenced by another VPC's
+ *         rule.
  * @since 1.0
  * @threadsafety ctx-serialized
  */
@@ -163,8 +169,80 @@ ENI_API int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc, eni_vpc_info *out);
 ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *count);
 
 /**
- * @brief Create a subnet.
- * Given ids: an `id` in the spec (eni_vpc_spec::default_group_id too)
+ * @brief Associate another CIDR block with a VPC (`AssociateVpcCidrBlock`).
+ *
+ * An IPv4 block (/16 to /28, no host bits) joins the VPC's secondary blocks:
+ * it may not overlap a block of the VPC, must respect EC2's range rules
+ * (a primary block in 10.0.0.0/8 admits no block of 172.16.0.0/12 or
+ * 192.168.0.0/16, and so on; none from 198.19.0.0/16 or 169.254.0.0/16;
+ * docs/decisions.md D33), and counts against eni_quotas::cidr_blocks_per_vpc
+ * with the primary. An IPv6 block is a /56, given or, with
+ * ::ENI_VPC_AMAZON_IPV6 and a NULL @p cidr, Amazon-provided; a VPC has at
+ * most one. With it the default network ACL gains rule 101 (all IPv6
+ * allowed) and every security group whose outbound rules were never changed
+ * gains an all-traffic rule to `::/0`, in each direction where the user
+ * changed nothing (EC2's behaviour, docs/ec2-sections.md 4.2 and 9.2).
+ * Subnets may then be created in the new block.
+ *
+ * @param[in]  ctx   The context.
+ * @param[in]  vpc   The VPC.
+ * @param[in]  cidr  The block ("10.1.0.0/16", "2001:db8:0:100::/56"), or NULL
+ *                   with ::ENI_VPC_AMAZON_IPV6.
+ * @param[in]  flags 0 or ::ENI_VPC_AMAZON_IPV6.
+ * @param[out] out   Receives the canonical block (::ENI_CIDR_STRING_MAX
+ *                   bytes), or NULL.
+ * @return ::ENI_OK; ::ENI_EINVAL for unknown flags, a CIDR and the flag
+ *         together or neither (`InvalidParameterCombination`), a malformed
+ *         CIDR (`InvalidParameterValue`), a block outside /16../28 or /56,
+ *         with host bits, restricted or overlapping the VPC's
+ *         (`InvalidVpc.Range`); VPC id errors; ::ENI_ELIMIT
+ *         (`CidrLimitExceeded`) past the quota or for a second IPv6 block,
+ *         (`InsufficientCidrBlocks`) when the Amazon pool is spent; ::ENI_ENOMEM.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr,
+                                         uint32_t flags, char *out);
+
+/**
+ * @brief Disassociate a secondary IPv4 block or the IPv6 block (`DisassociateVpcCidrBlock`).
+ *
+ * EC2 names the association by a `vpc-cidr-assoc-` id; libeni names it by
+ * the block itself, which is unique in the VPC.
+ *
+ * @param[in] ctx  The context.
+ * @param[in] vpc  The VPC.
+ * @param[in] cidr The block, as associated (host bits are an error).
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or a malformed CIDR
+ *         (`InvalidParameterValue`); VPC id errors; ::ENI_ENOTFOUND
+ *         (`InvalidVpcCidrBlockAssociationID.NotFound`) for a block the VPC
+ *         does not have; ::ENI_EPERM (`OperationNotPermitted`) for the
+ *         primary block; ::ENI_EINUSE (`InvalidCidrBlock.InUse`) while a
+ *         subnet lies in it.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr);
+
+/**
+ * @brief A VPC's CIDR blocks (its `CidrBlockAssociationSet` and
+ *        `Ipv6CidrBlockAssociationSet`): the primary IPv4 block first, the
+ *        secondary ones in association order, then the IPv6 block if any.
+ * @param[in]  ctx   The context.
+ * @param[in]  vpc   The VPC.
+ * @param[out] out   Receives up to @p cap blocks, ::ENI_CIDR_STRING_MAX bytes each.
+ * @param[in]  cap   Capacity of @p out, in blocks.
+ * @param[out] count Receives the number of blocks.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list(); id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_vpc_get_cidr_blocks(eni_ctx *ctx, eni_vpc_id vpc, char *out, uint32_t cap,
+                                    uint32_t *count);
+
+/**
+ * @brief Create a subnet, associated with its VPC's default network ACL.
+ * Given ids: an `id` in the spec
  * names the object as EC2 did, and it is printed and parsed that way from
  * then on. A malformed id or one of another kind is ::ENI_EINVAL with the
  * kind's `…ID.Malformed` code; one already in use is ::ENI_EEXIST
@@ -175,7 +253,7 @@ ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *
  * @param[out] out  Receives the subnet id.
  * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments, unknown flags, a bad
  *         zone name, a malformed CIDR, a block outside /16../28, with host
- *         bits set or outside the VPC's (`InvalidSubnet.Range`), an IPv6
+ *         bits set or outside every IPv4 block of the VPC (`InvalidSubnet.Range`), an IPv6
  *         block that is not a /64 inside the VPC's /56 or a VPC without one;
  *         ::ENI_EINUSE (`InvalidSubnet.Conflict`) when it overlaps another
  *         subnet; VPC id errors; ::ENI_EVERSION; ::ENI_ENOMEM.

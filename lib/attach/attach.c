@@ -86,12 +86,15 @@ int eni__attach_check(eni_ctx *ctx, const struct eni_nic *nic, const struct eni_
                          "%s allows %u interfaces (%u on network card %u)", t->name,
                          t->max_interfaces, t->card_max_interfaces[card], card);
     uint32_t v6_max = (t->flags & ENI_ITYPE_IPV6) ? t->ipv6_per_interface : 0;
-    if (nic->v4_count > t->ipv4_per_interface || nic->v6_count > v6_max)
+    /* A delegated prefix takes one address slot (section 1.8). */
+    uint32_t v4_slots = nic->v4_count + nic->p4_count, v6_slots = nic->v6_count + nic->p6_count;
+    if (v4_slots > t->ipv4_per_interface || v6_slots > v6_max)
         return eni__fail(ENI_ELIMIT,
                          at_launch ? "InvalidInterface.IpAddressLimitExceeded"
                                    : "PrivateIpAddressLimitExceeded",
-                         "the interface has %u IPv4 and %u IPv6 addresses; %s allows %u and %u",
-                         nic->v4_count, nic->v6_count, t->name, t->ipv4_per_interface, v6_max);
+                         "the interface takes %u IPv4 and %u IPv6 address slots; %s allows %u "
+                         "and %u",
+                         v4_slots, v6_slots, t->name, t->ipv4_per_interface, v6_max);
     if (is_efa(nic)) {
         if (!(t->flags & ENI_ITYPE_EFA))
             return eni__fail(ENI_EINVAL, "InvalidParameterValue",

@@ -22,6 +22,8 @@ static const struct eni_kind_info kinds[ENI__KIND_COUNT] = {
                           "InvalidSecurityGroupRuleId.Malformed"},
     [ENI_KIND_PREFIX_LIST] = {"pl-", "prefix list", "InvalidPrefixListID.NotFound",
                               "InvalidPrefixListId.Malformed"},
+    [ENI_KIND_NETWORK_ACL] = {"acl-", "network ACL", "InvalidNetworkAclID.NotFound",
+                              "InvalidNetworkAclId.Malformed"},
 };
 
 bool eni__kind_valid(unsigned kind)

@@ -9,7 +9,7 @@
 
 #include "eni/types.h"
 
-enum { ENI__KIND_COUNT = ENI_KIND_PREFIX_LIST + 1 };
+enum { ENI__KIND_COUNT = ENI_KIND_NETWORK_ACL + 1 };
 
 struct eni_kind_info {
     const char *prefix;        /* "eni-" */

@@ -137,6 +137,7 @@ const char *eni_reason_name(uint32_t reason)
         [ENI_REASON_NOT_ATTACHED] = "not-attached",
         [ENI_REASON_CONNTRACK_FULL] = "conntrack-full",
         [ENI_REASON_MALFORMED] = "malformed",
+        [ENI_REASON_ACL_DENY] = "acl-deny",
     };
     return NAME_OF(names, reason);
 }
@@ -154,6 +155,16 @@ const char *eni_kind_name(uint32_t kind)
         [ENI_KIND_SG] = "security-group",
         [ENI_KIND_SG_RULE] = "security-group-rule",
         [ENI_KIND_PREFIX_LIST] = "prefix-list",
+        [ENI_KIND_NETWORK_ACL] = "network-acl",
     };
     return NAME_OF(names, kind);
+}
+
+const char *eni_acl_rule_action_name(uint32_t action)
+{
+    static const char *const names[] = {
+        [ENI_ACL_ALLOW] = "allow",
+        [ENI_ACL_DENY] = "deny",
+    };
+    return NAME_OF(names, action);
 }

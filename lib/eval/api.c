@@ -52,8 +52,9 @@ int eni_eval_worker_counters(const eni_eval_worker *w, eni_eval_counters *out)
     if (!w || !out)
         return eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: %s is NULL",
                          w ? "out" : "worker");
+    /* acl_denied was appended: a caller of the first layout gets the rest */
     return eni__struct_copy_out(out, out->size, &w->counters, sizeof w->counters,
-                               sizeof w->counters)
+                               offsetof(eni_eval_counters, acl_denied))
                ? ENI_OK
                : eni__fail(ENI_EINVAL, NULL, "eni_eval_worker_counters: out->size too small");
 }
@@ -381,6 +382,9 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
             break;
         case ENI_REASON_CONNTRACK_FULL:
             snprintf(text, textlen, "dropped: the conntrack allowance is exhausted");
+            break;
+        case ENI_REASON_ACL_DENY:
+            eni__acl_explain(ctx, snap->acl, dir, pkt, text, textlen);
             break;
         default:
             snprintf(text, textlen, "dropped: malformed packet");

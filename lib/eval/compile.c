@@ -102,11 +102,17 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
                     eni_addr a = eni__addr_from_v4(nic->v4[i]);
                     ivpush(ctx, out, eni__iv_point(a.b, 4));
                 }
+                /* ... and their delegated prefixes (section 1.8, decisions.md D35) */
+                for (uint32_t i = 0; i < nic->p4_count; i++)
+                    ivpush(ctx, out, prefix_iv(&(eni_prefix){eni__addr_from_v4(nic->p4[i]), 28}));
             } else {
                 for (uint32_t i = 0; i < nic->v6_count; i++) {
                     eni_addr a = eni__addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
                     ivpush(ctx, out, eni__iv_point(a.b, 6));
                 }
+                for (uint32_t i = 0; i < nic->p6_count; i++)
+                    ivpush(ctx, out, prefix_iv(&(eni_prefix){
+                                         eni__addr_from_v6(nic->p6[i].hi, nic->p6[i].lo), 80}));
             }
         }
         /* ... wherever they run: members other hosts reported (sg_remote.c). */

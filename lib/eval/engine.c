@@ -79,6 +79,10 @@ static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned fam
         uint32_t v;
         memcpy(&v, a, 4);
         v = __builtin_bswap32(v);
+        /* Delegated prefixes (section 1.8): every address in them is its own. */
+        for (uint32_t i = 0; i < snap->n_p4; i++)
+            if ((v & ~15u) == snap->p4[i])
+                return true;
         if (snap->n_v4 <= 8) { /* the usual few addresses: a scan beats a search */
             for (uint32_t i = 0; i < snap->n_v4; i++)
                 if (snap->v4[i] == v)
@@ -98,6 +102,10 @@ static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned fam
     struct cls_iv x = eni__iv_point(a, 6);
     for (uint32_t i = 0; i < snap->n_v6; i++)
         if (snap->v6[i].lo_hi == x.lo_hi && snap->v6[i].lo_lo == x.lo_lo)
+            return true;
+    for (uint32_t i = 0; i < snap->n_p6; i++)
+        if (snap->p6[i].lo_hi == x.lo_hi && snap->p6[i].lo_lo <= x.lo_lo &&
+            x.lo_lo <= snap->p6[i].hi_lo)
             return true;
     return false;
 }
@@ -259,6 +267,16 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
     } else if (service_addr(snap, remote, p->family)) {
         verdict(v, ENI_ALLOW, ENI_REASON_SERVICE);
     } else {
+        /* Section 9.5: the subnet's network ACL judges every packet, replies
+         * included (it keeps no state): inbound before the groups, outbound
+         * after them, so an outbound packet the groups drop is NO_RULE. A
+         * packet the ACL drops creates no flow and refreshes none. */
+        const struct acl_ent *acl_hit;
+        bool acl_denies = eni__acl_denies(snap->acl, out, p, remote, &acl_hit);
+        if (acl_denies && !out) {
+            verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
+            goto counted;
+        }
         struct fkey own;
         const struct fkey *kp = pre;
         if (!kp) {
@@ -267,21 +285,31 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
         }
         struct flow_slot *s = kp->absent ? NULL : ft_find_h(ft, kp, kp->hash, now);
         if (s) {
-            if (commit)
+            if (commit && !acl_denies)
                 flow_touch(snap, s, p, out, now);
-            verdict(v, ENI_ALLOW, ENI_REASON_TRACKED);
+            if (acl_denies)
+                verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
+            else
+                verdict(v, ENI_ALLOW, ENI_REASON_TRACKED);
             goto counted;
         }
         /* An error has no key of its own: it passes as related to what it
          * quotes, or by the rules. */
         if (icmp_error(p) && icmp_related(ft, p, out, now)) {
-            verdict(v, ENI_ALLOW, ENI_REASON_RELATED_ICMP);
+            if (acl_denies)
+                verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
+            else
+                verdict(v, ENI_ALLOW, ENI_REASON_RELATED_ICMP);
             goto counted;
         }
         const struct cls_table *t = &snap->rules->t[out ? 1 : 0][p->family == 4 ? 0 : 1];
         bool open;
         if (!eni__cls_match(t, p, remote, &open)) {
             verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
+            goto counted;
+        }
+        if (acl_denies) {
+            verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
             goto counted;
         }
         /* Section 5.2: TCP/UDP allowed by a /0 rule, with the other direction
@@ -342,6 +370,8 @@ counted:
             c->dropped++;
         if (v->reason < sizeof c->by_reason / sizeof c->by_reason[0])
             c->by_reason[v->reason]++;
+        else if (v->reason == ENI_REASON_ACL_DENY)
+            c->acl_denied++; /* past by_reason's fixed size */
     }
 }
 
@@ -363,6 +393,7 @@ struct hot4 {
     uint32_t own[8];
     bool sdc;
     uint32_t dns;           /* VPC+2, or 0 */
+    const struct eni_acl_snap *acl; /* NULL, or a network ACL some IPv4 table of which filters */
     uint64_t fresh;         /* an established TCP flow expiring after this needs no refresh */
 };
 #define HOT_SEARCH UINT32_MAX
@@ -373,7 +404,9 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
     h->slots = fl->ft4->slots;
     h->cap = fl->ft4->cap;
     h->sdc = snap->sdc;
-    h->n_own = snap->n_v4 <= 8 ? snap->n_v4 : HOT_SEARCH;
+    h->n_own = snap->n_v4 <= 8 && !snap->n_p4 ? snap->n_v4 : HOT_SEARCH;
+    const struct eni_acl_snap *a = snap->acl;
+    h->acl = a && (a->t[0][0].all != ACL_ALLOW_ALL || a->t[1][0].all != ACL_ALLOW_ALL) ? a : NULL;
     if (h->n_own != HOT_SEARCH && h->n_own)
         memcpy(h->own, snap->v4, h->n_own * sizeof *h->own);
     h->dns = snap->vpc_dns_v4;
@@ -414,6 +447,9 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
     if (((remote >> 16) == 0xa9fe && (remote == 0xa9fea9fdu || remote == 0xa9fea9feu ||
                                       remote == 0xa9fea97bu)) ||
         (h->dns && remote == h->dns))
+        return false;
+    /* a packet the network ACL drops: the full engine says so */
+    if (h->acl && eni__acl_denies4(h->acl, out, p, remote))
         return false;
     uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
     uint32_t i = k->home;

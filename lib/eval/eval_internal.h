@@ -20,6 +20,7 @@
 
 #include "core/ctx_internal.h"
 #include "eni/eval.h"
+#include "acl.h"
 #include "classify.h"
 #include "flowtab.h"
 
@@ -40,6 +41,10 @@ struct eni_snap {
     struct cls_iv *v6;         /* own IPv6 as point intervals, sorted */
     uint32_t vpc_dns_v4;       /* VPC base + 2 (the Amazon DNS resolver) */
     struct eni_ruleset *rules; /* owned by this snapshot */
+    struct eni_acl_snap *acl;  /* the subnet's network ACL (acl.h), owned; NULL: none */
+    uint32_t n_p4, n_p6;       /* delegated prefixes: own addresses too (section 1.8) */
+    uint32_t *p4;              /* IPv4 /28s: first address, host order */
+    struct cls_iv *p6;         /* IPv6 /80s as intervals */
 };
 
 /* ---- per-interface dp state ---------------------------------------------- */
@@ -112,6 +117,15 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
                                     struct eni_ruleset *shared);
 void eni__snap_free(eni_ctx *ctx, void *snap);
 void eni__eval_republish(eni_ctx *ctx);
+
+/* Network ACLs (acl.c), control path. */
+/* The interface's subnet's ACL as tables; *out NULL when there is none.
+ * ENI_OK or ENI_ENOMEM (not recorded). */
+int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_snap **out);
+/* explain's sentence for a packet the ACL denied: the ACL, the rule number
+ * and what it says. snprintf's return. */
+int eni__acl_explain(eni_ctx *ctx, const struct eni_acl_snap *a, unsigned dir, const eni_pkt *p,
+                     char *text, size_t len);
 
 /* Reclamation (qsbr.c), control path under the ctx lock. */
 void eni__eval_retire(eni_ctx *ctx, void *p, void (*free_fn)(eni_ctx *, void *));

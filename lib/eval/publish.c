@@ -23,6 +23,9 @@ void eni__snap_free(eni_ctx *ctx, void *p)
     eni__ruleset_free(ctx, s->rules);
     eni__free(ctx, s->v4);
     eni__free(ctx, s->v6);
+    eni__free(ctx, s->acl);
+    eni__free(ctx, s->p4);
+    eni__free(ctx, s->p6);
     eni__free(ctx, s);
 }
 
@@ -108,10 +111,13 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
     s->udp_s = ct.udp;
     s->v4 = eni__calloc(ctx, nic->v4_count + 1, sizeof *s->v4);
     s->v6 = eni__calloc(ctx, nic->v6_count + 1, sizeof *s->v6);
+    s->p4 = eni__calloc(ctx, nic->p4_count + 1, sizeof *s->p4);
+    s->p6 = eni__calloc(ctx, nic->p6_count + 1, sizeof *s->p6);
+    int acl_rc = eni__acl_snap_build(ctx, nic, &s->acl);
     if (shared)
         shared->refs++;
     s->rules = shared ? shared : eni__ruleset_build(ctx, nic->groups, nic->group_count);
-    if (!s->v4 || !s->v6 || !s->rules) {
+    if (!s->v4 || !s->v6 || !s->rules || !s->p4 || !s->p6 || acl_rc != ENI_OK) {
         eni__snap_free(ctx, s);
         return NULL;
     }
@@ -124,6 +130,19 @@ struct eni_snap *eni__eval_snapshot(eni_ctx *ctx, const struct eni_nic *nic,
         s->v6[i] = eni__iv_point(a.b, 6);
     }
     s->n_v6 = nic->v6_count;
+    /* Delegated prefixes: every address in them is the interface's own. */
+    if (nic->p4_count)
+        memcpy(s->p4, nic->p4, nic->p4_count * sizeof *s->p4);
+    s->n_p4 = nic->p4_count;
+    for (uint32_t i = 0; i < nic->p6_count; i++) {
+        eni_addr lo = eni__addr_from_v6(nic->p6[i].hi, nic->p6[i].lo);
+        eni_addr hi = eni__addr_from_v6(nic->p6[i].hi, nic->p6[i].lo | 0xffffffffffffULL);
+        s->p6[i] = eni__iv_point(lo.b, 6);
+        struct cls_iv last = eni__iv_point(hi.b, 6);
+        s->p6[i].hi_hi = last.hi_hi;
+        s->p6[i].hi_lo = last.hi_lo;
+    }
+    s->n_p6 = nic->p6_count;
     struct eni_vpc *vpc;
     if (eni__registry_peek(ctx, ENI_KIND_VPC, nic->vpc, (void **)&vpc) == ENI_OK)
         s->vpc_dns_v4 = eni__addr_v4(&vpc->cidr.addr) + 2;

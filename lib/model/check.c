@@ -23,6 +23,23 @@ static int check_vpcs(eni_ctx *ctx)
             BAD("VPC slot %u: default group missing or foreign", v_i_);
         if (v->cidr.addr.family != 4 || v->cidr.len < 16 || v->cidr.len > 28)
             BAD("VPC slot %u: bad IPv4 block", v_i_);
+        for (uint32_t i = 0; i < v->n_extra; i++) {
+            const eni_prefix *x = &v->extra[i];
+            bool clash = x->addr.family != 4 || x->len < 16 || x->len > 28 ||
+                         !eni__prefix_is_canonical(x) || eni__prefix_overlaps(x, &v->cidr);
+            for (uint32_t j = 0; j < i; j++)
+                clash = clash || eni__prefix_overlaps(x, &v->extra[j]);
+            if (clash)
+                BAD("VPC slot %u: secondary block #%u is bad or overlaps another", v_i_, i);
+        }
+        struct eni_acl *acl;
+        if (!live(ctx, ENI_KIND_NETWORK_ACL, v->default_acl, (void **)&acl) || !acl->is_default ||
+            acl->vpc != v->id)
+            BAD("VPC slot %u: default network ACL missing or foreign", v_i_);
+        uint32_t acls = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_NETWORK_ACL, struct eni_acl, l) acls += l->vpc == v->id;
+        if (acls != v->acl_count)
+            BAD("VPC slot %u: %u network ACLs, recount %u", v_i_, v->acl_count, acls);
         uint32_t subnets = 0, groups = 0;
         ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s) subnets += s->vpc == v->id;
         ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g) groups += g->vpc == v->id;
@@ -38,8 +55,12 @@ static int check_subnets(eni_ctx *ctx)
     ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
     {
         struct eni_vpc *v;
-        if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni__prefix_contains(&v->cidr, &s->cidr))
+        struct eni_acl *acl;
+        if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni__vpc_holds_v4(v, &s->cidr) ||
+            (s->cidr6.addr.family && !eni__prefix_contains(&v->cidr6, &s->cidr6)))
             BAD("subnet slot %u: VPC missing or block outside it", s_i_);
+        if (!live(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&acl) || acl->vpc != s->vpc)
+            BAD("subnet slot %u: network ACL missing or foreign", s_i_);
         uint32_t bits = 0;
         for (uint32_t w = 0; w < (s->v4_size + 63) / 64; w++)
             bits += (uint32_t)__builtin_popcountll(s->v4_bitmap[w]);
@@ -49,7 +70,7 @@ static int check_subnets(eni_ctx *ctx)
             if (eni__ipam_v4_is_reserved(s, s->v4_base + off) &&
                 !eni__ipam_v4_used(s, s->v4_base + off))
                 BAD("subnet slot %u: reserved address +%u is free", s_i_, off);
-        uint32_t nics = 0, insts = 0, v4 = 0, v6 = 0;
+        uint32_t nics = 0, insts = 0, v4 = 0, v6 = 0, p4 = 0;
         ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
         {
             if (n->subnet != s->id)
@@ -57,14 +78,72 @@ static int check_subnets(eni_ctx *ctx)
             nics++;
             v4 += n->v4_count;
             v6 += n->v6_count;
+            p4 += n->p4_count;
         }
         ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) insts += i->subnet == s->id;
         if (nics != s->nic_count || insts != s->instance_count)
             BAD("subnet slot %u: counts %u/%u, recount %u/%u", s_i_, s->nic_count,
                 s->instance_count, nics, insts);
-        if (v4 != s->v4_owner.count || v4 + 5 != s->v4_used || v6 != s->v6_owner.count)
+        if (v4 != s->v4_owner.count || v4 + 16 * p4 + 5 != s->v4_used ||
+            v6 != s->v6_owner.count)
             BAD("subnet slot %u: %u IPv4 / %u IPv6 on interfaces, maps hold %u / %u, used %u",
                 s_i_, v4, v6, s->v4_owner.count, s->v6_owner.count, s->v4_used);
+    }
+    return ENI_OK;
+}
+
+/* Delegated prefixes: aligned, in the subnet, marked used, holding no
+ * assigned or reserved address and no other interface's prefix. */
+static int check_prefixes(eni_ctx *ctx, const struct eni_subnet *s, const struct eni_nic *n,
+                          uint32_t slot)
+{
+    for (uint32_t i = 0; i < n->p4_count; i++) {
+        uint32_t base = n->p4[i];
+        if ((base & 15u) || !eni__ipam_v4_in_subnet(s, base) ||
+            !eni__ipam_v4_in_subnet(s, base + 15))
+            BAD("interface slot %u: IPv4 prefix #%u misaligned or outside its subnet", slot, i);
+        for (uint32_t k = 0; k < 16; k++)
+            if (!eni__ipam_v4_used(s, base + k) || eni__ipam_v4_is_reserved(s, base + k) ||
+                eni__addrmap_get(&s->v4_owner, 0, base + k) ||
+                eni__subnet_v4_prefix_owner(ctx, s, base + k) != n->id)
+                BAD("interface slot %u: IPv4 prefix #%u is not wholly its own", slot, i);
+    }
+    for (uint32_t i = 0; i < n->p6_count; i++) {
+        struct eni_v6 a = n->p6[i], last = {a.hi, a.lo | 0xffffffffffffULL};
+        if ((a.lo & 0xffffffffffffULL) || !eni__ipam_v6_in_subnet(s, &a) ||
+            eni__ipam_v6_is_reserved(s, &a) || eni__ipam_v6_is_reserved(s, &last) ||
+            eni__subnet_v6_prefix_owner(ctx, s, &a) != n->id)
+            BAD("interface slot %u: IPv6 prefix #%u misaligned, reserved or shared", slot, i);
+        ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, m)
+        {
+            for (uint32_t k = 0; m->subnet == s->id && k < m->v6_count; k++)
+                if (m->v6[k].hi == a.hi && (m->v6[k].lo & ~0xffffffffffffULL) == a.lo)
+                    BAD("interface slot %u: IPv6 prefix #%u holds an assigned address", slot, i);
+        }
+    }
+    return ENI_OK;
+}
+
+static int check_acls(eni_ctx *ctx)
+{
+    ENI__FOR_EACH(ctx, ENI_KIND_NETWORK_ACL, struct eni_acl, l)
+    {
+        struct eni_vpc *v;
+        if (!live(ctx, ENI_KIND_VPC, l->vpc, (void **)&v) || (l->is_default != (v->default_acl == l->id)))
+            BAD("network ACL slot %u: VPC missing or default flag wrong", l_i_);
+        uint32_t subnets = 0;
+        ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s) subnets += s->acl == l->id;
+        if (subnets != l->subnet_count)
+            BAD("network ACL slot %u: %u subnets, recount %u", l_i_, l->subnet_count, subnets);
+        for (uint32_t i = 0; i < l->count; i++) {
+            const struct eni_acl_entry *e = &l->entries[i], *p = i ? e - 1 : NULL;
+            if (e->number < ENI_ACL_RULE_MIN || e->number > ENI_ACL_RULE_MAX || e->egress > 1 ||
+                (e->action != ENI_ACL_ALLOW && e->action != ENI_ACL_DENY) ||
+                !eni__prefix_is_canonical(&e->cidr) ||
+                (p && (p->egress > e->egress ||
+                       (p->egress == e->egress && p->number >= e->number))))
+                BAD("network ACL slot %u: entry #%u is malformed or out of order", l_i_, i);
+        }
     }
     return ENI_OK;
 }
@@ -106,6 +185,9 @@ static int check_nics(eni_ctx *ctx)
         }
         if (n->status > ENI_NIC_DETACHING)
             BAD("interface slot %u: bad status %u", n_i_, n->status);
+        int rc = check_prefixes(ctx, s, n, n_i_);
+        if (rc != ENI_OK)
+            return rc;
         publics += n->public_v4 != 0;
     }
     struct eni_model *m = ctx->model;
@@ -260,6 +342,8 @@ int eni_ctx_check(eni_ctx *ctx)
         rc = check_eips_and_instances(ctx);
     if (rc == ENI_OK)
         rc = check_attachments(ctx);
+    if (rc == ENI_OK)
+        rc = check_acls(ctx);
     if (rc == ENI_OK)
         rc = eni__given_ids_check(ctx);
     eni__unlock(ctx);

@@ -95,22 +95,36 @@ static void dump_rule(struct out *o, const struct eni_sg_rule *r)
     put(o, " desc=\"%s\"\n", r->description ? r->description : "");
 }
 
+static void dump_acl_entry(struct out *o, const struct eni_acl_entry *e)
+{
+    put(o, "  entry %s %u %s proto=%d ports=%d:%d icmp=%d:%d", e->egress ? "out" : "in",
+        e->number, e->action == ENI_ACL_ALLOW ? "allow" : "deny", e->protocol, e->from_port,
+        e->to_port, e->icmp_type, e->icmp_code);
+    put_prefix(o, &e->cidr);
+    put(o, "\n");
+}
+
 static void dump_all(struct out *o)
 {
     eni_ctx *ctx = o->ctx;
     struct eni_model *m = ctx->model;
     char a[ENI_ID_STRING_MAX], b[ENI_ID_STRING_MAX], c[ENI_ID_STRING_MAX];
-    put(o, "quotas eips=%u nics=%u groups=%u rules=%u groups_per_nic=%u public_used=%u\n",
+    put(o,
+        "quotas eips=%u nics=%u groups=%u rules=%u groups_per_nic=%u acl_rules=%u acls=%u "
+        "cidr_blocks=%u public_used=%u\n",
         m->quotas.eips, m->quotas.nics, m->quotas.security_groups, m->quotas.rules_per_group,
-        m->quotas.groups_per_nic, m->public_used);
+        m->quotas.groups_per_nic, m->quotas.acl_rules, m->quotas.acls_per_vpc,
+        m->quotas.cidr_blocks_per_vpc, m->public_used);
     ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
     {
         put(o, "vpc %s", idstr(ctx, v->id, a));
         put_prefix(o, &v->cidr);
+        for (uint32_t i = 0; i < v->n_extra; i++)
+            put_prefix(o, &v->extra[i]);
         if (v->cidr6.addr.family)
             put_prefix(o, &v->cidr6);
-        put(o, " default=%s subnets=%u groups=%u\n", idstr(ctx, v->default_sg, b),
-            v->subnet_count, v->sg_count);
+        put(o, " default=%s subnets=%u groups=%u acl=%s acls=%u\n", idstr(ctx, v->default_sg, b),
+            v->subnet_count, v->sg_count, idstr(ctx, v->default_acl, c), v->acl_count);
     }
     ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s)
     {
@@ -119,7 +133,8 @@ static void dump_all(struct out *o)
         put_prefix(o, &s->cidr);
         if (s->cidr6.addr.family)
             put_prefix(o, &s->cidr6);
-        put(o, " used=%u nics=%u instances=%u\n", s->v4_used, s->nic_count, s->instance_count);
+        put(o, " used=%u nics=%u instances=%u acl=%s\n", s->v4_used, s->nic_count,
+            s->instance_count, idstr(ctx, s->acl, c));
     }
     ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i)
     put(o, "instance %s subnet=%s type=%s state=%u virt=%u platform=%u ena=%u nics=%u\n",
@@ -152,13 +167,25 @@ static void dump_all(struct out *o)
         put(o, "\n  groups");
         for (uint32_t i = 0; i < n->group_count; i++)
             put(o, " %s", idstr(ctx, n->groups[i], b));
+        put(o, "\n  prefixes");
+        for (uint32_t i = 0; i < n->p4_count + n->p6_count; i++) {
+            eni_prefix p;
+            memset(&p, 0, sizeof p);
+            p.addr = i < n->p4_count ? eni__addr_from_v4(n->p4[i])
+                                     : eni__addr_from_v6(n->p6[i - n->p4_count].hi,
+                                                         n->p6[i - n->p4_count].lo);
+            p.len = i < n->p4_count ? 28 : 80;
+            put_prefix(o, &p);
+        }
         put(o, "\n");
     }
     ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
     {
-        put(o, "sg %s vpc=%s default=%u name=\"%s\" desc=\"%s\" nics=%u refs=%u\n",
+        put(o,
+            "sg %s vpc=%s default=%u name=\"%s\" desc=\"%s\" nics=%u refs=%u "
+            "egress_modified=%u\n",
             idstr(ctx, g->id, a), idstr(ctx, g->vpc, b), g->is_default, g->name, g->description,
-            g->nic_count, g->referenced_by);
+            g->nic_count, g->referenced_by, g->egress_modified);
         for (unsigned d = 0; d < 2; d++)
             for (uint32_t i = 0; i < g->rules[d].count; i++)
                 dump_rule(o, g->rules[d].v[i]);
@@ -172,6 +199,14 @@ static void dump_all(struct out *o)
         for (uint32_t i = 0; i < p->entry_count; i++)
             put_prefix(o, &p->entries[i]);
         put(o, "\n");
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_NETWORK_ACL, struct eni_acl, l)
+    {
+        put(o, "acl %s vpc=%s default=%u modified=%u/%u subnets=%u\n", idstr(ctx, l->id, a),
+            idstr(ctx, l->vpc, b), l->is_default, l->modified[0], l->modified[1],
+            l->subnet_count);
+        for (uint32_t i = 0; i < l->count; i++)
+            dump_acl_entry(o, &l->entries[i]);
     }
     ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, at)
     put(o, "attachment %s nic=%s instance=%s status=%u kind=%u card=%u index=%u dot=%u link=%u\n",

@@ -19,6 +19,9 @@ int eni__model_init(eni_ctx *ctx)
     m->quotas.security_groups = ENI__DEFAULT_SG_QUOTA;
     m->quotas.rules_per_group = ENI__DEFAULT_RULES_PER_GROUP;
     m->quotas.groups_per_nic = ENI__DEFAULT_GROUPS_PER_NIC;
+    m->quotas.acl_rules = ENI__DEFAULT_ACL_RULES;
+    m->quotas.acls_per_vpc = ENI__DEFAULT_ACLS_PER_VPC;
+    m->quotas.cidr_blocks_per_vpc = ENI__DEFAULT_CIDR_BLOCKS;
     eni__mapmem_init(ctx, &m->mapmem);
     ctx->model = m;
     return ENI_OK;
@@ -34,6 +37,8 @@ static void free_subnet(eni_ctx *ctx, struct eni_subnet *s)
 
 static void free_nic(eni_ctx *ctx, struct eni_nic *n)
 {
+    eni__free(ctx, n->p4);
+    eni__free(ctx, n->p6);
     eni__free(ctx, n->description);
     eni__free(ctx, n->v4);
     eni__free(ctx, n->v4_eip);
@@ -70,7 +75,16 @@ void eni__model_fini(eni_ctx *ctx)
         eni__free(ctx, p->entries);
         eni__free(ctx, p);
     }
-    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v) eni__free(ctx, v);
+    ENI__FOR_EACH(ctx, ENI_KIND_NETWORK_ACL, struct eni_acl, a)
+    {
+        eni__free(ctx, a->entries);
+        eni__free(ctx, a);
+    }
+    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
+    {
+        eni__free(ctx, v->extra);
+        eni__free(ctx, v);
+    }
     ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) eni__free(ctx, i);
     ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e) eni__free(ctx, e);
     ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a) eni__free(ctx, a);
@@ -130,6 +144,7 @@ GETTER(eni__get_sg, ENI_KIND_SG, struct eni_sg)
 GETTER(eni__get_rule, ENI_KIND_SG_RULE, struct eni_sg_rule)
 GETTER(eni__get_prefix_list, ENI_KIND_PREFIX_LIST, struct eni_prefix_list)
 GETTER(eni__get_attachment, ENI_KIND_ATTACHMENT, struct eni_attachment)
+GETTER(eni__get_acl, ENI_KIND_NETWORK_ACL, struct eni_acl)
 #undef GETTER
 
 char *eni__strdup(eni_ctx *ctx, const char *s)
@@ -270,6 +285,9 @@ void eni__public_give(eni_ctx *ctx, uint32_t v4)
 
 /* ---- quotas -------------------------------------------------------------- */
 
+/* eni_quotas before acl_rules was appended (issue 13). */
+#define QUOTAS_FIRST_LAYOUT offsetof(eni_quotas, acl_rules)
+
 int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out)
 {
     ENI__CALL(ctx);
@@ -278,7 +296,15 @@ int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out)
     eni__lock(ctx);
     eni_quotas q = ctx->model->quotas;
     eni__unlock(ctx);
-    return eni__info_out(out, &q, sizeof q, "eni_ctx_get_quotas");
+    /* A caller of the first layout (up to groups_per_nic) gets that much. */
+    uint32_t size;
+    memcpy(&size, out, sizeof size);
+    if (!eni__struct_copy_out(out, size, &q, sizeof q, QUOTAS_FIRST_LAYOUT))
+        return eni__fail(ENI_EINVAL, NULL,
+                         "eni_ctx_get_quotas: out->size %u is not accepted (%zu..%d; set it with "
+                         "ENI_QUOTAS_INIT)",
+                         size, (size_t)QUOTAS_FIRST_LAYOUT, ENI_STRUCT_SIZE_MAX);
+    return ENI_OK;
 }
 
 int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
@@ -288,7 +314,7 @@ int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_set_quotas: %s is NULL",
                          ctx ? "quotas" : "ctx");
     eni_quotas in;
-    int rc = eni__spec_in(&in, sizeof in, quotas, sizeof in, "eni_ctx_set_quotas");
+    int rc = eni__spec_in(&in, sizeof in, quotas, QUOTAS_FIRST_LAYOUT, "eni_ctx_set_quotas");
     if (rc != ENI_OK)
         return rc;
     eni__lock(ctx);
@@ -303,7 +329,19 @@ int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
         q.rules_per_group = in.rules_per_group;
     if (in.groups_per_nic)
         q.groups_per_nic = in.groups_per_nic;
-    if (q.groups_per_nic > ENI__MAX_GROUPS_PER_NIC)
+    if (in.acl_rules)
+        q.acl_rules = in.acl_rules;
+    if (in.acls_per_vpc)
+        q.acls_per_vpc = in.acls_per_vpc;
+    if (in.cidr_blocks_per_vpc)
+        q.cidr_blocks_per_vpc = in.cidr_blocks_per_vpc;
+    if (q.acl_rules > ENI__MAX_ACL_RULES)
+        rc = eni__fail(ENI_EINVAL, NULL, "network ACL rules %u is above EC2's maximum of %d",
+                       q.acl_rules, ENI__MAX_ACL_RULES);
+    else if (q.cidr_blocks_per_vpc > ENI__MAX_CIDR_BLOCKS)
+        rc = eni__fail(ENI_EINVAL, NULL, "CIDR blocks per VPC %u is above EC2's maximum of %d",
+                       q.cidr_blocks_per_vpc, ENI__MAX_CIDR_BLOCKS);
+    else if (q.groups_per_nic > ENI__MAX_GROUPS_PER_NIC)
         rc = eni__fail(ENI_EINVAL, NULL, "groups per interface %u is above EC2's maximum of 16",
                        q.groups_per_nic);
     else if ((uint64_t)q.groups_per_nic * q.rules_per_group > ENI__MAX_GROUP_RULE_PRODUCT)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/ctx_internal.h"
+#include "eni/acl.h"
 #include "eni/attach.h"
 #include "eni/eip.h"
 #include "eni/instance.h"
@@ -38,6 +39,17 @@ enum {
     ENI__TEXT_MAX = 255,
 };
 
+/* Network ACLs and VPC blocks (Amazon VPC quotas: network ACLs, VPC and
+ * subnets; docs/decisions.md D32, D33). The rule quota counts per direction
+ * and family, the implicit deny rule included. */
+enum {
+    ENI__DEFAULT_ACL_RULES = 20,
+    ENI__MAX_ACL_RULES = 40,
+    ENI__DEFAULT_ACLS_PER_VPC = 200,
+    ENI__DEFAULT_CIDR_BLOCKS = 5,
+    ENI__MAX_CIDR_BLOCKS = 50,
+};
+
 /* Connection-tracking ranges (section 5.4). */
 enum {
     ENI__TCP_EST_MIN = 60, ENI__TCP_EST_MAX = 432000, ENI__TCP_EST_DEFAULT = 432000,
@@ -47,11 +59,15 @@ enum {
 
 struct eni_vpc {
     uint64_t id;
-    eni_prefix cidr;
+    eni_prefix cidr;   /* the primary IPv4 block */
     eni_prefix cidr6;  /* len 0 and family 0 when none */
     uint64_t default_sg;
     uint32_t subnet_count;
     uint32_t sg_count; /* default group included */
+    uint64_t default_acl;
+    uint32_t acl_count;   /* network ACLs, the default one included */
+    uint32_t n_extra;     /* secondary IPv4 blocks, in association order */
+    eni_prefix *extra;
 };
 
 struct eni_subnet {
@@ -71,6 +87,7 @@ struct eni_subnet {
     eni_addrmap v6_owner;  /* address -> nic id */
     uint32_t nic_count;
     uint32_t instance_count;
+    uint64_t acl;          /* the network ACL it is associated with */
 };
 
 struct eni_v6 {
@@ -98,6 +115,9 @@ struct eni_nic {
     eni_conntrack_timeouts ct; /* explicit values; 0 = default */
     uint64_t instance;
     uint64_t attachment;
+    uint32_t *p4;             /* delegated IPv4 /28 prefixes: first address, host order */
+    struct eni_v6 *p6;        /* delegated IPv6 /80 prefixes: first address */
+    uint32_t p4_count, p6_count;
 };
 
 struct eni_instance {
@@ -167,6 +187,7 @@ struct eni_sg {
     char *name;
     char *description;
     bool is_default;
+    bool egress_modified;         /* its outbound rules were changed (IPv6 association, 4.2) */
     struct eni_rule_vec rules[2]; /* [0] ingress, [1] egress */
     uint32_t nic_count;
     uint32_t referenced_by;       /* rules of *other* groups naming this one */
@@ -196,6 +217,27 @@ struct eni_prefix_list {
     eni_prefix *entries;
     uint32_t entry_count;
     uint32_t referenced_by;
+};
+
+/* One numbered entry of a network ACL (section 9). */
+struct eni_acl_entry {
+    uint16_t number;      /* 1..32766 */
+    uint8_t egress;       /* 0 ingress, 1 egress */
+    uint8_t action;       /* ENI_ACL_ALLOW / ENI_ACL_DENY */
+    int16_t protocol;     /* -1..255 */
+    int32_t from_port, to_port;   /* TCP/UDP, else -1 */
+    int32_t icmp_type, icmp_code; /* ICMP, ICMPv6 with an IPv6 CIDR, else -1 */
+    eni_prefix cidr;      /* canonical */
+};
+
+struct eni_acl {
+    uint64_t id;
+    uint64_t vpc;
+    bool is_default;
+    uint8_t modified[2];  /* a call changed this direction's entries (IPv6 association, 9.2) */
+    struct eni_acl_entry *entries; /* sorted by (egress, number) */
+    uint32_t count, cap;
+    uint32_t subnet_count;
 };
 
 struct eni_model {
@@ -233,6 +275,7 @@ int eni__get_sg(eni_ctx *ctx, uint64_t id, struct eni_sg **out);
 int eni__get_rule(eni_ctx *ctx, uint64_t id, struct eni_sg_rule **out);
 int eni__get_prefix_list(eni_ctx *ctx, uint64_t id, struct eni_prefix_list **out);
 int eni__get_attachment(eni_ctx *ctx, uint64_t id, struct eni_attachment **out);
+int eni__get_acl(eni_ctx *ctx, uint64_t id, struct eni_acl **out);
 
 /* Iterate the live objects of a kind in id (slot) order. */
 #define ENI__FOR_EACH(ctx, kind, type, var)                                          \
@@ -299,5 +342,31 @@ void eni__nic_effective_ct(const eni_ctx *ctx, const struct eni_nic *nic,
                            eni_conntrack_timeouts *out);
 /* Disassociate an Elastic IP (no checks). */
 void eni__eip_disassociate(eni_ctx *ctx, struct eni_eip *eip);
+
+/* Network ACLs (acl.c). A VPC's default ACL, with EC2's default entries:
+ * all-or-nothing, registered under `given` (checked by the caller) or a
+ * minted id. */
+int eni__acl_create_default(eni_ctx *ctx, struct eni_vpc *vpc, const char *given,
+                            struct eni_acl **out);
+/* Forget an ACL and its entries (no checks). */
+void eni__acl_destroy(eni_ctx *ctx, struct eni_acl *acl);
+/* The entries of one direction (0 ingress, 1 egress): a slice of acl->entries. */
+const struct eni_acl_entry *eni__acl_dir(const struct eni_acl *acl, unsigned egress,
+                                        uint32_t *n);
+/* A new IPv6 block: rule 101 (::/0 allow) in each direction of the default
+ * ACL that was never modified. Room for two entries must be reserved. */
+int eni__acl_ipv6_reserve(eni_ctx *ctx, struct eni_acl *acl);
+void eni__acl_ipv6_added(eni_ctx *ctx, struct eni_acl *acl);
+
+/* The next Amazon-provided IPv6 /56 (the counter moves on when it is used). */
+int eni__vpc_amazon_ipv6(eni_ctx *ctx, eni_prefix *out, const char *what);
+/* Is the IPv4 block inside one of the VPC's blocks? */
+bool eni__vpc_holds_v4(const struct eni_vpc *vpc, const eni_prefix *p);
+
+/* Delegated prefixes (nic_prefix.c): an address inside one of them, and the
+ * interface that holds it (0: none). */
+uint64_t eni__subnet_v4_prefix_owner(eni_ctx *ctx, const struct eni_subnet *s, uint32_t v4);
+uint64_t eni__subnet_v6_prefix_owner(eni_ctx *ctx, const struct eni_subnet *s,
+                                     const struct eni_v6 *a);
 
 #endif

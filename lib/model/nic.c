@@ -327,7 +327,8 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     if (sp.ipv6_list_len) {
         rc = eni__parse_v6_list(s, sp.ipv6_addresses, sp.ipv6_list_len, v6);
         for (uint32_t i = 0; rc == ENI_OK && i < sp.ipv6_list_len; i++)
-            if (eni__addrmap_get(&s->v6_owner, v6[i].hi, v6[i].lo))
+            if (eni__addrmap_get(&s->v6_owner, v6[i].hi, v6[i].lo) ||
+                eni__subnet_v6_prefix_owner(ctx, s, &v6[i]))
                 rc = eni__fail(ENI_EINUSE, "InvalidIPAddress.InUse",
                                "the address %s is already in use", sp.ipv6_addresses[i]);
         if (rc != ENI_OK)
@@ -438,6 +439,9 @@ void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic)
     }
     for (uint32_t i = 0; i < nic->v6_count; i++)
         eni__addrmap_del(&s->v6_owner, nic->v6[i].hi, nic->v6[i].lo);
+    for (uint32_t i = 0; i < nic->p4_count; i++)
+        for (uint32_t k = 0; k < 16; k++)
+            eni__ipam_v4_mark(s, nic->p4[i] + k, false);
     if (nic->public_v4)
         eni__public_give(ctx, nic->public_v4);
     eni__membership_events(ctx, nic, 0);
@@ -452,6 +456,8 @@ void eni__nic_destroy(eni_ctx *ctx, struct eni_nic *nic)
     eni__free(ctx, nic->v4);
     eni__free(ctx, nic->v4_eip);
     eni__free(ctx, nic->v6);
+    eni__free(ctx, nic->p4);
+    eni__free(ctx, nic->p6);
     eni__free(ctx, nic);
 }
 

@@ -26,6 +26,8 @@ void eni__nic_drop_v6(struct eni_nic *nic, uint32_t i);
  * false when it is not attached (no limit applies yet). */
 bool eni__nic_addr_limits(eni_ctx *ctx, const struct eni_nic *nic, uint32_t *v4_max,
                           uint32_t *v6_max);
+/* PrivateIpAddressLimitExceeded for `want` slots of `max`. Records it. */
+int eni__nic_limit_exceeded(uint32_t want, uint32_t max, const char *family);
 /* Parse explicit addresses for `nic`'s subnet. Records errors. */
 int eni__parse_v4_list(const struct eni_subnet *s, const char *const *ips, uint32_t n,
                        uint32_t *out);

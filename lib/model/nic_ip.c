@@ -21,9 +21,15 @@ static int list_or_count(const void *ips, uint32_t n, uint32_t count, const char
 
 static int limit_exceeded(uint32_t have, uint32_t add, uint32_t max, const char *family)
 {
+    return eni__nic_limit_exceeded(have + add, max, family);
+}
+
+int eni__nic_limit_exceeded(uint32_t want, uint32_t max, const char *family)
+{
     return eni__fail(ENI_ELIMIT, "PrivateIpAddressLimitExceeded",
-                     "the interface would have %u %s addresses; its instance type allows %u",
-                     have + add, family, max);
+                     "the interface would take %u %s address slots (a delegated prefix takes "
+                     "one); its instance type allows %u",
+                     want, family, max);
 }
 
 int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uint32_t n,
@@ -53,8 +59,9 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
     }
     (void)eni__registry_peek(ctx, ENI_KIND_SUBNET, nic->subnet, (void **)&s);
     uint32_t v4_max, v6_max;
-    if (eni__nic_addr_limits(ctx, nic, &v4_max, &v6_max) && nic->v4_count + total > v4_max) {
-        rc = limit_exceeded(nic->v4_count, total, v4_max, "private IPv4");
+    if (eni__nic_addr_limits(ctx, nic, &v4_max, &v6_max) &&
+        nic->v4_count + nic->p4_count + total > v4_max) {
+        rc = limit_exceeded(nic->v4_count + nic->p4_count, total, v4_max, "private IPv4");
         goto out;
     }
     if (n) {
@@ -65,7 +72,11 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
                 continue;
             uint64_t owner = eni__addrmap_get(&s->v4_owner, 0, addrs[i]);
             struct eni_nic *other;
-            if (owner == nic->id) {
+            if (!owner && eni__subnet_v4_prefix_owner(ctx, s, addrs[i])) {
+                rc = eni__fail(ENI_EINUSE, "Resource.AlreadyAssigned",
+                               "the address %s lies in a prefix delegated to an interface",
+                               ips[i]);
+            } else if (owner == nic->id) {
                 rc = eni__fail(ENI_EINUSE, "InvalidParameterValue",
                                "the address %s is already assigned to this interface", ips[i]);
             } else if (!owner ||
@@ -217,14 +228,16 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
         goto out;
     }
     uint32_t v4_max, v6_max;
-    if (eni__nic_addr_limits(ctx, nic, &v4_max, &v6_max) && nic->v6_count + total > v6_max) {
-        rc = limit_exceeded(nic->v6_count, total, v6_max, "IPv6");
+    if (eni__nic_addr_limits(ctx, nic, &v4_max, &v6_max) &&
+        nic->v6_count + nic->p6_count + total > v6_max) {
+        rc = limit_exceeded(nic->v6_count + nic->p6_count, total, v6_max, "IPv6");
         goto out;
     }
     if (n) {
         rc = eni__parse_v6_list(s, ips, n, addrs);
         for (uint32_t i = 0; rc == ENI_OK && i < n; i++)
-            if (eni__addrmap_get(&s->v6_owner, addrs[i].hi, addrs[i].lo))
+            if (eni__addrmap_get(&s->v6_owner, addrs[i].hi, addrs[i].lo) ||
+                eni__subnet_v6_prefix_owner(ctx, s, &addrs[i]))
                 rc = eni__fail(ENI_EINUSE, "InvalidIPAddress.InUse",
                                "the address %s is in use; unassign it first", ips[i]);
     } else if (!eni__ipam_v6_pick(s, count, NULL, 0, addrs)) {

@@ -9,7 +9,7 @@
 #define SG_SPEC_MIN offsetof(eni_sg_spec, id) /* the first layout */
 
 /* Register a rule built by the caller; capacity was reserved beforehand. */
-static void add_rule_reserved(eni_ctx *ctx, struct eni_sg *sg, struct eni_sg_rule *r)
+void eni__sg_add_rule_reserved(eni_ctx *ctx, struct eni_sg *sg, struct eni_sg_rule *r)
 {
     uint64_t id;
     /* Cannot fail: eni__registry_reserve ran before. */
@@ -63,6 +63,11 @@ static struct eni_sg_rule *all_traffic_rule(eni_ctx *ctx, unsigned direction, un
     return r;
 }
 
+struct eni_sg_rule *eni__sg_all_traffic_rule(eni_ctx *ctx, unsigned direction, unsigned family)
+{
+    return all_traffic_rule(ctx, direction, ENI_PEER_CIDR, family, 0);
+}
+
 /* Build a group with its implicit rules; nothing is visible until it returns ENI_OK. */
 static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const char *description,
                     bool is_default, const char *given, struct eni_sg **out)
@@ -82,7 +87,7 @@ static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const c
     if (is_default) /* inbound from itself; the peer id is filled in below */
         rules[nrules++] = all_traffic_rule(ctx, ENI_INGRESS, ENI_PEER_GROUP, 0, 0);
     rules[nrules++] = all_traffic_rule(ctx, ENI_EGRESS, ENI_PEER_CIDR, 4, 0);
-    if (is_default && v6) /* section 4.2: ::/0 only for the default group of an IPv6 VPC */
+    if (v6) /* section 4.2: every group of an IPv6 VPC, the default one included */
         rules[nrules++] = all_traffic_rule(ctx, ENI_EGRESS, ENI_PEER_CIDR, 6, 0);
     for (uint32_t i = 0; i < nrules; i++)
         if (!rules[i])
@@ -105,7 +110,7 @@ static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const c
     for (uint32_t i = 0; i < nrules; i++) {
         if (rules[i]->peer_kind == ENI_PEER_GROUP)
             rules[i]->peer = id; /* a self-reference: not counted in referenced_by */
-        add_rule_reserved(ctx, sg, rules[i]);
+        eni__sg_add_rule_reserved(ctx, sg, rules[i]);
     }
     *out = sg;
     return ENI_OK;

@@ -14,6 +14,10 @@ int eni__sg_create_default(eni_ctx *ctx, struct eni_vpc *vpc, const char *given,
 void eni__sg_destroy(eni_ctx *ctx, struct eni_sg *sg);
 /* Reserve room for `in` inbound and `out` outbound rules (vectors and ids). */
 int eni__sg_reserve_rules(eni_ctx *ctx, struct eni_sg *sg, uint32_t in, uint32_t out);
+/* A rule allowing all traffic to 0.0.0.0/0 (family 4) or ::/0 (6), not yet registered. */
+struct eni_sg_rule *eni__sg_all_traffic_rule(eni_ctx *ctx, unsigned direction, unsigned family);
+/* Register a rule into room eni__sg_reserve_rules made; cannot fail. */
+void eni__sg_add_rule_reserved(eni_ctx *ctx, struct eni_sg *sg, struct eni_sg_rule *r);
 /* Drop the references a rule holds (peer group's referenced_by, prefix list's). */
 void eni__rule_unlink(eni_ctx *ctx, struct eni_sg_rule *r);
 /* Parse and range-check a VPC or subnet block (also used by subnet.c). */

@@ -85,9 +85,13 @@ static int normalize(eni_ctx *ctx, const struct eni_sg *sg, const eni_sg_rule_sp
         if (s.group.v || s.prefix_list.v)
             return eni__fail(ENI_EINVAL, "InvalidParameterCombination",
                              "a rule has exactly one peer: a CIDR, a group or a prefix list");
-        if (!s.cidr || eni__prefix_parse(s.cidr, &out->cidr) != 0)
+        if (!s.cidr)
             return eni__fail(ENI_EINVAL, "InvalidPermission.Malformed",
-                             "'%.60s' is not a valid CIDR", s.cidr ? s.cidr : "(null)");
+                             "a CIDR peer needs a CIDR block");
+        /* EC2's code and message for a bad block (aws-cli issue 2428, D34). */
+        if (eni__prefix_parse(s.cidr, &out->cidr) != 0)
+            return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                             "CIDR block %.60s is malformed", s.cidr);
         eni__prefix_canonicalize(&out->cidr); /* host bits are not an error */
         out->family = out->cidr.addr.family;
         break;
@@ -286,6 +290,8 @@ int eni_sg_authorize(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
             ids_out[i].v = id;
     }
     nmade = 0;
+    if (direction == ENI_EGRESS)
+        sg->egress_modified = true;
     eni__model_changed(ctx);
     eni__rules_event(ctx, sg);
     char b1[ENI_ID_STRING_MAX];
@@ -313,6 +319,8 @@ static void remove_rules(eni_ctx *ctx, struct eni_sg *sg, struct eni_sg_rule **v
                 vec->count--;
                 break;
             }
+        if (r->direction == ENI_EGRESS)
+            sg->egress_modified = true; /* IPv6 association adds nothing now (4.2) */
         eni__rule_unlink(ctx, r);
         eni__registry_remove(ctx, r->id);
         eni__free(ctx, r->description);
@@ -546,6 +554,8 @@ int eni_sg_rule_modify(eni_ctx *ctx, eni_sg_rule_id rule, const eni_sg_rule_spec
     r->description = desc;
     desc = NULL;
     link_peer(ctx, sg, r);
+    if (r->direction == ENI_EGRESS)
+        sg->egress_modified = true;
     eni__model_changed(ctx);
     eni__rules_event(ctx, sg);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];

@@ -1,6 +1,7 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* Subnets (section 1.6 for addresses; EC2 reserves five IPv4 addresses). */
+/* Subnets (section 1.6 for addresses; EC2 reserves five IPv4 addresses;
+ * section 9.4: every subnet starts with its VPC's default network ACL). */
 #include <stdio.h>
 #include <string.h>
 
@@ -62,9 +63,14 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
         rc = eni__given_ids_reserve(ctx, 1);
     if (rc != ENI_OK)
         goto out;
-    if (!eni__prefix_contains(&vpc->cidr, &cidr)) {
+    struct eni_acl *acl;
+    if (eni__get_acl(ctx, vpc->default_acl, &acl) != ENI_OK) {
+        rc = eni__fail(ENI_EINTERNAL, NULL, "eni_subnet_create: the VPC's default ACL is missing");
+        goto out;
+    }
+    if (!eni__vpc_holds_v4(vpc, &cidr)) {
         rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
-                       "the subnet CIDR '%.60s' is not inside the VPC's block", sp.cidr_block);
+                       "the subnet CIDR '%.60s' is not inside a block of the VPC", sp.cidr_block);
         goto out;
     }
     if (sp.ipv6_cidr_block &&
@@ -114,6 +120,8 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
         eni__ipam_v4_mark(s, s->v4_base + off, true);
     eni__ipam_v4_mark(s, s->v4_base + size - 1, true);
     s->v6_cursor = 4;
+    s->acl = acl->id;
+    acl->subnet_count++;
     vpc->subnet_count++;
     eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
@@ -144,6 +152,9 @@ int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
         struct eni_vpc *vpc;
         if (eni__registry_peek(ctx, ENI_KIND_VPC, s->vpc, (void **)&vpc) == ENI_OK)
             vpc->subnet_count--;
+        struct eni_acl *acl;
+        if (eni__registry_peek(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&acl) == ENI_OK)
+            acl->subnet_count--;
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "deleted subnet %s", eni__idstr(ctx, s->id, b1));
         eni__registry_remove(ctx, s->id);

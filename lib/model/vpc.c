@@ -1,6 +1,7 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* VPCs (section 4.2 for the default group). */
+/* VPCs (section 4.2 for the default group, 9.2 for the default network ACL;
+ * vpc_cidr.c adds and removes blocks). */
 #include <string.h>
 
 #include "model.h"
@@ -61,23 +62,19 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
     struct eni_model *m = ctx->model;
     if ((rc = eni__given_id_check(ctx, ENI_KIND_VPC, sp.id)) != ENI_OK ||
         (rc = eni__given_id_check(ctx, ENI_KIND_SG, sp.default_group_id)) != ENI_OK ||
+        (rc = eni__given_id_check(ctx, ENI_KIND_NETWORK_ACL, sp.default_acl_id)) != ENI_OK ||
         (sp.id && (rc = eni__given_ids_reserve(ctx, 1)) != ENI_OK)) {
         eni__unlock(ctx);
         return rc;
     }
-    if (sp.flags & ENI_VPC_AMAZON_IPV6) {
-        /* 2001:db8:nnnn:nn00::/56 from the documentation range, one per VPC. */
-        uint32_t n = m->v6_vpc_counter;
-        if (n >= (1u << 24)) {
-            eni__unlock(ctx);
-            return eni__fail(ENI_ELIMIT, "InsufficientCidrBlocks",
-                             "eni_vpc_create: the Amazon IPv6 pool is exhausted");
-        }
-        v.cidr6.addr = eni__addr_from_v6(0x20010db800000000ULL | ((uint64_t)n << 8), 0);
-        v.cidr6.len = 56;
+    if ((sp.flags & ENI_VPC_AMAZON_IPV6) &&
+        (rc = eni__vpc_amazon_ipv6(ctx, &v.cidr6, "eni_vpc_create")) != ENI_OK) {
+        eni__unlock(ctx);
+        return rc;
     }
     struct eni_vpc *vpc = eni__malloc(ctx, sizeof *vpc);
     struct eni_sg *dflt = NULL;
+    struct eni_acl *acl = NULL;
     uint64_t id = 0;
     if (!vpc) {
         rc = eni__fail(ENI_ENOMEM, NULL, "eni_vpc_create: out of memory");
@@ -91,6 +88,8 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
     }
     vpc->id = id;
     rc = eni__sg_create_default(ctx, vpc, sp.default_group_id, &dflt);
+    if (rc == ENI_OK && (rc = eni__acl_create_default(ctx, vpc, sp.default_acl_id, &acl)) != ENI_OK)
+        eni__sg_destroy(ctx, dflt);
     if (rc != ENI_OK) {
         eni__registry_remove(ctx, id);
         eni__free(ctx, vpc);
@@ -100,11 +99,13 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
         m->v6_vpc_counter++;
     vpc->default_sg = dflt->id;
     vpc->sg_count = 1;
+    vpc->default_acl = acl->id;
     eni__model_changed(ctx);
-    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
-    ENI__INFO(ctx, "created VPC %s (%s%s), default security group %s", eni__idstr(ctx, id, b1),
-              sp.cidr_block, vpc->cidr6.addr.family ? " with an IPv6 block" : "",
-              eni__idstr(ctx, dflt->id, b2));
+    char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX], b3[ENI_ID_STRING_MAX];
+    ENI__INFO(ctx, "created VPC %s (%s%s), default security group %s, default network ACL %s",
+              eni__idstr(ctx, id, b1), sp.cidr_block,
+              vpc->cidr6.addr.family ? " with an IPv6 block" : "", eni__idstr(ctx, dflt->id, b2),
+              eni__idstr(ctx, acl->id, b3));
     out->v = id;
 out:
     eni__unlock(ctx);
@@ -122,15 +123,17 @@ int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
     if (rc != ENI_OK)
         goto out;
     struct eni_sg *dflt;
-    if (eni__get_sg(ctx, vpc->default_sg, &dflt) != ENI_OK) {
-        rc = eni__fail(ENI_EINTERNAL, NULL, "eni_vpc_delete: default group missing");
+    struct eni_acl *acl;
+    if (eni__get_sg(ctx, vpc->default_sg, &dflt) != ENI_OK ||
+        eni__get_acl(ctx, vpc->default_acl, &acl) != ENI_OK) {
+        rc = eni__fail(ENI_EINTERNAL, NULL, "eni_vpc_delete: default group or ACL missing");
         goto out;
     }
-    if (vpc->subnet_count || vpc->sg_count > 1) {
+    if (vpc->subnet_count || vpc->sg_count > 1 || vpc->acl_count > 1) {
         rc = eni__fail(ENI_EDEPEND, "DependencyViolation",
-                       "the VPC has dependencies (%u subnets, %u non-default groups) and "
-                       "cannot be deleted",
-                       vpc->subnet_count, vpc->sg_count - 1);
+                       "the VPC has dependencies (%u subnets, %u non-default groups, %u "
+                       "non-default network ACLs) and cannot be deleted",
+                       vpc->subnet_count, vpc->sg_count - 1, vpc->acl_count - 1);
         goto out;
     }
     if (dflt->referenced_by) {
@@ -142,7 +145,9 @@ int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "deleted VPC %s", eni__idstr(ctx, vpc->id, b1));
     eni__sg_destroy(ctx, dflt);
+    eni__acl_destroy(ctx, acl);
     eni__registry_remove(ctx, vpc->id);
+    eni__free(ctx, vpc->extra);
     eni__free(ctx, vpc);
     eni__model_changed(ctx);
 out:

@@ -19,6 +19,8 @@ struct scenario {
     eni_eip_id eip;
     eni_sg_rule_id rule;
     eni_instance_id inst;
+    eni_acl_id acl;
+    eni_vpc_id vpc2;
 };
 
 typedef int (*step_fn)(struct scenario *s);
@@ -40,6 +42,97 @@ static int s_subnet(struct scenario *s)
     sp.cidr_block = "10.0.1.0/24";
     sp.ipv6_cidr_block = "2001:db8::/64";
     return eni_subnet_create(s->ctx, &sp, &s->subnet);
+}
+static int s_acl(struct scenario *s)
+{
+    eni_acl_spec a = ENI_ACL_SPEC_INIT;
+    a.vpc = s->vpc;
+    a.id = "acl-0a1b2c3d4e5f6071b";
+    return eni_acl_create(s->ctx, &a, &s->acl);
+}
+static eni_acl_entry_spec acl_entry(uint32_t dir, uint32_t number, const char *cidr)
+{
+    eni_acl_entry_spec e = ENI_ACL_ENTRY_SPEC_INIT;
+    e.direction = dir;
+    e.rule_number = number;
+    e.rule_action = ENI_ACL_ALLOW;
+    e.protocol = 6;
+    e.from_port = 1024;
+    e.to_port = 65535;
+    e.cidr = cidr;
+    return e;
+}
+static int s_acl_entry_in4(struct scenario *s)
+{
+    eni_acl_entry_spec e = acl_entry(ENI_INGRESS, 100, "0.0.0.0/0");
+    return eni_acl_create_entry(s->ctx, s->acl, &e);
+}
+static int s_acl_entry_in6(struct scenario *s)
+{
+    eni_acl_entry_spec e = acl_entry(ENI_INGRESS, 101, "::/0");
+    return eni_acl_create_entry(s->ctx, s->acl, &e);
+}
+static int s_acl_entry_out(struct scenario *s)
+{
+    eni_acl_entry_spec e = acl_entry(ENI_EGRESS, 102, "198.51.100.0/24");
+    return eni_acl_create_entry(s->ctx, s->acl, &e);
+}
+static int s_acl_replace(struct scenario *s)
+{
+    eni_acl_entry_spec e = acl_entry(ENI_INGRESS, 100, "203.0.113.0/24");
+    e.rule_action = ENI_ACL_DENY;
+    return eni_acl_replace_entry(s->ctx, s->acl, &e);
+}
+static int s_acl_associate(struct scenario *s)
+{
+    return eni_acl_replace_association(s->ctx, s->subnet, s->acl);
+}
+static int s_cidr_block(struct scenario *s)
+{
+    return eni_vpc_associate_cidr_block(s->ctx, s->vpc, "10.1.0.0/16", 0, NULL);
+}
+static int s_vpc2(struct scenario *s)
+{
+    eni_vpc_spec v = ENI_VPC_SPEC_INIT;
+    v.cidr_block = "10.9.0.0/16";
+    v.default_acl_id = "acl-0a1b2c3d4e5f6071c";
+    return eni_vpc_create(s->ctx, &v, &s->vpc2);
+}
+static int s_group_vpc2(struct scenario *s)
+{
+    eni_sg_spec g = ENI_SG_SPEC_INIT;
+    g.vpc = s->vpc2;
+    g.name = "untouched";
+    g.description = "group";
+    eni_sg_id id;
+    return eni_sg_create(s->ctx, &g, &id);
+}
+static int s_ipv6_block(struct scenario *s)
+{
+    /* adds ::/0 egress to both groups of vpc2 and rule 101 to its default ACL */
+    return eni_vpc_associate_cidr_block(s->ctx, s->vpc2, NULL, ENI_VPC_AMAZON_IPV6, NULL);
+}
+static int s_prefix4(struct scenario *s)
+{
+    return eni_nic_assign_prefixes(s->ctx, s->nic[0], 4, NULL, 0, 2);
+}
+static int s_prefix6(struct scenario *s)
+{
+    const char *p[] = {"2001:db8::5:0:0:0/80"};
+    return eni_nic_assign_prefixes(s->ctx, s->nic[0], 6, p, 1, 0);
+}
+static int s_unassign_prefix(struct scenario *s)
+{
+    const char *p[] = {"2001:db8::5:0:0:0/80", "10.0.1.16/28"};
+    return eni_nic_unassign_prefixes(s->ctx, s->nic[0], p, 2);
+}
+static int s_acl_delete_entry(struct scenario *s)
+{
+    return eni_acl_delete_entry(s->ctx, s->acl, ENI_EGRESS, 102);
+}
+static int s_disassociate_block(struct scenario *s)
+{
+    return eni_vpc_disassociate_cidr_block(s->ctx, s->vpc, "10.1.0.0/16");
 }
 static int s_groups(struct scenario *s)
 {
@@ -181,6 +274,16 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
     } steps[] = {
         {"vpc", s_vpc},
         {"subnet", s_subnet},
+        {"network acl", s_acl},
+        {"acl entry in v4", s_acl_entry_in4},
+        {"acl entry in v6", s_acl_entry_in6},
+        {"acl entry out", s_acl_entry_out},
+        {"replace acl entry", s_acl_replace},
+        {"acl association", s_acl_associate},
+        {"cidr block", s_cidr_block},
+        {"vpc 2", s_vpc2},
+        {"group in vpc 2", s_group_vpc2},
+        {"ipv6 block", s_ipv6_block},
         {"group web", s_groups},
         {"group db", s_groups},
         {"remote members", s_remote},
@@ -193,6 +296,9 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         {"assign", s_assign},
         {"reassign", s_reassign},
         {"assign ipv6", s_assign6},
+        {"ipv4 prefixes", s_prefix4},
+        {"ipv6 prefix", s_prefix6},
+        {"unassign prefixes", s_unassign_prefix},
         {"eip", s_eip},
         {"associate", s_associate},
         {"set groups", s_set_groups},
@@ -202,6 +308,8 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         {"revoke", s_revoke},
         {"unassign", s_unassign},
         {"delete nic", s_delete_nic},
+        {"delete acl entry", s_acl_delete_entry},
+        {"disassociate block", s_disassociate_block},
         {"dump", s_dump},
     };
     struct fail_alloc a = {0};

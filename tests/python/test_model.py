@@ -293,14 +293,16 @@ def test_default_group_rules(vpc):
 
 
 def test_new_group_has_default_egress_rule_only(vpc, web):
-    """A new group: no inbound rule, one outbound rule allowing all IPv4."""
+    """A new group: no inbound rule, outbound rules allowing all IPv4 and (the VPC
+    has an IPv6 block) all IPv6, as EC2 gives it (docs/ec2-sections.md 4.2)."""
     assert (web.name, web.description, web.vpc, web.is_default) == \
         ("web", "web servers", vpc, False)
     assert web.ingress_rules == []
-    egress, = web.egress_rules
+    egress, egress6 = web.egress_rules
     assert egress.direction == RuleDirection.EGRESS and egress.is_egress
     assert (egress.protocol, egress.from_port, egress.to_port, egress.cidr) == \
         ("all", -1, -1, "0.0.0.0/0")
+    assert (egress6.protocol, egress6.cidr) == ("all", "::/0")
     assert egress.group == web
     assert web in vpc.security_groups()
 
@@ -337,7 +339,7 @@ def test_authorize_egress(web):
     """AuthorizeSecurityGroupEgress adds outbound rules after the default one."""
     rule, = web.authorize_egress(Rule("tcp", 443, cidr="::/0"))
     assert rule.is_egress and rule.cidr == "::/0"
-    assert web.egress_rules[-1] == rule and len(web.egress_rules) == 2
+    assert web.egress_rules[-1] == rule and len(web.egress_rules) == 3
     assert web.ingress_rules == []
 
 
@@ -393,7 +395,7 @@ def test_revoke_by_contents(web):
     with pytest.raises(NotFoundError) as e:
         web.revoke_ingress(Rule("tcp", 443, cidr="0.0.0.0/0"))
     assert e.value.ec2_code == "InvalidPermission.NotFound"
-    web.revoke_egress(Rule("all", cidr="0.0.0.0/0"))
+    web.revoke_egress(Rule("all", cidr="0.0.0.0/0"), Rule("all", cidr="::/0"))
     assert web.egress_rules == []
 
 

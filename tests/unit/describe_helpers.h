@@ -44,6 +44,7 @@ ENI_TEST_DESCRIBE(describe_sg, eni_sg_info, eni_sg_id, eni_sg_describe)
 ENI_TEST_DESCRIBE_R0(describe_sg_rule, eni_sg_rule_info, eni_sg_rule_id, eni_sg_rule_describe)
 ENI_TEST_DESCRIBE_R0(describe_prefix_list, eni_prefix_list_info, eni_prefix_list_id,
                      eni_prefix_list_describe)
+ENI_TEST_DESCRIBE_R0(describe_acl, eni_acl_info, eni_acl_id, eni_acl_describe)
 
 /* The mock backend's counters. */
 static inline eni_mock_counters mock_counters(eni_ctx *ctx)

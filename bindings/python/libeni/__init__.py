@@ -38,8 +38,9 @@ def _load_bundled_libeni() -> None:
 
 
 _load_bundled_libeni()
+from ._acl import AclEntry, NetworkAcl
 from ._context import Context, Event, LaunchInterface, Quotas, instance_types
-from ._enums import (Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode, EventType,
+from ._enums import (AclRuleAction, Action, AttachKind, AttachmentStatus, EnaSupport, ErrorCode, EventType,
                      Hypervisor, InstanceState, InterfaceStatus, InterfaceType, Kind, LogLevel,
                      MockLatency, MockOp, PciFunctionType, PeerKind, Platform, Reason,
                      RuleDirection, TrafficDirection, Virtualization, VfioReadiness)
@@ -86,6 +87,7 @@ UNBOUND = {
 
 __all__ = [
     "Context", "Event", "LaunchInterface", "Quotas", "instance_types",
+    "AclEntry", "AclRuleAction", "NetworkAcl",
     "Action", "AttachKind", "AttachmentStatus", "EnaSupport", "ErrorCode", "EventType",
     "Hypervisor", "InstanceState", "InterfaceStatus", "InterfaceType", "Kind", "LogLevel",
     "MockLatency", "MockOp", "PeerKind", "Platform", "Reason", "RuleDirection",

@@ -60,6 +60,7 @@ typedef struct eni_eip_assoc_id { uint64_t v; } eni_eip_assoc_id;
 typedef struct eni_sg_id { uint64_t v; } eni_sg_id;
 typedef struct eni_sg_rule_id { uint64_t v; } eni_sg_rule_id;
 typedef struct eni_prefix_list_id { uint64_t v; } eni_prefix_list_id;
+typedef struct eni_acl_id { uint64_t v; } eni_acl_id;
 typedef int... eni_kind;
 #define ENI_KIND_NONE ...
 #define ENI_KIND_VPC ...
@@ -72,6 +73,7 @@ typedef int... eni_kind;
 #define ENI_KIND_SG ...
 #define ENI_KIND_SG_RULE ...
 #define ENI_KIND_PREFIX_LIST ...
+#define ENI_KIND_NETWORK_ACL ...
 #define ENI_ID_STRING_MAX ...
 eni_kind eni_id_kind(uint64_t id);
 const char *eni_kind_prefix(eni_kind kind);
@@ -188,6 +190,9 @@ typedef struct eni_quotas {
     uint32_t security_groups;
     uint32_t rules_per_group;
     uint32_t groups_per_nic;
+    uint32_t acl_rules;
+    uint32_t acls_per_vpc;
+    uint32_t cidr_blocks_per_vpc;
 } eni_quotas;
 int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out);
 int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas);
@@ -204,6 +209,7 @@ typedef struct eni_vpc_spec {
     const char *ipv6_cidr_block;
     const char *id;
     const char *default_group_id;
+    const char *default_acl_id;
 } eni_vpc_spec;
 typedef struct eni_vpc_info {
     uint32_t size;
@@ -248,6 +254,11 @@ int eni_subnet_describe(eni_ctx *ctx, eni_subnet_id subnet, eni_subnet_info *out
 int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id subnet, uint32_t flags);
 int eni_subnet_list(eni_ctx *ctx, eni_vpc_id vpc, eni_subnet_id *out, uint32_t cap,
                     uint32_t *count);
+int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr,
+                                 uint32_t flags, char *out);
+int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const char *cidr);
+int eni_vpc_get_cidr_blocks(eni_ctx *ctx, eni_vpc_id vpc, char *out, uint32_t cap,
+                            uint32_t *count);
 
 /* ---- eni/sg.h ---- */
 #define ENI_SG_TEXT_MAX ...
@@ -358,6 +369,72 @@ int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg, char *out, uint32_t c
 int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
                               uint32_t cap, uint32_t *count);
 
+/* ---- eni/acl.h ---- */
+#define ENI_ACL_RULE_MIN ...
+#define ENI_ACL_RULE_MAX ...
+#define ENI_ACL_ALLOW ...
+#define ENI_ACL_DENY ...
+typedef struct eni_acl_spec {
+    uint32_t size;
+    uint32_t flags;
+    eni_vpc_id vpc;
+    const char *id;
+} eni_acl_spec;
+typedef struct eni_acl_info {
+    uint32_t size;
+    uint32_t is_default;
+    eni_acl_id id;
+    eni_vpc_id vpc;
+    uint32_t ingress_count;
+    uint32_t egress_count;
+    uint32_t subnet_count;
+    uint32_t reserved0;
+} eni_acl_info;
+typedef struct eni_acl_entry_spec {
+    uint32_t size;
+    uint32_t direction;
+    uint32_t rule_number;
+    uint32_t rule_action;
+    int32_t protocol;
+    int32_t from_port;
+    int32_t to_port;
+    int32_t icmp_type;
+    int32_t icmp_code;
+    uint32_t reserved0;
+    const char *cidr;
+} eni_acl_entry_spec;
+typedef struct eni_acl_entry_info {
+    uint32_t size;
+    uint32_t direction;
+    eni_acl_id acl;
+    uint32_t rule_number;
+    uint32_t rule_action;
+    int32_t protocol;
+    int32_t from_port;
+    int32_t to_port;
+    int32_t icmp_type;
+    int32_t icmp_code;
+    uint32_t family;
+    char cidr[52];
+    uint32_t reserved0;
+} eni_acl_entry_info;
+int eni_acl_create(eni_ctx *ctx, const eni_acl_spec *spec, eni_acl_id *out);
+int eni_acl_delete(eni_ctx *ctx, eni_acl_id acl);
+int eni_acl_describe(eni_ctx *ctx, eni_acl_id acl, eni_acl_info *out);
+int eni_acl_list(eni_ctx *ctx, eni_vpc_id vpc, eni_acl_id *out, uint32_t cap, uint32_t *count);
+int eni_acl_create_entry(eni_ctx *ctx, eni_acl_id acl, const eni_acl_entry_spec *entry);
+int eni_acl_replace_entry(eni_ctx *ctx, eni_acl_id acl, const eni_acl_entry_spec *entry);
+int eni_acl_delete_entry(eni_ctx *ctx, eni_acl_id acl, uint32_t direction,
+                         uint32_t rule_number);
+int eni_acl_list_entries(eni_ctx *ctx, eni_acl_id acl, uint32_t direction, uint32_t *out,
+                         uint32_t cap, uint32_t *count);
+int eni_acl_get_entry(eni_ctx *ctx, eni_acl_id acl, uint32_t direction, uint32_t rule_number,
+                      eni_acl_entry_info *out);
+int eni_acl_replace_association(eni_ctx *ctx, eni_subnet_id subnet, eni_acl_id acl);
+int eni_acl_list_subnets(eni_ctx *ctx, eni_acl_id acl, eni_subnet_id *out, uint32_t cap,
+                         uint32_t *count);
+int eni_subnet_get_acl(eni_ctx *ctx, eni_subnet_id subnet, eni_acl_id *out);
+
 /* ---- eni/nic.h ---- */
 #define ENI_NIC_DESCRIPTION_MAX ...
 #define ENI_NIC_INTERFACE ...
@@ -453,6 +530,12 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id nic, const char *const
 int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id nic, const char *const *ips, uint32_t n,
                         uint32_t count);
 int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id nic, const char *const *ips, uint32_t n);
+int eni_nic_assign_prefixes(eni_ctx *ctx, eni_nic_id nic, uint32_t family,
+                            const char *const *prefixes, uint32_t n, uint32_t count);
+int eni_nic_unassign_prefixes(eni_ctx *ctx, eni_nic_id nic, const char *const *prefixes,
+                              uint32_t n);
+int eni_nic_get_prefixes(eni_ctx *ctx, eni_nic_id nic, uint32_t family, char *out,
+                         uint32_t cap, uint32_t *count);
 
 /* ---- eni/instance.h ---- */
 #define ENI_INSTANCE_PENDING ...
@@ -598,6 +681,7 @@ int eni_ctx_set_op_timeout(eni_ctx *ctx, uint64_t timeout_ns);
 #define ENI_REASON_NOT_ATTACHED ...
 #define ENI_REASON_CONNTRACK_FULL ...
 #define ENI_REASON_MALFORMED ...
+#define ENI_REASON_ACL_DENY ...
 #define ENI_EVAL_WANT_RULE ...
 #define ENI_EVAL_L3 ...
 typedef struct eni_pkt {
@@ -637,6 +721,7 @@ typedef struct eni_eval_counters {
     uint64_t by_reason[21];
     uint64_t flows_created;
     uint64_t conntrack_allowance_exceeded;
+    uint64_t acl_denied;
 } eni_eval_counters;
 typedef struct eni_conntrack_stats {
     uint32_t size;
@@ -787,3 +872,4 @@ const char *eni_eval_dir_name(uint32_t dir);
 const char *eni_action_name(uint32_t action);
 const char *eni_reason_name(uint32_t reason);
 const char *eni_kind_name(uint32_t kind);
+const char *eni_acl_rule_action_name(uint32_t action);

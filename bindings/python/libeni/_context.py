@@ -140,6 +140,10 @@ class Quotas:
     security_groups: int
     rules_per_group: int
     groups_per_interface: int
+    #: network ACL entries per direction and family, the implicit deny included
+    acl_rules: int = 20
+    network_acls_per_vpc: int = 200
+    cidr_blocks_per_vpc: int = 5
 
 
 @dataclass
@@ -271,11 +275,13 @@ class Context:
         q.size = ffi.sizeof("eni_quotas")
         check(lib.eni_ctx_get_quotas(self._ptr, q))
         return Quotas(int(q.eips), int(q.nics), int(q.security_groups), int(q.rules_per_group),
-                      int(q.groups_per_nic))
+                      int(q.groups_per_nic), int(q.acl_rules), int(q.acls_per_vpc),
+                      int(q.cidr_blocks_per_vpc))
 
     def set_quotas(self, *, elastic_ips: int = 0, network_interfaces: int = 0,
                    security_groups: int = 0, rules_per_group: int = 0,
-                   groups_per_interface: int = 0) -> None:
+                   groups_per_interface: int = 0, acl_rules: int = 0,
+                   network_acls_per_vpc: int = 0, cidr_blocks_per_vpc: int = 0) -> None:
         """Change some quotas; 0 keeps one as it is (EC2 requires groups per
         interface x rules per group <= 1000)."""
         q = ffi.new("eni_quotas *")
@@ -285,6 +291,9 @@ class Context:
         q.security_groups = as_uint(security_groups, "security_groups")
         q.rules_per_group = as_uint(rules_per_group, "rules_per_group")
         q.groups_per_nic = as_uint(groups_per_interface, "groups_per_interface")
+        q.acl_rules = as_uint(acl_rules, "acl_rules")
+        q.acls_per_vpc = as_uint(network_acls_per_vpc, "network_acls_per_vpc")
+        q.cidr_blocks_per_vpc = as_uint(cidr_blocks_per_vpc, "cidr_blocks_per_vpc")
         check(lib.eni_ctx_set_quotas(self._ptr, q))
 
     def set_op_timeout(self, seconds: float) -> None:
@@ -403,14 +412,18 @@ class Context:
     # -- VPCs, groups, prefix lists -------------------------------------------
     def create_vpc(self, cidr_block: str, *, ipv6_cidr_block: Optional[str] = None,
                    amazon_provided_ipv6_cidr_block: bool = False, id: Optional[str] = None,
-                   default_group_id: Optional[str] = None) -> Vpc:
-        """``CreateVpc`` (with its default security group). ``id`` and
-        ``default_group_id``: the ids EC2 gave them, for mirroring a Region."""
+                   default_group_id: Optional[str] = None,
+                   default_acl_id: Optional[str] = None) -> Vpc:
+        """``CreateVpc`` (with its default security group and network ACL). ``id``,
+        ``default_group_id`` and ``default_acl_id``: the ids EC2 gave them, for
+        mirroring a Region."""
         spec = ffi.new("eni_vpc_spec *")
         spec.size = ffi.sizeof("eni_vpc_spec")
         keep = [cstr(cidr_block, "cidr_block"), cstr(ipv6_cidr_block, "ipv6_cidr_block"),
-                cstr(id, "id"), cstr(default_group_id, "default_group_id")]
-        spec.cidr_block, spec.ipv6_cidr_block, spec.id, spec.default_group_id = keep
+                cstr(id, "id"), cstr(default_group_id, "default_group_id"),
+                cstr(default_acl_id, "default_acl_id")]
+        (spec.cidr_block, spec.ipv6_cidr_block, spec.id, spec.default_group_id,
+         spec.default_acl_id) = keep
         spec.flags = lib.ENI_VPC_AMAZON_IPV6 if amazon_provided_ipv6_cidr_block else 0
         out = ffi.new("eni_vpc_id *")
         check(lib.eni_vpc_create(self._ptr, spec, out))

@@ -28,6 +28,7 @@ __all__ = [
     "ErrorCode", "Kind", "LogLevel", "EventType", "InstanceState", "Hypervisor", "EnaSupport",
     "Virtualization", "Platform", "InterfaceType", "InterfaceStatus", "AttachmentStatus",
     "AttachKind", "RuleDirection", "PeerKind", "TrafficDirection", "Action", "Reason",
+    "AclRuleAction",
     "MockOp", "MockLatency", "PciFunctionType", "VfioReadiness",
 ]
 
@@ -123,6 +124,7 @@ class Kind(_Enum):
     SECURITY_GROUP = lib.ENI_KIND_SG
     SECURITY_GROUP_RULE = lib.ENI_KIND_SG_RULE
     PREFIX_LIST = lib.ENI_KIND_PREFIX_LIST
+    NETWORK_ACL = lib.ENI_KIND_NETWORK_ACL
 
     @property
     def prefix(self) -> str:
@@ -254,6 +256,13 @@ class Reason(_Enum):
     NOT_ATTACHED = lib.ENI_REASON_NOT_ATTACHED
     CONNTRACK_FULL = lib.ENI_REASON_CONNTRACK_FULL
     MALFORMED = lib.ENI_REASON_MALFORMED
+    ACL_DENY = lib.ENI_REASON_ACL_DENY
+
+
+class AclRuleAction(_Enum):
+    """What a network ACL entry does with the traffic it matches (``RuleAction``)."""
+    ALLOW = lib.ENI_ACL_ALLOW
+    DENY = lib.ENI_ACL_DENY
 
 
 class MockOp(_Enum):
@@ -298,4 +307,5 @@ _C_NAMES = {
     Action: lib.eni_action_name,
     Reason: lib.eni_reason_name,
     Kind: lib.eni_kind_name,
+    AclRuleAction: lib.eni_acl_rule_action_name,
 }

@@ -218,6 +218,7 @@ _REASON_WORDS = {
     Reason.NOT_ATTACHED: "dropped: the interface is not attached",
     Reason.CONNTRACK_FULL: "dropped: the conntrack allowance is exhausted",
     Reason.MALFORMED: "dropped: malformed packet",
+    Reason.ACL_DENY: "dropped by the subnet's network ACL (stateless: replies are judged too)",
 }
 
 
@@ -402,6 +403,8 @@ class Evaluator:
         c = ffi.new("eni_eval_counters *")
         c.size = ffi.sizeof("eni_eval_counters")
         check(lib.eni_eval_worker_counters(self._ptr, c))
-        by = {r: int(c.by_reason[int(r)]) for r in Reason}
+        # ACL_DENY is past by_reason's fixed size: the counter appended for it
+        by = {r: int(c.by_reason[int(r)] if r != Reason.ACL_DENY else c.acl_denied)
+              for r in Reason}
         return Counters(int(c.packets), int(c.allowed), int(c.dropped), by,
                         int(c.flows_created), int(c.conntrack_allowance_exceeded))

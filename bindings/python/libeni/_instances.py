@@ -420,6 +420,37 @@ class NetworkInterface(LibeniObject):
         """``UnassignIpv6Addresses`` (a list)."""
         self._address_call(lib.eni_nic_unassign_ipv6, addresses)
 
+    # -- delegated prefixes (_addressing.py) --------------------------------
+    @property
+    def ipv4_prefixes(self) -> List[str]:
+        """Delegated IPv4 /28 prefixes (``Ipv4Prefixes``), in the order delegated."""
+        from ._addressing import prefixes
+        return prefixes(self, 4)
+
+    @property
+    def ipv6_prefixes(self) -> List[str]:
+        """Delegated IPv6 /80 prefixes (``Ipv6Prefixes``)."""
+        from ._addressing import prefixes
+        return prefixes(self, 6)
+
+    def assign_ipv4_prefixes(self, prefixes: Optional[Iterable[str]] = None, *,
+                             count: int = 0) -> None:
+        """``AssignPrivateIpAddresses`` with ``Ipv4Prefixes`` (a list of /28s) or
+        ``Ipv4PrefixCount``; each takes one of the type's address slots."""
+        from ._addressing import assign_prefixes
+        assign_prefixes(self, 4, prefixes, count)
+
+    def assign_ipv6_prefixes(self, prefixes: Optional[Iterable[str]] = None, *,
+                             count: int = 0) -> None:
+        """``AssignIpv6Addresses`` with ``Ipv6Prefixes`` (/80s) or ``Ipv6PrefixCount``."""
+        from ._addressing import assign_prefixes
+        assign_prefixes(self, 6, prefixes, count)
+
+    def unassign_prefixes(self, prefixes: Iterable[str]) -> None:
+        """Take delegated prefixes of either family back (a list)."""
+        from ._addressing import unassign_prefixes
+        unassign_prefixes(self, prefixes)
+
     # -- attach --------------------------------------------------------------
     def attach(self, instance: Instance, device_index: int,
                network_card_index: int = 0) -> Attachment:

@@ -12,6 +12,7 @@ from ._ffi import cstr, ffi, lib, text
 from ._objects import LibeniObject, fetch_strings, id_array, list_ids, str_array, wrap
 
 if TYPE_CHECKING:
+    from ._acl import NetworkAcl
     from ._instances import NetworkInterface
 
 __all__ = ["Vpc", "Subnet", "SecurityGroup", "SecurityGroupRule", "Rule", "PrefixList",
@@ -94,6 +95,40 @@ class Vpc(LibeniObject):
         check(lib.eni_subnet_create(self._ctx._ptr, spec, out))
         return Subnet(self._ctx, out.v)
 
+    # -- blocks and network ACLs (_addressing.py, _acl.py) ---------------------
+    @property
+    def cidr_blocks(self) -> List[str]:
+        """Every block: the primary IPv4 first, secondary ones, then the IPv6 /56."""
+        from ._addressing import cidr_blocks
+        return cidr_blocks(self)
+
+    def associate_cidr_block(self, cidr_block: Optional[str] = None, *,
+                             amazon_provided_ipv6_cidr_block: bool = False) -> str:
+        """``AssociateVpcCidrBlock``: a secondary IPv4 block or the IPv6 /56 (given, or
+        Amazon's); returns the block as associated."""
+        from ._addressing import associate_cidr_block
+        return associate_cidr_block(self, cidr_block, amazon_provided_ipv6_cidr_block)
+
+    def disassociate_cidr_block(self, cidr_block: str) -> None:
+        """``DisassociateVpcCidrBlock`` (never the primary; not while a subnet uses it)."""
+        from ._addressing import disassociate_cidr_block
+        disassociate_cidr_block(self, cidr_block)
+
+    def network_acls(self) -> List["NetworkAcl"]:
+        """The VPC's network ACLs, the default one included."""
+        from ._acl import network_acls
+        return network_acls(self)
+
+    @property
+    def default_network_acl(self) -> "NetworkAcl":
+        return next(a for a in self.network_acls() if a.is_default)
+
+    def create_network_acl(self, *, id: Optional[str] = None) -> "NetworkAcl":
+        """``CreateNetworkAcl`` (no entries: it denies everything); ``id`` is the
+        ``acl-`` id EC2 gave it."""
+        from ._acl import create_network_acl
+        return create_network_acl(self, id)
+
     def create_security_group(self, name: str, description: str, *,
                               id: Optional[str] = None) -> "SecurityGroup":
         """``CreateSecurityGroup`` (it starts with EC2's default egress rule);
@@ -167,6 +202,17 @@ class Subnet(LibeniObject):
     @property
     def interface_count(self) -> int:
         return int(self._d().nic_count)
+
+    @property
+    def network_acl(self) -> "NetworkAcl":
+        """The network ACL the subnet is associated with; assigning one is
+        ``ReplaceNetworkAclAssociation``."""
+        from ._acl import subnet_acl
+        return subnet_acl(self)
+
+    @network_acl.setter
+    def network_acl(self, acl: "NetworkAcl") -> None:
+        acl.associate(self)
 
     def create_network_interface(self, **kwargs: Any) -> "NetworkInterface":
         """``CreateNetworkInterface`` in this subnet; see

@@ -277,7 +277,7 @@ static void test_id_kind_of_garbage_is_none(void **state)
     (void)state;
     assert_int_equal(eni_id_kind(0), ENI_KIND_NONE);
     assert_int_equal(eni_id_kind(eni__id_make(0, 1, 1)), ENI_KIND_NONE);
-    assert_int_equal(eni_id_kind(eni__id_make(11, 1, 1)), ENI_KIND_NONE);
+    assert_int_equal(eni_id_kind(eni__id_make(ENI__KIND_COUNT, 1, 1)), ENI_KIND_NONE);
     assert_int_equal(eni_id_kind(eni__id_make(ENI_KIND_SG, 0, 1)), ENI_KIND_NONE);
     assert_int_equal(eni_id_kind(eni__id_make(ENI_KIND_SG, 3, 1)), ENI_KIND_SG);
 }

@@ -4,9 +4,11 @@
  * primary interface (one private IPv4, one IPv6) is in one new group, in a
  * dual-stack VPC 10.0.0.0/16 + 2001:db8:0:100::/56 with the subnet
  * 10.0.1.0/24 + 2001:db8:0:100::/64. Shared by eval_semantics,
- * eval_classify and fault_eval. */
+ * eval_classify, eval_acl and fault_eval. */
 #ifndef ENI_TEST_EVAL_HOST_H
 #define ENI_TEST_EVAL_HOST_H
+
+#include <arpa/inet.h>
 
 #include "test_helpers.h"
 
@@ -79,6 +81,44 @@ static inline eni_sg_rule_id eval_host_allow(eni_ctx *ctx, eni_sg_id sg, eni_dir
     r.cidr = cidr;
     eni_sg_rule_id id;
     assert_eni_ok(eni_sg_authorize(ctx, sg, dir, &r, 1, &id));
+    return id;
+}
+
+/* A packet record: family from the source's text, length 60. */
+static inline eni_pkt eval_host_pkt(uint8_t proto, const char *src, uint16_t sport,
+                                    const char *dst, uint16_t dport, uint8_t tcp_flags)
+{
+    eni_pkt p;
+    memset(&p, 0, sizeof p);
+    p.family = strchr(src, ':') ? 6 : 4;
+    p.proto = proto;
+    p.sport = sport;
+    p.dport = dport;
+    p.tcp_flags = tcp_flags;
+    int af = p.family == 4 ? AF_INET : AF_INET6;
+    assert_int_equal(inet_pton(af, src, p.src), 1);
+    assert_int_equal(inet_pton(af, dst, p.dst), 1);
+    p.len = 60;
+    return p;
+}
+
+/* A verdict's reason and action, the reason first (it says more). */
+#define assert_verdict(v, act, why)         \
+    do {                                    \
+        eni_verdict v_ = (v);               \
+        assert_int_equal(v_.reason, (why)); \
+        assert_int_equal(v_.action, (act)); \
+    } while (0)
+
+/* A new group in vpc, named (and described) name. */
+static inline eni_sg_id eval_host_group(eni_ctx *ctx, eni_vpc_id vpc, const char *name)
+{
+    eni_sg_spec gs = ENI_SG_SPEC_INIT;
+    gs.vpc = vpc;
+    gs.name = name;
+    gs.description = name;
+    eni_sg_id id;
+    assert_eni_ok(eni_sg_create(ctx, &gs, &id));
     return id;
 }
 

@@ -152,12 +152,12 @@ static void one_round(unsigned nrules)
     struct world w;
     world_new(&w);
     bool egress6_open = rnd(2);
-    if (egress6_open) {
+    if (!egress6_open) { /* a new group of an IPv6 VPC starts with it (section 4.2) */
         eni_sg_rule_spec s = ENI_SG_RULE_SPEC_INIT;
         s.protocol = ENI_PROTO_ALL;
         s.peer_kind = ENI_PEER_CIDR;
         s.cidr = "::/0";
-        assert_eni_ok(eni_sg_authorize(w.ctx, w.sg, ENI_EGRESS, &s, 1, NULL));
+        assert_eni_ok(eni_sg_revoke(w.ctx, w.sg, ENI_EGRESS, &s, 1));
     }
     struct orule *rules = calloc(nrules, sizeof *rules);
     unsigned n = 0;

@@ -62,22 +62,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static eni_pkt pkt(uint8_t proto, const char *src, uint16_t sport, const char *dst, uint16_t dport,
-                   uint8_t tcp_flags)
-{
-    eni_pkt p;
-    memset(&p, 0, sizeof p);
-    p.family = strchr(src, ':') ? 6 : 4;
-    p.proto = proto;
-    p.sport = sport;
-    p.dport = dport;
-    p.tcp_flags = tcp_flags;
-    int af = p.family == 4 ? AF_INET : AF_INET6;
-    assert_int_equal(inet_pton(af, src, p.src), 1);
-    assert_int_equal(inet_pton(af, dst, p.dst), 1);
-    p.len = 60;
-    return p;
-}
+#define pkt(...) eval_host_pkt(__VA_ARGS__)
 
 static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
 {
@@ -88,13 +73,6 @@ static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
 
 #define IN ENI_DIR_INBOUND
 #define OUT ENI_DIR_OUTBOUND
-#define assert_verdict(v, act, why)                 \
-    do {                                            \
-        eni_verdict v_ = (v);                       \
-        assert_int_equal(v_.reason, (why));         \
-        assert_int_equal(v_.action, (act));         \
-    } while (0)
-
 static eni_sg_rule_id allow(struct fx *f, eni_sg_id sg, eni_direction dir, int proto, int from,
                             int to, const char *cidr)
 {
@@ -126,9 +104,9 @@ static void test_s5_1_default_deny_inbound_allow_outbound(void **state)
     assert_verdict(eval(f, IN, pkt(6, CLIENT, 443, f->ip, 50000, 0x12), 2), ENI_ALLOW,
                    ENI_REASON_TRACKED);
     assert_int_equal(flows(f, 3), 1);
-    /* IPv6 outbound: a custom group has no ::/0 egress (section 4.2) */
+    /* IPv6 outbound: a new group of an IPv6 VPC allows all of it too (section 4.2) */
     assert_verdict(eval(f, OUT, pkt(6, f->ip6, 50000, "2001:db8:ffff::1", 443, 0x02), 4),
-                   ENI_DROP, ENI_REASON_NO_RULE);
+                   ENI_ALLOW, ENI_REASON_RULE);
 }
 
 static void test_s5_1_stateful_both_ways(void **state)
@@ -191,7 +169,12 @@ static void test_s5_2_judged_per_family(void **state)
     struct fx *f = *state;
     allow(f, f->web, ENI_INGRESS, 6, 80, 80, "0.0.0.0/0");
     allow(f, f->web, ENI_INGRESS, 6, 80, 80, "::/0");
-    /* IPv6 has no ::/0 egress: IPv6 HTTP is tracked, IPv4 is not */
+    eni_sg_rule_spec all6 = ENI_SG_RULE_SPEC_INIT;
+    all6.protocol = ENI_PROTO_ALL;
+    all6.peer_kind = ENI_PEER_CIDR;
+    all6.cidr = "::/0";
+    assert_eni_ok(eni_sg_revoke(f->ctx, f->web, ENI_EGRESS, &all6, 1));
+    /* IPv6 has no ::/0 egress now: IPv6 HTTP is tracked, IPv4 is not */
     assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, f->ip6, 80, 0x02), 1), ENI_ALLOW,
                    ENI_REASON_RULE);
     assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 80, 0x02), 1), ENI_ALLOW,

@@ -362,6 +362,19 @@ static void check_all_ipv4_egress(fx *f, eni_sg_id sg, eni_sg_rule_id r)
     assert_string_equal(ri.description, "");
 }
 
+static void check_all_ipv6_egress(fx *f, eni_sg_id sg, eni_sg_rule_id r)
+{
+    eni_sg_rule_info all6 = describe_sg_rule(f->ctx, r);
+    assert_true(all6.group.v == sg.v);
+    assert_int_equal(all6.direction, ENI_EGRESS);
+    assert_int_equal(all6.peer_kind, ENI_PEER_CIDR);
+    assert_int_equal(all6.protocol, -1);
+    assert_string_equal(all6.cidr, "::/0");
+    assert_int_equal(all6.family, 6);
+}
+
+/* Section 4.2, fixed in issue 13: EC2 gives every new group of an IPv6 VPC
+ * both egress rules (moto's tests against AWS; decisions.md D34). */
 static void test_s4_2_new_group_rules(void **state)
 {
     fx *f = *state;
@@ -373,14 +386,17 @@ static void test_s4_2_new_group_rules(void **state)
         eni_sg_id sg = mk_sg(f, vpc, "web");
         eni_sg_info in = describe_sg(f->ctx, sg);
         assert_int_equal(in.ingress_count, 0);
-        assert_int_equal(in.egress_count, 1); /* no ::/0, even in an IPv6 VPC */
+        /* all traffic to 0.0.0.0/0, and to ::/0 in an IPv6 VPC, as the default group */
+        assert_int_equal(in.egress_count, v6 ? 2 : 1);
         eni_sg_rule_id ids[4];
         uint32_t n = 0;
         assert_eni_ok(eni_sg_list_rules(f->ctx, sg, ENI_INGRESS, ids, 4, &n));
         assert_int_equal(n, 0);
         assert_eni_ok(eni_sg_list_rules(f->ctx, sg, 0, ids, 4, &n));
-        assert_int_equal(n, 1);
+        assert_int_equal(n, v6 ? 2u : 1u);
         check_all_ipv4_egress(f, sg, ids[0]);
+        if (v6)
+            check_all_ipv6_egress(f, sg, ids[1]);
     }
 }
 
@@ -412,13 +428,8 @@ static void test_s4_2_default_group_rules(void **state)
         assert_int_equal(self.family, 0);
         assert_string_equal(self.cidr, "");
         check_all_ipv4_egress(f, def, ids[1]);
-        if (v6) {
-            eni_sg_rule_info all6 = describe_sg_rule(f->ctx, ids[2]);
-            assert_int_equal(all6.direction, ENI_EGRESS);
-            assert_int_equal(all6.protocol, -1);
-            assert_string_equal(all6.cidr, "::/0");
-            assert_int_equal(all6.family, 6);
-        }
+        if (v6)
+            check_all_ipv6_egress(f, def, ids[2]);
         /* Its rules can be changed. */
         MUTATE(f, eni_sg_revoke_rules(f->ctx, def, &ids[0], 1));
         assert_int_equal(describe_sg(f->ctx, def).ingress_count, 0);

@@ -197,8 +197,15 @@ static void test_s4_3_malformed_cidr(void **state)
                                       "10.0.0.0/",  "10.0.0.0/-1",   "10.0.0.0/8 ",
                                       "2001:db8::/129", "2001:db8::", "2001:zz8::/32",
                                       "10.0.0.0/8/8", " 10.0.0.0/8", "0x0a.0.0.0/8"};
+    /* EC2: InvalidParameterValue, "CIDR block 10.0.0.0/33 is malformed" (decisions.md D34) */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        add1_refused(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, bad[i]), ENI_EINVAL, MALFORMED);
+        add1_refused(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, bad[i]), ENI_EINVAL,
+                     "InvalidParameterValue");
+    add1_refused(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, "10.0.0.0/33"), ENI_EINVAL,
+                 "InvalidParameterValue");
+    assert_string_equal(eni_error_last()->message, "CIDR block 10.0.0.0/33 is malformed");
+    /* a CIDR peer without its block is still a malformed permission */
+    add1_refused(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, NULL), ENI_EINVAL, MALFORMED);
     assert_int_equal(nrules(f, sg, ENI_INGRESS), 0);
     (void)add1(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, "10.0.0.1/32"));
     (void)add1(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, "2001:db8::1/128"));
@@ -247,7 +254,7 @@ static void test_s4_3_cidr_canonicalised_ipv6(void **state)
     ri = describe_sg_rule(f->ctx, all);
     assert_string_equal(ri.cidr, "8000::/1");
     assert_int_equal(ri.family, 6);
-    assert_int_equal(describe_sg(f->ctx, sg).egress_count, 2);
+    assert_int_equal(describe_sg(f->ctx, sg).egress_count, 3); /* with 0.0.0.0/0 and ::/0 */
 }
 
 static void test_s4_3_duplicate_rule(void **state)
@@ -310,7 +317,8 @@ static void test_s4_3_batch_all_or_nothing(void **state)
     b[0] = r_group(6, 22, 22, peer);
     b[1] = r_pl(6, 80, 80, pl);
     b[2] = r_cidr(6, 443, 443, "10.0.0.0/99");
-    REFUSED(f, eni_sg_authorize(f->ctx, sg, ENI_INGRESS, b, 3, NULL), ENI_EINVAL, MALFORMED);
+    REFUSED(f, eni_sg_authorize(f->ctx, sg, ENI_INGRESS, b, 3, NULL), ENI_EINVAL,
+            "InvalidParameterValue");
     assert_int_equal(describe_sg(f->ctx, peer).referenced_by, 0);
     assert_int_equal(describe_prefix_list(f->ctx, pl).referenced_by, 0);
     /* A duplicate of an existing rule at the end refuses the whole batch too. */
@@ -445,8 +453,11 @@ static void test_s4_3_revoke_by_properties(void **state)
     assert_int_equal(describe_sg(f->ctx, peer).referenced_by, 0);
     assert_int_equal(describe_prefix_list(f->ctx, pl).referenced_by, 0);
     assert_int_equal(nrules(f, sg, ENI_INGRESS), 0);
-    /* Egress: the implicit rule can be revoked like any other. */
+    /* Egress: the implicit rules can be revoked like any other. */
     rv = r_cidr(-1, 0, 0, "0.0.0.0/0");
+    MUTATE(f, eni_sg_revoke(f->ctx, sg, ENI_EGRESS, &rv, 1));
+    assert_int_equal(describe_sg(f->ctx, sg).egress_count, 1);
+    rv = r_cidr(-1, 0, 0, "::/0");
     MUTATE(f, eni_sg_revoke(f->ctx, sg, ENI_EGRESS, &rv, 1));
     assert_int_equal(describe_sg(f->ctx, sg).egress_count, 0);
 }
@@ -487,7 +498,8 @@ static void test_s4_3_revoke_missing_rule(void **state)
     assert_int_equal(describe_sg(f->ctx, peer).referenced_by, 1);
     /* A malformed permission is a validation error, not NotFound. */
     rv = r_cidr(6, 22, 22, "10.0.0.0/40");
-    REFUSED(f, eni_sg_revoke(f->ctx, sg, ENI_INGRESS, &rv, 1), ENI_EINVAL, MALFORMED);
+    REFUSED(f, eni_sg_revoke(f->ctx, sg, ENI_INGRESS, &rv, 1), ENI_EINVAL,
+            "InvalidParameterValue");
     rv = r_cidr(6, 22, 21, "10.0.0.0/8");
     REFUSED(f, eni_sg_revoke(f->ctx, sg, ENI_INGRESS, &rv, 1), ENI_EINVAL, MALFORMED);
 }
@@ -885,14 +897,17 @@ static void test_s4_3_cidr_short_ipv6_forms(void **state)
         assert_non_null(cidr[i]);
         memcpy(cidr[i], text[i], n);
     }
-    eni_sg_rule_id all = add1(f, sg, ENI_EGRESS, r_cidr(-1, -1, -1, cidr[0]));
+    /* A new group of an IPv6 VPC already sends all to ::/0 beside 0.0.0.0/0
+     * (section 4.2): ::/0 again, or "::1/0", is a duplicate. */
+    assert_int_equal(describe_sg(f->ctx, sg).egress_count, 2);
+    add1_refused(f, sg, ENI_EGRESS, r_cidr(-1, -1, -1, cidr[0]), ENI_EEXIST,
+                 "InvalidPermission.Duplicate");
+    add1_refused(f, sg, ENI_EGRESS, r_cidr(-1, -1, -1, cidr[1]), ENI_EEXIST,
+                 "InvalidPermission.Duplicate");
+    eni_sg_rule_id all = add1(f, sg, ENI_INGRESS, r_cidr(-1, -1, -1, cidr[1]));
     eni_sg_rule_info ri = describe_sg_rule(f->ctx, all);
     assert_string_equal(ri.cidr, "::/0");
     assert_int_equal(ri.family, 6);
-    /* ::/0 and 0.0.0.0/0 are different rules; "::1/0" is ::/0 again. */
-    assert_int_equal(describe_sg(f->ctx, sg).egress_count, 2);
-    add1_refused(f, sg, ENI_EGRESS, r_cidr(-1, -1, -1, cidr[1]), ENI_EEXIST,
-                 "InvalidPermission.Duplicate");
     eni_sg_rule_id host = add1(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, cidr[2]));
     assert_string_equal(describe_sg_rule(f->ctx, host).cidr, "::1/128");
     eni_sg_rule_id wide = add1(f, sg, ENI_INGRESS, r_cidr(6, 22, 22, cidr[3]));
@@ -925,7 +940,7 @@ static void test_s4_4_group_reference_rule(void **state)
     /* No rules of lb are copied into web, and lb's own rules are untouched. */
     assert_int_equal(describe_sg(f->ctx, web).ingress_count, 1);
     assert_int_equal(describe_sg(f->ctx, lb).ingress_count, 0);
-    assert_int_equal(describe_sg(f->ctx, lb).egress_count, 1);
+    assert_int_equal(describe_sg(f->ctx, lb).egress_count, 2); /* 0.0.0.0/0 and ::/0 */
     assert_int_equal(describe_sg(f->ctx, lb).referenced_by, 1);
     /* Members do not change the cost: one interface in lb, still one rule. */
     eni_subnet_id sub = mk_subnet(f->ctx, vpc, "10.0.1.0/24", NULL);
@@ -1018,10 +1033,11 @@ static void test_s4_6_prefix_list_costs_max_entries(void **state)
     /* An IPv4 list costs nothing in the IPv6 bucket. */
     assert_eni_ok(add_many(f, sg, ENI_INGRESS, 1, 0, 60));
     assert_eni_ok(eni_ctx_check(f->ctx));
-    /* An IPv6 list of 20 in the other direction: 1 implicit IPv4 egress does not count. */
+    /* An IPv6 list of 20 in the other direction: the implicit IPv4 egress does
+     * not count in that bucket, the implicit ::/0 one does (section 4.2). */
     eni_prefix_list_id pl6 = mk_pl(f, 6, "corp6", 20);
     (void)add1(f, sg, ENI_EGRESS, r_pl(-1, -1, -1, pl6));
-    assert_eni_ok(add_many(f, sg, ENI_EGRESS, 1, 0, 40));
+    assert_eni_ok(add_many(f, sg, ENI_EGRESS, 1, 0, 39));
     assert_eni_ok(eni_ctx_check(f->ctx));
     add1_refused(f, sg, ENI_EGRESS, r_cidr(6, 443, 443, "2001:db8:ffff::/48"), ENI_ELIMIT,
                  "RulesPerSecurityGroupLimitExceeded");

@@ -991,7 +991,7 @@ static void test_h_quota_arguments(void **state)
     q.size = sizeof q;
     REFUSE_RC(ctx, eni_ctx_get_quotas(NULL, &q), ENI_EINVAL);
     REFUSE_RC(ctx, eni_ctx_get_quotas(ctx, NULL), ENI_EINVAL);
-    q.size = sizeof q - 1;
+    q.size = offsetof(eni_quotas, acl_rules) - 1; /* below the first layout */
     REFUSE_RC(ctx, eni_ctx_get_quotas(ctx, &q), ENI_EINVAL);
     q.size = 0;
     REFUSE_RC(ctx, eni_ctx_get_quotas(ctx, &q), ENI_EINVAL);

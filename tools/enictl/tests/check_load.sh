@@ -71,7 +71,7 @@ bad acl.json '{"NetworkAcls": [{"NetworkAclId": "acl-0a1b2c3d", "Entries": [{"Ru
 
 # Bad values inside the fixtures, at their paths.
 sed 's/"CidrIp": "203.0.113.0\/24"/"CidrIp": "203.0.113.300\/24"/' "$fx/security-groups.json" > "$t/sg-cidr.json"
-expect 2 err 'sg-cidr.json: \$\.SecurityGroups\[1\]\.IpPermissions\[1\]\.IpRanges\[0\]: libeni refused the rule: .*InvalidPermission[.]Malformed' -- "$exe" load "$fx/vpcs.json" "$t/sg-cidr.json"
+expect 2 err 'sg-cidr.json: \$\.SecurityGroups\[1\]\.IpPermissions\[1\]\.IpRanges\[0\]: libeni refused the rule: CIDR block 203[.]0[.]113[.]300/24 is malformed [(]InvalidParameterValue[)]' -- "$exe" load "$fx/vpcs.json" "$t/sg-cidr.json"
 sed 's/"FromPort": 443,/"FromPort": "443",/' "$fx/security-groups.json" > "$t/sg-port.json"
 expect 2 err 'sg-port.json: \$\.SecurityGroups\[1\]\.IpPermissions\[0\]\.FromPort: expected an integer, got a string' -- "$exe" load "$t/sg-port.json"
 sed 's/"IpProtocol": "icmp"/"IpProtocol": "icmpx"/' "$fx/security-groups.json" > "$t/sg-proto.json"

@@ -1,0 +1,193 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* A subnet's network ACL as the packet path reads it (section 9), built by
+ * acl.c into each interface's snapshot: per direction and family, the
+ * entries in rule order (at most 40 by EC2's quota), and the first match
+ * decides. IPv4 tables are also kept as columns of 32-bit words, padded to
+ * blocks of ACL_BLOCK entries that match nothing, and a lookup tests a
+ * whole block without a branch (the compiler vectorises it) and branches
+ * once per block; IPv6 tables are scanned entry by entry. A table that
+ * allows everything (the default ACL's rule 100 or 101 first) is flagged
+ * and costs one test; a family the VPC has no block of and the ACL no entry
+ * of is not filtered (decisions.md D32). Traffic whose other end is in the
+ * interface's own subnet never crosses the ACL. */
+#ifndef ENI_EVAL_ACL_H
+#define ENI_EVAL_ACL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "eni/eval.h"
+
+enum { ACL_SCAN = 0, ACL_ALLOW_ALL = 1, ACL_DENY_ALL = 2, ACL_BLOCK = 8 };
+
+/* The key a packet is matched on: a TCP/UDP destination port, or ICMP
+ * type << 8 | code; ACL_NO_PORT for a non-first fragment of those, which
+ * only entries of all ports (all types) cover. */
+#define ACL_NO_PORT 0x10000u
+
+struct acl_ent {
+    uint64_t net_hi, net_lo;   /* the CIDR, host-order words (IPv4 in net_lo) */
+    uint64_t mask_hi, mask_lo;
+    uint32_t key_lo, key_hi;   /* inclusive */
+    int16_t proto;             /* -1: all */
+    uint8_t allow;
+    uint8_t reserved;
+    uint16_t number;           /* the rule number, for explain */
+    uint16_t reserved2;
+};
+
+/* An IPv4 table's entries as columns (entry i at [i]). */
+struct acl_cols {
+    const uint32_t *net, *mask, *klo, *kspan; /* kspan: key_hi - key_lo */
+    const int32_t *proto;                       /* -1: all */
+    uint32_t n;                                 /* a multiple of ACL_BLOCK */
+};
+
+struct acl_table {
+    const struct acl_ent *e;
+    uint32_t n;
+    uint32_t all; /* ACL_SCAN, or a verdict for every packet */
+    struct acl_cols c; /* IPv4 tables */
+};
+
+struct eni_acl_snap {
+    uint64_t acl;                 /* the ACL's id */
+    struct acl_table t[2][2];     /* [0 inbound, 1 outbound][0 IPv4, 1 IPv6] */
+    uint32_t sub4_net, sub4_mask; /* the interface's subnet */
+    uint64_t sub6_hi;             /* its IPv6 /64, when has6 */
+    uint32_t has6;
+    uint32_t n;                   /* entries in ent[]; the IPv4 columns follow them */
+    struct acl_ent ent[];
+};
+
+static inline uint32_t eni__acl_key(const eni_pkt *p)
+{
+    bool ported = p->proto == 6 || p->proto == 17, icmp = p->proto == 1 || p->proto == 58;
+    if (!ported && !icmp)
+        return 0;
+    if (p->flags & ENI_PKT_FRAGMENT)
+        return ACL_NO_PORT;
+    return ported ? p->dport : (uint32_t)p->icmp_type << 8 | p->icmp_code;
+}
+
+/* The first entry that matches, or NULL (the implicit deny). */
+static inline const struct acl_ent *eni__acl_first(const struct acl_table *t, uint64_t hi,
+                                                   uint64_t lo, uint8_t proto, uint32_t key)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        const struct acl_ent *e = &t->e[i];
+        /* one branch per entry: every test folded into one value */
+        unsigned m = ((hi & e->mask_hi) == e->net_hi) & ((lo & e->mask_lo) == e->net_lo) &
+                     ((e->proto < 0) | (e->proto == proto)) & (key - e->key_lo <= e->key_hi - e->key_lo);
+        if (m)
+            return e;
+    }
+    return NULL;
+}
+
+/* Four lanes of 32 bits: SSE2 on x86-64, NEON on arm64 (GCC and clang
+ * vector extensions; no intrinsics, so no per-target code). */
+typedef uint32_t acl_u32x4 __attribute__((vector_size(16)));
+typedef int32_t acl_i32x4 __attribute__((vector_size(16)));
+typedef uint64_t acl_u64x2 __attribute__((vector_size(16)));
+
+/* Entries b..b+3 of the columns that match, as lanes of -1 (match) or 0. */
+static inline acl_i32x4 eni__acl_lanes4(const struct acl_cols *c, uint32_t b, acl_u32x4 a,
+                                         acl_u32x4 key, acl_i32x4 proto)
+{
+    acl_u32x4 net, mask, klo, kspan;
+    acl_i32x4 pr;
+    memcpy(&net, c->net + b, sizeof net);
+    memcpy(&mask, c->mask + b, sizeof mask);
+    memcpy(&klo, c->klo + b, sizeof klo);
+    memcpy(&kspan, c->kspan + b, sizeof kspan);
+    memcpy(&pr, c->proto + b, sizeof pr);
+    return ((a & mask) == net) & ((key - klo) <= kspan) & ((pr < 0) | (pr == proto));
+}
+
+/* The first IPv4 entry that matches, or NULL: eight entries tested at once,
+ * one branch per eight. */
+static inline const struct acl_ent *eni__acl_first4(const struct acl_table *t, uint32_t a,
+                                                    uint8_t proto, uint32_t key)
+{
+    const struct acl_cols *c = &t->c;
+    const acl_u32x4 va = {a, a, a, a}, vk = {key, key, key, key};
+    const acl_i32x4 vp = {proto, proto, proto, proto};
+    for (uint32_t b = 0; b < c->n; b += ACL_BLOCK) {
+        acl_i32x4 m0 = eni__acl_lanes4(c, b, va, vk, vp);
+        acl_i32x4 m1 = eni__acl_lanes4(c, b + 4, va, vk, vp);
+        acl_u64x2 w0 = (acl_u64x2)m0, w1 = (acl_u64x2)m1;
+        if (!(w0[0] | w0[1] | w1[0] | w1[1]))
+            continue;
+        /* the lowest lane that matched: two lanes to a 64-bit word */
+        const uint64_t q[4] = {w0[0], w0[1], w1[0], w1[1]};
+        for (uint32_t k = 0; k < 4; k++)
+            if (q[k])
+                return &t->e[b + 2 * k + ((uint32_t)__builtin_ctzll(q[k]) >> 5)];
+    }
+    return NULL;
+}
+
+/* Is the remote end (network order) in the interface's own subnet? */
+static inline bool eni__acl_same_subnet(const struct eni_acl_snap *a, unsigned family,
+                                        uint64_t hi, uint64_t lo)
+{
+    if (family == 4)
+        return ((uint32_t)lo & a->sub4_mask) == a->sub4_net;
+    return a->has6 && hi == a->sub6_hi;
+}
+
+/* The remote address of p as two host-order words (IPv4 in lo). */
+static inline void eni__acl_words(const uint8_t *addr, unsigned family, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t h = 0, l = 0;
+    if (family == 4) {
+        l = (uint64_t)addr[0] << 24 | (uint64_t)addr[1] << 16 | (uint64_t)addr[2] << 8 | addr[3];
+    } else {
+        for (int i = 0; i < 8; i++) {
+            h = h << 8 | addr[i];
+            l = l << 8 | addr[8 + i];
+        }
+    }
+    *hi = h;
+    *lo = l;
+}
+
+/* Does the ACL drop a packet crossing the subnet's edge this way? NULL
+ * entry out: the implicit deny (or nothing, when it passes). */
+static inline bool eni__acl_denies(const struct eni_acl_snap *a, bool out, const eni_pkt *p,
+                                   const uint8_t *remote, const struct acl_ent **hit)
+{
+    *hit = NULL;
+    if (!a)
+        return false;
+    const struct acl_table *t = &a->t[out][p->family == 6];
+    if (t->all == ACL_ALLOW_ALL)
+        return false;
+    uint64_t hi, lo;
+    eni__acl_words(remote, p->family, &hi, &lo);
+    if (eni__acl_same_subnet(a, p->family, hi, lo))
+        return false;
+    if (t->all == ACL_DENY_ALL)
+        return true;
+    *hit = p->family == 4 ? eni__acl_first4(t, (uint32_t)lo, p->proto, eni__acl_key(p))
+                          : eni__acl_first(t, hi, lo, p->proto, eni__acl_key(p));
+    return !*hit || !(*hit)->allow;
+}
+
+/* The burst loop's IPv4 form: the remote end in host order. */
+static inline bool eni__acl_denies4(const struct eni_acl_snap *a, bool out, const eni_pkt *p,
+                                    uint32_t remote)
+{
+    const struct acl_table *t = &a->t[out][0];
+    if (t->all == ACL_ALLOW_ALL || (remote & a->sub4_mask) == a->sub4_net)
+        return false;
+    if (t->all == ACL_DENY_ALL)
+        return true;
+    const struct acl_ent *e = eni__acl_first4(t, remote, p->proto, eni__acl_key(p));
+    return !e || !e->allow;
+}
+
+#endif

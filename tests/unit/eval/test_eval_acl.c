@@ -1,0 +1,553 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* Network ACLs in the evaluator (lib/eval/acl.c, acl.h), against
+ * docs/ec2-sections.md section 9.5: stateless, lowest rule number first,
+ * the implicit deny, inbound before the groups and outbound after them,
+ * traffic inside the subnet and to the services not filtered; and section
+ * 1.8's delegated prefixes as the interface's own addresses (the
+ * source/destination check, group references). The interface under test is
+ * the primary of a running m5.large in 10.0.1.0/24 (with an IPv6 /64) whose
+ * group allows inbound TCP 22 and all outbound. */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "eval/eval_host.h"
+#include "model/acl_fixture.h"
+#include "test_helpers.h"
+
+#define CLIENT "203.0.113.7"
+#define IN ENI_DIR_INBOUND
+#define OUT ENI_DIR_OUTBOUND
+#define SYN 0x02
+#define ACK 0x10
+
+struct fx {
+    struct eval_host h;
+    char ip[ENI_IP_STRING_MAX], ip6[ENI_IP_STRING_MAX];
+    eni_acl_id acl; /* a custom ACL, associated with the host's subnet */
+    eni_eval_worker *w;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    eval_host_new(&f->h, NULL, "web");
+    eval_host_addresses(&f->h, f->ip, f->ip6);
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, 6, 22, 22, "0.0.0.0/0");
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, 6, 22, 22, "::/0");
+    f->acl = mk_acl(f->h.ctx, f->h.vpc);
+    assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, f->acl));
+    assert_eni_ok(eni_eval_worker_new(f->h.ctx, &f->w));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    eval_host_free(&f->h, f->w);
+    free(f);
+    return 0;
+}
+
+#define pkt(...) eval_host_pkt(__VA_ARGS__)
+
+/* A burst of one, and explain's answer for the same packet beforehand: both
+ * must agree on the reason (explain commits nothing). */
+static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
+{
+    eni_verdict e, v;
+    char text[256];
+    assert_eni_ok(eni_eval_explain(f->h.ctx, f->h.nic, dir, &p, now, &e, text, sizeof text));
+    assert_eni_ok(eni_eval_burst(f->w, f->h.nic, dir, &p, 1, now, 0, &v));
+    if (e.reason != v.reason)
+        fail_msg("explain said %s (%s), the burst %s", eni_reason_name(e.reason), text,
+                 eni_reason_name(v.reason));
+    return v;
+}
+
+/* explain's sentence for p names the fixture's ACL and then `rule`. */
+static void assert_denied_by(struct fx *f, uint32_t dir, eni_pkt p, const char *rule)
+{
+    eni_verdict v;
+    char text[256], id[ENI_ID_STRING_MAX], want[160];
+    assert_eni_ok(eni_eval_explain(f->h.ctx, f->h.nic, dir, &p, 1, &v, text, sizeof text));
+    assert_eni_ok(eni_id_format(f->h.ctx, f->acl.v, id, sizeof id));
+    snprintf(want, sizeof want, "denied by %s %s", id, rule);
+    if (!strstr(text, want))
+        fail_msg("explain said \"%s\", not \"%s\"", text, want);
+}
+
+static void add(struct fx *f, eni_acl_entry_spec e)
+{
+    acl_add(f->h.ctx, f->acl, e);
+}
+
+static uint32_t flows(struct fx *f, uint64_t now)
+{
+    uint32_t n;
+    assert_eni_ok(eni_nic_list_flows(f->h.ctx, f->h.nic, now, NULL, 0, &n));
+    return n;
+}
+
+/* ---- 9.5 ------------------------------------------------------------------- */
+
+static void test_s9_5_default_acl_lets_the_groups_decide(void **state)
+{
+    struct fx *f = *state;
+    eni_acl_id dflt = default_acl(f->h.ctx, f->h.vpc);
+    assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, dflt));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 23, SYN), 1), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, f->ip6, 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+}
+
+static void test_s9_5_new_acl_denies_everything(void **state)
+{
+    struct fx *f = *state;
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, CLIENT, 443, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(17, "2001:db8:9::1", 53, f->ip6, 5353, 0), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_denied_by(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), "rule *");
+    assert_int_equal(flows(f, 2), 0); /* nothing the ACL dropped left a flow */
+}
+
+static void test_s9_5_inbound_acl_before_the_groups(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_ports(ENI_INGRESS, 100, ENI_ACL_DENY, 6, 22, 22, CLIENT "/32"));
+    add(f, acl_entry(ENI_INGRESS, 200, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    add(f, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(6, "203.0.113.8", 40000, f->ip, 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    /* rule 100 is port 22 only: rule 200 lets port 23 through to the groups */
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 23, SYN), 1), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    assert_denied_by(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN),
+                     "rule 100 (deny tcp 22 from 203.0.113.7/32)");
+}
+
+static void test_s9_5_lowest_rule_number_decides(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_ports(ENI_INGRESS, 100, ENI_ACL_ALLOW, 6, 22, 22, "0.0.0.0/0"));
+    add(f, acl_entry(ENI_INGRESS, 90, ENI_ACL_DENY, -1, "203.0.113.0/24"));
+    add(f, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(6, "198.51.100.1", 40000, f->ip, 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_eni_ok(eni_acl_delete_entry(f->h.ctx, f->acl, ENI_INGRESS, 90));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 2), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    eni_acl_entry_spec deny = acl_ports(ENI_INGRESS, 100, ENI_ACL_DENY, 6, 22, 22, "0.0.0.0/0");
+    assert_eni_ok(eni_acl_replace_entry(f->h.ctx, f->acl, &deny));
+    assert_verdict(eval(f, IN, pkt(6, "198.51.100.1", 40000, f->ip, 22, SYN), 3), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+}
+
+/* Section 5.3's advice: a network ACL cuts a tracked flow at once. */
+static void test_s9_5_stateless_replies_are_judged_again(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    /* out to 203.0.113.7:443 starts a tracked flow (inbound is not open on all ports) */
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, CLIENT, 443, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    /* the reply is tracked for the group, but no inbound entry allows it */
+    eni_pkt reply = pkt(6, CLIENT, 443, f->ip, 40000, SYN | ACK);
+    assert_verdict(eval(f, IN, reply, 2), ENI_DROP, ENI_REASON_ACL_DENY);
+    /* the ephemeral ports, as AWS's examples allow them */
+    add(f, acl_ports(ENI_INGRESS, 100, ENI_ACL_ALLOW, 6, 1024, 65535, "0.0.0.0/0"));
+    assert_verdict(eval(f, IN, reply, 3), ENI_ALLOW, ENI_REASON_TRACKED);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, CLIENT, 443, ACK), 4), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
+    /* a deny in front cuts the live flow both ways, in bursts too (the IPv4 short path) */
+    add(f, acl_ports(ENI_EGRESS, 50, ENI_ACL_DENY, 6, 0, 65535, CLIENT "/32"));
+    eni_pkt burst[3] = {pkt(6, f->ip, 40000, CLIENT, 443, ACK),
+                        pkt(6, f->ip, 40000, CLIENT, 443, ACK),
+                        pkt(6, f->ip, 40000, "203.0.113.9", 443, SYN)};
+    eni_verdict v[3];
+    assert_eni_ok(eni_eval_burst(f->w, f->h.nic, OUT, burst, 3, 5, 0, v));
+    assert_verdict(v[0], ENI_DROP, ENI_REASON_ACL_DENY);
+    assert_verdict(v[1], ENI_DROP, ENI_REASON_ACL_DENY);
+    assert_verdict(v[2], ENI_ALLOW, ENI_REASON_RULE);
+    eni_eval_counters c = ENI_EVAL_COUNTERS_INIT;
+    assert_eni_ok(eni_eval_worker_counters(f->w, &c));
+    assert_int_equal(c.acl_denied, 3); /* the reply at 2 and the two here */
+    assert_int_equal(c.dropped, 3);
+}
+
+static void test_s9_5_outbound_acl_after_the_groups(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_entry(ENI_INGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    add(f, acl_ports(ENI_EGRESS, 100, ENI_ACL_DENY, 6, 25, 25, "0.0.0.0/0"));
+    add(f, acl_entry(ENI_EGRESS, 200, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    /* groups allow all outbound: the ACL decides, and the dropped packet leaves no flow */
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, CLIENT, 25, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_int_equal(flows(f, 1), 0);
+    /* with no outbound group rule, the groups' drop is the one reported */
+    eni_sg_rule_id ids[4];
+    uint32_t n;
+    assert_eni_ok(eni_sg_list_rules(f->h.ctx, f->h.group, ENI_EGRESS, ids, 4, &n));
+    assert_eni_ok(eni_sg_revoke_rules(f->h.ctx, f->h.group, ids, n));
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, CLIENT, 25, SYN), 2), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_EGRESS, 6, 25, 25, "0.0.0.0/0");
+    assert_denied_by(f, OUT, pkt(6, f->ip, 40000, CLIENT, 25, SYN),
+                     "rule 100 (deny tcp 25 to 0.0.0.0/0)");
+}
+
+static void test_s9_5_protocols_ports_and_icmp(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    add(f, acl_ports(ENI_INGRESS, 100, ENI_ACL_ALLOW, 17, 53, 53, "0.0.0.0/0"));
+    eni_acl_entry_spec echo = acl_entry(ENI_INGRESS, 110, ENI_ACL_ALLOW, 1, "0.0.0.0/0");
+    echo.icmp_type = 8;
+    add(f, echo);
+    add(f, acl_entry(ENI_INGRESS, 120, ENI_ACL_ALLOW, 50, "0.0.0.0/0"));
+    add(f, acl_ports(ENI_INGRESS, 130, ENI_ACL_ALLOW, 6, 0, 65535, "198.51.100.0/24"));
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
+    assert_verdict(eval(f, IN, pkt(17, CLIENT, 5000, f->ip, 53, 0), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(17, CLIENT, 5000, f->ip, 54, 0), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    eni_pkt ping = pkt(1, CLIENT, 9, f->ip, 9, 0);
+    ping.icmp_type = 8;
+    assert_verdict(eval(f, IN, ping, 1), ENI_ALLOW, ENI_REASON_RULE);
+    ping.icmp_type = 13; /* timestamp: another type */
+    assert_verdict(eval(f, IN, ping, 1), ENI_DROP, ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(50, CLIENT, 0, f->ip, 0, 0), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(51, CLIENT, 0, f->ip, 0, 0), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    /* a non-first fragment has no ports: only an entry of all ports covers it */
+    eni_pkt frag = pkt(17, CLIENT, 0, f->ip, 0, 0);
+    frag.flags = ENI_PKT_FRAGMENT;
+    assert_verdict(eval(f, IN, frag, 1), ENI_DROP, ENI_REASON_ACL_DENY);
+    frag = pkt(6, "198.51.100.4", 0, f->ip, 0, 0);
+    frag.flags = ENI_PKT_FRAGMENT;
+    assert_verdict(eval(f, IN, frag, 1), ENI_ALLOW, ENI_REASON_UNTRACKED); /* open both ways */
+}
+
+static void test_s9_5_ipv6_entries(void **state)
+{
+    struct fx *f = *state;
+    add(f, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "::/0"));
+    add(f, acl_ports(ENI_INGRESS, 100, ENI_ACL_DENY, 6, 22, 22, "2001:db8:9::/48"));
+    add(f, acl_entry(ENI_INGRESS, 101, ENI_ACL_ALLOW, -1, "::/0"));
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, f->ip6, 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:a::1", 40000, f->ip6, 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    /* IPv4 has no entries of its own: its implicit rule denies it */
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, f->ip, 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    /* ICMPv6 type and code with an IPv6 CIDR */
+    eni_acl_entry_spec nd = acl_entry(ENI_INGRESS, 90, ENI_ACL_DENY, 58, "::/0");
+    nd.icmp_type = 128;
+    nd.icmp_code = 0;
+    add(f, nd);
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, 58, -1, -1, "::/0");
+    eni_pkt echo = pkt(58, "2001:db8:a::1", 1, f->ip6, 1, 0);
+    echo.icmp_type = 128;
+    assert_verdict(eval(f, IN, echo, 2), ENI_DROP, ENI_REASON_ACL_DENY);
+    echo.icmp_type = 135; /* neighbour solicitation: rule 101 */
+    assert_verdict(eval(f, IN, echo, 2), ENI_ALLOW, ENI_REASON_RULE);
+}
+
+/* The VPC User Guide: an ACL controls what enters and leaves its subnet. */
+static void test_s9_5_same_subnet_and_services_not_filtered(void **state)
+{
+    struct fx *f = *state;
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "10.0.0.0/8");
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.200", 40000, f->ip, 80, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, "10.0.1.200", 80, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "10.0.2.200", 40000, f->ip, 80, SYN), 1), ENI_DROP,
+                   ENI_REASON_ACL_DENY);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:0:100::99", 40000, f->ip6, 80, SYN), 1),
+                   ENI_ALLOW, ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:0:101::99", 40000, f->ip6, 80, SYN), 1),
+                   ENI_DROP, ENI_REASON_ACL_DENY);
+    /* section 4.7: the services pass whatever the ACL says */
+    assert_verdict(eval(f, OUT, pkt(6, f->ip, 40000, "169.254.169.254", 80, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_SERVICE);
+    assert_verdict(eval(f, OUT, pkt(17, f->ip, 40000, "10.0.0.2", 53, 0), 1), ENI_ALLOW,
+                   ENI_REASON_SERVICE);
+}
+
+/* An ACL change republishes the snapshot: a new association too. */
+static void test_s9_4_association_change_takes_effect(void **state)
+{
+    struct fx *f = *state;
+    eni_pkt p = pkt(6, CLIENT, 40000, f->ip, 22, SYN);
+    assert_verdict(eval(f, IN, p, 1), ENI_DROP, ENI_REASON_ACL_DENY);
+    assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet,
+                                              default_acl(f->h.ctx, f->h.vpc)));
+    assert_verdict(eval(f, IN, p, 2), ENI_ALLOW, ENI_REASON_UNTRACKED);
+    eni_eval_counters c = ENI_EVAL_COUNTERS_INIT;
+    assert_eni_ok(eni_eval_worker_counters(f->w, &c));
+    assert_int_equal(c.acl_denied, 1);
+    /* a caller of the first layout (before acl_denied) still gets its counters */
+    c.size = offsetof(eni_eval_counters, acl_denied);
+    c.packets = 0;
+    assert_eni_ok(eni_eval_worker_counters(f->w, &c));
+    assert_int_equal(c.packets, 2);
+    assert_string_equal(eni_reason_name(ENI_REASON_ACL_DENY), "acl-deny");
+}
+
+/* Random ACLs of up to the quota's 40 entries against a first-match oracle
+ * written from EC2's rules (9.3), both families, through explain and bursts
+ * (eval() compares them), fragments included. */
+static uint64_t rng = 0x5eed;
+static uint32_t rnd(uint32_t n)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)(rng % n);
+}
+
+struct oentry {
+    uint32_t number;
+    bool allow;
+    int proto, from, to, type, code;
+    unsigned family, len;
+    uint8_t net[16];
+};
+
+static bool prefix_has(const uint8_t *net, unsigned len, const uint8_t *a)
+{
+    for (unsigned i = 0; i < len; i++)
+        if (((net[i / 8] ^ a[i / 8]) >> (7 - i % 8)) & 1)
+            return false;
+    return true;
+}
+
+static bool oracle_matches(const struct oentry *e, const eni_pkt *p)
+{
+    if (e->family != p->family || (e->proto != -1 && e->proto != p->proto))
+        return false;
+    if (!prefix_has(e->net, e->len, p->src))
+        return false;
+    bool frag = p->flags & ENI_PKT_FRAGMENT;
+    if (e->proto == 6 || e->proto == 17) {
+        if (e->from == 0 && e->to == 65535)
+            return true;
+        return !frag && p->dport >= e->from && p->dport <= e->to;
+    }
+    if (e->type >= 0) /* ICMP, or ICMPv6 with an IPv6 CIDR */
+        return !frag && p->icmp_type == e->type && (e->code < 0 || p->icmp_code == e->code);
+    return true;
+}
+
+static void random_net(unsigned family, uint8_t *out)
+{
+    memset(out, 0, 16);
+    if (family == 4) { /* 198.51.100.0/23 or 203.0.113.0/24: overlapping CIDRs */
+        out[0] = rnd(2) ? 198 : 203;
+        out[1] = out[0] == 198 ? 51 : 0;
+        out[2] = (uint8_t)(out[0] == 198 ? 100 + rnd(2) : 113);
+        out[3] = (uint8_t)rnd(256);
+    } else { /* 2001:db8:77::/48 */
+        out[0] = 0x20, out[1] = 0x01, out[2] = 0x0d, out[3] = 0xb8, out[5] = 0x77;
+        out[15] = (uint8_t)rnd(256);
+        out[14] = (uint8_t)rnd(2);
+    }
+}
+
+static void test_s9_5_matches_a_first_match_oracle(void **state)
+{
+    struct fx *f = *state;
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
+    eni_quotas q = ENI_QUOTAS_INIT;
+    q.acl_rules = 40;
+    assert_eni_ok(eni_ctx_set_quotas(f->h.ctx, &q));
+    static const int protos[] = {-1, 6, 17, 1, 58, 50};
+    unsigned outcome[2] = {0, 0}; /* denied, allowed: both must be seen */
+    for (int round = 0; round < 30; round++) {
+        eni_acl_spec as = ENI_ACL_SPEC_INIT;
+        as.vpc = f->h.vpc;
+        eni_acl_id acl;
+        assert_eni_ok(eni_acl_create(f->h.ctx, &as, &acl));
+        struct oentry e[80];
+        unsigned n = 0, per[2] = {0, 0};
+        unsigned want = 1 + rnd(39);
+        for (unsigned i = 0; i < 2 * want; i++) {
+            struct oentry *o = &e[n];
+            memset(o, 0, sizeof *o);
+            o->family = i % 2 ? 6 : 4;
+            if (per[o->family == 6] >= want)
+                continue;
+            o->number = 1 + rnd(300) * 3 + (o->family == 6);
+            bool taken = false;
+            for (unsigned j = 0; j < n; j++)
+                taken |= e[j].number == o->number;
+            if (taken)
+                continue;
+            o->allow = rnd(2);
+            o->proto = protos[rnd(6)];
+            o->from = o->to = o->type = o->code = -1;
+            o->len = o->family == 4 ? (rnd(4) ? 24 + rnd(9) : rnd(2) ? 0 : 23)
+                                    : (rnd(4) ? 120 + rnd(9) : rnd(2) ? 0 : 48);
+            random_net(o->family, o->net);
+            char text[64], cidr[80];
+            inet_ntop(o->family == 4 ? AF_INET : AF_INET6, o->net, text, sizeof text);
+            snprintf(cidr, sizeof cidr, "%s/%u", text, o->len);
+            eni_acl_entry_spec s = acl_entry(ENI_INGRESS, o->number,
+                                             o->allow ? ENI_ACL_ALLOW : ENI_ACL_DENY, o->proto,
+                                             cidr);
+            if (o->proto == 6 || o->proto == 17) {
+                o->from = rnd(4) ? (int)rnd(100) : 0;
+                o->to = rnd(4) ? o->from + (int)rnd(10) : 65535;
+                s.from_port = o->from, s.to_port = o->to;
+            } else if (o->proto == 1 || (o->proto == 58 && o->family == 6)) {
+                o->type = rnd(3) ? (int)rnd(4) : -1;
+                o->code = o->type >= 0 && rnd(2) ? (int)rnd(2) : -1;
+                s.icmp_type = o->type, s.icmp_code = o->code;
+            }
+            /* the model stores the prefix canonical; so does the oracle */
+            for (unsigned b = o->len; b < 128; b++)
+                o->net[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+            assert_eni_ok(eni_acl_create_entry(f->h.ctx, acl, &s));
+            per[o->family == 6]++;
+            n++;
+        }
+        acl_add(f->h.ctx, acl, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+        acl_add(f->h.ctx, acl, acl_entry(ENI_EGRESS, 101, ENI_ACL_ALLOW, -1, "::/0"));
+        assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, acl));
+        for (int k = 0; k < 200; k++) {
+            unsigned family = rnd(2) ? 4 : 6;
+            int proto = protos[1 + rnd(5)];
+            eni_pkt p = pkt((uint8_t)proto, family == 4 ? "198.51.100.1" : "2001:db8:77::1",
+                            (uint16_t)(1 + rnd(60000)), family == 4 ? f->ip : f->ip6,
+                            (uint16_t)rnd(120), 0x02);
+            random_net(family, p.src);
+            if (proto == 1 || proto == 58) {
+                p.icmp_type = (uint8_t)rnd(5);
+                p.icmp_code = (uint8_t)rnd(2);
+            }
+            if (rnd(8) == 0)
+                p.flags = ENI_PKT_FRAGMENT;
+            /* the first matching entry by rule number */
+            const struct oentry *hit = NULL;
+            for (unsigned j = 0; j < n; j++)
+                if (oracle_matches(&e[j], &p) && (!hit || e[j].number < hit->number))
+                    hit = &e[j];
+            eni_verdict v = eval(f, IN, p, 10 + (uint64_t)round);
+            if ((v.reason == ENI_REASON_ACL_DENY) != !(hit && hit->allow))
+                fail_msg("round %d packet %d: proto %d port %u type %u frag %u: %s, oracle %s "
+                         "rule %u",
+                         round, k, proto, p.dport, p.icmp_type, p.flags != 0,
+                         eni_reason_name(v.reason), hit ? (hit->allow ? "allow" : "deny") : "*",
+                         hit ? hit->number : 0);
+            outcome[v.reason != ENI_REASON_ACL_DENY]++;
+        }
+        assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, f->acl));
+        assert_eni_ok(eni_acl_delete(f->h.ctx, acl));
+    }
+    assert_true(outcome[0] > 1000 && outcome[1] > 1000);
+}
+
+/* ---- 1.8: delegated prefixes are the interface's own ----------------------- */
+
+static void test_s1_8_prefix_addresses_pass_the_source_dest_check(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet,
+                                              default_acl(f->h.ctx, f->h.vpc)));
+    const char *p4[] = {"10.0.1.32/28"}, *p6[] = {"2001:db8:0:100:5::/80"};
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, f->h.nic, 4, p4, 1, 0));
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, f->h.nic, 6, p6, 1, 0));
+    for (int i = 0; i < 3; i++) { /* the second and third through the flow (short path) */
+        assert_int_equal(eval(f, OUT, pkt(6, "10.0.1.47", 40000, CLIENT, 443, SYN), 1).action,
+                         ENI_ALLOW);
+        assert_int_equal(
+            eval(f, IN, pkt(6, CLIENT, 443, "10.0.1.47", 40000, SYN | ACK), 2).reason,
+            ENI_REASON_TRACKED);
+    }
+    assert_verdict(eval(f, OUT, pkt(6, "10.0.1.48", 40000, CLIENT, 443, SYN), 1), ENI_DROP,
+                   ENI_REASON_SRC_DST_CHECK);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, "10.0.1.33", 22, SYN), 1), ENI_ALLOW,
+                   ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, "10.0.1.31", 22, SYN), 1), ENI_DROP,
+                   ENI_REASON_SRC_DST_CHECK);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, "2001:db8:0:100:5:ffff:1:2", 22,
+                                   SYN), 1),
+                   ENI_ALLOW, ENI_REASON_UNTRACKED);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:9::1", 40000, "2001:db8:0:100:6::", 22, SYN), 1),
+                   ENI_DROP, ENI_REASON_SRC_DST_CHECK);
+    /* taken back: no longer its own */
+    assert_eni_ok(eni_nic_unassign_prefixes(f->h.ctx, f->h.nic, p4, 1));
+    assert_verdict(eval(f, IN, pkt(6, CLIENT, 40000, "10.0.1.33", 22, SYN), 3), ENI_DROP,
+                   ENI_REASON_SRC_DST_CHECK);
+}
+
+/* Section 4.4, decisions.md D35: a referenced group's members include what
+ * is delegated to them. */
+static void test_s4_4_group_reference_covers_delegated_prefixes(void **state)
+{
+    struct fx *f = *state;
+    assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet,
+                                              default_acl(f->h.ctx, f->h.vpc)));
+    eni_sg_id pods = eval_host_group(f->h.ctx, f->h.vpc, "pods");
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6;
+    r.from_port = r.to_port = 9000;
+    r.peer_kind = ENI_PEER_GROUP;
+    r.group = pods;
+    assert_eni_ok(eni_sg_authorize(f->h.ctx, f->h.group, ENI_INGRESS, &r, 1, NULL));
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->h.subnet;
+    ns.groups = &pods;
+    ns.group_count = 1;
+    eni_nic_id node;
+    assert_eni_ok(eni_nic_create(f->h.ctx, &ns, &node));
+    const char *p4[] = {"10.0.1.64/28"}, *p6[] = {"2001:db8:0:100:8::/80"};
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.70", 40000, f->ip, 9000, SYN), 1), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, node, 4, p4, 1, 0));
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, node, 6, p6, 1, 0));
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.70", 40000, f->ip, 9000, SYN), 2), ENI_ALLOW,
+                   ENI_REASON_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "10.0.1.80", 40000, f->ip, 9000, SYN), 2), ENI_DROP,
+                   ENI_REASON_NO_RULE);
+    assert_verdict(eval(f, IN, pkt(6, "2001:db8:0:100:8::77", 40000, f->ip6, 9000, SYN), 2),
+                   ENI_ALLOW, ENI_REASON_RULE);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_s9_5_default_acl_lets_the_groups_decide),
+        T(test_s9_5_new_acl_denies_everything),
+        T(test_s9_5_inbound_acl_before_the_groups),
+        T(test_s9_5_lowest_rule_number_decides),
+        T(test_s9_5_stateless_replies_are_judged_again),
+        T(test_s9_5_outbound_acl_after_the_groups),
+        T(test_s9_5_protocols_ports_and_icmp),
+        T(test_s9_5_ipv6_entries),
+        T(test_s9_5_same_subnet_and_services_not_filtered),
+        T(test_s9_4_association_change_takes_effect),
+        T(test_s9_5_matches_a_first_match_oracle),
+        T(test_s1_8_prefix_addresses_pass_the_source_dest_check),
+        T(test_s4_4_group_reference_covers_delegated_prefixes),
+    };
+#undef T
+    return cmocka_run_group_tests_name("eval_acl", tests, NULL, NULL);
+}
