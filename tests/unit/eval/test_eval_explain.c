@@ -35,21 +35,11 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A packet from an ephemeral port (eval_host_pkt with sport 40000). */
 static eni_pkt pkt(uint8_t proto, const char *src, const char *dst, uint16_t dport,
                    uint8_t tcp_flags)
 {
-    eni_pkt p;
-    memset(&p, 0, sizeof p);
-    p.family = strchr(src, ':') ? 6 : 4;
-    p.proto = proto;
-    p.sport = 40000;
-    p.dport = dport;
-    p.tcp_flags = tcp_flags;
-    int af = p.family == 4 ? AF_INET : AF_INET6;
-    assert_int_equal(inet_pton(af, src, p.src), 1);
-    assert_int_equal(inet_pton(af, dst, p.dst), 1);
-    p.len = 60;
-    return p;
+    return eval_host_pkt(proto, src, 40000, dst, dport, tcp_flags);
 }
 
 /* Explain p in direction dir; the verdict's reason, the text in f->text. */
