@@ -48,6 +48,16 @@ static void host_new(struct host *h)
     gs.vpc = h->vpc;
     gs.name = gs.description = "web";
     FZ_OK(eni_sg_create(h->ctx, &gs, &h->sg));
+    /* A group remembers that its outbound rules were edited (an IPv6 block
+     * associated later adds no ::/0 rule to it, D34); edit them once here,
+     * so that authorize-then-revoke leaves the dump exactly as it was. */
+    eni_sg_rule_spec edit = ENI_SG_RULE_SPEC_INIT;
+    edit.protocol = 6;
+    edit.from_port = edit.to_port = 443;
+    edit.peer_kind = ENI_PEER_CIDR;
+    edit.cidr = "192.0.2.0/24";
+    FZ_OK(eni_sg_authorize(h->ctx, h->sg, ENI_EGRESS, &edit, 1, NULL));
+    FZ_OK(eni_sg_revoke(h->ctx, h->sg, ENI_EGRESS, &edit, 1));
     const char *second[] = {"10.0.1.11", "10.0.1.50"}, *v6[] = {"2001:db8:0:100::50"};
     eni_nic_spec ns;
     fz_nic_spec(&ns, h->subnet, "10.0.1.10", v6, 1, NULL, 0);
