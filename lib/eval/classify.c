@@ -2,11 +2,16 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* Matching a packet against a compiled classifier (classify.h): the
  * packet path's rule lookup. A table answers one bit for (protocol, port or
- * ICMP type/code, remote address): through a port index when compile.c built
- * one (one array read, then the IPv4 bit rows or one or two binary searches),
- * else by scanning its few entries; eni__cls_match_rule names the first
- * allowing rule as written, for explain and ENI_EVAL_WANT_RULE. Reads only
- * immutable compiled data: no lock, no allocation. */
+ * ICMP type/code, remote address). A keyed protocol (TCP, UDP, ICMP,
+ * ICMPv6) whose rules name ports or types goes through its key index: one
+ * array read, then the IPv4 bit rows or one or two binary searches. Every
+ * other protocol, and a keyed one whose rules all cover every key, is one
+ * binary search in its own address set. Only a table of at most
+ * CLS_SCAN_MAX_ENTRIES entries is scanned. No path depends on the number of
+ * rules beyond a logarithm (docs/eval.md, "Cost per packet").
+ * eni__cls_match_rule names the first allowing rule as written, for explain
+ * and ENI_EVAL_WANT_RULE. Reads only immutable compiled data: no lock, no
+ * allocation. */
 #include <string.h>
 
 #include "classify.h"
@@ -27,20 +32,44 @@ struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family)
     return iv;
 }
 
-static bool port_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
+bool eni__cls_key_range(uint8_t kind, int32_t from, int32_t to, uint32_t *lo, uint32_t *hi)
 {
     switch (kind) {
     case CLS_PORTS:
-        if (p->flags & ENI_PKT_FRAGMENT) /* no ports to check: only an all-ports rule fits */
-            return from == 0 && to == 65535;
-        return p->dport >= from && p->dport <= to;
-    case CLS_ICMP:
-        if (p->flags & ENI_PKT_FRAGMENT) /* no type to check: only an all-types rule fits */
-            return from == -1 && to == -1;
-        return (from == -1 || from == p->icmp_type) && (to == -1 || to == p->icmp_code);
-    default:
+        if (from == 0 && to == 65535)
+            return false;
+        *lo = (uint32_t)from;
+        *hi = (uint32_t)to;
         return true;
+    case CLS_ICMP:
+        if (from == -1) /* all types (the code is then -1 too) */
+            return false;
+        *lo = (uint32_t)from << 8 | (to == -1 ? 0 : (uint32_t)to);
+        *hi = (uint32_t)from << 8 | (to == -1 ? 255 : (uint32_t)to);
+        return true;
+    default:
+        return false;
     }
+}
+
+/* The packet's key in its protocol's key space (keyed protocols only). */
+static inline uint32_t pkt_key(const eni_pkt *p)
+{
+    if (p->proto == 6 || p->proto == 17)
+        return p->dport;
+    return (uint32_t)p->icmp_type << 8 | p->icmp_code;
+}
+
+static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
+{
+    uint32_t lo, hi;
+    if (!eni__cls_key_range(kind, from, to, &lo, &hi))
+        return true;
+    /* A fragment has no port or type to check: only an all-key rule fits. */
+    if (p->flags & ENI_PKT_FRAGMENT)
+        return false;
+    uint32_t k = pkt_key(p);
+    return k >= lo && k <= hi;
 }
 
 static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
@@ -70,68 +99,60 @@ static bool in_set4(const struct cls_iv4 *iv, uint32_t n, uint32_t a)
     return base->lo <= a && a <= base->hi;
 }
 
-static bool ports_match4(const struct cls_ports *P, const eni_pkt *p, uint32_t a, bool *open)
+static bool keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, bool *open)
 {
-    if (P->el) {
-        /* One bit: the segment's row holds the all-port union too. open
+    bool frag = p->flags & ENI_PKT_FRAGMENT;
+    if (K->el) {
+        /* One bit: the segment's row holds the all-key union too. open
          * is only read when the packet is allowed; then either a /0 rule
-         * of its segment or an open all-port rule allows it (or both). */
-        bool frag = p->flags & ENI_PKT_FRAGMENT;
-        uint32_t row = frag ? P->n_segs : P->seg_of_port[p->dport];
-        *open = frag ? P->full.open : P->segs[row].open | P->full.open;
-        return eni__elem4_test(P->el, row, eni__elem4_find(P->el, a));
+         * of its segment or an open all-key rule allows it (or both). */
+        uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
+        *open = frag ? K->full.open : K->segs[row].open | K->full.open;
+        return eni__elem4_test(K->el, row, eni__elem4_find(K->el, a));
     }
-    if (!(p->flags & ENI_PKT_FRAGMENT)) {
-        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
-        if (in_set4(P->iv4 + s->first_iv, s->n_iv, a)) {
-            /* an open all-port rule allows it too (section 5.2 (a)) */
-            *open = s->open | P->full.open;
+    if (!frag) {
+        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
+        if (in_set4(K->iv4 + s->first_iv, s->n_iv, a)) {
+            /* an open all-key rule allows it too (section 5.2 (a)) */
+            *open = s->open | K->full.open;
             return true;
         }
     }
-    if (in_set4(P->iv4 + P->full.first_iv, P->full.n_iv, a)) {
-        *open = P->full.open;
+    if (in_set4(K->iv4 + K->full.first_iv, K->full.n_iv, a)) {
+        *open = K->full.open;
         return true;
     }
     return false;
 }
 
-static bool ports_match(const struct cls_ports *P, const eni_pkt *p, const struct cls_iv *a,
-                        bool *open)
+static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct cls_iv *a,
+                       bool *open)
 {
-    const struct cls_seg *sg = &P->full;
+    const struct cls_seg *full = &K->full;
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
-        const struct cls_seg *s = &P->segs[P->seg_of_port[p->dport]];
-        if (s->n_iv && in_set(P->iv + s->first_iv, s->n_iv, a)) {
-            *open = s->open | sg->open;
+        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
+        if (s->n_iv && in_set(K->iv + s->first_iv, s->n_iv, a)) {
+            *open = s->open | full->open;
             return true;
         }
     }
-    if (sg->n_iv && in_set(P->iv + sg->first_iv, sg->n_iv, a)) {
-        *open = sg->open;
+    if (full->n_iv && in_set(K->iv + full->first_iv, full->n_iv, a)) {
+        *open = full->open;
         return true;
     }
     return false;
 }
 
-bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
+/* A small table: its few entries, one by one. */
+static bool scan_match(const struct cls_table *t, const eni_pkt *p, const struct cls_iv *a,
+                       bool *open)
 {
-    *open = false;
-    const struct cls_ports *P = p->proto == 6 ? t->ports[0] : p->proto == 17 ? t->ports[1] : NULL;
-    if (P && P->iv4) {
-        uint32_t a;
-        memcpy(&a, remote, 4);
-        return ports_match4(P, p, __builtin_bswap32(a), open);
-    }
-    struct cls_iv a = eni__iv_point(remote, p->family);
     bool hit = false;
-    if (P)
-        return ports_match(P, p, &a, open);
     for (uint32_t i = 0; i < t->n_entries; i++) {
         const struct cls_entry *e = &t->entries[i];
-        if ((e->proto != -1 && e->proto != p->proto) || !port_fits(e->kind, e->from, e->to, p))
+        if ((e->proto != -1 && e->proto != p->proto) || !key_fits(e->kind, e->from, e->to, p))
             continue;
-        if (in_set(t->iv + e->first_iv, e->n_iv, &a)) {
+        if (in_set(t->iv + e->first_iv, e->n_iv, a)) {
             hit = true;
             if (e->open) {
                 *open = true;
@@ -142,13 +163,41 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
     return hit;
 }
 
+bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
+{
+    *open = false;
+    int slot = eni__cls_keyed_slot(p->proto);
+    const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
+    bool scan = slot >= 0 && (t->scan_keyed >> slot & 1);
+    if (p->family == 4 && !scan) {
+        uint32_t a;
+        memcpy(&a, remote, 4);
+        a = __builtin_bswap32(a);
+        if (K)
+            return keys_match4(K, p, a, open);
+        const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
+        *open = s->open;
+        return in_set4(t->piv4 + s->first_iv, s->n_iv, a);
+    }
+    struct cls_iv a = eni__iv_point(remote, p->family);
+    if (K)
+        return keys_match(K, p, &a, open);
+    if (scan)
+        return scan_match(t, p, &a, open);
+    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
+    *open = s->open;
+    return s->n_iv && in_set(t->piv + s->first_iv, s->n_iv, &a);
+}
+
 const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,
                                            const uint8_t *remote)
 {
     struct cls_iv a = eni__iv_point(remote, p->family);
-    for (uint32_t i = 0; i < t->n_rules; i++) {
-        const struct cls_rule *r = &t->rules[i];
-        if ((r->proto == -1 || r->proto == p->proto) && port_fits(r->kind, r->from, r->to, p) &&
+    int slot = eni__cls_keyed_slot(p->proto);
+    uint32_t k = slot >= 0 ? (uint32_t)slot : CLS_N_KEYED;
+    for (uint32_t j = t->by_proto_first[k]; j < t->by_proto_first[k + 1]; j++) {
+        const struct cls_rule *r = &t->rules[t->by_proto[j]];
+        if ((r->proto == -1 || r->proto == p->proto) && key_fits(r->kind, r->from, r->to, p) &&
             in_set(t->rule_iv + r->first_iv, r->n_iv, &a))
             return r;
     }

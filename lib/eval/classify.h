@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* The classifier's data and its packet-path lookups: what compile.c builds
  * from a security-group set (entries of merged address intervals, per-rule
- * intervals, TCP/UDP port indexes, the IPv4 bit-row index of elem4.h) and
+ * intervals, key indexes for TCP/UDP ports and ICMP types, one address set
+ * per other protocol, the IPv4 bit-row index of elem4.h) and
  * the read-only matching the verdict engine calls (classify.c). Nothing
  * here allocates or takes a lock. */
 #ifndef ENI_EVAL_CLASSIFY_H
@@ -15,6 +16,28 @@
 #include "elem4.h"
 
 enum { CLS_ANY = 0, CLS_PORTS = 1, CLS_ICMP = 2 };
+
+/* The protocols whose rules can name part of a key space: TCP and UDP
+ * (destination ports), ICMP and ICMPv6 (type and code, keyed type << 8 |
+ * code). Each gets a key index (struct cls_keys) when its rules need one;
+ * every other protocol's rules cover all of it and are one address set. */
+enum { CLS_KEY_TCP, CLS_KEY_UDP, CLS_KEY_ICMP, CLS_KEY_ICMPV6, CLS_N_KEYED };
+
+static inline int eni__cls_keyed_slot(int proto)
+{
+    switch (proto) {
+    case 6:
+        return CLS_KEY_TCP;
+    case 17:
+        return CLS_KEY_UDP;
+    case 1:
+        return CLS_KEY_ICMP;
+    case 58:
+        return CLS_KEY_ICMPV6;
+    default:
+        return -1;
+    }
+}
 
 /* An address interval [lo, hi], 128-bit for both families (IPv4 in lo words). */
 struct cls_iv {
@@ -41,11 +64,8 @@ struct cls_rule {
     uint64_t group, rule;
 };
 
-/* A port index for one protocol (TCP or UDP) of a table: the port space cut
- * at every rule's range ends into segments; each segment holds the union of
- * the peers of the rules covering it. Rules of all ports (and of all
- * protocols) form one more union, checked when the segment does not match:
- * a lookup is one array read and at most two binary searches. */
+/* An address set inside a larger interval array: intervals
+ * [first_iv, first_iv + n_iv), and whether a /0 rule is among its parts. */
 struct cls_seg {
     uint32_t first_iv, n_iv;
     uint8_t open;
@@ -56,19 +76,50 @@ struct cls_iv4 {
     uint32_t lo, hi;
 };
 
-struct cls_ports {
-    uint16_t seg_of_port[65536];
+/* The key index of one keyed protocol of a table: its key space (ports, or
+ * ICMP type << 8 | code) cut at every rule's range ends into segments; each
+ * segment holds the union of the peers of the rules covering it. Rules of
+ * all keys (and of all protocols) form one more union, checked when the
+ * segment does not match and alone for a fragment: a lookup is one array
+ * read (eni__cls_seg_of) and one bit test (IPv4 bit rows) or at most two
+ * binary searches. */
+struct cls_keys {
+    /* The segment of key k is seg_base[k >> 8] + seg_off[k]: segments are
+     * numbered in key order, so the 256 keys of a block span at most 256
+     * of them. Two independent reads, and 66 KiB where a plain uint16_t
+     * map took 128 KiB (which, past malloc's mmap threshold, cost page
+     * faults on every compile). */
+    uint8_t seg_off[65536];
+    uint32_t seg_base[256];
     struct cls_seg *segs;
     uint32_t n_segs;
     struct cls_iv *iv;
     struct cls_iv4 *iv4; /* the same intervals, IPv4 tables only */
     uint32_t n_iv;
-    struct cls_seg full;  /* rules of all ports of this protocol (and all protocols) */
+    struct cls_seg full;  /* rules of all keys of this protocol (and all protocols) */
     struct cls_elem4 *el; /* IPv4: the sets as bit rows (elem4.h), or NULL to search iv4 */
 };
 
+static inline uint32_t eni__cls_seg_of(const struct cls_keys *K, uint32_t key)
+{
+    return K->seg_base[key >> 8] + K->seg_off[key];
+}
+
 struct cls_table {
-    struct cls_ports *ports[2]; /* TCP, UDP; NULL for small tables (a scan is faster) */
+    /* Per keyed protocol: its index, or NULL when no rule of it names keys
+     * (then its set in psets answers) or the table is small enough that a
+     * scan of its entries is as fast (scan_keyed has its bit). */
+    struct cls_keys *keyed[CLS_N_KEYED];
+    uint8_t scan_keyed;
+    /* Per protocol number: the union of its all-key rules and the
+     * all-protocol rules, index into psets (0: the all-protocol rules alone,
+     * for protocols no rule names). */
+    uint16_t pset_of_proto[256];
+    struct cls_seg *psets;
+    uint32_t n_psets;
+    struct cls_iv *piv;
+    struct cls_iv4 *piv4;    /* the same intervals, IPv4 tables only */
+    uint32_t n_piv;
     struct cls_entry *entries;
     uint32_t n_entries;
     struct cls_iv *iv;       /* merged intervals of all entries */
@@ -77,6 +128,12 @@ struct cls_table {
     uint32_t n_rules;
     struct cls_iv *rule_iv;  /* per-rule intervals */
     uint32_t n_rule_iv;
+    /* Rule indexes by protocol, in rule order, for naming the allowing rule:
+     * the rules of keyed protocol k (and all-protocol rules) are
+     * by_proto[by_proto_first[k] .. by_proto_first[k + 1]); slot
+     * CLS_N_KEYED holds the rules of every other protocol. */
+    uint32_t *by_proto;
+    uint32_t by_proto_first[CLS_N_KEYED + 2];
     /* Section 5.2 (b): the *other* direction allows all addresses on all
      * ports for this protocol (index 0 TCP, 1 UDP). */
     uint8_t reverse_open[2];
@@ -95,6 +152,10 @@ static inline bool eni__le128(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl
 {
     return ah < bh || (ah == bh && al <= bl);
 }
+
+/* The keys [*lo, *hi] a rule of this kind and range covers in its
+ * protocol's key space; false when it covers them all. */
+bool eni__cls_key_range(uint8_t kind, int32_t from, int32_t to, uint32_t *lo, uint32_t *hi);
 
 /* The interval holding just addr (network order; family 4 or 6). */
 struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family);

@@ -1,6 +1,6 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* Building the elementary-interval index of a port index (elem4.h). */
+/* Building the elementary-interval index of a key index (elem4.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,10 +49,10 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
 }
 
 struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_ports *P, int *nomem)
+                                   const struct cls_keys *P, int *nomem)
 {
     *nomem = 0;
-    /* The cuts: the ends of the intervals of the entries the port index was
+    /* The cuts: the ends of the intervals of the entries the key index was
      * built from. Each set of the index is a union of those intervals, and
      * a union's ends are among its parts' ends, so these cut every set;
      * there are far fewer of them than of the sets' own intervals. */

@@ -1,14 +1,14 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* An elementary-interval index over the IPv4 address sets of one port
- * index (TCP or UDP of one direction).
+/* An elementary-interval index over the IPv4 address sets of one key
+ * index (one keyed protocol of one direction: TCP or UDP ports, ICMP types).
  *
- * Every interval end of every set of the port index (its segments and its
- * all-port union) cuts the address space; the pieces between cuts are the
+ * Every interval end of every set of the key index (its segments and its
+ * all-key union) cuts the address space; the pieces between cuts are the
  * elementary intervals, each wholly inside or wholly outside every set. A
  * set is then a row of bits, one per elementary interval, and a lookup is:
  * find the address's elementary interval once, then test one bit in the
- * row of the packet's port segment. The all-port union is ORed into every
+ * row of the packet's key segment. The all-key union is ORed into every
  * segment's row at compile time, so one test answers what took two binary
  * searches (and their branch mispredictions) before.
  *
@@ -27,7 +27,7 @@ struct cls_elem4 {
     uint32_t n_bucket;  /* a power of two */
     uint32_t base;      /* the window's first address */
     uint32_t shift;     /* log2 of a bucket's width (0..32) */
-    uint64_t *rows;     /* one row per segment, then the all-port union's row */
+    uint64_t *rows;     /* one row per segment, then the all-key union's row */
     uint32_t row_words;
 };
 
@@ -60,14 +60,14 @@ static inline int eni__elem4_test(const struct cls_elem4 *el, uint32_t row, uint
     return (int)((el->rows[(uint64_t)row * el->row_words + (k >> 6)] >> (k & 63)) & 1);
 }
 
-struct cls_ports;
+struct cls_keys;
 struct cls_table;
 struct eni_ctx;
-/* Build the index of the IPv4 sets of P, the port index of `proto` built
+/* Build the index of the IPv4 sets of P, the key index of `proto` built
  * from t; NULL when it would take more memory than it saves time (the
  * binary searches are used then) or on allocation failure (*nomem set). */
 struct cls_elem4 *eni__elem4_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_ports *P, int *nomem);
+                                   const struct cls_keys *P, int *nomem);
 void eni__elem4_free(struct eni_ctx *ctx, struct cls_elem4 *el);
 
 #endif

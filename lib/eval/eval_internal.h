@@ -136,6 +136,11 @@ void eni__eval_reclaim(eni_ctx *ctx);
 struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uint32_t n);
 /* Drop one reference; the last one frees it. */
 void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs);
+/* The key index of keyed protocol `proto` of table t (keyidx.c); *out is
+ * NULL when no rule of the protocol names keys. False on allocation failure. */
+bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
+                       struct cls_keys **out);
+void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K);
 
 /* Flow tables (flowtab.c), control path; the probe is flowtab.h's. */
 struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance, bool v6);

@@ -1,0 +1,112 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* Interval sets for the classifier's compile step (ivset.h). Control path
+ * only, under the ctx lock. */
+#include <stdlib.h>
+
+#include "eval_internal.h"
+#include "ivset.h"
+
+void eni__ivpush(eni_ctx *ctx, struct ivvec *vec, struct cls_iv iv)
+{
+    if (vec->nomem)
+        return;
+    if (vec->n == vec->cap) {
+        uint32_t cap = vec->cap ? vec->cap * 2 : 16;
+        struct cls_iv *v = eni__realloc_array(ctx, vec->v, cap, sizeof *v);
+        if (!v) {
+            vec->nomem = true;
+            return;
+        }
+        vec->v = v;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = iv;
+}
+
+int eni__iv_cmp_lo(const struct cls_iv *a, const struct cls_iv *b)
+{
+    if (a->lo_hi != b->lo_hi)
+        return a->lo_hi < b->lo_hi ? -1 : 1;
+    if (a->lo_lo != b->lo_lo)
+        return a->lo_lo < b->lo_lo ? -1 : 1;
+    return 0;
+}
+
+struct cls_iv eni__iv_prefix(const eni_prefix *p)
+{
+    struct cls_iv iv = eni__iv_point(p->addr.b, p->addr.family);
+    if (p->addr.family == 4) {
+        uint64_t host = p->len == 0 ? 0xffffffffu : (1ull << (32 - p->len)) - 1;
+        iv.lo_lo &= ~host & 0xffffffffu;
+        iv.hi_lo = iv.lo_lo | host;
+    } else {
+        unsigned len = p->len;
+        uint64_t mhi = len >= 64 ? ~0ull : len == 0 ? 0 : ~0ull << (64 - len);
+        uint64_t mlo = len >= 128 ? ~0ull : len <= 64 ? 0 : ~0ull << (128 - len);
+        iv.lo_hi &= mhi;
+        iv.lo_lo &= mlo;
+        iv.hi_hi = iv.lo_hi | ~mhi;
+        iv.hi_lo = iv.lo_lo | ~mlo;
+    }
+    return iv;
+}
+
+static int cmp_iv(const void *x, const void *y)
+{
+    return eni__iv_cmp_lo(x, y);
+}
+
+/* Does next start at or before last's end + 1 (overlapping or adjacent)? */
+static bool touches(const struct cls_iv *last, const struct cls_iv *next)
+{
+    if (last->hi_hi == UINT64_MAX && last->hi_lo == UINT64_MAX)
+        return true;
+    uint64_t nh = last->hi_hi, nl = last->hi_lo + 1;
+    if (nl == 0)
+        nh++;
+    return eni__le128(next->lo_hi, next->lo_lo, nh, nl);
+}
+
+static void extend(struct cls_iv *last, const struct cls_iv *next)
+{
+    if (!eni__le128(next->hi_hi, next->hi_lo, last->hi_hi, last->hi_lo)) {
+        last->hi_hi = next->hi_hi;
+        last->hi_lo = next->hi_lo;
+    }
+}
+
+uint32_t eni__iv_merge(struct cls_iv *v, uint32_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(v, n, sizeof *v, cmp_iv);
+    uint32_t out = 0;
+    for (uint32_t i = 1; i < n; i++) {
+        if (touches(&v[out], &v[i]))
+            extend(&v[out], &v[i]);
+        else
+            v[++out] = v[i];
+    }
+    return out + 1;
+}
+
+void eni__iv_union2(eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint32_t na,
+                    const struct cls_iv *b, uint32_t nb)
+{
+    uint32_t i = 0, j = 0, start = out->n;
+    while (i < na || j < nb) {
+        const struct cls_iv *next;
+        if (j == nb || (i < na && eni__iv_cmp_lo(&a[i], &b[j]) <= 0))
+            next = &a[i++];
+        else
+            next = &b[j++];
+        if (out->n > start && touches(&out->v[out->n - 1], next)) {
+            extend(&out->v[out->n - 1], next);
+            continue;
+        }
+        eni__ivpush(ctx, out, *next);
+        if (out->nomem)
+            return;
+    }
+}
