@@ -149,14 +149,15 @@ typedef struct eni_eval_counters {
  * eni_eval_counters handed to libeni, so a garbage `size` can never reach it. */
 #define ENI_EVAL_COUNTERS_INIT { sizeof(eni_eval_counters), 0, 0, 0, 0, {0}, 0, 0, 0 }
 
-/** @brief Connection-tracking figures of an interface (eni_nic_get_conntrack()). */
+/** @brief Connection-tracking figures of an interface (eni_nic_get_conntrack()) or an
+ *  instance (eni_instance_get_conntrack()). */
 typedef struct eni_conntrack_stats {
     uint32_t size;                          /**< Set by the caller before the call. */
     uint32_t reserved0;                     /**< Zero. */
     uint64_t tracked;                       /**< Flow entries in the table (expired ones until swept). */
-    uint64_t allowance;                     /**< Most flows the interface may track. */
+    uint64_t allowance;                     /**< Most flows it may track now (an interface: its share of the instance's budget). */
     uint64_t conntrack_allowance_available; /**< How many more can be tracked now (a gauge). */
-    uint64_t conntrack_allowance_exceeded;  /**< Packets dropped for lack of room, since the interface was attached. */
+    uint64_t conntrack_allowance_exceeded;  /**< Packets dropped for lack of room, since the interface was attached (an instance: summed). */
 } eni_conntrack_stats;
 
 /** Initializer for ::eni_conntrack_stats: sets `size`, zeroes the rest. Use it for every
@@ -358,15 +359,23 @@ ENI_API int eni_eval_frames_dirs(eni_eval_worker *worker, eni_nic_id nic, const 
 ENI_API int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *pkt,
                              uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
 
+/** The largest conntrack allowance libeni accepts, for an instance or an interface. */
+#define ENI_CONNTRACK_ALLOWANCE_MAX 16777216u
+
 /**
- * @brief Set an interface's conntrack allowance (most tracked flows; default 16384).
+ * @brief Set an interface's own conntrack allowance: the most flows it ever
+ *        tracks, whatever its instance's budget (default: the budget).
  *
- * EC2 publishes no per-type figure. A new allowance rebuilds the flow table;
- * tracked flows are carried over while they fit.
+ * All the interfaces of an instance draw on the instance's budget
+ * (eni_instance_set_conntrack_allowance()); this caps one of them, and
+ * sizes its flow tables for that many (set it to bound memory when an
+ * instance's budget is large). A new allowance rebuilds the flow tables;
+ * tracked flows are carried over while they fit. It holds from the
+ * interface's first attachment when set before.
  *
  * @param[in] ctx       The context.
  * @param[in] nic       The interface.
- * @param[in] max_flows 1 .. 16777216.
+ * @param[in] max_flows 1 .. ::ENI_CONNTRACK_ALLOWANCE_MAX.
  * @return ::ENI_OK; ::ENI_EINVAL out of range; id errors; ::ENI_ENOMEM.
  * @since 1.0
  * @threadsafety ctx-serialized
@@ -374,7 +383,51 @@ ENI_API int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const e
 ENI_API int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);
 
 /**
- * @brief Read an interface's connection-tracking figures.
+ * @brief Set an instance's conntrack allowance: the most flows all its
+ *        interfaces track together (EC2's per-instance budget; default 16384).
+ *
+ * EC2 publishes no per-type figure. The budget is divided into
+ * per-interface shares on the control path (nothing is shared between
+ * interfaces on the packet path): an interface may track what it tracks
+ * plus an even part of what the instance has left, never more than its own
+ * allowance (eni_nic_set_conntrack_allowance()). Shares are re-divided at
+ * every attach, detach and move, when an allowance changes, and when
+ * eni_nic_sweep_flows() frees flows of an interface of the instance; in
+ * between, a busy interface may be refused a new flow (counted in its
+ * `conntrack_allowance_exceeded`) while another has room. Interfaces that
+ * follow the budget get flow tables sized for all of it.
+ *
+ * @param[in] ctx       The context.
+ * @param[in] instance  The instance.
+ * @param[in] max_flows 1 .. ::ENI_CONNTRACK_ALLOWANCE_MAX.
+ * @return ::ENI_OK; ::ENI_EINVAL (`InvalidParameterValue`) out of range or a NULL
+ *         @p ctx; id errors (`InvalidInstanceID.NotFound`...); ::ENI_ENOMEM, with
+ *         nothing changed.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_instance_set_conntrack_allowance(eni_ctx *ctx, eni_instance_id instance,
+                                                 uint32_t max_flows);
+
+/**
+ * @brief Read an instance's connection-tracking figures: its budget, the
+ *        flows its interfaces track together, `conntrack_allowance_available`
+ *        (the budget less those flows, the gauge EC2 reports per instance) and
+ *        the sum of its interfaces' `conntrack_allowance_exceeded`.
+ * @param[in]  ctx      The context.
+ * @param[in]  instance The instance.
+ * @param[out] out      Receives them; set `out->size` first.
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or a too-small @p out; id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_instance_get_conntrack(eni_ctx *ctx, eni_instance_id instance,
+                                       eni_conntrack_stats *out);
+
+/**
+ * @brief Read an interface's connection-tracking figures: `allowance` is its
+ *        share now; on an instance, `conntrack_allowance_available` is the
+ *        instance's gauge (ENA reports the instance's on every interface).
  * @param[in]  ctx The context.
  * @param[in]  nic The interface.
  * @param[out] out Receives them; set `out->size` first.

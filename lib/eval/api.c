@@ -11,7 +11,6 @@
 #include "parse.h"
 #include "util/abi_struct.h"
 
-enum { MAX_ALLOWANCE = 16777216 };
 
 int eni_eval_worker_new(eni_ctx *ctx, eni_eval_worker **out)
 {
@@ -402,9 +401,9 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
     ENI__CALL(ctx);
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_nic_set_conntrack_allowance: ctx is NULL");
-    if (max_flows < 1 || max_flows > MAX_ALLOWANCE)
+    if (max_flows < 1 || max_flows > ENI_CONNTRACK_ALLOWANCE_MAX)
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
-                         "the conntrack allowance must be 1..%d", MAX_ALLOWANCE);
+                         "the conntrack allowance must be 1..%u", ENI_CONNTRACK_ALLOWANCE_MAX);
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
@@ -414,14 +413,13 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
     if (rc == ENI_OK)
         rc = eni__eval_dp_get(ctx, id.v, &dp);
     if (rc == ENI_OK) {
-        struct eni_flows *old = atomic_load(&dp->flows);
-        struct eni_flows *fresh = eni__flows_new(ctx, max_flows, old->v6);
-        if (!fresh) {
+        uint32_t was = dp->ceiling;
+        dp->ceiling = max_flows;
+        if (eni__flows_resize(ctx, dp, max_flows) != ENI_OK) {
+            dp->ceiling = was;
             rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
         } else {
-            eni__flows_copy(fresh, old, 0);
-            struct eni_flows *was = atomic_exchange(&dp->flows, fresh);
-            eni__eval_retire(ctx, was, eni__flows_free);
+            eni__conntrack_rebalance(ctx, nic->instance);
             eni__eval_reclaim(ctx);
         }
     }
@@ -444,8 +442,17 @@ int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
         memset(&st, 0, sizeof st);
         st.size = sizeof st;
         st.tracked = atomic_load(&fl->tracked);
-        st.allowance = fl->allowance;
+        st.allowance = atomic_load_explicit(&fl->share, memory_order_relaxed);
         st.conntrack_allowance_available = st.tracked < st.allowance ? st.allowance - st.tracked : 0;
+        /* On an instance, the gauge is the instance's, as ENA reports it on
+         * every interface (D38), bounded by the interface's own allowance:
+         * what it could still track once the shares are re-divided. */
+        uint64_t left;
+        if (nic->instance &&
+            eni__instance_conntrack(ctx, nic->instance, NULL, &left, NULL) == ENI_OK) {
+            uint64_t own = st.tracked < fl->allowance ? fl->allowance - st.tracked : 0;
+            st.conntrack_allowance_available = left < own ? left : own;
+        }
         st.conntrack_allowance_exceeded = dp ? atomic_load(&dp->allowance_exceeded) : 0;
         rc = eni__info_out(out, &st, sizeof st, "eni_nic_get_conntrack");
     }
@@ -509,6 +516,8 @@ int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id id, uint64_t now_ns, uint32_t *
         uint32_t n = eni__flows_walk(flows_of(dp), expired, &now_ns);
         if (removed)
             *removed = n;
+        if (n && nic->instance) /* freed room goes back to the instance's budget */
+            eni__conntrack_rebalance(ctx, nic->instance);
     }
     eni__unlock(ctx);
     return rc;

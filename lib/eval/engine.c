@@ -326,7 +326,7 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             /* only a question: answer what a burst would, without taking the
              * slot (a full allowance drops the new flow, section 5.5) */
             uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
-            if (!ft_has_room(ft, kp, now, tracked >= fl->allowance)) {
+            if (!ft_has_room(ft, kp, now, tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed))) {
                 verdict(v, ENI_DROP, ENI_REASON_CONNTRACK_FULL);
                 goto counted;
             }
@@ -341,7 +341,7 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             /* At the allowance a new flow may still take an expired one's slot
              * (lazy expiry); otherwise it is dropped and counted (section 5.5). */
             if (!ft_insert(fl, ft, kp, meta, now + timeout_ns(snap, p->proto, state), now,
-                           tracked >= fl->allowance)) {
+                           tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed))) {
                 if (dp)
                     atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
                 if (c)

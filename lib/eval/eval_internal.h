@@ -57,6 +57,7 @@ struct eni_nic_dp {
     _Atomic(struct eni_snap *) snap;
     _Atomic(struct eni_flows *) flows;
     _Atomic uint64_t allowance_exceeded;
+    uint32_t ceiling;                   /* eni_nic_set_conntrack_allowance, 0: the instance's budget */
     struct eni_nic_dp *next;            /* the ctx's list of dp states */
 };
 
@@ -126,6 +127,19 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
  * and what it says. snprintf's return. */
 int eni__acl_explain(eni_ctx *ctx, const struct eni_acl_snap *a, unsigned dir, const eni_pkt *p,
                      char *text, size_t len);
+
+/* Conntrack budgets (budget.c), control path under the ctx lock. */
+struct eni_instance;
+/* The instance's conntrack allowance (its own or the default). */
+uint32_t eni__instance_budget(const struct eni_instance *inst);
+/* Give dp's flow tables room for `allowance` flows (carrying flows over). */
+int eni__flows_resize(eni_ctx *ctx, struct eni_nic_dp *dp, uint32_t allowance);
+/* Re-divide the budget of one instance (or of all, with 0) into shares. */
+void eni__conntrack_rebalance(eni_ctx *ctx, uint64_t only_instance);
+/* An instance's flows summed over its interfaces, what is left of its
+ * budget, and its interfaces' allowance-exceeded drops (any may be NULL). */
+int eni__instance_conntrack(eni_ctx *ctx, uint64_t instance, uint64_t *tracked,
+                            uint64_t *available, uint64_t *exceeded);
 
 /* Reclamation (qsbr.c), control path under the ctx lock. */
 void eni__eval_retire(eni_ctx *ctx, void *p, void (*free_fn)(eni_ctx *, void *));

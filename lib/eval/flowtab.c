@@ -88,6 +88,7 @@ struct eni_flows *eni__flows_new(eni_ctx *ctx, uint32_t allowance, bool v6)
     struct flow_table *ft6 = ft_new(ctx, 6, v6 ? allowance : V6_IDLE_ALLOWANCE);
     atomic_init(&fl->ft6, ft6);
     fl->allowance = allowance;
+    atomic_init(&fl->share, allowance);
     fl->v6 = v6;
     if (!fl->ft4 || !ft6) {
         eni__flows_free(ctx, fl);
@@ -117,7 +118,8 @@ static _Alignas(64) uint8_t empty_slot[64];
 static struct flow_table empty4 = {.slots = empty_slot, .stride = 32, .words = 1, .cap = 1};
 static struct flow_table empty6 = {.slots = empty_slot, .stride = 64, .words = 4, .cap = 1};
 static struct eni_flows empty = {.ft4 = &empty4, .ft6 = &empty6,
-                                 .allowance = ENI_EVAL_DEFAULT_ALLOWANCE};
+                                 .allowance = ENI_EVAL_DEFAULT_ALLOWANCE,
+                                 .share = ENI_EVAL_DEFAULT_ALLOWANCE};
 
 struct eni_flows *eni__flows_empty(void)
 {

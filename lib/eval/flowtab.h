@@ -91,7 +91,13 @@ struct flow_table {
 struct eni_flows {
     struct flow_table *ft4;
     _Atomic(struct flow_table *) ft6;
-    uint32_t allowance;
+    uint32_t allowance;                 /* the tables' sizing: most this interface ever tracks */
+    /* What the interface may track now: its share of the instance's
+     * budget (budget.c), never above allowance. Written by the control
+     * path, read (relaxed) by the packet path when a flow is created; only
+     * this interface's threads read it, so nothing is shared between the
+     * interfaces of an instance. */
+    _Atomic uint32_t share;
     bool v6;                            /* ft6 is sized to the allowance (control path) */
     _Atomic uint64_t tracked;           /* valid slots in both tables */
 };

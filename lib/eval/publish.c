@@ -227,5 +227,7 @@ void eni__eval_republish(eni_ctx *ctx)
     eni__free(ctx, done);
     if (complete)
         ev->seen_version = m->version;
+    /* attachments, detachments and moves change who shares which budget */
+    eni__conntrack_rebalance(ctx, 0);
     eni__eval_reclaim(ctx);
 }

@@ -6,6 +6,7 @@
 
 #include "nic_internal.h"
 #include "sg_internal.h"
+#include "eni/eval.h"
 
 #define BAD(...) return eni__fail(ENI_EINTERNAL, NULL, __VA_ARGS__)
 
@@ -290,6 +291,9 @@ static int check_eips_and_instances(eni_ctx *ctx)
         ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n) nics += n->instance == i->id;
         if (nics != i->nic_count)
             BAD("instance slot %u: %u interfaces, recount %u", i_i_, i->nic_count, nics);
+        if (i->conntrack_allowance > ENI_CONNTRACK_ALLOWANCE_MAX)
+            BAD("instance slot %u: conntrack allowance %u above %u", i_i_,
+                i->conntrack_allowance, ENI_CONNTRACK_ALLOWANCE_MAX);
     }
     return ENI_OK;
 }

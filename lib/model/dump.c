@@ -137,9 +137,14 @@ static void dump_all(struct out *o)
             s->instance_count, idstr(ctx, s->acl, c));
     }
     ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i)
-    put(o, "instance %s subnet=%s type=%s state=%u virt=%u platform=%u ena=%u nics=%u\n",
-        idstr(ctx, i->id, a), idstr(ctx, i->subnet, b), i->type.name, i->state,
-        i->virtualization, i->platform, i->ena_support, i->nic_count);
+    {
+        put(o, "instance %s subnet=%s type=%s state=%u virt=%u platform=%u ena=%u nics=%u",
+            idstr(ctx, i->id, a), idstr(ctx, i->subnet, b), i->type.name, i->state,
+            i->virtualization, i->platform, i->ena_support, i->nic_count);
+        if (i->conntrack_allowance) /* only when set: dumps of earlier models read the same */
+            put(o, " conntrack_allowance=%u", i->conntrack_allowance);
+        put(o, "\n");
+    }
     ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
     {
         put(o, "nic %s subnet=%s type=%u status=%u sdc=%u mac=%02x%02x%02x%02x%02x%02x "

@@ -130,6 +130,7 @@ struct eni_instance {
     uint8_t platform;
     uint8_t ena_support;
     uint32_t nic_count;
+    uint32_t conntrack_allowance; /* the budget its interfaces share; 0: the default (D38) */
 };
 
 struct eni_attachment {

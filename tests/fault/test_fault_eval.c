@@ -82,6 +82,12 @@ static int s_allowance(struct world *w)
     return eni_nic_set_conntrack_allowance(w->ctx, w->nic[0], 5000);
 }
 
+/* The instance's budget: re-divided into shares, tables resized to follow it. */
+static int s_instance_allowance(struct world *w)
+{
+    return eni_instance_set_conntrack_allowance(w->ctx, w->inst, 9000);
+}
+
 static int s_sdc_off(struct world *w)
 {
     return eni_nic_set_source_dest_check(w->ctx, w->nic[1], 0);
@@ -104,6 +110,7 @@ static const struct {
     int (*fn)(struct world *);
 } steps[] = {
     {"authorize", s_authorize}, {"assign ipv6", s_assign6}, {"allowance", s_allowance},
+    {"instance allowance", s_instance_allowance},
     {"source/dest check off", s_sdc_off}, {"explain", s_explain},
 };
 enum { N_STEPS = sizeof steps / sizeof steps[0] };

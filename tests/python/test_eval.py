@@ -388,6 +388,28 @@ def test_conntrack_gauges_default(nic):
             st.conntrack_allowance_exceeded) == (0, 16384, 16384, 0)
 
 
+def test_conntrack_budget_belongs_to_the_instance(running, nic, spare, ctx, evaluator):
+    """An instance's interfaces share its budget (D38): shares add up to it, a full share
+    refuses new flows while a re-division (here: setting the budget again) hands out what
+    is left, and the instance reports EC2's per-instance gauge."""
+    spare.attach(running, device_index=1)
+    ctx.poll()
+    running.set_conntrack_allowance(4)
+    assert (nic.conntrack.allowance, spare.conntrack.allowance) == (2, 2)
+    ip = nic.private_ip_address
+    new = [("udp", ip, 1000 + i, CLIENT, 53) for i in range(3)]
+    assert [v.reason for v in evaluator.evaluate(nic, OUT, new, now_ns=1)] == \
+        [Reason.RULE, Reason.RULE, Reason.CONNTRACK_FULL]
+    st = running.conntrack
+    assert (st.tracked, st.allowance, st.conntrack_allowance_available,
+            st.conntrack_allowance_exceeded) == (2, 4, 2, 1)
+    running.set_conntrack_allowance(4)
+    assert (nic.conntrack.allowance, spare.conntrack.allowance) == (3, 1)
+    with pytest.raises(InvalidParameterError):
+        running.set_conntrack_allowance(0)
+    assert running.conntrack.allowance == 4
+
+
 def test_flows_listing(nic, evaluator):
     """flows() lists a tracked flow from the interface's side, with its expiry."""
     ip = nic.private_ip_address

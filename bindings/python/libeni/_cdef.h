@@ -761,6 +761,9 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
 int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);
 int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id nic, eni_conntrack_stats *out);
+int eni_instance_set_conntrack_allowance(eni_ctx *ctx, eni_instance_id instance,
+                                         uint32_t max_flows);
+int eni_instance_get_conntrack(eni_ctx *ctx, eni_instance_id instance, eni_conntrack_stats *out);
 int eni_nic_list_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, eni_flow_info *out,
                        uint32_t cap, uint32_t *count);
 int eni_nic_sweep_flows(eni_ctx *ctx, eni_nic_id nic, uint64_t now_ns, uint32_t *removed);

@@ -133,6 +133,23 @@ class Instance(LibeniObject):
         self.set_state(InstanceState.STOPPING)
         self.set_state(InstanceState.STOPPED)
 
+    @property
+    def conntrack(self) -> "ConntrackStats":
+        """The instance's conntrack budget, the flows its interfaces track together,
+        ``conntrack_allowance_available`` (EC2's per-instance gauge) and the sum of its
+        interfaces' ``conntrack_allowance_exceeded``."""
+        from ._eval import ConntrackStats
+        st = ffi.new("eni_conntrack_stats *")
+        st.size = ffi.sizeof("eni_conntrack_stats")
+        check(lib.eni_instance_get_conntrack(self._ctx._ptr, self._cid(), st))
+        return ConntrackStats._from(st)
+
+    def set_conntrack_allowance(self, max_flows: int) -> None:
+        """The most flows all the instance's interfaces track together (default 16384);
+        divided into per-interface shares (docs/eval.md, decisions.md D38)."""
+        check(lib.eni_instance_set_conntrack_allowance(self._ctx._ptr, self._cid(),
+                                                       as_uint(max_flows, "max_flows")))
+
     def terminate(self, timeout: float = 5.0) -> None:
         """``TerminateInstances``: shutting-down, which detaches every interface;
         then terminated once the backend has completed the detaches.
@@ -487,7 +504,8 @@ class NetworkInterface(LibeniObject):
         return ConntrackStats._from(st)
 
     def set_conntrack_allowance(self, max_flows: int) -> None:
-        """How many flows the interface may track (tracked flows are kept)."""
+        """The most flows this interface ever tracks, whatever its instance's budget
+        (tracked flows are kept)."""
         check(lib.eni_nic_set_conntrack_allowance(self._ctx._ptr, self._cid(),
                                                   as_uint(max_flows, "max_flows")))
 
