@@ -80,7 +80,13 @@ uint32_t eni__iv_merge(struct cls_iv *v, uint32_t n)
 {
     if (n < 2)
         return n;
-    qsort(v, n, sizeof *v, cmp_iv);
+    /* Sets often arrive sorted (a remote member list, a prefix list, one
+     * CIDR): one pass to check saves the sort. */
+    bool sorted = true;
+    for (uint32_t i = 1; i < n && sorted; i++)
+        sorted = eni__iv_cmp_lo(&v[i - 1], &v[i]) <= 0;
+    if (!sorted)
+        qsort(v, n, sizeof *v, cmp_iv);
     uint32_t out = 0;
     for (uint32_t i = 1; i < n; i++) {
         if (touches(&v[out], &v[i]))

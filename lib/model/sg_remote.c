@@ -43,8 +43,13 @@ static uint32_t sort_unique(void *v, uint32_t n, size_t size, int (*cmp)(const v
 {
     if (n < 2)
         return n;
-    qsort(v, n, size, cmp);
     unsigned char *p = v;
+    /* A host usually states its members in order: check before sorting. */
+    bool sorted = true;
+    for (uint32_t i = 1; i < n && sorted; i++)
+        sorted = cmp(p + (size_t)(i - 1) * size, p + (size_t)i * size) <= 0;
+    if (!sorted)
+        qsort(v, n, size, cmp);
     uint32_t out = 1;
     for (uint32_t i = 1; i < n; i++)
         if (cmp(p + (size_t)i * size, p + (size_t)(out - 1) * size) != 0)

@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Strict shape checks, before libcidr sees the text. */
-static bool v4_text_ok(const char *s, size_t len)
+/* Strict shape checks, before libcidr sees the text. The IPv4 check reads
+ * the four octets on the way; they are the address's bytes (into out). */
+static bool v4_text(const char *s, size_t len, uint8_t out[4])
 {
     int octets = 0;
     size_t i = 0;
@@ -24,6 +25,8 @@ static bool v4_text_ok(const char *s, size_t len)
         size_t digits = i - start;
         if (digits == 0 || digits > 3 || (digits > 1 && s[start] == '0'))
             return false;
+        if (octets < 4)
+            out[octets] = (uint8_t)value;
         octets++;
         if (i < len) {
             if (s[i] != '.' || octets == 4)
@@ -62,7 +65,8 @@ static int parse(const char *s, bool want_prefix, eni_prefix *out)
         family = 6;
     else
         family = 4;
-    if (family == 4 ? !v4_text_ok(s, alen) : !v6_text_ok(s, alen))
+    uint8_t v4[4];
+    if (family == 4 ? !v4_text(s, alen, v4) : !v6_text_ok(s, alen))
         return -1;
     if (slash) {
         const char *p = slash + 1;
@@ -77,6 +81,26 @@ static int parse(const char *s, bool want_prefix, eni_prefix *out)
         }
         if (v > (family == 4 ? 32u : 128u))
             return -1;
+    }
+    if (!slash) {
+        /* A bare address, its text already checked strictly above: the
+         * check read an IPv4 address's bytes, libc's inet_pton reads an IPv6
+         * one's. libcidr stays the parser of prefixes; for an address it
+         * would only repeat the work with an allocation (a list of 10,000
+         * remote members parsed several times slower through it). */
+        memset(out, 0, sizeof *out);
+        out->addr.family = (uint8_t)family;
+        out->len = family == 4 ? 32 : 128;
+        if (family == 4) {
+            memcpy(out->addr.b, v4, 4);
+            return 0;
+        }
+        char buf[ENI_ADDR_STR_MAX];
+        if (alen >= sizeof buf)
+            return -1;
+        memcpy(buf, s, alen);
+        buf[alen] = '\0';
+        return inet_pton(AF_INET6, buf, out->addr.b) == 1 ? 0 : -1;
     }
     /* libcidr scans backwards from the end of short strings and reads before
      * their start (seen with ASan on "::/0" and "1.2.3.4"): hand it a copy

@@ -113,6 +113,15 @@ static void test_addr_parse_is_strict(void **state)
     assert_int_equal(eni__addr_v4(&a), 0x0a141e28u);
     eni__addr_format(&a, buf);
     assert_string_equal(buf, "10.20.30.40");
+    /* bare addresses skip libcidr: the edges of the space, and a mapped one */
+    assert_int_equal(eni__addr_parse("255.255.255.255", &a), 0);
+    assert_int_equal(eni__addr_v4(&a), 0xffffffffu);
+    assert_int_equal(eni__addr_parse("0.0.0.0", &a), 0);
+    assert_int_equal(eni__addr_v4(&a), 0);
+    assert_int_equal(eni__addr_parse("::ffff:10.0.0.1", &a), 0);
+    assert_int_equal(a.family, 6);
+    assert_int_equal(a.b[10], 0xff);
+    assert_int_equal(a.b[15], 1);
     assert_int_equal(eni__addr_parse("2001:DB8:0:0::1", &a), 0);
     assert_int_equal(a.family, 6);
     eni__addr_format(&a, buf);
