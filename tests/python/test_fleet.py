@@ -40,6 +40,65 @@ def test_bad_or_taken_ids_are_refused(ctx, vpc):
     assert ctx.dump() == before
 
 
+def test_create_instance_takes_the_id_ec2_gave(ctx, subnet):
+    inst = ctx.create_instance("m5.large", subnet=subnet, id="i-0123456789abcdef0")
+    assert inst.id == "i-0123456789abcdef0" and ctx.get("i-0123456789abcdef0") == inst
+    assert inst.state == libeni.InstanceState.PENDING
+    before = ctx.dump()
+    with pytest.raises(libeni.InvalidParameterError) as e:
+        ctx.create_instance("m5.large", subnet=subnet, id="i-XYZ")
+    assert (e.value.code, e.value.ec2_code) == (libeni.ErrorCode.EINVAL,
+                                                "InvalidInstanceID.Malformed")
+    with pytest.raises(libeni.InvalidParameterError):
+        ctx.create_instance("m5.large", subnet=subnet, id="eni-0123456789abcdef0")  # another kind
+    with pytest.raises(libeni.AlreadyExistsError) as e:
+        ctx.create_instance("t3.micro", subnet=subnet, id="i-0123456789abcdef0")
+    assert e.value.code == libeni.ErrorCode.EEXIST
+    with pytest.raises(libeni.InvalidParameterTypeError):
+        ctx.create_instance("m5.large", subnet=subnet, id=42)
+    assert ctx.dump() == before  # nothing was created by the refusals
+    minted = ctx.create_instance("m5.large", subnet=subnet)
+    assert minted.id.startswith("i-") and minted.id != inst.id
+
+
+# Every create_* method, and how to call it with a given id. Entries of a network
+# ACL are named by their rule number: CreateNetworkAclEntry has no id to give.
+NOT_NAMED = {"create_entry"}
+
+
+def _create_calls(ctx, vpc, subnet):
+    return {
+        ("Context", "create_vpc"): (lambda i: ctx.create_vpc("10.9.0.0/16", id=i), "vpc-09a8b7c6"),
+        ("Context", "create_prefix_list"): (lambda i: ctx.create_prefix_list("p", 2, id=i),
+                                            "pl-09a8b7c6"),
+        ("Context", "create_network_interface"): (
+            lambda i: ctx.create_network_interface(subnet, id=i), "eni-09a8b7c6"),
+        ("Context", "create_instance"): (lambda i: ctx.create_instance("m5.large", subnet=subnet,
+                                                                       id=i), "i-09a8b7c6"),
+        ("Vpc", "create_subnet"): (lambda i: vpc.create_subnet("10.0.9.0/24", id=i),
+                                   "subnet-09a8b7c6"),
+        ("Vpc", "create_security_group"): (lambda i: vpc.create_security_group("g", "g", id=i),
+                                           "sg-09a8b7c6"),
+        ("Vpc", "create_network_acl"): (lambda i: vpc.create_network_acl(id=i), "acl-09a8b7c6"),
+        ("Subnet", "create_network_interface"): (
+            lambda i: subnet.create_network_interface(id=i), "eni-09a8b7c7"),
+    }
+
+
+def test_every_create_method_takes_the_id_ec2_gave(ctx, vpc, subnet):
+    calls = _create_calls(ctx, vpc, subnet)
+    found = {(cls.__name__, name) for cls in (getattr(libeni, n) for n in libeni.__all__)
+             if isinstance(cls, type) for name in vars(cls)
+             if name.startswith("create_") and name not in NOT_NAMED}
+    assert found == set(calls), "a create_* method without a test of its id="
+    for (cls, name), (call, given) in calls.items():
+        with pytest.raises(libeni.InvalidParameterError) as e:
+            call(given.split("-")[0] + "-XYZ")
+        assert e.value.ec2_code.endswith(".Malformed"), (cls, name, e.value.ec2_code)
+        assert call(given).id == given, (cls, name)
+    ctx.check()
+
+
 def test_remote_members_replace_whole_and_clear(ctx, vpc, web):
     web.set_remote_members("host-b", ["10.0.2.7", "10.0.1.5", "2001:db8::5"])
     assert web.remote_members("host-b") == ["10.0.1.5", "10.0.2.7", "2001:db8::5"]

@@ -10,8 +10,8 @@
 void build_quotas(model *m);        /* build_quotas.c: room for what the input holds */
 void build_vpcs(model *m);          /* build_net.c */
 void build_subnets(model *m);       /* build_net.c */
+void build_acls(model *m);          /* build_acls.c, with their entries and associations */
 void build_prefix_lists(model *m);  /* build_prefix_lists.c, with their entries */
-void build_acls(model *m);          /* build_prefix_lists.c: reported as skipped */
 void build_groups(model *m);        /* build_groups.c */
 void build_rules(model *m);         /* build_rules.c */
 void build_nics(model *m);          /* build_nics.c */
@@ -19,8 +19,9 @@ void build_instances(model *m);     /* build_instances.c, with attachments and s
 void build_eips(model *m);          /* build_eips.c */
 
 /* Shared by the steps (build_util.c). */
-/* An "…State": {"State": "associated"} member says the block is in use (absent: yes). */
-bool build_associated(const jloc *at, json_t *obj, const char *state_key);
+/* The state of a CIDR block association ("…State": {"State": "associated"});
+ * "associated" when absent. */
+const char *build_block_state(const jloc *at, json_t *obj, const char *state_key);
 /* The prefix length of a CIDR, -1 when it has none. */
 int build_prefix_len(const char *cidr);
 /* Whether CIDR @inner lies inside CIDR @outer (same family). */

@@ -1,11 +1,18 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* VPCs and subnets from describe-vpcs and describe-subnets. libeni models
- * one IPv4 block and one IPv6 /56 per VPC: further blocks are reported as
- * skipped, and so are the subnets inside them. */
+/* VPCs and subnets from describe-vpcs and describe-subnets. A VPC is made
+ * with its primary IPv4 block, its first IPv6 /56 and the ids EC2 gave its
+ * default security group and network ACL; its secondary IPv4 blocks are
+ * then associated in the JSON's order. libeni models one IPv6 block per
+ * VPC and subnet: further ones are reported as skipped. A block in another
+ * state than associated (disassociated, failed...) is noted and left out. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "build.h"
+#include "fail.h"
+#include "mem.h"
 
 /* The id of the VPC's default group, from describe-security-groups. */
 static const char *default_group_id(model *m, const char *vpc)
@@ -20,22 +27,31 @@ static const char *default_group_id(model *m, const char *vpc)
     return NULL;
 }
 
-/* Secondary IPv4 blocks, reported as skipped. */
-static void skip_secondary_blocks(model *m, aws_item *it, const char *primary)
+/* The VPC's default network ACL, from describe-network-acls (the first one
+ * that says IsDefault: a second is an error, build_acls.c). */
+static aws_item *default_acl(model *m, const char *vpc)
 {
-    jloc at, el;
-    json_t *set = jarray(&it->loc, it->obj, "CidrBlockAssociationSet");
-    jloc_key(&at, &it->loc, "CidrBlockAssociationSet");
-    for (size_t i = 0; i < json_array_size(set); i++) {
-        json_t *b = jobject_at(&at, set, i, &el);
-        const char *cidr = jname(&el, b, "CidrBlock", true);
-        if (strcmp(cidr, primary) && build_associated(&el, b, "CidrBlockState"))
-            report_skip(&m->rep, "vpc-cidr-block", it->id, &el,
-                        "secondary IPv4 block %s: libeni models one IPv4 block per VPC", cidr);
+    for (size_t i = 0; i < m->in.n[AWS_ACL]; i++) {
+        aws_item *a = &m->in.items[AWS_ACL][i];
+        const char *v = jstring(&a->loc, a->obj, "VpcId", false);
+        if (v && !strcmp(v, vpc) && jbool(&a->loc, a->obj, "IsDefault", false))
+            return a;
     }
+    return NULL;
 }
 
-/* The first associated IPv6 /56 of an Ipv6CidrBlockAssociationSet; the others are skipped. */
+/* Whether a block of a CidrBlockAssociationSet is in use; notes the others. */
+static bool in_use(model *m, aws_item *it, const jloc *el, json_t *b, const char *state_key,
+                   const char *cidr, const char *kind)
+{
+    const char *state = build_block_state(el, b, state_key);
+    if (!strcmp(state, "associated"))
+        return true;
+    report_note(&m->rep, kind, it->id, el, "block %s is %s: left out of the model", cidr, state);
+    return false;
+}
+
+/* The first IPv6 block of @want_len in an Ipv6CidrBlockAssociationSet; the others are skipped. */
 static const char *ipv6_block(model *m, aws_item *it, int want_len, const char *kind)
 {
     jloc at, el;
@@ -45,7 +61,7 @@ static const char *ipv6_block(model *m, aws_item *it, int want_len, const char *
     for (size_t i = 0; i < json_array_size(set); i++) {
         json_t *b = jobject_at(&at, set, i, &el);
         const char *cidr = jname(&el, b, "Ipv6CidrBlock", true);
-        if (!build_associated(&el, b, "Ipv6CidrBlockState"))
+        if (!in_use(m, it, &el, b, "Ipv6CidrBlockState", cidr, kind))
             continue;
         if (!chosen && build_prefix_len(cidr) == want_len)
             chosen = cidr;
@@ -57,29 +73,78 @@ static const char *ipv6_block(model *m, aws_item *it, int want_len, const char *
     return chosen;
 }
 
+/* Secondary IPv4 blocks (CidrBlockAssociationSet, the primary aside); for a
+ * VPC that was not built they are only read. */
+static void secondary_blocks(model *m, aws_item *it, const char *primary, eni_vpc_id vpc)
+{
+    jloc at, el;
+    json_t *set = jarray(&it->loc, it->obj, "CidrBlockAssociationSet");
+    jloc_key(&at, &it->loc, "CidrBlockAssociationSet");
+    for (size_t i = 0; i < json_array_size(set); i++) {
+        json_t *b = jobject_at(&at, set, i, &el);
+        const char *cidr = jname(&el, b, "CidrBlock", true);
+        if (!strcmp(cidr, primary) || !in_use(m, it, &el, b, "CidrBlockState", cidr,
+                                              "vpc-cidr-block") || !vpc.v)
+            continue;
+        if (eni_vpc_associate_cidr_block(m->ctx, vpc, cidr, 0, NULL) != ENI_OK)
+            model_refused(m, NULL, "vpc-cidr-block", it->id, &el, "the CIDR block");
+    }
+}
+
+/* The model's blocks of a VPC ("10.0.0.0/16 10.1.0.0/16 2600:…/56"), or whether
+ * one of them holds @cidr. */
+static char *blocks(model *m, eni_vpc_id vpc, const char *cidr, bool *holds)
+{
+    uint32_t n = 0;
+    if (eni_vpc_get_cidr_blocks(m->ctx, vpc, NULL, 0, &n) != ENI_OK)
+        fail_libeni("eni_vpc_get_cidr_blocks");
+    char *b = xcalloc(n ? n : 1, ENI_CIDR_STRING_MAX);
+    if (eni_vpc_get_cidr_blocks(m->ctx, vpc, b, n, &n) != ENI_OK)
+        fail_libeni("eni_vpc_get_cidr_blocks");
+    char *text = xcalloc(n ? n : 1, ENI_CIDR_STRING_MAX + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *one = b + (size_t)i * ENI_CIDR_STRING_MAX;
+        if (holds && cidr && build_cidr_within(cidr, one))
+            *holds = true;
+        strcat(strcat(text, i ? " " : ""), one);
+    }
+    free(b);
+    return text;
+}
+
 static void build_vpc(model *m, aws_item *it)
 {
     const char *cidr = jname(&it->loc, it->obj, "CidrBlock", true);
-    skip_secondary_blocks(m, it, cidr);
+    aws_item *acl = default_acl(m, it->id);
     eni_vpc_spec spec = ENI_VPC_SPEC_INIT;
     spec.cidr_block = cidr;
     spec.ipv6_cidr_block = ipv6_block(m, it, 56, "vpc-cidr-block");
     spec.id = it->id;
     spec.default_group_id = default_group_id(m, it->id);
-    eni_vpc_id vpc;
+    spec.default_acl_id = acl ? acl->id : NULL;
+    uint64_t raw;
+    if (acl && eni_id_parse(m->ctx, acl->id, ENI_KIND_NETWORK_ACL, &raw) == ENI_EINVAL)
+        jfail(&acl->loc, "NetworkAclId", "libeni refused the id: %s (%s)",
+              eni_error_last()->message, eni_error_last()->ec2_code);
+    eni_vpc_id vpc = {0};
     if (eni_vpc_create(m->ctx, &spec, &vpc) != ENI_OK) {
         model_refused(m, it, "vpc", it->id, &it->loc, "the VPC");
+        secondary_blocks(m, it, cidr, vpc); /* read, to report bad JSON */
         return;
     }
     it->built = vpc.v;
     eni_vpc_info info = ENI_VPC_INFO_INIT;
-    if (eni_vpc_describe(m->ctx, vpc, &info) == ENI_OK) {
-        aws_item *g = aws_find(&m->in, AWS_GROUP, spec.default_group_id);
-        if (g)
-            g->built = info.default_group.v;
-    }
-    report_built(&m->rep, "vpc", it->id, &it->loc, "%s%s%s", cidr,
-                 spec.ipv6_cidr_block ? " " : "", spec.ipv6_cidr_block ? spec.ipv6_cidr_block : "");
+    if (eni_vpc_describe(m->ctx, vpc, &info) != ENI_OK)
+        fail_libeni("eni_vpc_describe");
+    aws_item *g = aws_find(&m->in, AWS_GROUP, spec.default_group_id);
+    if (g)
+        g->built = info.default_group.v;
+    if (acl && eni_id_parse(m->ctx, acl->id, ENI_KIND_NETWORK_ACL, &raw) == ENI_OK)
+        acl->built = raw; /* its entries and associations: build_acls.c */
+    secondary_blocks(m, it, cidr, vpc);
+    char *text = blocks(m, vpc, NULL, NULL);
+    report_built(&m->rep, "vpc", it->id, &it->loc, "%s", text);
+    free(text);
 }
 
 void build_vpcs(model *m)
@@ -88,8 +153,8 @@ void build_vpcs(model *m)
         build_vpc(m, &m->in.items[AWS_VPC][i]);
 }
 
-/* The VPC's secondary block that holds @cidr, if any. */
-static const char *in_secondary_block(aws_item *vpc, const char *cidr)
+/* A block of the JSON's VPC that holds @cidr, if any (in any state). */
+static const char *json_block(aws_item *vpc, const char *cidr)
 {
     json_t *set = json_object_get(vpc->obj, "CidrBlockAssociationSet");
     for (size_t i = 0; i < json_array_size(set); i++) {
@@ -117,11 +182,12 @@ static void build_subnet(model *m, aws_item *it)
         build_skip(m, it, "subnet", "an IPv6-only subnet: libeni needs an IPv4 block");
         return;
     }
-    const char *vpc_cidr = jstring(&vpc->loc, vpc->obj, "CidrBlock", true);
-    const char *secondary = in_secondary_block(vpc, cidr);
-    if (!build_cidr_within(cidr, vpc_cidr) && secondary) {
-        build_skip(m, it, "subnet", "it lies in the VPC's secondary block %s, which is not modelled",
-                   secondary);
+    bool held = false;
+    const char *block = json_block(vpc, cidr);
+    free(blocks(m, (eni_vpc_id){vpc->built}, cidr, &held));
+    if (!held && block) {
+        build_skip(m, it, "subnet", "it lies in the VPC's block %s, which is not in the model",
+                   block);
         return;
     }
     eni_vpc_info vi = ENI_VPC_INFO_INIT;

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* Network interfaces from describe-network-interfaces (or, for those it does
  * not list, from the instances of describe-instances): type, addresses,
- * groups, description, source/destination check and conntrack timeouts.
+ * groups, description, source/destination check, conntrack timeouts and
+ * delegated prefixes.
  * Attachments come later, with the instances (build_instances.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,22 +92,37 @@ static void addresses(nic_in *n, bool subnet_has_ipv6)
         n->spec.flags |= ENI_NIC_SPEC_NO_IPV6;
 }
 
-/* Prefix delegation (Ipv4Prefixes, Ipv6Prefixes) is not modelled. */
-static void skip_prefixes(model *m, aws_item *it)
+/* Delegated prefixes (Ipv4Prefixes, Ipv6Prefixes), one at a time, so that a
+ * refused one is reported at its path; an interface that was not built has
+ * them only read. Returns how many were delegated. */
+static size_t prefixes(model *m, aws_item *it, bool subnet_has_ipv6)
 {
     jloc at, el;
+    size_t done = 0;
     static const char *const keys[] = {"Ipv4Prefixes", "Ipv6Prefixes"};
     for (size_t k = 0; k < 2; k++) {
         json_t *arr = jarray(&it->loc, it->obj, keys[k]);
         jloc_key(&at, &it->loc, keys[k]);
         for (size_t i = 0; i < json_array_size(arr); i++) {
             json_t *p = jobject_at(&at, arr, i, &el);
-            const char *cidr = jstring(&el, p, k ? "Ipv6Prefix" : "Ipv4Prefix", false);
-            if (it->built)
-                report_skip(&m->rep, "network-interface-prefix", it->id, &el,
-                            "%s: prefix delegation is not modelled", cidr ? cidr : "a prefix");
+            const char *cidr = jname(&el, p, k ? "Ipv6Prefix" : "Ipv4Prefix", true);
+            if (!it->built)
+                continue;
+            if (k && !subnet_has_ipv6) {
+                report_note(&m->rep, "network-interface-prefix", it->id, &el,
+                            "IPv6 prefix %s left out: its subnet has no IPv6 block in the model",
+                            cidr);
+                continue;
+            }
+            if (eni_nic_assign_prefixes(m->ctx, (eni_nic_id){it->built}, k ? 6 : 4, &cidr, 1, 0)
+                != ENI_OK) {
+                model_refused(m, NULL, "network-interface-prefix", it->id, &el, "the prefix");
+                continue;
+            }
+            done++;
         }
     }
+    return done;
 }
 
 /* The interface's groups that were built; false when it listed some and none was. */
@@ -190,15 +206,20 @@ static void build_nic(model *m, aws_item *it)
     it->built = nic.v;
     if (!check && eni_nic_set_source_dest_check(m->ctx, nic, 0) != ENI_OK)
         fail_libeni("eni_nic_set_source_dest_check");
-    char more[48] = "";
+    size_t np = prefixes(m, it, si.ipv6_cidr_block[0] != 0);
+    char more[48] = "", pfx[32] = "";
     if (n.nv4 + n.nv6)
         snprintf(more, sizeof more, " and %zu more address%s", n.nv4 + n.nv6,
                  n.nv4 + n.nv6 == 1 ? "" : "es");
-    report_built(&m->rep, "network-interface", it->id, &it->loc, "%s%s in %s, %zu group%s%s",
-                 n.spec.private_ip ? n.spec.private_ip : "no address", more, subnet_id, n.ngroups,
-                 n.ngroups == 1 ? "" : "s", check ? "" : ", source/destination check off");
+    if (np)
+        snprintf(pfx, sizeof pfx, ", %zu prefix%s", np, np == 1 ? "" : "es");
+    report_built(&m->rep, "network-interface", it->id, &it->loc, "%s%s%s in %s, %zu group%s%s",
+                 n.spec.private_ip ? n.spec.private_ip : "no address", more, pfx, subnet_id,
+                 n.ngroups, n.ngroups == 1 ? "" : "s",
+                 check ? "" : ", source/destination check off");
 out:
-    skip_prefixes(m, it);
+    if (!it->built)
+        prefixes(m, it, false); /* read, to report bad JSON */
     free(n.v4);
     free(n.v6);
     free(n.groups);

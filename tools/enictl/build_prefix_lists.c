@@ -1,8 +1,7 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* Managed prefix lists (describe-managed-prefix-lists) with their entries
- * (get-managed-prefix-list-entries), and network ACLs, which libeni does
- * not model yet: they are read, checked and reported as skipped. */
+ * (get-managed-prefix-list-entries). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,30 +84,5 @@ void build_prefix_lists(model *m)
         if (!e->built)
             build_skip(m, e, "prefix-list-entries",
                        "prefix list %s is not in the input (describe-managed-prefix-lists)", e->id);
-    }
-}
-
-void build_acls(model *m)
-{
-    for (size_t i = 0; i < m->in.n[AWS_ACL]; i++) {
-        aws_item *it = &m->in.items[AWS_ACL][i];
-        json_t *entries = jarray(&it->loc, it->obj, "Entries");
-        const char *vpc = jname(&it->loc, it->obj, "VpcId", false);
-        jloc at, el;
-        jloc_key(&at, &it->loc, "Entries");
-        for (size_t k = 0; k < json_array_size(entries); k++) { /* read, to report bad JSON */
-            json_t *e = jobject_at(&at, entries, k, &el);
-            long long n;
-            if (!jint(&el, e, "RuleNumber", 1, 32767, &n))
-                jfail(&el, "RuleNumber", "missing (required)");
-            jname(&el, e, "Protocol", true);
-            const char *action = jname(&el, e, "RuleAction", true);
-            if (strcmp(action, "allow") && strcmp(action, "deny"))
-                jfail(&el, "RuleAction", "expected allow or deny, got '%s'", action);
-            jbool(&el, e, "Egress", false);
-        }
-        build_skip(m, it, "network-acl",
-                   "network ACLs are not modelled by libeni yet: its %zu entries%s%s are not "
-                   "applied", json_array_size(entries), vpc ? " in " : "", vpc ? vpc : "");
     }
 }

@@ -3,8 +3,11 @@
 /* Quotas with room for what the input holds. An account may have raised its
  * quotas above EC2's defaults (the ctx's), so they follow the input, within
  * EC2's own ceilings: 16 groups per interface, and groups per interface x
- * rules per group <= 1000 (docs/model.md). A prefix list in a rule costs its
- * MaxEntries, as in EC2. */
+ * rules per group <= 1000 (docs/model.md); 40 entries per network ACL,
+ * direction and family, EC2's implicit deny included; 50 IPv4 blocks per
+ * VPC. A prefix list in a rule costs its MaxEntries, as in EC2. */
+#include <string.h>
+
 #include "build.h"
 #include "fail.h"
 
@@ -35,8 +38,74 @@ static size_t rule_cost(model *m, aws_item *g, const char *key)
     return cost;
 }
 
+/* The most entries of one direction and family in an ACL, the implicit deny included. */
+static size_t acl_rule_cost(aws_item *a)
+{
+    size_t n[2][2] = {{1, 1}, {1, 1}}, most = 0;
+    json_t *entries = json_object_get(a->obj, "Entries");
+    for (size_t i = 0; i < json_array_size(entries); i++) {
+        json_t *e = json_array_get(entries, i);
+        json_t *number = json_object_get(e, "RuleNumber");
+        if (json_is_integer(number) && json_integer_value(number) >= 32767)
+            continue; /* the implicit deny, counted above */
+        n[json_is_true(json_object_get(e, "Egress"))]
+         [json_is_string(json_object_get(e, "Ipv6CidrBlock"))]++;
+    }
+    for (size_t d = 0; d < 2; d++)
+        for (size_t f = 0; f < 2; f++)
+            most = max_size(most, n[d][f]);
+    return most;
+}
+
+/* ACLs of the VPC @vpc_id. */
+static size_t acls_in(model *m, const char *vpc_id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->in.n[AWS_ACL]; i++) {
+        const char *v = json_string_value(json_object_get(m->in.items[AWS_ACL][i].obj, "VpcId"));
+        n += v && !strcmp(v, vpc_id);
+    }
+    return n;
+}
+
+/* The VPC's IPv4 blocks in use: the primary and the associated secondary ones. */
+static size_t ipv4_blocks(aws_item *v)
+{
+    size_t n = 1;
+    const char *primary = json_string_value(json_object_get(v->obj, "CidrBlock"));
+    json_t *set = json_object_get(v->obj, "CidrBlockAssociationSet");
+    for (size_t i = 0; i < json_array_size(set); i++) {
+        json_t *b = json_array_get(set, i);
+        const char *cidr = json_string_value(json_object_get(b, "CidrBlock"));
+        const char *state = json_string_value(
+            json_object_get(json_object_get(b, "CidrBlockState"), "State"));
+        n += cidr && (!primary || strcmp(cidr, primary)) &&
+             (!state || !strcmp(state, "associated"));
+    }
+    return n;
+}
+
 void build_quotas(model *m)
 {
+    size_t acl_rules = 20, acls = 200, blocks = 5;
+    for (size_t i = 0; i < m->in.n[AWS_ACL]; i++)
+        acl_rules = max_size(acl_rules, acl_rule_cost(&m->in.items[AWS_ACL][i]));
+    for (size_t i = 0; i < m->in.n[AWS_VPC]; i++) {
+        acls = max_size(acls, acls_in(m, m->in.items[AWS_VPC][i].id));
+        blocks = max_size(blocks, ipv4_blocks(&m->in.items[AWS_VPC][i]));
+    }
+    if (acl_rules > 40) {
+        report_note(&m->rep, "quota", "", NULL,
+                    "the input needs %zu entries per network ACL, direction and family: EC2 "
+                    "allows at most 40, the implicit deny included", acl_rules);
+        acl_rules = 40;
+    }
+    if (blocks > 50) {
+        report_note(&m->rep, "quota", "", NULL,
+                    "the input needs %zu IPv4 blocks in a VPC: EC2 allows at most 50", blocks);
+        blocks = 50;
+    }
+
     size_t groups_per_nic = 5, rules = 60, eips = 5;
     for (size_t i = 0; i < m->in.n[AWS_NIC]; i++) {
         aws_item *n = &m->in.items[AWS_NIC][i];
@@ -64,6 +133,9 @@ void build_quotas(model *m)
     q.eips = (uint32_t)eips;
     q.nics = (uint32_t)max_size(5000, m->in.n[AWS_NIC]);
     q.security_groups = (uint32_t)max_size(2500, m->in.n[AWS_GROUP]);
+    q.acl_rules = (uint32_t)acl_rules;
+    q.acls_per_vpc = (uint32_t)acls;
+    q.cidr_blocks_per_vpc = (uint32_t)blocks;
     if (eni_ctx_set_quotas(m->ctx, &q) != ENI_OK)
         fail_libeni("eni_ctx_set_quotas");
 }

@@ -10,15 +10,15 @@
 
 #include "build.h"
 
-bool build_associated(const jloc *at, json_t *obj, const char *state_key)
+const char *build_block_state(const jloc *at, json_t *obj, const char *state_key)
 {
     json_t *st = jfield(at, obj, state_key, JSON_OBJECT, false);
     if (!st)
-        return true;
+        return "associated";
     jloc sl;
     jloc_key(&sl, at, state_key);
-    const char *s = jstring(&sl, st, "State", false);
-    return !s || !strcmp(s, "associated");
+    const char *s = jname(&sl, st, "State", false);
+    return s ? s : "associated";
 }
 
 /* "10.0.0.0/16" into 16 address bytes, family and length. */

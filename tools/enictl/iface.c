@@ -49,22 +49,37 @@ void iface_open(model *m, const char *id, iface *f)
                    "interface %s is not attached to an instance in the model (%s): the evaluator "
                    "only judges attached interfaces; 'enictl load' shows why", id,
                    eni_nic_status_name(ni.status));
-    uint32_t n = 0;
+    uint32_t n = 0, np = 0;
     if (eni_nic_get_addresses(m->ctx, f->nic, NULL, 0, &n) != ENI_OK)
         fail_libeni("eni_nic_get_addresses");
-    eni_nic_address *a = xcalloc(n, sizeof *a);
+    if (eni_nic_get_prefixes(m->ctx, f->nic, 0, NULL, 0, &np) != ENI_OK)
+        fail_libeni("eni_nic_get_prefixes");
+    eni_nic_address *a = xcalloc(n ? n : 1, sizeof *a);
+    char *p = xcalloc(np ? np : 1, ENI_CIDR_STRING_MAX);
     if (eni_nic_get_addresses(m->ctx, f->nic, a, n, &n) != ENI_OK)
         fail_libeni("eni_nic_get_addresses");
-    f->addr = xcalloc(n, sizeof *f->addr);
-    f->family = xcalloc(n, 1);
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t buf[16] = {0};
-        if (inet_pton(a[i].family == 4 ? AF_INET : AF_INET6, a[i].address, buf) != 1)
+    if (eni_nic_get_prefixes(m->ctx, f->nic, 0, p, np, &np) != ENI_OK)
+        fail_libeni("eni_nic_get_prefixes");
+    f->addr = xcalloc(n + np ? n + np : 1, sizeof *f->addr);
+    f->family = xcalloc(n + np ? n + np : 1, 1);
+    f->plen = xcalloc(n + np ? n + np : 1, 1);
+    for (uint32_t i = 0; i < n + np; i++) {
+        char buf[ENI_CIDR_STRING_MAX];
+        snprintf(buf, sizeof buf, "%s",
+                 i < n ? a[i].address : p + (size_t)(i - n) * ENI_CIDR_STRING_MAX);
+        char *slash = strchr(buf, '/');
+        int len = slash ? atoi(slash + 1) : -1;
+        if (slash)
+            *slash = 0;
+        uint8_t bytes[16] = {0}, family = strchr(buf, ':') ? 6 : 4;
+        if (inet_pton(family == 4 ? AF_INET : AF_INET6, buf, bytes) != 1)
             continue;
-        f->family[f->naddr] = (uint8_t)a[i].family;
-        memcpy(f->addr[f->naddr++], buf, 16);
+        f->family[f->naddr] = family;
+        f->plen[f->naddr] = (uint8_t)(len >= 0 ? len : family == 4 ? 32 : 128);
+        memcpy(f->addr[f->naddr++], bytes, 16);
     }
     free(a);
+    free(p);
     aws_item *it = aws_find(&m->in, AWS_NIC, id);
     f->has_mac = it && parse_mac(json_string_value(json_object_get(it->obj, "MacAddress")), f->mac);
 }
@@ -73,13 +88,21 @@ void iface_close(iface *f)
 {
     free(f->addr);
     free(f->family);
+    free(f->plen);
+}
+
+static bool within(const uint8_t a[16], const uint8_t net[16], unsigned plen)
+{
+    if (memcmp(a, net, plen / 8))
+        return false;
+    uint8_t mask = (uint8_t)(0xff00 >> (plen % 8));
+    return plen % 8 == 0 || (a[plen / 8] & mask) == (net[plen / 8] & mask);
 }
 
 bool iface_owns(const iface *f, uint8_t family, const uint8_t addr[16])
 {
-    size_t len = family == 4 ? 4 : 16;
     for (size_t i = 0; i < f->naddr; i++)
-        if (f->family[i] == family && !memcmp(f->addr[i], addr, len))
+        if (f->family[i] == family && within(addr, f->addr[i], f->plen[i]))
             return true;
     return false;
 }

@@ -22,13 +22,13 @@ void model_load(model *m, const char *const *files, size_t nfiles)
     build_quotas(m);
     build_vpcs(m);
     build_subnets(m);
+    build_acls(m);
     build_prefix_lists(m);
     build_groups(m);
     build_rules(m);
     build_nics(m);
     build_instances(m);
     build_eips(m);
-    build_acls(m);
     if (eni_ctx_check(m->ctx) != ENI_OK)
         fail_libeni("eni_ctx_check");
 }

@@ -3,8 +3,9 @@
 /* The model every command starts from: a libeni ctx built from the AWS
  * CLI's JSON (--model FILE...), with the report of what was built and
  * skipped. model_load() reads every file first (aws.h), then builds in
- * dependency order (build.h): VPCs, subnets, prefix lists, groups, rules,
- * interfaces, instances and their attachments, Elastic IPs. */
+ * dependency order (build.h): VPCs (with their CIDR blocks), subnets,
+ * network ACLs, prefix lists, groups, rules, interfaces (with their
+ * prefixes), instances and their attachments, Elastic IPs. */
 #ifndef ENICTL_MODEL_H
 #define ENICTL_MODEL_H
 

@@ -53,6 +53,7 @@ void report_note(report *r, const char *kind, const char *id, const jloc *at, co
 static const struct { const char *kind, *one, *many; } kinds[] = {
     {"vpc", "VPC", "VPCs"},
     {"subnet", "subnet", "subnets"},
+    {"network-acl", "network ACL", "network ACLs"},
     {"prefix-list", "prefix list", "prefix lists"},
     {"security-group", "security group", "security groups"},
     {"network-interface", "network interface", "network interfaces"},

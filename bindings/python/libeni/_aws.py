@@ -7,9 +7,12 @@ bindings: the outputs of ``aws ec2 describe-vpcs``, ``describe-subnets``,
 ``describe-security-groups``, ``describe-managed-prefix-lists``,
 ``get-managed-prefix-list-entries``, ``describe-network-interfaces``,
 ``describe-instances`` and ``describe-network-acls``, in any order, become
-objects under the ids EC2 gave them. Bad JSON raises :class:`AwsJsonError`
-naming the file and the JSON path; what libeni does not model is reported
-as skipped, with the reason.
+objects under the ids EC2 gave them: VPCs with their secondary IPv4 blocks and
+IPv6 block, subnets, network ACLs with their entries and associations (a
+VPC's default ACL adopts the JSON's id and entries), prefix lists, groups and
+rules, interfaces with their delegated prefixes, instances, Elastic IPs.
+Bad JSON raises :class:`AwsJsonError` naming the file and the JSON path;
+what libeni does not model is reported as skipped, with the reason.
 """
 from __future__ import annotations
 
@@ -20,10 +23,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from ._acl import AclEntry
 from ._context import Context, LaunchInterface
+from ._enums import Kind
 from ._errors import (AlreadyExistsError, InUseError, InvalidParameterError, InvalidStateError,
                       LibeniError, LimitExceededError, NotFoundError, NotSupportedError,
-                      PermissionDeniedError)
+                      PermissionDeniedError, check)
+from ._ffi import cstr, ffi, lib
 from ._instances import ConntrackTimeouts, InstanceType
 from ._network import Rule
 
@@ -32,6 +38,8 @@ __all__ = ["AwsJsonError", "AwsLoad", "AwsEntry", "load_aws_json"]
 #: A type libeni knows with room for any interface: instances the input lacks
 #: but an interface is attached to are stood in by one (as enictl does).
 STAND_IN_TYPE = "p5.48xlarge"
+#: EC2's implicit deny rules of a network ACL ("*"): 32767 for IPv4, 32768 for IPv6
+_ACL_IMPLICIT = {32767: ("CidrBlock", "0.0.0.0/0", 4), 32768: ("Ipv6CidrBlock", "::/0", 6)}
 _LISTS = {"Vpcs": ("vpc", "VpcId"), "Subnets": ("subnet", "SubnetId"),
           "SecurityGroups": ("group", "GroupId"), "PrefixLists": ("pl", "PrefixListId"),
           "NetworkInterfaces": ("nic", "NetworkInterfaceId"), "NetworkAcls": ("acl", "NetworkAclId")}
@@ -116,6 +124,22 @@ def _objects(obj: dict, key: str, loc: _Loc) -> List[Tuple[dict, _Loc]]:
             raise loc.key(key).at(i).fail(f"expected an object, got {_TYPES.get(type(el), 'a value')}")
         out.append((el, loc.key(key).at(i)))
     return out
+
+
+def _name(obj: dict, key: str, loc: _Loc, required: bool = False) -> Optional[str]:
+    """A string that may not be empty (EC2's ids, names and CIDRs never are)."""
+    v = _get(obj, key, str, loc, required)
+    if v is not None and not v:
+        raise loc.key(key).fail("empty string")
+    return v
+
+
+def _int_in(obj: dict, key: str, loc: _Loc, lo: int, hi: int, required: bool = False
+            ) -> Optional[int]:
+    v = _get(obj, key, int, loc, required)
+    if v is not None and not lo <= v <= hi:
+        raise loc.key(key).fail(f"{v} is out of range ({lo}..{hi})")
+    return v
 
 
 def _within(inner: str, outer: str) -> bool:
@@ -273,8 +297,8 @@ class _Loader:
     # -- building, in enictl's order ------------------------------------------------
     def build(self) -> AwsLoad:
         self.quotas()
-        for step in (self.vpcs, self.subnets, self.prefix_lists, self.groups, self.rules,
-                     self.nics, self.instances, self.eips, self.acls):
+        for step in (self.vpcs, self.subnets, self.acls, self.prefix_lists, self.groups,
+                     self.rules, self.nics, self.instances, self.eips):
             step()
         return self.report
 
@@ -295,42 +319,102 @@ class _Loader:
         if per_nic > 16:
             raise next(n.loc.key("Groups") for n in nics
                        if len(n.obj.get("Groups") or []) > 16).fail("EC2 allows 16 groups")
+        acl_rules, acls, blocks = 20, 200, 5
+        for a in self.items["acl"].values():
+            counts: Dict[Tuple[bool, bool], int] = {}
+            for e in a.obj.get("Entries") or []:
+                number = e.get("RuleNumber") if isinstance(e, dict) else None
+                if not isinstance(e, dict) or (isinstance(number, int) and number >= 32767):
+                    continue  # the implicit deny, counted as the 1 below
+                key = (e.get("Egress") is True, isinstance(e.get("Ipv6CidrBlock"), str))
+                counts[key] = counts.get(key, 1) + 1
+            acl_rules = max([acl_rules] + list(counts.values()))
+        for v in self.items["vpc"].values():
+            acls = max(acls, sum(a.obj.get("VpcId") == v.id for a in self.items["acl"].values()))
+            primary = v.obj.get("CidrBlock")
+            used = 1  # the primary
+            for b in v.obj.get("CidrBlockAssociationSet") or []:
+                state = (b.get("CidrBlockState") or {}) if isinstance(b, dict) else {}
+                used += (isinstance(b, dict) and isinstance(b.get("CidrBlock"), str)
+                         and b["CidrBlock"] != primary and isinstance(state, dict)
+                         and state.get("State", "associated") in (None, "associated"))
+            blocks = max(blocks, used)
+        if acl_rules > 40:
+            self.note("quota", "", None, f"the input needs {acl_rules} entries per network ACL, "
+                      "direction and family: EC2 allows at most 40, the implicit deny included")
+            acl_rules = 40
+        if blocks > 50:
+            self.note("quota", "", None, f"the input needs {blocks} IPv4 blocks in a VPC: EC2 "
+                      "allows at most 50")
+            blocks = 50
         self.ctx.set_quotas(elastic_ips=5 + 2 * len(nics),
                             network_interfaces=max(5000, len(nics)),
                             security_groups=max(2500, len(self.items["group"])),
                             rules_per_group=min(rules, 1000 // per_nic),
-                            groups_per_interface=per_nic)
+                            groups_per_interface=per_nic, acl_rules=acl_rules,
+                            network_acls_per_vpc=acls, cidr_blocks_per_vpc=blocks)
 
-    @staticmethod
-    def associated(obj: dict, key: str) -> bool:
-        return (obj.get(key) or {}).get("State", "associated") == "associated"
+    def in_use(self, item: _Item, b: dict, loc: _Loc, key: str, cidr: str, kind: str) -> bool:
+        """Whether a block of a ...CidrBlockAssociationSet is associated; notes the others."""
+        st = _get(b, key, dict, loc)
+        state = (_name(st, "State", loc.key(key)) if st is not None else None) or "associated"
+        if state == "associated":
+            return True
+        self.note(kind, item.id, loc, f"block {cidr} is {state}: left out of the model")
+        return False
+
+    def given_id(self, item: _Item, key: str, kind: Kind) -> None:
+        """An id EC2 gave that libeni finds malformed is bad JSON, there where it is."""
+        out = ffi.new("uint64_t *")
+        try:
+            check(lib.eni_id_parse(self.ctx._ptr, cstr(item.id, key), int(kind), out))
+        except InvalidParameterError as e:
+            raise item.loc.key(key).fail(f"libeni refused the id: {e.message} "
+                                         f"({e.ec2_code})") from None
+        except NotFoundError:
+            pass
 
     def vpcs(self) -> None:
         for v in self.items["vpc"].values():
-            cidr = _get(v.obj, "CidrBlock", str, v.loc, True)
-            for b, loc in _objects(v.obj, "CidrBlockAssociationSet", v.loc):
-                other = _get(b, "CidrBlock", str, loc, True)
-                if other != cidr and self.associated(b, "CidrBlockState"):
-                    self.skip("vpc-cidr-block", v.id, loc, f"secondary IPv4 block {other}: "
-                              "libeni models one IPv4 block per VPC")
+            cidr = _name(v.obj, "CidrBlock", v.loc, True)
+            acl = next((a for a in self.items["acl"].values()
+                        if _get(a.obj, "VpcId", str, a.loc) == v.id
+                        and _get(a.obj, "IsDefault", bool, a.loc)), None)
             ipv6 = self.ipv6_block(v, 56, "vpc-cidr-block")
             default = next((g.id for g in self.items["group"].values()
                             if g.obj.get("VpcId") == v.id and g.obj.get("GroupName") == "default"),
                            None)
-            vpc = self.attempt(lambda: self.ctx.create_vpc(cidr, ipv6_cidr_block=ipv6, id=v.id,
-                                                           default_group_id=default),
-                               "vpc", v.id, v.loc, "the VPC", v)
+            if acl is not None:
+                self.given_id(acl, "NetworkAclId", Kind.NETWORK_ACL)
+            vpc = self.attempt(lambda: self.ctx.create_vpc(
+                cidr, ipv6_cidr_block=ipv6, id=v.id, default_group_id=default,
+                default_acl_id=acl.id if acl is not None else None),
+                "vpc", v.id, v.loc, "the VPC", v)
             if vpc is None:
+                self.secondary_blocks(v, cidr, None)  # read, to report bad JSON
                 continue
-            self.built("vpc", v, vpc, " ".join(filter(None, (cidr, ipv6))))
             if default:
                 self.items["group"][default].built = vpc.default_security_group
+            if acl is not None:
+                acl.built = self.ctx.get(acl.id)  # its entries and associations: acls()
+            self.secondary_blocks(v, cidr, vpc)
+            self.built("vpc", v, vpc, " ".join(vpc.cidr_blocks))
+
+    def secondary_blocks(self, v: _Item, primary: str, vpc: Any) -> None:
+        """The VPC's secondary IPv4 blocks, associated in the JSON's order."""
+        for b, loc in _objects(v.obj, "CidrBlockAssociationSet", v.loc):
+            cidr = _name(b, "CidrBlock", loc, True)
+            if cidr == primary or not self.in_use(v, b, loc, "CidrBlockState", cidr,
+                                                  "vpc-cidr-block") or vpc is None:
+                continue
+            self.attempt(lambda: vpc.associate_cidr_block(cidr), "vpc-cidr-block", v.id, loc,
+                         "the CIDR block")
 
     def ipv6_block(self, item: _Item, length: int, kind: str) -> Optional[str]:
         chosen = None
         for b, loc in _objects(item.obj, "Ipv6CidrBlockAssociationSet", item.loc):
-            cidr = _get(b, "Ipv6CidrBlock", str, loc, True)
-            if not self.associated(b, "Ipv6CidrBlockState"):
+            cidr = _name(b, "Ipv6CidrBlock", loc, True)
+            if not self.in_use(item, b, loc, "Ipv6CidrBlockState", cidr, kind):
                 continue
             if chosen is None and cidr.endswith(f"/{length}"):
                 chosen = cidr
@@ -349,9 +433,12 @@ class _Loader:
             vpc, why = self.ref("vpc", vpc_id)
             if vpc is not None and cidr is None:
                 why = "an IPv6-only subnet: libeni needs an IPv4 block"
-            elif vpc is not None and not _within(cidr, vpc.built.cidr_block):
-                why = f"it lies outside the VPC's block {vpc.built.cidr_block} (in a secondary " \
-                      "block, which is not modelled)"
+            elif vpc is not None:
+                block = next((b["CidrBlock"] for b in vpc.obj.get("CidrBlockAssociationSet") or []
+                              if isinstance(b, dict) and isinstance(b.get("CidrBlock"), str)
+                              and _within(cidr, b["CidrBlock"])), None)
+                if block and not any(_within(cidr, m) for m in vpc.built.cidr_blocks):
+                    why = f"it lies in the VPC's block {block}, which is not in the model"
             if why:
                 self.skip("subnet", s.id, s.loc, why, s)
                 continue
@@ -366,6 +453,105 @@ class _Loader:
                 "subnet", s.id, s.loc, "the subnet", s)
             if sub is not None:
                 self.built("subnet", s, sub, f"{cidr} {az} in {vpc_id}")
+
+    # -- network ACLs ----------------------------------------------------------------
+    def acls(self) -> None:
+        """The JSON's ACLs: a VPC's default one was made with it (vpcs()), the others
+        are created; then their entries (a default ACL's replaced: the JSON lists what
+        it holds) and associations; reported once every subnet has moved."""
+        for a in self.items["acl"].values():
+            vpc_id = _name(a.obj, "VpcId", a.loc, True)
+            is_default = bool(_get(a.obj, "IsDefault", bool, a.loc))
+            vpc, why = self.ref("vpc", vpc_id)
+            if vpc is None:
+                self.skip("network-acl", a.id, a.loc, why, a)
+            elif is_default and a.built is None:  # the VPC's first default ACL won
+                raise a.loc.key("IsDefault").fail(f"a second default network ACL of {vpc_id}")
+            elif not is_default:
+                a.built = self.attempt(lambda: vpc.built.create_network_acl(id=a.id),
+                                       "network-acl", a.id, a.loc, "the network ACL", a)
+        seen: Dict[str, _Loc] = {}
+        for a in self.items["acl"].values():
+            self.acl_entries(a)
+            self.acl_associations(a, seen)
+        for a in self.items["acl"].values():
+            if a.built is None:
+                continue
+            acl = a.built
+            ins, outs, subs = len(acl.ingress_entries), len(acl.egress_entries), len(acl.subnets)
+            self.built("network-acl", a, acl,
+                       f"{'default ACL of' if acl.is_default else 'in'} {a.obj['VpcId']}: "
+                       f"{ins} inbound, {outs} outbound entr{'y' if outs == 1 else 'ies'}, "
+                       f"{subs} subnet{'' if subs == 1 else 's'}")
+
+    def acl_entries(self, a: _Item) -> None:
+        if a.built is not None and a.obj.get("IsDefault") is True:
+            for e in a.built.entries:  # the ones libeni gave it
+                a.built.delete_entry(e.rule_number, egress=e.egress)
+        for e, loc in _objects(a.obj, "Entries", a.loc):
+            entry = self.acl_entry(e, loc)
+            if entry is not None and a.built is not None:
+                self.attempt(lambda: a.built.create_entry(entry), "network-acl-entry", a.id, loc,
+                             "the entry")
+
+    @staticmethod
+    def acl_entry(e: dict, loc: _Loc) -> Optional[AclEntry]:
+        """One entry of Entries; None for EC2's implicit "*" rules, which are only checked."""
+        number = _int_in(e, "RuleNumber", loc, 1, 32768, True)
+        proto = _name(e, "Protocol", loc, True)
+        if proto != "-1" and not (proto.isascii() and proto.isdigit() and int(proto) <= 255):
+            raise loc.key("Protocol").fail(f"expected -1 or a protocol number 0..255, got "
+                                           f"{proto!r}")
+        action = _name(e, "RuleAction", loc, True)
+        if action not in ("allow", "deny"):
+            raise loc.key("RuleAction").fail(f"expected allow or deny, got {action!r}")
+        egress = bool(_get(e, "Egress", bool, loc))
+        v4, v6 = _name(e, "CidrBlock", loc), _name(e, "Ipv6CidrBlock", loc)
+        if (v4 is None) == (v6 is None):
+            raise loc.fail("an entry has one of CidrBlock and Ipv6CidrBlock, not "
+                           f"{'both' if v4 else 'neither'}")
+        numbers = {}
+        for key, a, b, lo in (("PortRange", "From", "To", 0), ("IcmpTypeCode", "Type", "Code", -1)):
+            pair = _get(e, key, dict, loc)
+            if pair is not None:
+                numbers[key] = (_int_in(pair, a, loc.key(key), lo, 65535, True),
+                                _int_in(pair, b, loc.key(key), lo, 65535, True))
+        if number in _ACL_IMPLICIT:
+            key, cidr, family = _ACL_IMPLICIT[number]
+            if action != "deny" or proto != "-1" or (v4 or v6) != cidr:
+                raise loc.fail(f"rule {number} is EC2's implicit deny of all IPv{family} traffic "
+                               f"(\"*\"), which cannot be changed: expected Protocol -1, "
+                               f"RuleAction deny, {key} {cidr}")
+            return None
+        ports = numbers.get("PortRange", (-1, -1))
+        icmp = numbers.get("IcmpTypeCode", (-1, -1))
+        return AclEntry(number, int(proto), action, v4 or v6, egress, from_port=ports[0],
+                        to_port=ports[1], icmp_type=icmp[0], icmp_code=icmp[1])
+
+    def acl_associations(self, a: _Item, seen: Dict[str, _Loc]) -> None:
+        for x, loc in _objects(a.obj, "Associations", a.loc):
+            subnet_id = _name(x, "SubnetId", loc, True)
+            acl_id = _name(x, "NetworkAclId", loc)
+            if acl_id and acl_id != a.id:
+                raise loc.key("NetworkAclId").fail(f"names {acl_id}, but the association is "
+                                                   f"inside network ACL {a.id}")
+            if subnet_id in seen:
+                raise loc.key("SubnetId").fail(
+                    f"subnet {subnet_id} is associated twice (also at {seen[subnet_id].file} "
+                    f"{seen[subnet_id].path}): a subnet has exactly one network ACL")
+            seen[subnet_id] = loc
+            if a.built is None:
+                continue
+            if subnet_id not in self.items["subnet"]:  # EC2 lists its own subnets only
+                raise loc.key("SubnetId").fail(f"subnet {subnet_id} is not in the input "
+                                               "(describe-subnets): give the subnets of the "
+                                               "ACL's VPC too")
+            subnet, why = self.ref("subnet", subnet_id)
+            if subnet is None:
+                self.skip("network-acl-association", a.id, loc, why)
+                continue
+            self.attempt(lambda: a.built.associate(subnet.built), "network-acl-association",
+                         a.id, loc, "the association")
 
     def prefix_lists(self) -> None:
         for p in self.items["pl"].values():
@@ -495,6 +681,9 @@ class _Loader:
         v6 = [_get(a, "Ipv6Address", str, aloc, True)
               for a, aloc in _objects(obj, "Ipv6Addresses", loc)]
         groups = [_get(g, "GroupId", str, gloc, True) for g, gloc in _objects(obj, "Groups", loc)]
+        prefixes = [(family, _name(p, key[:-2], ploc, True), ploc)
+                    for key, family in (("Ipv4Prefixes", 4), ("Ipv6Prefixes", 6))
+                    for p, ploc in _objects(obj, key, loc)]
         ct = _get(obj, "ConnectionTrackingConfiguration", dict, loc) or {}
         kind = _get(obj, "InterfaceType", str, loc) or "interface"
         if isinstance(obj.get("MacAddress"), str):
@@ -534,11 +723,18 @@ class _Loader:
             return None
         if _get(obj, "SourceDestCheck", bool, loc) is False:
             nic.source_dest_check = False
-        for key in ("Ipv4Prefixes", "Ipv6Prefixes"):
-            for _, ploc in _objects(obj, key, loc):
-                self.skip("network-interface-prefix", n.id, ploc, "prefix delegation is not "
-                          "modelled")
-        self.built("network-interface", n, nic, f"{primary} in {subnet.id}")
+        delegated = 0
+        for family, prefix, ploc in prefixes:  # one at a time: a refusal names its path
+            if family == 6 and subnet.built.ipv6_cidr_block is None:
+                self.note("network-interface-prefix", n.id, ploc, f"IPv6 prefix {prefix} left "
+                          "out: its subnet has no IPv6 block in the model")
+                continue
+            assign = nic.assign_ipv4_prefixes if family == 4 else nic.assign_ipv6_prefixes
+            if self.attempt(lambda: assign([prefix]) or True, "network-interface-prefix", n.id,
+                            ploc, "the prefix"):
+                delegated += 1
+        more = f", {delegated} prefix{'' if delegated == 1 else 'es'}" if delegated else ""
+        self.built("network-interface", n, nic, f"{primary}{more} in {subnet.id}")
         return None
 
     def instances(self) -> None:
@@ -566,7 +762,7 @@ class _Loader:
                     n.built.attachment.delete_on_termination = True
 
     def instance(self, id_: str, item: Optional[_Item], atts: list) -> Optional[tuple]:
-        loc = item.loc if item else atts[0][2]
+        loc = item.loc if item else atts[0][0].loc  # a stand-in: where its interface is
         kind, state, type_ = "instance", "running", STAND_IN_TYPE
         if item is not None:
             type_ = _get(item.obj, "InstanceType", str, loc, True)
@@ -647,18 +843,6 @@ class _Loader:
                         "the association") is not None:
             self.report.built.append(self.entry("elastic-ip", alloc, loc,
                                                 f"{public} on {n.id} {private_ip}"))
-
-    def acls(self) -> None:
-        for a in self.items["acl"].values():
-            for e, eloc in _objects(a.obj, "Entries", a.loc):
-                number = _get(e, "RuleNumber", int, eloc, True)
-                if not 1 <= number <= 32767:
-                    raise eloc.key("RuleNumber").fail(f"{number} is out of range (1..32767)")
-                _get(e, "Protocol", str, eloc, True)
-                if _get(e, "RuleAction", str, eloc, True) not in ("allow", "deny"):
-                    raise eloc.key("RuleAction").fail("expected allow or deny")
-            self.skip("network-acl", a.id, a.loc, "network ACLs are not modelled by libeni yet: "
-                      f"its {len(a.obj.get('Entries') or [])} entries are not applied", a)
 
 
 def load_aws_json(ctx: Context, *paths_or_dicts: Union[str, "os.PathLike[str]", dict]) -> AwsLoad:

@@ -538,12 +538,13 @@ class Context:
     def create_instance(self, instance_type: str, *, subnet: Optional[Subnet] = None,
                         virtualization: Virtualization = Virtualization.HVM,
                         platform: Platform = Platform.LINUX,
-                        ena_support: bool = True) -> Instance:
-        """An instance with no interfaces yet, ``pending`` (to attach them cold)."""
+                        ena_support: bool = True, id: Optional[str] = None) -> Instance:
+        """An instance with no interfaces yet, ``pending`` (to attach them cold);
+        ``id`` is the ``i-`` id EC2 gave it."""
         spec = ffi.new("eni_instance_spec *")
         spec.size = ffi.sizeof("eni_instance_spec")
-        keep = cstr(instance_type, "instance_type")
-        spec.instance_type = keep
+        keep = [cstr(instance_type, "instance_type"), cstr(id, "id")]
+        spec.instance_type, spec.id = keep
         if subnet is not None:
             spec.subnet.v = subnet.id_value
         spec.virtualization = Virtualization._of(virtualization, "virtualization")

@@ -6,8 +6,9 @@ What ``enictl replay`` does (docs/enictl.md), in Python with no dependency:
 classic pcap (either byte order, micro- or nanosecond timestamps) and
 pcapng are read here; Ethernet (up to two VLAN tags), Linux cooked (SLL,
 SLL2), raw IP and BSD loopback link types. Each packet crosses the
-interface in the direction its addresses say (the interface's own address as
-destination: inbound; as source: outbound), else its MAC address (give
+interface in the direction its addresses say (the interface's own address, or
+one inside its delegated prefixes, as destination: inbound; as source:
+outbound), else its MAC address (give
 ``mac=``, the JSON's MacAddress: the model mints its own), else a cooked
 header's packet type; the evaluator judges the packets in order at their
 capture timestamps.
@@ -218,9 +219,21 @@ def _uncut(ip: bytes, wire: int) -> bytes:
 
 # ---- the replay -------------------------------------------------------------------------
 
-def _direction(owned: set, mac: Optional[bytes], pkt: Optional[Packet], dst_mac: Optional[bytes],
-               src_mac: Optional[bytes], cooked: Optional[TrafficDirection]
-               ) -> Optional[TrafficDirection]:
+class _Owned:
+    """The interface's addresses and delegated prefixes: ``address in owned``."""
+
+    def __init__(self, nic: NetworkInterface) -> None:
+        self.addresses = {ipaddress.ip_address(a) for a in
+                          nic.private_ip_addresses + nic.ipv6_addresses}
+        self.prefixes = [ipaddress.ip_network(p) for p in nic.ipv4_prefixes + nic.ipv6_prefixes]
+
+    def __contains__(self, address: Any) -> bool:
+        return address in self.addresses or any(address in p for p in self.prefixes)
+
+
+def _direction(owned: _Owned, mac: Optional[bytes], pkt: Optional[Packet],
+               dst_mac: Optional[bytes], src_mac: Optional[bytes],
+               cooked: Optional[TrafficDirection]) -> Optional[TrafficDirection]:
     if pkt is not None:
         if ipaddress.ip_address(pkt.dst) in owned:
             return IN
@@ -238,8 +251,7 @@ class _Replayer:
                  unknown: Optional[TrafficDirection]) -> None:
         self.ctx, self.nic, self.unknown = ctx, nic, unknown
         self.mac = bytes.fromhex(mac.replace(":", "")) if mac else None
-        self.owned = {ipaddress.ip_address(a) for a in
-                      nic.private_ip_addresses + nic.ipv6_addresses}
+        self.owned = _Owned(nic)
         self.flows: Dict[tuple, ReplayFlow] = {}
         self.clock = self.backwards = 0
         self.result: Optional[Replay] = None

@@ -30,6 +30,31 @@ ask 0 '^outbound 6 10\.0\.1\.7:41000 -> 10\.0\.2\.20:5432' 6 10.0.1.7:41000 '->'
 ask 1 '^inbound tcp .*on' --direction in tcp 203.0.113.5:40003 '->' 10.0.1.99:22
 has out 'dropped' "an address not the interface's is dropped (source/destination check)"
 ask 0 '' --tcp-flags syn,ack tcp 203.0.113.5:40000 '->' 10.0.1.7:22
+# Network ACLs (the web subnet's acl-0fedcba9876543210; the VPC's default ACL for the
+# database subnet): each packet below is one the groups allow, so only a loaded ACL
+# entry drops it, and the answer names the ACL and the rule.
+ask 1 '^dropped: denied by acl-0fedcba9876543210 rule 50 \(deny tcp 22 from 203\.0\.113\.128/25\)' tcp 203.0.113.200:40000 '->' 10.0.1.7:22
+ask 1 '^dropped: denied by acl-0fedcba9876543210 rule 60 \(deny icmp type 8 from 198\.51\.100\.0/24\)' icmp 198.51.100.9 '->' 10.0.1.7
+ask 1 '^dropped: denied by acl-0fedcba9876543210 rule 70 \(deny tcp 443 from 2001:db8:bad::/48\)' tcp '[2001:db8:bad::1]:40000' '->' '[2600:1f18:1234:5601::7]:443'
+ask 1 '^dropped: denied by acl-0fedcba9876543210 rule 60 \(deny tcp 443 to 54\.231\.0\.0/16\)' tcp 10.0.1.7:41002 '->' 54.231.1.1:443
+ask 0 '^allowed by sg-0123456789abcdef0 .*to pl-63a5400a' tcp 10.0.1.7:41002 '->' 52.216.1.1:443
+ask 1 '"reason": "acl-deny"' --json tcp 203.0.113.200:40000 '->' 10.0.1.7:22
+has out '"explanation": "dropped: denied by acl-0fedcba9876543210 rule 50' "explain --json: the ACL rule in the explanation"
+# The default ACL's own entry (rule 90 of the JSON, on the database subnet): ssh from
+# the secondary block's subnet, whose interface is a member of the default group.
+# shellcheck disable=SC2086
+expect 1 out '^dropped: denied by acl-0123456789abcdef0 rule 90 \(deny tcp 22 from 10\.1\.0\.0/16\)' -- "$exe" explain --model $model --interface eni-0b1b2b3b4b5b6b7b8 tcp 10.1.0.10:40000 '->' 10.0.2.30:22
+# shellcheck disable=SC2086
+expect 0 out '^allowed by sg-0d1e2f3a4b5c6d7e8 .*from sg-0d1e2f3a4b5c6d7e8' -- "$exe" explain --model $model --interface eni-0b1b2b3b4b5b6b7b8 tcp 10.1.0.10:40000 '->' 10.0.2.30:80
+# Delegated prefixes: an address inside one is the interface's own (direction and
+# the source/destination check); one just outside is not.
+ask 0 '^inbound tcp 203\.0\.113\.5:40000 -> 10\.0\.1\.70:443 on' tcp 203.0.113.5:40000 '->' 10.0.1.70:443
+has out '^allowed by sg-0123456789abcdef0 .*from 0\.0\.0\.0/0' "an address in the IPv4 prefix 10.0.1.64/28 passes the source/destination check"
+ask 0 '^outbound tcp 10\.0\.1\.79:41001 -> 52\.216\.4\.5:443 on' tcp 10.0.1.79:41001 '->' 52.216.4.5:443
+ask 0 '^allowed by sg-0123456789abcdef0 .*from ::/0' tcp '[2001:db8::5]:40000' '->' '[2600:1f18:1234:5601:1::9]:443'
+ask 2 '' tcp 203.0.113.5:40000 '->' 10.0.1.80:443
+has err 'neither .* is an address of eni-0123456789abcdef0' "an address outside the prefix is not the interface's"
+ask 1 '^dropped by the source/destination check' --direction in tcp 203.0.113.5:40000 '->' 10.0.1.80:443
 ask 0 '"reason": "rule"' --json tcp 203.0.113.5:40000 '->' 10.0.1.7:22
 if python3 - "$t/out" <<'PY'
 import json, sys

@@ -9,8 +9,9 @@ The web server's traffic of tests/fixtures (eni-0123456789abcdef0: 10.0.1.7,
 10.0.1.8, 2600:1f18:1234:5601::7, MAC 0e:12:34:56:78:9a), packet by packet
 with the verdict each should get, derived by hand from the fixtures' rules:
 web.pcap (Ethernet, microseconds), web.pcapng (the same, nanoseconds), the
-handshake and a drop as Linux cooked (SLL, SLL2) and raw-IP captures, and
-damaged files for the error tests. check_verdicts.py replays each capture and
+handshake and a drop as Linux cooked (SLL, SLL2) and raw-IP captures, the
+network ACLs' and delegated prefixes' packets (acl.pcap, raw IP), and damaged
+files for the error tests. check_verdicts.py replays each capture and
 compares every packet's verdict with the one PACKETS gives it.
 """
 import os
@@ -148,10 +149,37 @@ PACKETS = [
 ]
 # The handshake, a drop and a packet between two other hosts, for the other link types.
 SUBSET = [1, 2, 3, 5, 21]  # indexes into PACKETS (packets 2, 3, 4, 6, 22)
-# Each capture: its packets as PACKETS lists them.
+
+# Network ACLs and delegated prefixes, as raw IP: no MAC, so only the addresses
+# tell the way, an address inside one of the interface's prefixes (10.0.1.64/28,
+# 2600:1f18:1234:5601:1::/80) included. The web subnet's acl-0fedcba9876543210
+# denies ssh from 203.0.113.128/25 (rule 50), echo requests from 198.51.100.0/24
+# (60), https from 2001:db8:bad::/48 (70) and https to 54.231.0.0/16 (outbound
+# 60), each of which the web group allows; the inbound entries are judged before
+# the groups, the outbound ones after.
+PFX4, PFX6, FAR = "10.0.1.70", "2600:1f18:1234:5601:1::9", "203.0.113.200"
+ACL_PACKETS = [
+    (1.000, ip(FAR, WEB, tcp(FAR, WEB, 40000, 22, SYN)), None,
+     "inbound drop acl-deny"),                                                        # 1 rule 50
+    (2.000, ip(C, PFX4, tcp(C, PFX4, 40010, 443, SYN)), None,
+     "inbound allow rule tcp 443 from 0.0.0.0/0"),                                    # 2 the IPv4 prefix
+    (2.001, ip(PFX4, C, tcp(PFX4, C, 443, 40010, SYNACK)), None,
+     "outbound allow tracked"),                                                       # 3 from the prefix
+    (3.000, ip("2001:db8::5", PFX6, tcp("2001:db8::5", PFX6, 40011, 443, SYN)), None,
+     "inbound allow rule tcp 443 from ::/0"),                                         # 4 the IPv6 prefix
+    (3.500, ip("2001:db8:bad::1", PFX6, tcp("2001:db8:bad::1", PFX6, 40012, 443, SYN)), None,
+     "inbound drop acl-deny"),                                                        # 5 rule 70
+    (4.000, ip("198.51.100.9", WEB, icmp(8, 9, 1)), None, "inbound drop acl-deny"),   # 6 rule 60
+    (5.000, ip(WEB, "54.231.1.1", tcp(WEB, "54.231.1.1", 41002, 443, SYN)), None,
+     "outbound drop acl-deny"),                                                       # 7 outbound rule 60
+    (6.000, ip(C, "10.0.1.80", tcp(C, "10.0.1.80", 40013, 443, SYN)), None,
+     "- unknown-direction"),                                                          # 8 past the prefix
+]
+# Each capture: its packets as PACKETS (or ACL_PACKETS) lists them.
 CAPTURES = {
     "web.pcap": PACKETS, "web.pcapng": PACKETS, "web-sll.pcap": [PACKETS[i] for i in SUBSET],
     "web-sll2.pcapng": [PACKETS[i] for i in SUBSET], "web-raw.pcap": [PACKETS[i] for i in SUBSET],
+    "acl.pcap": ACL_PACKETS,
 }
 
 
@@ -214,6 +242,7 @@ def write(outdir):
         "web-sll.pcap": pcap(cooked(subset, False), 113),
         "web-sll2.pcapng": pcapng(cooked(subset, True), 276),
         "web-raw.pcap": pcap(raw, 101, nano=True),
+        "acl.pcap": pcap(ACL_PACKETS, 101),
         "truncated.pcap": web[:24 + 16 + 42 + 16 + 30],   # the second packet cut short
         "truncated-header.pcap": web[:10],                  # inside the file header
         "truncated.pcapng": pcapng(PACKETS, 1)[:300],
