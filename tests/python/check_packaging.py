@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 
 TESTS = 0
 FAILED = 0
@@ -103,8 +104,18 @@ def wheel(root, tmp):
     wheels = glob.glob(os.path.join(tmp, "wheels", "libeni-*.whl"))
     result(ok and len(wheels) == 1, "pip wheel --no-build-isolation --no-deps . (offline)", out)
     if not wheels:
+        skip("what the wheel holds", "no wheel")
         skip("the wheel installs into a venv and imports", "no wheel")
         return
+    names = zipfile.ZipFile(wheels[0]).namelist()
+    base = {n.rsplit("/", 1)[-1] for n in names}
+    want = {"libeni.so.1.0.0", "__init__.py", "_aws.py", "eni.h"}
+    unwanted = {"eni-sync", "enictl", "libeni-sync.so", "eni-agent"}
+    native = any(n.startswith("libeni/_native") for n in names)
+    result(native and want <= base and not (unwanted & base),
+           f"what the wheel holds: {len(names)} files, the bindings and the library, "
+           "no enictl or libeni-sync",
+           f"missing: {sorted(want - base)}, native: {native}, unwanted: {sorted(unwanted & base)}")
     venv = os.path.join(tmp, "venv")
     ok, out = run([py, "-m", "venv", "--system-site-packages", venv])
     vpy = os.path.join(venv, "bin", "python")
