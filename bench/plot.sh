@@ -1,17 +1,22 @@
 #!/bin/sh
 # SPDX-FileCopyrightText: The libeni authors
 # SPDX-License-Identifier: Apache-2.0
-# Plot eni-bench's JSON (eni-bench --json FILE) as one PNG: new-flow
-# classification throughput against rule count (libeni, and rte_acl when the
-# peer ran), then every other scenario's Mpps figures, then its microsecond
-# figures. Only series that have data are drawn; a scenario with neither kind
-# of figure is named on stderr.
+# Plot eni-bench's JSON (eni-bench --json FILE). OUT.png holds the overview:
+# the classifier by rule shape at the largest rule count (libeni's Mpps per
+# shape and measure, and its ratio to the DPDK composite when the peer ran),
+# the first format's classification against rule count when the file has it,
+# then every other scenario's Mpps figures and its microsecond figures. Each
+# rule shape also gets a chart of its own, OUT-SHAPE.png beside OUT.png
+# (bench-eval-mix.png...): Mpps against rule count for dropped, new and
+# established packets, libeni beside the composite and rte_acl alone. Only
+# series that have data are drawn; a scenario with neither kind of figure is
+# named on stderr.
 #
 #   bench/plot.sh [--print] [IN.json [OUT.png]]
 #
 # IN.json defaults to docs/bench-eval.json beside this script; OUT.png to
-# bench-eval.png in the current directory (never the committed chart: name
-# docs/bench-classify.png to refresh that). --print writes the gnuplot script
+# bench-eval.png in the current directory (never the committed charts: name
+# docs/bench-classify.png to refresh those). --print writes the gnuplot script
 # to stdout instead of running gnuplot. Needs python3 and gnuplot (Debian:
 # gnuplot-nox; GNUPLOT=/path/to/gnuplot picks another); without gnuplot it
 # says so and exits 77 (skipped). Usage errors exit 2.
@@ -20,7 +25,8 @@ me=$0
 usage() {
   echo "usage: $me [--print] [IN.json [OUT.png]]"
   echo "  IN.json   eni-bench --json output (default: docs/bench-eval.json beside $me)"
-  echo "  OUT.png   the chart (default: ./bench-eval.png)"
+  echo "  OUT.png   the overview chart (default: ./bench-eval.png); one chart per"
+  echo "            rule shape goes beside it as OUT-SHAPE.png"
   echo "  --print   write the gnuplot script to stdout, run nothing"
 }
 print=false
@@ -53,11 +59,11 @@ if ! $print && ! command -v "$gnuplot" >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-python3 - "$in" "$out" "$me" > "$tmp" <<'PY'
-import json, math, sys
+trap 'rm -f "$tmp" "$tmp.outs"' EXIT
+python3 - "$in" "$out" "$me" "$tmp.outs" > "$tmp" <<'PY'
+import json, math, os, re, sys
 
-src, out, me = sys.argv[1:4]
+src, out, me, outs_file = sys.argv[1:5]
 
 def fail(msg):
     sys.stderr.write("%s: %s\n" % (me, msg))
@@ -76,33 +82,51 @@ if not isinstance(rows, list) or not all(
     fail("%s: not eni-bench JSON (no list of scenario/metric/value records)" % src)
 
 def q(s):
-    """A gnuplot string literal."""
-    return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"')
+    """A gnuplot string literal (a newline stays one: gnuplot reads \\n in double quotes)."""
+    return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 def num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
 drawn = set()
+outputs = [out]
 
-# 1. classification: Mpps against rules, one series per *_mpps metric with data
+# 1. the first format's classification: classify_<rules>, Mpps against rules
 series_titles = {"libeni_mpps": "libeni", "rte_acl_sse_mpps": "rte_acl (sse)",
                  "rte_acl_avx2_mpps": "rte_acl (avx2)"}
 classify = {}   # rules -> metric -> value
 for r in rows:
     s = r["scenario"]
-    if not s.startswith("classify_") or not r["metric"].endswith("_mpps") or not num(r["value"]):
+    if not re.fullmatch(r"classify_\d+", s) or not r["metric"].endswith("_mpps") or not num(r["value"]):
         continue
-    try:
-        rules = int(r.get("rules", s.split("_", 1)[1]))
-    except ValueError:
-        continue
-    classify.setdefault(rules, {})[r["metric"]] = r["value"]
+    classify.setdefault(int(r.get("rules", s.split("_", 1)[1])), {})[r["metric"]] = r["value"]
     drawn.add(s)
 metrics = [m for m in series_titles if any(m in v for v in classify.values())]
 metrics += sorted({m for v in classify.values() for m in v} - set(metrics))
 
-# 2. and 3.: every other scenario's Mpps figures, then its microseconds
+# 2. the classifier by rule shape: shape -> rules -> (measure, metric) -> value;
+# the shape's other records (verdict_mismatches, peer_skipped) are its checks
+MEASURES = ("drop", "new", "established")
+SERIES = (("libeni_mpps", "libeni", 1), ("peer_mpps", "DPDK composite", 2),
+          ("rte_acl_mpps", "rte_acl alone", 3))
+shapes, checks = {}, {}
+for r in rows:
+    sh = r.get("shape")
+    if not isinstance(sh, str) or not num(r["value"]):
+        continue
+    drawn.add(r["scenario"])
+    shapes.setdefault(sh, {})
+    if r.get("measure") in MEASURES and num(r.get("rules")):
+        shapes[sh].setdefault(int(r["rules"]), {})[(r["measure"], r["metric"])] = r["value"]
+    else:
+        checks.setdefault(sh, {}).setdefault(r["metric"], []).append(r["value"])
+shapes = {sh: d for sh, d in shapes.items() if d}
+top = max((n for d in shapes.values() for n in d), default=None)
+overview = [(sh, shapes[sh][top]) for sh in shapes if top in shapes[sh]]
+ratios = [(sh, v) for sh, v in overview if any((m, "ratio_vs_peer") in v for m in MEASURES)]
+
+# 3. and 4.: every other scenario's Mpps figures, then its microseconds
 def bars(pred):
     out_rows = []
     for r in rows:
@@ -119,20 +143,21 @@ skipped = [s for s in scenarios if s not in drawn]
 if skipped:
     sys.stderr.write("%s: not plotted (no Mpps or microsecond figure): %s\n"
                      % (me, ", ".join(skipped)))
-panels = (1 if metrics else 0) + (1 if mpps else 0) + (1 if usec else 0)
+panels = (1 if metrics else 0) + (1 if overview else 0) + (1 if ratios else 0) \
+    + (1 if mpps else 0) + (1 if usec else 0)
 if not panels:
     sys.stderr.write("%s: %s: no figures to plot\n" % (me, src))
     sys.exit(1)
 
 p = print
-p("set terminal pngcairo size 1000,%d noenhanced" % (60 + 440 * panels))
-p("set output %s" % q(out))
 about = ", ".join(str(x) for x in (
     meta.get("git_commit") and "commit %s" % meta["git_commit"],
     meta.get("cpu_model"),
     meta.get("cpus") and "%s CPUs" % meta["cpus"],
     meta.get("repetitions") and "medians of %s" % meta["repetitions"],
     meta.get("date")) if x)
+p("set terminal pngcairo size 1000,%d noenhanced" % (60 + 440 * panels))
+p("set output %s" % q(out))
 p("set multiplot layout %d,1 title %s" % (panels, q("eni-bench" + (": " + about if about else ""))))
 p("set grid")
 p("set yrange [0:*]")
@@ -156,6 +181,37 @@ if metrics:
         for i, m in enumerate(metrics)))
     p("unset logscale x")
     p("set xrange [*:*]")
+
+def clustered(name, data, metric, title, ylabel):
+    """One bar per measure for each shape (gnuplot's clustered histogram);
+    a measure no shape has is left out (gnuplot refuses a column of NaN)."""
+    ms = [m for m in MEASURES if any((m, metric) in v for _, v in data)]
+    p("$%s << EOD" % name)
+    for sh, v in data:
+        p(" ".join([q(sh)] + [repr(float(v[(m, metric)])) if (m, metric) in v else "NaN"
+                              for m in ms]))
+    p("EOD")
+    p("set title %s" % q(title))
+    p("unset xlabel")
+    p("set ylabel %s" % q(ylabel))
+    p("set xtics rotate by -25 left")
+    p("set xrange [*:*]")
+    p("set style data histograms")
+    p("set style histogram clustered gap 1")
+    p("set style fill solid 0.6")
+    p("set key top right")
+    p("plot " + ", ".join("$%s using %d%s title %s" % (name, i + 2, ":xtic(1)" if i == 0 else "", q(m))
+                          for i, m in enumerate(ms)))
+    p("set style data points")
+
+if overview:
+    clustered("shapes", overview, "libeni_mpps",
+              "libeni by rule shape, %d rules: Mpps, one core (eni_eval_burst)" % top,
+              "Mpps (higher is better)")
+if ratios:
+    clustered("ratios", ratios, "ratio_vs_peer",
+              "libeni against the DPDK composite, %d rules (above 1: libeni faster)" % top,
+              "composite time / libeni time")
 for name, data, title, ylabel in (
         ("mpps", mpps, "Throughput of the other scenarios", "Mpps (higher is better)"),
         ("usec", usec, "Rule-change publication", "microseconds (lower is better)")):
@@ -178,11 +234,52 @@ for name, data, title, ylabel in (
     p("plot $%s using 0:2:xtic(1) with boxes, '' using 0:2:(sprintf('%%.1f', $2)) "
       "with labels offset 0,0.8" % name)
 p("unset multiplot")
+
+# 5. one chart per shape, beside OUT.png
+stem = out[:-4] if out.endswith(".png") else out
+for i, (sh, data) in enumerate(shapes.items()):
+    cols = [(m, metric, title, dt, k) for k, m in enumerate(MEASURES)
+            for metric, title, dt in SERIES if any((m, metric) in v for v in data.values())]
+    if not cols:
+        continue
+    xs = sorted(data)
+    name = "shape%d" % i
+    path = "%s-%s.png" % (stem, re.sub(r"[^A-Za-z0-9_-]", "_", sh))
+    outputs.append(path)
+    mism = checks.get(sh, {}).get("verdict_mismatches")
+    verdicts = ("\nverdicts checked against the peer's: %d mismatches" % sum(mism)) if mism else ""
+    if checks.get(sh, {}).get("peer_skipped"):
+        verdicts += "\nthe peer was skipped at some sizes"
+    p("reset")
+    p("set terminal pngcairo size 1100,640 noenhanced")
+    p("set output %s" % q(path))
+    p("$%s << EOD" % name)
+    for n in xs:
+        p(" ".join([str(n)] + [repr(float(data[n][(m, metric)])) if (m, metric) in data[n] else "NaN"
+                               for m, metric, _, _, _ in cols]))
+    p("EOD")
+    p("set title %s" % q("Rule shape %s: Mpps on one core, same rules and packets%s\n%s"
+                         % (sh, verdicts, about)))
+    p("set grid")
+    p("set yrange [0:*]")
+    p("set xlabel %s" % q("rules (their cost toward the rules-per-group quota)"))
+    p("set ylabel %s" % q("Mpps (higher is better)"))
+    p("set logscale x")
+    p("set xtics (%s)" % ", ".join(str(n) for n in xs))
+    p("set xrange [%g:%g]" % (xs[0] / 1.5, xs[-1] * 1.5))
+    p("set key below vertical maxrows 3")
+    p("plot " + ", \\\n     ".join(
+        "$%s using 1:%d with linespoints lw 2 lc %d dt %d title %s"
+        % (name, j + 2, k + 1, dt, q("%s: %s" % (m, title)))
+        for j, (m, metric, title, dt, k) in enumerate(cols)))
+
+with open(outs_file, "w") as f:
+    f.write("".join(o + "\n" for o in outputs))
 PY
 
 if $print; then
   cat "$tmp"
 else
   "$gnuplot" "$tmp"
-  echo "wrote $out"
+  while IFS= read -r f; do echo "wrote $f"; done < "$tmp.outs"
 fi

@@ -4,7 +4,9 @@
 # eni-bench's command line and JSON: options are checked (usage errors exit 2
 # with a message on stderr), --help and --version measure nothing, and the
 # JSON names what was measured and carries the run's metadata. One repetition
-# of the short scenarios; the figures are not judged.
+# of the short scenarios; the figures are not judged, but every rule shape
+# must have run, with each of its measures, and when the DPDK peer is built
+# in, its verdicts must agree with libeni's on every packet.
 #   check_bench.sh ENI_BENCH VERSION
 . "$(dirname "$0")/lib.sh"
 exe=$1 version=$2
@@ -29,6 +31,10 @@ expect 2 err "--flows.*'999'" -- "$exe" --flows 999
 expect 2 err "--flows.*'4000001'" -- "$exe" --flows 4000001
 expect 2 err "--only.*'everything'" -- "$exe" --only everything
 expect 2 err "requires an argument" -- "$exe" --json
+expect 2 err "--shape.*'bogus'" -- "$exe" --shape bogus
+expect 2 err "--shape.*'v4-mix'" -- "$exe" --shape mix,v4-mix
+expect 2 err "--shape needs a shape name" -- "$exe" --shape ,
+expect 2 err "requires an argument" -- "$exe" --shape
 
 # Reads the JSON (python3), checks the metadata and that every record has
 # scenario, metric and value, then runs the Python expression $2 on the set
@@ -43,11 +49,30 @@ assert m["program"] == "eni-bench", m
 assert m["libeni_version"] == version, m
 assert m["repetitions"] == int(reps), m
 assert isinstance(m["cpus"], int) and m["cpus"] >= 1, m
-assert m["cpu_model"] and m["git_commit"], m
+assert m["cpu_model"] and m["git_commit"] and m["shapes"], m
 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m["date"]), m
 r = doc["results"]
 assert r and all({"scenario", "metric", "value"} <= x.keys() for x in r), r
 s = {x["scenario"] for x in r}
+
+def shapes_ok(names, sizes):
+    """Every shape ran at every size with its three measures; with the peer,
+    every shape and size has no verdict mismatch (or says the peer skipped it)."""
+    names = names.split()
+    ran = {(x["shape"], x["rules"], x["measure"]) for x in r if x["metric"] == "libeni_mpps"}
+    want = {(sh, n, ms) for sh in names for n in sizes for ms in ("drop", "new", "established")}
+    assert ran == want, sorted(want ^ ran)
+    assert all(x["scenario"] == "classify_%s_%s" % (x["shape"], x["measure"]) and x["value"] > 0
+               for x in r if "measure" in x), r
+    if m["peer"] != "dpdk":
+        return not any("peer" in x["metric"] for x in r)
+    for sh in names:
+        for n in sizes:
+            checks = {x["metric"]: x["value"] for x in r
+                      if x.get("shape") == sh and x.get("rules") == n and "measure" not in x}
+            assert checks.get("verdict_mismatches") == 0 or "peer_skipped" in checks, (sh, n, checks)
+    return True
+
 assert eval(cond), (cond, sorted(s))
 PY
 }
@@ -58,6 +83,20 @@ if command -v python3 >/dev/null 2>&1; then
   expect 0 out '^established 1000 flows' -- "$exe" --only established --flows 1000 --reps 1 --json "$json"
   expect 0 err '' -- json_ok 1 \
     '"established_1k" in s and not any(x.startswith("classify") or x == "established_1m" for x in s) and all(x["flows"] == 1000 for x in r)'
+  # the classifier by rule shape: every shape at 10 and 100 rules (--quick),
+  # each with its three measures; with the peer, no verdict differs
+  shapes='tcpudp mix icmp all groupref prefixlist acl'
+  shapes="$shapes $(for s in $shapes; do printf 'v6-%s ' "$s"; done)"
+  expect 0 out '^classify v6-acl +100 rules' -- "$exe" --only classify --quick --reps 1 --json "$json"
+  for s in $shapes; do
+    has out "^classify $s +10 rules .*dropped.*new flows" "shape $s ran"
+  done
+  expect 0 err '' -- json_ok 1 "shapes_ok('$shapes', (10, 100))"
+  # --shape runs a subset, repeated or as a comma list
+  expect 0 out '^classify icmp ' -- "$exe" --only classify --quick --reps 1 --shape v6-acl --shape mix,icmp --json "$json"
+  lacks out '^classify (tcpudp|all|groupref|prefixlist|acl|v6-mix) ' 'only the shapes named ran'
+  expect 0 err '' -- json_ok 1 \
+    '{x["shape"] for x in r} == {"mix", "icmp", "v6-acl"} and doc["meta"]["shapes"] == "mix,icmp,v6-acl"'
   # --quick measures 100000 flows, and says so
   expect 0 out '^established 100000 flows' -- "$exe" --quick --only established --reps 1 --json "$json"
   expect 0 err '' -- json_ok 1 \
