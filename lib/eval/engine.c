@@ -99,7 +99,12 @@ static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned fam
         }
         return lo < snap->n_v4 && snap->v4[lo] == v;
     }
-    struct cls_iv x = eni__iv_point(a, 6);
+    struct cls_iv x;
+    uint64_t hi, lo;
+    memcpy(&hi, a, 8);
+    memcpy(&lo, a + 8, 8);
+    x.lo_hi = __builtin_bswap64(hi);
+    x.lo_lo = __builtin_bswap64(lo);
     for (uint32_t i = 0; i < snap->n_v6; i++)
         if (snap->v6[i].lo_hi == x.lo_hi && snap->v6[i].lo_lo == x.lo_lo)
             return true;
@@ -174,14 +179,6 @@ ENI__HOT uint32_t key_ports(const eni_pkt *p, unsigned family, bool out, struct 
     return 0;
 }
 
-/* The oriented flow key of a packet. */
-static void packet_key(const eni_pkt *p, bool out, struct fkey *k)
-{
-    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
-    make_key(k, p->family, p->proto, local, remote, 0, 0);
-    k->ports = key_ports(p, p->family, out, k);
-}
-
 /* packet_key and key_hash for an IPv4 packet, inlined for the burst loop:
  * the same key and the same hash, without the family dispatch. */
 ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
@@ -199,14 +196,31 @@ ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
     k->hash = eni__hash16(buf, FLOW_SEED);
 }
 
+/* The same for an IPv6 packet: key_hash's hash of the same 40 bytes. */
+ENI__HOT void packet_key6(const eni_pkt *p, bool out, struct fkey *k)
+{
+    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
+    uint64_t buf[5];
+    for (int w = 0; w < 2; w++) {
+        uint64_t l, r;
+        memcpy(&l, local + 8 * w, 8);
+        memcpy(&r, remote + 8 * w, 8);
+        buf[w] = k->w[w] = __builtin_bswap64(l);
+        buf[2 + w] = k->w[2 + w] = __builtin_bswap64(r);
+    }
+    k->words = 4;
+    k->proto = p->proto;
+    k->ports = key_ports(p, 6, out, k);
+    buf[4] = (uint64_t)k->ports << 8 | k->proto;
+    k->hash = eni__hash40(buf, FLOW_SEED);
+}
+
 static void eval_key(const eni_pkt *p, bool out, struct fkey *k)
 {
-    if (p->family == 4) {
+    if (p->family == 4)
         packet_key4(p, out, k);
-        return;
-    }
-    packet_key(p, out, k);
-    k->hash = key_hash(k);
+    else
+        packet_key6(p, out, k);
 }
 
 bool eni__eval_starts_flow(const eni_pkt *p, unsigned dir)
@@ -483,6 +497,53 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
     return false;
 }
 
+/* An IPv6 packet of a tracked flow: fast_hit4's counterpart. The checks
+ * are eni__eval_one's, in its order; a subnet whose ACL filters IPv6 in
+ * this direction leaves the packet to the full engine, which names the
+ * entry when it denies. false when the packet needs the full engine. */
+ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
+                        const struct flow_table *ft, bool out, const eni_pkt *p, struct fkey *k,
+                        uint64_t now, eni_verdict *v)
+{
+    if (k->absent)
+        return false;
+    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
+    if (h->sdc && !own_addr(snap, local, 6))
+        return false;
+    if (remote[0] == 0xfd && service_addr(snap, remote, 6))
+        return false;
+    if (snap->acl && snap->acl->t[out][1].all != ACL_ALLOW_ALL)
+        return false;
+    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
+    uint32_t i = k->home;
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
+        struct flow_slot *s = (struct flow_slot *)(void *)(ft->slots + (size_t)i * 64);
+        i = i + 1 == ft->cap ? 0 : i + 1;
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            break;
+        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+        bool same = (meta & (FLOW_VALID | 0xff00u)) == want_meta && ports == k->ports;
+        for (int w = 0; w < 4; w++)
+            same &= atomic_load_explicit(&s->key[w], memory_order_relaxed) == k->w[w];
+        uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
+        uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
+        if ((seq & 1) || seq_recheck(&s->seq) != seq || !same)
+            continue;
+        if (expires <= now)
+            break;
+        if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
+              (meta & (FLOW_STATE_MASK | FLOW_REPLY)) == (ST_ESTABLISHED | FLOW_REPLY) &&
+              pk >= 3 && expires >= h->fresh))
+            flow_touch(snap, s, p, out, now);
+        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
+        return true;
+    }
+    k->absent = 1; /* the full engine need not probe again */
+    return false;
+}
+
 ENI__HOT void slot_prefetch(const struct flow_table *ft, uint32_t home)
 {
     const char *a = (const char *)ft->slots + (size_t)home * ft->stride;
@@ -516,7 +577,7 @@ ENI__HOT void stage_key(const struct eni_flows *fl, const struct flow_table *ft6
         packet_key4(p, outb, k);
         ft = fl->ft4;
     } else if (p->family == 6) {
-        eval_key(p, outb, k);
+        packet_key6(p, outb, k);
         ft = ft6;
     } else {
         return; /* malformed: judged without a key */
@@ -570,6 +631,9 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
         struct fkey *k = &ring[i % RING];
         unsigned d = DIR_OF(i);
         if (p->family == 4 && live && fast_hit4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, now, v))
+            hits++;
+        else if (p->family == 6 && live &&
+                 fast_hit6(&hot, snap, ft6, d == ENI_DIR_OUTBOUND, p, k, now, v))
             hits++;
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);

@@ -27,4 +27,12 @@ static inline uint64_t eni__hash16(const void *data, uint64_t seed)
     return (uint64_t)XXH3_64bits_withSeed(data, 16, (XXH64_hash_t)seed);
 }
 
+/* The same hash of exactly 40 bytes, inlined: an IPv6 flow key (four
+ * address words and the ports/protocol word). Equal to
+ * eni__hash64(data, 40, seed). */
+static inline uint64_t eni__hash40(const void *data, uint64_t seed)
+{
+    return (uint64_t)XXH3_64bits_withSeed(data, 40, (XXH64_hash_t)seed);
+}
+
 #endif
