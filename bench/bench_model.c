@@ -115,7 +115,9 @@ int main(int argc, char **argv)
     opts.alloc_userdata = &cnt;
     eni_ctx *ctx;
     CHECK(eni_ctx_new(&opts, &ctx));
-    eni_quotas q = {sizeof q, 0, total + batch, 100000, 0, 0, 0, 0, 0};
+    eni_quotas q = ENI_QUOTAS_INIT; /* zeros keep the defaults */
+    q.nics = total + batch;
+    q.security_groups = 100000;
     CHECK(eni_ctx_set_quotas(ctx, &q));
 
     /* One /16 VPC (IPv6 /56) per 30000 interfaces, one subnet each, two groups. */

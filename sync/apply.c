@@ -1,12 +1,13 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* Applying what other hosts published about a watched group to the ctx
- * (eni_sg_set_remote_members per host, replaced whole), remembering each
- * host's value so an unchanged one (a resync, a duplicate event) does not
- * make the evaluator rebuild the group's rules. This host's own keys are
- * never applied: its members are local. libeni-sync owns every remote
- * source of the groups it watches, so a full read also forgets sources the
- * ctx holds from before (a restarted sync on a living ctx). */
+ * (eni_sg_set_remote per host, addresses and delegated prefixes, replaced
+ * whole), remembering each host's value so an unchanged one (a resync, a
+ * duplicate event) does not make the evaluator rebuild the group's rules.
+ * This host's own keys are never applied: its members are local.
+ * libeni-sync owns every remote source of the groups it watches, so a full
+ * read also forgets sources the ctx holds from before (a restarted sync on
+ * a living ctx). */
 #include "sync_internal.h"
 
 #include <stdlib.h>
@@ -38,8 +39,10 @@ static void notify(eni_sync *s, struct watch *w, const char *host, uint32_t n)
         s->o.remote_fn(w->sg, host, n, s->o.remote_userdata);
 }
 
-/* A JSON list of address strings, as eni_sg_set_remote_members takes it. */
-static int parse(const char *value, json_t **doc, const char ***addrs, uint32_t *n)
+/* A JSON list of strings: addresses, and delegated prefixes (with a '/';
+ * values written before prefixes have none), split as eni_sg_set_remote
+ * takes them: addresses from the front of @p *strs, prefixes from its back. */
+static int parse(const char *value, json_t **doc, const char ***strs, eni_remote_members *m)
 {
     json_t *list = json_loads(value, 0, NULL);
     size_t count = json_array_size(list);
@@ -49,15 +52,25 @@ static int parse(const char *value, json_t **doc, const char ***addrs, uint32_t 
         free(a);
         return -1;
     }
-    for (size_t i = 0; i < count; i++)
-        if (!(a[i] = json_string_value(json_array_get(list, i)))) {
+    uint32_t na = 0, np = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *s = json_string_value(json_array_get(list, i));
+        if (!s) {
             json_decref(list);
             free(a);
             return -1;
         }
+        if (strchr(s, '/'))
+            a[count - 1 - np++] = s;
+        else
+            a[na++] = s;
+    }
     *doc = list;
-    *addrs = a;
-    *n = (uint32_t)count;
+    *strs = a;
+    m->addresses = na ? a : NULL;
+    m->address_count = na;
+    m->prefixes = np ? a + na : NULL;
+    m->prefix_count = np;
     return 0;
 }
 
@@ -70,13 +83,13 @@ void apply_put(eni_sync *s, struct watch *w, const char *host, const char *value
     if (src && !strcmp(src->value, value))
         return;
     json_t *doc = NULL;
-    const char **addrs = NULL;
-    uint32_t n = 0;
-    int rc = parse(value, &doc, &addrs, &n) ? ENI_EINVAL
-                                             : eni_sg_set_remote_members(s->ctx, w->sg, host,
-                                                                         addrs, n);
+    const char **strs = NULL;
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    int rc = parse(value, &doc, &strs, &m) ? ENI_EINVAL
+                                            : eni_sg_set_remote(s->ctx, w->sg, host, &m);
+    uint32_t n = m.address_count + m.prefix_count;
     json_decref(doc);
-    free(addrs);
+    free(strs);
     if (rc != ENI_OK) {
         /* The last good set stays: a bad value must not open or close anything. */
         s->st.rejected++;

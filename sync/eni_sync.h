@@ -20,7 +20,8 @@ extern "C" {
 typedef struct eni_sync eni_sync;
 
 /** Called from the sync thread after it applied (or forgot, @p count 0)
- * what @p host reports for @p sg. It may call libeni; not eni_sync_stop(). */
+ * what @p host reports for @p sg: @p count addresses and delegated prefixes.
+ * It may call libeni; not eni_sync_stop(). */
 typedef void (*eni_sync_remote_cb)(eni_sg_id sg, const char *host, uint32_t count,
                                    void *userdata);
 
@@ -29,7 +30,8 @@ typedef struct eni_sync_opts {
     uint32_t size;            /**< sizeof as the caller knows it. */
     uint32_t flags;           /**< None yet: 0. */
     const char *prefix;       /**< Key prefix, NULL for "/libeni/v1". */
-    uint32_t period_ms;       /**< Re-read the local model this often (1000). */
+    uint32_t period_ms;       /**< Check the local model this often, and re-read it
+                                   when its generation moved (1000). */
     uint32_t backoff_min_ms;  /**< First retry after a failure (100). */
     uint32_t backoff_max_ms;  /**< Retries back off up to this (5000). */
     uint32_t timeout_ms;      /**< One request to etcd (5000). */
@@ -53,7 +55,8 @@ typedef struct eni_sync_stats {
     uint32_t published;     /**< Group keys this host has in etcd now. */
     uint32_t watches;       /**< Groups watched now. */
     uint32_t watching;      /**< Of those, with a live watch stream. */
-    uint64_t passes;        /**< Reads of the local model. */
+    uint64_t passes;        /**< Reads of the local model (a period whose
+                                 generation did not move reads nothing). */
     uint64_t txns;          /**< Write transactions committed. */
     uint64_t conflicts;     /**< Another writer of this host's keys seen (a refused
                                  transaction, or a changed manifest). */

@@ -1,22 +1,30 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* Reading this host's memberships from the model, through the public API
- * only: which groups have local member interfaces and their private
- * addresses (what this host publishes), and which groups the rules of those
- * groups reference (what it watches). libeni has no event for every change
- * that matters here that the agent would not also consume, so the sync
- * thread reads the whole picture on a period and when nudged; each call is
+ * only: which groups have local member interfaces, their private addresses
+ * and delegated prefixes (what this host publishes), and which groups the
+ * rules of those groups reference (what it watches). libeni has no event
+ * for every change that matters here that the agent would not also
+ * consume, so the sync thread reads the whole picture when the model's
+ * generation moved (checked on a period) and when nudged; each call is
  * short and ctx-serialized, so the agent's calls interleave. An object that
  * vanishes between two calls is skipped: the next pass sees the model after
  * that change. */
 #include "sync_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* One address ("10.0.1.10") or delegated prefix ("10.0.1.32/28") of a member. */
 struct member {
     uint64_t sg, vpc;
-    char addr[ENI_IP_STRING_MAX];
+    char addr[ENI_CIDR_STRING_MAX];
+};
+
+/* An eni_nic_get_prefixes() entry. */
+struct cidr {
+    char s[ENI_CIDR_STRING_MAX];
 };
 
 struct acc {
@@ -100,30 +108,50 @@ static int group_name(eni_ctx *ctx, uint64_t vpc, uint64_t sg, char *out, size_t
             count = cap;                                                                      \
     } while (0)
 
-static int add_nic(eni_ctx *ctx, eni_nic_id nic, struct acc *a, eni_sg_id **gbuf,
-                   uint32_t *gcap, eni_nic_address **abuf, uint32_t *acap)
+/* Scratch buffers reused across interfaces. */
+struct bufs {
+    eni_sg_id *g;
+    eni_nic_address *a;
+    struct cidr *p;
+    uint32_t gcap, acap, pcap;
+};
+
+static int add_member(struct acc *a, uint64_t sg, uint64_t vpc, const char *text)
+{
+    if (grow((void **)&a->m, &a->cap, a->n + 1, sizeof *a->m))
+        return ENI_ENOMEM;
+    struct member *m = &a->m[a->n++];
+    m->sg = sg;
+    m->vpc = vpc;
+    snprintf(m->addr, sizeof m->addr, "%s", text);
+    return ENI_OK;
+}
+
+static int add_nic(eni_ctx *ctx, eni_nic_id nic, struct acc *a, struct bufs *b)
 {
     eni_nic_info info = ENI_NIC_INFO_INIT;
-    uint32_t ng = 0, na = 0;
+    uint32_t ng = 0, na = 0, np = 0;
     int rc = eni_nic_describe(ctx, nic, &info);
     if (rc == ENI_OK)
-        LIST(eni_nic_get_groups(ctx, nic, *gbuf, *gcap, &ng), *gbuf, *gcap, ng);
+        LIST(eni_nic_get_groups(ctx, nic, b->g, b->gcap, &ng), b->g, b->gcap, ng);
     if (rc == ENI_OK)
-        LIST(eni_nic_get_addresses(ctx, nic, *abuf, *acap, &na), *abuf, *acap, na);
+        LIST(eni_nic_get_addresses(ctx, nic, b->a, b->acap, &na), b->a, b->acap, na);
+    /* Delegated prefixes (D35) are the member's too: every address in them. */
+    if (rc == ENI_OK)
+        LIST(eni_nic_get_prefixes(ctx, nic, 0, b->p ? b->p[0].s : NULL, b->pcap, &np), b->p,
+             b->pcap, np);
     if (rc != ENI_OK)
         return rc == ENI_ENOMEM ? rc : ENI_OK; /* gone meanwhile */
     for (uint32_t g = 0; g < ng; g++) {
         if (grow((void **)&a->groups, &a->gcap, a->ng + 1, sizeof *a->groups))
             return ENI_ENOMEM;
-        a->groups[a->ng++] = (*gbuf)[g].v;
-        for (uint32_t i = 0; i < na; i++) {
-            if (grow((void **)&a->m, &a->cap, a->n + 1, sizeof *a->m))
+        a->groups[a->ng++] = b->g[g].v;
+        for (uint32_t i = 0; i < na; i++)
+            if (add_member(a, b->g[g].v, info.vpc.v, b->a[i].address))
                 return ENI_ENOMEM;
-            struct member *m = &a->m[a->n++];
-            m->sg = (*gbuf)[g].v;
-            m->vpc = info.vpc.v;
-            memcpy(m->addr, (*abuf)[i].address, sizeof m->addr);
-        }
+        for (uint32_t i = 0; i < np; i++)
+            if (add_member(a, b->g[g].v, info.vpc.v, b->p[i].s))
+                return ENI_ENOMEM;
     }
     return ENI_OK;
 }
@@ -147,8 +175,10 @@ static int by_group(const void *x, const void *y)
     return strcmp(((const struct entry *)x)->group, ((const struct entry *)y)->group);
 }
 
-/* One JSON list per group: its members' addresses, sorted, without repeats,
- * so the same membership always gives the same bytes (writes on change). */
+/* One JSON list per group: its members' addresses and delegated prefixes
+ * (the ones with a '/'), sorted as strings, without repeats, so the same
+ * membership always gives the same bytes (writes on change), and a host
+ * without prefixes writes exactly what hosts wrote before prefixes. */
 static int build_publish(eni_ctx *ctx, struct acc *a, struct entries *out)
 {
     if (a->n)
@@ -236,20 +266,20 @@ int local_read(eni_ctx *ctx, struct view *out)
     memset(out, 0, sizeof *out);
     struct acc a = {0};
     eni_nic_id *nics = NULL;
-    eni_sg_id *gbuf = NULL;
-    eni_nic_address *abuf = NULL;
-    uint32_t ncap = 0, gcap = 0, acap = 0, nn = 0;
+    struct bufs b = {0};
+    uint32_t ncap = 0, nn = 0;
     int rc;
     LIST(eni_nic_list(ctx, NULL, nics, ncap, &nn), nics, ncap, nn);
     for (uint32_t i = 0; i < nn && rc == ENI_OK; i++)
-        rc = add_nic(ctx, nics[i], &a, &gbuf, &gcap, &abuf, &acap);
+        rc = add_nic(ctx, nics[i], &a, &b);
     if (rc == ENI_OK)
         rc = build_publish(ctx, &a, &out->publish);
     if (rc == ENI_OK)
         rc = build_refs(ctx, &a, out);
     free(nics);
-    free(gbuf);
-    free(abuf);
+    free(b.g);
+    free(b.a);
+    free(b.p);
     free(a.m);
     free(a.groups);
     if (rc != ENI_OK)

@@ -122,9 +122,18 @@ int sync_opts(const eni_sync_opts *in, eni_sync_opts *out)
 
 /* ---- the thread ----------------------------------------------------------- */
 
-static void read_model(eni_sync *s)
+/* Read the model when it changed since the last read: its generation says
+ * so in one short call, where a read is many (docs/scale-out.md). The
+ * generation is taken before the read, so a change made during it brings
+ * another read. A nudge reads whatever the generation says (it is the
+ * agent's word that something changed). */
+static void read_model(eni_sync *s, int nudged)
 {
     struct view v;
+    uint64_t gen = 0;
+    int known = eni_ctx_model_generation(s->ctx, &gen) == ENI_OK;
+    if (s->have_view && known && gen == s->model_gen && !nudged)
+        return;
     if (local_read(s->ctx, &v) != ENI_OK) {
         sync_log(s, ENI_LOG_WARN, "reading the model: out of memory; next pass");
         return;
@@ -132,6 +141,7 @@ static void read_model(eni_sync *s)
     view_free(&s->want);
     s->want = v;
     s->have_view = 1;
+    s->model_gen = gen; /* used only while known */
     s->st.passes++;
     (void)watch_set(s, v.refs, v.nrefs);
 }
@@ -216,8 +226,9 @@ static int wait_ms(eni_sync *s, uint64_t now)
 static void step(eni_sync *s)
 {
     uint64_t now = sync_now_ms();
-    if (atomic_exchange(&s->nudged, 0) || now >= s->next_pass) {
-        read_model(s);
+    int nudged = atomic_exchange(&s->nudged, 0);
+    if (nudged || now >= s->next_pass) {
+        read_model(s, nudged);
         s->next_pass = now + s->o.period_ms;
     }
     if (!s->connected && now >= s->retry_at)

@@ -81,6 +81,7 @@ struct eni_sync {
     uint32_t nw;
     struct view want;
     int have_view, connected;
+    uint64_t model_gen;       /* eni_ctx_model_generation() the view was read at */
     uint32_t backoff;
     uint64_t retry_at, next_pass, publish_after, next_audit, rng;
     char cluster[32];

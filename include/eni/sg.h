@@ -28,7 +28,7 @@
 #define ENI_SG_TEXT_MAX 256
 /** Longest name of a source of remote members (a host), NUL included. */
 #define ENI_REMOTE_SOURCE_MAX 256
-/** Most addresses one source may state for one group in one call. */
+/** Most addresses and prefixes (together) one source may state for one group in one call. */
 #define ENI_REMOTE_MEMBERS_MAX 65536
 
 /** @brief Rule direction. */
@@ -59,6 +59,23 @@ typedef struct eni_sg_spec {
 
 /** Static initialiser for ::eni_sg_spec. */
 #define ENI_SG_SPEC_INIT { sizeof(eni_sg_spec), 0, {0}, 0, 0, 0 }
+
+/**
+ * @brief What one source states about a group's members there, for
+ *        eni_sg_set_remote(): their private addresses and the prefixes
+ *        delegated to them (eni_nic_assign_prefixes()).
+ */
+typedef struct eni_remote_members {
+    uint32_t size;                /**< sizeof as the caller knows it. */
+    uint32_t flags;               /**< No flags yet: 0. */
+    const char *const *addresses; /**< IPv4 and IPv6 addresses ("10.0.1.5"); NULL when `address_count` is 0. */
+    const char *const *prefixes;  /**< IPv4 /28 and IPv6 /80 prefixes without host bits ("10.0.1.32/28"); NULL when `prefix_count` is 0. */
+    uint32_t address_count;       /**< How many in `addresses`. */
+    uint32_t prefix_count;        /**< How many in `prefixes`. */
+} eni_remote_members;
+
+/** Initializer for ::eni_remote_members: sets `size`, zeroes the rest. */
+#define ENI_REMOTE_MEMBERS_INIT { sizeof(eni_remote_members), 0, 0, 0, 0, 0 }
 
 /**
  * @brief One permission, as given to eni_sg_authorize() and eni_sg_revoke().
@@ -429,7 +446,8 @@ ENI_API int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t
  * interface in the group, on any host of the VPC. This ctx knows its own
  * interfaces; a sync component states, for each group and each @p source (a
  * host, by any stable name), the member addresses there. The statement
- * replaces that source's previous one whole; the evaluator treats the
+ * replaces that source's previous one whole (prefixes it stated through
+ * eni_sg_set_remote() included); the evaluator treats the
  * addresses exactly like those of local members, and publishes the change
  * like a rule change (evaluation never waits for it).
  *
@@ -446,6 +464,33 @@ ENI_API int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t
  */
 ENI_API int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source,
                                       const char *const *addresses, uint32_t n);
+
+/**
+ * @brief State the addresses and delegated prefixes of a group's member
+ *        interfaces on another host.
+ *
+ * As eni_sg_set_remote_members(), which is this call without prefixes: the
+ * statement replaces everything @p source said about the group before, its
+ * prefixes included, so a prefix the source no longer states stops being
+ * admitted. A rule that references the group admits every address inside
+ * the prefixes, exactly as it does for a local member's delegated prefixes.
+ * Addresses and prefixes may overlap; duplicates collapse. Stating neither
+ * forgets the source for this group.
+ *
+ * @param[in] ctx     The context.
+ * @param[in] sg      The group.
+ * @param[in] source  The host: 1..255 printable characters, no spaces.
+ * @param[in] members The addresses and prefixes; set `size` with ::ENI_REMOTE_MEMBERS_INIT.
+ * @return ::ENI_OK; ::ENI_EINVAL (`InvalidParameterValue`) for a bad source,
+ *         address or prefix (not an IPv4 /28 or IPv6 /80, host bits set),
+ *         NULL arguments or non-zero flags; ::ENI_EVERSION for a bad `size`;
+ *         ::ENI_ELIMIT above ::ENI_REMOTE_MEMBERS_MAX addresses and prefixes
+ *         together; group id errors; ::ENI_ENOMEM. Nothing changes on failure.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_set_remote(eni_ctx *ctx, eni_sg_id sg, const char *source,
+                              const eni_remote_members *members);
 
 /**
  * @brief Forget what @p source said about a group (eni_sg_set_remote_members() with none).
@@ -501,6 +546,24 @@ ENI_API int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg, char *out, ui
  */
 ENI_API int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
                                       uint32_t cap, uint32_t *count);
+
+/**
+ * @brief The delegated prefixes @p source stated for a group's members
+ *        (eni_sg_set_remote()): IPv4 /28s first, each family in ascending order.
+ * @param[in]  ctx    The context.
+ * @param[in]  sg     The group.
+ * @param[in]  source The host; one that stated none has none (count 0).
+ * @param[out] out    Receives up to @p cap prefixes, each ::ENI_CIDR_STRING_MAX
+ *                    bytes (a `char[cap][ENI_CIDR_STRING_MAX]` array).
+ * @param[in]  cap    Capacity of @p out, in prefixes.
+ * @param[out] count  Receives the number of prefixes.
+ * @return ::ENI_OK; ::ENI_EINVAL as eni_vpc_list() or for a NULL @p source;
+ *         group id errors.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_sg_get_remote_prefixes(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
+                                       uint32_t cap, uint32_t *count);
 
 ENI_END_DECLS
 

@@ -6,13 +6,15 @@
  *
  * A VPC has a primary IPv4 CIDR block (/16 to /28), up to
  * eni_quotas::cidr_blocks_per_vpc IPv4 blocks in all (secondary ones are
- * associated later with eni_vpc_associate_cidr_block()), and optionally an
- * IPv6 /56. Creating a VPC creates its default security group (name
- * `default`: inbound from itself, all outbound) and its default network ACL
- * (eni/acl.h), which cannot be deleted on their own. A subnet sits in one
- * availability zone, inside one of its VPC's IPv4 blocks, never overlapping
- * another subnet of the VPC, with an optional IPv6 /64 inside the VPC's
- * /56. EC2 reserves five IPv4 addresses of every subnet: the
+ * associated later with eni_vpc_associate_cidr_block()), and optionally
+ * IPv6 /56 blocks (one at creation, up to
+ * eni_quotas::ipv6_cidr_blocks_per_vpc in all). Creating a VPC creates its
+ * default security group (name `default`: inbound from itself, all
+ * outbound) and its default network ACL (eni/acl.h), which cannot be
+ * deleted on their own. A subnet sits in one availability zone, inside one
+ * of its VPC's IPv4 blocks, never overlapping another subnet of the VPC,
+ * with an optional IPv6 /64 inside one of the VPC's /56 blocks. EC2
+ * reserves five IPv4 addresses of every subnet: the
  * network address, +1 (router), +2 (DNS), +3 (future use) and the last.
  *
  * Addresses and CIDRs cross the API as strings ("10.0.0.0/16"); host bits
@@ -60,7 +62,7 @@ typedef struct eni_vpc_info {
     eni_vpc_id id;                            /**< The VPC. */
     eni_sg_id default_group;                  /**< Its default security group. */
     char cidr_block[ENI_CIDR_STRING_MAX];     /**< IPv4 CIDR. */
-    char ipv6_cidr_block[ENI_CIDR_STRING_MAX];/**< IPv6 /56, "" if none. */
+    char ipv6_cidr_block[ENI_CIDR_STRING_MAX];/**< The first IPv6 /56 in association order, "" if none (eni_vpc_get_cidr_blocks() lists them all). */
     uint32_t group_count;                     /**< Security groups, the default one included. */
     uint32_t reserved0;                       /**< Zero. */
 } eni_vpc_info;
@@ -82,7 +84,7 @@ typedef struct eni_subnet_spec {
     eni_vpc_id vpc;               /**< The VPC. */
     const char *availability_zone;/**< For example "us-east-1a"; 1..31 characters of [a-z0-9-]. */
     const char *cidr_block;       /**< IPv4 CIDR inside the VPC's, /16 to /28. */
-    const char *ipv6_cidr_block;  /**< IPv6 /64 inside the VPC's /56, or NULL. */
+    const char *ipv6_cidr_block;  /**< IPv6 /64 inside one of the VPC's /56 blocks, or NULL. */
     const char *id;               /**< The id EC2 gave it (`subnet-…`), or NULL for one libeni mints. */
 } eni_subnet_spec;
 
@@ -177,12 +179,15 @@ ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *
  * 192.168.0.0/16, and so on; none from 198.19.0.0/16 or 169.254.0.0/16;
  * docs/decisions.md D33), and counts against eni_quotas::cidr_blocks_per_vpc
  * with the primary. An IPv6 block is a /56, given or, with
- * ::ENI_VPC_AMAZON_IPV6 and a NULL @p cidr, Amazon-provided; a VPC has at
- * most one. With it the default network ACL gains rule 101 (all IPv6
- * allowed) and every security group whose outbound rules were never changed
- * gains an all-traffic rule to `::/0`, in each direction where the user
- * changed nothing (EC2's behaviour, docs/ec2-sections.md 4.2 and 9.2).
- * Subnets may then be created in the new block.
+ * ::ENI_VPC_AMAZON_IPV6 and a NULL @p cidr, Amazon-provided (the next /56
+ * of libeni's pool that the VPC does not hold); the two kinds mix, up to
+ * eni_quotas::ipv6_cidr_blocks_per_vpc blocks (5 by default), none
+ * overlapping another. With the VPC's first IPv6 block the default network
+ * ACL gains rule 101 (all IPv6 allowed) and every security group whose
+ * outbound rules were never changed gains an all-traffic rule to `::/0`, in
+ * each direction where the user changed nothing (EC2's behaviour,
+ * docs/ec2-sections.md 4.2 and 9.2); further blocks add no rules. Subnets
+ * may then be created in the new block.
  *
  * @param[in]  ctx   The context.
  * @param[in]  vpc   The VPC.
@@ -196,7 +201,7 @@ ENI_API int eni_vpc_list(eni_ctx *ctx, eni_vpc_id *out, uint32_t cap, uint32_t *
  *         CIDR (`InvalidParameterValue`), a block outside /16../28 or /56,
  *         with host bits, restricted or overlapping the VPC's
  *         (`InvalidVpc.Range`); VPC id errors; ::ENI_ELIMIT
- *         (`CidrLimitExceeded`) past the quota or for a second IPv6 block,
+ *         (`CidrLimitExceeded`) past the family's quota,
  *         (`InsufficientCidrBlocks`) when the Amazon pool is spent; ::ENI_ENOMEM.
  * @since 1.0
  * @threadsafety ctx-serialized
@@ -205,10 +210,12 @@ ENI_API int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const cha
                                          uint32_t flags, char *out);
 
 /**
- * @brief Disassociate a secondary IPv4 block or the IPv6 block (`DisassociateVpcCidrBlock`).
+ * @brief Disassociate a secondary IPv4 block or an IPv6 block (`DisassociateVpcCidrBlock`).
  *
  * EC2 names the association by a `vpc-cidr-assoc-` id; libeni names it by
- * the block itself, which is unique in the VPC.
+ * the block itself, which is unique in the VPC. Any IPv6 block may go, the
+ * first one too: the others keep their order and the next becomes
+ * eni_vpc_info::ipv6_cidr_block. The rules the first IPv6 block added stay.
  *
  * @param[in] ctx  The context.
  * @param[in] vpc  The VPC.
@@ -227,7 +234,8 @@ ENI_API int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id vpc, const 
 /**
  * @brief A VPC's CIDR blocks (its `CidrBlockAssociationSet` and
  *        `Ipv6CidrBlockAssociationSet`): the primary IPv4 block first, the
- *        secondary ones in association order, then the IPv6 block if any.
+ *        secondary ones in association order, then the IPv6 blocks in
+ *        association order.
  * @param[in]  ctx   The context.
  * @param[in]  vpc   The VPC.
  * @param[out] out   Receives up to @p cap blocks, ::ENI_CIDR_STRING_MAX bytes each.
@@ -254,7 +262,7 @@ ENI_API int eni_vpc_get_cidr_blocks(eni_ctx *ctx, eni_vpc_id vpc, char *out, uin
  * @return ::ENI_OK; ::ENI_EINVAL for NULL arguments, unknown flags, a bad
  *         zone name, a malformed CIDR, a block outside /16../28, with host
  *         bits set or outside every IPv4 block of the VPC (`InvalidSubnet.Range`), an IPv6
- *         block that is not a /64 inside the VPC's /56 or a VPC without one;
+ *         block that is not a /64 inside one of the VPC's IPv6 blocks;
  *         ::ENI_EINUSE (`InvalidSubnet.Conflict`) when it overlaps another
  *         subnet; VPC id errors; ::ENI_EVERSION; ::ENI_ENOMEM.
  * @since 1.0

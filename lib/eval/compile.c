@@ -79,6 +79,13 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
                                          : eni__addr_from_v6(set->v6[i].hi, set->v6[i].lo);
                 eni__ivpush(ctx, out, eni__iv_point(a.b, family));
             }
+            /* ... their delegated prefixes too, whole, as for local members (D35) */
+            n = family == 4 ? set->np4 : set->np6;
+            for (uint32_t i = 0; i < n; i++)
+                eni__ivpush(ctx, out, eni__iv_prefix(&(eni_prefix){
+                                     family == 4 ? eni__addr_from_v4(set->p4[i])
+                                                 : eni__addr_from_v6(set->p6[i].hi, set->p6[i].lo),
+                                     family == 4 ? 28 : 80}));
         }
     }
 }

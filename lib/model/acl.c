@@ -202,7 +202,7 @@ static int acl_build(eni_ctx *ctx, struct eni_vpc *vpc, bool is_default, const c
                      struct eni_acl **out)
 {
     struct eni_acl *acl = eni__calloc(ctx, 1, sizeof *acl);
-    bool v6 = vpc->cidr6.addr.family == 6;
+    bool v6 = eni__vpc_has_ipv6(vpc);
     int rc = acl ? ENI_OK : eni__fail(ENI_ENOMEM, NULL, "out of memory creating a network ACL");
     if (rc == ENI_OK && is_default)
         rc = reserve_entries(ctx, acl, v6 ? 4 : 2);

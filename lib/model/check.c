@@ -33,6 +33,20 @@ static int check_vpcs(eni_ctx *ctx)
             if (clash)
                 BAD("VPC slot %u: secondary block #%u is bad or overlaps another", v_i_, i);
         }
+        /* IPv6 (D33): /56s, disjoint, the first in cidr6 whenever there are any */
+        if ((v->n_extra6 && !eni__vpc_has_ipv6(v)) ||
+            (!eni__vpc_has_ipv6(v) && (v->cidr6.addr.family || v->cidr6.len)) ||
+            eni__vpc_ipv6_count(v) > ENI__MAX_IPV6_CIDR_BLOCKS)
+            BAD("VPC slot %u: IPv6 blocks without a first one, or %u of them", v_i_,
+                eni__vpc_ipv6_count(v));
+        for (uint32_t i = 0; i < eni__vpc_ipv6_count(v); i++) {
+            const eni_prefix *x = eni__vpc_ipv6_block(v, i);
+            bool clash = x->addr.family != 6 || x->len != 56 || !eni__prefix_is_canonical(x);
+            for (uint32_t j = 0; j < i; j++)
+                clash = clash || eni__prefix_overlaps(x, eni__vpc_ipv6_block(v, j));
+            if (clash)
+                BAD("VPC slot %u: IPv6 block #%u is bad or overlaps another", v_i_, i);
+        }
         struct eni_acl *acl;
         if (!live(ctx, ENI_KIND_NETWORK_ACL, v->default_acl, (void **)&acl) || !acl->is_default ||
             acl->vpc != v->id)
@@ -58,7 +72,7 @@ static int check_subnets(eni_ctx *ctx)
         struct eni_vpc *v;
         struct eni_acl *acl;
         if (!live(ctx, ENI_KIND_VPC, s->vpc, (void **)&v) || !eni__vpc_holds_v4(v, &s->cidr) ||
-            (s->cidr6.addr.family && !eni__prefix_contains(&v->cidr6, &s->cidr6)))
+            (s->cidr6.addr.family && !eni__vpc_holds_v6(v, &s->cidr6)))
             BAD("subnet slot %u: VPC missing or block outside it", s_i_);
         if (!live(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&acl) || acl->vpc != s->vpc)
             BAD("subnet slot %u: network ACL missing or foreign", s_i_);
@@ -219,8 +233,24 @@ static int check_groups(eni_ctx *ctx)
             for (uint32_t k = 1; k < s->n6; k++)
                 order = order && (s->v6[k - 1].hi < s->v6[k].hi ||
                                   (s->v6[k - 1].hi == s->v6[k].hi && s->v6[k - 1].lo < s->v6[k].lo));
-            if (!order || s->n4 + s->n6 == 0)
+            for (uint32_t k = 1; k < s->np4; k++)
+                order = order && s->p4[k - 1] < s->p4[k];
+            for (uint32_t k = 1; k < s->np6; k++) {
+                const struct eni_v6 *a = &s->p6[k - 1], *b = &s->p6[k];
+                order = order && (a->hi < b->hi || (a->hi == b->hi && a->lo < b->lo));
+            }
+            if (!order || s->n4 + s->n6 + s->np4 + s->np6 == 0)
                 BAD("group slot %u: remote set #%u is unsorted, repeated or empty", g_i_, i);
+            /* Delegated prefixes (D35), kept per family (p4: IPv4 /28s, p6:
+             * IPv6 /80s): each one's first address, so no host bits. */
+            for (uint32_t k = 0; k < s->np4; k++)
+                if (s->p4[k] & 15u)
+                    BAD("group slot %u: remote set #%u: IPv4 prefix #%u is not an aligned /28",
+                        g_i_, i, k);
+            for (uint32_t k = 0; k < s->np6; k++)
+                if (s->p6[k].lo & 0xffffffffffffULL)
+                    BAD("group slot %u: remote set #%u: IPv6 prefix #%u is not an aligned /80",
+                        g_i_, i, k);
         }
         if (nics != g->nic_count || refs != g->referenced_by)
             BAD("group slot %u: counts %u/%u, recount %u/%u", g_i_, g->nic_count,

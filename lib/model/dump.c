@@ -69,7 +69,8 @@ static void put_prefix(struct out *o, const eni_prefix *p)
     put(o, " %s", t);
 }
 
-/* "  remote <source>: <addresses>" for members on another host. */
+/* "  remote <source>: <addresses> <prefixes>" for members on another host
+ * (IPv4 before IPv6 in each part; the prefixes are the ones with a '/'). */
 static void dump_remote(struct out *o, const struct eni_remote_set *s)
 {
     char text[ENI_ADDR_STR_MAX];
@@ -79,6 +80,14 @@ static void dump_remote(struct out *o, const struct eni_remote_set *s)
                                : eni__addr_from_v6(s->v6[i - s->n4].hi, s->v6[i - s->n4].lo);
         eni__addr_format(&a, text);
         put(o, " %s", text);
+    }
+    for (uint32_t i = 0; i < s->np4 + s->np6; i++) {
+        eni_prefix p;
+        memset(&p, 0, sizeof p);
+        p.addr = i < s->np4 ? eni__addr_from_v4(s->p4[i])
+                            : eni__addr_from_v6(s->p6[i - s->np4].hi, s->p6[i - s->np4].lo);
+        p.len = i < s->np4 ? 28 : 80;
+        put_prefix(o, &p);
     }
     put(o, "\n");
 }
@@ -111,18 +120,18 @@ static void dump_all(struct out *o)
     char a[ENI_ID_STRING_MAX], b[ENI_ID_STRING_MAX], c[ENI_ID_STRING_MAX];
     put(o,
         "quotas eips=%u nics=%u groups=%u rules=%u groups_per_nic=%u acl_rules=%u acls=%u "
-        "cidr_blocks=%u public_used=%u\n",
+        "cidr_blocks=%u ipv6_cidr_blocks=%u public_used=%u\n",
         m->quotas.eips, m->quotas.nics, m->quotas.security_groups, m->quotas.rules_per_group,
         m->quotas.groups_per_nic, m->quotas.acl_rules, m->quotas.acls_per_vpc,
-        m->quotas.cidr_blocks_per_vpc, m->public_used);
+        m->quotas.cidr_blocks_per_vpc, m->quotas.ipv6_cidr_blocks_per_vpc, m->public_used);
     ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
     {
         put(o, "vpc %s", idstr(ctx, v->id, a));
         put_prefix(o, &v->cidr);
         for (uint32_t i = 0; i < v->n_extra; i++)
             put_prefix(o, &v->extra[i]);
-        if (v->cidr6.addr.family)
-            put_prefix(o, &v->cidr6);
+        for (uint32_t i = 0; i < eni__vpc_ipv6_count(v); i++)
+            put_prefix(o, eni__vpc_ipv6_block(v, i));
         put(o, " default=%s subnets=%u groups=%u acl=%s acls=%u\n", idstr(ctx, v->default_sg, b),
             v->subnet_count, v->sg_count, idstr(ctx, v->default_acl, c), v->acl_count);
     }

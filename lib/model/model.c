@@ -22,6 +22,7 @@ int eni__model_init(eni_ctx *ctx)
     m->quotas.acl_rules = ENI__DEFAULT_ACL_RULES;
     m->quotas.acls_per_vpc = ENI__DEFAULT_ACLS_PER_VPC;
     m->quotas.cidr_blocks_per_vpc = ENI__DEFAULT_CIDR_BLOCKS;
+    m->quotas.ipv6_cidr_blocks_per_vpc = ENI__DEFAULT_IPV6_CIDR_BLOCKS;
     eni__mapmem_init(ctx, &m->mapmem);
     ctx->model = m;
     return ENI_OK;
@@ -83,6 +84,7 @@ void eni__model_fini(eni_ctx *ctx)
     ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
     {
         eni__free(ctx, v->extra);
+        eni__free(ctx, v->extra6);
         eni__free(ctx, v);
     }
     ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) eni__free(ctx, i);
@@ -283,6 +285,20 @@ void eni__public_give(eni_ctx *ctx, uint32_t v4)
     m->public_used--;
 }
 
+/* ---- the change counter ------------------------------------------------- */
+
+int eni_ctx_model_generation(eni_ctx *ctx, uint64_t *out)
+{
+    ENI__CALL(ctx);
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_model_generation: %s is NULL",
+                         ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    *out = ctx->model->version; /* eni__model_changed's counter */
+    eni__unlock(ctx);
+    return ENI_OK;
+}
+
 /* ---- quotas -------------------------------------------------------------- */
 
 /* eni_quotas before acl_rules was appended (issue 13). */
@@ -335,12 +351,17 @@ int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
         q.acls_per_vpc = in.acls_per_vpc;
     if (in.cidr_blocks_per_vpc)
         q.cidr_blocks_per_vpc = in.cidr_blocks_per_vpc;
+    if (in.ipv6_cidr_blocks_per_vpc)
+        q.ipv6_cidr_blocks_per_vpc = in.ipv6_cidr_blocks_per_vpc;
     if (q.acl_rules > ENI__MAX_ACL_RULES)
         rc = eni__fail(ENI_EINVAL, NULL, "network ACL rules %u is above EC2's maximum of %d",
                        q.acl_rules, ENI__MAX_ACL_RULES);
     else if (q.cidr_blocks_per_vpc > ENI__MAX_CIDR_BLOCKS)
         rc = eni__fail(ENI_EINVAL, NULL, "CIDR blocks per VPC %u is above EC2's maximum of %d",
                        q.cidr_blocks_per_vpc, ENI__MAX_CIDR_BLOCKS);
+    else if (q.ipv6_cidr_blocks_per_vpc > ENI__MAX_IPV6_CIDR_BLOCKS)
+        rc = eni__fail(ENI_EINVAL, NULL, "IPv6 CIDR blocks per VPC %u is above EC2's maximum of %d",
+                       q.ipv6_cidr_blocks_per_vpc, ENI__MAX_IPV6_CIDR_BLOCKS);
     else if (q.groups_per_nic > ENI__MAX_GROUPS_PER_NIC)
         rc = eni__fail(ENI_EINVAL, NULL, "groups per interface %u is above EC2's maximum of 16",
                        q.groups_per_nic);

@@ -48,6 +48,8 @@ enum {
     ENI__DEFAULT_ACLS_PER_VPC = 200,
     ENI__DEFAULT_CIDR_BLOCKS = 5,
     ENI__MAX_CIDR_BLOCKS = 50,
+    ENI__DEFAULT_IPV6_CIDR_BLOCKS = 5,
+    ENI__MAX_IPV6_CIDR_BLOCKS = 50,
 };
 
 /* Connection-tracking ranges (section 5.4). */
@@ -60,7 +62,7 @@ enum {
 struct eni_vpc {
     uint64_t id;
     eni_prefix cidr;   /* the primary IPv4 block */
-    eni_prefix cidr6;  /* len 0 and family 0 when none */
+    eni_prefix cidr6;  /* the first IPv6 block; len 0 and family 0 when none */
     uint64_t default_sg;
     uint32_t subnet_count;
     uint32_t sg_count; /* default group included */
@@ -68,6 +70,9 @@ struct eni_vpc {
     uint32_t acl_count;   /* network ACLs, the default one included */
     uint32_t n_extra;     /* secondary IPv4 blocks, in association order */
     eni_prefix *extra;
+    uint32_t n_extra6;    /* further IPv6 blocks, in association order; cidr6 is set
+                           * whenever there are any (D33), so cidr6 alone says "has IPv6" */
+    eni_prefix *extra6;
 };
 
 struct eni_subnet {
@@ -173,13 +178,17 @@ struct eni_rule_vec {
     uint32_t count, cap;
 };
 
-/* What one source (a host) says are the group's member addresses there
- * (sg_remote.c): sorted, without duplicates. */
+/* What one source (a host) says are the group's member addresses there,
+ * and the prefixes delegated to those members (sg_remote.c): each array
+ * sorted, without duplicates; never all four empty. */
 struct eni_remote_set {
     char *source;
     uint32_t *v4;         /* host order */
     struct eni_v6 *v6;
     uint32_t n4, n6;
+    uint32_t *p4;         /* IPv4 /28s: first address, host order */
+    struct eni_v6 *p6;    /* IPv6 /80s: first address */
+    uint32_t np4, np6;
 };
 
 struct eni_sg {
@@ -363,6 +372,12 @@ void eni__acl_ipv6_added(eni_ctx *ctx, struct eni_acl *acl);
 int eni__vpc_amazon_ipv6(eni_ctx *ctx, eni_prefix *out, const char *what);
 /* Is the IPv4 block inside one of the VPC's blocks? */
 bool eni__vpc_holds_v4(const struct eni_vpc *vpc, const eni_prefix *p);
+/* The VPC's IPv6 blocks (D33): does it have any, how many, the i-th in
+ * association order (i < count), and is the IPv6 prefix inside one of them. */
+bool eni__vpc_has_ipv6(const struct eni_vpc *vpc);
+uint32_t eni__vpc_ipv6_count(const struct eni_vpc *vpc);
+const eni_prefix *eni__vpc_ipv6_block(const struct eni_vpc *vpc, uint32_t i);
+bool eni__vpc_holds_v6(const struct eni_vpc *vpc, const eni_prefix *p);
 
 /* Delegated prefixes (nic_prefix.c): an address inside one of them, and the
  * interface that holds it (0: none). */

@@ -83,7 +83,7 @@ static int sg_build(eni_ctx *ctx, struct eni_vpc *vpc, const char *name, const c
     desc = eni__strdup(ctx, description);
     if (!nm || !desc)
         goto fail;
-    bool v6 = vpc->cidr6.addr.family == 6;
+    bool v6 = eni__vpc_has_ipv6(vpc);
     if (is_default) /* inbound from itself; the peer id is filled in below */
         rules[nrules++] = all_traffic_rule(ctx, ENI_INGRESS, ENI_PEER_GROUP, 0, 0);
     rules[nrules++] = all_traffic_rule(ctx, ENI_EGRESS, ENI_PEER_CIDR, 4, 0);

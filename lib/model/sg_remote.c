@@ -5,8 +5,9 @@
  * in the VPC, wherever it runs (docs/ec2-sections.md 4.4). This host knows
  * its own interfaces; for the others a sync component (eni-sync, over etcd)
  * states, per group and per source host, the addresses of that source's
- * members. Each statement replaces the source's previous one whole, so a
- * reader never sees half of an update. */
+ * members and the prefixes delegated to them (IPv4 /28, IPv6 /80: D35).
+ * Each statement replaces the source's previous one whole, prefixes
+ * included, so a reader never sees half of an update. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,49 +58,74 @@ static uint32_t sort_unique(void *v, uint32_t n, size_t size, int (*cmp)(const v
     return out;
 }
 
-/* Parse the addresses into a new set (not yet owned by anyone). */
-static int build_set(eni_ctx *ctx, const char *source, const char *const *addrs, uint32_t n,
-                     struct eni_remote_set *out)
-{
-    memset(out, 0, sizeof *out);
-    uint32_t *v4 = n ? eni__calloc(ctx, n, sizeof *v4) : NULL;
-    struct eni_v6 *v6 = n ? eni__calloc(ctx, n, sizeof *v6) : NULL;
-    char *name = eni__strdup(ctx, source);
-    if ((n && (!v4 || !v6)) || !name) {
-        eni__free(ctx, v4);
-        eni__free(ctx, v6);
-        eni__free(ctx, name);
-        return eni__fail(ENI_ENOMEM, NULL, "out of memory holding remote members");
-    }
-    uint32_t n4 = 0, n6 = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        eni_addr a;
-        if (!addrs[i] || eni__addr_parse(addrs[i], &a) != ENI_OK) {
-            eni__free(ctx, v4);
-            eni__free(ctx, v6);
-            eni__free(ctx, name);
-            return eni__fail(ENI_EINVAL, "InvalidParameterValue",
-                             "remote member #%u ('%.48s') is not an IPv4 or IPv6 address", i,
-                             addrs[i] ? addrs[i] : "(null)");
-        }
-        if (a.family == 4)
-            v4[n4++] = eni__addr_v4(&a);
-        else
-            v6[n6++] = (struct eni_v6){eni__addr_hi64(&a), eni__addr_lo64(&a)};
-    }
-    out->source = name;
-    out->v4 = v4;
-    out->v6 = v6;
-    out->n4 = sort_unique(v4, n4, sizeof *v4, cmp_u32);
-    out->n6 = sort_unique(v6, n6, sizeof *v6, cmp_v6);
-    return ENI_OK;
-}
-
 static void free_set(eni_ctx *ctx, struct eni_remote_set *s)
 {
     eni__free(ctx, s->source);
     eni__free(ctx, s->v4);
     eni__free(ctx, s->v6);
+    eni__free(ctx, s->p4);
+    eni__free(ctx, s->p6);
+}
+
+/* A delegated prefix as eni_nic_assign_prefixes takes one (D35): an IPv4 /28
+ * or an IPv6 /80, without host bits. */
+static bool prefix_ok(const char *text, eni_prefix *p)
+{
+    return text && eni__prefix_parse(text, p) == 0 &&
+           p->len == (p->addr.family == 4 ? 28 : 80) && eni__prefix_is_canonical(p);
+}
+
+/* Parse the addresses and prefixes into a new set (not yet owned by anyone). */
+static int build_set(eni_ctx *ctx, const char *source, const char *const *addrs, uint32_t n,
+                     const char *const *prefixes, uint32_t np, struct eni_remote_set *out)
+{
+    struct eni_remote_set s = {0};
+    s.source = eni__strdup(ctx, source);
+    if (n) {
+        s.v4 = eni__calloc(ctx, n, sizeof *s.v4);
+        s.v6 = eni__calloc(ctx, n, sizeof *s.v6);
+    }
+    if (np) {
+        s.p4 = eni__calloc(ctx, np, sizeof *s.p4);
+        s.p6 = eni__calloc(ctx, np, sizeof *s.p6);
+    }
+    if (!s.source || (n && (!s.v4 || !s.v6)) || (np && (!s.p4 || !s.p6))) {
+        free_set(ctx, &s);
+        return eni__fail(ENI_ENOMEM, NULL, "out of memory holding remote members");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        eni_addr a;
+        if (!addrs[i] || eni__addr_parse(addrs[i], &a) != ENI_OK) {
+            free_set(ctx, &s);
+            return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                             "remote member #%u ('%.48s') is not an IPv4 or IPv6 address", i,
+                             addrs[i] ? addrs[i] : "(null)");
+        }
+        if (a.family == 4)
+            s.v4[s.n4++] = eni__addr_v4(&a);
+        else
+            s.v6[s.n6++] = (struct eni_v6){eni__addr_hi64(&a), eni__addr_lo64(&a)};
+    }
+    for (uint32_t i = 0; i < np; i++) {
+        eni_prefix p;
+        if (!prefix_ok(prefixes[i], &p)) {
+            free_set(ctx, &s);
+            return eni__fail(ENI_EINVAL, "InvalidParameterValue",
+                             "remote member prefix #%u ('%.52s') is not an IPv4 /28 or an IPv6 "
+                             "/80 without host bits",
+                             i, prefixes[i] ? prefixes[i] : "(null)");
+        }
+        if (p.addr.family == 4)
+            s.p4[s.np4++] = eni__addr_v4(&p.addr);
+        else
+            s.p6[s.np6++] = (struct eni_v6){eni__addr_hi64(&p.addr), eni__addr_lo64(&p.addr)};
+    }
+    s.n4 = sort_unique(s.v4, s.n4, sizeof *s.v4, cmp_u32);
+    s.n6 = sort_unique(s.v6, s.n6, sizeof *s.v6, cmp_v6);
+    s.np4 = sort_unique(s.p4, s.np4, sizeof *s.p4, cmp_u32);
+    s.np6 = sort_unique(s.p6, s.np6, sizeof *s.p6, cmp_v6);
+    *out = s;
+    return ENI_OK;
 }
 
 void eni__sg_remote_free(eni_ctx *ctx, struct eni_sg *sg)
@@ -144,27 +170,29 @@ static void remote_event(eni_ctx *ctx, const struct eni_sg *sg)
     eni__model_event(ctx, ENI_EVENT_REMOTE_MEMBERS_CHANGED, sg->id, 0, sg->remote_count);
 }
 
-int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
-                              const char *const *addresses, uint32_t n)
+/* One source's statement about a group, replacing its last one whole. */
+static int set_remote(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
+                      const char *const *addresses, uint32_t n, const char *const *prefixes,
+                      uint32_t np, const char *what)
 {
-    ENI__CALL(ctx);
-    const char *what = "eni_sg_set_remote_members";
-    if (!ctx || (n && !addresses))
-        return eni__fail(ENI_EINVAL, NULL, "%s: %s is NULL", what, ctx ? "addresses" : "ctx");
+    if (!ctx || (n && !addresses) || (np && !prefixes))
+        return eni__fail(ENI_EINVAL, NULL, "%s: %s is NULL", what,
+                         !ctx ? "ctx" : n && !addresses ? "addresses" : "prefixes");
     if (!source_ok(source))
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
                          "%s: the source must be 1..%d printable characters without spaces",
                          what, ENI_REMOTE_SOURCE_MAX - 1);
-    if (n > ENI_REMOTE_MEMBERS_MAX)
-        return eni__fail(ENI_ELIMIT, "InvalidParameterValue", "%s: %u addresses (at most %d)",
-                         what, n, ENI_REMOTE_MEMBERS_MAX);
+    if (n > ENI_REMOTE_MEMBERS_MAX || np > ENI_REMOTE_MEMBERS_MAX - n)
+        return eni__fail(ENI_ELIMIT, "InvalidParameterValue",
+                         "%s: %u addresses and %u prefixes (at most %d together)", what, n, np,
+                         ENI_REMOTE_MEMBERS_MAX);
     eni__lock(ctx);
     struct eni_sg *sg;
     struct eni_remote_set set;
     int rc = eni__get_sg(ctx, sg_id.v, &sg);
     bool found = false;
     uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
-    if (rc == ENI_OK && n == 0) {
+    if (rc == ENI_OK && n == 0 && np == 0) {
         if (found) { /* an empty statement: the source has no members */
             drop_source(ctx, sg, at);
             eni__model_changed(ctx);
@@ -173,7 +201,7 @@ int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
         goto out;
     }
     if (rc == ENI_OK)
-        rc = build_set(ctx, source, addresses, n, &set);
+        rc = build_set(ctx, source, addresses, n, prefixes, np, &set);
     if (rc == ENI_OK && !found) {
         struct eni_remote_set *grown =
             eni__realloc_array(ctx, sg->remote, sg->remote_count + 1u, sizeof *grown);
@@ -194,12 +222,46 @@ int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
         eni__model_changed(ctx);
         remote_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
-        ENI__INFO(ctx, "security group %s: %s reports %u IPv4 and %u IPv6 members",
-                  eni__idstr(ctx, sg->id, b1), source, set.n4, set.n6);
+        if (set.np4 + set.np6)
+            ENI__INFO(ctx,
+                      "security group %s: %s reports %u IPv4 and %u IPv6 members, %u IPv4 and "
+                      "%u IPv6 prefixes",
+                      eni__idstr(ctx, sg->id, b1), source, set.n4, set.n6, set.np4, set.np6);
+        else
+            ENI__INFO(ctx, "security group %s: %s reports %u IPv4 and %u IPv6 members",
+                      eni__idstr(ctx, sg->id, b1), source, set.n4, set.n6);
     }
 out:
     eni__unlock(ctx);
     return rc;
+}
+
+int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
+                              const char *const *addresses, uint32_t n)
+{
+    ENI__CALL(ctx);
+    return set_remote(ctx, sg_id, source, addresses, n, NULL, 0, "eni_sg_set_remote_members");
+}
+
+/* eni_remote_members as first published (it has not grown yet). */
+#define REMOTE_MEMBERS_MIN sizeof(eni_remote_members)
+
+int eni_sg_set_remote(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
+                      const eni_remote_members *members)
+{
+    ENI__CALL(ctx);
+    const char *what = "eni_sg_set_remote";
+    if (!ctx || !members)
+        return eni__fail(ENI_EINVAL, NULL, "%s: %s is NULL", what, ctx ? "members" : "ctx");
+    eni_remote_members m;
+    int rc = eni__spec_in(&m, sizeof m, members, REMOTE_MEMBERS_MIN, what);
+    if (rc != ENI_OK)
+        return rc;
+    if (m.flags)
+        return eni__fail(ENI_EINVAL, "InvalidParameterValue", "%s: unknown flags 0x%x", what,
+                         m.flags);
+    return set_remote(ctx, sg_id, source, m.addresses, m.address_count, m.prefixes,
+                      m.prefix_count, what);
 }
 
 int eni_sg_clear_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source)
@@ -279,6 +341,37 @@ int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
             eni_addr a = i < n4 ? eni__addr_from_v4(s->v4[i])
                                 : eni__addr_from_v6(s->v6[i - n4].hi, s->v6[i - n4].lo);
             eni__addr_format(&a, out + (size_t)i * ENI_IP_STRING_MAX);
+        }
+        *count = n4 + n6; /* an unknown source has none */
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni_sg_get_remote_prefixes(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
+                               uint32_t cap, uint32_t *count)
+{
+    ENI__CALL(ctx);
+    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_get_remote_prefixes");
+    if (rc != ENI_OK)
+        return rc;
+    if (!source)
+        return eni__fail(ENI_EINVAL, NULL, "eni_sg_get_remote_prefixes: source is NULL");
+    eni__lock(ctx);
+    struct eni_sg *sg;
+    rc = eni__get_sg(ctx, sg_id.v, &sg);
+    bool found = false;
+    uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
+    if (rc == ENI_OK) {
+        const struct eni_remote_set *s = found ? &sg->remote[at] : NULL;
+        uint32_t n4 = s ? s->np4 : 0, n6 = s ? s->np6 : 0;
+        for (uint32_t i = 0; i < n4 + n6 && i < cap; i++) {
+            eni_prefix p;
+            memset(&p, 0, sizeof p);
+            p.addr = i < n4 ? eni__addr_from_v4(s->p4[i])
+                            : eni__addr_from_v6(s->p6[i - n4].hi, s->p6[i - n4].lo);
+            p.len = i < n4 ? 28 : 80;
+            eni__prefix_format(&p, out + (size_t)i * ENI_CIDR_STRING_MAX);
         }
         *count = n4 + n6; /* an unknown source has none */
     }

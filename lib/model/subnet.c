@@ -73,10 +73,9 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
                        "the subnet CIDR '%.60s' is not inside a block of the VPC", sp.cidr_block);
         goto out;
     }
-    if (sp.ipv6_cidr_block &&
-        (vpc->cidr6.addr.family != 6 || !eni__prefix_contains(&vpc->cidr6, &cidr6))) {
+    if (sp.ipv6_cidr_block && !eni__vpc_holds_v6(vpc, &cidr6)) { /* any of its /56s (D33) */
         rc = eni__fail(ENI_EINVAL, "InvalidSubnet.Range",
-                       "the subnet IPv6 CIDR '%.60s' is not inside the VPC's /56",
+                       "the subnet IPv6 CIDR '%.60s' is not inside an IPv6 block of the VPC",
                        sp.ipv6_cidr_block);
         goto out;
     }

@@ -148,6 +148,7 @@ int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
     eni__acl_destroy(ctx, acl);
     eni__registry_remove(ctx, vpc->id);
     eni__free(ctx, vpc->extra);
+    eni__free(ctx, vpc->extra6);
     eni__free(ctx, vpc);
     eni__model_changed(ctx);
 out:
@@ -172,7 +173,7 @@ int eni_vpc_describe(eni_ctx *ctx, eni_vpc_id vpc_id, eni_vpc_info *out)
         info.subnet_count = vpc->subnet_count;
         info.group_count = vpc->sg_count;
         eni__prefix_format(&vpc->cidr, info.cidr_block);
-        if (vpc->cidr6.addr.family)
+        if (eni__vpc_has_ipv6(vpc)) /* the first; eni_vpc_get_cidr_blocks lists them all */
             eni__prefix_format(&vpc->cidr6, info.ipv6_cidr_block);
         rc = eni__info_out(out, &info, sizeof info, "eni_vpc_describe");
     }

@@ -1,8 +1,9 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* A VPC's CIDR blocks after creation (section 10): secondary IPv4 blocks
- * with EC2's range rules, and the IPv6 block, whose arrival also gives the
- * default network ACL and untouched security groups their IPv6 rules. */
+ * with EC2's range rules, and IPv6 /56 blocks (up to
+ * eni_quotas::ipv6_cidr_blocks_per_vpc, D33), the first of which also gives
+ * the default network ACL and untouched security groups their IPv6 rules. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,10 +20,40 @@ bool eni__vpc_holds_v4(const struct eni_vpc *vpc, const eni_prefix *p)
     return false;
 }
 
-int eni__vpc_amazon_ipv6(eni_ctx *ctx, eni_prefix *out, const char *what)
+bool eni__vpc_has_ipv6(const struct eni_vpc *vpc)
 {
-    /* 2001:db8:nnnn:nn00::/56 from the documentation range, one per VPC. */
-    uint32_t n = ctx->model->v6_vpc_counter;
+    return vpc->cidr6.addr.family == 6;
+}
+
+uint32_t eni__vpc_ipv6_count(const struct eni_vpc *vpc)
+{
+    return eni__vpc_has_ipv6(vpc) ? 1 + vpc->n_extra6 : 0;
+}
+
+const eni_prefix *eni__vpc_ipv6_block(const struct eni_vpc *vpc, uint32_t i)
+{
+    return i == 0 ? &vpc->cidr6 : &vpc->extra6[i - 1];
+}
+
+bool eni__vpc_holds_v6(const struct eni_vpc *vpc, const eni_prefix *p)
+{
+    for (uint32_t i = 0; i < eni__vpc_ipv6_count(vpc); i++)
+        if (eni__prefix_contains(eni__vpc_ipv6_block(vpc, i), p))
+            return true;
+    return false;
+}
+
+static bool overlaps_v6(const struct eni_vpc *vpc, const eni_prefix *p)
+{
+    for (uint32_t i = 0; i < eni__vpc_ipv6_count(vpc); i++)
+        if (eni__prefix_overlaps(eni__vpc_ipv6_block(vpc, i), p))
+            return true;
+    return false;
+}
+
+/* The n-th /56 of the pool: 2001:db8:nnnn:nn00::/56 from the documentation range. */
+static int amazon_at(uint32_t n, eni_prefix *out, const char *what)
+{
     if (n >= (1u << 24))
         return eni__fail(ENI_ELIMIT, "InsufficientCidrBlocks",
                          "%s: the Amazon IPv6 pool is exhausted", what);
@@ -30,6 +61,28 @@ int eni__vpc_amazon_ipv6(eni_ctx *ctx, eni_prefix *out, const char *what)
     out->addr = eni__addr_from_v6(0x20010db800000000ULL | ((uint64_t)n << 8), 0);
     out->len = 56;
     return ENI_OK;
+}
+
+int eni__vpc_amazon_ipv6(eni_ctx *ctx, eni_prefix *out, const char *what)
+{
+    return amazon_at(ctx->model->v6_vpc_counter, out, what);
+}
+
+/* The next Amazon-provided /56 the VPC does not already hold (a block given
+ * earlier may be one the pool would hand out); *used is how far the counter
+ * moves on once it is associated. */
+static int amazon_for(eni_ctx *ctx, const struct eni_vpc *vpc, eni_prefix *out, uint32_t *used,
+                      const char *what)
+{
+    for (uint32_t skip = 0;; skip++) {
+        int rc = amazon_at(ctx->model->v6_vpc_counter + skip, out, what);
+        if (rc != ENI_OK)
+            return rc;
+        if (!overlaps_v6(vpc, out)) {
+            *used = skip + 1;
+            return ENI_OK;
+        }
+    }
 }
 
 /* ---- IPv4 range rules ------------------------------------------------------ */
@@ -170,21 +223,35 @@ int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cidr, 
     if (rc != ENI_OK)
         goto out;
     eni__idstr(ctx, vpc->id, b1);
-    uint32_t quota = v6 ? 1 : ctx->model->quotas.cidr_blocks_per_vpc;
-    uint32_t have = v6 ? vpc->cidr6.addr.family == 6 : 1 + vpc->n_extra;
+    const eni_quotas *q = &ctx->model->quotas;
+    uint32_t quota = v6 ? q->ipv6_cidr_blocks_per_vpc : q->cidr_blocks_per_vpc;
+    uint32_t have = v6 ? eni__vpc_ipv6_count(vpc) : 1 + vpc->n_extra;
     if (have >= quota) {
         rc = eni__fail(ENI_ELIMIT, "CidrLimitExceeded",
                        "This network '%s' has met its maximum number of allowed CIDRs: %u", b1,
                        quota);
         goto out;
     }
-    if (!cidr && (rc = eni__vpc_amazon_ipv6(ctx, &p, what)) != ENI_OK)
+    uint32_t pool_used = 0;
+    if (!cidr && (rc = amazon_for(ctx, vpc, &p, &pool_used, what)) != ENI_OK)
         goto out;
     eni__prefix_format(&p, text);
-    if (v6) {
+    bool first_v6 = v6 && !eni__vpc_has_ipv6(vpc);
+    if (v6 && overlaps_v6(vpc, &p)) {
+        rc = eni__fail(ENI_EINVAL, "InvalidVpc.Range",
+                       "The CIDR '%s' overlaps a CIDR block of the VPC", text);
+    } else if (first_v6) {
         rc = associate_v6(ctx, vpc, &p);
-        if (rc == ENI_OK && !cidr)
-            ctx->model->v6_vpc_counter++;
+    } else if (v6) {
+        /* a further block: the rules came with the first (D33) */
+        eni_prefix *grown = eni__realloc_array(ctx, vpc->extra6, vpc->n_extra6 + 1,
+                                               sizeof *grown);
+        if (!grown)
+            rc = eni__fail(ENI_ENOMEM, NULL, "%s: out of memory", what);
+        else {
+            vpc->extra6 = grown;
+            vpc->extra6[vpc->n_extra6++] = p;
+        }
     } else if (restricted(vpc, &p)) {
         rc = eni__fail(ENI_EINVAL, "InvalidVpc.Range",
                        "The CIDR '%s' is restricted. Use a CIDR from the same private address "
@@ -208,10 +275,11 @@ int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cidr, 
         }
     }
     if (rc == ENI_OK) {
+        ctx->model->v6_vpc_counter += pool_used;
         eni__model_changed(ctx);
         ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
         {
-            if (v6 && g->vpc == vpc->id)
+            if (first_v6 && g->vpc == vpc->id)
                 eni__rules_event(ctx, g);
         }
         ENI__INFO(ctx, "VPC %s: associated %s", b1, text);
@@ -242,10 +310,15 @@ int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cid
         goto out;
     eni__idstr(ctx, vpc->id, b1);
     int at = -1;
+    bool is_v6 = false;
     for (uint32_t i = 0; i < vpc->n_extra; i++)
         if (eni__prefix_equal(&vpc->extra[i], &p))
             at = (int)i;
-    bool is_v6 = vpc->cidr6.addr.family == 6 && eni__prefix_equal(&vpc->cidr6, &p);
+    for (uint32_t i = 0; i < eni__vpc_ipv6_count(vpc); i++)
+        if (eni__prefix_equal(eni__vpc_ipv6_block(vpc, i), &p)) {
+            at = (int)i;
+            is_v6 = true;
+        }
     if (eni__prefix_equal(&vpc->cidr, &p)) {
         rc = eni__fail(ENI_EPERM, "OperationNotPermitted",
                        "The vpc CIDR block %s may not be disassociated. It is the primary IPv4 "
@@ -262,7 +335,8 @@ int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cid
     {
         if (s->vpc != vpc->id)
             continue;
-        bool inside = is_v6 ? s->cidr6.addr.family == 6 : eni__prefix_contains(&p, &s->cidr);
+        bool inside = is_v6 ? s->cidr6.addr.family == 6 && eni__prefix_contains(&p, &s->cidr6)
+                            : eni__prefix_contains(&p, &s->cidr);
         if (inside) {
             rc = eni__fail(ENI_EINUSE, "InvalidCidrBlock.InUse",
                            "The vpc %s currently has a subnet within CIDR block %s", b1, text);
@@ -270,7 +344,20 @@ int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cid
         }
     }
     if (is_v6) {
-        memset(&vpc->cidr6, 0, sizeof vpc->cidr6);
+        /* Any IPv6 block may go, the first too (only the primary IPv4 block
+         * may not): the next one in association order takes its place, so
+         * cidr6 stays set while the VPC has IPv6 (D33). The rules the first
+         * block added stay, as in EC2. */
+        if (at == 0 && vpc->n_extra6 == 0) {
+            memset(&vpc->cidr6, 0, sizeof vpc->cidr6);
+        } else {
+            if (at == 0)
+                vpc->cidr6 = vpc->extra6[0];
+            uint32_t from = at == 0 ? 0 : (uint32_t)at - 1;
+            memmove(&vpc->extra6[from], &vpc->extra6[from + 1],
+                    (vpc->n_extra6 - from - 1) * sizeof vpc->extra6[0]);
+            vpc->n_extra6--;
+        }
     } else {
         memmove(&vpc->extra[at], &vpc->extra[at + 1],
                 (vpc->n_extra - (uint32_t)at - 1) * sizeof vpc->extra[0]);
@@ -295,11 +382,12 @@ int eni_vpc_get_cidr_blocks(eni_ctx *ctx, eni_vpc_id id, char *out, uint32_t cap
     rc = eni__get_vpc(ctx, id.v, &vpc);
     if (rc == ENI_OK) {
         uint32_t n = 0;
-        uint32_t total = 1 + vpc->n_extra + (vpc->cidr6.addr.family == 6);
+        uint32_t total = 1 + vpc->n_extra + eni__vpc_ipv6_count(vpc);
         for (; n < total; n++) {
-            const eni_prefix *p = n == 0                  ? &vpc->cidr
-                                  : n <= vpc->n_extra     ? &vpc->extra[n - 1]
-                                                          : &vpc->cidr6;
+            uint32_t v4 = 1 + vpc->n_extra; /* then the IPv6 blocks */
+            const eni_prefix *p = n == 0   ? &vpc->cidr
+                                  : n < v4 ? &vpc->extra[n - 1]
+                                           : eni__vpc_ipv6_block(vpc, n - v4);
             if (n < cap)
                 eni__prefix_format(p, out + (size_t)n * ENI_CIDR_STRING_MAX);
         }

@@ -7,8 +7,9 @@
  *   launch NIC IPV4 IPV6 GROUP[,GROUP]  an instance with that interface, running
  *   groups NIC GROUP[,GROUP]            ModifyNetworkInterfaceAttribute --groups
  *   terminate NIC                       its instance terminated, the interface deleted
+ *   prefix NIC CIDR | unprefix NIC CIDR  delegate a /28 or /80 to it, or take it back
  *   eval NIC in|out PEER PORT FLAGS     a TCP packet to/from port 5432: the reason
- *   remote GROUP                        what other hosts reported: host=addr,addr ...
+ *   remote GROUP                        what other hosts reported: host=addr,...,prefix,... ...
  *   stats                               libeni-sync's counters
  *   quit | leave                        stop (leave: delete this host's keys), exit 0 */
 #include "eni_sync.h"
@@ -159,13 +160,17 @@ static void remote(const char *name)
     eni_sg_id sg = group(name);
     static char hosts[16][ENI_REMOTE_SOURCE_MAX];
     static char addrs[64][ENI_IP_STRING_MAX];
-    uint32_t nh, na;
+    static char prefixes[16][ENI_CIDR_STRING_MAX];
+    uint32_t nh, na, np;
     MUST(eni_sg_list_remote_sources(ctx, sg, &hosts[0][0], 16, &nh));
     for (uint32_t i = 0; i < nh && i < 16; i++) {
         MUST(eni_sg_get_remote_members(ctx, sg, hosts[i], &addrs[0][0], 64, &na));
+        MUST(eni_sg_get_remote_prefixes(ctx, sg, hosts[i], &prefixes[0][0], 16, &np));
         printf("%s%s=", i ? " " : "", hosts[i]);
         for (uint32_t k = 0; k < na && k < 64; k++)
             printf("%s%s", k ? "," : "", addrs[k]);
+        for (uint32_t k = 0; k < np && k < 16; k++)
+            printf("%s%s", k || na ? "," : "", prefixes[k]);
     }
     printf("\n");
 }
@@ -221,9 +226,15 @@ int main(int argc, char **argv)
             eni_sg_id g[5];
             uint32_t ng = groups(a[2], g);
             MUST(eni_nic_set_groups(ctx, nic(a[1]), g, ng));
-        } else if (n == 2 && !strcmp(a[0], "terminate"))
+        } else if (n == 2 && !strcmp(a[0], "terminate")) {
             terminate(a[1]);
-        else if (n == 5 && extra == 1 && !strcmp(a[0], "eval")) {
+        } else if (n == 3 && !strcmp(a[0], "prefix")) {
+            const char *p = a[2];
+            MUST(eni_nic_assign_prefixes(ctx, nic(a[1]), strchr(p, ':') ? 6 : 4, &p, 1, 0));
+        } else if (n == 3 && !strcmp(a[0], "unprefix")) {
+            const char *p = a[2];
+            MUST(eni_nic_unassign_prefixes(ctx, nic(a[1]), &p, 1));
+        } else if (n == 5 && extra == 1 && !strcmp(a[0], "eval")) {
             printf("%s\n", eval(a[1], a[2], a[3], atoi(a[4]), (int)strtol(more, NULL, 16)));
             fflush(stdout);
             continue;

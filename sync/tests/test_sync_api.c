@@ -3,9 +3,11 @@
 /* libeni-sync without etcd: every API call's refusals, a sync whose etcd
  * never answers (it keeps trying, stops at once, changes nothing), and the
  * internals that decide what is written and applied: base64 and range ends,
- * the model read (what this host publishes and watches), and applying other
- * hosts' values (never its own, never an unchanged one twice, never a bad
- * one). */
+ * the model read (what this host publishes and watches, delegated prefixes
+ * included; a period that finds the model's generation unchanged reads
+ * nothing), and applying other hosts' values (never its own, never an
+ * unchanged one twice, never a bad one; values with prefixes and values
+ * written before prefixes both). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,10 +29,11 @@ struct fx {
     eni_sg_id app, db;
 };
 
-static void nic(struct fx *f, const char *ip, const char *ip6, eni_sg_id *g, uint32_t ng)
+static eni_nic_id nic(struct fx *f, const char *ip, const char *ip6, eni_sg_id *g, uint32_t ng)
 {
     eni_nic_id id;
     assert_int_equal(fleet_nic(&f->f, NULL, ip, ip6, g, ng, &id), ENI_OK);
+    return id;
 }
 
 static int setup(void **state)
@@ -217,6 +220,64 @@ static void test_model_read_publishes_members_and_watches_references(void **stat
     view_free(&v);
 }
 
+/* Delegated prefixes are published with the addresses, in the same sorted
+ * list; an interface without any publishes what it did before prefixes. */
+static void test_model_read_publishes_prefixes(void **state)
+{
+    struct fx *f = *state;
+    eni_nic_id a = nic(f, "10.0.1.10", "2001:db8:0:100::11", &f->app, 1);
+    nic(f, "10.0.1.12", NULL, &f->db, 1);
+    const char *p4 = "10.0.1.32/28", *p6 = "2001:db8:0:100:5::/80";
+    assert_int_equal(eni_nic_assign_prefixes(f->ctx, a, 4, &p4, 1, 0), ENI_OK);
+    assert_int_equal(eni_nic_assign_prefixes(f->ctx, a, 6, &p6, 1, 0), ENI_OK);
+    struct view v;
+    assert_int_equal(local_read(f->ctx, &v), ENI_OK);
+    assert_int_equal(v.publish.n, 2);
+    assert_string_equal(v.publish.v[0].group, FLEET_APP_GROUP);
+    assert_string_equal(v.publish.v[0].value, "[\"10.0.1.10\",\"10.0.1.32/28\","
+                                              "\"2001:db8:0:100:5::/80\",\"2001:db8:0:100::11\"]");
+    assert_string_equal(v.publish.v[1].value, "[\"10.0.1.12\"]");
+    view_free(&v);
+}
+
+/* A period whose model generation did not move reads nothing; a change or a
+ * nudge brings a read. */
+static void test_unchanged_model_is_not_read_again(void **state)
+{
+    struct fx *f = *state;
+    nic(f, "10.0.1.10", NULL, &f->app, 1);
+    eni_sync_opts o = ENI_SYNC_OPTS_INIT;
+    o.period_ms = 5;
+    o.backoff_min_ms = 1000; /* etcd is nowhere: few retries meanwhile */
+    o.backoff_max_ms = 1000;
+    eni_sync *s;
+    assert_int_equal(eni_sync_new(f->ctx, NOWHERE, "host-a", &o, &s), ENI_OK);
+    assert_int_equal(eni_sync_start(s), ENI_OK);
+    eni_sync_stats st = ENI_SYNC_STATS_INIT;
+    for (int i = 0; i < 500 && st.passes < 1; i++) {
+        usleep(10000);
+        assert_int_equal(eni_sync_get_stats(s, &st), ENI_OK);
+    }
+    assert_int_equal(st.passes, 1);
+    usleep(100000); /* twenty periods */
+    assert_int_equal(eni_sync_get_stats(s, &st), ENI_OK);
+    assert_int_equal(st.passes, 1);
+    nic(f, "10.0.1.11", NULL, &f->app, 1);
+    for (int i = 0; i < 500 && st.passes < 2; i++) {
+        usleep(10000);
+        assert_int_equal(eni_sync_get_stats(s, &st), ENI_OK);
+    }
+    assert_int_equal(st.passes, 2);
+    assert_int_equal(eni_sync_nudge(s), ENI_OK); /* the agent's word: read now */
+    for (int i = 0; i < 500 && st.passes < 3; i++) {
+        usleep(10000);
+        assert_int_equal(eni_sync_get_stats(s, &st), ENI_OK);
+    }
+    assert_int_equal(st.passes, 3);
+    assert_int_equal(eni_sync_stop(s, 0), ENI_OK);
+    eni_sync_free(s);
+}
+
 static struct watch *fake_watch(eni_sync *s, eni_sg_id sg)
 {
     struct ref r = {sg, FLEET_APP_GROUP};
@@ -253,6 +314,31 @@ static void test_apply_skips_own_unchanged_and_bad_values(void **state)
     assert_int_equal(eni_sg_get_remote_members(f->ctx, f->app, "host-a", &out[0][0], 4, &n),
                      ENI_OK);
     assert_int_equal(n, 2); /* the last good set stays */
+    /* Prefixes travel in the same list; a later value without them (what a
+     * host wrote before prefixes) replaces them; a bad prefix is refused. */
+    char pfx[4][ENI_CIDR_STRING_MAX];
+    apply_put(s, w, "host-a", "[\"10.0.1.10\",\"10.0.1.32/28\",\"2001:db8::/80\"]");
+    assert_int_equal(eni_sg_get_remote_members(f->ctx, f->app, "host-a", &out[0][0], 4, &n),
+                     ENI_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, "host-a", &pfx[0][0], 4, &n),
+                     ENI_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(pfx[0], "10.0.1.32/28");
+    assert_string_equal(pfx[1], "2001:db8::/80");
+    apply_put(s, w, "host-a", "[\"10.0.1.10\",\"10.0.1.33/28\"]"); /* host bits */
+    apply_put(s, w, "host-a", "[\"10.0.1.0/24\"]");                 /* not a /28 */
+    assert_int_equal(s->st.rejected, 5);
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, "host-a", &pfx[0][0], 4, &n),
+                     ENI_OK);
+    assert_int_equal(n, 2); /* the last good set stays */
+    apply_put(s, w, "host-a", "[\"10.0.1.10\",\"2001:db8::a\"]");
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, "host-a", &pfx[0][0], 4, &n),
+                     ENI_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(eni_sg_get_remote_members(f->ctx, f->app, "host-a", &out[0][0], 4, &n),
+                     ENI_OK);
+    assert_int_equal(n, 2);
     /* A stale source in the ctx (a sync before this one) goes on a full read. */
     const char *old = "10.0.5.5";
     assert_int_equal(eni_sg_set_remote_members(f->ctx, f->app, "host-old", &old, 1), ENI_OK);
@@ -286,6 +372,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_base64_and_range_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_read_publishes_members_and_watches_references,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_read_publishes_prefixes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_model_is_not_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_skips_own_unchanged_and_bad_values, setup,
                                         teardown),
     };

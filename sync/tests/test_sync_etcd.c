@@ -7,10 +7,11 @@
  * publishes and allowed after; etcd is killed and restarted while A keeps
  * changing, and every host keeps enforcing and converges; A's interface
  * leaving `app` drops new flows while the tracked one goes on; deleted and
- * moved interfaces disappear; a living host whose keys someone deleted
- * writes them back; a restarted host drops the keys it no longer wants; a
- * crashed host's keys stay until the operator forgets it; a host that
- * leaves removes its keys. Every wait has
+ * moved interfaces disappear; prefixes delegated on A (a /28 and an /80)
+ * are admitted whole on B, nothing beside them, and taken back; a living
+ * host whose keys someone deleted writes them back; a restarted host drops
+ * the keys it no longer wants; a crashed host's keys stay until the
+ * operator forgets it; a host that leaves removes its keys. Every wait has
  * a deadline; processes and the temp dir go on every exit path. Skipped
  * (77) only when there is no etcd binary. */
 #include "eni_sync.h"
@@ -216,6 +217,19 @@ static int until_stat(struct agent *a, const char *name, int want)
     return 0;
 }
 
+/* The counter is shared when the sync thread ends its step, a moment after
+ * the write other hosts may already have seen: wait for it (bounded). */
+static int until_stat_at_least(struct agent *a, const char *name, int want)
+{
+    long long t0 = etcd_proc_now_ms();
+    while (etcd_proc_now_ms() - t0 < WAIT_MS) {
+        if (stat_of(a, name) >= want)
+            return 1;
+        usleep(20000);
+    }
+    return 0;
+}
+
 static int alive(struct agent *a)
 {
     return a->pid > 0 && waitpid(a->pid, NULL, WNOHANG) == 0;
@@ -337,13 +351,39 @@ static void scenario(void)
 
     ok(is(ask(A, "groups " NIC_A1 " app"), "ok") && until(B, NIC_B, "10.0.1.10", "rule") >= 0,
        "A's first interface back in app");
+
+    /* Prefix delegation (D35): a prefix assigned on A admits its whole range
+     * on B, exactly as a local member's prefix would, and nothing beside it. */
+    ok(is(ask(A, "prefix " NIC_A1 " 10.0.1.64/28"), "ok") &&
+           is(ask(A, "prefix " NIC_A1 " 2001:db8:0:100:a::/80"), "ok"),
+       "A: a /28 and an /80 delegated to its app interface");
+    ms = until(B, NIC_B, "10.0.1.70", "rule");
+    ok(ms >= 0, "B allows an address inside A's /28 (%lld ms)", ms);
+    ok(is(syn(B, NIC_B, "10.0.1.64"), "rule") && is(syn(B, NIC_B, "10.0.1.79"), "rule"),
+       "B allows the /28's first and last addresses");
+    ok(is(syn(B, NIC_B, "10.0.1.63"), "no-rule") && is(syn(B, NIC_B, "10.0.1.80"), "no-rule"),
+       "B drops the addresses just outside the /28");
+    ok(until(B, NIC_B, "2001:db8:0:100:a::1", "rule") >= 0 &&
+           is(syn(B, NIC_B, "2001:db8:0:100:a:ffff:ffff:ffff"), "rule"),
+       "B allows addresses inside A's /80");
+    ok(is(syn(B, NIC_B, "2001:db8:0:100:b::"), "no-rule") &&
+           is(syn(B, NIC_B, "2001:db8:0:100:9:ffff:ffff:ffff"), "no-rule"),
+       "B drops the addresses just outside the /80");
+    ok(until_answer(C, "remote app",
+                    "host-a=10.0.1.10,2001:db8:0:100::10,10.0.1.64/28,2001:db8:0:100:a::/80"),
+       "C holds A's addresses and prefixes");
+    ok(is(ask(A, "unprefix " NIC_A1 " 10.0.1.64/28"), "ok") &&
+           until(B, NIC_B, "10.0.1.70", "no-rule") >= 0,
+       "A takes its /28 back: B drops new flows from it");
+    ok(is(syn(B, NIC_B, "2001:db8:0:100:a::1"), "rule") && is(syn(B, NIC_B, "10.0.1.10"), "rule"),
+       "B still allows A's /80 and address");
     /* Someone else deletes a living host's keys (the operator's mistake):
      * its audit notices and writes them back. */
     uint32_t n = 0;
     int rc = eni_sync_forget_host(etcd.url, "host-a", NULL, &n);
     ok(rc == ENI_OK && until(B, NIC_B, "10.0.1.10", "no-rule") >= 0,
        "a living host forgotten: B drops its members");
-    ok(until(B, NIC_B, "10.0.1.10", "rule") >= 0 && stat_of(A, "conflicts") >= 1,
+    ok(until(B, NIC_B, "10.0.1.10", "rule") >= 0 && until_stat_at_least(A, "conflicts", 1),
        "A writes its keys back");
     /* A restarted process of A with an empty model removes the keys it no
      * longer wants (its manifest lists them); keys outlive a plain exit. */

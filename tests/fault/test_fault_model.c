@@ -112,6 +112,20 @@ static int s_ipv6_block(struct scenario *s)
     /* adds ::/0 egress to both groups of vpc2 and rule 101 to its default ACL */
     return eni_vpc_associate_cidr_block(s->ctx, s->vpc2, NULL, ENI_VPC_AMAZON_IPV6, NULL);
 }
+static int s_ipv6_block2(struct scenario *s)
+{
+    /* a further block (D33): the VPC's list of IPv6 blocks grows, no rules */
+    return eni_vpc_associate_cidr_block(s->ctx, s->vpc2, "2001:db8:0:ff00::/56", 0, NULL);
+}
+static int s_disassociate_ipv6_first(struct scenario *s)
+{
+    /* the first IPv6 block goes; the next takes its place */
+    eni_vpc_info vi = ENI_VPC_INFO_INIT;
+    int rc = eni_vpc_describe(s->ctx, s->vpc2, &vi);
+    if (rc != ENI_OK)
+        return rc;
+    return eni_vpc_disassociate_cidr_block(s->ctx, s->vpc2, vi.ipv6_cidr_block);
+}
 static int s_prefix4(struct scenario *s)
 {
     return eni_nic_assign_prefixes(s->ctx, s->nic[0], 4, NULL, 0, 2);
@@ -147,6 +161,17 @@ static int s_remote(struct scenario *s)
 {
     const char *addrs[] = {"10.0.7.1", "10.0.7.2", "2001:db8::7"};
     return eni_sg_set_remote_members(s->ctx, s->web, "host-b", addrs, 3);
+}
+static int s_remote_prefixes(struct scenario *s)
+{
+    const char *addrs[] = {"10.0.8.1"};
+    const char *prefixes[] = {"10.0.8.16/28", "2001:db8:0:8::/80"};
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    m.addresses = addrs;
+    m.address_count = 1;
+    m.prefixes = prefixes;
+    m.prefix_count = 2;
+    return eni_sg_set_remote(s->ctx, s->web, "host-c", &m);
 }
 static int s_pl(struct scenario *s)
 {
@@ -284,9 +309,11 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         {"vpc 2", s_vpc2},
         {"group in vpc 2", s_group_vpc2},
         {"ipv6 block", s_ipv6_block},
+        {"second ipv6 block", s_ipv6_block2},
         {"group web", s_groups},
         {"group db", s_groups},
         {"remote members", s_remote},
+        {"remote prefixes", s_remote_prefixes},
         {"prefix list", s_pl},
         {"prefix entries", s_pl_modify},
         {"rules", s_rules},
@@ -310,6 +337,7 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         {"delete nic", s_delete_nic},
         {"delete acl entry", s_acl_delete_entry},
         {"disassociate block", s_disassociate_block},
+        {"disassociate first ipv6 block", s_disassociate_ipv6_first},
         {"dump", s_dump},
     };
     struct fail_alloc a = {0};

@@ -193,11 +193,13 @@ typedef struct eni_quotas {
     uint32_t acl_rules;
     uint32_t acls_per_vpc;
     uint32_t cidr_blocks_per_vpc;
+    uint32_t ipv6_cidr_blocks_per_vpc;
 } eni_quotas;
 int eni_ctx_get_quotas(eni_ctx *ctx, eni_quotas *out);
 int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas);
 int eni_ctx_check(eni_ctx *ctx);
 int eni_ctx_dump(eni_ctx *ctx, char *buf, size_t buflen, size_t *needed);
+int eni_ctx_model_generation(eni_ctx *ctx, uint64_t *out);
 
 /* ---- eni/vpc.h ---- */
 #define ENI_AZ_NAME_MAX ...
@@ -279,6 +281,14 @@ typedef struct eni_sg_spec {
     const char *description;
     const char *id;
 } eni_sg_spec;
+typedef struct eni_remote_members {
+    uint32_t size;
+    uint32_t flags;
+    const char *const *addresses;
+    const char *const *prefixes;
+    uint32_t address_count;
+    uint32_t prefix_count;
+} eni_remote_members;
 typedef struct eni_sg_rule_spec {
     uint32_t size;
     uint32_t peer_kind;
@@ -362,12 +372,16 @@ int eni_prefix_list_get_entries(eni_ctx *ctx, eni_prefix_list_id pl, char *out, 
 int eni_prefix_list_list(eni_ctx *ctx, eni_prefix_list_id *out, uint32_t cap, uint32_t *count);
 int eni_sg_set_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source,
                               const char *const *addresses, uint32_t n);
+int eni_sg_set_remote(eni_ctx *ctx, eni_sg_id sg, const char *source,
+                      const eni_remote_members *members);
 int eni_sg_clear_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source);
 int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *groups);
 int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg, char *out, uint32_t cap,
                                uint32_t *count);
 int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
                               uint32_t cap, uint32_t *count);
+int eni_sg_get_remote_prefixes(eni_ctx *ctx, eni_sg_id sg, const char *source, char *out,
+                               uint32_t cap, uint32_t *count);
 
 /* ---- eni/acl.h ---- */
 #define ENI_ACL_RULE_MIN ...

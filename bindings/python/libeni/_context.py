@@ -144,6 +144,7 @@ class Quotas:
     acl_rules: int = 20
     network_acls_per_vpc: int = 200
     cidr_blocks_per_vpc: int = 5
+    ipv6_cidr_blocks_per_vpc: int = 5
 
 
 @dataclass
@@ -276,12 +277,13 @@ class Context:
         check(lib.eni_ctx_get_quotas(self._ptr, q))
         return Quotas(int(q.eips), int(q.nics), int(q.security_groups), int(q.rules_per_group),
                       int(q.groups_per_nic), int(q.acl_rules), int(q.acls_per_vpc),
-                      int(q.cidr_blocks_per_vpc))
+                      int(q.cidr_blocks_per_vpc), int(q.ipv6_cidr_blocks_per_vpc))
 
     def set_quotas(self, *, elastic_ips: int = 0, network_interfaces: int = 0,
                    security_groups: int = 0, rules_per_group: int = 0,
                    groups_per_interface: int = 0, acl_rules: int = 0,
-                   network_acls_per_vpc: int = 0, cidr_blocks_per_vpc: int = 0) -> None:
+                   network_acls_per_vpc: int = 0, cidr_blocks_per_vpc: int = 0,
+                   ipv6_cidr_blocks_per_vpc: int = 0) -> None:
         """Change some quotas; 0 keeps one as it is (EC2 requires groups per
         interface x rules per group <= 1000)."""
         q = ffi.new("eni_quotas *")
@@ -294,6 +296,8 @@ class Context:
         q.acl_rules = as_uint(acl_rules, "acl_rules")
         q.acls_per_vpc = as_uint(network_acls_per_vpc, "network_acls_per_vpc")
         q.cidr_blocks_per_vpc = as_uint(cidr_blocks_per_vpc, "cidr_blocks_per_vpc")
+        q.ipv6_cidr_blocks_per_vpc = as_uint(ipv6_cidr_blocks_per_vpc,
+                                             "ipv6_cidr_blocks_per_vpc")
         check(lib.eni_ctx_set_quotas(self._ptr, q))
 
     def set_op_timeout(self, seconds: float) -> None:
@@ -321,6 +325,15 @@ class Context:
             if rc != lib.ENI_ELIMIT:
                 check(rc)
                 return text(buf)
+
+    @property
+    def model_generation(self) -> int:
+        """The model's change counter: every change of the model advances it, so
+        two equal readings mean nothing changed in between (also the ``cookie``
+        of model-change events)."""
+        out = ffi.new("uint64_t *")
+        check(lib.eni_ctx_model_generation(self._ptr, out))
+        return int(out[0])
 
     def get(self, id_string: str) -> LibeniObject:
         """The object an EC2 id string names (``Invalid...ID.Malformed`` / ``.NotFound``)."""

@@ -58,6 +58,7 @@ class Vpc(LibeniObject):
 
     @property
     def ipv6_cidr_block(self) -> Optional[str]:
+        """The first IPv6 /56 in association order (``ipv6_cidr_blocks`` has them all)."""
         return text(self._d().ipv6_cidr_block) or None
 
     @property
@@ -98,14 +99,20 @@ class Vpc(LibeniObject):
     # -- blocks and network ACLs (_addressing.py, _acl.py) ---------------------
     @property
     def cidr_blocks(self) -> List[str]:
-        """Every block: the primary IPv4 first, secondary ones, then the IPv6 /56."""
+        """Every block: the primary IPv4 first, secondary ones, then the IPv6 /56s."""
         from ._addressing import cidr_blocks
         return cidr_blocks(self)
 
+    @property
+    def ipv6_cidr_blocks(self) -> List[str]:
+        """The IPv6 /56 blocks in association order (``Ipv6CidrBlockAssociationSet``)."""
+        return [b for b in self.cidr_blocks if ":" in b]
+
     def associate_cidr_block(self, cidr_block: Optional[str] = None, *,
                              amazon_provided_ipv6_cidr_block: bool = False) -> str:
-        """``AssociateVpcCidrBlock``: a secondary IPv4 block or the IPv6 /56 (given, or
-        Amazon's); returns the block as associated."""
+        """``AssociateVpcCidrBlock``: a secondary IPv4 block or an IPv6 /56 (given, or
+        Amazon's; up to ``ipv6_cidr_blocks_per_vpc`` of them); returns the block as
+        associated."""
         from ._addressing import associate_cidr_block
         return associate_cidr_block(self, cidr_block, amazon_provided_ipv6_cidr_block)
 
@@ -287,13 +294,24 @@ class SecurityGroup(LibeniObject):
     __slots__ = ()
 
     # -- members on other hosts ------------------------------------------------
-    def set_remote_members(self, source: str, addresses: Iterable[str]) -> None:
+    def set_remote_members(self, source: str, addresses: Iterable[str],
+                           prefixes: Optional[Iterable[str]] = None) -> None:
         """State the addresses of this group's member interfaces on host
-        ``source``, replacing what that source said before; rules that reference
-        the group admit them like local members. An empty list forgets them."""
+        ``source``, and the prefixes delegated to them (IPv4 /28s, IPv6 /80s),
+        replacing everything that source said before, prefixes included; rules
+        that reference the group admit them like local members. Empty lists
+        forget them."""
         keep: List[Any] = [cstr(source, "source")]
         arr, n = str_array(addresses, "addresses", keep)
-        check(lib.eni_sg_set_remote_members(self._ctx._ptr, self._cid(), keep[0], arr, n))
+        parr, pn = str_array(prefixes, "prefixes", keep)
+        if not pn:
+            check(lib.eni_sg_set_remote_members(self._ctx._ptr, self._cid(), keep[0], arr, n))
+            return
+        m = ffi.new("eni_remote_members *")
+        m.size = ffi.sizeof("eni_remote_members")
+        m.addresses, m.address_count = arr, n
+        m.prefixes, m.prefix_count = parr, pn
+        check(lib.eni_sg_set_remote(self._ctx._ptr, self._cid(), keep[0], m))
 
     def clear_remote_members(self, source: str) -> None:
         """Forget what ``source`` said about this group."""
@@ -311,6 +329,12 @@ class SecurityGroup(LibeniObject):
         keep = cstr(source, "source")
         return fetch_strings(lib.ENI_IP_STRING_MAX, lambda o, c, n: (
             lib.eni_sg_get_remote_members(self._ctx._ptr, self._cid(), keep, o, c, n)))
+
+    def remote_prefixes(self, source: str) -> List[str]:
+        """The delegated prefixes ``source`` stated (IPv4 first, each family in order)."""
+        keep = cstr(source, "source")
+        return fetch_strings(lib.ENI_CIDR_STRING_MAX, lambda o, c, n: (
+            lib.eni_sg_get_remote_prefixes(self._ctx._ptr, self._cid(), keep, o, c, n)))
     _kind = Kind.SECURITY_GROUP
     _ctype = "eni_sg_id"
 

@@ -3,7 +3,9 @@
 /* Events for model changes (ENI_CTX_MODEL_EVENTS): rules, membership,
  * addresses, Elastic IPs and remote members each report what changed, with
  * a change number that only grows; a newer change about the same things
- * replaces a queued one; without the flag none is delivered. */
+ * replaces a queued one; without the flag none is delivered. The same
+ * number is the model's generation (eni_ctx_model_generation), which moves
+ * with every change and with nothing else. */
 #include "test_helpers.h"
 
 struct seen {
@@ -160,12 +162,70 @@ static void test_off_by_default(void **state)
     eni_ctx_free(w.ctx);
 }
 
+static uint64_t generation(eni_ctx *ctx)
+{
+    uint64_t g = 0;
+    assert_eni_ok(eni_ctx_model_generation(ctx, &g));
+    return g;
+}
+
+static void test_model_generation(void **state)
+{
+    (void)state;
+    eni_ctx *fresh;
+    assert_eni_ok(eni_ctx_new(NULL, &fresh));
+    assert_int_equal(generation(fresh), 0);
+    eni_ctx_free(fresh);
+
+    struct world w;
+    build(&w, ENI_CTX_MODEL_EVENTS);
+    drain(w.ctx);
+    uint64_t g0 = generation(w.ctx);
+    assert_true(g0 > 0); /* the VPC, subnet and groups */
+    /* Reads and refusals leave it. */
+    size_t n;
+    assert_eni_ok(eni_ctx_dump(w.ctx, NULL, 0, &n));
+    assert_eni_ok(eni_ctx_check(w.ctx));
+    eni_sg_info gi = ENI_SG_INFO_INIT;
+    assert_eni_ok(eni_sg_describe(w.ctx, w.app, &gi));
+    const char *bad[] = {"10.0.9.300"};
+    assert_int_equal(eni_sg_set_remote_members(w.ctx, w.app, "host-b", bad, 1), ENI_EINVAL);
+    assert_eni_ok(eni_sg_clear_remote_members(w.ctx, w.app, "nobody")); /* nothing to forget */
+    assert_int_equal(generation(w.ctx), g0);
+    /* Each change moves it, remote members and their prefixes too; the
+     * change events carry the value it has after their change. */
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6, r.from_port = r.to_port = 22;
+    r.peer_kind = ENI_PEER_CIDR, r.cidr = "10.9.0.0/16";
+    assert_eni_ok(eni_sg_authorize(w.ctx, w.app, ENI_INGRESS, &r, 1, NULL));
+    uint64_t g1 = generation(w.ctx);
+    assert_true(g1 > g0);
+    struct seen s = drain(w.ctx);
+    assert_int_equal(find(&s, ENI_EVENT_RULES_CHANGED, w.app.v, 0)->cookie, g1);
+    const char *pfx[] = {"10.0.7.32/28"};
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    m.prefixes = pfx;
+    m.prefix_count = 1;
+    assert_eni_ok(eni_sg_set_remote(w.ctx, w.db, "host-b", &m));
+    uint64_t g2 = generation(w.ctx);
+    assert_true(g2 > g1);
+    s = drain(w.ctx);
+    assert_int_equal(find(&s, ENI_EVENT_REMOTE_MEMBERS_CHANGED, w.db.v, 0)->cookie, g2);
+    assert_int_equal(generation(w.ctx), g2); /* polling is not a change */
+    /* NULL arguments. */
+    uint64_t g;
+    assert_int_equal(eni_ctx_model_generation(NULL, &g), ENI_EINVAL);
+    assert_int_equal(eni_ctx_model_generation(w.ctx, NULL), ENI_EINVAL);
+    eni_ctx_free(w.ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changes_are_reported),
         cmocka_unit_test(test_queued_changes_coalesce),
         cmocka_unit_test(test_off_by_default),
+        cmocka_unit_test(test_model_generation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

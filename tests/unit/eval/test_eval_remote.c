@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* A rule that references a group admits members on other hosts (section 4.4
  * across hosts): once a source states them they pass like local members, in
- * both families; when it takes them back, new flows are dropped while
- * tracked ones continue (section 5.3). */
+ * both families, their delegated prefixes whole (D35) and nothing next to
+ * them; when it takes them back, new flows are dropped while tracked ones
+ * continue (section 5.3). */
 #include <arpa/inet.h>
 
 #include "eval_host.h"
@@ -92,6 +93,70 @@ static void test_4_4_remote_members_pass_like_local_ones(void **state)
                      ENI_REASON_NO_RULE);
 }
 
+/* A remote member's delegated /28 and /80 are admitted whole, exactly as a
+ * local member's are; the addresses either side of them are not; the
+ * source's next statement without them drops them. */
+static void test_4_4_remote_members_prefixes_pass_whole(void **state)
+{
+    struct fx *f = *state;
+    uint64_t t = 1000000000ull;
+    const char *in4[] = {"10.0.7.32", "10.0.7.40", "10.0.7.47"};
+    const char *out4[] = {"10.0.7.31", "10.0.7.48"};
+    const char *in6[] = {"2001:db8:0:100:7::", "2001:db8:0:100:7:ffff:ffff:ffff"};
+    const char *out6[] = {"2001:db8:0:100:6:ffff:ffff:ffff", "2001:db8:0:100:8::"};
+    uint16_t port = 41000;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(verdict(f, in4[i], f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                         ENI_REASON_NO_RULE);
+    const char *addrs[] = {"10.0.9.1"};
+    const char *prefixes[] = {"2001:db8:0:100:7::/80", "10.0.7.32/28"};
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    m.addresses = addrs;
+    m.address_count = 1;
+    m.prefixes = prefixes;
+    m.prefix_count = 2;
+    assert_eni_ok(eni_sg_set_remote(f->h.ctx, f->app, "host-a", &m));
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(verdict(f, in4[i], f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                         ENI_REASON_RULE);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(verdict(f, out4[i], f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                         ENI_REASON_NO_RULE);
+        assert_int_equal(verdict(f, in6[i], f->ip6, port++, 0x02, ENI_DIR_INBOUND, t),
+                         ENI_REASON_RULE);
+        assert_int_equal(verdict(f, out6[i], f->ip6, port++, 0x02, ENI_DIR_INBOUND, t),
+                         ENI_REASON_NO_RULE);
+    }
+    assert_int_equal(verdict(f, "10.0.9.1", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_RULE);
+    /* The same source states addresses only: its prefixes go. */
+    assert_eni_ok(eni_sg_set_remote_members(f->h.ctx, f->app, "host-a", addrs, 1));
+    assert_int_equal(verdict(f, "10.0.7.40", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_NO_RULE);
+    assert_int_equal(verdict(f, in6[0], f->ip6, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_NO_RULE);
+    assert_int_equal(verdict(f, "10.0.9.1", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_RULE);
+    /* Prefixes only, and from two sources: each replaces its own. */
+    m.address_count = 0;
+    m.addresses = NULL;
+    m.prefix_count = 1; /* the /80 only */
+    assert_eni_ok(eni_sg_set_remote(f->h.ctx, f->app, "host-a", &m));
+    const char *other[] = {"10.0.7.32/28"};
+    m.prefixes = other;
+    assert_eni_ok(eni_sg_set_remote(f->h.ctx, f->app, "host-b", &m));
+    assert_int_equal(verdict(f, "10.0.9.1", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_NO_RULE);
+    assert_int_equal(verdict(f, in6[1], f->ip6, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_RULE);
+    assert_int_equal(verdict(f, "10.0.7.33", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_RULE);
+    assert_eni_ok(eni_ctx_clear_remote_source(f->h.ctx, "host-b", NULL));
+    assert_int_equal(verdict(f, "10.0.7.33", f->ip4, port++, 0x02, ENI_DIR_INBOUND, t),
+                     ENI_REASON_NO_RULE);
+    assert_eni_ok(eni_ctx_check(f->h.ctx));
+}
+
 static void test_5_3_taking_members_back_keeps_tracked_flows(void **state)
 {
     struct fx *f = *state;
@@ -111,6 +176,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_4_4_remote_members_pass_like_local_ones, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_4_4_remote_members_prefixes_pass_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_5_3_taking_members_back_keeps_tracked_flows, setup,
                                         teardown),

@@ -375,7 +375,7 @@ static void test_random_walk_keeps_invariants_and_refusals_change_nothing(void *
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
     opts.seed = 99;
     assert_eni_ok(eni_ctx_new(&opts, &w.ctx));
-    eni_quotas q = {sizeof q, 4, 40, 12, 30, 3, 0, 0, 0};
+    eni_quotas q = {sizeof q, 4, 40, 12, 30, 3, 0, 0, 0, 0};
     assert_eni_ok(eni_ctx_set_quotas(w.ctx, &q));
 
     for (uint32_t i = 0; i < steps; i++) {

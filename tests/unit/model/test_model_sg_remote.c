@@ -1,9 +1,13 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* Members of a group on other hosts (section 4.4 across hosts): per group
- * and per source, replaced whole; listed, cleared per source and per host;
- * shown by the dump; bad input refused with nothing changed. */
+ * and per source, replaced whole, their delegated prefixes included (D35);
+ * listed, cleared per source and per host; shown by the dump and validated
+ * by the check; bad input refused with nothing changed. */
 #include "model_fixture.h"
+
+#include "core/ctx_internal.h"
+#include "model/model.h"
 
 struct fx {
     eni_ctx *ctx;
@@ -144,6 +148,160 @@ static void test_4_4_bad_input_changes_nothing(void **state)
     assert_int_equal(eni_sg_list_remote_sources(NULL, f->app, out[0], 2, &n), ENI_EINVAL);
 }
 
+static uint32_t prefixes(struct fx *f, eni_sg_id sg, const char *source,
+                         char out[][ENI_CIDR_STRING_MAX], uint32_t cap)
+{
+    uint32_t n = 99;
+    assert_eni_ok(eni_sg_get_remote_prefixes(f->ctx, sg, source, out[0], cap, &n));
+    return n;
+}
+
+static eni_remote_members stated(const char *const *addrs, uint32_t n, const char *const *pfx,
+                                 uint32_t np)
+{
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    m.addresses = addrs;
+    m.address_count = n;
+    m.prefixes = pfx;
+    m.prefix_count = np;
+    return m;
+}
+
+static void test_4_4_remote_prefixes_replace_whole(void **state)
+{
+    struct fx *f = *state;
+    const char *addrs[] = {"10.0.3.3"};
+    const char *pfx[] = {"2001:db8::/80", "10.0.1.48/28", "10.0.1.32/28", "10.0.1.48/28"};
+    eni_remote_members m = stated(addrs, 1, pfx, 4);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m));
+    char out[8][ENI_CIDR_STRING_MAX];
+    assert_int_equal(prefixes(f, f->app, "host-b", out, 8), 3); /* sorted, duplicate gone */
+    assert_string_equal(out[0], "10.0.1.32/28");
+    assert_string_equal(out[1], "10.0.1.48/28");
+    assert_string_equal(out[2], "2001:db8::/80");
+    char addr[4][ENI_IP_STRING_MAX];
+    assert_int_equal(members(f, f->app, "host-b", addr, 4), 1);
+    assert_string_equal(addr[0], "10.0.3.3");
+    /* The dump shows them after the addresses. */
+    snap(f->ctx, &f->before);
+    assert_non_null(
+        strstr(f->before, "  remote host-b: 10.0.3.3 10.0.1.32/28 10.0.1.48/28 2001:db8::/80\n"));
+    /* Prefixes alone are a statement too; a small buffer still counts all. */
+    m = stated(NULL, 0, pfx + 1, 1);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m));
+    assert_int_equal(members(f, f->app, "host-b", addr, 4), 0);
+    assert_int_equal(prefixes(f, f->app, "host-b", out, 0), 1);
+    /* The addresses-only call replaces the whole set: the prefixes go. */
+    MUTATE(f, eni_sg_set_remote_members(f->ctx, f->app, "host-b", addrs, 1));
+    assert_int_equal(prefixes(f, f->app, "host-b", out, 8), 0);
+    snap(f->ctx, &f->before);
+    assert_non_null(strstr(f->before, "  remote host-b: 10.0.3.3\n"));
+    /* Neither addresses nor prefixes forgets the source; an unknown one has none. */
+    m = stated(NULL, 0, NULL, 0);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m));
+    uint32_t n = 9;
+    assert_eni_ok(eni_sg_list_remote_sources(f->ctx, f->app, NULL, 0, &n));
+    assert_int_equal(n, 0);
+    assert_int_equal(prefixes(f, f->app, "host-z", out, 8), 0);
+    /* Clearing a host drops its prefixes too (ASan and valgrind watch the frees). */
+    m = stated(addrs, 1, pfx, 1);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->db, "host-c", &m));
+    MUTATE(f, eni_ctx_clear_remote_source(f->ctx, "host-c", NULL));
+    assert_int_equal(prefixes(f, f->db, "host-c", out, 8), 0);
+    m = stated(addrs, 1, pfx, 2);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->db, "host-c", &m));
+    MUTATE(f, eni_sg_delete(f->ctx, f->db));
+}
+
+static void test_4_4_bad_prefixes_change_nothing(void **state)
+{
+    struct fx *f = *state;
+    const char *addrs[] = {"10.0.3.3"};
+    const char *good[] = {"10.0.1.32/28"};
+    eni_remote_members m = stated(addrs, 1, good, 1);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m));
+    static const char *const bad[] = {
+        "10.0.1.0/24",       /* not a /28 */
+        "10.0.1.33/28",      /* host bits */
+        "10.0.1.32/29",
+        "10.0.1.32",         /* an address, not a prefix */
+        "2001:db8::/64",     /* not an /80 */
+        "2001:db8::1:0:0/80", /* host bits */
+        "2001:db8::/080",
+        "10.0.1.32/28 ",
+        "not-a-prefix",
+        NULL,
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *list[] = {"10.0.1.64/28", bad[i]};
+        m = stated(addrs, 1, list, 2);
+        REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EINVAL,
+                "InvalidParameterValue");
+    }
+    /* A prefix among the addresses is refused as an address. */
+    m = stated(good, 1, NULL, 0);
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EINVAL,
+            "InvalidParameterValue");
+    m = stated(addrs, 1, NULL, 1);
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EINVAL,
+            "InvalidParameterValue");
+    m = stated(addrs, 1, good, 1);
+    m.flags = 1;
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EINVAL,
+            "InvalidParameterValue");
+    m = stated(addrs, 1, good, 1);
+    m.size = 4;
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EVERSION, "");
+    m.size = ENI_STRUCT_SIZE_MAX + 1;
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_EVERSION, "");
+    m = stated(addrs, ENI_REMOTE_MEMBERS_MAX, good, 1); /* together past the limit */
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m), ENI_ELIMIT,
+            "InvalidParameterValue");
+    m = stated(addrs, 1, good, 1);
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host b", &m), ENI_EINVAL,
+            "InvalidParameterValue");
+    REFUSED(f, eni_sg_set_remote(f->ctx, f->app, "host-b", NULL), ENI_EINVAL,
+            "InvalidParameterValue");
+    REFUSED(f, eni_sg_set_remote(f->ctx, (eni_sg_id){0}, "host-b", &m), ENI_EINVAL,
+            "InvalidGroupId.Malformed");
+    assert_int_equal(eni_sg_set_remote(NULL, f->app, "host-b", &m), ENI_EINVAL);
+    char out[2][ENI_CIDR_STRING_MAX];
+    uint32_t n;
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, NULL, out[0], 2, &n), ENI_EINVAL);
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, "host-b", NULL, 2, &n),
+                     ENI_EINVAL);
+    assert_int_equal(eni_sg_get_remote_prefixes(f->ctx, f->app, "host-b", out[0], 2, NULL),
+                     ENI_EINVAL);
+    /* What was stated first is still there. */
+    assert_int_equal(prefixes(f, f->app, "host-b", out, 2), 1);
+    assert_string_equal(out[0], "10.0.1.32/28");
+}
+
+/* eni_ctx_check sees a stored remote prefix that is misaligned (only memory
+ * corruption could make one: the calls refuse them). */
+static void test_4_4_check_validates_remote_prefixes(void **state)
+{
+    struct fx *f = *state;
+    const char *pfx[] = {"10.0.1.32/28", "2001:db8::/80"};
+    eni_remote_members m = stated(NULL, 0, pfx, 2);
+    MUTATE(f, eni_sg_set_remote(f->ctx, f->app, "host-b", &m));
+    struct eni_sg *sg;
+    assert_eni_ok(eni__registry_peek(f->ctx, ENI_KIND_SG, f->app.v, (void **)&sg));
+    assert_int_equal(sg->remote_count, 1);
+    struct eni_remote_set *set = &sg->remote[0];
+    assert_int_equal(set->np4, 1);
+    assert_int_equal(set->np6, 1);
+    set->p4[0] |= 4;
+    assert_int_equal(eni_ctx_check(f->ctx), ENI_EINTERNAL);
+    assert_non_null(strstr(eni_error_last()->message, "IPv4 prefix #0 is not an aligned /28"));
+    set->p4[0] &= ~4u;
+    set->p6[0].lo |= 1;
+    assert_int_equal(eni_ctx_check(f->ctx), ENI_EINTERNAL);
+    assert_non_null(strstr(eni_error_last()->message, "IPv6 prefix #0 is not an aligned /80"));
+    set->p6[0].lo &= ~1ull;
+    assert_eni_ok(eni_ctx_check(f->ctx));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +309,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_4_4_clearing_per_source_and_per_host, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_4_4_bad_input_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_4_4_remote_prefixes_replace_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_4_4_bad_prefixes_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_4_4_check_validates_remote_prefixes, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
