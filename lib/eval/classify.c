@@ -72,17 +72,28 @@ static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
     return k >= lo && k <= hi;
 }
 
+/* a <= b for 128-bit (high, low) pairs, without branches: the searches
+ * below then compile to conditional moves, not mispredicted jumps. */
+static inline bool le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
+{
+    return (ah < bh) | ((ah == bh) & (al <= bl));
+}
+
+/* Branch-free search, as in_set4: the last interval starting at or below
+ * a, then one compare. */
 static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) { /* first interval whose lo > a */
-        uint32_t mid = (lo + hi) / 2;
-        if (eni__le128(iv[mid].lo_hi, iv[mid].lo_lo, a->lo_hi, a->lo_lo))
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n == 0)
+        return false;
+    const struct cls_iv *base = iv;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base = le128_nb(base[half].lo_hi, base[half].lo_lo, a->lo_hi, a->lo_lo) ? base + half
+                                                                                : base;
+        n -= half;
     }
-    return lo > 0 && eni__le128(a->lo_hi, a->lo_lo, iv[lo - 1].hi_hi, iv[lo - 1].hi_lo);
+    return le128_nb(base->lo_hi, base->lo_lo, a->lo_hi, a->lo_lo) &
+           le128_nb(a->lo_hi, a->lo_lo, base->hi_hi, base->hi_lo);
 }
 
 /* Branch-free search: the last interval starting at or below a, then one compare. */
