@@ -185,6 +185,7 @@ static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
     uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
     k.proto = (uint8_t)(meta >> 8);
     struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
+    k.hash = key_hash(&k);
     (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
     return false;
 }

@@ -226,10 +226,12 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
     return false;
 }
 
+/* k->hash must be key_hash(k): the packet path computed it already, and
+ * hashing an IPv6 key again cost a call on every new flow. */
 static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
                              uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
 {
-    uint32_t i = home_slot(ft, key_hash(k));
+    uint32_t i = home_slot(ft, k->hash);
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
         struct flow_slot *s = slot_at(ft, i);
         uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
