@@ -498,9 +498,9 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
 }
 
 /* An IPv6 packet of a tracked flow: fast_hit4's counterpart. The checks
- * are eni__eval_one's, in its order; a subnet whose ACL filters IPv6 in
- * this direction leaves the packet to the full engine, which names the
- * entry when it denies. false when the packet needs the full engine. */
+ * are eni__eval_one's, in its order; a packet the subnet's ACL denies is
+ * left to the full engine, which names the entry. false when the packet
+ * needs the full engine. */
 ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
                         const struct flow_table *ft, bool out, const eni_pkt *p, struct fkey *k,
                         uint64_t now, eni_verdict *v)
@@ -512,8 +512,9 @@ ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
         return false;
     if (remote[0] == 0xfd && service_addr(snap, remote, 6))
         return false;
-    if (snap->acl && snap->acl->t[out][1].all != ACL_ALLOW_ALL)
-        return false;
+    const struct acl_ent *hit;
+    if (snap->acl && eni__acl_denies(snap->acl, out, p, remote, &hit))
+        return false; /* the full engine names the entry that denies */
     uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
     uint32_t i = k->home;
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
