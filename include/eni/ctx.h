@@ -125,7 +125,8 @@ typedef enum eni_event_type {
     ENI_EVENT_MEMBERSHIP_CHANGED = 10, /**< subject: security group, related: interface; state: 1 joined, 0 left. */
     ENI_EVENT_ADDRESSES_CHANGED = 11, /**< subject: interface; state: its private addresses now (IPv4 and IPv6). */
     ENI_EVENT_EIP_CHANGED = 12,      /**< subject: Elastic IP, related: interface (0 when none); state: 1 associated, 0 not. */
-    ENI_EVENT_REMOTE_MEMBERS_CHANGED = 13 /**< subject: security group; state: sources that report members of it. */
+    ENI_EVENT_REMOTE_MEMBERS_CHANGED = 13, /**< subject: security group; state: sources that report members of it. */
+    ENI_EVENT_ACL_CHANGED = 14       /**< subject: network ACL, related: the subnet whose association changed (0 for an entry change); state: its entries now (both directions). */
 } eni_event_type;
 
 /**

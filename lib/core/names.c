@@ -82,6 +82,7 @@ const char *eni_event_type_name(uint32_t type)
         [ENI_EVENT_ADDRESSES_CHANGED] = "addresses-changed",
         [ENI_EVENT_EIP_CHANGED] = "eip-changed",
         [ENI_EVENT_REMOTE_MEMBERS_CHANGED] = "remote-members-changed",
+        [ENI_EVENT_ACL_CHANGED] = "acl-changed",
     };
     return NAME_OF(names, type);
 }

@@ -262,7 +262,7 @@ int eni__acl_ipv6_reserve(eni_ctx *ctx, struct eni_acl *acl)
 
 void eni__acl_ipv6_added(eni_ctx *ctx, struct eni_acl *acl)
 {
-    (void)ctx;
+    bool added = false;
     for (unsigned d = 0; d < 2; d++) {
         bool found;
         (void)locate(acl, d, 101, &found);
@@ -270,7 +270,10 @@ void eni__acl_ipv6_added(eni_ctx *ctx, struct eni_acl *acl)
             continue; /* the user's own rules: EC2 adds nothing */
         struct eni_acl_entry e = all_traffic(d, 101, 6);
         insert_entry(acl, &e);
+        added = true;
     }
+    if (added)
+        eni__acl_event(ctx, acl, 0);
 }
 
 int eni_acl_create(eni_ctx *ctx, const eni_acl_spec *spec, eni_acl_id *out)
@@ -412,6 +415,7 @@ static int put_entry(eni_ctx *ctx, eni_acl_id id, const eni_acl_entry_spec *spec
             insert_entry(acl, &e);
         acl->modified[e.egress] = 1;
         eni__model_changed(ctx);
+        eni__acl_event(ctx, acl, 0);
         entry_logged(ctx, acl, &e, replace ? "replaced" : "created");
     }
     eni__unlock(ctx);
@@ -462,6 +466,7 @@ int eni_acl_delete_entry(eni_ctx *ctx, eni_acl_id id, uint32_t direction, uint32
         remove_entry(acl, at);
         acl->modified[e.egress] = 1;
         eni__model_changed(ctx);
+        eni__acl_event(ctx, acl, 0);
         entry_logged(ctx, acl, &e, "deleted");
     }
     eni__unlock(ctx);
@@ -542,9 +547,14 @@ int eni_acl_replace_association(eni_ctx *ctx, eni_subnet_id subnet_id, eni_acl_i
     if (rc == ENI_OK && s->acl != acl->id) {
         if (eni__registry_peek(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&old) == ENI_OK)
             old->subnet_count--;
+        else
+            old = NULL;
         acl->subnet_count++;
         s->acl = acl->id;
         eni__model_changed(ctx);
+        if (old) /* the subnet left that ACL... */
+            eni__acl_event(ctx, old, s->id);
+        eni__acl_event(ctx, acl, s->id); /* ...and joined this one */
         char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "subnet %s: now associated with network ACL %s",
                   eni__idstr(ctx, s->id, b1), eni__idstr(ctx, acl->id, b2));

@@ -122,6 +122,11 @@ void eni__addresses_event(eni_ctx *ctx, const struct eni_nic *nic)
                      nic->v4_count + nic->v6_count);
 }
 
+void eni__acl_event(eni_ctx *ctx, const struct eni_acl *acl, uint64_t subnet)
+{
+    eni__model_event(ctx, ENI_EVENT_ACL_CHANGED, acl->id, subnet, acl->count);
+}
+
 void eni__rules_event(eni_ctx *ctx, const struct eni_sg *sg)
 {
     eni__model_event(ctx, ENI_EVENT_RULES_CHANGED, sg->id, 0,

@@ -211,6 +211,10 @@ void eni__model_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t re
                       uint32_t state);
 /* The same for every group of an interface: it joined (1) or left (0). */
 void eni__membership_events(eni_ctx *ctx, const struct eni_nic *nic, uint32_t joined);
+/* A network ACL's entries changed (related 0), or a subnet's association
+ * with it did (related: the subnet): its entry count now. */
+struct eni_acl;
+void eni__acl_event(eni_ctx *ctx, const struct eni_acl *acl, uint64_t subnet);
 /* An interface's addresses changed: its count now. */
 void eni__addresses_event(eni_ctx *ctx, const struct eni_nic *nic);
 /* A group's rules changed: its count now. */

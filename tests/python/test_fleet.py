@@ -161,6 +161,16 @@ def test_model_events_report_changes():
         assert events[libeni.EventType.ADDRESSES_CHANGED].network_interface == nic
         assert events[libeni.EventType.REMOTE_MEMBERS_CHANGED].security_group == app
         assert events[libeni.EventType.REMOTE_MEMBERS_CHANGED].cookie > joined.cookie
+        acl = vpc.create_network_acl()
+        ctx.poll()
+        acl.create_entry(libeni.AclEntry(100, "tcp", "deny", "203.0.113.7/32", from_port=22))
+        changed, = ctx.poll()
+        assert (changed.type, changed.subject, changed.related, changed.state) == \
+            (libeni.EventType.ACL_CHANGED, acl, None, 1)
+        acl.associate(subnet)  # the subnet leaves the default ACL and joins this one
+        moved = ctx.poll()
+        assert {(e.subject, e.related) for e in moved} == {(vpc.default_network_acl, subnet),
+                                                            (acl, subnet)}
     with libeni.Context() as quiet:  # off by default
         quiet.create_vpc("10.0.0.0/16").create_security_group("app", "app")
         assert quiet.poll() == []

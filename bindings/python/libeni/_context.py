@@ -62,7 +62,8 @@ class Event:
     event is about, where it has them (``None`` otherwise): an attach,
     detach, link or device event has the first three, an ``INSTANCE_STATE``
     event its instance; the model-change events (``Context(model_events=True)``)
-    their group, interface or Elastic IP, with ``state`` a count or 1/0 and
+    their group, interface or Elastic IP (``ACL_CHANGED``: ``subject`` the
+    network ACL, ``related`` the subnet whose association moved), with ``state`` a count or 1/0 and
     ``cookie`` the model's change number. ``state`` is the
     new state as an enum: an :class:`InstanceState` for ``INSTANCE_STATE``,
     the attachment's :class:`AttachmentStatus` for attach, detach and

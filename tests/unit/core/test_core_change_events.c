@@ -129,6 +129,45 @@ static void test_changes_are_reported(void **state)
 }
 
 /* Ten rule changes before a poll arrive as one event with the last state. */
+/* Network ACLs: an entry change names the ACL (related 0) with its entry
+ * count; a new association names the subnet, on the ACL it left and on the
+ * one it joined. Refusals report nothing. */
+static void test_acl_changes_are_reported(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, ENI_CTX_MODEL_EVENTS);
+    eni_acl_id dflt, mine;
+    uint32_t n;
+    assert_eni_ok(eni_acl_list(w.ctx, w.vpc, &dflt, 1, &n));
+    eni_acl_spec as = ENI_ACL_SPEC_INIT;
+    as.vpc = w.vpc;
+    assert_eni_ok(eni_acl_create(w.ctx, &as, &mine));
+    (void)drain(w.ctx);
+    eni_acl_entry_spec e = ENI_ACL_ENTRY_SPEC_INIT;
+    e.direction = ENI_INGRESS, e.rule_number = 100, e.rule_action = ENI_ACL_DENY;
+    e.protocol = 6, e.from_port = 22, e.to_port = 22, e.cidr = "203.0.113.7/32";
+    assert_eni_ok(eni_acl_create_entry(w.ctx, mine, &e));
+    struct seen s = drain(w.ctx);
+    const eni_event *ev = find(&s, ENI_EVENT_ACL_CHANGED, mine.v, 0);
+    assert_non_null(ev);
+    assert_int_equal(ev->state, 1);
+    /* a refused entry (the same number again) reports nothing */
+    assert_int_equal(eni_acl_create_entry(w.ctx, mine, &e), ENI_EEXIST);
+    s = drain(w.ctx);
+    assert_int_equal(count(&s, ENI_EVENT_ACL_CHANGED), 0);
+    assert_eni_ok(eni_acl_replace_association(w.ctx, w.subnet, mine));
+    s = drain(w.ctx);
+    assert_int_equal(count(&s, ENI_EVENT_ACL_CHANGED), 2);
+    assert_non_null(find(&s, ENI_EVENT_ACL_CHANGED, dflt.v, w.subnet.v));
+    assert_int_equal(find(&s, ENI_EVENT_ACL_CHANGED, mine.v, w.subnet.v)->state, 1);
+    assert_eni_ok(eni_acl_delete_entry(w.ctx, mine, ENI_INGRESS, 100));
+    s = drain(w.ctx);
+    assert_int_equal(find(&s, ENI_EVENT_ACL_CHANGED, mine.v, 0)->state, 0);
+    assert_string_equal(eni_event_type_name(ENI_EVENT_ACL_CHANGED), "acl-changed");
+    eni_ctx_free(w.ctx);
+}
+
 static void test_queued_changes_coalesce(void **state)
 {
     (void)state;
@@ -223,6 +262,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changes_are_reported),
+        cmocka_unit_test(test_acl_changes_are_reported),
         cmocka_unit_test(test_queued_changes_coalesce),
         cmocka_unit_test(test_off_by_default),
         cmocka_unit_test(test_model_generation),
