@@ -7,7 +7,9 @@
  * three things (protocol, port or ICMP type, peer); the closest is the one
  * with the most of them right, the first in group and rule order on a tie.
  * Control path only (under the ctx lock), over the model, not the compiled
- * snapshot: it names rules as the user wrote them. */
+ * snapshot: it names rules as the user wrote them. Whether a rule's peer
+ * holds the packet's remote address is asked of the same intervals the
+ * classifier compiles (eni__rule_peer_visit), so the two never disagree. */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,65 +43,22 @@ static bool port_fits(const struct eni_sg_rule *r, const eni_pkt *p)
     return p->dport >= r->from_port && p->dport <= r->to_port;
 }
 
-static bool member_has(const struct eni_nic *nic, const eni_addr *a)
+/* Does interval iv hold the point *ud? */
+static bool iv_holds(struct cls_iv iv, void *ud)
 {
-    if (a->family == 4) {
-        for (uint32_t i = 0; i < nic->v4_count; i++)
-            if (nic->v4[i] == eni__addr_v4(a))
-                return true;
-        return false;
-    }
-    uint64_t hi = eni__addr_hi64(a), lo = eni__addr_lo64(a);
-    for (uint32_t i = 0; i < nic->v6_count; i++)
-        if (nic->v6[i].hi == hi && nic->v6[i].lo == lo)
-            return true;
-    return false;
+    const struct cls_iv *at = ud;
+    return eni__le128(iv.lo_hi, iv.lo_lo, at->lo_hi, at->lo_lo) &&
+           eni__le128(at->lo_hi, at->lo_lo, iv.hi_hi, iv.hi_lo);
 }
 
-static bool group_has(eni_ctx *ctx, uint64_t group, const eni_addr *a)
-{
-    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, nic)
-    {
-        for (uint32_t g = 0; g < nic->group_count; g++)
-            if (nic->groups[g] == group && member_has(nic, a))
-                return true;
-    }
-    struct eni_sg *sg;
-    if (eni__registry_peek(ctx, ENI_KIND_SG, group, (void **)&sg) != ENI_OK)
-        return false;
-    for (uint32_t s = 0; s < sg->remote_count; s++) {
-        const struct eni_remote_set *set = &sg->remote[s];
-        if (a->family == 4) {
-            for (uint32_t i = 0; i < set->n4; i++)
-                if (set->v4[i] == eni__addr_v4(a))
-                    return true;
-        } else {
-            for (uint32_t i = 0; i < set->n6; i++)
-                if (set->v6[i].hi == eni__addr_hi64(a) && set->v6[i].lo == eni__addr_lo64(a))
-                    return true;
-        }
-    }
-    return false;
-}
-
+/* Does the rule's peer hold the remote address? Exactly the classifier's
+ * notion, through the intervals compile.c builds it from: a CIDR of the
+ * packet's family, a prefix list's entries, a group's members' private
+ * addresses and delegated prefixes, here or reported by other hosts. */
 static bool peer_fits(eni_ctx *ctx, const struct eni_sg_rule *r, const eni_addr *a)
 {
-    switch (r->peer_kind) {
-    case ENI_PEER_CIDR:
-        return r->cidr.addr.family == a->family && eni__prefix_contains_addr(&r->cidr, a);
-    case ENI_PEER_PREFIX_LIST: {
-        struct eni_prefix_list *pl;
-        if (eni__registry_peek(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl) != ENI_OK)
-            return false;
-        for (uint32_t i = 0; i < pl->entry_count; i++)
-            if (pl->entries[i].addr.family == a->family &&
-                eni__prefix_contains_addr(&pl->entries[i], a))
-                return true;
-        return false;
-    }
-    default:
-        return group_has(ctx, r->peer, a);
-    }
+    struct cls_iv at = eni__iv_point(a->b, a->family);
+    return eni__rule_peer_visit(ctx, r, a->family, iv_holds, &at);
 }
 
 static unsigned misses(eni_ctx *ctx, const struct eni_sg_rule *r, const eni_pkt *p,

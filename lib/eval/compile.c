@@ -8,9 +8,11 @@
  * intervals. Each keyed protocol whose rules name keys gets a key index
  * (keyidx.c); every protocol number gets the union of its all-key rules and
  * the all-protocol ones, so no packet scans the rules. Group references
- * become the private addresses of the group's members; prefix lists become
- * their entries. The unmerged rules are kept too, indexed by protocol, to
- * name the rule that allowed a packet when the caller asks. */
+ * become the private addresses of the group's members and the prefixes
+ * delegated to them, local and reported by other hosts; prefix lists become
+ * their entries (eni__rule_peer_visit, which explain shares). The unmerged
+ * rules are kept too, indexed by protocol, to name the rule that allowed a
+ * packet when the caller asks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,19 +29,23 @@ static int kind_of(int proto)
     return CLS_ANY;
 }
 
-/* Collect the peer intervals of one rule for one family. */
-static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
-                           struct ivvec *out)
+/* The intervals of addresses a rule's peer covers in one family, one at a
+ * time to fn: what the classifier compiles and what explain (closest.c)
+ * tests a remote address against, so the two cannot disagree. Stops at the
+ * first interval for which fn returns true, and then returns true. */
+bool eni__rule_peer_visit(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
+                          eni_peer_iv_fn fn, void *ud)
 {
     if (r->peer_kind == ENI_PEER_CIDR) {
         if (r->cidr.addr.family == family)
-            eni__ivpush(ctx, out, eni__iv_prefix(&r->cidr));
+            return fn(eni__iv_prefix(&r->cidr), ud);
     } else if (r->peer_kind == ENI_PEER_PREFIX_LIST) {
         struct eni_prefix_list *pl;
         if (eni__registry_peek(ctx, ENI_KIND_PREFIX_LIST, r->peer, (void **)&pl) == ENI_OK &&
             pl->family == family)
             for (uint32_t i = 0; i < pl->entry_count; i++)
-                eni__ivpush(ctx, out, eni__iv_prefix(&pl->entries[i]));
+                if (fn(eni__iv_prefix(&pl->entries[i]), ud))
+                    return true;
     } else {
         /* A referenced group matches the private addresses of its members (section 4.4). */
         ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, nic)
@@ -52,42 +58,70 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
             if (family == 4) {
                 for (uint32_t i = 0; i < nic->v4_count; i++) {
                     eni_addr a = eni__addr_from_v4(nic->v4[i]);
-                    eni__ivpush(ctx, out, eni__iv_point(a.b, 4));
+                    if (fn(eni__iv_point(a.b, 4), ud))
+                        return true;
                 }
                 /* ... and their delegated prefixes (section 1.8, decisions.md D35) */
                 for (uint32_t i = 0; i < nic->p4_count; i++)
-                    eni__ivpush(ctx, out, eni__iv_prefix(&(eni_prefix){eni__addr_from_v4(nic->p4[i]), 28}));
+                    if (fn(eni__iv_prefix(&(eni_prefix){eni__addr_from_v4(nic->p4[i]), 28}), ud))
+                        return true;
             } else {
                 for (uint32_t i = 0; i < nic->v6_count; i++) {
                     eni_addr a = eni__addr_from_v6(nic->v6[i].hi, nic->v6[i].lo);
-                    eni__ivpush(ctx, out, eni__iv_point(a.b, 6));
+                    if (fn(eni__iv_point(a.b, 6), ud))
+                        return true;
                 }
                 for (uint32_t i = 0; i < nic->p6_count; i++)
-                    eni__ivpush(ctx, out, eni__iv_prefix(&(eni_prefix){
-                                         eni__addr_from_v6(nic->p6[i].hi, nic->p6[i].lo), 80}));
+                    if (fn(eni__iv_prefix(&(eni_prefix){
+                               eni__addr_from_v6(nic->p6[i].hi, nic->p6[i].lo), 80}),
+                           ud))
+                        return true;
             }
         }
         /* ... wherever they run: members other hosts reported (sg_remote.c). */
         struct eni_sg *peer;
         if (eni__registry_peek(ctx, ENI_KIND_SG, r->peer, (void **)&peer) != ENI_OK)
-            return;
+            return false;
         for (uint32_t s = 0; s < peer->remote_count; s++) {
             const struct eni_remote_set *set = &peer->remote[s];
             uint32_t n = family == 4 ? set->n4 : set->n6;
             for (uint32_t i = 0; i < n; i++) {
                 eni_addr a = family == 4 ? eni__addr_from_v4(set->v4[i])
                                          : eni__addr_from_v6(set->v6[i].hi, set->v6[i].lo);
-                eni__ivpush(ctx, out, eni__iv_point(a.b, family));
+                if (fn(eni__iv_point(a.b, family), ud))
+                    return true;
             }
             /* ... their delegated prefixes too, whole, as for local members (D35) */
             n = family == 4 ? set->np4 : set->np6;
             for (uint32_t i = 0; i < n; i++)
-                eni__ivpush(ctx, out, eni__iv_prefix(&(eni_prefix){
-                                     family == 4 ? eni__addr_from_v4(set->p4[i])
-                                                 : eni__addr_from_v6(set->p6[i].hi, set->p6[i].lo),
-                                     family == 4 ? 28 : 80}));
+                if (fn(eni__iv_prefix(&(eni_prefix){
+                           family == 4 ? eni__addr_from_v4(set->p4[i])
+                                       : eni__addr_from_v6(set->p6[i].hi, set->p6[i].lo),
+                           family == 4 ? 28 : 80}),
+                       ud))
+                    return true;
         }
     }
+    return false;
+}
+
+struct push_ctx {
+    eni_ctx *ctx;
+    struct ivvec *out;
+};
+
+static bool push_iv(struct cls_iv iv, void *ud)
+{
+    struct push_ctx *pc = ud;
+    eni__ivpush(pc->ctx, pc->out, iv);
+    return false; /* every one */
+}
+
+/* Collect the peer intervals of one rule for one family. */
+static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
+                           struct ivvec *out)
+{
+    eni__rule_peer_visit(ctx, r, family, push_iv, &(struct push_ctx){ctx, out});
 }
 
 /* qsort has no context argument: the rule array being sorted (compile runs

@@ -150,6 +150,16 @@ void eni__eval_reclaim(eni_ctx *ctx);
 struct eni_ruleset *eni__ruleset_build(eni_ctx *ctx, const uint64_t *groups, uint32_t n);
 /* Drop one reference; the last one frees it. */
 void eni__ruleset_free(eni_ctx *ctx, struct eni_ruleset *rs);
+/* The address intervals a rule's peer covers in family (4 or 6): a CIDR, a
+ * prefix list's entries, or a group's members' private addresses and
+ * delegated prefixes, local and remote (sg_remote.c). Each goes to fn in
+ * turn until fn returns true; returns whether one did. The classifier
+ * compiles exactly these, and explain (closest.c) tests a peer with them.
+ * Under the ctx lock. */
+struct eni_sg_rule;
+typedef bool (*eni_peer_iv_fn)(struct cls_iv iv, void *ud);
+bool eni__rule_peer_visit(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
+                          eni_peer_iv_fn fn, void *ud);
 /* The key index of keyed protocol `proto` of table t (keyidx.c); *out is
  * NULL when no rule of the protocol names keys. False on allocation failure. */
 bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,

@@ -185,6 +185,89 @@ static void test_s4_4_drop_names_a_group_peer(void **state)
     assert_int_equal(explain(f, IN, pkt(6, "10.0.1.77", f->ip4, 5432, 0x02)), ENI_REASON_RULE);
 }
 
+/* A rule of f's group allowing tcp `port` from the members of a new group
+ * "pods"; the rule's id, the group in *pods. */
+static eni_sg_rule_id allow_pods(struct fx *f, uint16_t port, eni_sg_id *pods)
+{
+    *pods = eval_host_group(f->h.ctx, f->h.vpc, "pods");
+    eni_sg_rule_spec r = ENI_SG_RULE_SPEC_INIT;
+    r.protocol = 6;
+    r.from_port = r.to_port = port;
+    r.peer_kind = ENI_PEER_GROUP;
+    r.group = *pods;
+    eni_sg_rule_id id;
+    assert_eni_ok(eni_sg_authorize(f->h.ctx, f->h.group, ENI_INGRESS, &r, 1, &id));
+    return id;
+}
+
+/* Section 4.4, decisions.md D35: a group's members include the prefixes
+ * delegated to them, for explain as for the classifier. A packet from inside
+ * a member's /28 or /80 that misses only on the port is a port miss of the
+ * group rule, not a wrong peer. */
+static void test_s4_4_drop_from_a_local_members_prefix_is_a_port_miss(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_id pods;
+    eni_sg_rule_id id = allow_pods(f, 9000, &pods);
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->h.subnet;
+    ns.groups = &pods;
+    ns.group_count = 1;
+    eni_nic_id node;
+    assert_eni_ok(eni_nic_create(f->h.ctx, &ns, &node));
+    const char *p4[] = {"10.0.1.64/28"}, *p6[] = {"2001:db8:0:100:8::/80"};
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, node, 4, p4, 1, 0));
+    assert_eni_ok(eni_nic_assign_prefixes(f->h.ctx, node, 6, p6, 1, 0));
+    /* the classifier admits the prefixes on the rule's port */
+    assert_int_equal(explain(f, IN, pkt(6, "10.0.1.70", f->ip4, 9000, 0x02)), ENI_REASON_RULE);
+    assert_int_equal(explain(f, IN, pkt(6, "2001:db8:0:100:8::77", f->ip6, 9000, 0x02)),
+                     ENI_REASON_RULE);
+    /* on another port, only the port is wrong */
+    const char *why = "wrong port (the packet is to port 9001, the rule allows 9000-9000)";
+    assert_int_equal(explain(f, IN, pkt(6, "10.0.1.70", f->ip4, 9001, 0x02)), ENI_REASON_NO_RULE);
+    assert_closest(f, id, why);
+    assert_int_equal(explain(f, IN, pkt(6, "2001:db8:0:100:8::77", f->ip6, 9001, 0x02)),
+                     ENI_REASON_NO_RULE);
+    assert_closest(f, id, why);
+    /* just outside the /28: the peer is wrong too */
+    assert_int_equal(explain(f, IN, pkt(6, "10.0.1.80", f->ip4, 9001, 0x02)), ENI_REASON_NO_RULE);
+    char g[ENI_ID_STRING_MAX], both[200];
+    assert_eni_ok(eni_id_format(f->h.ctx, pods.v, g, sizeof g));
+    snprintf(both, sizeof both, "%s; wrong peer (10.0.1.80 is not a member of %s)", why, g);
+    assert_closest(f, id, both);
+}
+
+/* The same for prefixes other hosts reported for their members
+ * (eni_sg_set_remote, sg_remote.c). */
+static void test_s4_4_drop_from_a_remote_members_prefix_is_a_port_miss(void **state)
+{
+    struct fx *f = *state;
+    eni_sg_id pods;
+    eni_sg_rule_id id = allow_pods(f, 9000, &pods);
+    const char *prefixes[] = {"2001:db8:0:100:7::/80", "10.0.1.96/28"};
+    eni_remote_members m = ENI_REMOTE_MEMBERS_INIT;
+    m.prefixes = prefixes;
+    m.prefix_count = 2;
+    assert_eni_ok(eni_sg_set_remote(f->h.ctx, pods, "host-b", &m));
+    assert_int_equal(explain(f, IN, pkt(6, "2001:db8:0:100:7:ffff:1:2", f->ip6, 9000, 0x02)),
+                     ENI_REASON_RULE);
+    assert_int_equal(explain(f, IN, pkt(6, "10.0.1.111", f->ip4, 9000, 0x02)), ENI_REASON_RULE);
+    const char *why = "wrong port (the packet is to port 22, the rule allows 9000-9000)";
+    assert_int_equal(explain(f, IN, pkt(6, "2001:db8:0:100:7:ffff:1:2", f->ip6, 22, 0x02)),
+                     ENI_REASON_NO_RULE);
+    assert_closest(f, id, why);
+    assert_int_equal(explain(f, IN, pkt(6, "10.0.1.111", f->ip4, 22, 0x02)), ENI_REASON_NO_RULE);
+    assert_closest(f, id, why);
+    /* just past the /80: the peer is wrong too */
+    assert_int_equal(explain(f, IN, pkt(6, "2001:db8:0:100:8::", f->ip6, 22, 0x02)),
+                     ENI_REASON_NO_RULE);
+    char g[ENI_ID_STRING_MAX], both[200];
+    assert_eni_ok(eni_id_format(f->h.ctx, pods.v, g, sizeof g));
+    snprintf(both, sizeof both, "%s; wrong peer (2001:db8:0:100:8:: is not a member of %s)", why,
+             g);
+    assert_closest(f, id, both);
+}
+
 static void test_s5_drop_names_a_wrong_icmp_type(void **state)
 {
     struct fx *f = *state;
@@ -232,6 +315,8 @@ int main(void)
         T(test_s5_drop_names_every_miss_of_the_closest),
         T(test_s5_closest_is_the_one_with_fewest_misses),
         T(test_s4_4_drop_names_a_group_peer),
+        T(test_s4_4_drop_from_a_local_members_prefix_is_a_port_miss),
+        T(test_s4_4_drop_from_a_remote_members_prefix_is_a_port_miss),
         T(test_s5_drop_names_a_wrong_icmp_type),
         T(test_s5_drop_with_no_rules_in_that_direction),
         T(test_s5_explain_text_cut_short_is_terminated),
