@@ -140,6 +140,12 @@ static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct 
                        bool *open)
 {
     const struct cls_seg *full = &K->full;
+    if (K->el6) { /* one search and one bit, as keys_match4 */
+        bool frag = p->flags & ENI_PKT_FRAGMENT;
+        uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
+        *open = frag ? full->open : K->segs[row].open | full->open;
+        return eni__elem6_test(K->el6, row, eni__elem6_find(K->el6, a->lo_hi, a->lo_lo));
+    }
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
         if (s->n_iv && in_set(K->iv + s->first_iv, s->n_iv, a)) {

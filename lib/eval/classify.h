@@ -14,6 +14,7 @@
 
 #include "eni/eval.h"
 #include "elem4.h"
+#include "elem6.h"
 
 enum { CLS_ANY = 0, CLS_PORTS = 1, CLS_ICMP = 2 };
 
@@ -98,6 +99,7 @@ struct cls_keys {
     uint32_t n_iv;
     struct cls_seg full;  /* rules of all keys of this protocol (and all protocols) */
     struct cls_elem4 *el; /* IPv4: the sets as bit rows (elem4.h), or NULL to search iv4 */
+    struct cls_elem6 *el6; /* IPv6: the same (elem6.h), or NULL to search iv */
 };
 
 static inline uint32_t eni__cls_seg_of(const struct cls_keys *K, uint32_t key)

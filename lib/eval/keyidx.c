@@ -41,6 +41,7 @@ void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K)
     eni__free(ctx, K->iv);
     eni__free(ctx, K->iv4);
     eni__elem4_free(ctx, K->el);
+    eni__elem6_free(ctx, K->el6);
     eni__free(ctx, K);
 }
 
@@ -214,6 +215,11 @@ bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsig
     if (ok && K->iv4) {
         int nomem;
         K->el = eni__elem4_build(ctx, t, proto, K, &nomem);
+        ok = !nomem;
+    }
+    if (ok && family == 6 && K->n_iv) {
+        int nomem;
+        K->el6 = eni__elem6_build(ctx, t, proto, K, &nomem);
         ok = !nomem;
     }
     eni__free(ctx, out_iv.v);

@@ -1,0 +1,148 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* Building the IPv6 elementary-interval index of a key index (elem6.h):
+ * elem4.c's method with 128-bit cuts and buckets over the high word. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elem6.h"
+#include "eval_internal.h"
+
+/* As elem4.c: past this the rows no longer fit a core's L2. */
+enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
+
+static int cmp_cut6(const void *a, const void *b)
+{
+    const struct cls_cut6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+static void set_bits(uint64_t *row, uint32_t from, uint32_t to)
+{
+    for (uint32_t k = from; k <= to;) {
+        if ((k & 63) == 0 && to - k >= 63) {
+            row[k >> 6] = ~0ull;
+            k += 64;
+        } else {
+            row[k >> 6] |= 1ull << (k & 63);
+            k++;
+        }
+    }
+}
+
+static void fill_row(const struct cls_elem6 *el, uint64_t *row, const struct cls_iv *iv, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        set_bits(row, eni__elem6_find(el, iv[i].lo_hi, iv[i].lo_lo),
+                 eni__elem6_find(el, iv[i].hi_hi, iv[i].hi_lo));
+}
+
+void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
+{
+    if (!el)
+        return;
+    eni__free(ctx, el->cut);
+    eni__free(ctx, el->bucket);
+    eni__free(ctx, el->rows);
+    eni__free(ctx, el);
+}
+
+/* The sorted distinct cuts of the entries the index was built from (a
+ * union's ends are among its parts' ends, so these cut every set). */
+static uint32_t collect_cuts(const struct cls_table *t, int proto, struct cls_cut6 *cut)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if (e->proto != proto && e->proto != -1)
+            continue;
+        for (uint32_t k = 0; k < e->n_iv; k++) {
+            const struct cls_iv *v = &t->iv[e->first_iv + k];
+            if (v->lo_hi || v->lo_lo)
+                cut[n++] = (struct cls_cut6){v->lo_hi, v->lo_lo};
+            if (v->hi_hi != UINT64_MAX || v->hi_lo != UINT64_MAX) /* hi + 1 */
+                cut[n++] = (struct cls_cut6){v->hi_hi + (v->hi_lo == UINT64_MAX), v->hi_lo + 1};
+        }
+    }
+    qsort(cut, n, sizeof *cut, cmp_cut6);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (u == 0 || cmp_cut6(&cut[u - 1], &cut[i]) != 0)
+            cut[u++] = cut[i];
+    return u;
+}
+
+/* About four buckets per cut, over the narrowest aligned window of high
+ * words holding them all. */
+static void window(struct cls_elem6 *el)
+{
+    uint32_t u = el->n_cut, nb = 64;
+    while (nb < 65536 && nb < 4 * u)
+        nb *= 2;
+    el->n_bucket = nb;
+    uint64_t lo = u ? el->cut[0].hi : 0, hi = u ? el->cut[u - 1].hi : 0;
+    uint32_t shift = 0;
+    for (; shift < 63; shift++) {
+        uint64_t base = (lo >> shift) << shift;
+        if (((hi - base) >> shift) < nb)
+            break;
+    }
+    el->shift = shift;
+    el->base = (lo >> shift) << shift;
+}
+
+struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int proto,
+                                   const struct cls_keys *K, int *nomem)
+{
+    *nomem = 0;
+    uint64_t rows = (uint64_t)K->n_segs + 1, max_cuts = 0;
+    for (uint32_t i = 0; i < t->n_entries; i++)
+        if (t->entries[i].proto == proto || t->entries[i].proto == -1)
+            max_cuts += 2 * (uint64_t)t->entries[i].n_iv;
+    if (((max_cuts + 64) / 64) * 8 * rows > ELEM6_MAX_ROW_BYTES)
+        return NULL; /* too large even before duplicates are removed */
+    struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
+    struct cls_cut6 *cut = eni__calloc(ctx, max_cuts + 1, sizeof *cut);
+    if (!el || !cut) {
+        eni__free(ctx, cut);
+        eni__free(ctx, el);
+        *nomem = 1;
+        return NULL;
+    }
+    el->cut = cut;
+    el->n_cut = collect_cuts(t, proto, cut);
+    el->row_words = (el->n_cut + 1 + 63) / 64;
+    if ((uint64_t)el->row_words * 8 * rows > ELEM6_MAX_ROW_BYTES) {
+        eni__elem6_free(ctx, el);
+        return NULL;
+    }
+    window(el);
+    el->bucket = eni__calloc(ctx, (size_t)el->n_bucket + 1, sizeof *el->bucket);
+    el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
+    if (!el->bucket || !el->rows) {
+        eni__elem6_free(ctx, el);
+        *nomem = 1;
+        return NULL;
+    }
+    /* bucket j starts at high word base + (j << shift), low word 0; every
+     * cut's high word is at or above base, so "below bucket j" is its
+     * bucket number below j (no sum that could overflow) */
+    for (uint32_t j = 0, k = 0; j <= el->n_bucket; j++) {
+        while (k < el->n_cut && ((el->cut[k].hi - el->base) >> el->shift) < j)
+            k++;
+        el->bucket[j] = k;
+    }
+    for (uint32_t s = 0; s < K->n_segs; s++)
+        fill_row(el, el->rows + (size_t)s * el->row_words, K->iv + K->segs[s].first_iv,
+                 K->segs[s].n_iv);
+    uint64_t *full = el->rows + (size_t)K->n_segs * el->row_words;
+    fill_row(el, full, K->iv + K->full.first_iv, K->full.n_iv);
+    for (uint32_t s = 0; s < K->n_segs; s++) {
+        uint64_t *row = el->rows + (size_t)s * el->row_words;
+        for (uint32_t w = 0; w < el->row_words; w++)
+            row[w] |= full[w];
+    }
+    return el;
+}

@@ -1,0 +1,75 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* elem4.h's elementary-interval index for IPv6 key indexes: the sets of one
+ * keyed protocol of one direction as rows of bits over the pieces their
+ * 128-bit interval ends cut the space into, so a lookup is one search for
+ * the address's piece and one bit test, where the sorted intervals took two
+ * binary searches of 128-bit compares.
+ *
+ * Finding the piece: a table of buckets over the high 64 bits of the window
+ * that holds every cut, each giving the count of cuts below its start; the
+ * cuts inside a bucket (many, when member addresses share a /64) are
+ * searched, branch-free. */
+#ifndef ENI_EVAL_ELEM6_H
+#define ENI_EVAL_ELEM6_H
+
+#include <stdint.h>
+
+struct cls_cut6 {
+    uint64_t hi, lo;
+};
+
+struct cls_elem6 {
+    struct cls_cut6 *cut; /* sorted distinct cuts (never 0): piece k is [cut[k-1], cut[k]) */
+    uint32_t n_cut;
+    uint32_t *bucket;     /* [n_bucket + 1]: cuts below each bucket's start */
+    uint32_t n_bucket;    /* a power of two */
+    uint64_t base;        /* the window's first high word */
+    uint32_t shift;       /* log2 of a bucket's width in high words (0..63) */
+    uint64_t *rows;       /* one row per segment, then the all-key union's row */
+    uint32_t row_words;
+};
+
+/* c <= a, for 128-bit values, without branches. */
+static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
+{
+    return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
+}
+
+/* The piece holding a (how many cuts are <= a). */
+static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi, uint64_t alo)
+{
+    if (ahi < el->base)
+        return 0;
+    uint64_t j = (ahi - el->base) >> el->shift;
+    if (j >= el->n_bucket)
+        return el->n_cut;
+    uint32_t k = el->bucket[j], n = el->bucket[j + 1] - k;
+    const struct cls_cut6 *c = el->cut + k;
+    /* the last cut of the bucket at or below a, branch-free, then one compare */
+    while (n > 1) {
+        uint32_t half = n / 2;
+        c = eni__cut6_le(&c[half], ahi, alo) ? c + half : c;
+        n -= half;
+    }
+    if (n == 0)
+        return k;
+    return (uint32_t)(c - el->cut) + (uint32_t)eni__cut6_le(c, ahi, alo);
+}
+
+static inline int eni__elem6_test(const struct cls_elem6 *el, uint32_t row, uint32_t k)
+{
+    return (int)((el->rows[(uint64_t)row * el->row_words + (k >> 6)] >> (k & 63)) & 1);
+}
+
+struct cls_keys;
+struct cls_table;
+struct eni_ctx;
+/* Build the index of the IPv6 sets of K, the key index of `proto` built
+ * from t; NULL when the rows would be too large (the binary searches are
+ * used then) or on allocation failure (*nomem set). */
+struct cls_elem6 *eni__elem6_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
+                                   const struct cls_keys *K, int *nomem);
+void eni__elem6_free(struct eni_ctx *ctx, struct cls_elem6 *el);
+
+#endif
