@@ -3,7 +3,7 @@
 """libeni.load_aws_json: the AWS CLI's describe-* JSON into a model (enictl load, in Python).
 
 The fixtures are enictl's (tools/enictl/tests/fixtures): one VPC with a
-secondary IPv4 block and an IPv6 block, a web server, a database, a load
+secondary IPv4 block and two IPv6 blocks, a web server, a database, a load
 balancer's interface, network ACLs with deny entries, delegated prefixes, and
 what libeni does not model (a peered group, another account's group...).
 test_enictl_and_python_agree compares this loader with `enictl load`.
@@ -42,8 +42,10 @@ def test_builds_every_kind_under_its_ec2_id(ctx, loaded):
     vpc = ctx.get("vpc-0a1b2c3d4e5f60718")
     assert vpc.cidr_block == "10.0.0.0/16"
     assert vpc.ipv6_cidr_block == "2600:1f18:1234:5600::/56"
-    # the secondary block (10.2.0.0/16 is disassociated in the JSON: left out)
-    assert vpc.cidr_blocks == ["10.0.0.0/16", "10.1.0.0/16", "2600:1f18:1234:5600::/56"]
+    # the secondary blocks (10.2.0.0/16 and 2600:1f18:1234:5800::/56 are disassociated in
+    # the JSON: left out)
+    assert vpc.cidr_blocks == ["10.0.0.0/16", "10.1.0.0/16", "2600:1f18:1234:5600::/56",
+                               "2600:1f18:1234:5700::/56"]
     assert repr(vpc.default_security_group).find("sg-0d1e2f3a4b5c6d7e8") >= 0
     assert loaded.objects["subnet-01234567890abcdef"].map_public_ip_on_launch
 
@@ -91,10 +93,13 @@ def test_reports_what_it_skips_and_why(loaded):
     assert ("network-interface-attachment", "eni-0f1f2f3f4f5f6f7f8") in skipped
     assert all(e.file.endswith(".json") for e in loaded.skipped)
     assert len(loaded.skipped) == 8
-    notes = by_id(loaded.notes)
-    block = notes[("vpc-cidr-block", "vpc-0a1b2c3d4e5f60718")]
-    assert (block.path, block.text) == ("$.Vpcs[0].CidrBlockAssociationSet[2]",
-                                        "block 10.2.0.0/16 is disassociated: left out of the model")
+    blocks = sorted((e.path, e.text) for e in loaded.notes
+                    if (e.kind, e.id) == ("vpc-cidr-block", "vpc-0a1b2c3d4e5f60718"))
+    assert blocks == [
+        ("$.Vpcs[0].CidrBlockAssociationSet[2]",
+         "block 10.2.0.0/16 is disassociated: left out of the model"),
+        ("$.Vpcs[0].Ipv6CidrBlockAssociationSet[2]",
+         "block 2600:1f18:1234:5800::/56 is disassociated: left out of the model")]
 
 
 def test_secondary_block_holds_a_subnet_and_an_interface(ctx, loaded):
@@ -104,6 +109,76 @@ def test_secondary_block_holds_a_subnet_and_an_interface(ctx, loaded):
     assert subnet.network_acl == ctx.get("acl-0123456789abcdef0")
     with pytest.raises(libeni.InUseError):  # the subnet uses the block
         subnet.vpc.disassociate_cidr_block("10.1.0.0/16")
+
+
+def test_every_ipv6_block_of_a_vpc_loads(ctx, loaded):
+    vpc = ctx.get("vpc-0a1b2c3d4e5f60718")
+    assert vpc.ipv6_cidr_blocks == ["2600:1f18:1234:5600::/56", "2600:1f18:1234:5700::/56"]
+    subnet = ctx.get("subnet-0aaaaaaaaaaaaaaaa")  # its /64 lies in the second /56
+    assert subnet.ipv6_cidr_block == "2600:1f18:1234:5700::/64"
+    assert "subnet-0aaaaaaaaaaaaaaaa" in loaded.objects
+    assert not [e for e in loaded.skipped + loaded.notes
+                if e.id == subnet.id or "2600:1f18:1234:57" in e.text]
+    with pytest.raises(libeni.InUseError):  # the subnet uses the block
+        vpc.disassociate_cidr_block("2600:1f18:1234:5700::/56")
+
+
+def _v6_vpc(count, *more, subnet="2600:1f18:1234:5601::/64", **vpc):
+    """A VPC with ``count`` associated IPv6 /56s, then ``more`` blocks, and a subnet."""
+    blocks = [{"Ipv6CidrBlock": f"2600:1f18:1234:{0x5600 + i * 0x100:x}::/56",
+               "Ipv6CidrBlockState": {"State": "associated"}} for i in range(count)]
+    return {"Vpcs": [dict(_VPC, Ipv6CidrBlockAssociationSet=blocks + list(more), **vpc)],
+            "Subnets": [{"SubnetId": "subnet-0a1b2c3d", "VpcId": "vpc-0a1b2c3d",
+                         "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a",
+                         "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": subnet}]}]}
+
+
+def test_ipv6_blocks_past_the_default_quota(ctx):
+    load = libeni.load_aws_json(ctx, _v6_vpc(7, subnet="2600:1f18:1234:5c00::/64"))
+    assert len(ctx.get("vpc-0a1b2c3d").ipv6_cidr_blocks) == 7
+    assert ctx.quotas.ipv6_cidr_blocks_per_vpc == 7
+    assert ctx.get("subnet-0a1b2c3d").ipv6_cidr_block == "2600:1f18:1234:5c00::/64"
+    assert not load.skipped and not load.notes
+
+
+def test_ipv6_blocks_past_ec2s_50(ctx):
+    load = libeni.load_aws_json(ctx, _v6_vpc(51, subnet="2600:1f18:1234:8800::/64"))
+    assert len(ctx.get("vpc-0a1b2c3d").ipv6_cidr_blocks) == 50
+    assert [(e.kind, e.path) for e in load.skipped] == [
+        ("vpc-cidr-block", "$.Vpcs[0].Ipv6CidrBlockAssociationSet[50]")]
+    assert "CidrLimitExceeded" in load.skipped[0].text
+    notes = by_id(load.notes)
+    assert notes[("quota", "")].text == \
+        "the input needs 51 IPv6 blocks in a VPC: EC2 allows at most 50"
+    assert "which is not in the model" in notes[("subnet", "subnet-0a1b2c3d")].text
+    assert ctx.get("subnet-0a1b2c3d").ipv6_cidr_block is None  # built, IPv4 only
+
+
+def test_ipv6_blocks_libeni_leaves_out(ctx):
+    load = libeni.load_aws_json(ctx, _v6_vpc(
+        2, {"Ipv6CidrBlock": "2600:1f18:1234:9000::/60"},
+        {"Ipv6CidrBlock": "2600:1f18:1234:a000::/56",
+         "Ipv6CidrBlockState": {"State": "disassociating"}},
+        subnet="2600:1f18:1234:a001::/64"))
+    assert ctx.get("vpc-0a1b2c3d").ipv6_cidr_blocks == ["2600:1f18:1234:5600::/56",
+                                                         "2600:1f18:1234:5700::/56"]
+    assert [(e.path, e.text) for e in load.skipped] == [
+        ("$.Vpcs[0].Ipv6CidrBlockAssociationSet[2]",
+         "IPv6 block 2600:1f18:1234:9000::/60: libeni models /56 blocks in a VPC")]
+    assert sorted(e.text for e in load.notes) == [
+        "IPv6 block 2600:1f18:1234:a001::/64 left out: it lies in the VPC's block "
+        "2600:1f18:1234:a000::/56, which is not in the model",
+        "block 2600:1f18:1234:a000::/56 is disassociating: left out of the model"]
+    assert ctx.get("subnet-0a1b2c3d").ipv6_cidr_block is None
+
+
+def test_a_subnet_in_a_left_out_ipv4_block_of_an_ipv6_vpc(ctx):
+    doc = _v6_vpc(1, CidrBlockAssociationSet=[{"CidrBlock": "10.2.0.0/16",
+                                               "CidrBlockState": {"State": "disassociated"}}])
+    doc["Subnets"][0]["CidrBlock"] = "10.2.0.0/24"
+    load = libeni.load_aws_json(ctx, doc)  # the IPv6 block does not hold an IPv4 subnet
+    assert by_id(load.skipped)[("subnet", "subnet-0a1b2c3d")].text == \
+        "it lies in the VPC's block 10.2.0.0/16, which is not in the model"
 
 
 def test_network_acls_as_the_json_lists_them(ctx, loaded):
@@ -282,6 +357,9 @@ BAD += [
     ({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-0a1b2c3d", "SubnetId": "subnet-0a1b2c3d",
                              "Ipv6Prefixes": [{"Ipv6Prefix": ""}]}]},
      "$.NetworkInterfaces[0].Ipv6Prefixes[0].Ipv6Prefix", "empty string"),
+    (_v6_vpc(2, subnet="2600:1f18:1234:5a01::/64"), "$.Subnets[0]", "InvalidSubnet.Range"),
+    (_v6_vpc(2, {"Ipv6CidrBlock": "2600:1f18:1234:5700::/56"}),
+     "$.Vpcs[0].Ipv6CidrBlockAssociationSet[2]", "InvalidVpc.Range"),
 ]
 
 
@@ -364,6 +442,29 @@ def test_enictl_and_python_build_and_skip_the_same(loaded):
     for e in m["built"]:
         if e["kind"] in ("vpc", "network-acl"):
             assert e["summary"] == mine[(e["kind"], e["id"])]
+
+
+IPV6_DOCS = {"seven": _v6_vpc(7, subnet="2600:1f18:1234:5c00::/64"),
+             "many": _v6_vpc(51, subnet="2600:1f18:1234:8800::/64"),
+             "odd": _v6_vpc(2, {"Ipv6CidrBlock": "2600:1f18:1234:9000::/60"},
+                            {"Ipv6CidrBlock": "2600:1f18:1234:a000::/56",
+                             "Ipv6CidrBlockState": {"State": "disassociating"}},
+                            subnet="2600:1f18:1234:a001::/64")}
+
+
+@needs_enictl
+@pytest.mark.parametrize("name", sorted(IPV6_DOCS))
+def test_enictl_and_python_load_ipv6_blocks_alike(ctx, tmp_path, name):
+    f = tmp_path / f"{name}.json"
+    f.write_text(json.dumps(IPV6_DOCS[name]))
+    status, doc = enictl("load", "--json", str(f))
+    assert status == 0
+    load = libeni.load_aws_json(ctx, str(f))
+    m = doc["model"]
+    assert report(m["built"]) == report(load.built)
+    for key, text in (("skipped", "reason"), ("notes", "note")):
+        assert sorted((e["kind"], e["id"], e["file"], e["path"], e[text]) for e in m[key]) == \
+            sorted((e.kind, e.id, e.file, e.path, e.text) for e in getattr(load, key))
 
 
 def _endpoint(text):

@@ -4,8 +4,8 @@
  * quotas above EC2's defaults (the ctx's), so they follow the input, within
  * EC2's own ceilings: 16 groups per interface, and groups per interface x
  * rules per group <= 1000 (docs/model.md); 40 entries per network ACL,
- * direction and family, EC2's implicit deny included; 50 IPv4 blocks per
- * VPC. A prefix list in a rule costs its MaxEntries, as in EC2. */
+ * direction and family, EC2's implicit deny included; 50 IPv4 and 50 IPv6
+ * blocks per VPC. A prefix list in a rule costs its MaxEntries, as in EC2. */
 #include <string.h>
 
 #include "build.h"
@@ -85,14 +85,30 @@ static size_t ipv4_blocks(aws_item *v)
     return n;
 }
 
+/* The VPC's associated IPv6 blocks. */
+static size_t ipv6_blocks(aws_item *v)
+{
+    size_t n = 0;
+    json_t *set = json_object_get(v->obj, "Ipv6CidrBlockAssociationSet");
+    for (size_t i = 0; i < json_array_size(set); i++) {
+        json_t *b = json_array_get(set, i);
+        const char *state = json_string_value(
+            json_object_get(json_object_get(b, "Ipv6CidrBlockState"), "State"));
+        n += json_is_string(json_object_get(b, "Ipv6CidrBlock")) &&
+             (!state || !strcmp(state, "associated"));
+    }
+    return n;
+}
+
 void build_quotas(model *m)
 {
-    size_t acl_rules = 20, acls = 200, blocks = 5;
+    size_t acl_rules = 20, acls = 200, blocks = 5, blocks6 = 5;
     for (size_t i = 0; i < m->in.n[AWS_ACL]; i++)
         acl_rules = max_size(acl_rules, acl_rule_cost(&m->in.items[AWS_ACL][i]));
     for (size_t i = 0; i < m->in.n[AWS_VPC]; i++) {
         acls = max_size(acls, acls_in(m, m->in.items[AWS_VPC][i].id));
         blocks = max_size(blocks, ipv4_blocks(&m->in.items[AWS_VPC][i]));
+        blocks6 = max_size(blocks6, ipv6_blocks(&m->in.items[AWS_VPC][i]));
     }
     if (acl_rules > 40) {
         report_note(&m->rep, "quota", "", NULL,
@@ -104,6 +120,11 @@ void build_quotas(model *m)
         report_note(&m->rep, "quota", "", NULL,
                     "the input needs %zu IPv4 blocks in a VPC: EC2 allows at most 50", blocks);
         blocks = 50;
+    }
+    if (blocks6 > 50) {
+        report_note(&m->rep, "quota", "", NULL,
+                    "the input needs %zu IPv6 blocks in a VPC: EC2 allows at most 50", blocks6);
+        blocks6 = 50;
     }
 
     size_t groups_per_nic = 5, rules = 60, eips = 5;
@@ -136,6 +157,7 @@ void build_quotas(model *m)
     q.acl_rules = (uint32_t)acl_rules;
     q.acls_per_vpc = (uint32_t)acls;
     q.cidr_blocks_per_vpc = (uint32_t)blocks;
+    q.ipv6_cidr_blocks_per_vpc = (uint32_t)blocks6;
     if (eni_ctx_set_quotas(m->ctx, &q) != ENI_OK)
         fail_libeni("eni_ctx_set_quotas");
 }

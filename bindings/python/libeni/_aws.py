@@ -8,7 +8,7 @@ bindings: the outputs of ``aws ec2 describe-vpcs``, ``describe-subnets``,
 ``get-managed-prefix-list-entries``, ``describe-network-interfaces``,
 ``describe-instances`` and ``describe-network-acls``, in any order, become
 objects under the ids EC2 gave them: VPCs with their secondary IPv4 blocks and
-IPv6 block, subnets, network ACLs with their entries and associations (a
+IPv6 blocks, subnets, network ACLs with their entries and associations (a
 VPC's default ACL adopts the JSON's id and entries), prefix lists, groups and
 rules, interfaces with their delegated prefixes, instances, Elastic IPs.
 Bad JSON raises :class:`AwsJsonError` naming the file and the JSON path;
@@ -144,10 +144,12 @@ def _int_in(obj: dict, key: str, loc: _Loc, lo: int, hi: int, required: bool = F
 
 def _within(inner: str, outer: str) -> bool:
     try:
-        return ipaddress.ip_network(inner, strict=False).subnet_of(
-            ipaddress.ip_network(outer, strict=False))  # type: ignore[arg-type]
+        a = ipaddress.ip_network(inner, strict=False)
+        b = ipaddress.ip_network(outer, strict=False)
     except (ValueError, TypeError):
         return True  # libeni says what is wrong with it
+    # a block of the other family never holds it (as build_cidr_within in enictl)
+    return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
 
 
 def _no_duplicates(pairs: List[Tuple[str, Any]]) -> dict:
@@ -319,7 +321,7 @@ class _Loader:
         if per_nic > 16:
             raise next(n.loc.key("Groups") for n in nics
                        if len(n.obj.get("Groups") or []) > 16).fail("EC2 allows 16 groups")
-        acl_rules, acls, blocks = 20, 200, 5
+        acl_rules, acls, blocks, blocks6 = 20, 200, 5, 5
         for a in self.items["acl"].values():
             counts: Dict[Tuple[bool, bool], int] = {}
             for e in a.obj.get("Entries") or []:
@@ -339,6 +341,13 @@ class _Loader:
                          and b["CidrBlock"] != primary and isinstance(state, dict)
                          and state.get("State", "associated") in (None, "associated"))
             blocks = max(blocks, used)
+            used6 = 0
+            for b in v.obj.get("Ipv6CidrBlockAssociationSet") or []:
+                state = (b.get("Ipv6CidrBlockState") or {}) if isinstance(b, dict) else {}
+                used6 += (isinstance(b, dict) and isinstance(b.get("Ipv6CidrBlock"), str)
+                          and isinstance(state, dict)
+                          and state.get("State", "associated") in (None, "associated"))
+            blocks6 = max(blocks6, used6)
         if acl_rules > 40:
             self.note("quota", "", None, f"the input needs {acl_rules} entries per network ACL, "
                       "direction and family: EC2 allows at most 40, the implicit deny included")
@@ -347,17 +356,27 @@ class _Loader:
             self.note("quota", "", None, f"the input needs {blocks} IPv4 blocks in a VPC: EC2 "
                       "allows at most 50")
             blocks = 50
+        if blocks6 > 50:
+            self.note("quota", "", None, f"the input needs {blocks6} IPv6 blocks in a VPC: EC2 "
+                      "allows at most 50")
+            blocks6 = 50
         self.ctx.set_quotas(elastic_ips=5 + 2 * len(nics),
                             network_interfaces=max(5000, len(nics)),
                             security_groups=max(2500, len(self.items["group"])),
                             rules_per_group=min(rules, 1000 // per_nic),
                             groups_per_interface=per_nic, acl_rules=acl_rules,
-                            network_acls_per_vpc=acls, cidr_blocks_per_vpc=blocks)
+                            network_acls_per_vpc=acls, cidr_blocks_per_vpc=blocks,
+                            ipv6_cidr_blocks_per_vpc=blocks6)
+
+    @staticmethod
+    def block_state(b: dict, loc: _Loc, key: str) -> str:
+        """The state of a CIDR block association ("associated" when absent)."""
+        st = _get(b, key, dict, loc)
+        return (_name(st, "State", loc.key(key)) if st is not None else None) or "associated"
 
     def in_use(self, item: _Item, b: dict, loc: _Loc, key: str, cidr: str, kind: str) -> bool:
         """Whether a block of a ...CidrBlockAssociationSet is associated; notes the others."""
-        st = _get(b, key, dict, loc)
-        state = (_name(st, "State", loc.key(key)) if st is not None else None) or "associated"
+        state = self.block_state(b, loc, key)
         if state == "associated":
             return True
         self.note(kind, item.id, loc, f"block {cidr} is {state}: left out of the model")
@@ -380,7 +399,7 @@ class _Loader:
             acl = next((a for a in self.items["acl"].values()
                         if _get(a.obj, "VpcId", str, a.loc) == v.id
                         and _get(a.obj, "IsDefault", bool, a.loc)), None)
-            ipv6 = self.ipv6_block(v, 56, "vpc-cidr-block")
+            ipv6 = self.first_ipv6_block(v)
             default = next((g.id for g in self.items["group"].values()
                             if g.obj.get("VpcId") == v.id and g.obj.get("GroupName") == "default"),
                            None)
@@ -391,12 +410,14 @@ class _Loader:
                 default_acl_id=acl.id if acl is not None else None),
                 "vpc", v.id, v.loc, "the VPC", v)
             if vpc is None:
-                self.secondary_blocks(v, cidr, None)  # read, to report bad JSON
+                self.ipv6_blocks(v, ipv6, None)  # read, to report bad JSON
+                self.secondary_blocks(v, cidr, None)
                 continue
             if default:
                 self.items["group"][default].built = vpc.default_security_group
             if acl is not None:
                 acl.built = self.ctx.get(acl.id)  # its entries and associations: acls()
+            self.ipv6_blocks(v, ipv6, vpc)
             self.secondary_blocks(v, cidr, vpc)
             self.built("vpc", v, vpc, " ".join(vpc.cidr_blocks))
 
@@ -410,18 +431,63 @@ class _Loader:
             self.attempt(lambda: vpc.associate_cidr_block(cidr), "vpc-cidr-block", v.id, loc,
                          "the CIDR block")
 
-    def ipv6_block(self, item: _Item, length: int, kind: str) -> Optional[str]:
-        chosen = None
-        for b, loc in _objects(item.obj, "Ipv6CidrBlockAssociationSet", item.loc):
+    def first_ipv6_block(self, v: _Item) -> Optional[str]:
+        """The VPC's first associated IPv6 /56, the one it is made with (only read:
+        ipv6_blocks() reports on every block)."""
+        for b, loc in _objects(v.obj, "Ipv6CidrBlockAssociationSet", v.loc):
             cidr = _name(b, "Ipv6CidrBlock", loc, True)
-            if not self.in_use(item, b, loc, "Ipv6CidrBlockState", cidr, kind):
+            if self.block_state(b, loc, "Ipv6CidrBlockState") == "associated" \
+                    and cidr.endswith("/56"):
+                return cidr
+        return None
+
+    def ipv6_blocks(self, v: _Item, first: Optional[str], vpc: Any) -> None:
+        """The VPC's IPv6 blocks past ``first``: associated /56 blocks join it in the
+        JSON's order, the others are noted or skipped."""
+        for b, loc in _objects(v.obj, "Ipv6CidrBlockAssociationSet", v.loc):
+            cidr = _name(b, "Ipv6CidrBlock", loc, True)
+            if not self.in_use(v, b, loc, "Ipv6CidrBlockState", cidr, "vpc-cidr-block"):
                 continue
-            if chosen is None and cidr.endswith(f"/{length}"):
+            if not cidr.endswith("/56"):
+                self.skip("vpc-cidr-block", v.id, loc,
+                          f"IPv6 block {cidr}: libeni models /56 blocks in a VPC")
+                continue
+            if cidr == first or vpc is None:
+                continue
+            self.attempt(lambda: vpc.associate_cidr_block(cidr), "vpc-cidr-block", v.id, loc,
+                         "the CIDR block")
+
+    def subnet_ipv6_block(self, s: _Item) -> Optional[str]:
+        """A subnet's IPv6 /64: the first of its set; the others are skipped."""
+        chosen = None
+        for b, loc in _objects(s.obj, "Ipv6CidrBlockAssociationSet", s.loc):
+            cidr = _name(b, "Ipv6CidrBlock", loc, True)
+            if not self.in_use(s, b, loc, "Ipv6CidrBlockState", cidr, "subnet-cidr-block"):
+                continue
+            if chosen is None and cidr.endswith("/64"):
                 chosen = cidr
             else:
-                self.skip(kind, item.id, loc, f"IPv6 block {cidr}: libeni models one /{length} "
-                          f"per {'VPC' if length == 56 else 'subnet'}")
+                self.skip("subnet-cidr-block", s.id, loc,
+                          f"IPv6 block {cidr}: libeni models one /64 per subnet")
         return chosen
+
+    def ipv6_left_out(self, s: _Item, vpc: _Item, cidr: str) -> bool:
+        """Whether a subnet's IPv6 /64 stays out of the model, noted: its VPC has no IPv6
+        block there, or the /64 lies in a block of the JSON's VPC that is not (one outside
+        every block goes to libeni, which refuses it)."""
+        if vpc.built.ipv6_cidr_block is None:
+            self.note("subnet", s.id, s.loc, f"IPv6 block {cidr} left out: its VPC has no "
+                      "IPv6 block in the model")
+            return True
+        blocks = vpc.obj.get("Ipv6CidrBlockAssociationSet") or []
+        block = next((b["Ipv6CidrBlock"] for b in blocks
+                      if isinstance(b, dict) and isinstance(b.get("Ipv6CidrBlock"), str)
+                      and _within(cidr, b["Ipv6CidrBlock"])), None)
+        if block is None or any(_within(cidr, m) for m in vpc.built.ipv6_cidr_blocks):
+            return False
+        self.note("subnet", s.id, s.loc, f"IPv6 block {cidr} left out: it lies in the VPC's "
+                  f"block {block}, which is not in the model")
+        return True
 
     def subnets(self) -> None:
         for s in self.items["subnet"].values():
@@ -442,10 +508,8 @@ class _Loader:
             if why:
                 self.skip("subnet", s.id, s.loc, why, s)
                 continue
-            ipv6 = self.ipv6_block(s, 64, "subnet-cidr-block")
-            if ipv6 and vpc.built.ipv6_cidr_block is None:
-                self.note("subnet", s.id, s.loc, f"IPv6 block {ipv6} left out: its VPC has no "
-                          "IPv6 block in the model")
+            ipv6 = self.subnet_ipv6_block(s)
+            if ipv6 and self.ipv6_left_out(s, vpc, ipv6):
                 ipv6 = None
             sub = self.attempt(lambda: vpc.built.create_subnet(
                 cidr, az, ipv6_cidr_block=ipv6, map_public_ip_on_launch=public,

@@ -19,8 +19,10 @@ has out 'i-0999999999999999f +p5.48xlarge running \(a stand-in' "a stand-in for 
 has out 'eipalloc-0123456789abcdef0 54.210.1.2 \(198.18.0.1 in the model\) on eni-0123456789abcdef0 10.0.1.7' "an Elastic IP"
 has out 'belongs to account 444455556666, not 111122223333' "a group of another account is skipped"
 has out 'of a peered VPC \(pcx-0123456789abcdef0\)' "a group of a peered VPC is skipped"
-has out 'vpc-0a1b2c3d4e5f60718 +10\.0\.0\.0/16 10\.1\.0\.0/16 2600:1f18:1234:5600::/56$' "a VPC with its secondary IPv4 block and its IPv6 block"
-has out 'subnet-0aaaaaaaaaaaaaaaa +10\.1\.0\.0/24 us-east-1b' "a subnet in the secondary block"
+has out 'vpc-0a1b2c3d4e5f60718 +10\.0\.0\.0/16 10\.1\.0\.0/16 2600:1f18:1234:5600::/56 2600:1f18:1234:5700::/56$' "a VPC with its secondary IPv4 block and its two IPv6 blocks"
+has out 'subnet-0aaaaaaaaaaaaaaaa +10\.1\.0\.0/24 2600:1f18:1234:5700::/64 us-east-1b' "a subnet in the secondary blocks, IPv4 and IPv6"
+lacks out 'IPv6 block 2600:1f18:1234:5700::|subnet-0aaaaaaaaaaaaaaaa:' "neither the second IPv6 block nor its subnet is skipped or left out"
+has out 'vpc-cidr-block vpc-0a1b2c3d4e5f60718: block 2600:1f18:1234:5800::/56 is disassociated: left out of the model' "a disassociated IPv6 block is noted, not built"
 has out 'eni-0d1d2d3d4d5d6d7d8 +10\.1\.0\.10 in subnet-0aaaaaaaaaaaaaaaa' "an interface in that subnet"
 has out 'vpc-cidr-block vpc-0a1b2c3d4e5f60718: block 10\.2\.0\.0/16 is disassociated: left out of the model' "a disassociated block is noted, not built"
 has out 'eni-0123456789abcdef0 +10\.0\.1\.7 and 2 more addresses, 2 prefixes in' "delegated prefixes, IPv4 and IPv6"
@@ -35,6 +37,36 @@ has out 'sg-0c1a55c1a55c1a55c: no VpcId: an EC2-Classic group' "an EC2-Classic g
 has out "named 'aws-managed:com.amazonaws.us-east-1.s3'" "an AWS-managed prefix list is renamed"
 has out 'InterfaceType network_load_balancer is modelled as an ordinary interface' "a load balancer's interface"
 has out 'at .*security-groups.json \$\.SecurityGroups\[1\]\.IpPermissions\[1\]\.UserIdGroupPairs\[0\]' "skips name their JSON path"
+
+# IPv6 blocks: past the default quota of 5 (raised to the input's count), past EC2's 50, not a
+# /56, not associated (a subnet in it keeps its IPv4 block only)
+v6vpc() { # COUNT MORE-BLOCKS SUBNET-/64: a VPC with COUNT associated /56s, then MORE-BLOCKS
+  # (JSON, each with a leading comma, or ''), and a subnet whose IPv6 block is SUBNET-/64
+  printf '{"Vpcs": [{"VpcId": "vpc-0a1b2c3d", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": ['
+  i=0
+  while [ "$i" -lt "$1" ]; do
+    printf '%s{"Ipv6CidrBlock": "2600:1f18:1234:%x::/56", "Ipv6CidrBlockState": {"State": "associated"}}' \
+      "$([ "$i" -gt 0 ] && echo ,)" $((0x5600 + i * 256))
+    i=$((i + 1))
+  done
+  printf '%s]}], "Subnets": [{"SubnetId": "subnet-0a1b2c3d", "VpcId": "vpc-0a1b2c3d", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "%s"}]}]}' "$2" "$3"
+}
+v6vpc 7 '' 2600:1f18:1234:5c00::/64 > "$t/v6-seven.json"
+expect 0 out '^built 1 VPC, 1 subnet$' -- "$exe" load "$t/v6-seven.json"
+has out 'vpc-0a1b2c3d +10\.0\.0\.0/16 2600:1f18:1234:5600::/56 .*2600:1f18:1234:5c00::/56$' "seven IPv6 blocks: the quota follows the input"
+has out 'subnet-0a1b2c3d +10\.0\.1\.0/24 2600:1f18:1234:5c00::/64 ' "a subnet in the seventh IPv6 block"
+v6vpc 51 '' 2600:1f18:1234:8800::/64 > "$t/v6-many.json"
+expect 0 out 'quota: the input needs 51 IPv6 blocks in a VPC: EC2 allows at most 50' -- "$exe" load "$t/v6-many.json"
+has out 'vpc-cidr-block vpc-0a1b2c3d: libeni refused the CIDR block: .*\(CidrLimitExceeded\)' "the 51st IPv6 block is skipped"
+has out 'at .*v6-many\.json \$\.Vpcs\[0\]\.Ipv6CidrBlockAssociationSet\[50\]' "at its path"
+has out "IPv6 block 2600:1f18:1234:8800::/64 left out: it lies in the VPC's block 2600:1f18:1234:8800::/56, which is not in the model" "a subnet in it keeps its IPv4 block"
+v6vpc 2 ', {"Ipv6CidrBlock": "2600:1f18:1234:9000::/60"}, {"Ipv6CidrBlock": "2600:1f18:1234:a000::/56", "Ipv6CidrBlockState": {"State": "disassociating"}}' 2600:1f18:1234:a001::/64 > "$t/v6-odd.json"
+expect 0 out 'vpc-cidr-block vpc-0a1b2c3d: IPv6 block 2600:1f18:1234:9000::/60: libeni models /56 blocks in a VPC' -- "$exe" load "$t/v6-odd.json"
+has out 'block 2600:1f18:1234:a000::/56 is disassociating: left out of the model' "an IPv6 block not associated is noted"
+has out "IPv6 block 2600:1f18:1234:a001::/64 left out: it lies in the VPC's block 2600:1f18:1234:a000::/56" "a subnet in it keeps its IPv4 block"
+has out 'subnet-0a1b2c3d +10\.0\.1\.0/24 us-east-1a' "and is built"
+v6vpc 1 '' 2600:1f18:1234:5601::/64 | sed 's|"CidrBlock": "10.0.0.0/16", |&"CidrBlockAssociationSet": [{"CidrBlock": "10.2.0.0/16", "CidrBlockState": {"State": "disassociated"}}], |; s|"10.0.1.0/24"|"10.2.0.0/24"|' > "$t/v6-v4.json"
+expect 0 out "subnet subnet-0a1b2c3d: it lies in the VPC's block 10\.2\.0\.0/16, which is not in the model" -- "$exe" load "$t/v6-v4.json"
 
 # any order, and the same file twice
 # shellcheck disable=SC2086
@@ -95,6 +127,9 @@ bad acl-id2.json '{"Vpcs": ['"$vpc"'], "NetworkAcls": [{"NetworkAclId": "acl-xyz
 bad acl-assoc.json '{"NetworkAcls": [{"NetworkAclId": "acl-0a1b2c3d", "VpcId": "vpc-0a1b2c3d", "Associations": [{"NetworkAclId": "acl-0f0f0f0f", "SubnetId": "subnet-0a1b2c3d"}]}]}' '\$\.NetworkAcls\[0\]\.Associations\[0\]\.NetworkAclId: names acl-0f0f0f0f, but the association is inside network ACL acl-0a1b2c3d'
 bad block.json '{"Vpcs": [{"VpcId": "vpc-0a1b2c3d", "CidrBlock": "10.0.0.0/16", "CidrBlockAssociationSet": [{"CidrBlock": "10.0.0.0/16"}, {"CidrBlock": "192.168.0.0/16", "CidrBlockState": {"State": "associated"}}]}]}' '\$\.Vpcs\[0\]\.CidrBlockAssociationSet\[1\]: libeni refused the CIDR block: .*InvalidVpc\.Range'
 bad block-state.json '{"Vpcs": [{"VpcId": "vpc-0a1b2c3d", "CidrBlock": "10.0.0.0/16", "CidrBlockAssociationSet": [{"CidrBlock": "10.1.0.0/16", "CidrBlockState": {"State": 1}}]}]}' '\$\.Vpcs\[0\]\.CidrBlockAssociationSet\[0\]\.CidrBlockState\.State: expected a string, got an integer'
+# a subnet's /64 outside every IPv6 block of its VPC; an IPv6 block that overlaps another
+bad v6-range.json "$(v6vpc 2 '' 2600:1f18:1234:5a01::/64)" '\$\.Subnets\[0\]: libeni refused the subnet: .*InvalidSubnet\.Range'
+bad v6-overlap.json "$(v6vpc 2 ', {"Ipv6CidrBlock": "2600:1f18:1234:5700::/56"}' 2600:1f18:1234:5601::/64)" '\$\.Vpcs\[0\]\.Ipv6CidrBlockAssociationSet\[2\]: libeni refused the CIDR block: .*InvalidVpc\.Range'
 
 # Bad values inside the fixtures, at their paths.
 sed 's/"CidrIp": "203.0.113.0\/24"/"CidrIp": "203.0.113.300\/24"/' "$fx/security-groups.json" > "$t/sg-cidr.json"
