@@ -97,11 +97,13 @@ static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
 }
 
 /* Branch-free search: the last interval starting at or below a, then one compare. */
-static bool in_set4(const struct cls_iv4 *iv, uint32_t n, uint32_t a)
+/* The set is iv[first .. first + n); iv may be NULL when n is 0 (no
+ * pointer arithmetic on it then). */
+static bool in_set4(const struct cls_iv4 *iv, uint32_t first, uint32_t n, uint32_t a)
 {
     if (n == 0)
         return false;
-    const struct cls_iv4 *base = iv;
+    const struct cls_iv4 *base = iv + first;
     while (n > 1) {
         uint32_t half = n / 2;
         base = base[half].lo <= a ? base + half : base;
@@ -123,13 +125,13 @@ static bool keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, 
     }
     if (!frag) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
-        if (in_set4(K->iv4 + s->first_iv, s->n_iv, a)) {
+        if (in_set4(K->iv4, s->first_iv, s->n_iv, a)) {
             /* an open all-key rule allows it too (section 5.2 (a)) */
             *open = s->open | K->full.open;
             return true;
         }
     }
-    if (in_set4(K->iv4 + K->full.first_iv, K->full.n_iv, a)) {
+    if (in_set4(K->iv4, K->full.first_iv, K->full.n_iv, a)) {
         *open = K->full.open;
         return true;
     }
@@ -194,7 +196,7 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
             return keys_match4(K, p, a, open);
         const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
         *open = s->open;
-        return in_set4(t->piv4 + s->first_iv, s->n_iv, a);
+        return in_set4(t->piv4, s->first_iv, s->n_iv, a);
     }
     struct cls_iv a = eni__iv_point(remote, p->family);
     if (K)
