@@ -17,25 +17,12 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void set_bits(uint64_t *row, uint32_t from, uint32_t to)
-{
-    for (uint32_t k = from; k <= to;) {
-        if ((k & 63) == 0 && to - k >= 63) {
-            row[k >> 6] = ~0ull;
-            k += 64;
-        } else {
-            row[k >> 6] |= 1ull << (k & 63);
-            k++;
-        }
-    }
-}
-
 /* The buckets are built by then: the packet path's lookup is exact and
  * cheaper than a search over all cuts (publishing time is a target too). */
 static void fill_row(const struct cls_elem4 *el, uint64_t *row, const struct cls_iv4 *iv, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        set_bits(row, eni__elem4_find(el, iv[i].lo), eni__elem4_find(el, iv[i].hi));
+        eni__row_set_bits(row, eni__elem4_find(el, iv[i].lo), eni__elem4_find(el, iv[i].hi));
 }
 
 void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
@@ -123,13 +110,9 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
     for (uint32_t s = 0; s < P->n_segs; s++)
         fill_row(el, el->rows + (size_t)s * el->row_words, P->iv4 + P->segs[s].first_iv,
                  P->segs[s].n_iv);
-    uint64_t *full = el->rows + (size_t)P->n_segs * el->row_words;
-    fill_row(el, full, P->iv4 + P->full.first_iv, P->full.n_iv);
-    for (uint32_t s = 0; s < P->n_segs; s++) {
-        uint64_t *row = el->rows + (size_t)s * el->row_words;
-        for (uint32_t w = 0; w < el->row_words; w++)
-            row[w] |= full[w];
-    }
+    fill_row(el, el->rows + (size_t)P->n_segs * el->row_words, P->iv4 + P->full.first_iv,
+             P->full.n_iv);
+    eni__rows_or_full(el->rows, P->n_segs, el->row_words);
     return el;
 
 nomem:

@@ -18,6 +18,7 @@
 #ifndef ENI_EVAL_ELEM4_H
 #define ENI_EVAL_ELEM4_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cls_elem4 {
@@ -58,6 +59,30 @@ static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
 static inline int eni__elem4_test(const struct cls_elem4 *el, uint32_t row, uint32_t k)
 {
     return (int)((el->rows[(uint64_t)row * el->row_words + (k >> 6)] >> (k & 63)) & 1);
+}
+
+/* Rows of bits over elementary intervals, shared with elem6.h: set bits
+ * from..to of a row; OR the all-key union's row (the last of n_segs + 1)
+ * into every segment's row. */
+static inline void eni__row_set_bits(uint64_t *row, uint32_t from, uint32_t to)
+{
+    for (uint32_t k = from; k <= to;) {
+        if ((k & 63) == 0 && to - k >= 63) {
+            row[k >> 6] = ~0ull;
+            k += 64;
+        } else {
+            row[k >> 6] |= 1ull << (k & 63);
+            k++;
+        }
+    }
+}
+
+static inline void eni__rows_or_full(uint64_t *rows, uint32_t n_segs, uint32_t row_words)
+{
+    const uint64_t *full = rows + (size_t)n_segs * row_words;
+    for (uint32_t s = 0; s < n_segs; s++)
+        for (uint32_t w = 0; w < row_words; w++)
+            rows[(size_t)s * row_words + w] |= full[w];
 }
 
 struct cls_keys;

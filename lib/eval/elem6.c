@@ -19,23 +19,10 @@ static int cmp_cut6(const void *a, const void *b)
     return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
-static void set_bits(uint64_t *row, uint32_t from, uint32_t to)
-{
-    for (uint32_t k = from; k <= to;) {
-        if ((k & 63) == 0 && to - k >= 63) {
-            row[k >> 6] = ~0ull;
-            k += 64;
-        } else {
-            row[k >> 6] |= 1ull << (k & 63);
-            k++;
-        }
-    }
-}
-
 static void fill_row(const struct cls_elem6 *el, uint64_t *row, const struct cls_iv *iv, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        set_bits(row, eni__elem6_find(el, iv[i].lo_hi, iv[i].lo_lo),
+        eni__row_set_bits(row, eni__elem6_find(el, iv[i].lo_hi, iv[i].lo_lo),
                  eni__elem6_find(el, iv[i].hi_hi, iv[i].hi_lo));
 }
 
@@ -137,12 +124,8 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
     for (uint32_t s = 0; s < K->n_segs; s++)
         fill_row(el, el->rows + (size_t)s * el->row_words, K->iv + K->segs[s].first_iv,
                  K->segs[s].n_iv);
-    uint64_t *full = el->rows + (size_t)K->n_segs * el->row_words;
-    fill_row(el, full, K->iv + K->full.first_iv, K->full.n_iv);
-    for (uint32_t s = 0; s < K->n_segs; s++) {
-        uint64_t *row = el->rows + (size_t)s * el->row_words;
-        for (uint32_t w = 0; w < el->row_words; w++)
-            row[w] |= full[w];
-    }
+    fill_row(el, el->rows + (size_t)K->n_segs * el->row_words, K->iv + K->full.first_iv,
+             K->full.n_iv);
+    eni__rows_or_full(el->rows, K->n_segs, el->row_words);
     return el;
 }

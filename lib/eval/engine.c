@@ -430,6 +430,48 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
     h->fresh = now + tmo - (tmo >> 6);
 }
 
+/* The short paths' flow-table probe: the table of `stride`-byte slots
+ * holding `words` key words, from k's home slot. A hit on a live flow
+ * is TRACKED (its state touched only when it must be); a miss marks k
+ * absent, so the full engine need not probe again. Inlined with constant
+ * stride and words, once per family. */
+ENI__HOT bool probe_hit(const struct hot4 *h, const struct eni_snap *snap, const uint8_t *slots,
+                        uint32_t cap, uint32_t stride, uint32_t words, bool out, const eni_pkt *p,
+                        struct fkey *k, uint64_t now, eni_verdict *v)
+{
+    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
+    uint32_t i = k->home;
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
+        struct flow_slot *s = (struct flow_slot *)(void *)(slots + (size_t)i * stride);
+        i = i + 1 == cap ? 0 : i + 1;
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            break;
+        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+        uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+        bool same = (meta & (FLOW_VALID | 0xff00u)) == want_meta && ports == k->ports;
+        for (uint32_t w = 0; w < words; w++)
+            same &= atomic_load_explicit(&s->key[w], memory_order_relaxed) == k->w[w];
+        uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
+        uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
+        /* an odd seq (a writer inside) or a changed one: not a stable read */
+        if ((seq & 1) || seq_recheck(&s->seq) != seq || !same)
+            continue;
+        if (expires <= now)
+            break;
+        /* The common case writes nothing: an established TCP flow, both
+         * ways seen, past its first packets, deadline fresh enough. */
+        if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
+              (meta & (FLOW_STATE_MASK | FLOW_REPLY)) == (ST_ESTABLISHED | FLOW_REPLY) &&
+              pk >= 3 && expires >= h->fresh))
+            flow_touch(snap, s, p, out, now);
+        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
+        return true;
+    }
+    k->absent = 1;
+    return false;
+}
+
 /* An IPv4 packet of a tracked flow, judged exactly as eni__eval_one would
  * (attached, source/destination check, service address, then the flow
  * table) without its generality: the established path of a busy host.
@@ -465,36 +507,7 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
     /* a packet the network ACL drops: the full engine says so */
     if (h->acl && eni__acl_denies4(h->acl, out, p, remote))
         return false;
-    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
-    uint32_t i = k->home;
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
-        struct flow_slot *s = (struct flow_slot *)(void *)(h->slots + (size_t)i * 32);
-        i = i + 1 == h->cap ? 0 : i + 1;
-        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq == 0)
-            break;
-        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
-        uint64_t key = atomic_load_explicit(&s->key[0], memory_order_relaxed);
-        uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
-        uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
-        /* an odd seq (a writer inside) or a changed one: not a stable read */
-        if ((seq & 1) || seq_recheck(&s->seq) != seq ||
-            (meta & (FLOW_VALID | 0xff00u)) != want_meta || ports != k->ports || key != k->w[0])
-            continue;
-        if (expires <= now)
-            break;
-        /* The common case writes nothing: an established TCP flow, both
-         * ways seen, past its first packets, deadline fresh enough. */
-        if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
-              (meta & (FLOW_STATE_MASK | FLOW_REPLY)) == (ST_ESTABLISHED | FLOW_REPLY) &&
-              pk >= 3 && expires >= h->fresh))
-            flow_touch(snap, s, p, out, now);
-        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
-        return true;
-    }
-    k->absent = 1; /* the full engine need not probe again */
-    return false;
+    return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);
 }
 
 /* An IPv6 packet of a tracked flow: fast_hit4's counterpart. The checks
@@ -515,34 +528,7 @@ ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
     const struct acl_ent *hit;
     if (snap->acl && eni__acl_denies(snap->acl, out, p, remote, &hit))
         return false; /* the full engine names the entry that denies */
-    uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
-    uint32_t i = k->home;
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
-        struct flow_slot *s = (struct flow_slot *)(void *)(ft->slots + (size_t)i * 64);
-        i = i + 1 == ft->cap ? 0 : i + 1;
-        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq == 0)
-            break;
-        uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-        uint32_t ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
-        bool same = (meta & (FLOW_VALID | 0xff00u)) == want_meta && ports == k->ports;
-        for (int w = 0; w < 4; w++)
-            same &= atomic_load_explicit(&s->key[w], memory_order_relaxed) == k->w[w];
-        uint64_t expires = atomic_load_explicit(&s->expires, memory_order_relaxed);
-        uint32_t pk = atomic_load_explicit(&s->pkts, memory_order_relaxed);
-        if ((seq & 1) || seq_recheck(&s->seq) != seq || !same)
-            continue;
-        if (expires <= now)
-            break;
-        if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
-              (meta & (FLOW_STATE_MASK | FLOW_REPLY)) == (ST_ESTABLISHED | FLOW_REPLY) &&
-              pk >= 3 && expires >= h->fresh))
-            flow_touch(snap, s, p, out, now);
-        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_TRACKED};
-        return true;
-    }
-    k->absent = 1; /* the full engine need not probe again */
-    return false;
+    return probe_hit(h, snap, ft->slots, ft->cap, 64, 4, out, p, k, now, v);
 }
 
 ENI__HOT void slot_prefetch(const struct flow_table *ft, uint32_t home)

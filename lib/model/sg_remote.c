@@ -320,15 +320,16 @@ int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg_id, char *out, uint32_
     return rc;
 }
 
-int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
-                              uint32_t cap, uint32_t *count)
+/* What one source said about a group, as text: its addresses, or (prefixes)
+ * its delegated /28 and /80 prefixes; IPv4 first. An unknown source has none. */
+static int list_remote(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
+                       uint32_t cap, uint32_t *count, bool prefixes, const char *fn)
 {
-    ENI__CALL(ctx);
-    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_get_remote_members");
+    int rc = eni__list_check(ctx, out, cap, count, fn);
     if (rc != ENI_OK)
         return rc;
     if (!source)
-        return eni__fail(ENI_EINVAL, NULL, "eni_sg_get_remote_members: source is NULL");
+        return eni__fail(ENI_EINVAL, NULL, "%s: source is NULL", fn);
     eni__lock(ctx);
     struct eni_sg *sg;
     rc = eni__get_sg(ctx, sg_id.v, &sg);
@@ -336,45 +337,39 @@ int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
     uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
     if (rc == ENI_OK) {
         const struct eni_remote_set *s = found ? &sg->remote[at] : NULL;
-        uint32_t n4 = s ? s->n4 : 0, n6 = s ? s->n6 : 0;
+        uint32_t n4 = !s ? 0 : prefixes ? s->np4 : s->n4;
+        uint32_t n6 = !s ? 0 : prefixes ? s->np6 : s->n6;
+        const uint32_t *v4 = s ? (prefixes ? s->p4 : s->v4) : NULL;
+        const struct eni_v6 *v6 = s ? (prefixes ? s->p6 : s->v6) : NULL;
+        size_t stride = prefixes ? ENI_CIDR_STRING_MAX : ENI_IP_STRING_MAX;
         for (uint32_t i = 0; i < n4 + n6 && i < cap; i++) {
-            eni_addr a = i < n4 ? eni__addr_from_v4(s->v4[i])
-                                : eni__addr_from_v6(s->v6[i - n4].hi, s->v6[i - n4].lo);
-            eni__addr_format(&a, out + (size_t)i * ENI_IP_STRING_MAX);
+            eni_prefix p;
+            memset(&p, 0, sizeof p);
+            p.addr = i < n4 ? eni__addr_from_v4(v4[i])
+                            : eni__addr_from_v6(v6[i - n4].hi, v6[i - n4].lo);
+            if (prefixes) {
+                p.len = i < n4 ? 28 : 80;
+                eni__prefix_format(&p, out + (size_t)i * stride);
+            } else {
+                eni__addr_format(&p.addr, out + (size_t)i * stride);
+            }
         }
-        *count = n4 + n6; /* an unknown source has none */
+        *count = n4 + n6;
     }
     eni__unlock(ctx);
     return rc;
+}
+
+int eni_sg_get_remote_members(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
+                              uint32_t cap, uint32_t *count)
+{
+    ENI__CALL(ctx);
+    return list_remote(ctx, sg_id, source, out, cap, count, false, "eni_sg_get_remote_members");
 }
 
 int eni_sg_get_remote_prefixes(eni_ctx *ctx, eni_sg_id sg_id, const char *source, char *out,
                                uint32_t cap, uint32_t *count)
 {
     ENI__CALL(ctx);
-    int rc = eni__list_check(ctx, out, cap, count, "eni_sg_get_remote_prefixes");
-    if (rc != ENI_OK)
-        return rc;
-    if (!source)
-        return eni__fail(ENI_EINVAL, NULL, "eni_sg_get_remote_prefixes: source is NULL");
-    eni__lock(ctx);
-    struct eni_sg *sg;
-    rc = eni__get_sg(ctx, sg_id.v, &sg);
-    bool found = false;
-    uint32_t at = rc == ENI_OK ? find_source(sg, source, &found) : 0;
-    if (rc == ENI_OK) {
-        const struct eni_remote_set *s = found ? &sg->remote[at] : NULL;
-        uint32_t n4 = s ? s->np4 : 0, n6 = s ? s->np6 : 0;
-        for (uint32_t i = 0; i < n4 + n6 && i < cap; i++) {
-            eni_prefix p;
-            memset(&p, 0, sizeof p);
-            p.addr = i < n4 ? eni__addr_from_v4(s->p4[i])
-                            : eni__addr_from_v6(s->p6[i - n4].hi, s->p6[i - n4].lo);
-            p.len = i < n4 ? 28 : 80;
-            eni__prefix_format(&p, out + (size_t)i * ENI_CIDR_STRING_MAX);
-        }
-        *count = n4 + n6; /* an unknown source has none */
-    }
-    eni__unlock(ctx);
-    return rc;
+    return list_remote(ctx, sg_id, source, out, cap, count, true, "eni_sg_get_remote_prefixes");
 }
