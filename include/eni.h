@@ -27,5 +27,6 @@
 #include "eni/attach.h"
 #include "eni/eval.h"
 #include "eni/names.h"
+#include "eni/state.h"
 
 #endif /* ENI_H */

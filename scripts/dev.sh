@@ -24,6 +24,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="meson ninja-build pkg-config gcc g++ libcmocka-dev libcidr-dev libxxhash-dev
 doxygen abigail-tools valgrind binutils python3 python3-cffi python3-dev python3-pytest
 python3-hypothesis qemu-system-x86 busybox-static cpio clang libclang-rt-dev llvm"
+PACKAGES="$PACKAGES libsqlite3-dev"  # the durable model (lib/store)
 PACKAGES="$PACKAGES etcd-server libcurl4-openssl-dev libjansson-dev"  # sync/ and its tests
 PACKAGES="$PACKAGES libjansson-dev libpcap-dev groff-base python3-mesonpy python3-pip python3-build python3-venv patchelf"  # enictl, pip install
 

@@ -101,10 +101,24 @@ typedef struct eni_ctx_opts {
     void *log_userdata;       /**< Passed to eni_ctx_opts::log_fn. */
     uint32_t log_level;       /**< Threshold, an ::eni_log_level; 0 means ::ENI_LOG_WARN. */
     uint32_t reserved0;       /**< Must be 0. */
+    /** The state file (docs/persistence.md), or NULL to keep everything in
+     *  memory. With it, every accepted mutation is committed to the file
+     *  before the call returns, eni_ctx_new() restores the model the file
+     *  holds (same ids, same id strings: the file's seed replaces
+     *  eni_ctx_opts::seed) and the flows a graceful stop handed over, and
+     *  eni_ctx_free() hands the flows over again. One ctx at a time may
+     *  hold a file. @since 1.0 */
+    const char *state_path;
+    /** With a state file: eni_ctx_poll() checkpoints the flows when this
+     *  many milliseconds have passed since they were last saved, so a crash
+     *  loses at most that much; 0 saves them only at eni_ctx_free() and
+     *  eni_ctx_save_flows(). @since 1.0 */
+    uint32_t flow_checkpoint_ms;
+    uint32_t reserved1;       /**< Must be 0. @since 1.0 */
 } eni_ctx_opts;
 
 /** Static initialiser for C callers: all defaults, eni_ctx_opts::size set. */
-#define ENI_CTX_OPTS_INIT { sizeof(eni_ctx_opts), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define ENI_CTX_OPTS_INIT { sizeof(eni_ctx_opts), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /** @brief Types of events delivered by eni_ctx_poll(). Numbers are ABI. */
 typedef enum eni_event_type {

@@ -51,7 +51,9 @@ typedef enum eni_err {
     ENI_EUSER = -15,     /**< A user callback asked to stop. */
     ENI_EPERM = -16,     /**< The call is never allowed on this object (EC2 OperationNotPermitted, CannotDelete). */
     ENI_EINTERNAL = -17, /**< An internal invariant does not hold: a libeni bug (EC2 InternalError). */
-    ENI__ERR_LAST = -18  /**< One below the lowest code; not an error itself. */
+    ENI_EIO = -18,       /**< The state file could not be read or written (eni_error::os_errno, when known, says why); the call changed nothing. @since 1.0 */
+    ENI_ECORRUPT = -19,  /**< The state file is damaged, truncated, or not a libeni state file; nothing was loaded and the file was not changed. @since 1.0 */
+    ENI__ERR_LAST = -20  /**< One below the lowest code; not an error itself. */
 } eni_err;
 
 /**

@@ -328,8 +328,8 @@ int eni_nic_attach(eni_ctx *ctx, eni_nic_id nic_id, eni_instance_id inst_id, uin
     if (rc == ENI_OK) /* attached later: delete-on-termination is off (section 1.5) */
         rc = eni__attach_start(ctx, nic, inst, device_index, network_card_index, kind, false, &att);
     if (rc == ENI_OK) {
-        eni__model_changed(ctx);
-        if (attachment)
+        rc = eni__model_changed(ctx);
+        if (attachment && rc == ENI_OK)
             attachment->v = att->id;
     }
     eni__unlock(ctx);
@@ -376,7 +376,7 @@ int eni_nic_detach(eni_ctx *ctx, eni_attachment_id attachment, uint32_t flags)
     } else {
         rc = eni__detach_start(ctx, att, force, false);
         if (rc == ENI_OK)
-            eni__model_changed(ctx);
+            rc = eni__model_changed(ctx);
     }
 out:
     eni__unlock(ctx);
@@ -424,7 +424,7 @@ int eni_attachment_set_delete_on_termination(eni_ctx *ctx, eni_attachment_id att
     int rc = eni__get_attachment(ctx, attachment.v, &att);
     if (rc == ENI_OK) {
         att->delete_on_termination = (uint8_t)enabled;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -526,7 +526,46 @@ static void apply(eni_ctx *ctx, const eni_backend_event *bev)
     default:
         break;
     }
-    eni__model_changed(ctx);
+    if (eni__model_changed(ctx) != ENI_OK)
+        return; /* the state file refused it: undone at unlock, as if the event were lost */
+}
+
+int eni__attach_reconcile(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back)
+{
+    *completed = *rolled_back = 0;
+    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, att)
+    {
+        if (att->status != ENI_ATTACHMENT_ATTACHING && att->status != ENI_ATTACHMENT_DETACHING)
+            continue;
+        eni__touch(ctx, att->id); /* reached by walking, not by lookup (journal.h) */
+        /* The backend's word on the device; none (no get_device) counts as
+         * no device: nothing was ever confirmed. */
+        eni_backend_device dev;
+        memset(&dev, 0, sizeof dev);
+        dev.size = sizeof dev;
+        bool present = ctx->backend_ops->get_device &&
+                       ctx->backend_ops->get_device(ctx->backend, (eni_attachment_id){att->id},
+                                                    &dev) == ENI_OK;
+        eni_backend_event bev;
+        memset(&bev, 0, sizeof bev);
+        bev.size = sizeof bev;
+        bev.attachment.v = att->id;
+        bool attaching = att->status == ENI_ATTACHMENT_ATTACHING;
+        bev.type = attaching ? ENI_BEV_ATTACH_DONE : ENI_BEV_DETACH_DONE;
+        /* Attaching: done if the device is there. Detaching: done if it is
+         * gone, or forced (apply finishes a forced or terminating detach
+         * whatever the backend says); else back to attached. */
+        bool done = attaching ? present : (!present || att->force || att->terminating);
+        bev.status = attaching == present ? ENI_OK : ENI_EBACKEND;
+        apply(ctx, &bev);
+        if (done)
+            (*completed)++;
+        else
+            (*rolled_back)++;
+        if (ctx->commit_error)
+            return ctx->commit_error;
+    }
+    return ENI_OK;
 }
 
 /* Operations the backend never answered: roll them back as lost. */
@@ -536,6 +575,7 @@ static void expire(eni_ctx *ctx, uint64_t now)
     {
         if (!att->deadline_ns || now < att->deadline_ns)
             continue;
+        eni__touch(ctx, att->id); /* reached by walking, not by lookup (journal.h) */
         if (att->status == ENI_ATTACHMENT_ATTACHING) {
             fail_attach(ctx, att, ENI_ETIMEDOUT, 0, true);
         } else if (att->status == ENI_ATTACHMENT_DETACHING) {
@@ -560,7 +600,8 @@ static void expire(eni_ctx *ctx, uint64_t now)
                                   eni_err_ec2_code(ENI_ETIMEDOUT));
             }
         }
-        eni__model_changed(ctx);
+        if (eni__model_changed(ctx) != ENI_OK)
+            return; /* undone at unlock; the deadline passes again at the next poll */
     }
 }
 

@@ -31,6 +31,11 @@ void eni__attach_process(eni_ctx *ctx);
 /* For eni_ctx_timeout_ms (caller holds the ctx lock): true when an attach or
  * detach waits for the backend, with the earliest deadline of those;
  * *attached says whether any attachment exists. */
+/* After a restart: every attachment restored attaching or detaching is
+ * settled with what the backend says of its device (attaching: completed if
+ * it is there, else rolled back; detaching: completed if it is gone, else
+ * attached again), with the usual events. ENI_OK or a commit's error. */
+int eni__attach_reconcile(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back);
 bool eni__attach_next_deadline(eni_ctx *ctx, uint64_t *deadline_ns, bool *attached);
 
 /* Post a user-visible event about an attachment or instance. */

@@ -22,6 +22,7 @@ static void terminate_attachments(eni_ctx *ctx, struct eni_instance *inst)
     {
         if (att->instance != inst->id)
             continue;
+        eni__touch(ctx, att->id); /* reached by walking, not by lookup (journal.h) */
         if (att->status == ENI_ATTACHMENT_ATTACHING) {
             struct eni_attachment copy = *att;
             bool delete_nic = att->delete_on_termination;
@@ -66,8 +67,10 @@ int eni_instance_set_state(eni_ctx *ctx, eni_instance_id id, uint32_t state)
         case ENI_INSTANCE_STOPPED: /* hot attachments are now warm ones */
             ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a)
             {
-                if (a->instance == inst->id && a->kind == ENI_ATTACH_HOT)
+                if (a->instance == inst->id && a->kind == ENI_ATTACH_HOT) {
+                    eni__touch(ctx, a->id); /* reached by walking, not by lookup (journal.h) */
                     a->kind = ENI_ATTACH_WARM;
+                }
             }
             break;
         case ENI_INSTANCE_RUNNING: /* a new public IPv4 when EC2 gives one */
@@ -82,7 +85,7 @@ int eni_instance_set_state(eni_ctx *ctx, eni_instance_id id, uint32_t state)
         }
         inst->state = (uint8_t)state;
         eni__instance_event(ctx, inst);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -254,8 +257,9 @@ int eni_instance_launch(eni_ctx *ctx, const eni_launch_spec *spec, eni_instance_
             p->nic->public_v4 = v4;
     }
     eni__instance_event(ctx, inst);
-    eni__model_changed(ctx);
-    out->v = inst->id;
+    rc = eni__model_changed(ctx);
+    if (rc == ENI_OK)
+        out->v = inst->id;
 out:
     eni__unlock(ctx);
     eni__free(ctx, e);

@@ -66,7 +66,9 @@ int eni_ctx_set_backend(eni_ctx *ctx, const eni_backend_ops *ops, const char *co
     if (rc != ENI_OK)
         return rc;
     eni__lock(ctx);
-    if (eni__registry_live(ctx, ENI_KIND_ATTACHMENT)) {
+    /* Attachments restored from a state file have no backend yet: the one
+     * set now is theirs (the next poll reconciles them with it). */
+    if (eni__registry_live(ctx, ENI_KIND_ATTACHMENT) && !ctx->reconcile_pending) {
         rc = eni__fail(ENI_EBUSY, NULL,
                        "eni_ctx_set_backend: %u interfaces are attached to the current backend",
                        eni__registry_live(ctx, ENI_KIND_ATTACHMENT));

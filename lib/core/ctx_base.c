@@ -48,6 +48,8 @@ void eni__ctx_base_fini(eni_ctx *ctx)
 
 int eni__event_post(eni_ctx *ctx, const eni_event *ev)
 {
+    if (ctx->commit_error && ev->type != ENI_EVENT_USER)
+        return ENI_OK; /* about a change that is being undone */
     int rc = eni__queue_push(ctx, &ctx->events, ev);
     if (rc == ENI_OK)
         eni__wake_signal(ctx);
@@ -69,8 +71,8 @@ static bool merge_change(void *queued, const void *elem)
 void eni__change_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
                        uint32_t state, uint64_t change)
 {
-    if (!(ctx->opts.flags & ENI_CTX_MODEL_EVENTS))
-        return;
+    if (!(ctx->opts.flags & ENI_CTX_MODEL_EVENTS) || ctx->commit_error)
+        return; /* (a change that did not reach the state file did not happen) */
     eni_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = type;
@@ -87,10 +89,18 @@ void eni__change_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t r
 void eni__lock(eni_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->lock);
+    if (!ctx->batch_depth)
+        eni__journal_reset(ctx); /* what earlier sections only read (journal.h) */
 }
 
 void eni__unlock(eni_ctx *ctx)
 {
+    if (ctx->commit_error) {
+        /* A commit failed in this section: memory goes back to the file
+         * before anyone else sees it. */
+        ctx->on_recover(ctx);
+        ctx->commit_error = 0;
+    }
     pthread_mutex_unlock(&ctx->lock);
 }
 

@@ -15,6 +15,7 @@
 #include "eni/ctx.h"
 #include "eni/sys/backend.h"
 #include "error_internal.h"
+#include "journal.h"
 #include "queue.h"
 #include "registry.h"
 
@@ -41,6 +42,21 @@ struct eni_ctx {
     uint64_t op_timeout_ns;             /* attach/detach deadline */
     struct eni_eval *eval;              /* lib/eval's state */
     void (*on_model_change)(eni_ctx *ctx); /* set by lib/eval: republish snapshots */
+    /* Persistence (lib/store, wired by lib/ctx): NULL when the ctx has no
+     * state file. on_commit writes what the journal holds and returns ENI_OK
+     * or the recorded error; after a failed commit the call returns that
+     * error and on_recover, run when the ctx lock is released, puts memory
+     * back to what the file holds. on_check compares the two. */
+    struct eni_journal *journal;
+    int (*on_commit)(eni_ctx *ctx);
+    void (*on_recover)(eni_ctx *ctx);
+    int (*on_check)(eni_ctx *ctx);
+    void *store;                /* lib/store's state */
+    int commit_error;           /* a commit failed in this locked section (its code): no events */
+    uint32_t batch_depth;       /* eni_ctx_batch_begin nesting: commits wait for the end */
+    bool reconcile_pending;     /* attachments came from the state file: the first backend
+                                 * set (or the first poll) settles those in flight */
+    uint64_t flows_saved_ns;    /* eni__now_ns of the last flow checkpoint */
     eni_log_cb log_fn;          /* opts.log_fn, or stderr under LIBENI_DEBUG, or NULL */
     void *log_userdata;
     unsigned log_level;         /* threshold; 0 when nothing is logged */

@@ -28,6 +28,8 @@
     X(EBACKEND, -14, "backend failure", "InternalError")                       \
     X(EUSER,    -15, "stopped by a user callback", "")                         \
     X(EPERM,    -16, "operation not permitted", "OperationNotPermitted")      \
-    X(EINTERNAL,-17, "internal invariant violated", "InternalError")
+    X(EINTERNAL,-17, "internal invariant violated", "InternalError")            \
+    X(EIO,      -18, "state file input/output failed", "InternalError")        \
+    X(ECORRUPT, -19, "state file damaged or foreign", "")
 
 #endif

@@ -79,6 +79,7 @@ static int take_slot(eni_ctx *ctx, unsigned kind, void *obj, uint64_t *id_out)
     map->slots[slot].next_free = NO_SLOT;
     map->live++;
     *id_out = eni__id_make(kind, map->slots[slot].gen, slot);
+    eni__touch(ctx, *id_out);
     return ENI_OK;
 }
 
@@ -154,6 +155,7 @@ int eni__registry_peek(const eni_ctx *ctx, unsigned kind, uint64_t id, void **ob
     if (map->slots[slot].gen != eni__id_gen(id) || !map->slots[slot].obj)
         return ENI_ESTALE;
     *obj_out = map->slots[slot].obj;
+    eni__touch(ctx, id); /* whoever resolves it may change it (journal.h) */
     return ENI_OK;
 }
 
@@ -185,6 +187,7 @@ void eni__registry_remove(eni_ctx *ctx, uint64_t id)
     struct eni_slot_map *map = &ctx->registry.kinds[eni__id_kind(id)];
     uint32_t slot = eni__id_slot(id);
     struct eni_slot *s = &map->slots[slot];
+    eni__touch(ctx, id);
     eni__alias_remove(&ctx->registry.aliases, id);
     s->obj = NULL;
     map->live--;
@@ -193,6 +196,51 @@ void eni__registry_remove(eni_ctx *ctx, uint64_t id)
     s->gen++;
     s->next_free = map->free_head;
     map->free_head = slot;
+}
+
+void eni__registry_clear(eni_ctx *ctx)
+{
+    struct eni_registry *reg = &ctx->registry;
+    for (unsigned k = 0; k < ENI__KIND_COUNT; k++) {
+        struct eni_slot_map *map = &reg->kinds[k];
+        map->len = 0;
+        map->live = 0;
+        map->free_head = NO_SLOT;
+    }
+    eni__alias_fini(ctx, &reg->aliases);
+    memset(&reg->aliases, 0, sizeof reg->aliases);
+}
+
+int eni__registry_restore(eni_ctx *ctx, unsigned kind, uint32_t slot, uint32_t gen, void *obj)
+{
+    struct eni_slot_map *map = &ctx->registry.kinds[kind];
+    if (slot < map->len || gen == 0 || gen > ENI__GEN_MAX || slot >= MAX_SLOTS)
+        return ENI_EINVAL;
+    /* A slot with no row was only ever taken by calls that were refused
+     * (their ids never reached a caller): it is free, at generation 1. */
+    while (map->len <= slot) {
+        if (map->len == map->cap && grow(ctx, map) != ENI_OK)
+            return ENI_ENOMEM;
+        map->slots[map->len++] = (struct eni_slot){NULL, 1, NO_SLOT};
+    }
+    map->slots[slot] = (struct eni_slot){obj, gen, NO_SLOT};
+    map->live += obj != NULL;
+    return ENI_OK;
+}
+
+void eni__registry_restore_done(eni_ctx *ctx)
+{
+    for (unsigned k = 0; k < ENI__KIND_COUNT; k++) {
+        struct eni_slot_map *map = &ctx->registry.kinds[k];
+        map->free_head = NO_SLOT;
+        /* Highest slot first, so the lowest free slot is reused first; a
+         * retired slot (its generation spent) never goes back in. */
+        for (uint32_t i = map->len; i-- > 0;)
+            if (!map->slots[i].obj && map->slots[i].gen < ENI__GEN_MAX) {
+                map->slots[i].next_free = map->free_head;
+                map->free_head = i;
+            }
+    }
 }
 
 uint32_t eni__registry_live(const eni_ctx *ctx, unsigned kind)

@@ -92,6 +92,17 @@ int eni__registry_get(const eni_ctx *ctx, unsigned kind, uint64_t id, void **obj
 /* Unregister a live id; later lookups of it give ENI_ESTALE. */
 void eni__registry_remove(eni_ctx *ctx, uint64_t id);
 
+/* ---- loading a saved registry (lib/store) -------------------------------
+ * Empty every slot map (objects are the caller's to free first), then give
+ * each saved slot, in ascending order per kind: its generation and its
+ * object (NULL: free). Slots skipped are free at generation 1. ENI_OK,
+ * ENI_ENOMEM, or ENI_EINVAL for a slot out of order or a generation out of
+ * range (nothing recorded).
+ * eni__registry_restore_done threads the free slots into free lists. */
+void eni__registry_clear(eni_ctx *ctx);
+int eni__registry_restore(eni_ctx *ctx, unsigned kind, uint32_t slot, uint32_t gen, void *obj);
+void eni__registry_restore_done(eni_ctx *ctx);
+
 /* Number of live objects of a kind. */
 uint32_t eni__registry_live(const eni_ctx *ctx, unsigned kind);
 

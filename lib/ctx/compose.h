@@ -15,4 +15,9 @@ void eni__ctx_destroy(eni_ctx *ctx);
 /* Is this thread running one of ctx's eni_ctx_poll callbacks? */
 bool eni__ctx_in_poll_callback(const eni_ctx *ctx);
 
+/* The state file's share of a poll (state.c), under the ctx lock: settle
+ * restored attachments, and checkpoint the flows when it is time. */
+int eni__ctx_reconcile_locked(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back);
+void eni__ctx_checkpoint_flows(eni_ctx *ctx);
+
 #endif

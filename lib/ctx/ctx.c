@@ -4,6 +4,7 @@
  * at a time from the table below, and eni_ctx_free takes it down in the
  * reverse order. This is the only place that knows every layer. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "attach/attach_internal.h"
@@ -12,6 +13,7 @@
 #include "eni/sys/mock.h"
 #include "eval/eval_internal.h"
 #include "model/model.h"
+#include "store/store.h"
 #include "util/abi_struct.h"
 
 /* The first published layout ends after reserved0; callers may never pass less. */
@@ -58,8 +60,12 @@ static int opts_validate(eni_ctx_opts *o)
 {
     if (o->flags & ~(uint32_t)ENI_CTX_MODEL_EVENTS)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: unknown flags 0x%x", o->flags);
-    if (o->reserved0 != 0)
-        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: reserved0 must be 0");
+    if (o->reserved0 != 0 || o->reserved1 != 0)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: reserved0 and reserved1 must be 0");
+    if (o->state_path && !o->state_path[0])
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: state_path is empty (NULL for none)");
+    if (o->flow_checkpoint_ms && !o->state_path)
+        return eni__fail(ENI_EINVAL, NULL, "eni_ctx_new: flow_checkpoint_ms needs a state_path");
     int hooks = !!o->malloc_fn + !!o->realloc_fn + !!o->free_fn;
     if (hooks != 0 && hooks != 3)
         return eni__fail(ENI_EINVAL, NULL,
@@ -125,6 +131,28 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
         eni__opts_free(&o, ctx);
         return eni__fail(ENI_ENOMEM, NULL, "eni_ctx_new: out of memory (%s)", failed);
     }
+    if (o.state_path) {
+        /* Above every layer: the store loads the model, the evaluator
+         * republishes it, and the flows go back into its tables. */
+        eni__lock(ctx);
+        int src = eni__store_attach(ctx, o.state_path);
+        if (src == ENI_OK) {
+            ctx->opts.state_path = NULL; /* the caller's string is not kept */
+            ctx->reconcile_pending = eni__registry_live(ctx, ENI_KIND_ATTACHMENT) > 0;
+            ctx->flows_saved_ns = eni__now_ns();
+        }
+        eni__unlock(ctx);
+        if (src != ENI_OK) {
+            eni_error saved = *eni_error_last();
+            char message[512];
+            snprintf(message, sizeof message, "%s", saved.message);
+            layers_fini(ctx, LAYER_COUNT);
+            eni__ctx_base_fini(ctx);
+            eni__opts_free(&o, ctx);
+            return eni__fail_os(saved.code, saved.os_errno, saved.ec2_code, "eni_ctx_new: %s",
+                                message);
+        }
+    }
     eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx, backend %s)",
              (unsigned long long)o.seed, ctx->backend_ops->name);
     *out = ctx;
@@ -155,6 +183,9 @@ void eni_ctx_free(eni_ctx *ctx)
 void eni__ctx_destroy(eni_ctx *ctx)
 {
     eni__call_forget(ctx); /* lines this thread still holds for it go out first */
+    eni__lock(ctx);
+    eni__store_detach(ctx, true); /* a graceful stop: the flows are handed over */
+    eni__unlock(ctx);
     layers_fini(ctx, LAYER_COUNT);
     eni__ctx_base_fini(ctx);
     eni_ctx_opts opts = ctx->opts;

@@ -47,7 +47,15 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
     /* Empty the event fd before looking at the queues: what is posted from
      * now on signals it again, so no wake-up is lost. */
     eni__wake_drain(ctx);
-    /* Backend completions first: they turn into model changes and events. */
+    /* A restart's attachments are settled with the backend first (their
+     * outcomes are events like any other), then backend completions turn
+     * into model changes and events. */
+    eni__lock(ctx);
+    if (eni__ctx_reconcile_locked(ctx, NULL, NULL) != ENI_OK)
+        eni__log(ctx, ENI_LOG_WARN, "reconciling restored attachments failed: %s",
+                 eni_error_last()->message);
+    eni__ctx_checkpoint_flows(ctx);
+    eni__unlock(ctx);
     eni__attach_process(ctx);
 
     int rc = ENI_OK;

@@ -167,6 +167,9 @@ int eni_instance_set_conntrack_allowance(eni_ctx *ctx, eni_instance_id id, uint3
         /* Tables that follow the budget are resized by the rebalance; one
          * that cannot be keeps its size and its share is clamped to it. */
         inst->conntrack_allowance = max_flows;
+        rc = eni__model_changed(ctx);
+    }
+    if (rc == ENI_OK) {
         eni__conntrack_rebalance(ctx, id.v);
         eni__log(ctx, ENI_LOG_INFO, "instance conntrack allowance set to %u", max_flows);
     }

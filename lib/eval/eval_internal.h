@@ -180,6 +180,25 @@ struct eni_flows *eni__flows_empty(void);
 typedef bool (*eni_flow_visit_fn)(const struct flow_table *ft, struct flow_slot *s, void *ud);
 uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud);
 void eni__flows_copy(struct eni_flows *dst, struct eni_flows *src, uint64_t now);
+/* A tracked flow as a plain record (handover.c), for a restart's hand-over. */
+struct eni_flow_rec {
+    uint8_t words;      /* key words: 1 (IPv4) or 4 (IPv6) */
+    uint8_t proto;
+    uint32_t ports;     /* fkey::ports */
+    uint32_t meta;      /* flow_slot::meta */
+    uint32_t pkts;
+    uint64_t expires;   /* in the caller's now_ns clock */
+    uint64_t key[4];
+};
+typedef bool (*eni_flow_rec_fn)(const struct eni_flow_rec *r, void *ud);
+/* Each live flow of the interface (not expired at now) to fn, until fn
+ * says stop (then false). Control path, under the ctx lock. */
+bool eni__flows_export(struct eni_nic_dp *dp, uint64_t now, eni_flow_rec_fn fn, void *ud);
+/* Put a record back (an expired one is skipped): ENI_OK; ENI_ELIMIT when
+ * the interface's table is full; ENI_ECORRUPT for a record no table wrote;
+ * ENI_ENOMEM. Records nothing. */
+int eni__flows_import(eni_ctx *ctx, struct eni_nic_dp *dp, const struct eni_flow_rec *r,
+                      uint64_t now);
 void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_flow_info *out);
 
 /* The verdict engine shared by bursts and explain (engine.c). */

@@ -301,11 +301,12 @@ int eni_acl_create(eni_ctx *ctx, const eni_acl_spec *spec, eni_acl_id *out)
     if (rc == ENI_OK)
         rc = acl_build(ctx, vpc, false, sp.id, &acl);
     if (rc == ENI_OK) {
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "created network ACL %s in VPC %s", eni__idstr(ctx, acl->id, b1),
                   eni__idstr(ctx, vpc->id, b2));
-        out->v = acl->id;
+        if (rc == ENI_OK)
+            out->v = acl->id;
     }
     eni__unlock(ctx);
     return rc;
@@ -331,7 +332,7 @@ int eni_acl_delete(eni_ctx *ctx, eni_acl_id id)
     if (rc == ENI_OK) {
         ENI__INFO(ctx, "deleted network ACL %s", eni__idstr(ctx, acl->id, b1));
         eni__acl_destroy(ctx, acl);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -414,7 +415,7 @@ static int put_entry(eni_ctx *ctx, eni_acl_id id, const eni_acl_entry_spec *spec
         else
             insert_entry(acl, &e);
         acl->modified[e.egress] = 1;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         eni__acl_event(ctx, acl, 0);
         entry_logged(ctx, acl, &e, replace ? "replaced" : "created");
     }
@@ -465,7 +466,7 @@ int eni_acl_delete_entry(eni_ctx *ctx, eni_acl_id id, uint32_t direction, uint32
         struct eni_acl_entry e = acl->entries[at];
         remove_entry(acl, at);
         acl->modified[e.egress] = 1;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         eni__acl_event(ctx, acl, 0);
         entry_logged(ctx, acl, &e, "deleted");
     }
@@ -551,7 +552,7 @@ int eni_acl_replace_association(eni_ctx *ctx, eni_subnet_id subnet_id, eni_acl_i
             old = NULL;
         acl->subnet_count++;
         s->acl = acl->id;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         if (old) /* the subnet left that ACL... */
             eni__acl_event(ctx, old, s->id);
         eni__acl_event(ctx, acl, s->id); /* ...and joined this one */

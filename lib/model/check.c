@@ -365,6 +365,15 @@ int eni_ctx_check(eni_ctx *ctx)
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_check: ctx is NULL");
     eni__lock(ctx);
+    int rc = eni__model_check_locked(ctx);
+    if (rc == ENI_OK && ctx->on_check)
+        rc = ctx->on_check(ctx); /* the state file holds what memory holds */
+    eni__unlock(ctx);
+    return rc;
+}
+
+int eni__model_check_locked(eni_ctx *ctx)
+{
     int rc = check_vpcs(ctx);
     if (rc == ENI_OK)
         rc = check_subnets(ctx);
@@ -380,6 +389,5 @@ int eni_ctx_check(eni_ctx *ctx)
         rc = check_acls(ctx);
     if (rc == ENI_OK)
         rc = eni__given_ids_check(ctx);
-    eni__unlock(ctx);
     return rc;
 }

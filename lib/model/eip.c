@@ -45,11 +45,12 @@ int eni_eip_allocate_id(eni_ctx *ctx, const char *allocation_id, eni_eip_id *out
     (void)eni__registry_insert_as(ctx, ENI_KIND_EIP, eip, allocation_id, &id); /* reserved */
     eip->id = id;
     eip->public_v4 = v4;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "allocated Elastic IP %s (%u.%u.%u.%u)", eni__idstr(ctx, id, b1), v4 >> 24,
               (v4 >> 16) & 0xffu, (v4 >> 8) & 0xffu, v4 & 0xffu);
-    out->v = id;
+    if (rc == ENI_OK)
+        out->v = id;
     eip = NULL;
 out:
     eni__free(ctx, eip);
@@ -74,7 +75,7 @@ int eni_eip_release(eni_ctx *ctx, eni_eip_id id)
         eni__public_give(ctx, eip->public_v4);
         eni__registry_remove(ctx, eip->id);
         eni__free(ctx, eip);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -101,6 +102,7 @@ static void maybe_restore_public(eni_ctx *ctx, struct eni_nic *nic)
 
 void eni__eip_disassociate(eni_ctx *ctx, struct eni_eip *eip)
 {
+    eni__touch(ctx, eip->id); /* it may have been reached through its association (journal.h) */
     struct eni_nic *nic;
     if (eni__registry_peek(ctx, ENI_KIND_NIC, eip->nic, (void **)&nic) == ENI_OK) {
         int at = eni__nic_find_v4(nic, eip->private_v4);
@@ -192,14 +194,15 @@ int eni_eip_associate(eni_ctx *ctx, eni_eip_id eip_id, eni_nic_id nic_id, const 
         eni__public_give(ctx, nic->public_v4);
         nic->public_v4 = 0;
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__model_event(ctx, ENI_EVENT_EIP_CHANGED, eip->id, nic->id, 1);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "associated Elastic IP %s with network interface %s (private %u.%u.%u.%u)",
               eni__idstr(ctx, eip->id, b1), eni__idstr(ctx, nic->id, b2), target >> 24,
               (target >> 16) & 0xffu, (target >> 8) & 0xffu, target & 0xffu);
     if (out)
-        out->v = assoc;
+        if (rc == ENI_OK)
+            out->v = assoc;
 out:
     eni__unlock(ctx);
     return rc;
@@ -222,7 +225,7 @@ int eni_eip_disassociate(eni_ctx *ctx, eni_eip_assoc_id assoc)
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "disassociated Elastic IP %s", eni__idstr(ctx, eip->id, b1));
         eni__eip_disassociate(ctx, obj);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;

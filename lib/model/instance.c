@@ -138,11 +138,12 @@ int eni_instance_create(eni_ctx *ctx, const eni_instance_spec *spec, eni_instanc
     struct eni_instance *inst;
     rc = eni__instance_create_locked(ctx, &sp, &type, &inst);
     if (rc == ENI_OK) {
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "created instance %s (%s), %s", eni__idstr(ctx, inst->id, b1),
                   inst->type.name, eni__instance_state_name(inst->state));
-        out->v = inst->id;
+        if (rc == ENI_OK)
+            out->v = inst->id;
     }
     eni__unlock(ctx);
     return rc;
@@ -167,7 +168,7 @@ int eni_instance_set_ena_support(eni_ctx *ctx, eni_instance_id id, uint32_t enab
                        "the instance type '%s' requires ENA", inst->type.name);
     if (rc == ENI_OK) {
         inst->ena_support = (uint8_t)enabled;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "instance %s: ENA support %s", eni__idstr(ctx, inst->id, b1),
                   enabled ? "on" : "off");
@@ -194,7 +195,7 @@ int eni_instance_delete(eni_ctx *ctx, eni_instance_id id)
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "forgot terminated instance %s", eni__idstr(ctx, inst->id, b1));
         eni__instance_destroy(ctx, inst);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;

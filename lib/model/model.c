@@ -57,51 +57,93 @@ static void free_sg(eni_ctx *ctx, struct eni_sg *g)
     eni__free(ctx, g);
 }
 
+void eni__model_free_object(eni_ctx *ctx, unsigned kind, void *obj)
+{
+    switch (kind) {
+    case ENI_KIND_SUBNET:
+        free_subnet(ctx, obj);
+        break;
+    case ENI_KIND_NIC:
+        free_nic(ctx, obj);
+        break;
+    case ENI_KIND_SG:
+        free_sg(ctx, obj);
+        break;
+    case ENI_KIND_SG_RULE: {
+        struct eni_sg_rule *r = obj;
+        eni__free(ctx, r->description);
+        eni__free(ctx, r);
+        break;
+    }
+    case ENI_KIND_PREFIX_LIST: {
+        struct eni_prefix_list *p = obj;
+        eni__free(ctx, p->name);
+        eni__free(ctx, p->entries);
+        eni__free(ctx, p);
+        break;
+    }
+    case ENI_KIND_NETWORK_ACL: {
+        struct eni_acl *a = obj;
+        eni__free(ctx, a->entries);
+        eni__free(ctx, a);
+        break;
+    }
+    case ENI_KIND_VPC: {
+        struct eni_vpc *v = obj;
+        eni__free(ctx, v->extra);
+        eni__free(ctx, v->extra6);
+        eni__free(ctx, v);
+        break;
+    }
+    case ENI_KIND_EIP_ASSOC:
+        break; /* an association id points at its EIP: nothing of its own */
+    default: /* instances, Elastic IPs, attachments: flat */
+        eni__free(ctx, obj);
+        break;
+    }
+}
+
+void eni__model_free_all(eni_ctx *ctx)
+{
+    for (unsigned k = 1; k < ENI__KIND_COUNT; k++) {
+        struct eni_slot_map *map = &ctx->registry.kinds[k];
+        for (uint32_t i = 0; i < map->len; i++)
+            if (map->slots[i].obj) {
+                eni__model_free_object(ctx, k, map->slots[i].obj);
+                map->slots[i].obj = NULL;
+            }
+    }
+}
+
 void eni__model_fini(eni_ctx *ctx)
 {
     struct eni_model *m = ctx->model;
     if (!m)
         return;
-    ENI__FOR_EACH(ctx, ENI_KIND_SUBNET, struct eni_subnet, s) free_subnet(ctx, s);
-    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n) free_nic(ctx, n);
-    ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g) free_sg(ctx, g);
-    ENI__FOR_EACH(ctx, ENI_KIND_SG_RULE, struct eni_sg_rule, r)
-    {
-        eni__free(ctx, r->description);
-        eni__free(ctx, r);
-    }
-    ENI__FOR_EACH(ctx, ENI_KIND_PREFIX_LIST, struct eni_prefix_list, p)
-    {
-        eni__free(ctx, p->name);
-        eni__free(ctx, p->entries);
-        eni__free(ctx, p);
-    }
-    ENI__FOR_EACH(ctx, ENI_KIND_NETWORK_ACL, struct eni_acl, a)
-    {
-        eni__free(ctx, a->entries);
-        eni__free(ctx, a);
-    }
-    ENI__FOR_EACH(ctx, ENI_KIND_VPC, struct eni_vpc, v)
-    {
-        eni__free(ctx, v->extra);
-        eni__free(ctx, v->extra6);
-        eni__free(ctx, v);
-    }
-    ENI__FOR_EACH(ctx, ENI_KIND_INSTANCE, struct eni_instance, i) eni__free(ctx, i);
-    ENI__FOR_EACH(ctx, ENI_KIND_EIP, struct eni_eip, e) eni__free(ctx, e);
-    ENI__FOR_EACH(ctx, ENI_KIND_ATTACHMENT, struct eni_attachment, a) eni__free(ctx, a);
-    /* EIP association ids point at their EIP: nothing of their own to free. */
+    eni__model_free_all(ctx);
     eni__free(ctx, m->public_bitmap);
     eni__free(ctx, m);
     ctx->model = NULL;
 }
 
-void eni__model_changed(eni_ctx *ctx)
+int eni__model_changed(eni_ctx *ctx)
 {
     ctx->model->version++;
+    /* The state file first (outside a batch): a change it did not take is
+     * undone when the lock is released, and never published. */
+    if (ctx->on_commit && !ctx->batch_depth && !ctx->commit_error) {
+        int rc = ctx->on_commit(ctx);
+        if (rc != ENI_OK) {
+            ctx->commit_error = rc;
+            return rc;
+        }
+    }
+    if (ctx->commit_error)
+        return ctx->commit_error;
     /* The evaluator republishes what the packet path reads (lib/eval). */
     if (ctx->on_model_change)
         ctx->on_model_change(ctx);
+    return ENI_OK;
 }
 
 void eni__model_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t related,
@@ -374,8 +416,10 @@ int eni_ctx_set_quotas(eni_ctx *ctx, const eni_quotas *quotas)
         rc = eni__fail(ENI_EINVAL, NULL,
                        "groups per interface (%u) x rules per group (%u) must not exceed 1000",
                        q.groups_per_nic, q.rules_per_group);
-    else
+    else {
         ctx->model->quotas = q;
+        rc = eni__model_changed(ctx);
+    }
     eni__unlock(ctx);
     return rc;
 }

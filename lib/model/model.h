@@ -271,13 +271,23 @@ struct eni_model {
 /* Lifecycle (called by the ctx). */
 int eni__model_init(eni_ctx *ctx);
 void eni__model_fini(eni_ctx *ctx);
+/* Free one object of a kind with everything it owns (no unlinking), and
+ * every registered object (the registry keeps its slots, now empty): for
+ * code that builds a model from outside, such as a state file. */
+void eni__model_free_object(eni_ctx *ctx, unsigned kind, void *obj);
+void eni__model_free_all(eni_ctx *ctx);
+/* The whole model's invariants (what eni_ctx_check runs), under the lock. */
+int eni__model_check_locked(eni_ctx *ctx);
 
 /* An instance's public-IPv4 rules (section 1.4), used by lifecycle code. */
 void eni__instance_release_public(eni_ctx *ctx, struct eni_instance *inst);
 void eni__instance_restore_public(eni_ctx *ctx, struct eni_instance *inst);
 
-/* Called at the end of every successful mutation. */
-void eni__model_changed(eni_ctx *ctx);
+/* Called at the end of every successful mutation: commits it to the state
+ * file, if the ctx has one, then republishes. ENI_OK, or the store's error
+ * (recorded): the call must return it, post no events, and not touch the
+ * model again; memory is put back when the ctx lock is released. */
+int eni__model_changed(eni_ctx *ctx) __attribute__((warn_unused_result));
 
 /* Typed lookups: record the kind's EC2 error on failure. */
 int eni__get_vpc(eni_ctx *ctx, uint64_t id, struct eni_vpc **out);

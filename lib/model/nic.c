@@ -385,14 +385,15 @@ int eni__nic_create_locked(eni_ctx *ctx, const eni_nic_spec *spec, eni_nic_id *o
     }
     nic->group_count = (uint8_t)ngroups;
     s->nic_count++;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__membership_events(ctx, nic, 1);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "created network interface %s in subnet %s (%u IPv4, %u IPv6, %u groups)",
               eni__idstr(ctx, id, b1), eni__idstr(ctx, s->id, b2), nic->v4_count, nic->v6_count,
               nic->group_count);
-    out->v = id;
+    if (rc == ENI_OK)
+        out->v = id;
     nic = NULL;
 out:
     if (nic) {
@@ -476,7 +477,7 @@ int eni_nic_delete(eni_ctx *ctx, eni_nic_id id)
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "deleted network interface %s", eni__idstr(ctx, nic->id, b1));
         eni__nic_destroy(ctx, nic);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -502,7 +503,7 @@ int eni_nic_set_description(eni_ctx *ctx, eni_nic_id id, const char *description
         } else {
             eni__free(ctx, nic->description);
             nic->description = copy;
-            eni__model_changed(ctx);
+            rc = eni__model_changed(ctx);
         }
     }
     eni__unlock(ctx);
@@ -522,7 +523,7 @@ int eni_nic_set_source_dest_check(eni_ctx *ctx, eni_nic_id id, uint32_t enabled)
     int rc = eni__get_nic(ctx, id.v, &nic);
     if (rc == ENI_OK) {
         nic->source_dest_check = (uint8_t)enabled;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "network interface %s: source/destination check %s",
                   eni__idstr(ctx, nic->id, b1), enabled ? "on" : "off");
@@ -559,7 +560,7 @@ int eni_nic_set_groups(eni_ctx *ctx, eni_nic_id id, const eni_sg_id *groups, uin
             sgs[i]->nic_count++;
         }
         nic->group_count = (uint8_t)n;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         eni__membership_events(ctx, nic, 1);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "network interface %s: now in %u security group%s",
@@ -589,7 +590,7 @@ int eni_nic_set_conntrack_timeouts(eni_ctx *ctx, eni_nic_id id,
             nic->ct.udp_stream = timeouts->udp_stream;
         if (timeouts->udp)
             nic->ct.udp = timeouts->udp;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "network interface %s: idle timeouts TCP %u s, UDP stream %u s, UDP %u s",
                   eni__idstr(ctx, nic->id, b1), nic->ct.tcp_established, nic->ct.udp_stream,

@@ -132,7 +132,7 @@ int eni_nic_assign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const *i
         nic->v4_count++;
         eni__addrmap_put(&s->v4_owner, 0, addrs[i], nic->id);
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     for (uint32_t i = 0; i < total; i++)
         if (donor[i])
@@ -193,7 +193,7 @@ int eni_nic_unassign_private_ips(eni_ctx *ctx, eni_nic_id id, const char *const 
         eni__ipam_v4_mark(s, addrs[i], false);
         eni__addrmap_del(&s->v4_owner, 0, addrs[i]);
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "network interface %s: unassigned %u private IPv4 address%s",
@@ -256,7 +256,7 @@ int eni_nic_assign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, uin
     }
     if (!n)
         eni__ipam_v6_advance(s, addrs, total);
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "network interface %s: assigned %u IPv6 address%s",
@@ -303,7 +303,7 @@ int eni_nic_unassign_ipv6(eni_ctx *ctx, eni_nic_id id, const char *const *ips, u
         eni__nic_drop_v6(nic, (uint32_t)eni__nic_find_v6(nic, &addrs[i]));
         eni__addrmap_del(&s->v6_owner, addrs[i].hi, addrs[i].lo);
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "network interface %s: unassigned %u IPv6 address%s",

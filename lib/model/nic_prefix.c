@@ -220,7 +220,7 @@ int eni_nic_assign_prefixes(eni_ctx *ctx, eni_nic_id id, uint32_t family,
             nic->p6[nic->p6_count++] = p6[i];
         }
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "network interface %s: delegated %u IPv%u prefix%s",
@@ -286,7 +286,7 @@ int eni_nic_unassign_prefixes(eni_ctx *ctx, eni_nic_id id, const char *const *pr
             nic->p6_count--;
         }
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__addresses_event(ctx, nic);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "network interface %s: took back %u prefix%s", eni__idstr(ctx, nic->id, b1), n,

@@ -43,11 +43,12 @@ int eni_prefix_list_create(eni_ctx *ctx, const eni_prefix_list_spec *spec,
         pl->family = (uint8_t)sp.family;
         pl->name = name;
         pl->max_entries = sp.max_entries;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "created prefix list %s (%s, IPv%u, at most %u entries)",
                   eni__idstr(ctx, id, b1), name, sp.family, sp.max_entries);
-        out->v = id;
+        if (rc == ENI_OK)
+            out->v = id;
         pl = NULL;
         name = NULL;
     }
@@ -76,7 +77,7 @@ int eni_prefix_list_delete(eni_ctx *ctx, eni_prefix_list_id id)
         eni__free(ctx, pl->name);
         eni__free(ctx, pl->entries);
         eni__free(ctx, pl);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -162,7 +163,7 @@ int eni_prefix_list_modify(eni_ctx *ctx, eni_prefix_list_id id, const char *cons
     pl->entries = next;
     pl->entry_count = n;
     next = NULL;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "prefix list %s now has %u entries", eni__idstr(ctx, pl->id, b1), n);
 out:

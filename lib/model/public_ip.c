@@ -26,6 +26,7 @@ void eni__instance_release_public(eni_ctx *ctx, struct eni_instance *inst)
     ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, nic)
     {
         if (nic->instance == inst->id && nic->public_v4) {
+            eni__touch(ctx, nic->id); /* reached by walking, not by lookup (journal.h) */
             eni__public_give(ctx, nic->public_v4);
             nic->public_v4 = 0;
         }

@@ -247,11 +247,12 @@ int eni_sg_create(eni_ctx *ctx, const eni_sg_spec *spec, eni_sg_id *out)
     if (rc != ENI_OK)
         goto out;
     vpc->sg_count++;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "created security group %s (%s) in VPC %s", eni__idstr(ctx, sg->id, b1), name,
               eni__idstr(ctx, vpc->id, b2));
-    out->v = sg->id;
+    if (rc == ENI_OK)
+        out->v = sg->id;
 out:
     eni__unlock(ctx);
     return rc;
@@ -285,7 +286,7 @@ int eni_sg_delete(eni_ctx *ctx, eni_sg_id sg_id)
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "deleted security group %s", eni__idstr(ctx, sg->id, b1));
     eni__sg_destroy(ctx, sg);
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
 out:
     eni__unlock(ctx);
     return rc;

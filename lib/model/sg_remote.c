@@ -195,7 +195,7 @@ static int set_remote(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
     if (rc == ENI_OK && n == 0 && np == 0) {
         if (found) { /* an empty statement: the source has no members */
             drop_source(ctx, sg, at);
-            eni__model_changed(ctx);
+            rc = eni__model_changed(ctx);
             remote_event(ctx, sg);
         }
         goto out;
@@ -219,7 +219,7 @@ static int set_remote(eni_ctx *ctx, eni_sg_id sg_id, const char *source,
     }
     if (rc == ENI_OK) {
         sg->remote[at] = set;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         remote_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         if (set.np4 + set.np6)
@@ -279,26 +279,28 @@ int eni_ctx_clear_remote_source(eni_ctx *ctx, const char *source, uint32_t *grou
         return eni__fail(ENI_EINVAL, "InvalidParameterValue",
                          "eni_ctx_clear_remote_source: not a valid source name");
     eni__lock(ctx);
+    int rc = ENI_OK;
     uint32_t cleared = 0;
     ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
     {
         bool found;
         uint32_t at = find_source(g, source, &found);
         if (found) {
+            eni__touch(ctx, g->id); /* reached by walking, not by lookup (journal.h) */
             drop_source(ctx, g, at);
             remote_event(ctx, g);
             cleared++;
         }
     }
     if (cleared) {
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         ENI__INFO(ctx, "source %s left: its members cleared from %u group%s", source, cleared,
                   cleared == 1 ? "" : "s");
     }
     eni__unlock(ctx);
-    if (groups)
+    if (groups && rc == ENI_OK)
         *groups = cleared;
-    return ENI_OK;
+    return rc;
 }
 
 int eni_sg_list_remote_sources(eni_ctx *ctx, eni_sg_id sg_id, char *out, uint32_t cap,

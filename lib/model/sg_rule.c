@@ -292,7 +292,7 @@ int eni_sg_authorize(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     nmade = 0;
     if (direction == ENI_EGRESS)
         sg->egress_modified = true;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__rules_event(ctx, sg);
     char b1[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "security group %s: authorized %u %s rule%s", eni__idstr(ctx, sg->id, b1), n,
@@ -370,7 +370,7 @@ int eni_sg_revoke(eni_ctx *ctx, eni_sg_id sg_id, eni_direction direction,
     }
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         eni__rules_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
@@ -404,7 +404,7 @@ int eni_sg_revoke_rules(eni_ctx *ctx, eni_sg_id sg_id, const eni_sg_rule_id *rul
     }
     if (rc == ENI_OK) {
         remove_rules(ctx, sg, victims, nv);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         eni__rules_event(ctx, sg);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "security group %s: revoked %u rule%s", eni__idstr(ctx, sg->id, b1), nv,
@@ -556,7 +556,7 @@ int eni_sg_rule_modify(eni_ctx *ctx, eni_sg_rule_id rule, const eni_sg_rule_spec
     link_peer(ctx, sg, r);
     if (r->direction == ENI_EGRESS)
         sg->egress_modified = true;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     eni__rules_event(ctx, sg);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "security group %s: modified rule %s", eni__idstr(ctx, sg->id, b1),
@@ -586,7 +586,7 @@ int eni_sg_rule_set_description(eni_ctx *ctx, eni_sg_rule_id rule, const char *d
     if (rc == ENI_OK) {
         eni__free(ctx, r->description);
         r->description = copy;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;

@@ -122,11 +122,12 @@ int eni_subnet_create(eni_ctx *ctx, const eni_subnet_spec *spec, eni_subnet_id *
     s->acl = acl->id;
     acl->subnet_count++;
     vpc->subnet_count++;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "created subnet %s (%s in %s) in VPC %s", eni__idstr(ctx, id, b1),
               sp.cidr_block, sp.availability_zone, eni__idstr(ctx, vpc->id, b2));
-    out->v = id;
+    if (rc == ENI_OK)
+        out->v = id;
     s = NULL;
 out:
     eni__free(ctx, s);
@@ -161,7 +162,7 @@ int eni_subnet_delete(eni_ctx *ctx, eni_subnet_id id)
         eni__addrmap_fini(&s->v4_owner, eni__mapmem(ctx));
         eni__addrmap_fini(&s->v6_owner, eni__mapmem(ctx));
         eni__free(ctx, s);
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
     }
     eni__unlock(ctx);
     return rc;
@@ -210,7 +211,7 @@ int eni_subnet_set_flags(eni_ctx *ctx, eni_subnet_id id, uint32_t flags)
                        "the subnet has no IPv6 block");
     if (rc == ENI_OK && s->flags != flags) {
         s->flags = flags;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         char b1[ENI_ID_STRING_MAX];
         ENI__INFO(ctx, "subnet %s: flags 0x%x", eni__idstr(ctx, s->id, b1), flags);
     }

@@ -100,13 +100,14 @@ int eni_vpc_create(eni_ctx *ctx, const eni_vpc_spec *spec, eni_vpc_id *out)
     vpc->default_sg = dflt->id;
     vpc->sg_count = 1;
     vpc->default_acl = acl->id;
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     char b1[ENI_ID_STRING_MAX], b2[ENI_ID_STRING_MAX], b3[ENI_ID_STRING_MAX];
     ENI__INFO(ctx, "created VPC %s (%s%s), default security group %s, default network ACL %s",
               eni__idstr(ctx, id, b1), sp.cidr_block,
               vpc->cidr6.addr.family ? " with an IPv6 block" : "", eni__idstr(ctx, dflt->id, b2),
               eni__idstr(ctx, acl->id, b3));
-    out->v = id;
+    if (rc == ENI_OK)
+        out->v = id;
 out:
     eni__unlock(ctx);
     return rc;
@@ -150,7 +151,7 @@ int eni_vpc_delete(eni_ctx *ctx, eni_vpc_id vpc_id)
     eni__free(ctx, vpc->extra);
     eni__free(ctx, vpc->extra6);
     eni__free(ctx, vpc);
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
 out:
     eni__unlock(ctx);
     return rc;

@@ -183,8 +183,10 @@ static int associate_v6(eni_ctx *ctx, struct eni_vpc *vpc, const eni_prefix *blo
     uint32_t i = 0;
     ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
     {
-        if (gains_v6_egress(g, vpc->id))
+        if (gains_v6_egress(g, vpc->id)) {
+            eni__touch(ctx, g->id); /* reached by walking, not by lookup (journal.h) */
             eni__sg_add_rule_reserved(ctx, g, rules[i++]);
+        }
     }
     eni__free(ctx, rules);
     return ENI_OK;
@@ -276,7 +278,7 @@ int eni_vpc_associate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cidr, 
     }
     if (rc == ENI_OK) {
         ctx->model->v6_vpc_counter += pool_used;
-        eni__model_changed(ctx);
+        rc = eni__model_changed(ctx);
         ENI__FOR_EACH(ctx, ENI_KIND_SG, struct eni_sg, g)
         {
             if (first_v6 && g->vpc == vpc->id)
@@ -363,7 +365,7 @@ int eni_vpc_disassociate_cidr_block(eni_ctx *ctx, eni_vpc_id id, const char *cid
                 (vpc->n_extra - (uint32_t)at - 1) * sizeof vpc->extra[0]);
         vpc->n_extra--;
     }
-    eni__model_changed(ctx);
+    rc = eni__model_changed(ctx);
     ENI__INFO(ctx, "VPC %s: disassociated %s", b1, text);
 out:
     eni__unlock(ctx);

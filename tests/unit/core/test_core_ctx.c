@@ -28,7 +28,8 @@ static void test_undersized_opts_is_eversion(void **state)
     (void)state;
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
     eni_ctx *ctx = (eni_ctx *)(uintptr_t)0x1;
-    for (uint32_t size = 0; size < sizeof opts; size += 4) {
+    /* Below the first published layout (which ends after reserved0). */
+    for (uint32_t size = 0; size < offsetof(eni_ctx_opts, reserved0) + sizeof(uint32_t); size += 4) {
         opts.size = size;
         assert_eni_fail(eni_ctx_new(&opts, &ctx), ENI_EVERSION, "");
         assert_ptr_equal(ctx, (eni_ctx *)(uintptr_t)0x1); /* out untouched */

@@ -372,18 +372,45 @@ static void test_random_walk_keeps_invariants_and_refusals_change_nothing(void *
     memset(&w, 0, sizeof w);
     w.rng = seed_env ? strtoull(seed_env, NULL, 0) : 0x5eed1234abcdULL;
     uint32_t steps = steps_env ? (uint32_t)strtoul(steps_env, NULL, 0) : 3000;
+    /* With ENI_RANDOM_STATE (a file path), the walk runs on a durable
+     * model: eni_ctx_check also compares the file with memory after every
+     * step, and every REOPEN_EVERY steps the ctx is freed and created again
+     * from the file, which must give the same dump. */
+    const char *state_path = getenv("ENI_RANDOM_STATE");
     eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
     opts.seed = 99;
+    if (state_path) {
+        remove(state_path);
+        char side[512];
+        snprintf(side, sizeof side, "%s-wal", state_path);
+        remove(side);
+        opts.state_path = state_path;
+    }
     assert_eni_ok(eni_ctx_new(&opts, &w.ctx));
     eni_quotas q = {sizeof q, 4, 40, 12, 30, 3, 0, 0, 0, 0};
     assert_eni_ok(eni_ctx_set_quotas(w.ctx, &q));
+    enum { REOPEN_EVERY = 97 };
+    uint32_t reopened = 0;
 
     for (uint32_t i = 0; i < steps; i++) {
+        if (state_path && i % REOPEN_EVERY == REOPEN_EVERY - 1) {
+            dump(&w, &w.before, &w.before_cap);
+            eni_ctx_free(w.ctx);
+            w.ctx = NULL;
+            int rc = eni_ctx_new(&opts, &w.ctx);
+            if (rc != ENI_OK)
+                fail_msg("step %u: reopening the state file: %s", i, eni_error_last()->message);
+            dump(&w, &w.after, &w.after_cap);
+            if (strcmp(w.before, w.after) != 0)
+                fail_msg("step %u: the reopened model differs:\n--- before\n%s\n--- after\n%s",
+                         i, w.before, w.after);
+            reopened++;
+        }
         dump(&w, &w.before, &w.before_cap);
         int rc = step(&w);
         int check = eni_ctx_check(w.ctx);
         if (check != ENI_OK)
-            fail_msg("step %u (rc %s): invariant broken: %s", i, eni_err_name(rc),
+            fail_msg("step %u (case %u, rc %s): invariant broken: %s", i, w.last_case, eni_err_name(rc),
                      eni_error_last()->message);
         dump(&w, &w.after, &w.after_cap);
         if (rc != ENI_OK) {
@@ -406,7 +433,10 @@ static void test_random_walk_keeps_invariants_and_refusals_change_nothing(void *
     assert_true(w.ok > steps / 10);
     assert_true(w.refused > steps / 10);
     /* A TAP comment line, so the figures show in the log without breaking TAP. */
-    print_message("# random walk: %u accepted, %u refused\n", w.ok, w.refused);
+    print_message("# random walk: %u accepted, %u refused, %u reopened from the state file\n",
+                  w.ok, w.refused, reopened);
+    if (state_path)
+        assert_true(reopened > 0);
     eni_ctx_free(w.ctx);
     free(w.before);
     free(w.after);
