@@ -20,13 +20,15 @@
  * settled with the backend after a restart: eni_ctx_set_backend() may be
  * called once despite the restored attachments, and the next eni_ctx_poll()
  * (or eni_ctx_reconcile()) completes or rolls back each one.
+ *
+ * @defgroup eni_state Durable state
  * @{
  */
 #ifndef ENI_STATE_H
 #define ENI_STATE_H
 
-#include "eni/common.h"
-#include "eni/ctx.h"
+#include "common.h"
+#include "ctx.h"
 
 /** @brief Bits of eni_state_info::flags. */
 typedef enum eni_state_flag {

@@ -4,6 +4,7 @@
  * with allocation N failing, for N = 1, 2, ... until it succeeds. Every
  * failure must be ENI_ENOMEM, leave the model's dump unchanged, keep the
  * invariants, and leak nothing (the allocator counts live blocks). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "test_helpers.h"
@@ -342,6 +343,17 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
     };
     struct fail_alloc a = {0};
     eni_ctx_opts opts = fail_alloc_opts(&a);
+    /* With ENI_FAULT_STATE (a path), the same sweep on a durable model: an
+     * allocation that fails while a change is committed must undo it too,
+     * and eni_ctx_check compares the file with memory after every step. */
+    const char *state_path = getenv("ENI_FAULT_STATE");
+    if (state_path) {
+        remove(state_path);
+        char side[512];
+        snprintf(side, sizeof side, "%s-wal", state_path);
+        remove(side);
+        opts.state_path = state_path;
+    }
     struct scenario s;
     memset(&s, 0, sizeof s);
     assert_eni_ok(eni_ctx_new(&opts, &s.ctx));
@@ -379,8 +391,22 @@ static void test_every_allocation_failure_leaves_the_model_unchanged(void **stat
         assert_eni_ok(eni_ctx_check(s.ctx));
     }
     assert_true(injected > 30); /* the sweep really hit the allocation sites */
+    print_message("# %ld allocation failures injected%s\n", injected,
+                  state_path ? " (with a state file)" : "");
+    char *last = snapshot(&s, &a);
     eni_ctx_free(s.ctx);
     assert_int_equal(a.live, 0);
+    if (state_path) { /* and the file holds what memory held */
+        opts = fail_alloc_opts(&a);
+        opts.state_path = state_path;
+        assert_eni_ok(eni_ctx_new(&opts, &s.ctx));
+        char *again = snapshot(&s, &a);
+        assert_string_equal(last, again);
+        free(again);
+        eni_ctx_free(s.ctx);
+        assert_int_equal(a.live, 0);
+    }
+    free(last);
 }
 
 int main(void)
