@@ -10,6 +10,7 @@
  * what a graceful stop handed over (schema 1 had no flows table). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "eval/eval_internal.h"
 #include "model/model.h"
@@ -411,9 +412,17 @@ static int identify(eni_ctx *ctx, struct eni_store *st, int64_t *schema, bool *f
         rc = pragma_int(st->db, "SELECT count(*) FROM sqlite_master", &tables);
     if (rc != SQLITE_OK)
         return eni__sql_fail(ctx, rc, "cannot read its header");
-    *fresh = app == 0 && *schema == 0 && tables == 0;
+    /* New only if there was nothing: SQLite reads a file cut short of its
+     * first page as an empty database, and that must not be taken for one. */
+    struct stat sb;
+    bool empty = stat(st->path, &sb) != 0 || sb.st_size == 0;
+    *fresh = app == 0 && *schema == 0 && tables == 0 && empty;
     if (*fresh)
         return ENI_OK;
+    if (app == 0 && *schema == 0 && tables == 0)
+        return eni__fail(ENI_ECORRUPT, NULL,
+                         "state file %s: %lld bytes that hold no database (truncated?); left as "
+                         "it was", st->path, (long long)sb.st_size);
     if (app != ENI__STORE_APP_ID)
         return eni__fail(ENI_ECORRUPT, NULL,
                          "state file %s: not a libeni state file (application_id 0x%llx); left "
@@ -472,6 +481,9 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     if (rc != SQLITE_OK)
         return eni__sql_fail(ctx, rc, "cannot open it");
     sqlite3_extended_result_codes(st->db, 1);
+    /* Until the file is known to be ours, closing must not checkpoint a WAL
+     * another process left into it: a refused file is left as it was. */
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     /* Exclusive locking: the first read holds a shared lock and the first
      * write an exclusive one until close, so a second process (or ctx) is
      * refused instead of interleaving its writes with ours. */
@@ -481,6 +493,7 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     int out = identify(ctx, st, schema, fresh);
     if (out != ENI_OK)
         return out;
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
     /* Only now is anything written: WAL (a commit is one append; a killed
      * process loses nothing committed), synced at checkpoints. */
     rc = eni__sql_exec(st, "PRAGMA journal_mode = WAL");

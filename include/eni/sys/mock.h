@@ -126,6 +126,22 @@ ENI_API int eni_mock_drop_nth(eni_ctx *ctx, uint32_t op, uint32_t n);
 ENI_API int eni_mock_remove_device(eni_ctx *ctx, eni_attachment_id attachment);
 
 /**
+ * @brief Give the mock a device for an attachment it never attached, link
+ * up, as hardware that outlived the agent's restart holds one: after a
+ * state file is reopened, eni_ctx_reconcile() then completes an attach that
+ * was in flight instead of rolling it back.
+ * @param[in] ctx        The context.
+ * @param[in] attachment The attachment (it need not exist in the model).
+ * @param[in] nic_type   The device's ::eni_nic_type (its PCI id follows it).
+ * @return ::ENI_OK; ::ENI_EINVAL for a null or non-attachment id or a bad
+ *         type; ::ENI_EEXIST when the mock already has that device;
+ *         ::ENI_ENOMEM; ::ENI_ENOTSUP when the backend is not the mock.
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_mock_adopt_device(eni_ctx *ctx, eni_attachment_id attachment, uint32_t nic_type);
+
+/**
  * @brief Set a device's link state; a change is reported as a link event.
  * @param[in] ctx        The context.
  * @param[in] attachment The attachment.

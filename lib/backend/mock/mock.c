@@ -114,23 +114,10 @@ static int mock_attach(void *instance, const eni_backend_attach_req *req)
         }
         ev = event(ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_EBACKEND, f->fail_errno);
     } else {
-        if (m->ndev == m->capdev) {
-            uint32_t cap = m->capdev ? m->capdev * 2 : 8;
-            struct mock_device *d = eni_backend_realloc_array(m->host, m->devs, cap, sizeof *d);
-            if (!d) {
-                rc = eni_backend_fail(ENI_EBACKEND, ENOMEM, "mock backend: out of memory");
-                goto out;
-            }
-            m->devs = d;
-            m->capdev = cap;
+        if (!eni__mock_add_device(m, req->attachment.v, req->mac, req->nic_type)) {
+            rc = eni_backend_fail(ENI_EBACKEND, ENOMEM, "mock backend: out of memory");
+            goto out;
         }
-        struct mock_device *d = &m->devs[m->ndev++];
-        memset(d, 0, sizeof *d);
-        d->attachment = req->attachment.v;
-        memcpy(d->mac, req->mac, 6);
-        d->nic_type = req->nic_type;
-        d->link_up = 1;
-        d->slot = m->next_slot++ % 29 + 3; /* devices 03..1f on bus 00 */
         ev = event(ENI_BEV_ATTACH_DONE, req->attachment.v, ENI_OK, 0);
     }
     rc = complete(m, ENI_MOCK_OP_ATTACH, &ev);
@@ -198,6 +185,27 @@ static int mock_poll(void *instance, uint64_t now_ns)
     }
     pthread_mutex_unlock(&m->lock);
     return rc;
+}
+
+bool eni__mock_add_device(struct mock *m, uint64_t attachment, const uint8_t mac[6],
+                          uint32_t nic_type)
+{
+    if (m->ndev == m->capdev) {
+        uint32_t cap = m->capdev ? m->capdev * 2 : 8;
+        struct mock_device *d = eni_backend_realloc_array(m->host, m->devs, cap, sizeof *d);
+        if (!d)
+            return false;
+        m->devs = d;
+        m->capdev = cap;
+    }
+    struct mock_device *d = &m->devs[m->ndev++];
+    memset(d, 0, sizeof *d);
+    d->attachment = attachment;
+    memcpy(d->mac, mac, 6);
+    d->nic_type = nic_type;
+    d->link_up = 1;
+    d->slot = m->next_slot++ % 29 + 3; /* devices 03..1f on bus 00 */
+    return true;
 }
 
 static int mock_get_device(void *instance, eni_attachment_id attachment, eni_backend_device *out)

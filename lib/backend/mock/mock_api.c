@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eni/nic.h"
 #include "mock_internal.h"
 
 /* Record a failure of the named call. */
@@ -153,6 +154,27 @@ int eni_mock_remove_device(eni_ctx *ctx, eni_attachment_id attachment)
 {
     struct mock_call call = {
         .what = "eni_mock_remove_device", .fn = do_remove, .attachment = attachment};
+    return with_mock(ctx, &call);
+}
+
+static int do_adopt(struct mock *m, struct mock_call *call)
+{
+    if (eni__mock_find(m, call->attachment.v))
+        return refuse(ENI_EEXIST, call->what, "the mock already has a device for it");
+    static const uint8_t no_mac[6];
+    if (!eni__mock_add_device(m, call->attachment.v, no_mac, call->n))
+        return refuse(ENI_ENOMEM, call->what, "out of memory");
+    return ENI_OK;
+}
+
+int eni_mock_adopt_device(eni_ctx *ctx, eni_attachment_id attachment, uint32_t nic_type)
+{
+    const char *what = "eni_mock_adopt_device";
+    if (eni_id_kind(attachment.v) != ENI_KIND_ATTACHMENT)
+        return refuse(ENI_EINVAL, what, "not an attachment id");
+    if (nic_type > ENI_NIC_EFA_ONLY)
+        return refuse(ENI_EINVAL, what, "nic_type is not an eni_nic_type");
+    struct mock_call call = {.what = what, .fn = do_adopt, .attachment = attachment, .n = nic_type};
     return with_mock(ctx, &call);
 }
 

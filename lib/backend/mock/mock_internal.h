@@ -49,5 +49,8 @@ struct mock {
 struct mock_device *eni__mock_find(struct mock *m, uint64_t attachment);
 /* Remove device i. Caller holds the lock. */
 void eni__mock_drop_device(struct mock *m, uint32_t i);
+/* A device for the attachment, link up (mock.c); false when out of memory. */
+bool eni__mock_add_device(struct mock *m, uint64_t attachment, const uint8_t mac[6],
+                          uint32_t nic_type);
 
 #endif
