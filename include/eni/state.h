@@ -35,7 +35,7 @@ typedef enum eni_state_flag {
     ENI_STATE_OPEN = 1u << 0,     /**< The ctx has a state file. */
     ENI_STATE_BATCH = 1u << 1,    /**< A batch is open (eni_ctx_batch_begin()). */
     ENI_STATE_BROKEN = 1u << 2,   /**< A failed commit could not be undone: the ctx writes nothing more. */
-    ENI_STATE_RECONCILE = 1u << 3 /**< Restored attachments wait for eni_ctx_reconcile() or the next poll. */
+    ENI_STATE_RECONCILE = 1u << 3 /**< Attachments came from the file and no poll or eni_ctx_reconcile() has settled them with a backend yet (also set when none was in flight). */
 } eni_state_flag;
 
 /** @brief What eni_ctx_get_state_info() reports. */

@@ -17,6 +17,11 @@ struct eni_store {
     sqlite3_stmt *put_meta;  /* (key, value) */
     sqlite3_stmt *get_slot;  /* data, gen by key (eni_ctx_check) */
     struct enc enc;          /* reused row buffer */
+    /* Per kind and slot, a hash of the row the file holds (0: none): a
+     * call that only looked an object up leaves its row as it was, and
+     * the commit skips it instead of rewriting the same bytes. */
+    uint64_t *row_hash[ENI__KIND_COUNT];
+    uint32_t row_hash_cap[ENI__KIND_COUNT];
     struct eni_store_stats stats;
 };
 

@@ -15,6 +15,7 @@
 #include "eval/eval_internal.h"
 #include "model/model.h"
 #include "objects.h"
+#include "util/hash.h"
 #include "rebuild.h"
 #include "sql.h"
 
@@ -86,15 +87,47 @@ static bool decode_model(eni_ctx *ctx, const void *p, size_t len, uint32_t *live
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* The hash of a slot's row: its generation, whether it holds an object,
+ * and the bytes (never 0, which means "no row"). */
+static uint64_t row_hash(uint32_t gen, const struct enc *e, bool live)
+{
+    uint64_t h = eni__hash64(live ? e->p : NULL, live ? e->len : 0, (uint64_t)gen << 1 | live);
+    return h ? h : 1;
+}
+
+/* Room for the hash of (kind, slot); NULL when memory ran out (then the
+ * row is simply written). */
+static uint64_t *hash_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t slot)
+{
+    if (slot >= st->row_hash_cap[kind]) {
+        uint32_t cap = st->row_hash_cap[kind] ? st->row_hash_cap[kind] : 64;
+        while (cap <= slot)
+            cap *= 2;
+        uint64_t *v = eni__realloc_array(ctx, st->row_hash[kind], cap, sizeof *v);
+        if (!v)
+            return NULL;
+        memset(v + st->row_hash_cap[kind], 0, (size_t)(cap - st->row_hash_cap[kind]) * sizeof *v);
+        st->row_hash[kind] = v;
+        st->row_hash_cap[kind] = cap;
+    }
+    return &st->row_hash[kind][slot];
+}
+
+static void forget_hashes(eni_ctx *ctx, struct eni_store *st)
+{
+    for (unsigned k = 0; k < ENI__KIND_COUNT; k++) {
+        eni__free(ctx, st->row_hash[k]);
+        st->row_hash[k] = NULL;
+        st->row_hash_cap[k] = 0;
+    }
+}
+
 static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t slot)
 {
     const struct eni_slot_map *map = &ctx->registry.kinds[kind];
     if (slot >= map->len)
         return SQLITE_OK; /* an id this registry never handed out: nothing to write */
     const struct eni_slot *s = &map->slots[slot];
-    sqlite3_stmt *q = st->put_slot;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)((uint64_t)kind << 32 | slot));
-    sqlite3_bind_int64(q, 2, s->gen);
     st->enc.len = 0;
     if (s->obj) {
         eni__obj_encode(ctx, kind, eni__id_make(kind, s->gen, slot), s->obj, &st->enc);
@@ -102,6 +135,15 @@ static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t 
             st->enc.oom = false;
             return SQLITE_NOMEM;
         }
+    }
+    uint64_t h = row_hash(s->gen, &st->enc, s->obj != NULL);
+    uint64_t *known = hash_slot(ctx, st, kind, slot);
+    if (known && *known == h)
+        return SQLITE_OK; /* the file holds these very bytes */
+    sqlite3_stmt *q = st->put_slot;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)((uint64_t)kind << 32 | slot));
+    sqlite3_bind_int64(q, 2, s->gen);
+    if (s->obj) {
         sqlite3_bind_blob(q, 3, st->enc.p ? (const void *)st->enc.p : (const void *)"", (int)st->enc.len,
                           SQLITE_STATIC);
     } else {
@@ -109,8 +151,12 @@ static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t 
     }
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return rc;
     st->stats.rows_written++;
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (known)
+        *known = h; /* if the transaction fails, memory and hashes are reloaded */
+    return SQLITE_OK;
 }
 
 static int put_model(eni_ctx *ctx, struct eni_store *st)
@@ -215,6 +261,11 @@ static int load_slots(eni_ctx *ctx, struct eni_store *st)
                 break;
             }
         }
+        struct enc row = {.p = (uint8_t *)(uintptr_t)sqlite3_column_blob(q, 2),
+                          .len = (size_t)sqlite3_column_bytes(q, 2)};
+        uint64_t *known = hash_slot(ctx, st, kind, slot);
+        if (known)
+            *known = row_hash((uint32_t)gen, &row, sqlite3_column_type(q, 2) != SQLITE_NULL);
         int rrc = eni__registry_restore(ctx, kind, slot, (uint32_t)gen, obj);
         if (rrc != ENI_OK) {
             if (kind != ENI_KIND_EIP_ASSOC && obj)
@@ -248,6 +299,7 @@ static int load_slots(eni_ctx *ctx, struct eni_store *st)
 static int load(eni_ctx *ctx, struct eni_store *st)
 {
     reset_model(ctx);
+    forget_hashes(ctx, st);
     st->stats.objects_loaded = 0;
     void *blob = NULL;
     size_t len = 0;
@@ -463,6 +515,7 @@ static int upgrade(struct eni_store *st, int64_t from)
 
 static void store_free(eni_ctx *ctx, struct eni_store *st)
 {
+    forget_hashes(ctx, st);
     sqlite3_finalize(st->put_slot);
     sqlite3_finalize(st->put_meta);
     sqlite3_finalize(st->get_slot);
@@ -538,6 +591,27 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     return out;
 }
 
+/* Whether a file exists (to tidy up a side file only we created). */
+static bool exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* Reading a WAL-mode file creates its -wal; a file we refuse keeps no
+ * trace of us: an empty -wal we made goes again. */
+static void drop_own_wal(eni_ctx *ctx, const char *path, bool had_wal)
+{
+    char *wal = eni__malloc(ctx, strlen(path) + 5);
+    if (!wal)
+        return;
+    snprintf(wal, strlen(path) + 5, "%s-wal", path);
+    struct stat sb;
+    if (!had_wal && stat(wal, &sb) == 0 && sb.st_size == 0)
+        (void)remove(wal);
+    eni__free(ctx, wal);
+}
+
 int eni__store_attach(eni_ctx *ctx, const char *path)
 {
     struct eni_store *st = eni__calloc(ctx, 1, sizeof *st);
@@ -550,6 +624,13 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
     st->path = copy;
     eni__enc_init(&st->enc, ctx);
     ctx->store = st;
+    char *wal = eni__malloc(ctx, strlen(path) + 5);
+    bool had_wal = true;
+    if (wal) {
+        snprintf(wal, strlen(path) + 5, "%s-wal", path);
+        had_wal = exists(wal);
+        eni__free(ctx, wal);
+    }
     bool fresh = false;
     int64_t schema = 0;
     int rc = open_db(ctx, st, &fresh, &schema);
@@ -574,6 +655,7 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
         store_free(ctx, st);
         ctx->store = NULL;
         eni__journal_detach(ctx);
+        drop_own_wal(ctx, path, had_wal);
         return rc;
     }
     eni__journal_reset(ctx);

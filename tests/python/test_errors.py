@@ -30,6 +30,8 @@ CLASS_FOR = {
     ErrorCode.EUSER: libeni.CallbackAbortedError,
     ErrorCode.EPERM: libeni.PermissionDeniedError,
     ErrorCode.EINTERNAL: libeni.InternalError,
+    ErrorCode.EIO: libeni.StateIOError,
+    ErrorCode.ECORRUPT: libeni.StateCorruptError,
 }
 # Raised by the bindings themselves, never for a library return code.
 BINDINGS_ONLY = {libeni.ContextClosedError, libeni.InvalidParameterTypeError}
@@ -64,6 +66,7 @@ def test_every_error_class_has_a_code():
     (libeni.OperationTimeoutError, TimeoutError),
     (libeni.BackendError, OSError),
     (libeni.PermissionDeniedError, PermissionError),
+    (libeni.StateIOError, OSError),
 ], ids=lambda x: x.__name__)
 def test_builtin_bases(cls, base):
     """Errors derive from the closest built-in exception, so `except LookupError` works."""

@@ -50,7 +50,7 @@ from ._errors import (AlreadyExistsError, BackendError, BusyError, CallbackAbort
                       InvalidStateError, LibeniError,
                       LimitExceededError, NotFoundError, NotSupportedError,
                       OperationTimeoutError, OutOfMemoryError, PermissionDeniedError,
-                      StaleIdError, VersionMismatchError)
+                      StaleIdError, StateCorruptError, StateIOError, VersionMismatchError)
 from ._eval import ConntrackStats, Counters, Evaluator, Flow, Packet, PacketLike, Verdict
 from . import _ffi
 from ._instances import (Address, Attachment, ConntrackTimeouts, Device, ElasticIp,
@@ -62,6 +62,7 @@ from ._objects import LibeniObject
 from ._vfio import PciFunction, vfio_bind, vfio_functions, vfio_release
 from ._aws import AwsEntry, AwsJsonError, AwsLoad, load_aws_json
 from ._replay import CaptureError, Replay, ReplayFlow, ReplayPacket, replay_pcap
+from ._state import StateInfo
 
 #: The library's version string, e.g. "0.1.0".
 __version__: str = _ffi.text(_ffi.lib.eni_version_string())
@@ -86,7 +87,7 @@ UNBOUND = {
 }
 
 __all__ = [
-    "Context", "Event", "LaunchInterface", "Quotas", "instance_types",
+    "Context", "Event", "LaunchInterface", "Quotas", "StateInfo", "instance_types",
     "AclEntry", "AclRuleAction", "NetworkAcl",
     "Action", "AttachKind", "AttachmentStatus", "EnaSupport", "ErrorCode", "EventType",
     "Hypervisor", "InstanceState", "InterfaceStatus", "InterfaceType", "Kind", "LogLevel",
@@ -97,7 +98,8 @@ __all__ = [
     "InvalidParameterError", "InvalidParameterTypeError", "InvalidStateError", "LibeniError",
     "LimitExceededError",
     "NotFoundError", "NotSupportedError", "OperationTimeoutError", "OutOfMemoryError",
-    "PermissionDeniedError", "StaleIdError", "VersionMismatchError",
+    "PermissionDeniedError", "StaleIdError", "StateCorruptError", "StateIOError",
+    "VersionMismatchError",
     "ConntrackStats", "Counters", "Evaluator", "Flow", "Packet", "PacketLike", "Verdict",
     "Address", "Attachment", "ConntrackTimeouts", "Device", "ElasticIp", "ElasticIpAssociation",
     "Instance", "InstanceType", "NetworkInterface", "Mock", "MockCounters",

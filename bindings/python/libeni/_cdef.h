@@ -36,6 +36,8 @@ const char *eni_version_string(void);
 #define ENI_EUSER ...
 #define ENI_EPERM ...
 #define ENI_EINTERNAL ...
+#define ENI_EIO ...
+#define ENI_ECORRUPT ...
 typedef struct eni_error {
     int32_t code;
     int32_t os_errno;
@@ -103,6 +105,9 @@ typedef struct eni_ctx_opts {
     void *log_userdata;
     uint32_t log_level;
     uint32_t reserved0;
+    const char *state_path;
+    uint32_t flow_checkpoint_ms;
+    uint32_t reserved1;
 } eni_ctx_opts;
 #define ENI_EVENT_NONE ...
 #define ENI_EVENT_USER ...
@@ -833,6 +838,7 @@ int eni_mock_configure(eni_ctx *ctx, const eni_mock_config *config);
 int eni_mock_fail_nth(eni_ctx *ctx, uint32_t op, uint32_t n, int32_t os_errno, uint32_t flags);
 int eni_mock_drop_nth(eni_ctx *ctx, uint32_t op, uint32_t n);
 int eni_mock_remove_device(eni_ctx *ctx, eni_attachment_id attachment);
+int eni_mock_adopt_device(eni_ctx *ctx, eni_attachment_id attachment, uint32_t nic_type);
 int eni_mock_set_link(eni_ctx *ctx, eni_attachment_id attachment, uint32_t up);
 int eni_mock_get_counters(eni_ctx *ctx, eni_mock_counters *out);
 
@@ -891,3 +897,24 @@ const char *eni_action_name(uint32_t action);
 const char *eni_reason_name(uint32_t reason);
 const char *eni_kind_name(uint32_t kind);
 const char *eni_acl_rule_action_name(uint32_t action);
+
+/* ---- eni/state.h ---- */
+#define ENI_STATE_OPEN ...
+#define ENI_STATE_BATCH ...
+#define ENI_STATE_BROKEN ...
+#define ENI_STATE_RECONCILE ...
+typedef struct eni_state_info {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t schema;
+    uint32_t library_schema;
+    uint64_t objects_loaded;
+    uint64_t flows_loaded;
+    uint64_t commits;
+    uint64_t rows_written;
+} eni_state_info;
+int eni_ctx_get_state_info(eni_ctx *ctx, eni_state_info *out);
+int eni_ctx_save_flows(eni_ctx *ctx, uint64_t now_ns, uint64_t *saved);
+int eni_ctx_batch_begin(eni_ctx *ctx);
+int eni_ctx_batch_end(eni_ctx *ctx);
+int eni_ctx_reconcile(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back);

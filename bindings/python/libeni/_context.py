@@ -3,16 +3,17 @@
 """The context: one host's whole EC2 network-interface model."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Type, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 from ._enums import (Action, AttachmentStatus, ErrorCode, EventType, InstanceState,
                      InterfaceStatus, InterfaceType, LogLevel, Platform, Reason,
                      TrafficDirection, Virtualization)
 from ._errors import (ContextClosedError, InvalidParameterError, InvalidParameterTypeError,
-                      as_list, as_uint, check, invalid_value)
+                      LibeniError, as_list, as_uint, check, invalid_value)
 from ._eval import Evaluator, Packet, PacketLike, Verdict, _as_packet, _now
 from ._ffi import cstr, ffi, lib, text
 from ._instances import (Attachment, ConntrackTimeouts, ElasticIp, Instance, InstanceType,
@@ -20,6 +21,7 @@ from ._instances import (Attachment, ConntrackTimeouts, ElasticIp, Instance, Ins
 from ._mock import Mock
 from ._network import PrefixList, SecurityGroup, Subnet, Vpc
 from ._objects import LibeniObject, id_array, list_ids, str_array, wrap
+from ._state import StateInfo, StatePath, state_path
 
 __all__ = ["Context", "Event", "Quotas", "LaunchInterface"]
 
@@ -188,11 +190,24 @@ class Context:
             ``sysfs=``, ``dev=``, ``functions=a;b``, ``bind=1``).
         model_events: also deliver events for model changes (rules, group
             membership, addresses, Elastic IPs, remote members), coalesced.
+        state: a state file (a path: ``str``, ``bytes`` or ``os.PathLike``) that
+            keeps the model across restarts: every accepted change is committed
+            to it before the call returns, a context made on an existing file
+            starts with the model it holds (same ids and id strings: the file's
+            seed wins over ``seed``), and :meth:`close` hands the tracked flows
+            over to the next context. One context at a time may hold a file
+            (another gets :class:`~libeni.BusyError`); a damaged file raises
+            :class:`~libeni.StateCorruptError`.
+        flow_checkpoint_ms: with ``state``, :meth:`poll` also saves the flows
+            when this many milliseconds have passed since they were last
+            saved, bounding what a crash loses; 0 saves them only at
+            :meth:`close` and :meth:`save_flows`.
     """
 
     def __init__(self, *, seed: Optional[int] = None, log: Optional[LogSink] = None,
                  log_level: LogLevel = LogLevel.WARN, backend: str = "mock",
-                 backend_config: Optional[str] = None, model_events: bool = False) -> None:
+                 backend_config: Optional[str] = None, model_events: bool = False,
+                 state: Optional[StatePath] = None, flow_checkpoint_ms: int = 0) -> None:
         self._p: Any = None
         self._evaluators: "weakref.WeakSet[Evaluator]" = weakref.WeakSet()
         self._backlog: List["Event"] = []  # events polled on the caller's behalf
@@ -212,6 +227,9 @@ class Context:
         if not isinstance(model_events, bool):
             raise InvalidParameterTypeError("model_events takes True or False")
         opts.flags = lib.ENI_CTX_MODEL_EVENTS if model_events else 0
+        path = state_path(state)  # kept alive until eni_ctx_new returns; C copies what it needs
+        opts.state_path = path
+        opts.flow_checkpoint_ms = as_uint(flow_checkpoint_ms, "flow_checkpoint_ms")
         self._log_handle = None
         if log is not None:
             self._log_handle = ffi.new_handle(log)
@@ -239,7 +257,9 @@ class Context:
         return self._p is None
 
     def close(self) -> None:
-        """Free the context and everything in it (idempotent)."""
+        """Free the context and everything in it (idempotent). With a state file,
+        this is the graceful stop: the tracked flows are saved for the next
+        context, and the file is released."""
         if self._p is not None:
             for ev in list(self._evaluators):
                 ev._forget()  # freed with the context
@@ -335,6 +355,64 @@ class Context:
         out = ffi.new("uint64_t *")
         check(lib.eni_ctx_model_generation(self._ptr, out))
         return int(out[0])
+
+    # -- the state file (eni/state.h) -----------------------------------------
+    @property
+    def state_info(self) -> StateInfo:
+        """The state file: whether there is one, its schema, what it loaded and
+        how much has been written since (see :class:`~libeni.StateInfo`)."""
+        return StateInfo._read(self._ptr)
+
+    def save_flows(self, now_ns: int = 0) -> int:
+        """Hand the tracked flows over to the state file now (as :meth:`close`
+        does) and return how many were saved. ``now_ns`` is the clock given to
+        the evaluator: flows already idle past their timeout are left out; 0
+        saves every flow. ``InvalidParameterError`` without a state file."""
+        saved = ffi.new("uint64_t *")
+        check(lib.eni_ctx_save_flows(self._ptr, as_uint(now_ns, "now_ns", 64), saved))
+        return int(saved[0])
+
+    def batch_begin(self) -> None:
+        """Open a batch: the changes until the matching :meth:`batch_end` are
+        committed to the state file together. Batches nest; prefer :meth:`batch`."""
+        check(lib.eni_ctx_batch_begin(self._ptr))
+
+    def batch_end(self) -> None:
+        """Close a batch; the outermost one commits. ``InvalidStateError`` when no
+        batch is open; ``StateIOError`` when the file refused the commit, and then
+        every change of the batch is undone."""
+        check(lib.eni_ctx_batch_end(self._ptr))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Context"]:
+        """``with ctx.batch():`` commits the block's changes to the state file in
+        one transaction, at its end.
+
+        The block's changes apply at once (the evaluator sees each one); the
+        file gets them together, so a crash inside the block loses all of
+        them. An exception leaving the block still ends the batch, which
+        commits the calls that succeeded (a batch is not a rollback), and is
+        re-raised; should that end fail too, its error is added to the
+        exception's notes. Without a state file it changes nothing."""
+        self.batch_begin()
+        try:
+            yield self
+        except BaseException as exc:
+            try:
+                self.batch_end()
+            except LibeniError as end_error:
+                if hasattr(exc, "add_note"):  # Python 3.11
+                    exc.add_note(f"ending the batch failed too: {end_error!r}")
+            raise
+        self.batch_end()
+
+    def reconcile(self) -> Tuple[int, int]:
+        """Settle the attachments a restart left attaching or detaching with the
+        backend: returns ``(completed, rolled_back)``. The first :meth:`poll`
+        after a restart does it by itself; ``(0, 0)`` when nothing waited."""
+        completed, rolled_back = ffi.new("uint32_t *"), ffi.new("uint32_t *")
+        check(lib.eni_ctx_reconcile(self._ptr, completed, rolled_back))
+        return int(completed[0]), int(rolled_back[0])
 
     def get(self, id_string: str) -> LibeniObject:
         """The object an EC2 id string names (``Invalid...ID.Malformed`` / ``.NotFound``)."""

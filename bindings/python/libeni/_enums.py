@@ -109,6 +109,8 @@ class ErrorCode(_Enum):
     EUSER = lib.ENI_EUSER
     EPERM = lib.ENI_EPERM
     EINTERNAL = lib.ENI_EINTERNAL
+    EIO = lib.ENI_EIO
+    ECORRUPT = lib.ENI_ECORRUPT
 
 
 class Kind(_Enum):

@@ -19,7 +19,8 @@ __all__ = [
     "StaleIdError", "AlreadyExistsError", "InvalidStateError", "DependencyViolationError",
     "LimitExceededError", "InUseError", "BusyError", "OperationTimeoutError",
     "NotSupportedError", "VersionMismatchError", "BackendError", "CallbackAbortedError",
-    "PermissionDeniedError", "InternalError", "ContextClosedError", "InvalidParameterTypeError",
+    "PermissionDeniedError", "InternalError", "StateIOError", "StateCorruptError",
+    "ContextClosedError", "InvalidParameterTypeError",
 ]
 
 
@@ -126,6 +127,16 @@ class InternalError(LibeniError):
     """ENI_EINTERNAL: a library invariant failed; please report it."""
 
 
+class StateIOError(LibeniError, OSError):
+    """ENI_EIO: the state file could not be read or written; the call changed nothing,
+    in memory or in the file. ``os_errno`` says why, when it is known."""
+
+
+class StateCorruptError(LibeniError):
+    """ENI_ECORRUPT: the state file is damaged, truncated or not a libeni state file;
+    nothing was loaded and the file was left as it was."""
+
+
 class _RaisedByBindings(LibeniError):
     """A failure the bindings detect themselves: made from its message alone."""
 
@@ -183,6 +194,8 @@ _BY_CODE: Dict[int, Type[LibeniError]] = {
     lib.ENI_EUSER: CallbackAbortedError,
     lib.ENI_EPERM: PermissionDeniedError,
     lib.ENI_EINTERNAL: InternalError,
+    lib.ENI_EIO: StateIOError,
+    lib.ENI_ECORRUPT: StateCorruptError,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._enums import MockLatency, MockOp
+from ._enums import InterfaceType, MockLatency, MockOp
 from ._errors import as_int32, as_uint, check
 from ._ffi import ffi, lib
 
@@ -58,6 +58,15 @@ class Mock:
     def remove_device(self, attachment: "Attachment") -> None:
         """Simulate the device of an attachment disappearing (hot unplug)."""
         check(lib.eni_mock_remove_device(self._ctx._ptr, attachment._cid()))
+
+    def adopt_device(self, attachment: "Attachment",
+                     interface_type: InterfaceType = InterfaceType.INTERFACE) -> None:
+        """Give the mock a device (link up) for an attachment it never attached, as
+        hardware that outlived the agent's restart has one: after a state file is
+        reopened, :meth:`Context.reconcile` then completes an attach that was in
+        flight instead of rolling it back. ``AlreadyExistsError`` if it has one."""
+        check(lib.eni_mock_adopt_device(self._ctx._ptr, attachment._cid(),
+                                        InterfaceType._of(interface_type, "interface_type")))
 
     def set_link(self, attachment: "Attachment", up: bool) -> None:
         """Raise or drop an attached device's link."""
