@@ -6,6 +6,14 @@
  * starts and terminates, and prints the host's state after each step,
  * refusals included with their EC2 error codes. Built as `eni-agent`.
  *
+ * Halfway through it restarts itself as an upgrade would (docs/persistence.md):
+ * eni_ctx_free() hands the tracked flows over to the state file, a new ctx
+ * opens the same file and gets the model (same ids) and the flows back, and
+ * an established connection's next packet is still tracked. The file is
+ * agent.state in a new directory under $TMPDIR (or /tmp), removed at the end;
+ * `--state PATH` names a new file instead and keeps it for sqlite3. Built
+ * without SQLite (-Dstore=disabled), the agent says so and skips the restart.
+ *
  * `eni-agent --etcd URL [--host NAME] [--subnet CIDR] [--linger SECONDS]`
  * runs the same steps as one host of a fleet (docs/scale-out.md): the VPC
  * and group take ids EC2 gave, libeni-sync publishes this host's members of
@@ -15,6 +23,7 @@
 #include <eni.h>
 #include <eni/sys/mock.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +34,14 @@
 #endif
 
 static eni_ctx *ctx;
+static const char *state_path; /* NULL: built without SQLite, everything in memory */
+/* The packet path's clock (eni_eval_burst's now_ns). A real agent passes
+ * CLOCK_MONOTONIC, which runs on across its restart; the demo's own clock
+ * does the same, so flows handed over keep their timeouts. */
+static uint64_t clock_ns = 1000000000ull;
+/* The reply of the last connection traffic() opened: after the restart, its
+ * next packet must still be tracked. */
+static eni_pkt last_reply;
 #ifdef ENI_AGENT_SYNC
 static eni_sync *fleet; /* NULL without --etcd */
 static void fleet_step(void);
@@ -128,7 +145,7 @@ static void traffic(eni_nic_id nic, const char *peer_ip)
     MUST(eni_eval_worker_new(ctx, &w));
     eni_pkt p[4];
     eni_verdict v[4];
-    uint64_t now = 1000000000ull;
+    uint64_t now = clock_ns;
     for (uint32_t i = 0; i < 2500; i++, now += 1000000) {
         memset(p, 0, sizeof p);
         for (int k = 0; k < 4; k++) {
@@ -149,7 +166,9 @@ static void traffic(eni_nic_id nic, const char *peer_ip)
         p[3].sport = (uint16_t)(50000 + i), p[3].dport = 9000;
         MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
         MUST(eni_eval_burst(w, nic, ENI_DIR_INBOUND, p + 1, 3, now, 0, v + 1));
+        last_reply = p[1];
     }
+    clock_ns = now;
     /* and a spoofed source going out */
     memcpy(p[0].src, peer, 4);
     MUST(eni_eval_burst(w, nic, ENI_DIR_OUTBOUND, p, 1, now, 0, v));
@@ -288,22 +307,253 @@ static void fleet_finish(eni_sg_id sg)
 }
 #endif
 
+/* ---- the restart: the model and the flows survive it ----------------------- */
+
+static char temp_dir[256]; /* the default state file's directory, removed at the end */
+static char temp_file[288];
+
+/* A new ctx on the state file: a new file at the start, the one the last
+ * ctx left at the restart. */
+static void open_ctx(void)
+{
+    eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
+    opts.seed = 7; /* for a new file; an existing one keeps the seed it was created with */
+    opts.state_path = state_path;
+    int rc = eni_ctx_new(&opts, &ctx);
+    if (rc == ENI_ENOTSUP && state_path) {
+        state_path = NULL; /* built without SQLite (-Dstore=disabled): in memory */
+        opts.state_path = NULL;
+        rc = eni_ctx_new(&opts, &ctx);
+    }
+    if (rc != ENI_OK)
+        die("eni_ctx_new");
+}
+
+static void remove_temp_state(void)
+{
+    if (!temp_dir[0])
+        return;
+    /* After eni_ctx_free() only the file is left; a demo that died with the
+     * ctx open leaves its -wal file too (and -shm, had sqlite3 opened it). */
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char path[sizeof temp_file + 8];
+        snprintf(path, sizeof path, "%s%s", temp_file, suffixes[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(temp_dir);
+}
+
+/* The state file: --state PATH (a new file, kept), or agent.state in a new
+ * temporary directory. */
+static void choose_state_file(const char *given)
+{
+    if (given) {
+        if (access(given, F_OK) == 0) {
+            fprintf(stderr, "--state %s: the file exists; the demo starts from a new file "
+                    "(remove it, or name another)\n", given);
+            exit(2);
+        }
+        state_path = given;
+        return;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(temp_dir, sizeof temp_dir, "%s/eni-agent.XXXXXX",
+             tmp && tmp[0] && strlen(tmp) < 200 ? tmp : "/tmp");
+    if (!mkdtemp(temp_dir)) {
+        fprintf(stderr, "mkdtemp %s: %s\n", temp_dir, strerror(errno));
+        exit(1);
+    }
+    snprintf(temp_file, sizeof temp_file, "%s/agent.state", temp_dir);
+    state_path = temp_file;
+}
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "after the restart: %s\n", what);
+    exit(1);
+}
+
+/* What the agent sees of the model, to compare across the restart: the
+ * number of objects of each kind, and every id in list order. */
+struct census {
+    uint32_t vpcs, subnets, groups, instances, nics, attachments, eips;
+    uint32_t n;       /* ids noted */
+    char ids[2048];   /* four to a line */
+    size_t len;
+};
+
+static void census_id(struct census *c, uint64_t id)
+{
+    int n = snprintf(c->ids + c->len, sizeof c->ids - c->len, "%s%s",
+                     c->n % 4 ? " " : "\n    ", idstr(id));
+    if (n > 0)
+        c->len += (size_t)n < sizeof c->ids - c->len ? (size_t)n : sizeof c->ids - c->len - 1;
+    c->n++;
+}
+
+static void census(struct census *c)
+{
+    memset(c, 0, sizeof *c);
+    eni_vpc_id vpcs[4];
+    eni_subnet_id subnets[4];
+    eni_sg_id groups[4];
+    eni_instance_id insts[16];
+    eni_nic_id nics[32];
+    eni_eip_id eips[4];
+    MUST(eni_vpc_list(ctx, vpcs, 4, &c->vpcs));
+    MUST(eni_subnet_list(ctx, (eni_vpc_id){0}, subnets, 4, &c->subnets));
+    MUST(eni_sg_list(ctx, (eni_vpc_id){0}, groups, 4, &c->groups));
+    MUST(eni_instance_list(ctx, NULL, insts, 16, &c->instances));
+    MUST(eni_nic_list(ctx, NULL, nics, 32, &c->nics));
+    MUST(eni_eip_list(ctx, eips, 4, &c->eips));
+    for (uint32_t i = 0; i < c->vpcs && i < 4; i++)
+        census_id(c, vpcs[i].v);
+    for (uint32_t i = 0; i < c->subnets && i < 4; i++)
+        census_id(c, subnets[i].v);
+    for (uint32_t i = 0; i < c->groups && i < 4; i++)
+        census_id(c, groups[i].v);
+    for (uint32_t i = 0; i < c->instances && i < 16; i++)
+        census_id(c, insts[i].v);
+    for (uint32_t i = 0; i < c->nics && i < 32; i++) {
+        eni_nic_info ni = ENI_NIC_INFO_INIT;
+        MUST(eni_nic_describe(ctx, nics[i], &ni));
+        census_id(c, nics[i].v);
+        if (ni.attachment.v) {
+            census_id(c, ni.attachment.v);
+            c->attachments++;
+        }
+    }
+    for (uint32_t i = 0; i < c->eips && i < 4; i++)
+        census_id(c, eips[i].v);
+}
+
+static const char *plural(uint32_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static void print_census(const char *what, const struct census *c)
+{
+    printf("  %s: %u VPC%s, %u subnet%s, %u group%s, %u instance%s, %u interface%s (%u "
+           "attached), %u Elastic IP%s\n", what, c->vpcs, plural(c->vpcs), c->subnets,
+           plural(c->subnets), c->groups, plural(c->groups), c->instances, plural(c->instances),
+           c->nics, plural(c->nics), c->attachments, c->eips, plural(c->eips));
+}
+
+static uint32_t live_flows(eni_nic_id nic)
+{
+    uint32_t n;
+    MUST(eni_nic_list_flows(ctx, nic, clock_ns, NULL, 0, &n));
+    return n;
+}
+
+/* One packet through the evaluator at the agent's clock. */
+static eni_verdict one_packet(eni_nic_id nic, uint32_t dir, const eni_pkt *pkt)
+{
+    eni_eval_worker *w;
+    MUST(eni_eval_worker_new(ctx, &w));
+    eni_verdict v;
+    clock_ns += 1000000;
+    MUST(eni_eval_burst(w, nic, dir, pkt, 1, clock_ns, 0, &v));
+    eni_eval_worker_free(w);
+    return v;
+}
+
+static void print_packet(const char *what, const eni_pkt *p, eni_verdict v)
+{
+    char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, p->src, src, sizeof src);
+    inet_ntop(AF_INET, p->dst, dst, sizeof dst);
+    char addrs[64];
+    snprintf(addrs, sizeof addrs, "%s:%u -> %s:%u", src, p->sport, dst, p->dport);
+    printf("  %-36s %-36s %s (%s)\n", what, addrs, eni_action_name(v.action),
+           eni_reason_name(v.reason));
+}
+
+/* Stop as an upgrade would, start again from the state file, and show what
+ * came back. nic is the interface that carried traffic. */
+static void restart(eni_nic_id nic)
+{
+    if (!state_path)
+        return;
+    printf("\n== restart: the agent stops (eni_ctx_free) and starts again from its state file\n");
+    struct census before, after;
+    census(&before);
+    uint32_t flows_before = live_flows(nic);
+    print_census("before the stop", &before);
+#ifdef ENI_AGENT_SYNC
+    /* Stopped without leaving: this host's keys stay in etcd, as they do
+     * for an agent that is upgraded (the new one reads its manifest). */
+    eni_sync_free(fleet);
+    fleet = NULL;
+#endif
+    eni_ctx_free(ctx); /* a graceful stop: the tracked flows go into the file */
+    ctx = NULL;
+
+    open_ctx();
+    /* An agent with another backend sets it here (eni_ctx_set_backend, once,
+     * despite the restored attachments); this one keeps the mock. */
+    eni_state_info si = ENI_STATE_INFO_INIT;
+    MUST(eni_ctx_get_state_info(ctx, &si));
+    printf("  started again: the file held %llu objects (schema %u) and %llu tracked flows\n",
+           (unsigned long long)si.objects_loaded, si.schema, (unsigned long long)si.flows_loaded);
+    uint32_t completed, rolled_back;
+    MUST(eni_ctx_reconcile(ctx, &completed, &rolled_back));
+    printf("  settled with the backend: %u attachments completed, %u rolled back%s\n", completed,
+           rolled_back, completed || rolled_back ? "" : " (nothing was in flight)");
+    census(&after);
+    print_census("model restored", &after);
+    if (before.len != after.len || memcmp(before.ids, after.ids, before.len) != 0)
+        fail("the ids differ from those before the stop");
+    printf("  the same %u ids as before the stop:%s\n", after.n, after.ids);
+    uint32_t flows_after = live_flows(nic);
+    printf("  flows restored: %u live on %s, %u before the stop\n", flows_after, idstr(nic.v),
+           flows_before);
+    if (flows_after != flows_before || si.flows_loaded < flows_after)
+        fail("flows were lost");
+
+    /* The next packet of a connection established before the stop (the
+     * server's ACK), and the same packet for a port no connection used: only
+     * the flow table tells them apart, the group admits neither. */
+    eni_pkt next = last_reply;
+    next.tcp_flags = 0x10; /* ACK */
+    eni_verdict v = one_packet(nic, ENI_DIR_INBOUND, &next);
+    print_packet("next packet, established connection:", &next, v);
+    if (v.action != ENI_ALLOW || v.reason != ENI_REASON_TRACKED)
+        fail("the connection's next packet is not tracked");
+    eni_pkt stranger = next;
+    stranger.dport = 29999; /* traffic() opened ports 30000 and up */
+    v = one_packet(nic, ENI_DIR_INBOUND, &stranger);
+    print_packet("same packet, no connection:", &stranger, v);
+    if (v.action != ENI_DROP)
+        fail("a packet of no connection was let in");
+#ifdef ENI_AGENT_SYNC
+    if (etcd_url)
+        fleet_start();
+#endif
+    poll_events();
+}
+
 static int usage(void)
 {
 #ifdef ENI_AGENT_SYNC
-    fprintf(stderr, "usage: eni-agent [--etcd URL [--host NAME] [--subnet CIDR] [--linger SECONDS]]\n");
+    fprintf(stderr, "usage: eni-agent [--state PATH] [--etcd URL [--host NAME] [--subnet CIDR] "
+            "[--linger SECONDS]]\n");
 #else
-    fprintf(stderr, "usage: eni-agent (built without libeni-sync: no --etcd)\n");
+    fprintf(stderr, "usage: eni-agent [--state PATH] (built without libeni-sync: no --etcd)\n");
 #endif
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    (void)argv;
+    const char *state_arg = NULL;
     for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--state"))
+            state_arg = argv[++i];
 #ifdef ENI_AGENT_SYNC
-        if (i + 1 < argc && !strcmp(argv[i], "--etcd"))
+        else if (i + 1 < argc && !strcmp(argv[i], "--etcd"))
             etcd_url = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--host"))
             host_name = argv[++i];
@@ -311,14 +561,23 @@ int main(int argc, char **argv)
             subnet_cidr = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--linger"))
             linger_s = atoi(argv[++i]);
-        else
 #endif
+        else
             return usage();
     }
-    eni_ctx_opts opts = ENI_CTX_OPTS_INIT;
-    opts.seed = 7;
-    MUST(eni_ctx_new(&opts, &ctx));
+    choose_state_file(state_arg);
+    atexit(remove_temp_state);
+    open_ctx();
     printf("libeni %s, backend '%s'\n", eni_version_string(), eni_ctx_backend_name(ctx));
+    if (!state_path) {
+        printf("built without SQLite (-Dstore=disabled): no state file, no restart\n");
+    } else {
+        eni_state_info si = ENI_STATE_INFO_INIT;
+        MUST(eni_ctx_get_state_info(ctx, &si));
+        /* The temporary path changes from run to run: not printed. */
+        printf("state file %s: new (schema %u); every change below is committed to it\n",
+               state_arg ? state_arg : "agent.state in a temporary directory", si.schema);
+    }
 
     eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
     vs.cidr_block = "10.10.0.0/16";
@@ -378,6 +637,7 @@ int main(int argc, char **argv)
     MUST(eni_nic_create(ctx, &ns, &eth1));
     eni_attachment_id eth1_att;
     MUST(eni_nic_attach(ctx, eth1, web, 1, 0, &eth1_att));
+    eni_nic_id web_nic;
     poll_events();
     table("3. hot-attached a second interface to the web server");
     {
@@ -389,9 +649,21 @@ int main(int argc, char **argv)
         MUST(eni_attachment_describe(ctx, primary_of(web), &wp));
         printf("\n== 3b. traffic through the web server's primary interface\n");
         traffic(wp.nic, hn.private_ip);
+        web_nic = wp.nic;
     }
 
-    /* 4. An EFA cannot be hot-attached; stop the HPC node and warm-attach it. */
+    /* 4. A device fails under the running web server: the mock removes it. */
+    MUST(eni_mock_remove_device(ctx, eth1_att));
+    poll_events();
+    table("4. the second interface's device vanished: detached, still available");
+
+    /* Halfway: the agent restarts. The ids it holds (web, hpc, sg, ...) stay
+     * valid, and the steps below go on with them. The mock's simulated
+     * devices lived in the old process, so the new mock has none; a real
+     * backend finds its devices where the old process left them. */
+    restart(web_nic);
+
+    /* 5. An EFA cannot be hot-attached; stop the HPC node and warm-attach it. */
     eni_nic_spec efa = ENI_NIC_SPEC_INIT;
     efa.subnet = subnet;
     efa.groups = &sg;
@@ -405,21 +677,16 @@ int main(int argc, char **argv)
     MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_STOPPED));
     MUST(eni_nic_attach(ctx, efa_nic, hpc, 1, 0, NULL));
     poll_events();
-    table("4. stopped the HPC node (public IPv4 released), warm-attached an EFA");
+    table("5. stopped the HPC node (public IPv4 released), warm-attached an EFA");
 
-    /* 5. An Elastic IP on the web server's primary address. */
+    /* 6. An Elastic IP on the web server's primary address. */
     eni_eip_id eip;
     MUST(eni_eip_allocate(ctx, &eip));
     eni_attachment_info pa = ENI_ATTACHMENT_INFO_INIT;
     MUST(eni_attachment_describe(ctx, primary_of(web), &pa));
     MUST(eni_eip_associate(ctx, eip, pa.nic, NULL, 0, NULL));
     refused(eni_eip_release(ctx, eip), "release an associated Elastic IP");
-    table("5. Elastic IP on the web server's primary address (auto public IPv4 released)");
-
-    /* 6. A device fails under the running web server: the mock removes it. */
-    MUST(eni_mock_remove_device(ctx, eth1_att));
-    poll_events();
-    table("6. the second interface's device vanished: detached, still available");
+    table("6. Elastic IP on the web server's primary address (auto public IPv4 released)");
 
     /* 7. Start the HPC node again, then terminate the web server. */
     MUST(eni_instance_set_state(ctx, hpc, ENI_INSTANCE_PENDING));
@@ -439,8 +706,10 @@ int main(int argc, char **argv)
 #ifdef ENI_AGENT_SYNC
     fleet_finish(sg);
 #endif
-    MUST(eni_ctx_check(ctx));
-    printf("\ninvariants hold\n");
+    MUST(eni_ctx_check(ctx)); /* with a state file: it also holds what memory holds */
+    printf("\ninvariants hold%s\n", state_path ? "; the state file holds the same model" : "");
     eni_ctx_free(ctx);
+    if (state_arg && state_path)
+        printf("state file kept: %s (docs/persistence.md, \"Looking inside\")\n", state_arg);
     return 0;
 }

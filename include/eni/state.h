@@ -95,7 +95,9 @@ ENI_API int eni_ctx_save_flows(eni_ctx *ctx, uint64_t now_ns, uint64_t *saved);
  *
  * Batches nest; the outermost end commits. Until then the calls apply in
  * memory (the packet path sees each one) and the file holds the state
- * before the batch, so a crash inside a batch loses all of it. A ctx
+ * before the batch, so a crash inside a batch loses all of it. Events the
+ * batch's calls cause (other than user events) are held and delivered only
+ * once it commits. A batch left open at eni_ctx_free() is committed. A ctx
  * without a state file accepts batches and commits nothing.
  *
  * @param[in] ctx The context.

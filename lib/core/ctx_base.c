@@ -23,6 +23,8 @@ int eni__ctx_base_init(eni_ctx *ctx)
         goto fail_events;
     if (eni__queue_init(&ctx->backend_events, sizeof(eni_backend_event), NULL) != ENI_OK)
         goto fail_backend_events;
+    if (eni__queue_init(&ctx->held_events, sizeof(eni_event), NULL) != ENI_OK)
+        goto fail_held_events;
     eni__log_setup(ctx);
     eni__wake_init(ctx);
     eni__registry_init(&ctx->registry);
@@ -30,6 +32,8 @@ int eni__ctx_base_init(eni_ctx *ctx)
     ctx->host.ctx = ctx;
     return ENI_OK;
 
+fail_held_events:
+    eni__queue_fini(ctx, &ctx->backend_events);
 fail_backend_events:
     eni__queue_fini(ctx, &ctx->events);
 fail_events:
@@ -41,15 +45,38 @@ void eni__ctx_base_fini(eni_ctx *ctx)
 {
     eni__wake_fini(ctx);
     eni__registry_fini(ctx, &ctx->registry);
+    eni__queue_fini(ctx, &ctx->held_events);
     eni__queue_fini(ctx, &ctx->backend_events);
     eni__queue_fini(ctx, &ctx->events);
     pthread_mutex_destroy(&ctx->lock);
+}
+
+/* A batch on a state file holds its events: a batch the file refuses is
+ * undone, and its events must never have been seen. */
+static bool holding(const eni_ctx *ctx, const eni_event *ev)
+{
+    return ctx->batch_depth && ctx->on_commit && ev->type != ENI_EVENT_USER;
+}
+
+void eni__held_events_release(eni_ctx *ctx, bool committed)
+{
+    eni_event ev;
+    bool posted = false;
+    while (eni__queue_take(&ctx->held_events, &ev)) {
+        if (committed && eni__queue_push(ctx, &ctx->events, &ev) != ENI_OK)
+            eni__log(ctx, ENI_LOG_ERROR, "event %u lost: out of memory", ev.type);
+        posted = posted || committed;
+    }
+    if (posted)
+        eni__wake_signal(ctx);
 }
 
 int eni__event_post(eni_ctx *ctx, const eni_event *ev)
 {
     if (ctx->commit_error && ev->type != ENI_EVENT_USER)
         return ENI_OK; /* about a change that is being undone */
+    if (holding(ctx, ev))
+        return eni__queue_push(ctx, &ctx->held_events, ev);
     int rc = eni__queue_push(ctx, &ctx->events, ev);
     if (rc == ENI_OK)
         eni__wake_signal(ctx);
@@ -80,7 +107,10 @@ void eni__change_event(eni_ctx *ctx, uint32_t type, uint64_t subject, uint64_t r
     ev.related = related;
     ev.state = state;
     ev.cookie = change;
-    if (eni__queue_push_coalesced(ctx, &ctx->events, &ev, merge_change) == ENI_OK)
+    if (holding(ctx, &ev)) {
+        if (eni__queue_push_coalesced(ctx, &ctx->held_events, &ev, merge_change) != ENI_OK)
+            eni__log(ctx, ENI_LOG_ERROR, "change event %u lost: out of memory", type);
+    } else if (eni__queue_push_coalesced(ctx, &ctx->events, &ev, merge_change) == ENI_OK)
         eni__wake_signal(ctx);
     else
         eni__log(ctx, ENI_LOG_ERROR, "change event %u lost: out of memory", type);

@@ -54,6 +54,7 @@ struct eni_ctx {
     void *store;                /* lib/store's state */
     int commit_error;           /* a commit failed in this locked section (its code): no events */
     uint32_t batch_depth;       /* eni_ctx_batch_begin nesting: commits wait for the end */
+    struct eni_queue held_events; /* a batch's events (with a state file), posted once it commits */
     bool reconcile_pending;     /* attachments came from the state file: the first backend
                                  * set (or the first poll) settles those in flight */
     uint64_t flows_saved_ns;    /* eni__now_ns of the last flow checkpoint */
@@ -121,8 +122,11 @@ void eni__lock(eni_ctx *ctx);
 void eni__unlock(eni_ctx *ctx);
 
 /* Append a copy of *ev to the ctx's user events; fills size and seq.
- * ENI_OK or ENI_ENOMEM (recorded). */
+ * ENI_OK or ENI_ENOMEM (recorded). Inside a batch on a state file, events
+ * other than user events are held until the batch commits. */
 int eni__event_post(eni_ctx *ctx, const eni_event *ev);
+/* A batch ended: its held events are posted (committed) or dropped. */
+void eni__held_events_release(eni_ctx *ctx, bool committed);
 
 /* A model-change event (types 9..13), when the ctx asked for them
  * (ENI_CTX_MODEL_EVENTS): queued, or folded into a queued one about the same

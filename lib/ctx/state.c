@@ -88,6 +88,7 @@ int eni_ctx_batch_end(eni_ctx *ctx)
         rc = eni__store_commit_now(ctx);
         if (rc != ENI_OK)
             ctx->commit_error = rc; /* memory goes back to the file at unlock */
+        eni__held_events_release(ctx, rc == ENI_OK); /* never seen if undone */
     }
     eni__unlock(ctx);
     return rc;

@@ -670,6 +670,14 @@ void eni__store_detach(eni_ctx *ctx, bool save_flows)
     struct eni_store *st = ctx->store;
     if (!st)
         return;
+    if (ctx->batch_depth && !st->stats.broken) {
+        /* A batch left open at a graceful stop: what memory holds is what
+         * the next process gets. */
+        ctx->batch_depth = 0;
+        if (eni__store_commit_now(ctx) != ENI_OK)
+            eni__log(ctx, ENI_LOG_WARN, "state file %s: the open batch was not committed: %s",
+                     st->path, eni_error_last()->message);
+    }
     if (save_flows && !st->stats.broken && eni__store_save_flows(ctx, 0, NULL) != ENI_OK)
         eni__log(ctx, ENI_LOG_WARN, "state file %s: flows not handed over: %s", st->path,
                  eni_error_last()->message);

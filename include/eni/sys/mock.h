@@ -129,7 +129,10 @@ ENI_API int eni_mock_remove_device(eni_ctx *ctx, eni_attachment_id attachment);
  * @brief Give the mock a device for an attachment it never attached, link
  * up, as hardware that outlived the agent's restart holds one: after a
  * state file is reopened, eni_ctx_reconcile() then completes an attach that
- * was in flight instead of rolling it back.
+ * was in flight instead of rolling it back. (A new mock holds no device, so
+ * attachments restored attached have none either until given one here:
+ * eni_mock_remove_device() and eni_mock_set_link() on them say
+ * ::ENI_ENOTFOUND; detaching them works.)
  * @param[in] ctx        The context.
  * @param[in] attachment The attachment (it need not exist in the model).
  * @param[in] nic_type   The device's ::eni_nic_type (its PCI id follows it).
