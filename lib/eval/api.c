@@ -419,7 +419,15 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
             dp->ceiling = was;
             rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
         } else {
-            eni__conntrack_rebalance(ctx, nic->instance);
+            /* The cap is the interface's setting: the model keeps it (and a
+             * state file with it). Tables grown for a cap the file refused
+             * stay; the cap goes back. */
+            nic->conntrack_allowance = max_flows;
+            uint64_t instance = nic->instance;
+            rc = eni__model_changed(ctx);
+            if (rc != ENI_OK)
+                dp->ceiling = was;
+            eni__conntrack_rebalance(ctx, instance);
             eni__eval_reclaim(ctx);
         }
     }

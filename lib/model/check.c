@@ -200,6 +200,9 @@ static int check_nics(eni_ctx *ctx)
         }
         if (n->status > ENI_NIC_DETACHING)
             BAD("interface slot %u: bad status %u", n_i_, n->status);
+        if (n->conntrack_allowance > ENI_CONNTRACK_ALLOWANCE_MAX)
+            BAD("interface slot %u: conntrack allowance %u above %u", n_i_,
+                n->conntrack_allowance, ENI_CONNTRACK_ALLOWANCE_MAX);
         int rc = check_prefixes(ctx, s, n, n_i_);
         if (rc != ENI_OK)
             return rc;

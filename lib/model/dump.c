@@ -165,7 +165,10 @@ static void dump_all(struct out *o)
             n->description ? n->description : "");
         if (n->public_v4)
             put_v4(o, n->public_v4);
-        put(o, " auto_public=%u\n  v4", n->auto_public);
+        put(o, " auto_public=%u", n->auto_public);
+        if (n->conntrack_allowance) /* only when set: dumps of earlier models read the same */
+            put(o, " conntrack_allowance=%u", n->conntrack_allowance);
+        put(o, "\n  v4");
         for (uint32_t i = 0; i < n->v4_count; i++) {
             put_v4(o, n->v4[i]);
             if (n->v4_eip[i])

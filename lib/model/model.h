@@ -123,6 +123,7 @@ struct eni_nic {
     uint32_t *p4;             /* delegated IPv4 /28 prefixes: first address, host order */
     struct eni_v6 *p6;        /* delegated IPv6 /80 prefixes: first address */
     uint32_t p4_count, p6_count;
+    uint32_t conntrack_allowance; /* eni_nic_set_conntrack_allowance's cap; 0: none (D38) */
 };
 
 struct eni_instance {

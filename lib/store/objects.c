@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+#include "eni/acl.h"
+#include "eni/attach.h"
+#include "eni/eval.h"
+#include "eni/instance.h"
+#include "eni/nic.h"
+#include "eni/sg.h"
 #include "model/model.h"
 
 /* Array bounds a row may claim (the model's own limits, with room). */
@@ -213,6 +219,7 @@ static void enc_nic(struct enc *e, const struct eni_nic *n)
     eni__enc_u64(e, n->attachment);
     enc_u32s(e, n->p4, n->p4_count);
     enc_v6s(e, n->p6, n->p6_count);
+    eni__enc_u32(e, n->conntrack_allowance);
 }
 
 static void enc_attachment(struct enc *e, const struct eni_attachment *a)
@@ -391,7 +398,10 @@ static void *dec_instance(struct dec *d, eni_ctx *ctx, bool *oom)
     i->platform = eni__dec_u8(d);
     i->ena_support = eni__dec_u8(d);
     i->conntrack_allowance = eni__dec_u32(d);
-    if (!eni__instance_state_valid(i->state))
+    if (!eni__instance_state_valid(i->state) || i->virtualization < ENI_VIRT_HVM ||
+        i->virtualization > ENI_VIRT_PARAVIRTUAL || i->platform < ENI_PLATFORM_LINUX ||
+        i->platform > ENI_PLATFORM_WINDOWS || i->ena_support > 1 ||
+        i->conntrack_allowance > ENI_CONNTRACK_ALLOWANCE_MAX)
         d->bad = true;
     return i;
 }
@@ -429,6 +439,11 @@ static void *dec_nic(struct dec *d, eni_ctx *ctx, bool *oom)
     n->attachment = eni__dec_u64(d);
     n->p4 = dec_u32s(d, ctx, MAX_ADDRS, &n->p4_count, oom);
     n->p6 = dec_v6s(d, ctx, MAX_ADDRS, &n->p6_count, oom);
+    if (d->at < d->len) /* schema 1 rows end before the interface's allowance */
+        n->conntrack_allowance = eni__dec_u32(d);
+    if (n->conntrack_allowance > ENI_CONNTRACK_ALLOWANCE_MAX || n->type > ENI_NIC_EFA_ONLY || n->status > ENI_NIC_DETACHING || n->source_dest_check > 1 ||
+        n->auto_public > 1)
+        d->bad = true;
     return n;
 }
 
@@ -448,6 +463,10 @@ static void *dec_attachment(struct dec *d, eni_ctx *ctx, bool *oom)
     a->device_index = eni__dec_u16(d);
     a->card = eni__dec_u16(d);
     a->deadline_ns = eni__dec_u64(d);
+    if (a->status > ENI_ATTACHMENT_DETACHING || a->kind < ENI_ATTACH_COLD ||
+        a->kind > ENI_ATTACH_WARM || a->delete_on_termination > 1 || a->link_up > 1 ||
+        a->force > 1 || a->terminating > 1)
+        d->bad = true;
     return a;
 }
 
@@ -472,8 +491,11 @@ static void *dec_sg(struct dec *d, eni_ctx *ctx, bool *oom)
     g->vpc = eni__dec_u64(d);
     g->name = eni__dec_str(d, ctx, MAX_TEXT, oom);
     g->description = eni__dec_str(d, ctx, MAX_TEXT, oom);
-    g->is_default = eni__dec_u8(d) != 0;
-    g->egress_modified = eni__dec_u8(d) != 0;
+    uint8_t is_default = eni__dec_u8(d), egress_modified = eni__dec_u8(d);
+    if (is_default > 1 || egress_modified > 1)
+        d->bad = true;
+    g->is_default = is_default;
+    g->egress_modified = egress_modified;
     for (unsigned dir = 0; dir < 2; dir++) {
         uint32_t n = eni__dec_count(d, 8, MAX_RULES);
         struct eni_sg_rule **v = dec_alloc(ctx, n, sizeof *v, oom);
@@ -520,7 +542,8 @@ static void *dec_rule(struct dec *d, eni_ctx *ctx, bool *oom)
     r->peer = eni__dec_u64(d);
     r->description = eni__dec_str(d, ctx, MAX_TEXT, oom);
     if (r->protocol < -1 || r->protocol > 255 ||
-        (r->direction != ENI_INGRESS && r->direction != ENI_EGRESS))
+        (r->direction != ENI_INGRESS && r->direction != ENI_EGRESS) ||
+        r->peer_kind < ENI_PEER_CIDR || r->peer_kind > ENI_PEER_PREFIX_LIST)
         d->bad = true;
     return r;
 }
@@ -545,9 +568,12 @@ static void *dec_acl(struct dec *d, eni_ctx *ctx, bool *oom)
     if (!a)
         return NULL;
     a->vpc = eni__dec_u64(d);
-    a->is_default = eni__dec_u8(d) != 0;
+    uint8_t is_default = eni__dec_u8(d);
+    a->is_default = is_default;
     a->modified[0] = eni__dec_u8(d);
     a->modified[1] = eni__dec_u8(d);
+    if (is_default > 1 || a->modified[0] > 1 || a->modified[1] > 1)
+        d->bad = true;
     uint32_t n = eni__dec_count(d, 20 + 18, MAX_ENTRIES);
     a->entries = dec_alloc(ctx, n, sizeof *a->entries, oom);
     a->count = a->cap = a->entries ? n : 0;
@@ -562,6 +588,9 @@ static void *dec_acl(struct dec *d, eni_ctx *ctx, bool *oom)
         x->icmp_type = (int32_t)eni__dec_u32(d);
         x->icmp_code = (int32_t)eni__dec_u32(d);
         eni__dec_prefix(d, &x->cidr);
+        if (x->egress > 1 || (x->action != ENI_ACL_ALLOW && x->action != ENI_ACL_DENY) ||
+            x->protocol < -1 || x->protocol > 255)
+            d->bad = true;
     }
     return a;
 }

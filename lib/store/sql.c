@@ -2,9 +2,30 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "sql.h"
 
+#include "util/hash.h"
+
 #include <string.h>
 
 const char *eni__store_vfs = NULL;
+
+uint64_t eni__row_sum(const void *p, size_t len, uint64_t key, uint64_t gen)
+{
+    return eni__hash64(p, len, key * 0x9e3779b97f4a7c15ull ^ gen);
+}
+
+bool eni__row_sum_strip(const void *p, size_t *len, uint64_t key, uint64_t gen)
+{
+    if (*len < 8)
+        return false;
+    const uint8_t *b = (const uint8_t *)p + *len - 8;
+    uint64_t stored = 0;
+    for (int i = 0; i < 8; i++)
+        stored |= (uint64_t)b[i] << (8 * i);
+    if (stored != eni__row_sum(p, *len - 8, key, gen))
+        return false;
+    *len -= 8;
+    return true;
+}
 
 int eni__sql_fail(eni_ctx *ctx, int src, const char *what)
 {

@@ -23,7 +23,16 @@ struct eni_store {
     uint64_t *row_hash[ENI__KIND_COUNT];
     uint32_t row_hash_cap[ENI__KIND_COUNT];
     struct eni_store_stats stats;
+    bool sums;               /* the file's rows end in a checksum (schema 2 on) */
 };
+
+/* A row's checksum, appended to it (schema 2): the xxh3 of its bytes keyed
+ * by what the row is (its key and generation), so a flipped bit, a row
+ * moved to another key, or a changed generation is damage. */
+uint64_t eni__row_sum(const void *p, size_t len, uint64_t key, uint64_t gen);
+/* Check and strip the sum of a row read back: false when it is wrong or
+ * missing (then *len is unchanged). */
+bool eni__row_sum_strip(const void *p, size_t *len, uint64_t key, uint64_t gen);
 
 /* The VFS new files are opened through (NULL: SQLite's default); the
  * fault sweeps point it at the failing one (fault_vfs.h). */

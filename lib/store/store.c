@@ -122,6 +122,16 @@ static void forget_hashes(eni_ctx *ctx, struct eni_store *st)
     }
 }
 
+/* A live slot's row: the object's bytes and their checksum. */
+static void encode_row(const eni_ctx *ctx, unsigned kind, uint32_t slot, const struct eni_slot *s,
+                       struct enc *e)
+{
+    e->len = 0;
+    eni__obj_encode(ctx, kind, eni__id_make(kind, s->gen, slot), s->obj, e);
+    uint64_t key = (uint64_t)kind << 32 | slot;
+    eni__enc_u64(e, eni__row_sum(e->p, e->len, key, s->gen));
+}
+
 static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t slot)
 {
     const struct eni_slot_map *map = &ctx->registry.kinds[kind];
@@ -130,7 +140,7 @@ static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t 
     const struct eni_slot *s = &map->slots[slot];
     st->enc.len = 0;
     if (s->obj) {
-        eni__obj_encode(ctx, kind, eni__id_make(kind, s->gen, slot), s->obj, &st->enc);
+        encode_row(ctx, kind, slot, s, &st->enc);
         if (st->enc.oom) {
             st->enc.oom = false;
             return SQLITE_NOMEM;
@@ -159,10 +169,14 @@ static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t 
     return SQLITE_OK;
 }
 
+/* The keys the meta rows' checksums are taken under. */
+#define MODEL_ROW_KEY 0x6d6f64656cull /* "model" */
+
 static int put_model(eni_ctx *ctx, struct eni_store *st)
 {
     st->enc.len = 0;
     encode_model(ctx, &st->enc);
+    eni__enc_u64(&st->enc, eni__row_sum(st->enc.p, st->enc.len, MODEL_ROW_KEY, 0));
     if (st->enc.oom) {
         st->enc.oom = false;
         return SQLITE_NOMEM;
@@ -251,8 +265,11 @@ static int load_slots(eni_ctx *ctx, struct eni_store *st)
         bool has_text = false;
         if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
             uint64_t id = eni__id_make(kind, (uint32_t)gen, slot);
-            int drc = eni__obj_decode(ctx, kind, id, sqlite3_column_blob(q, 2),
-                                      (size_t)sqlite3_column_bytes(q, 2), &obj, &text, &has_text);
+            const void *row = sqlite3_column_blob(q, 2);
+            size_t len = (size_t)sqlite3_column_bytes(q, 2);
+            int drc = st->sums && !eni__row_sum_strip(row, &len, key, (uint64_t)gen)
+                          ? ENI_ECORRUPT
+                          : eni__obj_decode(ctx, kind, id, row, len, &obj, &text, &has_text);
             if (drc != ENI_OK) {
                 out = drc == ENI_ENOMEM
                           ? eni__fail(drc, NULL, "state file %s: out of memory loading", st->path)
@@ -319,7 +336,8 @@ static int load(eni_ctx *ctx, struct eni_store *st)
     rc = eni__sql_meta_get(ctx, st, "model", &blob, &len);
     if (rc != SQLITE_OK && rc != SQLITE_NOTFOUND)
         return eni__sql_fail(ctx, rc, "cannot read its header rows");
-    bool ok = rc == SQLITE_OK && decode_model(ctx, blob, len, live);
+    bool ok = rc == SQLITE_OK && (!st->sums || eni__row_sum_strip(blob, &len, MODEL_ROW_KEY, 0)) &&
+              decode_model(ctx, blob, len, live);
     eni__free(ctx, blob);
     if (!ok)
         return eni__fail(ENI_ECORRUPT, NULL, "state file %s: the model row is missing or damaged",
@@ -393,7 +411,7 @@ static int on_check(eni_ctx *ctx)
             e.len = 0;
             bool free_slot = !s->obj;
             if (s->obj)
-                eni__obj_encode(ctx, k, eni__id_make(k, s->gen, i), s->obj, &e);
+                encode_row(ctx, k, i, s, &e);
             sqlite3_bind_int64(q, 1, (sqlite3_int64)((uint64_t)k << 32 | i));
             int rc = sqlite3_step(q);
             /* A free slot may be ahead of the file: a refused call can take
@@ -487,6 +505,16 @@ static int identify(eni_ctx *ctx, struct eni_store *st, int64_t *schema, bool *f
     if (*schema < ENI__STORE_SCHEMA_OLDEST)
         return eni__fail(ENI_ECORRUPT, NULL, "state file %s: schema %lld is not one libeni wrote",
                          st->path, (long long)*schema);
+    int64_t ours = 0;
+    rc = pragma_int(st->db,
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                    "('meta', 'slots')",
+                    &ours);
+    if (rc != SQLITE_OK)
+        return eni__sql_fail(ctx, rc, "cannot read its header");
+    if (ours != 2)
+        return eni__fail(ENI_ECORRUPT, NULL, "state file %s: libeni's mark but not its tables; "
+                         "left as it was", st->path);
     return ENI_OK;
 }
 
@@ -502,7 +530,8 @@ static int create(struct eni_store *st)
     return rc;
 }
 
-/* Schema 1 -> 2: the flows table. Each step runs in the open transaction. */
+/* Schema 1 -> 2: the flows table, and a checksum at the end of every row.
+ * Each step runs in the open transaction. */
 static int upgrade(struct eni_store *st, int64_t from)
 {
     int rc = SQLITE_OK;
@@ -511,6 +540,30 @@ static int upgrade(struct eni_store *st, int64_t from)
     char sql[48];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", ENI__STORE_SCHEMA);
     return rc == SQLITE_OK ? eni__sql_exec(st, sql) : rc;
+}
+
+/* An older file, loaded: its tables and every row rewritten in the new
+ * schema in one transaction, so a crash leaves it wholly old or wholly new. */
+static int upgrade_rows(eni_ctx *ctx, struct eni_store *st, int64_t from)
+{
+    st->sums = true;
+    forget_hashes(ctx, st); /* every row is rewritten, with its checksum */
+    int rc = eni__sql_exec(st, "BEGIN");
+    if (rc == SQLITE_OK)
+        rc = upgrade(st, from);
+    for (unsigned k = 1; k < ENI__KIND_COUNT && rc == SQLITE_OK; k++)
+        for (uint32_t i = 0; i < ctx->registry.kinds[k].len && rc == SQLITE_OK; i++)
+            rc = put_slot(ctx, st, k, i);
+    if (rc == SQLITE_OK)
+        rc = put_model(ctx, st);
+    if (rc == SQLITE_OK)
+        rc = eni__sql_exec(st, "COMMIT");
+    if (rc == SQLITE_OK)
+        return ENI_OK;
+    int out = eni__sql_fail(ctx, rc, "cannot upgrade it");
+    if (!sqlite3_get_autocommit(st->db))
+        (void)eni__sql_exec(st, "ROLLBACK");
+    return out;
 }
 
 static void store_free(eni_ctx *ctx, struct eni_store *st)
@@ -558,8 +611,6 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
         return eni__sql_fail(ctx, rc, "cannot take it for this process");
     if (*fresh)
         rc = create(st);
-    else if (*schema < ENI__STORE_SCHEMA)
-        rc = upgrade(st, *schema);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(st->db,
                                 "INSERT INTO slots (key, gen, data) VALUES (?1, ?2, ?3) ON CONFLICT "
@@ -584,7 +635,7 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     if (rc == SQLITE_OK)
         rc = eni__sql_exec(st, "COMMIT");
     if (rc != SQLITE_OK) {
-        out = eni__sql_fail(ctx, rc, *fresh ? "cannot create it" : "cannot upgrade it");
+        out = eni__sql_fail(ctx, rc, *fresh ? "cannot create it" : "cannot take it");
         if (!sqlite3_get_autocommit(st->db))
             (void)eni__sql_exec(st, "ROLLBACK");
     }
@@ -635,8 +686,11 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
     int64_t schema = 0;
     int rc = open_db(ctx, st, &fresh, &schema);
     st->stats.schema = fresh ? ENI__STORE_SCHEMA : (uint32_t)schema;
+    st->sums = st->stats.schema >= 2;
     if (rc == ENI_OK && !fresh)
         rc = load(ctx, st);
+    if (rc == ENI_OK && !fresh && schema < ENI__STORE_SCHEMA)
+        rc = upgrade_rows(ctx, st, schema);
     if (rc == ENI_OK) {
         ctx->on_commit = on_commit;
         ctx->on_recover = on_recover;

@@ -7,7 +7,8 @@
  *
  * A row: format (1), allowance_exceeded, the interface's own allowance (0:
  * the instance's budget), the count, then per flow its key words (1 or 4),
- * protocol, ports, state bits, packets and expiry (the caller's clock). */
+ * protocol, ports, state bits, packets and expiry (the caller's clock);
+ * last, the row's checksum (eni__row_sum). */
 #include <string.h>
 
 #include "eval/eval_internal.h"
@@ -51,6 +52,7 @@ static void encode_nic(struct eni_nic_dp *dp, uint64_t now, struct enc *e, uint3
     if (!e->oom)
         for (int i = 0; i < 4; i++)
             e->p[count_at + i] = (uint8_t)(s.n >> (8 * i));
+    eni__enc_u64(e, eni__row_sum(e->p, e->len, dp->nic, FLOW_FORMAT));
     *n = s.n;
 }
 
@@ -104,6 +106,8 @@ int eni__store_save_flows(eni_ctx *ctx, uint64_t now, uint64_t *saved)
 static int restore_nic(eni_ctx *ctx, struct eni_store *st, uint64_t nic, const void *p,
                        size_t len)
 {
+    if (!eni__row_sum_strip(p, &len, nic, FLOW_FORMAT))
+        return ENI_ECORRUPT;
     struct dec d;
     eni__dec_init(&d, p, len);
     uint32_t format = eni__dec_u32(&d);
@@ -112,17 +116,10 @@ static int restore_nic(eni_ctx *ctx, struct eni_store *st, uint64_t nic, const v
     uint32_t n = eni__dec_count(&d, 25, FLOW_MAX);
     if (d.bad || format != FLOW_FORMAT || ceiling > ENI_CONNTRACK_ALLOWANCE_MAX)
         return ENI_ECORRUPT;
+    /* (The row's allowance is informational: the model holds the setting.) */
     struct eni_nic_dp *dp;
     if (eni__eval_dp_get(ctx, nic, &dp) != ENI_OK)
         return ENI_ENOMEM;
-    if (ceiling && ceiling != dp->ceiling) {
-        uint32_t was = dp->ceiling;
-        dp->ceiling = ceiling;
-        if (eni__flows_resize(ctx, dp, ceiling) != ENI_OK) {
-            dp->ceiling = was;
-            return ENI_ENOMEM;
-        }
-    }
     atomic_store(&dp->allowance_exceeded, exceeded);
     for (uint32_t i = 0; i < n; i++) {
         struct eni_flow_rec r;
@@ -151,9 +148,32 @@ static int restore_nic(eni_ctx *ctx, struct eni_store *st, uint64_t nic, const v
     return eni__dec_done(&d) ? ENI_OK : ENI_ECORRUPT;
 }
 
+/* Interfaces' own allowances (model settings) onto their flow tables, so
+ * the tables are sized before flows go back in. */
+static int apply_allowances(eni_ctx *ctx)
+{
+    bool any = false;
+    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
+    {
+        if (!n->conntrack_allowance)
+            continue;
+        struct eni_nic_dp *dp;
+        if (eni__eval_dp_get(ctx, n->id, &dp) != ENI_OK)
+            return eni__fail(ENI_ENOMEM, NULL, "out of memory restoring an interface's allowance");
+        dp->ceiling = n->conntrack_allowance;
+        any = true;
+    }
+    if (any)
+        eni__conntrack_rebalance(ctx, 0); /* sizes each table for its cap */
+    return ENI_OK;
+}
+
 int eni__store_restore_flows(eni_ctx *ctx)
 {
     struct eni_store *st = ctx->store;
+    int arc = apply_allowances(ctx);
+    if (arc != ENI_OK)
+        return arc;
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(st->db, "SELECT nic, data FROM flows ORDER BY nic", -1, &q, NULL);
     if (rc != SQLITE_OK)
