@@ -27,20 +27,31 @@ void eni__journal_detach(eni_ctx *ctx)
     ctx->journal = NULL;
 }
 
+static uint32_t home(uint64_t id, uint32_t cap2)
+{
+    return (uint32_t)(eni__hash_u64(id, 0) & (cap2 - 1));
+}
+
 void eni__journal_reset(eni_ctx *ctx)
 {
     struct eni_journal *j = ctx->journal;
     if (!j || (j->n == 0 && !j->overflow))
         return;
-    if (j->set)
+    if (j->set && (j->overflow || (uint64_t)j->n * 8 > j->cap2)) {
         memset(j->set, 0, (size_t)j->cap2 * sizeof *j->set);
+    } else if (j->set) {
+        /* The set holds exactly ids[0..n): clear those entries, not a table
+         * as large as the largest batch ever was. (Clearing every entry
+         * leaves no probe chain half-cut.) */
+        for (uint32_t k = 0; k < j->n; k++)
+            for (uint32_t i = home(j->ids[k], j->cap2);; i = (i + 1) & (j->cap2 - 1))
+                if (j->set[i] == j->ids[k]) {
+                    j->set[i] = 0;
+                    break;
+                }
+    }
     j->n = 0;
     j->overflow = false;
-}
-
-static uint32_t home(uint64_t id, uint32_t cap2)
-{
-    return (uint32_t)(eni__hash_u64(id, 0) & (cap2 - 1));
 }
 
 /* Is id already in the set? If not, add it (room is there). */

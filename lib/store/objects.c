@@ -37,7 +37,10 @@ static void enc_text(const eni_ctx *ctx, uint64_t id, struct enc *e)
 
 static void dec_text(struct dec *d, unsigned kind, struct eni_id_text *t, bool *has)
 {
-    *has = eni__dec_u8(d) != 0;
+    uint8_t flag = eni__dec_u8(d);
+    *has = flag == 1;
+    if (flag > 1)
+        d->bad = true;
     memset(t, 0, sizeof *t);
     if (!*has)
         return;

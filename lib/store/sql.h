@@ -16,6 +16,8 @@ struct eni_store {
     sqlite3_stmt *put_slot;  /* (key, gen, data) */
     sqlite3_stmt *put_meta;  /* (key, value) */
     sqlite3_stmt *get_slot;  /* data, gen by key (eni_ctx_check) */
+    sqlite3_stmt *begin, *commit, *rollback; /* prepared once: a commit parses nothing */
+    uint64_t model_hash;     /* of the model row the file holds (0: unknown) */
     struct enc enc;          /* reused row buffer */
     /* Per kind and slot, a hash of the row the file holds (0: none): a
      * call that only looked an object up leaves its row as it was, and

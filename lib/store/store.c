@@ -115,6 +115,7 @@ static uint64_t *hash_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, ui
 
 static void forget_hashes(eni_ctx *ctx, struct eni_store *st)
 {
+    st->model_hash = 0;
     for (unsigned k = 0; k < ENI__KIND_COUNT; k++) {
         eni__free(ctx, st->row_hash[k]);
         st->row_hash[k] = NULL;
@@ -171,6 +172,19 @@ static int put_slot(eni_ctx *ctx, struct eni_store *st, unsigned kind, uint32_t 
 
 /* The keys the meta rows' checksums are taken under. */
 #define MODEL_ROW_KEY 0x6d6f64656cull /* "model" */
+#define SEED_ROW_KEY 0x73656564ull      /* "seed" */
+
+static int put_seed(eni_ctx *ctx, struct eni_store *st)
+{
+    st->enc.len = 0;
+    eni__enc_u64(&st->enc, ctx->opts.seed);
+    eni__enc_u64(&st->enc, eni__row_sum(st->enc.p, st->enc.len, SEED_ROW_KEY, 0));
+    if (st->enc.oom) {
+        st->enc.oom = false;
+        return SQLITE_NOMEM;
+    }
+    return eni__sql_meta_put(st, "seed", st->enc.p, st->enc.len);
+}
 
 static int put_model(eni_ctx *ctx, struct eni_store *st)
 {
@@ -181,7 +195,23 @@ static int put_model(eni_ctx *ctx, struct eni_store *st)
         st->enc.oom = false;
         return SQLITE_NOMEM;
     }
-    return eni__sql_meta_put(st, "model", st->enc.p, st->enc.len);
+    /* The change counter is in it, so it differs after every change that
+     * went through eni__model_changed; a batch's reads may leave it be. */
+    uint64_t h = eni__hash64(st->enc.p, st->enc.len, 0) | 1;
+    if (h == st->model_hash)
+        return SQLITE_OK;
+    int rc = eni__sql_meta_put(st, "model", st->enc.p, st->enc.len);
+    if (rc == SQLITE_OK)
+        st->model_hash = h; /* a failed transaction reloads, and forgets it */
+    return rc;
+}
+
+/* A prepared transaction statement: SQLite's result code. */
+static int step_once(sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* Everything the journal holds (or every slot, if it overflowed). */
@@ -208,15 +238,15 @@ int eni__store_commit_now(eni_ctx *ctx)
                          "state file %s: unusable since an earlier failure could not be undone; "
                          "nothing is written (free the ctx and open the file again)",
                          st->path);
-    int rc = eni__sql_exec(st, "BEGIN");
+    int rc = step_once(st->begin);
     if (rc == SQLITE_OK)
         rc = write_touched(ctx, st);
     if (rc == SQLITE_OK)
-        rc = eni__sql_exec(st, "COMMIT");
+        rc = step_once(st->commit);
     if (rc != SQLITE_OK) {
         int failed = eni__sql_fail(ctx, rc, "cannot commit the change");
         if (!sqlite3_get_autocommit(st->db))
-            (void)eni__sql_exec(st, "ROLLBACK");
+            (void)step_once(st->rollback);
         return failed;
     }
     st->stats.commits++;
@@ -322,6 +352,9 @@ static int load(eni_ctx *ctx, struct eni_store *st)
     size_t len = 0;
     uint32_t live[ENI__KIND_COUNT];
     int rc = eni__sql_meta_get(ctx, st, "seed", &blob, &len);
+    /* The seed makes every minted id string: a damaged one is damage. */
+    if (rc == SQLITE_OK && st->sums && !eni__row_sum_strip(blob, &len, SEED_ROW_KEY, 0))
+        len = 0;
     if (rc == SQLITE_OK && len == 8) {
         struct dec d;
         eni__dec_init(&d, blob, len);
@@ -332,7 +365,8 @@ static int load(eni_ctx *ctx, struct eni_store *st)
     if (rc != SQLITE_OK && rc != SQLITE_NOTFOUND)
         return eni__sql_fail(ctx, rc, "cannot read its header rows");
     if (rc == SQLITE_NOTFOUND || len != 8)
-        return eni__fail(ENI_ECORRUPT, NULL, "state file %s: the seed row is missing", st->path);
+        return eni__fail(ENI_ECORRUPT, NULL, "state file %s: the seed row is missing or damaged",
+                         st->path);
     rc = eni__sql_meta_get(ctx, st, "model", &blob, &len);
     if (rc != SQLITE_OK && rc != SQLITE_NOTFOUND)
         return eni__sql_fail(ctx, rc, "cannot read its header rows");
@@ -557,6 +591,8 @@ static int upgrade_rows(eni_ctx *ctx, struct eni_store *st, int64_t from)
     if (rc == SQLITE_OK)
         rc = put_model(ctx, st);
     if (rc == SQLITE_OK)
+        rc = put_seed(ctx, st);
+    if (rc == SQLITE_OK)
         rc = eni__sql_exec(st, "COMMIT");
     if (rc == SQLITE_OK)
         return ENI_OK;
@@ -572,6 +608,9 @@ static void store_free(eni_ctx *ctx, struct eni_store *st)
     sqlite3_finalize(st->put_slot);
     sqlite3_finalize(st->put_meta);
     sqlite3_finalize(st->get_slot);
+    sqlite3_finalize(st->begin);
+    sqlite3_finalize(st->commit);
+    sqlite3_finalize(st->rollback);
     if (st->db)
         sqlite3_close_v2(st->db);
     eni__enc_fini(&st->enc);
@@ -624,11 +663,15 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(st->db, "SELECT data, gen FROM slots WHERE key = ?1", -1,
                                 &st->get_slot, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "BEGIN", -1, &st->begin, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "COMMIT", -1, &st->commit, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "ROLLBACK", -1, &st->rollback, NULL);
     if (rc == SQLITE_OK && *fresh) {
-        uint8_t seed[8];
-        for (int i = 0; i < 8; i++)
-            seed[i] = (uint8_t)(ctx->opts.seed >> (8 * i));
-        rc = eni__sql_meta_put(st, "seed", seed, sizeof seed);
+        st->sums = true;
+        rc = put_seed(ctx, st);
         if (rc == SQLITE_OK)
             rc = put_model(ctx, st);
     }
