@@ -624,6 +624,12 @@ bool eni__attach_next_deadline(eni_ctx *ctx, uint64_t *deadline_ns, bool *attach
 void eni__attach_process(eni_ctx *ctx)
 {
     eni__lock(ctx);
+    eni__attach_process_locked(ctx);
+    eni__unlock(ctx);
+}
+
+void eni__attach_process_locked(eni_ctx *ctx)
+{
     uint64_t now = eni__now_ns();
     if (ctx->backend_ops->poll(ctx->backend, now) != ENI_OK)
         eni__log(ctx, ENI_LOG_WARN, "backend %s: poll failed: %s", ctx->backend_ops->name,
@@ -632,7 +638,6 @@ void eni__attach_process(eni_ctx *ctx)
     while (eni__queue_take(&ctx->backend_events, &bev))
         apply(ctx, &bev);
     expire(ctx, now);
-    eni__unlock(ctx);
 }
 
 int eni_attachment_get_device(eni_ctx *ctx, eni_attachment_id attachment, eni_backend_device *out)

@@ -27,6 +27,8 @@ void eni__attach_abort(eni_ctx *ctx, struct eni_attachment *att);
 /* Apply the backend's completions and expire lost operations; run by
  * eni_ctx_poll (lib/ctx) before user events are delivered. */
 void eni__attach_process(eni_ctx *ctx);
+/* The same with the ctx lock already held (eni_ctx_poll: one commit). */
+void eni__attach_process_locked(eni_ctx *ctx);
 
 /* For eni_ctx_timeout_ms (caller holds the ctx lock): true when an attach or
  * detach waits for the backend, with the earliest deadline of those;

@@ -51,11 +51,13 @@ void eni__ctx_base_fini(eni_ctx *ctx)
     pthread_mutex_destroy(&ctx->lock);
 }
 
-/* A batch on a state file holds its events: a batch the file refuses is
- * undone, and its events must never have been seen. */
+/* With a state file, events about changes wait for the commit that makes
+ * the change real (some calls post before they commit, and a batch commits
+ * at its end): a change the file refuses is undone, and its events must
+ * never have been seen. User events are never held. */
 static bool holding(const eni_ctx *ctx, const eni_event *ev)
 {
-    return ctx->batch_depth && ctx->on_commit && ev->type != ENI_EVENT_USER;
+    return ctx->on_commit && ev->type != ENI_EVENT_USER;
 }
 
 void eni__held_events_release(eni_ctx *ctx, bool committed)
@@ -127,9 +129,12 @@ void eni__unlock(eni_ctx *ctx)
 {
     if (ctx->commit_error) {
         /* A commit failed in this section: memory goes back to the file
-         * before anyone else sees it. */
+         * before anyone else sees it, and so do the events it held. */
+        eni__held_events_release(ctx, false);
         ctx->on_recover(ctx);
         ctx->commit_error = 0;
+    } else if (!ctx->batch_depth) {
+        eni__held_events_release(ctx, true); /* of a section that changed nothing durable */
     }
     pthread_mutex_unlock(&ctx->lock);
 }

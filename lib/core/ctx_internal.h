@@ -54,6 +54,7 @@ struct eni_ctx {
     void *store;                /* lib/store's state */
     int commit_error;           /* a commit failed in this locked section (its code): no events */
     uint32_t batch_depth;       /* eni_ctx_batch_begin nesting: commits wait for the end */
+    uint64_t batch_version;     /* the model's change counter when the outermost batch began */
     struct eni_queue held_events; /* a batch's events (with a state file), posted once it commits */
     bool reconcile_pending;     /* attachments came from the state file: the first backend
                                  * set (or the first poll) settles those in flight */

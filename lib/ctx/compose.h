@@ -18,6 +18,10 @@ bool eni__ctx_in_poll_callback(const eni_ctx *ctx);
 /* The state file's share of a poll (state.c), under the ctx lock: settle
  * restored attachments, and checkpoint the flows when it is time. */
 int eni__ctx_reconcile_locked(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back);
+/* Close one level of batch (ctx->batch_depth > 0); the outermost commits,
+ * and posts or drops what the batch held. ENI_OK or the commit's error. */
+int eni__ctx_batch_close_locked(eni_ctx *ctx);
+void eni__ctx_batch_open_locked(eni_ctx *ctx);
 void eni__ctx_checkpoint_flows(eni_ctx *ctx);
 
 #endif

@@ -50,13 +50,17 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
     /* A restart's attachments are settled with the backend first (their
      * outcomes are events like any other), then backend completions turn
      * into model changes and events. */
+    /* All of it under one hold of the lock, and with a state file in one
+     * commit: a crash inside a poll leaves the file before it or after it. */
     eni__lock(ctx);
+    eni__ctx_batch_open_locked(ctx);
     if (eni__ctx_reconcile_locked(ctx, NULL, NULL) != ENI_OK)
         eni__log(ctx, ENI_LOG_WARN, "reconciling restored attachments failed: %s",
                  eni_error_last()->message);
+    eni__attach_process_locked(ctx);
+    eni__ctx_batch_close_locked(ctx);
     eni__ctx_checkpoint_flows(ctx);
     eni__unlock(ctx);
-    eni__attach_process(ctx);
 
     int rc = ENI_OK;
     uint32_t n = 0;

@@ -7,6 +7,7 @@
 #include "attach/attach_internal.h"
 #include "compose.h"
 #include "eni/state.h"
+#include "model/model.h"
 #include "store/store.h"
 #include "util/abi_struct.h"
 
@@ -70,7 +71,7 @@ int eni_ctx_batch_begin(eni_ctx *ctx)
     if (ctx->batch_depth == BATCH_MAX)
         rc = eni__fail(ENI_ELIMIT, NULL, "eni_ctx_batch_begin: %d batches are open", BATCH_MAX);
     else
-        ctx->batch_depth++;
+        eni__ctx_batch_open_locked(ctx);
     eni__unlock(ctx);
     return rc;
 }
@@ -84,13 +85,31 @@ int eni_ctx_batch_end(eni_ctx *ctx)
     int rc = ENI_OK;
     if (!ctx->batch_depth) {
         rc = eni__fail(ENI_ESTATE, NULL, "eni_ctx_batch_end: no batch is open");
-    } else if (--ctx->batch_depth == 0 && ctx->store) {
-        rc = eni__store_commit_now(ctx);
-        if (rc != ENI_OK)
-            ctx->commit_error = rc; /* memory goes back to the file at unlock */
-        eni__held_events_release(ctx, rc == ENI_OK); /* never seen if undone */
+    } else {
+        rc = eni__ctx_batch_close_locked(ctx);
     }
     eni__unlock(ctx);
+    return rc;
+}
+
+void eni__ctx_batch_open_locked(eni_ctx *ctx)
+{
+    if (ctx->batch_depth++ == 0)
+        ctx->batch_version = ctx->model->version;
+}
+
+int eni__ctx_batch_close_locked(eni_ctx *ctx)
+{
+    if (--ctx->batch_depth != 0 || !ctx->store)
+        return ENI_OK;
+    if (ctx->model->version == ctx->batch_version) {
+        eni__held_events_release(ctx, true); /* nothing changed: nothing to commit */
+        return ENI_OK;
+    }
+    int rc = eni__store_commit_now(ctx);
+    if (rc != ENI_OK)
+        ctx->commit_error = rc; /* memory goes back to the file at unlock */
+    eni__held_events_release(ctx, rc == ENI_OK); /* never seen if undone */
     return rc;
 }
 

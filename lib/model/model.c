@@ -137,6 +137,7 @@ int eni__model_changed(eni_ctx *ctx)
             ctx->commit_error = rc;
             return rc;
         }
+        eni__held_events_release(ctx, true); /* what the call posted is now true */
     }
     if (ctx->commit_error)
         return ctx->commit_error;

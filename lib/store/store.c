@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "eval/eval_internal.h"
 #include "model/model.h"
@@ -725,6 +726,7 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
         had_wal = exists(wal);
         eni__free(ctx, wal);
     }
+    bool existed = exists(path);
     bool fresh = false;
     int64_t schema = 0;
     int rc = open_db(ctx, st, &fresh, &schema);
@@ -753,6 +755,15 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
         ctx->store = NULL;
         eni__journal_detach(ctx);
         drop_own_wal(ctx, path, had_wal);
+        if (fresh) {
+            /* A file we were creating when a write failed would read as a
+             * damaged one from now on: it goes, or back to the empty file
+             * it was. */
+            if (!existed)
+                (void)remove(path);
+            else
+                (void)truncate(path, 0);
+        }
         return rc;
     }
     eni__journal_reset(ctx);
