@@ -5,9 +5,11 @@
  *
  * Layout (schema 2): meta(key, value) holds the seed, the model's counters
  * and quotas, and the live count per kind; slots(key, gen, data) holds one
- * row per registry slot ever handed out, key = kind << 32 | slot, data the
- * object's row (objects.c) or NULL for a free slot; flows(nic, data) holds
- * what a graceful stop handed over (schema 1 had no flows table). */
+ * row per registry slot a committed call handed out, key = kind << 32 |
+ * slot, data the object's row (objects.c) or NULL for a free slot;
+ * flows(nic, data) holds what a graceful stop handed over (store_flows.c).
+ * Every row ends in its checksum (sql.h). Schema 1 had no flows table, no
+ * checksums and no interface allowance; it is rewritten as 2 when opened. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,9 +18,9 @@
 #include "eval/eval_internal.h"
 #include "model/model.h"
 #include "objects.h"
-#include "util/hash.h"
 #include "rebuild.h"
 #include "sql.h"
+#include "util/hash.h"
 
 static const char *const schema_sql =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
