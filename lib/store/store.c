@@ -398,9 +398,11 @@ static int load(eni_ctx *ctx, struct eni_store *st)
                             st->path);
     }
     if (out == ENI_OK && eni__model_check_locked(ctx) != ENI_OK) {
-        const eni_error *e = eni_error_last();
+        /* The check's words, copied: the error record is about to be rewritten. */
+        char why[256];
+        snprintf(why, sizeof why, "%s", eni_error_last()->message);
         out = eni__fail(ENI_ECORRUPT, NULL, "state file %s: the model it holds is not consistent "
-                        "(%s)", st->path, e ? e->message : "?");
+                        "(%s)", st->path, why);
     }
     if (out != ENI_OK)
         reset_model(ctx);

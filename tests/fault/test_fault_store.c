@@ -737,7 +737,7 @@ static void test_opening_and_closing_with_each_write_failing(void **state)
     st_remove(PATH);
     copy_file(TEMPLATE, PATH);
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = st_fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         eni_ctx *c = NULL;
@@ -748,7 +748,7 @@ static void test_opening_and_closing_with_each_write_failing(void **state)
             rc = eni_nic_list(c, NULL, &nic, 1, &n);
         if (rc == ENI_OK)
             rc = eni_nic_set_description(c, nic, "set by a process that crashed");
-        _exit(rc == ENI_OK ? 0 : 1); /* no eni_ctx_free: the WAL stays */
+        st_child_exit(rc == ENI_OK ? 0 : 1); /* no eni_ctx_free: the WAL stays */
     }
     assert_int_equal(child_status(pid), 0);
     assert_true(st_exists("fault_store.state-wal"));

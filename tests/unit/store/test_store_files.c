@@ -1072,22 +1072,22 @@ static void test_one_owner_at_a_time(void **state)
      * no SQLite state; it waits until the parent holds the file. */
     int go[2];
     assert_int_equal(pipe(go), 0);
-    pid_t pid = fork();
+    pid_t pid = st_fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         char c;
         close(go[1]);
         if (read(go[0], &c, 1) != 1)
-            _exit(10);
+            st_child_exit(10);
         eni_ctx *ctx = NULL;
         int rc = st_open_seed(PATH, 3, &ctx);
         if (rc == ENI_OK)
-            _exit(11);
+            st_child_exit(11);
         if (rc != ENI_EBUSY)
-            _exit(12);
+            st_child_exit(12);
         if (!strstr(eni_error_last()->message, PATH))
-            _exit(13);
-        _exit(0);
+            st_child_exit(13);
+        st_child_exit(0);
     }
     close(go[0]);
     eni_ctx *first = st_open(PATH);
@@ -1118,16 +1118,16 @@ static void test_one_owner_at_a_time(void **state)
     eni_ctx_free(first);
 
     /* Freed: another process, then this one, may have it. */
-    pid = fork();
+    pid = st_fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         eni_ctx *ctx = NULL;
         if (st_open_seed(PATH, 3, &ctx) != ENI_OK)
-            _exit(20);
+            st_child_exit(20);
         eni_vpc_info vi = ENI_VPC_INFO_INIT;
         int rc = eni_vpc_describe(ctx, vpc, &vi);
         eni_ctx_free(ctx);
-        _exit(rc == ENI_OK ? 0 : 21);
+        st_child_exit(rc == ENI_OK ? 0 : 21);
     }
     assert_int_equal(child_status(pid), 0);
     eni_ctx *again = st_open(PATH);

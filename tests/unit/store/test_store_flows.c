@@ -281,61 +281,61 @@ enum child_mode { JUST_OPEN, FLOWS_THEN_POLL, SAVE_THEN_DIE };
 
 static int crash_child(const char *path, uint32_t checkpoint_ms, enum child_mode mode)
 {
-    pid_t pid = fork();
+    pid_t pid = st_fork();
     if (pid != 0)
         return child_status(pid);
     eni_ctx_opts o = opts_for(path);
     o.flow_checkpoint_ms = checkpoint_ms;
     eni_ctx *ctx;
     if (eni_ctx_new(&o, &ctx) != ENI_OK)
-        _exit(101);
+        st_child_exit(101);
     eni_state_info si = ENI_STATE_INFO_INIT;
     if (eni_ctx_get_state_info(ctx, &si) != ENI_OK)
-        _exit(102);
+        st_child_exit(102);
     if (mode != JUST_OPEN) {
         eni_nic_id nic;
         uint32_t n;
         if (eni_nic_list(ctx, NULL, &nic, 1, &n) != ENI_OK || n != 1)
-            _exit(103);
+            st_child_exit(103);
         eni_nic_address ad[2];
         if (eni_nic_get_addresses(ctx, nic, ad, 2, &n) != ENI_OK)
-            _exit(104);
+            st_child_exit(104);
         eni_eval_worker *w;
         if (eni_eval_worker_new(ctx, &w) != ENI_OK)
-            _exit(105);
+            st_child_exit(105);
         eni_pkt p = eval_host_pkt(6, ad[0].address, 40000, "198.51.100.7", 443, SYN);
         eni_verdict v;
         if (eni_eval_burst(w, nic, OUT, &p, 1, SEC, 0, &v) != ENI_OK ||
             v.reason != ENI_REASON_RULE)
-            _exit(106);
+            st_child_exit(106);
         p = eval_host_pkt(6, "10.1.2.3", 50000, ad[0].address, 22, SYN);
         if (eni_eval_burst(w, nic, IN, &p, 1, SEC, 0, &v) != ENI_OK ||
             v.reason != ENI_REASON_RULE)
-            _exit(107);
+            st_child_exit(107);
         if (mode == SAVE_THEN_DIE) {
             p = eval_host_pkt(17, ad[0].address, 41002, "198.51.100.9", 123, 0);
             if (eni_eval_burst(w, nic, OUT, &p, 1, SEC, 0, &v) != ENI_OK ||
                 v.reason != ENI_REASON_RULE)
-                _exit(109);
+                st_child_exit(109);
             eni_flow_info f[4];
             if (eni_nic_list_flows(ctx, nic, SEC, f, 4, &n) != ENI_OK || n != 3)
-                _exit(110);
+                st_child_exit(110);
             uint64_t udp_end = 0;
             for (uint32_t i = 0; i < n; i++)
                 if (f[i].proto == 17)
                     udp_end = f[i].expires_ns;
             uint64_t saved = 0;
             if (eni_ctx_save_flows(ctx, udp_end + 1, &saved) != ENI_OK)
-                _exit(111);
-            _exit((int)saved);
+                st_child_exit(111);
+            st_child_exit((int)saved);
         }
         /* Past the checkpoint interval, then the poll that may save. */
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
         if (eni_ctx_poll(ctx, 0, NULL, NULL, NULL) != ENI_OK)
-            _exit(108);
+            st_child_exit(108);
     }
-    _exit((int)si.flows_loaded);
+    st_child_exit((int)si.flows_loaded);
 }
 
 /* eni_ctx_save_flows(now) leaves out what has idled out by now. */
@@ -474,14 +474,14 @@ static void test_nic_allowance_survives_a_crash(void **state)
     eni_ctx_free(ctx);
 
     /* Set, then a crash before any hand-over. */
-    pid_t pid = fork();
+    pid_t pid = st_fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         eni_ctx_opts o = opts_for(PATH);
         eni_ctx *c;
         if (eni_ctx_new(&o, &c) != ENI_OK)
-            _exit(1);
-        _exit(eni_nic_set_conntrack_allowance(c, h.nic, 3) == ENI_OK ? 0 : 2);
+            st_child_exit(1);
+        st_child_exit(eni_nic_set_conntrack_allowance(c, h.nic, 3) == ENI_OK ? 0 : 2);
     }
     assert_int_equal(child_status(pid), 0);
     assert_eni_ok(host_reopen(&h, PATH, &ctx));
@@ -510,14 +510,14 @@ static void make_halfway(const char *path, struct halfway *hw)
      * learn them from a pipe. */
     int fds[2];
     assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
+    pid_t pid = st_fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         close(fds[0]);
         eni_ctx_opts o = opts_for(path);
         eni_ctx *ctx;
         if (eni_ctx_new(&o, &ctx) != ENI_OK)
-            _exit(1);
+            st_child_exit(1);
         eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
         vs.cidr_block = "10.0.0.0/16";
         eni_vpc_id vpc;
@@ -527,12 +527,12 @@ static void make_halfway(const char *path, struct halfway *hw)
         eni_nic_spec ns = ENI_NIC_SPEC_INIT;
         eni_instance_spec is = ENI_INSTANCE_SPEC_INIT;
         if (eni_vpc_create(ctx, &vs, &vpc) != ENI_OK)
-            _exit(2);
+            st_child_exit(2);
         ss.vpc = vpc;
         ss.availability_zone = "us-east-1a";
         ss.cidr_block = "10.0.1.0/24";
         if (eni_subnet_create(ctx, &ss, &sub) != ENI_OK)
-            _exit(3);
+            st_child_exit(3);
         ns.subnet = sub;
         is.instance_type = "m5.large";
         is.subnet = sub;
@@ -540,27 +540,27 @@ static void make_halfway(const char *path, struct halfway *hw)
             eni_nic_create(ctx, &ns, &c.attaching) != ENI_OK ||
             eni_instance_create(ctx, &is, &c.inst) != ENI_OK ||
             eni_instance_set_state(ctx, c.inst, ENI_INSTANCE_RUNNING) != ENI_OK)
-            _exit(4);
+            st_child_exit(4);
         if (eni_nic_attach(ctx, c.detaching, c.inst, 1, 0, &c.att_detaching) != ENI_OK ||
             eni_ctx_poll(ctx, 0, NULL, NULL, NULL) != ENI_OK)
-            _exit(5);
+            st_child_exit(5);
         eni_mock_config mc = ENI_MOCK_CONFIG_INIT;
         mc.latency = ENI_MOCK_AFTER_TIME;
         mc.delay_ns = 3600 * SEC;
         if (eni_mock_configure(ctx, &mc) != ENI_OK)
-            _exit(6);
+            st_child_exit(6);
         if (eni_nic_attach(ctx, c.attaching, c.inst, 2, 0, &c.att_attaching) != ENI_OK ||
             eni_nic_detach(ctx, c.att_detaching, 0) != ENI_OK ||
             eni_ctx_poll(ctx, 0, NULL, NULL, NULL) != ENI_OK)
-            _exit(7);
+            st_child_exit(7);
         eni_nic_info a = ENI_NIC_INFO_INIT, d = ENI_NIC_INFO_INIT;
         if (eni_nic_describe(ctx, c.attaching, &a) != ENI_OK ||
             eni_nic_describe(ctx, c.detaching, &d) != ENI_OK || a.status != ENI_NIC_ATTACHING ||
             d.status != ENI_NIC_DETACHING)
-            _exit(8);
+            st_child_exit(8);
         if (write(fds[1], &c, sizeof c) != (ssize_t)sizeof c)
-            _exit(9);
-        _exit(0); /* no eni_ctx_free: the process dies mid-operation */
+            st_child_exit(9);
+        st_child_exit(0); /* no eni_ctx_free: the process dies mid-operation */
     }
     close(fds[1]);
     assert_int_equal(read(fds[0], hw, sizeof *hw), (ssize_t)sizeof *hw);
