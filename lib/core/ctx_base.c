@@ -60,14 +60,22 @@ static bool holding(const eni_ctx *ctx, const eni_event *ev)
     return ctx->on_commit && ev->type != ENI_EVENT_USER;
 }
 
+static bool merge_change(void *queued, const void *elem);
+
 void eni__held_events_release(eni_ctx *ctx, bool committed)
 {
     eni_event ev;
     bool posted = false;
     while (eni__queue_take(&ctx->held_events, &ev)) {
-        if (committed && eni__queue_push(ctx, &ctx->events, &ev) != ENI_OK)
+        if (!committed)
+            continue;
+        /* Change events coalesce with queued ones, as if never held. */
+        int rc = ev.type >= ENI_EVENT_RULES_CHANGED
+                     ? eni__queue_push_coalesced(ctx, &ctx->events, &ev, merge_change)
+                     : eni__queue_push(ctx, &ctx->events, &ev);
+        if (rc != ENI_OK)
             eni__log(ctx, ENI_LOG_ERROR, "event %u lost: out of memory", ev.type);
-        posted = posted || committed;
+        posted = true;
     }
     if (posted)
         eni__wake_signal(ctx);
@@ -133,7 +141,7 @@ void eni__unlock(eni_ctx *ctx)
         eni__held_events_release(ctx, false);
         ctx->on_recover(ctx);
         ctx->commit_error = 0;
-    } else if (!ctx->batch_depth) {
+    } else if (ctx->on_commit && !ctx->batch_depth) {
         eni__held_events_release(ctx, true); /* of a section that changed nothing durable */
     }
     pthread_mutex_unlock(&ctx->lock);
