@@ -54,11 +54,18 @@ int eni_ctx_poll(eni_ctx *ctx, uint32_t max_events, eni_event_cb cb, void *userd
      * commit: a crash inside a poll leaves the file before it or after it. */
     eni__lock(ctx);
     eni__ctx_batch_open_locked(ctx);
+    bool pending = ctx->reconcile_pending;
     if (eni__ctx_reconcile_locked(ctx, NULL, NULL) != ENI_OK)
         eni__log(ctx, ENI_LOG_WARN, "reconciling restored attachments failed: %s",
                  eni_error_last()->message);
     eni__attach_process_locked(ctx);
-    eni__ctx_batch_close_locked(ctx);
+    if (eni__ctx_batch_close_locked(ctx) != ENI_OK) {
+        /* Undone at unlock (what the backend reported is lost, as if the
+         * poll never ran); restored attachments are still to settle. */
+        ctx->reconcile_pending = pending;
+        eni__log(ctx, ENI_LOG_WARN, "the poll's changes were not committed: %s",
+                 eni_error_last()->message);
+    }
     eni__ctx_checkpoint_flows(ctx);
     eni__unlock(ctx);
 

@@ -139,7 +139,14 @@ int eni_ctx_reconcile(eni_ctx *ctx, uint32_t *completed, uint32_t *rolled_back)
     if (!ctx)
         return eni__fail(ENI_EINVAL, NULL, "eni_ctx_reconcile: ctx is NULL");
     eni__lock(ctx);
+    eni__ctx_batch_open_locked(ctx); /* every outcome in one commit, as a poll does */
+    bool pending = ctx->reconcile_pending;
     int rc = eni__ctx_reconcile_locked(ctx, completed, rolled_back);
+    int crc = eni__ctx_batch_close_locked(ctx);
+    if (crc != ENI_OK)
+        ctx->reconcile_pending = pending; /* undone at unlock: still to settle */
+    if (rc == ENI_OK)
+        rc = crc;
     eni__unlock(ctx);
     return rc;
 }
