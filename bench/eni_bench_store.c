@@ -24,6 +24,7 @@
 
 #include "bench_cli.h"
 #include "bench_util.h"
+#include "model_slice.h"
 
 enum { EXIT_NO_STORE = 77, MAX_REPS = 100, RESTORE_REPS = 3, BURST = 32 };
 /* Section 4: calls per commit, interfaces per VPC, single calls timed at scale. */
@@ -669,31 +670,7 @@ static double build_big(eni_ctx *ctx, uint32_t total, double *commit_s, eni_nic_
         exit(1);
     CHECK(eni_ctx_batch_begin(ctx));
     for (uint32_t v = 0; v < nvpc; v++) {
-        char cidr[32];
-        snprintf(cidr, sizeof cidr, "10.%u.0.0/16", v);
-        eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-        vs.cidr_block = cidr;
-        vs.flags = ENI_VPC_AMAZON_IPV6;
-        eni_vpc_id vpc;
-        CHECK(eni_vpc_create(ctx, &vs, &vpc));
-        eni_vpc_info vi = {.size = sizeof vi};
-        CHECK(eni_vpc_describe(ctx, vpc, &vi));
-        char v6[64];
-        snprintf(v6, sizeof v6, "%.*s/64", (int)(strlen(vi.ipv6_cidr_block) - 3),
-                 vi.ipv6_cidr_block);
-        eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-        ss.vpc = vpc;
-        ss.availability_zone = "us-east-1a";
-        ss.cidr_block = cidr;
-        ss.ipv6_cidr_block = v6;
-        CHECK(eni_subnet_create(ctx, &ss, &subnets[v]));
-        for (int g = 0; g < 2; g++) {
-            eni_sg_spec gs = ENI_SG_SPEC_INIT;
-            gs.vpc = vpc;
-            gs.name = g ? "db" : "web";
-            gs.description = "bench";
-            CHECK(eni_sg_create(ctx, &gs, &groups[v][g]));
-        }
+        CHECK(bench_vpc_slice(ctx, v, &subnets[v], groups[v]));
     }
     for (uint32_t i = 0; i < total; i++) {
         if (i && i % BIG_BATCH == 0) {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { ERROR_MESSAGE_MAX = 256 };
+enum { ERROR_MESSAGE_MAX = ENI__ERROR_MESSAGE_MAX };
 
 struct error_info {
     const char *name;
@@ -133,4 +133,15 @@ int eni_backend_fail(int code, int os_errno, const char *message)
     if (code >= 0 || strcmp(eni_err_name(code), "ENI_EUNKNOWN") == 0)
         code = ENI_EBACKEND;
     return eni__fail_os(code, os_errno, NULL, "%s", message ? message : "");
+}
+
+void eni__error_save(struct eni_error_saved *s)
+{
+    s->e = *record();
+    snprintf(s->message, sizeof s->message, "%s", s->e.message);
+}
+
+int eni__error_restore(const struct eni_error_saved *s, const char *prefix)
+{
+    return eni__fail_os(s->e.code, s->e.os_errno, s->e.ec2_code, "%s%s", prefix, s->message);
 }

@@ -21,6 +21,17 @@ int eni__fail(int code, const char *ec2_code, const char *fmt, ...) ENI__PRINTF(
 int eni__fail_os(int code, int os_errno, const char *ec2_code, const char *fmt, ...)
     ENI__PRINTF(4, 5);
 
+/* The thread's error record, kept aside while cleanup that may record
+ * errors of its own runs, then put back (prefix: "" or words before the
+ * message). eni__error_restore returns the saved code. */
+enum { ENI__ERROR_MESSAGE_MAX = 256 };
+struct eni_error_saved {
+    eni_error e;
+    char message[ENI__ERROR_MESSAGE_MAX];
+};
+void eni__error_save(struct eni_error_saved *s);
+int eni__error_restore(const struct eni_error_saved *s, const char *prefix);
+
 /* Log the failure just recorded at ENI_LOG_DEBUG, when the thread is inside
  * a libeni call on a ctx that logs at that level (log.c). */
 void eni__log_refusal(void);

@@ -4,7 +4,6 @@
  * at a time from the table below, and eni_ctx_free takes it down in the
  * reverse order. This is the only place that knows every layer. */
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "attach/attach_internal.h"
@@ -143,14 +142,12 @@ int eni_ctx_new(const eni_ctx_opts *opts, eni_ctx **out)
         }
         eni__unlock(ctx);
         if (src != ENI_OK) {
-            eni_error saved = *eni_error_last();
-            char message[512];
-            snprintf(message, sizeof message, "%s", saved.message);
+            struct eni_error_saved saved;
+            eni__error_save(&saved);
             layers_fini(ctx, LAYER_COUNT);
             eni__ctx_base_fini(ctx);
             eni__opts_free(&o, ctx);
-            return eni__fail_os(saved.code, saved.os_errno, saved.ec2_code, "eni_ctx_new: %s",
-                                message);
+            return eni__error_restore(&saved, "eni_ctx_new: ");
         }
     }
     eni__log(ctx, ENI_LOG_DEBUG, "ctx created (seed 0x%016llx, backend %s)",

@@ -407,26 +407,22 @@ int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id id, uint32_t max_fl
     eni__lock(ctx);
     struct eni_nic *nic;
     struct eni_nic_dp *dp;
-    /* A setting, not a query: an interface never attached gets its dp state
-     * now, so the allowance holds from its first attachment. */
+    /* The cap is the interface's setting, kept by the model (and a state
+     * file with it); the rebalance sizes the tables from it. The tables are
+     * sized here first so that running out of memory refuses the call
+     * before anything changed. */
     int rc = eni__get_nic(ctx, id.v, &nic);
     if (rc == ENI_OK)
         rc = eni__eval_dp_get(ctx, id.v, &dp);
+    if (rc == ENI_OK && eni__flows_resize(ctx, dp, max_flows) != ENI_OK)
+        rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
     if (rc == ENI_OK) {
-        uint32_t was = dp->ceiling;
-        dp->ceiling = max_flows;
-        if (eni__flows_resize(ctx, dp, max_flows) != ENI_OK) {
-            dp->ceiling = was;
-            rc = eni__fail(ENI_ENOMEM, NULL, "eni_nic_set_conntrack_allowance: out of memory");
-        } else {
-            /* The cap is the interface's setting: the model keeps it (and a
-             * state file with it). Tables grown for a cap the file refused
-             * stay; the cap goes back. */
-            nic->conntrack_allowance = max_flows;
-            uint64_t instance = nic->instance;
-            rc = eni__model_changed(ctx);
-            if (rc != ENI_OK)
-                dp->ceiling = was;
+        nic->conntrack_allowance = max_flows;
+        uint64_t instance = nic->instance;
+        /* A cap the file refused is undone with memory at unlock, and the
+         * rebalance that republishing runs sizes the tables back. */
+        rc = eni__model_changed(ctx);
+        if (rc == ENI_OK) {
             eni__conntrack_rebalance(ctx, instance);
             eni__eval_reclaim(ctx);
         }

@@ -39,6 +39,7 @@ int eni__flows_resize(eni_ctx *ctx, struct eni_nic_dp *dp, uint32_t allowance)
 struct member {
     uint64_t instance;
     struct eni_nic_dp *dp;
+    const struct eni_nic *nic;
 };
 
 static int cmp_member(const void *x, const void *y)
@@ -57,9 +58,11 @@ static uint64_t tracked_of(const struct eni_nic_dp *dp)
 /* Size an interface's tables for what it may ever hold: its own allowance
  * when set, else its instance's whole budget. A failed resize keeps the
  * old tables; the share is then clamped to them. */
-static void size_for(eni_ctx *ctx, struct eni_nic_dp *dp, uint32_t budget)
+static void size_for(eni_ctx *ctx, struct eni_nic_dp *dp, const struct eni_nic *nic,
+                     uint32_t budget)
 {
-    if (eni__flows_resize(ctx, dp, dp->ceiling ? dp->ceiling : budget) != ENI_OK)
+    uint32_t own = nic->conntrack_allowance; /* eni_nic_set_conntrack_allowance, 0: none */
+    if (eni__flows_resize(ctx, dp, own ? own : budget) != ENI_OK)
         eni__log(ctx, ENI_LOG_ERROR, "evaluator: out of memory resizing a flow table");
 }
 
@@ -75,7 +78,7 @@ static void divide(eni_ctx *ctx, const struct member *m, uint32_t n, uint32_t bu
 {
     uint64_t sum = 0;
     for (uint32_t i = 0; i < n; i++) {
-        size_for(ctx, m[i].dp, budget);
+        size_for(ctx, m[i].dp, m[i].nic, budget);
         sum += tracked_of(m[i].dp);
     }
     uint64_t left = budget > sum ? budget - sum : 0;
@@ -107,11 +110,11 @@ void eni__conntrack_rebalance(eni_ctx *ctx, uint64_t only_instance)
         if (!nic->instance ||
             eni__registry_peek(ctx, ENI_KIND_INSTANCE, nic->instance, (void **)&inst) != ENI_OK) {
             /* on no instance: it sees no traffic; its own allowance stands */
-            size_for(ctx, dp, ENI_EVAL_DEFAULT_ALLOWANCE);
+            size_for(ctx, dp, nic, ENI_EVAL_DEFAULT_ALLOWANCE);
             set_share(dp, UINT32_MAX);
             continue;
         }
-        m[n++] = (struct member){nic->instance, dp};
+        m[n++] = (struct member){nic->instance, dp, nic};
     }
     if (n > 1)
         qsort(m, n, sizeof *m, cmp_member);

@@ -57,7 +57,6 @@ struct eni_nic_dp {
     _Atomic(struct eni_snap *) snap;
     _Atomic(struct eni_flows *) flows;
     _Atomic uint64_t allowance_exceeded;
-    uint32_t ceiling;                   /* eni_nic_set_conntrack_allowance, 0: the instance's budget */
     struct eni_nic_dp *next;            /* the ctx's list of dp states */
 };
 

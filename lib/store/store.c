@@ -414,9 +414,8 @@ static void on_recover(eni_ctx *ctx)
 {
     struct eni_store *st = ctx->store;
     /* The caller reads the commit's error, not what reloading may record. */
-    eni_error saved = *eni_error_last();
-    char message[512];
-    snprintf(message, sizeof message, "%s", saved.message);
+    struct eni_error_saved saved;
+    eni__error_save(&saved);
     if (!st->stats.broken && load(ctx, st) != ENI_OK) {
         st->stats.broken = true;
         eni__log(ctx, ENI_LOG_ERROR, "state file %s: memory could not be put back after a failed "
@@ -428,7 +427,7 @@ static void on_recover(eni_ctx *ctx)
     ctx->commit_error = 0;
     if (ctx->on_model_change)
         ctx->on_model_change(ctx); /* the packet path follows memory back */
-    (void)eni__fail_os(saved.code, saved.os_errno, saved.ec2_code, "%s", message);
+    (void)eni__error_restore(&saved, "");
 }
 
 /* ---- eni_ctx_check: does the file hold what memory holds? ------------------------ */
@@ -690,25 +689,43 @@ static int open_db(eni_ctx *ctx, struct eni_store *st, bool *fresh, int64_t *sch
     return out;
 }
 
-/* Whether a file exists (to tidy up a side file only we created). */
+/* What the path held before this open, so that a refused or failed open
+ * leaves no trace of it: reading a WAL-mode file creates its -wal, and a
+ * file whose creation failed after SQLite wrote its first page would read
+ * as a damaged one from then on. */
+struct traces {
+    char *wal;      /* path-wal (NULL: out of memory, then it is left alone) */
+    bool existed;   /* the file itself */
+    bool had_wal;
+};
+
 static bool exists(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0;
 }
 
-/* Reading a WAL-mode file creates its -wal; a file we refuse keeps no
- * trace of us: an empty -wal we made goes again. */
-static void drop_own_wal(eni_ctx *ctx, const char *path, bool had_wal)
+static void traces_take(eni_ctx *ctx, const char *path, struct traces *t)
 {
-    char *wal = eni__malloc(ctx, strlen(path) + 5);
-    if (!wal)
-        return;
-    snprintf(wal, strlen(path) + 5, "%s-wal", path);
+    size_t n = strlen(path) + sizeof "-wal";
+    t->wal = eni__malloc(ctx, n);
+    if (t->wal)
+        snprintf(t->wal, n, "%s-wal", path);
+    t->had_wal = !t->wal || exists(t->wal);
+    t->existed = exists(path);
+}
+
+/* After a failed open: an empty -wal we made goes, and a file we were
+ * creating goes too (or back to the empty file it was). */
+static void traces_undo(const char *path, const struct traces *t, bool creating)
+{
     struct stat sb;
-    if (!had_wal && stat(wal, &sb) == 0 && sb.st_size == 0)
-        (void)remove(wal);
-    eni__free(ctx, wal);
+    if (!t->had_wal && stat(t->wal, &sb) == 0 && sb.st_size == 0)
+        (void)remove(t->wal);
+    if (creating && !t->existed)
+        (void)remove(path);
+    else if (creating)
+        (void)truncate(path, 0);
 }
 
 int eni__store_attach(eni_ctx *ctx, const char *path)
@@ -723,14 +740,8 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
     st->path = copy;
     eni__enc_init(&st->enc, ctx);
     ctx->store = st;
-    char *wal = eni__malloc(ctx, strlen(path) + 5);
-    bool had_wal = true;
-    if (wal) {
-        snprintf(wal, strlen(path) + 5, "%s-wal", path);
-        had_wal = exists(wal);
-        eni__free(ctx, wal);
-    }
-    bool existed = exists(path);
+    struct traces before;
+    traces_take(ctx, path, &before);
     bool fresh = false;
     int64_t schema = 0;
     int rc = open_db(ctx, st, &fresh, &schema);
@@ -758,18 +769,11 @@ int eni__store_attach(eni_ctx *ctx, const char *path)
         store_free(ctx, st);
         ctx->store = NULL;
         eni__journal_detach(ctx);
-        drop_own_wal(ctx, path, had_wal);
-        if (fresh) {
-            /* A file we were creating when a write failed would read as a
-             * damaged one from now on: it goes, or back to the empty file
-             * it was. */
-            if (!existed)
-                (void)remove(path);
-            else
-                (void)truncate(path, 0);
-        }
+        traces_undo(path, &before, fresh);
+        eni__free(ctx, before.wal);
         return rc;
     }
+    eni__free(ctx, before.wal);
     eni__journal_reset(ctx);
     ENI__INFO(ctx, "state file %s: %s (schema %u), %llu objects", path,
               fresh ? "created" : "opened", st->stats.schema,

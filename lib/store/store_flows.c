@@ -39,12 +39,13 @@ static bool save_one(const struct eni_flow_rec *r, void *ud)
 }
 
 /* One interface's row; the count is patched in once it is known. */
-static void encode_nic(struct eni_nic_dp *dp, uint64_t now, struct enc *e, uint32_t *n)
+static void encode_nic(struct eni_nic_dp *dp, const struct eni_nic *nic, uint64_t now,
+                       struct enc *e, uint32_t *n)
 {
     e->len = 0;
     eni__enc_u32(e, FLOW_FORMAT);
     eni__enc_u64(e, atomic_load_explicit(&dp->allowance_exceeded, memory_order_relaxed));
-    eni__enc_u32(e, dp->ceiling);
+    eni__enc_u32(e, nic->conntrack_allowance);
     size_t count_at = e->len;
     eni__enc_u32(e, 0);
     struct save_ctx s = {e, 0};
@@ -68,17 +69,17 @@ int eni__store_save_flows(eni_ctx *ctx, uint64_t now, uint64_t *saved)
         rc = sqlite3_prepare_v2(st->db, "INSERT INTO flows (nic, data) VALUES (?1, ?2)", -1, &put,
                                 NULL);
     for (struct eni_nic_dp *dp = ctx->eval->dps; dp && rc == SQLITE_OK; dp = dp->next) {
-        void *obj;
-        if (eni__registry_peek(ctx, ENI_KIND_NIC, dp->nic, &obj) != ENI_OK)
+        struct eni_nic *nic;
+        if (eni__registry_peek(ctx, ENI_KIND_NIC, dp->nic, (void **)&nic) != ENI_OK)
             continue; /* state the evaluator still holds for a deleted interface */
         uint32_t n;
-        encode_nic(dp, now, &st->enc, &n);
+        encode_nic(dp, nic, now, &st->enc, &n);
         if (st->enc.oom) {
             st->enc.oom = false;
             rc = SQLITE_NOMEM;
             break;
         }
-        if (n == 0 && dp->ceiling == 0 && atomic_load(&dp->allowance_exceeded) == 0)
+        if (n == 0 && atomic_load(&dp->allowance_exceeded) == 0)
             continue;
         total += n;
         sqlite3_bind_int64(put, 1, (sqlite3_int64)dp->nic);
@@ -148,32 +149,9 @@ static int restore_nic(eni_ctx *ctx, struct eni_store *st, uint64_t nic, const v
     return eni__dec_done(&d) ? ENI_OK : ENI_ECORRUPT;
 }
 
-/* Interfaces' own allowances (model settings) onto their flow tables, so
- * the tables are sized before flows go back in. */
-static int apply_allowances(eni_ctx *ctx)
-{
-    bool any = false;
-    ENI__FOR_EACH(ctx, ENI_KIND_NIC, struct eni_nic, n)
-    {
-        if (!n->conntrack_allowance)
-            continue;
-        struct eni_nic_dp *dp;
-        if (eni__eval_dp_get(ctx, n->id, &dp) != ENI_OK)
-            return eni__fail(ENI_ENOMEM, NULL, "out of memory restoring an interface's allowance");
-        dp->ceiling = n->conntrack_allowance;
-        any = true;
-    }
-    if (any)
-        eni__conntrack_rebalance(ctx, 0); /* sizes each table for its cap */
-    return ENI_OK;
-}
-
 int eni__store_restore_flows(eni_ctx *ctx)
 {
     struct eni_store *st = ctx->store;
-    int arc = apply_allowances(ctx);
-    if (arc != ENI_OK)
-        return arc;
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(st->db, "SELECT nic, data FROM flows ORDER BY nic", -1, &q, NULL);
     if (rc != SQLITE_OK)

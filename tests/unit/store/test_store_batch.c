@@ -10,14 +10,13 @@
 
 #include "store/fault_vfs.h"
 #include "store/sql.h"
-#include "test_helpers.h"
+#include "store/store_helpers.h"
 
 static const char *const path = "batch.state";
 
 static void cleanup(void)
 {
-    remove(path);
-    remove("batch.state-wal");
+    st_remove(path);
 }
 
 static eni_ctx *open_state(void)
@@ -32,19 +31,9 @@ static eni_ctx *open_state(void)
 
 static eni_instance_id instance(eni_ctx *ctx)
 {
-    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-    vs.cidr_block = "10.0.0.0/16";
-    eni_vpc_id vpc;
-    assert_eni_ok(eni_vpc_create(ctx, &vs, &vpc));
-    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-    ss.vpc = vpc;
-    ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.0.1.0/24";
-    eni_subnet_id sn;
-    assert_eni_ok(eni_subnet_create(ctx, &ss, &sn));
     eni_instance_spec is = ENI_INSTANCE_SPEC_INIT;
     is.instance_type = "m5.large";
-    is.subnet = sn;
+    is.subnet = st_subnet(ctx);
     eni_instance_id inst;
     assert_eni_ok(eni_instance_create(ctx, &is, &inst));
     assert_eni_ok(eni_ctx_poll(ctx, 0, NULL, NULL, NULL)); /* events so far: gone */

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_helpers.h"
+#include "store/store_helpers.h"
 
 #include <eni/sys/mock.h>
 
@@ -25,8 +25,7 @@ struct ids {
 
 static void cleanup(void)
 {
-    remove(path);
-    remove("reconcile.state-wal");
+    st_remove(path);
 }
 
 static eni_ctx *open_state(void)
@@ -53,16 +52,7 @@ static eni_nic_id nic_in(eni_ctx *ctx, eni_subnet_id sn)
 static void crash_with_operations_in_flight(int fd)
 {
     eni_ctx *ctx = open_state();
-    eni_vpc_spec vs = ENI_VPC_SPEC_INIT;
-    vs.cidr_block = "10.0.0.0/16";
-    eni_vpc_id vpc;
-    assert_eni_ok(eni_vpc_create(ctx, &vs, &vpc));
-    eni_subnet_spec ss = ENI_SUBNET_SPEC_INIT;
-    ss.vpc = vpc;
-    ss.availability_zone = "us-east-1a";
-    ss.cidr_block = "10.0.1.0/24";
-    eni_subnet_id sn;
-    assert_eni_ok(eni_subnet_create(ctx, &ss, &sn));
+    eni_subnet_id sn = st_subnet(ctx);
     eni_instance_spec is = ENI_INSTANCE_SPEC_INIT;
     is.instance_type = "m5.xlarge";
     is.subnet = sn;
