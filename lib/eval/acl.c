@@ -55,25 +55,6 @@ static struct acl_ent compile_entry(const struct eni_acl_entry *m)
     return e;
 }
 
-/* Lay an IPv4 table out as columns from `at`; padding entries match
- * nothing (no address masks to 1). The next free word. */
-static uint32_t *columns(struct acl_table *t, uint32_t *at)
-{
-    uint32_t n = (t->n + ACL_BLOCK - 1) / ACL_BLOCK * ACL_BLOCK;
-    uint32_t *net = at, *mask = at + n, *klo = at + 2 * n, *kspan = at + 3 * n;
-    int32_t *proto = (int32_t *)(void *)(at + 4 * n);
-    for (uint32_t i = 0; i < n; i++) {
-        const struct acl_ent *e = i < t->n ? &t->e[i] : NULL;
-        net[i] = e ? (uint32_t)e->net_lo : 1;
-        mask[i] = e ? (uint32_t)e->mask_lo : 0;
-        klo[i] = e ? e->key_lo : 0;
-        kspan[i] = e ? e->key_hi - e->key_lo : 0;
-        proto[i] = e ? e->proto : -1;
-    }
-    t->c = (struct acl_cols){net, mask, klo, kspan, proto, n};
-    return at + 5 * n;
-}
-
 static uint32_t table_verdict(const struct acl_table *t, bool family_absent)
 {
     if (t->n == 0)
@@ -94,14 +75,17 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
         eni__registry_peek(ctx, ENI_KIND_VPC, s->vpc, (void **)&vpc) != ENI_OK ||
         eni__registry_peek(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&acl) != ENI_OK)
         return ENI_OK; /* not in the model as a whole: nothing to filter by */
-    /* One block: the header, the entries, then the IPv4 tables' columns
-     * (five words an entry, each table padded to whole blocks). */
-    size_t cols = 2 * ((acl->count + ACL_BLOCK - 1) / ACL_BLOCK + 1) * ACL_BLOCK;
+    /* One block: the header, the entries, then the indexes' arrays (a table
+     * holds at most 39 entries: ENI__MAX_ACL_RULES with the implicit deny).
+     * Sized for the whole ACL as one table: the words an index needs grow
+     * linearly with its entries, so four tables need no more. */
+    _Static_assert((int)ENI__MAX_ACL_RULES <= (int)ACL_INDEX_MAX, "an ACL table fits one 64-bit word");
+    size_t words = 4 * eni__acl_index_words(acl->count);
     struct eni_acl_snap *a = eni__calloc(
-        ctx, 1, sizeof *a + (size_t)acl->count * sizeof a->ent[0] + 5 * cols * sizeof(uint32_t));
+        ctx, 1, sizeof *a + (size_t)acl->count * sizeof a->ent[0] + words * sizeof(uint64_t));
     if (!a)
         return ENI_ENOMEM;
-    uint32_t *col = (uint32_t *)(void *)&a->ent[acl->count];
+    uint64_t *mem = (uint64_t *)(void *)&a->ent[acl->count];
     a->acl = acl->id;
     a->n = acl->count;
     uint64_t hi, lo;
@@ -126,8 +110,14 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
                     a->ent[k++] = compile_entry(&m[i]);
             t->n = (uint32_t)(&a->ent[k] - t->e);
             t->all = table_verdict(t, f == 1 && vpc->cidr6.addr.family != 6);
-            if (f == 0)
-                col = columns(t, col);
+            if (t->n > ACL_INDEX_MAX) { /* past the quota: a model no call makes */
+                eni__free(ctx, a);
+                return ENI_ECORRUPT;
+            }
+            if (t->all == ACL_SCAN) {
+                eni__acl_index_build(&t->ix, t->e, t->n, f ? 6 : 4, mem);
+                mem += eni__acl_index_words(t->n);
+            }
         }
     *out = a;
     return ENI_OK;

@@ -2,13 +2,11 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* A subnet's network ACL as the packet path reads it (section 9), built by
  * acl.c into each interface's snapshot: per direction and family, the
- * entries in rule order (at most 40 by EC2's quota), and the first match
- * decides. IPv4 tables are also kept as columns of 32-bit words, padded to
- * blocks of ACL_BLOCK entries that match nothing, and a lookup tests a
- * whole block without a branch (the compiler vectorises it) and branches
- * once per block; IPv6 tables are scanned entry by entry. A table that
- * allows everything (the default ACL's rule 100 or 101 first) is flagged
- * and costs one test; a family the VPC has no block of and the ACL no entry
+ * entries in rule order (at most 39 by EC2's quota of 40 with the implicit
+ * deny), and the first match decides, found through a first-match index of
+ * one bit per entry (acl_index.h) at the same cost whatever the entries
+ * are. A table that allows everything (the default ACL's rule 100 or 101
+ * first) is flagged and costs one test; a family the VPC has no block of and the ACL no entry
  * of is not filtered (decisions.md D32). Traffic whose other end is in the
  * interface's own subnet never crosses the ACL. */
 #ifndef ENI_EVAL_ACL_H
@@ -18,9 +16,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "acl_index.h"
 #include "eni/eval.h"
 
-enum { ACL_SCAN = 0, ACL_ALLOW_ALL = 1, ACL_DENY_ALL = 2, ACL_BLOCK = 8 };
+enum { ACL_SCAN = 0, ACL_ALLOW_ALL = 1, ACL_DENY_ALL = 2 };
 
 /* The key a packet is matched on: a TCP/UDP destination port, or ICMP
  * type << 8 | code; ACL_NO_PORT for a non-first fragment of those, which
@@ -38,18 +37,11 @@ struct acl_ent {
     uint16_t reserved2;
 };
 
-/* An IPv4 table's entries as columns (entry i at [i]). */
-struct acl_cols {
-    const uint32_t *net, *mask, *klo, *kspan; /* kspan: key_hi - key_lo */
-    const int32_t *proto;                       /* -1: all */
-    uint32_t n;                                 /* a multiple of ACL_BLOCK */
-};
-
 struct acl_table {
     const struct acl_ent *e;
     uint32_t n;
     uint32_t all; /* ACL_SCAN, or a verdict for every packet */
-    struct acl_cols c; /* IPv4 tables */
+    struct acl_index ix; /* ACL_SCAN tables: the first-match index */
 };
 
 struct eni_acl_snap {
@@ -58,7 +50,7 @@ struct eni_acl_snap {
     uint32_t sub4_net, sub4_mask; /* the interface's subnet */
     uint64_t sub6_hi;             /* its IPv6 /64, when has6 */
     uint32_t has6;
-    uint32_t n;                   /* entries in ent[]; the IPv4 columns follow them */
+    uint32_t n;                   /* entries in ent[]; the indexes' arrays follow them */
     struct acl_ent ent[];
 };
 
@@ -72,62 +64,15 @@ static inline uint32_t eni__acl_key(const eni_pkt *p)
     return ported ? p->dport : (uint32_t)p->icmp_type << 8 | p->icmp_code;
 }
 
-/* The first entry that matches, or NULL (the implicit deny). */
-static inline const struct acl_ent *eni__acl_first(const struct acl_table *t, uint64_t hi,
-                                                   uint64_t lo, uint8_t proto, uint32_t key)
+/* The first entry that matches, or NULL (the implicit deny): the remote
+ * address as two host-order words (IPv4 in lo). */
+static inline const struct acl_ent *eni__acl_first(const struct acl_table *t, unsigned family,
+                                                   uint64_t hi, uint64_t lo, uint8_t proto,
+                                                   uint32_t key)
 {
-    for (uint32_t i = 0; i < t->n; i++) {
-        const struct acl_ent *e = &t->e[i];
-        /* one branch per entry: every test folded into one value */
-        unsigned m = ((hi & e->mask_hi) == e->net_hi) & ((lo & e->mask_lo) == e->net_lo) &
-                     ((e->proto < 0) | (e->proto == proto)) & (key - e->key_lo <= e->key_hi - e->key_lo);
-        if (m)
-            return e;
-    }
-    return NULL;
-}
-
-/* Four lanes of 32 bits: SSE2 on x86-64, NEON on arm64 (GCC and clang
- * vector extensions; no intrinsics, so no per-target code). */
-typedef uint32_t acl_u32x4 __attribute__((vector_size(16)));
-typedef int32_t acl_i32x4 __attribute__((vector_size(16)));
-typedef uint64_t acl_u64x2 __attribute__((vector_size(16)));
-
-/* Entries b..b+3 of the columns that match, as lanes of -1 (match) or 0. */
-static inline acl_i32x4 eni__acl_lanes4(const struct acl_cols *c, uint32_t b, acl_u32x4 a,
-                                         acl_u32x4 key, acl_i32x4 proto)
-{
-    acl_u32x4 net, mask, klo, kspan;
-    acl_i32x4 pr;
-    memcpy(&net, c->net + b, sizeof net);
-    memcpy(&mask, c->mask + b, sizeof mask);
-    memcpy(&klo, c->klo + b, sizeof klo);
-    memcpy(&kspan, c->kspan + b, sizeof kspan);
-    memcpy(&pr, c->proto + b, sizeof pr);
-    return ((a & mask) == net) & ((key - klo) <= kspan) & ((pr < 0) | (pr == proto));
-}
-
-/* The first IPv4 entry that matches, or NULL: eight entries tested at once,
- * one branch per eight. */
-static inline const struct acl_ent *eni__acl_first4(const struct acl_table *t, uint32_t a,
-                                                    uint8_t proto, uint32_t key)
-{
-    const struct acl_cols *c = &t->c;
-    const acl_u32x4 va = {a, a, a, a}, vk = {key, key, key, key};
-    const acl_i32x4 vp = {proto, proto, proto, proto};
-    for (uint32_t b = 0; b < c->n; b += ACL_BLOCK) {
-        acl_i32x4 m0 = eni__acl_lanes4(c, b, va, vk, vp);
-        acl_i32x4 m1 = eni__acl_lanes4(c, b + 4, va, vk, vp);
-        acl_u64x2 w0 = (acl_u64x2)m0, w1 = (acl_u64x2)m1;
-        if (!(w0[0] | w0[1] | w1[0] | w1[1]))
-            continue;
-        /* the lowest lane that matched: two lanes to a 64-bit word */
-        const uint64_t q[4] = {w0[0], w0[1], w1[0], w1[1]};
-        for (uint32_t k = 0; k < 4; k++)
-            if (q[k])
-                return &t->e[b + 2 * k + ((uint32_t)__builtin_ctzll(q[k]) >> 5)];
-    }
-    return NULL;
+    uint64_t m = family == 4 ? eni__acl_index_match(&t->ix, proto, key, lo, 0)
+                             : eni__acl_index_match(&t->ix, proto, key, hi, lo);
+    return m ? &t->e[__builtin_ctzll(m)] : NULL;
 }
 
 /* Is the remote end (network order) in the interface's own subnet? */
@@ -172,8 +117,7 @@ static inline bool eni__acl_denies(const struct eni_acl_snap *a, bool out, const
         return false;
     if (t->all == ACL_DENY_ALL)
         return true;
-    *hit = p->family == 4 ? eni__acl_first4(t, (uint32_t)lo, p->proto, eni__acl_key(p))
-                          : eni__acl_first(t, hi, lo, p->proto, eni__acl_key(p));
+    *hit = eni__acl_first(t, p->family, hi, lo, p->proto, eni__acl_key(p));
     return !*hit || !(*hit)->allow;
 }
 
@@ -186,7 +130,7 @@ static inline bool eni__acl_denies4(const struct eni_acl_snap *a, bool out, cons
         return false;
     if (t->all == ACL_DENY_ALL)
         return true;
-    const struct acl_ent *e = eni__acl_first4(t, remote, p->proto, eni__acl_key(p));
+    const struct acl_ent *e = eni__acl_first(t, 4, 0, remote, p->proto, eni__acl_key(p));
     return !e || !e->allow;
 }
 

@@ -50,7 +50,7 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
     if (((max_cuts + 64) / 64) * 8 * rows > ELEM4_MAX_ROW_BYTES)
         return NULL; /* too large even before duplicates are removed: not worth it */
     struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
-    uint32_t *cut = eni__calloc(ctx, max_cuts + 1, sizeof *cut);
+    uint32_t *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
     if (!el || !cut)
         goto nomem;
     el->cut = cut;
@@ -74,6 +74,8 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
         if (u == 0 || cut[u - 1] != cut[i])
             cut[u++] = cut[i];
     el->n_cut = u;
+    for (uint32_t i = 0; i < CUT_PAD; i++)
+        cut[u + i] = UINT32_MAX;
     el->row_words = (u + 1 + 63) / 64;
     if ((uint64_t)el->row_words * 8 * rows > ELEM4_MAX_ROW_BYTES) {
         eni__elem4_free(ctx, el);

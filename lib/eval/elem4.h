@@ -22,7 +22,8 @@
 #include <stdint.h>
 
 struct cls_elem4 {
-    uint32_t *cut;      /* sorted distinct cuts (never 0): elementary interval k is [cut[k-1], cut[k]) */
+    uint32_t *cut;      /* sorted distinct cuts (never 0): elementary interval k is [cut[k-1], cut[k]);
+                           CUT_PAD sentinels follow */
     uint32_t n_cut;
     uint32_t *bucket;   /* [n_bucket + 1]: cuts below each bucket's start */
     uint32_t n_bucket;  /* a power of two */
@@ -32,7 +33,17 @@ struct cls_elem4 {
     uint32_t row_words;
 };
 
-/* The elementary interval holding a (how many cuts are <= a). */
+/* Cut arrays end in this many sentinels past their last cut, so a bucket's
+ * cuts are counted four at a time without a bound check (elem4, elem6 and
+ * the ACL index): a count that runs past the bucket's own cuts meets only
+ * larger cuts (the next buckets') or sentinels, and is clamped to the
+ * bucket's size for the one address a sentinel equals. */
+enum { CUT_PAD = 4 };
+
+/* The elementary interval holding a (how many cuts are <= a). A bucket of
+ * at most four cuts (nearly all: about four buckets per cut) is counted
+ * without a branch: a loop whose trip count changed from packet to packet
+ * was a mispredicted branch per packet. */
 static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
 {
     if (a < el->base)
@@ -40,8 +51,8 @@ static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
     uint64_t j = (uint64_t)(a - el->base) >> el->shift;
     if (j >= el->n_bucket)
         return el->n_cut;
-    uint32_t k = el->bucket[j], end = el->bucket[j + 1];
-    if (end - k > 8) { /* a crowded bucket: search it */
+    uint32_t k = el->bucket[j], end = el->bucket[j + 1], n = end - k;
+    if (n > CUT_PAD) { /* a crowded bucket: search it */
         while (k < end) {
             uint32_t mid = k + (end - k) / 2;
             if (el->cut[mid] <= a)
@@ -51,9 +62,9 @@ static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
         }
         return k;
     }
-    while (k < end && el->cut[k] <= a)
-        k++;
-    return k;
+    const uint32_t *c = el->cut + k;
+    uint32_t in = (uint32_t)(c[0] <= a) + (c[1] <= a) + (c[2] <= a) + (c[3] <= a);
+    return k + (in < n ? in : n);
 }
 
 static inline int eni__elem4_test(const struct cls_elem4 *el, uint32_t row, uint32_t k)

@@ -91,7 +91,7 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
     if (((max_cuts + 64) / 64) * 8 * rows > ELEM6_MAX_ROW_BYTES)
         return NULL; /* too large even before duplicates are removed */
     struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
-    struct cls_cut6 *cut = eni__calloc(ctx, max_cuts + 1, sizeof *cut);
+    struct cls_cut6 *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
     if (!el || !cut) {
         eni__free(ctx, cut);
         eni__free(ctx, el);
@@ -100,6 +100,8 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
     }
     el->cut = cut;
     el->n_cut = collect_cuts(t, proto, cut);
+    for (uint32_t i = 0; i < CUT_PAD; i++)
+        cut[el->n_cut + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->row_words = (el->n_cut + 1 + 63) / 64;
     if ((uint64_t)el->row_words * 8 * rows > ELEM6_MAX_ROW_BYTES) {
         eni__elem6_free(ctx, el);

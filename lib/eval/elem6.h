@@ -15,12 +15,15 @@
 
 #include <stdint.h>
 
+#include "elem4.h" /* CUT_PAD */
+
 struct cls_cut6 {
     uint64_t hi, lo;
 };
 
 struct cls_elem6 {
-    struct cls_cut6 *cut; /* sorted distinct cuts (never 0): piece k is [cut[k-1], cut[k]) */
+    struct cls_cut6 *cut; /* sorted distinct cuts (never 0): piece k is [cut[k-1], cut[k]);
+                             CUT_PAD sentinels follow */
     uint32_t n_cut;
     uint32_t *bucket;     /* [n_bucket + 1]: cuts below each bucket's start */
     uint32_t n_bucket;    /* a power of two */
@@ -36,7 +39,8 @@ static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t 
     return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
 }
 
-/* The piece holding a (how many cuts are <= a). */
+/* The piece holding a (how many cuts are <= a): elem4's method, a bucket
+ * of at most CUT_PAD cuts counted without a branch. */
 static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi, uint64_t alo)
 {
     if (ahi < el->base)
@@ -46,14 +50,18 @@ static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi,
         return el->n_cut;
     uint32_t k = el->bucket[j], n = el->bucket[j + 1] - k;
     const struct cls_cut6 *c = el->cut + k;
-    /* the last cut of the bucket at or below a, branch-free, then one compare */
+    if (n <= CUT_PAD) {
+        uint32_t in = (uint32_t)eni__cut6_le(&c[0], ahi, alo) + eni__cut6_le(&c[1], ahi, alo) +
+                      eni__cut6_le(&c[2], ahi, alo) + eni__cut6_le(&c[3], ahi, alo);
+        return k + (in < n ? in : n);
+    }
+    /* a crowded bucket (member addresses sharing a /64): the last cut at
+     * or below a, branch-free, then one compare */
     while (n > 1) {
         uint32_t half = n / 2;
         c = eni__cut6_le(&c[half], ahi, alo) ? c + half : c;
         n -= half;
     }
-    if (n == 0)
-        return k;
     return (uint32_t)(c - el->cut) + (uint32_t)eni__cut6_le(c, ahi, alo);
 }
 

@@ -463,6 +463,166 @@ static void test_s9_5_matches_a_first_match_oracle(void **state)
     assert_true(outcome[0] > 1000 && outcome[1] > 1000);
 }
 
+/* The first-match index (lib/eval/acl_index.c) cuts the address and key
+ * spaces at every entry's ends: random ACLs with CIDRs anywhere in either
+ * space (/0 to /32 and /128, IPv6 prefixes that differ in the high word or
+ * share one /64) and ports up to 65535, probed at every edge (an entry's
+ * first and last address and port, and one past each), against the oracle;
+ * a denied packet must name the entry that denies it. */
+static uint64_t rnd64(void)
+{
+    return (uint64_t)rnd(1u << 30) << 34 ^ (uint64_t)rnd(1u << 30) << 17 ^ rnd(1u << 30);
+}
+
+/* out = net with the host bits of a /len all `ones`, plus `step` (-1, 0, 1)
+ * as a 128-bit (or 32-bit) number; false when that leaves the space. */
+static bool edge_addr(const struct oentry *o, bool ones, int step, uint8_t *out)
+{
+    unsigned bytes = o->family == 4 ? 4 : 16;
+    memcpy(out, o->net, 16);
+    for (unsigned b = o->len; b < 8 * bytes; b++)
+        if (ones)
+            out[b / 8] |= (uint8_t)(0x80u >> (b % 8));
+    for (int i = (int)bytes - 1; step && i >= 0; i--) {
+        int v = out[i] + step;
+        out[i] = (uint8_t)v;
+        if (v >= 0 && v <= 255)
+            return true;
+    }
+    return step == 0;
+}
+
+static void test_s9_5_first_match_at_every_edge(void **state)
+{
+    struct fx *f = *state;
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
+    eni_quotas q = ENI_QUOTAS_INIT;
+    q.acl_rules = 40;
+    assert_eni_ok(eni_ctx_set_quotas(f->h.ctx, &q));
+    uint8_t own6[16], vpc6[8];
+    assert_int_equal(inet_pton(AF_INET6, f->ip6, own6), 1);
+    memcpy(vpc6, own6, 8);
+    static const int protos[] = {-1, 6, 17, 1, 58, 47};
+    unsigned checked = 0, named = 0, allowed = 0;
+    for (int round = 0; round < 40; round++) {
+        eni_acl_spec as = ENI_ACL_SPEC_INIT;
+        as.vpc = f->h.vpc;
+        eni_acl_id acl;
+        assert_eni_ok(eni_acl_create(f->h.ctx, &as, &acl));
+        struct oentry e[78];
+        unsigned n = 0;
+        for (unsigned family = 4; family <= 6; family += 2) {
+            unsigned want = 1 + rnd(39), bits = family == 4 ? 32 : 128;
+            for (unsigned i = 0; i < want; i++) {
+                struct oentry *o = &e[n];
+                memset(o, 0, sizeof *o);
+                o->family = family;
+                o->number = 1 + 2 * i + (family == 6) + 100 * rnd(2);
+                bool taken = false;
+                for (unsigned j = 0; j < n; j++)
+                    taken |= e[j].number == o->number;
+                if (taken)
+                    continue;
+                o->allow = rnd(2);
+                o->proto = protos[rnd(6)];
+                o->from = o->to = o->type = o->code = -1;
+                unsigned shape = rnd(4);
+                o->len = shape == 0 ? rnd(bits + 1) : shape == 1 ? bits : bits - rnd(bits / 4);
+                uint64_t w[2] = {rnd64(), rnd64()};
+                if (family == 6 && rnd(2)) /* share one /64: cuts inside one bucket */
+                    w[0] = 0x20010db800770000ull;
+                for (unsigned b = 0; b < 8; b++) {
+                    o->net[b] = (uint8_t)(w[0] >> (56 - 8 * b));
+                    o->net[8 + b] = (uint8_t)(w[1] >> (56 - 8 * b));
+                }
+                if (family == 4 && o->net[0] == 10)
+                    o->net[0] = 11; /* not the VPC: the subnet is never filtered */
+                for (unsigned b = o->len; b < 128; b++)
+                    o->net[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+                char text[64], cidr[80];
+                inet_ntop(family == 4 ? AF_INET : AF_INET6, o->net, text, sizeof text);
+                snprintf(cidr, sizeof cidr, "%s/%u", text, o->len);
+                eni_acl_entry_spec s = acl_entry(ENI_INGRESS, o->number,
+                                                 o->allow ? ENI_ACL_ALLOW : ENI_ACL_DENY,
+                                                 o->proto, cidr);
+                if (o->proto == 6 || o->proto == 17) {
+                    o->from = rnd(3) ? (int)rnd(65536) : 0;
+                    o->to = rnd(3) ? o->from + (int)rnd((uint32_t)(65536 - o->from)) : 65535;
+                    s.from_port = o->from, s.to_port = o->to;
+                } else if (o->proto == 1 || (o->proto == 58 && family == 6)) {
+                    o->type = rnd(3) ? (int)rnd(256) : -1;
+                    o->code = o->type >= 0 && rnd(2) ? (int)rnd(256) : -1;
+                    s.icmp_type = o->type, s.icmp_code = o->code;
+                }
+                assert_eni_ok(eni_acl_create_entry(f->h.ctx, acl, &s));
+                n++;
+            }
+        }
+        acl_add(f->h.ctx, acl, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+        acl_add(f->h.ctx, acl, acl_entry(ENI_EGRESS, 101, ENI_ACL_ALLOW, -1, "::/0"));
+        assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, acl));
+        for (int k = 0; k < 400; k++) {
+            const struct oentry *o = &e[rnd(n)];
+            int proto = o->proto >= 0 && rnd(4) ? o->proto : protos[1 + rnd(5)];
+            if (proto == 58 && o->family == 4)
+                proto = 1;
+            eni_pkt p = pkt((uint8_t)proto, o->family == 4 ? "198.51.100.1" : "2001:db8:77::1",
+                            1000, o->family == 4 ? f->ip : f->ip6, 0, 0x02);
+            if (!edge_addr(o, rnd(2), (int)rnd(3) - 1, p.src))
+                continue;
+            if (k % 50 == 0) /* the ends of the space, whatever the entries */
+                memset(p.src, k % 100 ? 0xff : 0, o->family == 4 ? 4 : 16);
+            int ends[4] = {o->from - 1, o->from, o->to, o->to + 1};
+            int port = o->from >= 0 ? ends[rnd(4)] : (int)rnd(65536);
+            if (port < 0 || port > 65535)
+                port = (int)rnd(65536);
+            p.dport = (uint16_t)port;
+            if (proto == 1 || proto == 58) {
+                int type = o->type >= 0 && rnd(4) ? o->type + (int)rnd(3) - 1 : (int)rnd(256);
+                int code = o->code >= 0 && rnd(4) ? o->code + (int)rnd(3) - 1 : (int)rnd(256);
+                p.icmp_type = (uint8_t)type;
+                p.icmp_code = (uint8_t)code;
+            }
+            if (rnd(10) == 0)
+                p.flags = ENI_PKT_FRAGMENT;
+            /* never filtered: the VPC's own addresses and the services */
+            if ((o->family == 4 && (p.src[0] == 10 || (p.src[0] == 169 && p.src[1] == 254))) ||
+                (o->family == 6 && (memcmp(p.src, vpc6, 8) == 0 || p.src[0] == 0xfd)))
+                continue;
+            const struct oentry *hit = NULL;
+            for (unsigned j = 0; j < n; j++)
+                if (oracle_matches(&e[j], &p) && (!hit || e[j].number < hit->number))
+                    hit = &e[j];
+            eni_verdict v;
+            char text[256], want[32];
+            assert_eni_ok(eni_eval_explain(f->h.ctx, f->h.nic, IN, &p, 1, &v, text, sizeof text));
+            bool denied = v.reason == ENI_REASON_ACL_DENY;
+            if (denied != !(hit && hit->allow))
+                fail_msg("round %d packet %d: %s, oracle %s rule %u (%s)", round, k,
+                         eni_reason_name(v.reason), hit ? (hit->allow ? "allow" : "deny") : "*",
+                         hit ? hit->number : 0, text);
+            if (denied) {
+                if (hit)
+                    snprintf(want, sizeof want, " rule %u (", hit->number);
+                else
+                    snprintf(want, sizeof want, " rule * (");
+                if (!strstr(text, want))
+                    fail_msg("round %d packet %d: explain said \"%s\", want \"%s\"", round, k,
+                             text, want);
+                named += hit != NULL;
+            }
+            allowed += !denied;
+            checked++;
+        }
+        assert_eni_ok(eni_acl_replace_association(f->h.ctx, f->h.subnet, f->acl));
+        assert_eni_ok(eni_acl_delete(f->h.ctx, acl));
+    }
+    printf("# %u packets at entry edges: %u allowed, %u denied by a named entry\n", checked,
+           allowed, named);
+    assert_true(checked > 10000 && allowed > 2000 && named > 2000);
+}
+
 /* ---- 1.8: delegated prefixes are the interface's own ----------------------- */
 
 static void test_s1_8_prefix_addresses_pass_the_source_dest_check(void **state)
@@ -545,6 +705,7 @@ int main(void)
         T(test_s9_5_same_subnet_and_services_not_filtered),
         T(test_s9_4_association_change_takes_effect),
         T(test_s9_5_matches_a_first_match_oracle),
+        T(test_s9_5_first_match_at_every_edge),
         T(test_s1_8_prefix_addresses_pass_the_source_dest_check),
         T(test_s4_4_group_reference_covers_delegated_prefixes),
     };

@@ -1,0 +1,85 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* The first-match index of one network-ACL table (acl.h): at most 64
+ * entries in rule order, each one bit of a 64-bit word. Every dimension an
+ * entry tests (protocol, key, remote address) maps a packet's value to the
+ * word of the entries that accept it, and the first match is the lowest
+ * bit of their AND. So a lookup costs the same whatever the entries are
+ * and however many (a scan of 39 IPv6 entries took about 80 ns; this,
+ * three short searches).
+ *
+ * The key and address dimensions cut their value space at every entry's
+ * interval ends; the pieces between cuts are each wholly inside or outside
+ * every entry, so a piece has one word. A value's piece is the count of
+ * cuts at or below it: one bucket read over a window of the cuts' high
+ * words, then a branch-free search of the few cuts in that bucket. Values
+ * are 128-bit pairs: IPv6 addresses as they are, IPv4 addresses and keys
+ * in the high word. */
+#ifndef ENI_EVAL_ACL_INDEX_H
+#define ENI_EVAL_ACL_INDEX_H
+
+#include <stdint.h>
+
+#include "elem6.h" /* struct cls_cut6, eni__cut6_le */
+
+enum { ACL_INDEX_MAX = 64, ACL_DIM_BUCKETS = 256 };
+
+/* One dimension: the cuts, the word of each piece, the bucket window. */
+struct acl_dim {
+    const struct cls_cut6 *cut; /* sorted, distinct, never 0; CUT_PAD sentinels follow */
+    const uint64_t *word;       /* [n_cut + 1]: the entries accepting piece k */
+    uint64_t base;              /* the window's first high word */
+    uint32_t shift;             /* log2 of a bucket's width in high words (0..63) */
+    uint32_t n_cut;             /* at most 2 * ACL_INDEX_MAX */
+    uint8_t bucket[ACL_DIM_BUCKETS + 1]; /* cuts below each bucket's start */
+};
+
+struct acl_index {
+    uint8_t proto_class[256]; /* 0: a protocol no entry names */
+    const uint64_t *proto_word; /* per class: the entries accepting it */
+    struct acl_dim key, addr;
+};
+
+/* The piece holding (hi, lo): how many cuts are at or below it (elem4's
+ * method: a bucket of at most CUT_PAD cuts counted without a branch). */
+static inline uint32_t eni__acl_dim_find(const struct acl_dim *d, uint64_t hi, uint64_t lo)
+{
+    if (hi < d->base)
+        return 0;
+    uint64_t j = (hi - d->base) >> d->shift;
+    if (j >= ACL_DIM_BUCKETS)
+        return d->n_cut;
+    uint32_t k = d->bucket[j], n = (uint32_t)d->bucket[j + 1] - k;
+    const struct cls_cut6 *c = d->cut + k;
+    if (n <= CUT_PAD) {
+        uint32_t in = (uint32_t)eni__cut6_le(&c[0], hi, lo) + eni__cut6_le(&c[1], hi, lo) +
+                      eni__cut6_le(&c[2], hi, lo) + eni__cut6_le(&c[3], hi, lo);
+        return k + (in < n ? in : n);
+    }
+    while (n > 1) {
+        uint32_t half = n / 2;
+        c = eni__cut6_le(&c[half], hi, lo) ? c + half : c;
+        n -= half;
+    }
+    return (uint32_t)(c - d->cut) + (uint32_t)eni__cut6_le(c, hi, lo);
+}
+
+/* The entries (bits, lowest first in rule order) that match a packet of
+ * protocol proto, key key (acl.h's eni__acl_key) and remote address
+ * (hi, lo) in the dimension's encoding (IPv4: the address in hi, lo 0). */
+static inline uint64_t eni__acl_index_match(const struct acl_index *ix, uint8_t proto,
+                                            uint32_t key, uint64_t hi, uint64_t lo)
+{
+    return ix->proto_word[ix->proto_class[proto]] & ix->key.word[eni__acl_dim_find(&ix->key, key, 0)] &
+           ix->addr.word[eni__acl_dim_find(&ix->addr, hi, lo)];
+}
+
+struct acl_ent;
+/* The 64-bit words an index of n entries needs from its caller's block. */
+uint64_t eni__acl_index_words(uint32_t n);
+/* Build the index of entries e[0..n) (n <= ACL_INDEX_MAX) of one family
+ * (4 or 6), carving its arrays from mem (eni__acl_index_words(n) words). */
+void eni__acl_index_build(struct acl_index *ix, const struct acl_ent *e, uint32_t n,
+                          unsigned family, uint64_t *mem);
+
+#endif
