@@ -308,7 +308,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic_id, uint32_t dir, const eni_pk
         memset(&v, 0, sizeof v);
         v.reason = ENI_REASON_MALFORMED;
     } else {
-        eni__eval_one(dp, flows_of(dp), snap, dir, pkt, now_ns, false, true, &v, NULL, NULL);
+        eni__eval_one(dp, flows_of(dp), snap, dir, pkt, now_ns, false, true, &v, NULL, NULL, NULL);
     }
     if (text) {
         char g[ENI_ID_STRING_MAX] = "", r[ENI_ID_STRING_MAX] = "", detail[160] = "";
@@ -445,7 +445,7 @@ int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
         eni_conntrack_stats st;
         memset(&st, 0, sizeof st);
         st.size = sizeof st;
-        st.tracked = atomic_load(&fl->tracked);
+        st.tracked = eni__flows_tracked(fl);
         st.allowance = atomic_load_explicit(&fl->share, memory_order_relaxed);
         st.conntrack_allowance_available = st.tracked < st.allowance ? st.allowance - st.tracked : 0;
         /* On an instance, the gauge is the instance's, as ENA reports it on

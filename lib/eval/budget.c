@@ -52,7 +52,7 @@ static int cmp_member(const void *x, const void *y)
 
 static uint64_t tracked_of(const struct eni_nic_dp *dp)
 {
-    return atomic_load_explicit(&atomic_load(&dp->flows)->tracked, memory_order_relaxed);
+    return eni__flows_tracked(atomic_load(&dp->flows));
 }
 
 /* Size an interface's tables for what it may ever hold: its own allowance

@@ -268,7 +268,7 @@ static bool icmp_related(const struct flow_table *ft, const eni_pkt *p, bool out
 
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule, eni_verdict *v,
-                   eni_eval_counters *c, const struct fkey *pre)
+                   eni_eval_counters *c, const struct fkey *pre, uint32_t *uncounted)
 {
     bool out = dir == ENI_DIR_OUTBOUND;
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
@@ -339,14 +339,14 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
         } else if (!commit) {
             /* only a question: answer what a burst would, without taking the
              * slot (a full allowance drops the new flow, section 5.5) */
-            uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
+            uint64_t tracked = eni__flows_tracked(fl);
             if (!ft_has_room(ft, kp, now, tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed))) {
                 verdict(v, ENI_DROP, ENI_REASON_CONNTRACK_FULL);
                 goto counted;
             }
             verdict(v, ENI_ALLOW, ENI_REASON_RULE);
         } else {
-            uint64_t tracked = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
+            uint64_t tracked = eni__flows_tracked(fl) + (uncounted ? *uncounted : 0);
             uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST))
                                  ? ST_CLOSING
                              : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN) ? ST_ESTABLISHED
@@ -355,7 +355,8 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             /* At the allowance a new flow may still take an expired one's slot
              * (lazy expiry); otherwise it is dropped and counted (section 5.5). */
             if (!ft_insert(fl, ft, kp, meta, now + timeout_ns(snap, p->proto, state), now,
-                           tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed))) {
+                           tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed),
+                           uncounted)) {
                 if (dp)
                     atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
                 if (c)
@@ -592,6 +593,7 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
     bool live = snap && snap->attached;
     struct fkey ring[RING];
     uint64_t hits = 0;
+    uint32_t created = 0; /* slots that held no flow, filled by this burst */
     /* Read once: eni__eval_one reads it again, and sees the same table or,
      * after eni__flows_enable_v6, the full one that replaced an empty one
      * (a key's home slot is then only a prefetch hint that missed). */
@@ -625,8 +627,11 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);
         else
-            eni__eval_one(dp, fl, snap, d, p, now, true, want_rule, v, c, k);
+            eni__eval_one(dp, fl, snap, d, p, now, true, want_rule, v, c, k, &created);
     }
+    /* the flows this burst created, counted once (flowtab.h, tracked) */
+    if (created)
+        atomic_fetch_add_explicit(&fl->tracked, created, memory_order_relaxed);
 #undef DIR_OF
     c->packets += hits;
     c->allowed += hits;

@@ -203,10 +203,13 @@ void eni__flow_describe(const struct flow_table *ft, struct flow_slot *s, eni_fl
 /* The verdict engine shared by bursts and explain (engine.c). */
 /* Judge one packet. commit=false evaluates without creating or refreshing
  * flows. dp may be NULL (no allowance-exceeded count). pre: its flow key and
- * hash when the caller built them, else NULL. */
+ * hash when the caller built them, else NULL. uncounted: where a burst
+ * counts the flows it created until it adds them to fl->tracked, or NULL
+ * to count each at once. */
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule,
-                   eni_verdict *v, eni_eval_counters *c, const struct fkey *pre);
+                   eni_verdict *v, eni_eval_counters *c, const struct fkey *pre,
+                   uint32_t *uncounted);
 /* A burst of records (arguments checked, epoch entered by the caller), all
  * in direction dir, or packet i in direction dirs[i] when dirs is not NULL. */
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,

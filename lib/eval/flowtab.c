@@ -174,7 +174,7 @@ static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
 {
     struct copy_ctx *cc = ud;
     uint64_t exp = atomic_load_explicit(&s->expires, memory_order_relaxed);
-    if (exp <= cc->now || atomic_load_explicit(&cc->dst->tracked, memory_order_relaxed) >= cc->dst->allowance)
+    if (exp <= cc->now || eni__flows_tracked(cc->dst) >= cc->dst->allowance)
         return false;
     struct fkey k;
     memset(&k, 0, sizeof k);
@@ -186,7 +186,7 @@ static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
     k.proto = (uint8_t)(meta >> 8);
     struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
     k.hash = key_hash(&k);
-    (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false);
+    (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false, NULL);
     return false;
 }
 

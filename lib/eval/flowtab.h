@@ -99,8 +99,18 @@ struct eni_flows {
      * interfaces of an instance. */
     _Atomic uint32_t share;
     bool v6;                            /* ft6 is sized to the allowance (control path) */
-    _Atomic uint64_t tracked;           /* valid slots in both tables */
+    /* Valid slots in both tables. A burst adds the slots it filled once, at
+     * its end (one atomic add a burst, not one a flow), so a sweep running
+     * meanwhile may take this below zero for a moment: read it through
+     * eni__flows_tracked, which reads that as 0. */
+    _Atomic int64_t tracked;
 };
+
+static inline uint64_t eni__flows_tracked(const struct eni_flows *fl)
+{
+    int64_t n = atomic_load_explicit(&fl->tracked, memory_order_relaxed);
+    return n > 0 ? (uint64_t)n : 0;
+}
 
 static inline void addr_words(const uint8_t *a, unsigned family, uint64_t *out)
 {
@@ -227,9 +237,12 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
 }
 
 /* k->hash must be key_hash(k): the packet path computed it already, and
- * hashing an IPv6 key again cost a call on every new flow. */
+ * hashing an IPv6 key again cost a call on every new flow. A slot that held
+ * no flow is counted in fl->tracked, or in *uncounted when the caller (a
+ * burst) adds its count once for all its flows. */
 static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
-                             uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only)
+                             uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only,
+                             uint32_t *uncounted)
 {
     uint32_t i = home_slot(ft, k->hash);
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
@@ -256,7 +269,11 @@ static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const 
         atomic_store_explicit(&s->expires, expires, memory_order_relaxed);
         atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
         atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
-        if (!valid)
+        if (valid)
+            return true;
+        if (uncounted)
+            ++*uncounted;
+        else
             atomic_fetch_add_explicit(&fl->tracked, 1, memory_order_relaxed);
         return true;
     }

@@ -54,7 +54,7 @@ int eni__flows_import(eni_ctx *ctx, struct eni_nic_dp *dp, const struct eni_flow
     if (r->expires <= now)
         return ENI_OK; /* it idled out while no process held it */
     struct eni_flows *fl = atomic_load(&dp->flows);
-    if (atomic_load_explicit(&fl->tracked, memory_order_relaxed) >= fl->allowance)
+    if (eni__flows_tracked(fl) >= fl->allowance)
         return ENI_ELIMIT;
     if (r->words == 4 && !fl->v6 && eni__flows_enable_v6(ctx, fl) != ENI_OK)
         return ENI_ENOMEM;
@@ -66,7 +66,7 @@ int eni__flows_import(eni_ctx *ctx, struct eni_nic_dp *dp, const struct eni_flow
     k.proto = r->proto;
     k.hash = key_hash(&k);
     struct flow_table *ft = r->words == 1 ? fl->ft4 : atomic_load(&fl->ft6);
-    if (!ft_insert(fl, ft, &k, r->meta, r->expires, now, false))
+    if (!ft_insert(fl, ft, &k, r->meta, r->expires, now, false, NULL))
         return ENI_ELIMIT;
     /* ft_insert counts the creating packet; the record knows better. */
     struct flow_slot *s = ft_find_h(ft, &k, k.hash, now);
