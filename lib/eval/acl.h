@@ -100,17 +100,11 @@ static inline void eni__acl_words(const uint8_t *addr, unsigned family, uint64_t
     *lo = l;
 }
 
-/* Does the ACL drop a packet crossing the subnet's edge this way? NULL
- * entry out: the implicit deny (or nothing, when it passes). */
-static inline bool eni__acl_denies(const struct eni_acl_snap *a, bool out, const eni_pkt *p,
-                                   const uint8_t *remote, const struct acl_ent **hit)
+/* eni__acl_denies past its first test: a table that filters. */
+static inline bool eni__acl_denies_filtered(const struct eni_acl_snap *a,
+                                            const struct acl_table *t, const eni_pkt *p,
+                                            const uint8_t *remote, const struct acl_ent **hit)
 {
-    *hit = NULL;
-    if (!a)
-        return false;
-    const struct acl_table *t = &a->t[out][p->family == 6];
-    if (t->all == ACL_ALLOW_ALL)
-        return false;
     uint64_t hi, lo;
     eni__acl_words(remote, p->family, &hi, &lo);
     if (eni__acl_same_subnet(a, p->family, hi, lo))
@@ -119,6 +113,23 @@ static inline bool eni__acl_denies(const struct eni_acl_snap *a, bool out, const
         return true;
     *hit = eni__acl_first(t, p->family, hi, lo, p->proto, eni__acl_key(p));
     return !*hit || !(*hit)->allow;
+}
+
+/* Does the ACL drop a packet crossing the subnet's edge this way? NULL
+ * entry out: the implicit deny (or nothing, when it passes). Always
+ * inlined: the default ACL's answer is two tests, where the whole lookup
+ * out of line cost every packet a call (4% of a burst's instructions). */
+static inline __attribute__((always_inline)) bool
+eni__acl_denies(const struct eni_acl_snap *a, bool out, const eni_pkt *p, const uint8_t *remote,
+                const struct acl_ent **hit)
+{
+    *hit = NULL;
+    if (!a)
+        return false;
+    const struct acl_table *t = &a->t[out][p->family == 6];
+    if (t->all == ACL_ALLOW_ALL)
+        return false;
+    return eni__acl_denies_filtered(a, t, p, remote, hit);
 }
 
 /* The burst loop's IPv4 form: the remote end in host order. */

@@ -431,11 +431,25 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
     h->fresh = now + tmo - (tmo >> 6);
 }
 
+/* Does the subnet's network ACL drop this packet of a tracked flow? (The
+ * short paths ask only on a hit: a packet that misses goes to the full
+ * engine, which asks once, where asking here too cost a second lookup on
+ * every dropped and every new packet.) */
+ENI__HOT bool hit_acl_denies(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
+                             bool out, const eni_pkt *p, const struct fkey *k)
+{
+    if (words == 1) /* IPv4: the remote end from the key, host order */
+        return h->acl && eni__acl_denies4(h->acl, out, p, (uint32_t)k->w[0]);
+    const struct acl_ent *hit;
+    return snap->acl && eni__acl_denies(snap->acl, out, p, out ? p->dst : p->src, &hit);
+}
+
 /* The short paths' flow-table probe: the table of `stride`-byte slots
- * holding `words` key words, from k's home slot. A hit on a live flow
- * is TRACKED (its state touched only when it must be); a miss marks k
- * absent, so the full engine need not probe again. Inlined with constant
- * stride and words, once per family. */
+ * holding `words` key words, from k's home slot. A hit on a live flow the
+ * network ACL lets through is TRACKED (its state touched only when it must
+ * be); one the ACL drops is left to the full engine, which names the
+ * entry; a miss marks k absent, so the full engine need not probe again.
+ * Inlined with constant stride and words, once per family. */
 ENI__HOT bool probe_hit(const struct hot4 *h, const struct eni_snap *snap, const uint8_t *slots,
                         uint32_t cap, uint32_t stride, uint32_t words, bool out, const eni_pkt *p,
                         struct fkey *k, uint64_t now, eni_verdict *v)
@@ -460,6 +474,8 @@ ENI__HOT bool probe_hit(const struct hot4 *h, const struct eni_snap *snap, const
             continue;
         if (expires <= now)
             break;
+        if (hit_acl_denies(h, snap, words, out, p, k))
+            return false;
         /* The common case writes nothing: an established TCP flow, both
          * ways seen, past its first packets, deadline fresh enough. */
         if (!(p->proto == PROTO_TCP && !(p->tcp_flags & (TCP_FIN | TCP_RST)) &&
@@ -505,9 +521,6 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
                                       remote == 0xa9fea97bu)) ||
         (h->dns && remote == h->dns))
         return false;
-    /* a packet the network ACL drops: the full engine says so */
-    if (h->acl && eni__acl_denies4(h->acl, out, p, remote))
-        return false;
     return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);
 }
 
@@ -526,9 +539,6 @@ ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
         return false;
     if (remote[0] == 0xfd && service_addr(snap, remote, 6))
         return false;
-    const struct acl_ent *hit;
-    if (snap->acl && eni__acl_denies(snap->acl, out, p, remote, &hit))
-        return false; /* the full engine names the entry that denies */
     return probe_hit(h, snap, ft->slots, ft->cap, 64, 4, out, p, k, now, v);
 }
 
