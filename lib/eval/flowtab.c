@@ -136,12 +136,98 @@ void eni__flows_free(eni_ctx *ctx, void *p)
     eni__free(ctx, fl);
 }
 
+/* The home slot of the flow a slot holds (read while no writer is inside). */
+static uint32_t home_of(const struct flow_table *ft, struct flow_slot *s)
+{
+    struct fkey k;
+    memset(&k, 0, sizeof k);
+    k.words = ft->words;
+    for (uint32_t w = 0; w < k.words; w++)
+        k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
+    k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    k.proto = (uint8_t)(atomic_load_explicit(&s->meta, memory_order_relaxed) >> 8);
+    return home_slot(ft, key_hash(&k));
+}
+
+/* Does the probe for a flow homed at `home` and held at `at` pass slot i? */
+static bool crosses(const struct flow_table *ft, uint32_t home, uint32_t at, uint32_t i)
+{
+    return (i + ft->cap - home) % ft->cap < (at + ft->cap - home) % ft->cap;
+}
+
+/* Slot i (a cleared one, seq `seq`) was crossed by no live flow's probe:
+ * give it back (seq 0), so probes end there again. It is held first (odd
+ * seq: probes pass it, inserts skip it) while the chain after it is looked
+ * at again: an insert may have claimed a slot past it since, for a key
+ * homed at or before it. That slot is seen (a writer inside, or its flow
+ * crossing i) and i is kept as a cleared slot; or the insert sees i held
+ * or given back and tries again (chain_whole). Either way no probe ever
+ * stops short of a live flow. */
+static void give_back(const struct flow_table *ft, uint32_t i, uint32_t seq)
+{
+    struct flow_slot *s = slot_at(ft, i);
+    if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1, memory_order_seq_cst,
+                                                 memory_order_relaxed))
+        return; /* an insert took it */
+    uint32_t j = next_slot(ft, i);
+    for (uint32_t n = 0; n < MAX_PROBE; n++, j = next_slot(ft, j)) {
+        struct flow_slot *t = slot_at(ft, j);
+        uint32_t sq = atomic_load_explicit(&t->seq, memory_order_seq_cst);
+        if (sq == 0) { /* the chain ends: nothing crosses i */
+            atomic_store_explicit(&s->seq, 0, memory_order_seq_cst);
+            return;
+        }
+        if ((sq & 1) || ((atomic_load_explicit(&t->meta, memory_order_relaxed) & FLOW_VALID) &&
+                         crosses(ft, home_of(ft, t), j, i)))
+            break; /* a writer inside, or a flow whose probe passes i */
+    }
+    atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+}
+
+/* Give back every cleared slot no live flow's probe crosses. Linear
+ * probing never lets a probe pass a never-used slot, so walking backwards
+ * from one, a slot is crossed exactly when a flow seen so far (nearer the
+ * walk's start) reaches back to it: `reach` is the farthest such distance.
+ * With no never-used slot at all, a first lap around the table only
+ * gathers the reach of the flows that wrap past the starting point. A
+ * writer inside a slot counts as a flow reaching MAX_PROBE back. Without
+ * this, every slot a flow ever held would keep a probe going: after enough
+ * churn, every miss (each dropped or new packet) read MAX_PROBE slots. */
+static void reclaim(const struct flow_table *ft)
+{
+    uint32_t cap = ft->cap, start = 0;
+    while (start < cap && atomic_load_explicit(&slot_at(ft, start)->seq, memory_order_acquire))
+        start++;
+    uint64_t laps = start < cap ? 1 : 2, reach = 0;
+    if (start == cap)
+        start = 0;
+    for (uint64_t d = 1; d < laps * cap; d++) {
+        uint32_t i = (uint32_t)((start + laps * cap - d) % cap);
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0)
+            continue;
+        if (seq & 1) {
+            reach = d + MAX_PROBE > reach ? d + MAX_PROBE : reach;
+            continue;
+        }
+        if (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) {
+            uint32_t back = (i + cap - home_of(ft, s)) % cap;
+            reach = d + back > reach ? d + back : reach;
+            continue;
+        }
+        if (reach < d && (laps == 1 || d >= cap))
+            give_back(ft, i, seq);
+    }
+}
+
 uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
 {
     uint32_t cleared = 0;
     struct flow_table *tables[2] = {fl->ft4, atomic_load(&fl->ft6)};
     for (int t = 0; t < 2; t++) {
         struct flow_table *ft = tables[t];
+        uint32_t before = cleared;
         for (uint32_t i = 0; i < ft->cap; i++) {
             struct flow_slot *s = slot_at(ft, i);
             uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
@@ -158,6 +244,8 @@ uint32_t eni__flows_walk(struct eni_flows *fl, eni_flow_visit_fn fn, void *ud)
             atomic_fetch_sub_explicit(&fl->tracked, 1, memory_order_relaxed);
             cleared++;
         }
+        if (cleared != before)
+            reclaim(ft);
     }
     return cleared;
 }

@@ -5,7 +5,8 @@
  * hash scaled to the capacity), each slot validated by its sequence number
  * (odd while a writer holds it, 0 while never used, which ends a probe); a
  * cleared slot keeps its non-zero seq, so chains through it stay intact and
- * an insert may take it again. The probe, key building and insert are static
+ * an insert may take it again, until a sweep finds no live flow's probe
+ * crosses it and gives it back (seq 0: flowtab.c, reclaim). The probe, key building and insert are static
  * inline: the verdict engine calls them on every packet that misses its
  * short path. Allocation, walking, copying and describing are flowtab.c's. */
 #ifndef ENI_EVAL_FLOWTAB_H
@@ -224,8 +225,11 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
     uint32_t i = home_slot(ft, key_hash(k));
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
         struct flow_slot *s = slot_at(ft, i);
-        if (atomic_load_explicit(&s->seq, memory_order_acquire) & 1)
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq & 1)
             continue;
+        if (seq == 0 && reuse_only)
+            return false; /* as ft_insert: nothing past a never-used slot is found */
         bool valid = atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID;
         if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
             continue;
@@ -236,20 +240,49 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
     return false;
 }
 
+/* After claiming slot `at` for a key homed at `home`: does every slot from
+ * home up to it hold a flow or a cleared one, so no probe stops short of
+ * `at`? A slot with a writer inside counts as a gap too: another insert
+ * may let its claim go (back to never-used), and a sweep holds a slot it
+ * may give back (flowtab.c, give_back). The claim and these loads are
+ * sequentially consistent, as are the sweep's hold and its look along the
+ * chain: of an insert and a sweep racing over one chain, at least one sees
+ * the other, and the insert tries again or the sweep keeps the slot.
+ * Usually no slot to look at, or one or two already in cache. */
+static inline bool chain_whole(const struct flow_table *ft, uint32_t home, uint32_t at)
+{
+    for (uint32_t i = home; i != at; i = next_slot(ft, i)) {
+        uint32_t seq = atomic_load_explicit(&slot_at(ft, i)->seq, memory_order_seq_cst);
+        if (seq == 0 || (seq & 1))
+            return false;
+    }
+    return true;
+}
+
 /* k->hash must be key_hash(k): the packet path computed it already, and
  * hashing an IPv6 key again cost a call on every new flow. A slot that held
  * no flow is counted in fl->tracked, or in *uncounted when the caller (a
  * burst) adds its count once for all its flows. */
-static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
-                             uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only,
-                             uint32_t *uncounted)
+enum { INSERT_FULL, INSERT_DONE, INSERT_AGAIN };
+
+/* One pass of ft_insert along k's chain: INSERT_AGAIN when a slot before
+ * the one it claimed was never-used or had a writer inside (chain_whole),
+ * after letting its claim go. */
+static inline int ft_insert_pass(struct eni_flows *fl, struct flow_table *ft,
+                                 const struct fkey *k, uint32_t meta, uint64_t expires,
+                                 uint64_t now, bool reuse_only, uint32_t *uncounted)
 {
-    uint32_t i = home_slot(ft, k->hash);
+    const uint32_t home = home_slot(ft, k->hash);
+    uint32_t i = home;
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
         struct flow_slot *s = slot_at(ft, i);
         uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
         if (seq & 1)
             continue;
+        /* A probe for k stops at a never-used slot: nothing past it would
+         * be found. Without room to take it (at the allowance), no room. */
+        if (seq == 0 && reuse_only)
+            return INSERT_FULL;
         uint32_t old = atomic_load_explicit(&s->meta, memory_order_relaxed);
         bool valid = old & FLOW_VALID;
         if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
@@ -257,8 +290,13 @@ static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const 
         if (reuse_only && !valid)
             continue; /* at the allowance: only an expired flow's slot may be taken */
         if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
-                                                     memory_order_acq_rel, memory_order_relaxed))
+                                                     memory_order_seq_cst, memory_order_relaxed))
             continue; /* another writer got it */
+        if (!chain_whole(ft, home, i)) {
+            /* a probe for k might stop before this slot: let it go */
+            atomic_store_explicit(&s->seq, seq, memory_order_release);
+            return INSERT_AGAIN;
+        }
         /* Re-read under the claim: the slot may have changed before the CAS. */
         old = atomic_load_explicit(&s->meta, memory_order_relaxed);
         valid = old & FLOW_VALID;
@@ -270,14 +308,26 @@ static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const 
         atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
         atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
         if (valid)
-            return true;
+            return INSERT_DONE;
         if (uncounted)
             ++*uncounted;
         else
             atomic_fetch_add_explicit(&fl->tracked, 1, memory_order_relaxed);
-        return true;
+        return INSERT_DONE;
     }
-    return false;
+    return INSERT_FULL;
+}
+
+static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
+                             uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only,
+                             uint32_t *uncounted)
+{
+    int r;
+    /* again only after a sweep gave a slot back: the next pass takes it */
+    while ((r = ft_insert_pass(fl, ft, k, meta, expires, now, reuse_only, uncounted)) ==
+           INSERT_AGAIN)
+        ;
+    return r == INSERT_DONE;
 }
 
 #endif

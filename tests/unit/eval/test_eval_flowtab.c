@@ -6,6 +6,8 @@
  * seq, so the chain stays whole, and an insert takes the slot again), a
  * chain wrapping past the table's end, expired flows, the allowance's
  * reuse-only insert, and the shared empty set queries read. */
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include "eval/eval_internal.h"
@@ -191,6 +193,12 @@ static void test_expired_slots_reused(void **state)
     assert_ptr_equal(ft_find(ft, &k[3], now), slot_at(ft, HOME + 2));
 }
 
+static bool expired_at(const struct flow_table *ft, struct flow_slot *s, void *now)
+{
+    (void)ft;
+    return atomic_load(&s->expires) <= *(const uint64_t *)now;
+}
+
 static bool clear_all(const struct flow_table *ft, struct flow_slot *s, void *ud)
 {
     (void)ft, (void)s, (void)ud;
@@ -226,6 +234,134 @@ static void test_insert_counted_by_the_caller(void **state)
     assert_int_equal(atomic_load(&f->fl->tracked), 0);
 }
 
+/* Slots a probe for a key homed at `home` reads before a never-used slot
+ * ends it (MAX_PROBE when none does). */
+static uint32_t probe_length(const struct flow_table *ft, uint32_t home)
+{
+    uint32_t n = 0;
+    for (uint32_t i = home; n < MAX_PROBE; i = next_slot(ft, i), n++)
+        if (atomic_load(&slot_at(ft, i)->seq) == 0)
+            break;
+    return n;
+}
+
+/* Churn: flows come and go (inserted, then swept) under ever new keys.
+ * Every slot a flow ever held would keep a non-zero seq, and once none was
+ * left never-used every miss would read MAX_PROBE slots (a flood's packet,
+ * 512 slots): sweeping gives back the slots no live flow's probe crosses,
+ * so a miss stays as short as in a fresh table, and every live flow stays
+ * findable. Both families, with flows left live across rounds. */
+static void churn(struct fx *f, unsigned family)
+{
+    struct flow_table *ft = table(f, family);
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    struct fkey live[8];
+    uint32_t n_live = 0;
+    for (int round = 0; round < 200; round++) {
+        for (int i = 0; i < 40; i++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            struct fkey k = key(family, (uint16_t)(1 + rng % 65535));
+            if (ft_find(ft, &k, NOW))
+                continue;
+            /* a few flows outlive the sweep: their chains must stay whole */
+            bool keep = i < 8 && n_live < 8 && round % 10 == 0;
+            insert(f, family, &k, keep ? LATER : NOW + 5);
+            if (keep)
+                live[n_live++] = k;
+        }
+        (void)eni__flows_walk(f->fl, expired_at, &(uint64_t){NOW + 10});
+        for (uint32_t j = 0; j < n_live; j++)
+            assert_non_null(ft_find(ft, &live[j], NOW + 10));
+    }
+    assert_int_equal(eni__flows_tracked(f->fl), n_live);
+    uint32_t worst = 0, sum = 0;
+    for (uint32_t h = 0; h < ft->cap; h++) {
+        uint32_t len = probe_length(ft, h);
+        sum += len;
+        worst = len > worst ? len : worst;
+    }
+    printf("# IPv%u after churn: %u live flows in %u slots, probe of a miss: mean %.2f, "
+           "longest %u slots\n",
+           family, n_live, ft->cap, (double)sum / ft->cap, worst);
+    assert_true(worst <= n_live + 1);
+}
+
+static void test_churn_keeps_probes_short_v4(void **state)
+{
+    churn(*state, 4);
+}
+
+static void test_churn_keeps_probes_short_v6(void **state)
+{
+    churn(*state, 6);
+}
+
+/* Inserts racing with sweeps that give slots back: writers insert flows
+ * into one small table and look each up at once, while the main thread
+ * sweeps the ones past their deadline (an epoch it advances) and gives
+ * their slots back. A flow whose deadline the sweeps have not reached must
+ * be found: an insert whose chain lost a slot to a sweep must not leave
+ * its flow past the gap. Run under ThreadSanitizer in CI. */
+struct race {
+    struct eni_flows *fl;
+    _Atomic uint64_t epoch;
+    _Atomic int stop;
+    _Atomic uint64_t inserted, lost, full;
+};
+
+static void *race_writer(void *arg)
+{
+    struct race *r = arg;
+    uint64_t rng = (uint64_t)(uintptr_t)&rng | 1;
+    while (!atomic_load(&r->stop)) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        struct fkey k = key(4, (uint16_t)(1 + rng % 65535));
+        uint64_t e = atomic_load(&r->epoch);
+        if (ft_find(r->fl->ft4, &k, e))
+            continue;
+        if (!ft_insert(r->fl, r->fl->ft4, &k, META_TCP, e + 4, e, false, NULL)) {
+            atomic_fetch_add(&r->full, 1);
+            continue;
+        }
+        bool found = ft_find(r->fl->ft4, &k, e) != NULL;
+        /* sweeps clear deadlines below the epoch: 4 more, and it may go */
+        if (!found && atomic_load(&r->epoch) < e + 4)
+            atomic_fetch_add(&r->lost, 1);
+        atomic_fetch_add(&r->inserted, 1);
+    }
+    return NULL;
+}
+
+static void test_inserts_race_with_sweeps(void **state)
+{
+    struct fx *f = *state;
+    struct race r = {.fl = f->fl, .epoch = NOW};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, race_writer, &r), 0);
+    uint32_t swept = 0;
+    for (int round = 0; round < 3000 || atomic_load(&r.inserted) < 3000; round++) {
+        uint64_t e = atomic_fetch_add(&r.epoch, 1) + 1;
+        swept += eni__flows_walk(f->fl, expired_at, &(uint64_t){e - 1});
+        sched_yield();
+        if (round > 200000)
+            break;
+    }
+    atomic_store(&r.stop, 1);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    printf("# %lu flows inserted, %u swept, %lu refused (table full), %lu not found\n",
+           (unsigned long)atomic_load(&r.inserted), swept, (unsigned long)atomic_load(&r.full),
+           (unsigned long)atomic_load(&r.lost));
+    assert_true(atomic_load(&r.inserted) >= 3000 && swept > 1000);
+    assert_int_equal(atomic_load(&r.lost), 0);
+    /* the count is exact once every writer is done */
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < f->fl->ft4->cap; i++)
+        live += (atomic_load(&slot_at(f->fl->ft4, i)->meta) & FLOW_VALID) != 0;
+    assert_int_equal(eni__flows_tracked(f->fl), live);
+}
+
 /* What queries read for an interface without dp state: no flow is ever
  * found or visited, at the default allowance. */
 static void test_empty_set(void **state)
@@ -247,7 +383,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_collisions_v4),    T(test_collisions_v6),        T(test_clear_mid_chain),
         T(test_chain_wraps),      T(test_expired_slots_reused), T(test_empty_set),
-        T(test_insert_counted_by_the_caller),
+        T(test_insert_counted_by_the_caller), T(test_churn_keeps_probes_short_v4),
+        T(test_churn_keeps_probes_short_v6), T(test_inserts_race_with_sweeps),
     };
     return cmocka_run_group_tests_name("eval_flowtab", tests, NULL, NULL);
 }
