@@ -156,32 +156,38 @@ static bool crosses(const struct flow_table *ft, uint32_t home, uint32_t at, uin
 }
 
 /* Slot i (a cleared one, seq `seq`) was crossed by no live flow's probe:
- * give it back (seq 0), so probes end there again. It is held first (odd
- * seq: probes pass it, inserts skip it) while the chain after it is looked
+ * give it back (seq 0), so probes end there again. It is held first (an
+ * odd seq: probes pass it, inserts skip it and, with ft->holding naming
+ * it, count it as a gap: chain_whole) while the chain after it is looked
  * at again: an insert may have claimed a slot past it since, for a key
  * homed at or before it. That slot is seen (a writer inside, or its flow
- * crossing i) and i is kept as a cleared slot; or the insert sees i held
- * or given back and tries again (chain_whole). Either way no probe ever
+ * crossing i) and i is kept as a cleared slot; or that insert sees the
+ * hold, or the slot given back, and tries again. Either way no probe ever
  * stops short of a live flow. */
-static void give_back(const struct flow_table *ft, uint32_t i, uint32_t seq)
+static void give_back(struct flow_table *ft, uint32_t i, uint32_t seq)
 {
     struct flow_slot *s = slot_at(ft, i);
+    atomic_store_explicit(&ft->holding, i + 1, memory_order_seq_cst);
     if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1, memory_order_seq_cst,
-                                                 memory_order_relaxed))
+                                                 memory_order_relaxed)) {
+        atomic_store_explicit(&ft->holding, 0, memory_order_seq_cst);
         return; /* an insert took it */
+    }
+    uint32_t next = seq + 2; /* kept as a cleared slot, unless the chain ends */
     uint32_t j = next_slot(ft, i);
     for (uint32_t n = 0; n < MAX_PROBE; n++, j = next_slot(ft, j)) {
         struct flow_slot *t = slot_at(ft, j);
         uint32_t sq = atomic_load_explicit(&t->seq, memory_order_seq_cst);
         if (sq == 0) { /* the chain ends: nothing crosses i */
-            atomic_store_explicit(&s->seq, 0, memory_order_seq_cst);
-            return;
+            next = 0;
+            break;
         }
         if ((sq & 1) || ((atomic_load_explicit(&t->meta, memory_order_relaxed) & FLOW_VALID) &&
                          crosses(ft, home_of(ft, t), j, i)))
             break; /* a writer inside, or a flow whose probe passes i */
     }
-    atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+    atomic_store_explicit(&s->seq, next, memory_order_seq_cst);
+    atomic_store_explicit(&ft->holding, 0, memory_order_seq_cst);
 }
 
 /* Give back every cleared slot no live flow's probe crosses. Linear
@@ -193,7 +199,7 @@ static void give_back(const struct flow_table *ft, uint32_t i, uint32_t seq)
  * writer inside a slot counts as a flow reaching MAX_PROBE back. Without
  * this, every slot a flow ever held would keep a probe going: after enough
  * churn, every miss (each dropped or new packet) read MAX_PROBE slots. */
-static void reclaim(const struct flow_table *ft)
+static void reclaim(struct flow_table *ft)
 {
     uint32_t cap = ft->cap, start = 0;
     while (start < cap && atomic_load_explicit(&slot_at(ft, start)->seq, memory_order_acquire))

@@ -84,6 +84,10 @@ struct flow_table {
     uint32_t stride;   /* bytes per slot */
     uint32_t words;    /* key words per address pair (1 or 4) */
     uint32_t cap;      /* slots */
+    /* 1 + the slot a sweep holds while it decides to give it back (an odd
+     * seq, like a writer's claim), 0 when none: what tells the two apart
+     * (flowtab.c, give_back; chain_whole). */
+    _Atomic uint32_t holding;
 };
 
 /* An interface's flow tables; replaced as a whole when the allowance
@@ -229,7 +233,7 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
         if (seq & 1)
             continue;
         if (seq == 0 && reuse_only)
-            return false; /* as ft_insert: nothing past a never-used slot is found */
+            break; /* as ft_insert: an expired flow further on must give way */
         bool valid = atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID;
         if (valid && atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
             continue;
@@ -237,36 +241,57 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
             continue;
         return true;
     }
+    if (!reuse_only)
+        return false;
+    i = home_slot(ft, key_hash(k)); /* ft_evict_expired's search, writing nothing */
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq != 0 && !(seq & 1) &&
+            (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) &&
+            atomic_load_explicit(&s->expires, memory_order_relaxed) <= now)
+            return true;
+    }
     return false;
 }
 
 /* After claiming slot `at` for a key homed at `home`: does every slot from
  * home up to it hold a flow or a cleared one, so no probe stops short of
- * `at`? A slot with a writer inside counts as a gap too: another insert
- * may let its claim go (back to never-used), and a sweep holds a slot it
- * may give back (flowtab.c, give_back). The claim and these loads are
- * sequentially consistent, as are the sweep's hold and its look along the
- * chain: of an insert and a sweep racing over one chain, at least one sees
- * the other, and the insert tries again or the sweep keeps the slot.
- * Usually no slot to look at, or one or two already in cache. */
+ * `at`? A gap is a never-used slot, or one a sweep holds because it may
+ * give it back (flowtab.c, give_back); another insert's claim is not one
+ * (it ends as a flow, or as a cleared slot when let go). An odd seq is
+ * told apart by ft->holding, then the seq is read again: the same odd
+ * value means the same claim or hold, and a sweep publishes its hold
+ * before taking it and withdraws it after letting go. The claim and these
+ * loads are sequentially consistent, as are the sweep's hold and its look
+ * along the chain: of an insert and a sweep racing over one chain, at
+ * least one sees the other, and the insert tries again or the sweep keeps
+ * the slot. Usually no slot to look at, or one or two already in cache. */
 static inline bool chain_whole(const struct flow_table *ft, uint32_t home, uint32_t at)
 {
     for (uint32_t i = home; i != at; i = next_slot(ft, i)) {
-        uint32_t seq = atomic_load_explicit(&slot_at(ft, i)->seq, memory_order_seq_cst);
-        if (seq == 0 || (seq & 1))
+        _Atomic uint32_t *seq = &slot_at(ft, i)->seq;
+        uint32_t v = atomic_load_explicit(seq, memory_order_seq_cst);
+        while (v & 1) {
+            bool held = atomic_load_explicit(&ft->holding, memory_order_seq_cst) == i + 1;
+            uint32_t again = atomic_load_explicit(seq, memory_order_seq_cst);
+            if (again == v) {
+                if (held)
+                    return false;
+                break;
+            }
+            v = again;
+        }
+        if (v == 0)
             return false;
     }
     return true;
 }
 
-/* k->hash must be key_hash(k): the packet path computed it already, and
- * hashing an IPv6 key again cost a call on every new flow. A slot that held
- * no flow is counted in fl->tracked, or in *uncounted when the caller (a
- * burst) adds its count once for all its flows. */
 enum { INSERT_FULL, INSERT_DONE, INSERT_AGAIN };
 
 /* One pass of ft_insert along k's chain: INSERT_AGAIN when a slot before
- * the one it claimed was never-used or had a writer inside (chain_whole),
+ * the one it claimed was never-used or held by a sweep (chain_whole),
  * after letting its claim go. */
 static inline int ft_insert_pass(struct eni_flows *fl, struct flow_table *ft,
                                  const struct fkey *k, uint32_t meta, uint64_t expires,
@@ -293,8 +318,10 @@ static inline int ft_insert_pass(struct eni_flows *fl, struct flow_table *ft,
                                                      memory_order_seq_cst, memory_order_relaxed))
             continue; /* another writer got it */
         if (!chain_whole(ft, home, i)) {
-            /* a probe for k might stop before this slot: let it go */
-            atomic_store_explicit(&s->seq, seq, memory_order_release);
+            /* A probe for k might stop before this slot: let it go,
+             * unchanged but never never-used again (no claim ever makes
+             * a gap in another insert's chain). */
+            atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
             return INSERT_AGAIN;
         }
         /* Re-read under the claim: the slot may have changed before the CAS. */
@@ -318,15 +345,50 @@ static inline int ft_insert_pass(struct eni_flows *fl, struct flow_table *ft,
     return INSERT_FULL;
 }
 
+/* At the allowance, a new flow may take an expired flow's place (lazy
+ * expiry, section 5.5), but k's probe ended at a never-used slot before
+ * reaching one: clear the first expired flow within MAX_PROBE of home
+ * instead (as a sweep would), so k can take a slot its probe finds and
+ * the count stays. false when there is none. */
+static inline bool ft_evict_expired(struct eni_flows *fl, struct flow_table *ft,
+                                    const struct fkey *k, uint64_t now)
+{
+    uint32_t i = home_slot(ft, k->hash);
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
+        struct flow_slot *s = slot_at(ft, i);
+        uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == 0 || (seq & 1) ||
+            !(atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) ||
+            atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
+            continue;
+        if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
+                                                     memory_order_acq_rel, memory_order_relaxed))
+            continue;
+        /* under the claim: still an expired flow? (an insert may have renewed it) */
+        bool gone = (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) &&
+                    atomic_load_explicit(&s->expires, memory_order_relaxed) <= now;
+        if (gone)
+            atomic_store_explicit(&s->meta, 0, memory_order_relaxed);
+        atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+        if (gone) {
+            atomic_fetch_sub_explicit(&fl->tracked, 1, memory_order_relaxed);
+            return true;
+        }
+    }
+    return false;
+}
+
 static inline bool ft_insert(struct eni_flows *fl, struct flow_table *ft, const struct fkey *k,
                              uint32_t meta, uint64_t expires, uint64_t now, bool reuse_only,
                              uint32_t *uncounted)
 {
     int r;
-    /* again only after a sweep gave a slot back: the next pass takes it */
+    /* again only after a slot on the chain was given back or let go */
     while ((r = ft_insert_pass(fl, ft, k, meta, expires, now, reuse_only, uncounted)) ==
            INSERT_AGAIN)
         ;
+    if (r == INSERT_FULL && reuse_only && ft_evict_expired(fl, ft, k, now))
+        return ft_insert(fl, ft, k, meta, expires, now, false, uncounted);
     return r == INSERT_DONE;
 }
 

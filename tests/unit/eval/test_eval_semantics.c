@@ -371,9 +371,18 @@ static void test_s5_5_conntrack_allowance(void **state)
     assert_eni_ok(eni_eval_worker_counters(f->w, &c));
     assert_int_equal(c.conntrack_allowance_exceeded, 1);
     assert_int_equal(c.by_reason[ENI_REASON_CONNTRACK_FULL], 1);
-    /* once they idle out (UDP one-way 30 s) a new flow takes a slot lazily */
+    /* once they idle out (UDP one-way 30 s) a new flow takes a slot lazily,
+     * as explain says beforehand */
+    eni_verdict ev;
+    char text[256];
+    eni_pkt late = pkt(17, f->ip, 1003, CLIENT, 53, 0);
+    assert_eni_ok(eni_eval_explain(f->ctx, f->nic, OUT, &late, 100 * SEC, &ev, text, sizeof text));
+    assert_verdict(ev, ENI_ALLOW, ENI_REASON_RULE);
     assert_verdict(eval(f, OUT, pkt(17, f->ip, 1003, CLIENT, 53, 0), 100 * SEC), ENI_ALLOW,
                    ENI_REASON_RULE);
+    /* and it is tracked where a probe finds it: its reply comes in */
+    assert_verdict(eval(f, IN, pkt(17, CLIENT, 53, f->ip, 1003, 0), 100 * SEC + 1), ENI_ALLOW,
+                   ENI_REASON_TRACKED);
     uint32_t removed;
     assert_eni_ok(eni_nic_sweep_flows(f->ctx, f->nic, 100 * SEC, &removed));
     assert_int_equal(removed, 1);
