@@ -13,6 +13,8 @@
  *                (the table is emptied between rounds, untimed)
  *   established  the new set again, as more packets (TCP: ACKs) of the flows
  *                the last round created: flow-table hits
+ *   drop_after_churn  the drop set again, after CHURN_ROUNDS rounds of new
+ *                flows under fresh keys, each swept away (a host's day)
  *
  * all through eni_eval_burst in bursts of 64, and the same packets through
  * the DPDK composite (rte_hash_lookup_bulk, rte_acl_classify,
@@ -148,7 +150,7 @@ static uint32_t unexpected(const eni_verdict *v, uint32_t n, uint8_t action, uin
     return bad;
 }
 
-static const char *const measure_names[] = {"drop", "new", "established"};
+static const char *const measure_names[] = {"drop", "new", "established", "drop_after_churn"};
 
 /* One measure's figures, from the repetitions' ns a packet: printed, and
  * emitted as classify_<shape>_<measure>. The ratio is the median of the
@@ -181,6 +183,37 @@ static void report(const struct run *r, int m, double *ours, double *theirs, dou
     }
     printf("\n");
     free(ratio);
+}
+
+/* A day of connection churn: CHURN_ROUNDS rounds of the new set under
+ * fresh source ports (distinct flows, each round a new set of keys), each
+ * round swept away a day later, as a host's flows come and go. About 10
+ * times the table's slots in distinct flows: a table whose slots, once
+ * held, kept probes going would make every later miss read MAX_PROBE
+ * slots; `drop_after_churn` times the drop set again after it. */
+enum { CHURN_ROUNDS = 32 };
+
+static void churn(struct run *r, const eni_pkt *np)
+{
+    if (!r->nfresh)
+        return;
+    eni_pkt *pk = calloc(r->nfresh, sizeof *pk);
+    eni_verdict *v = calloc(r->nfresh, sizeof *v);
+    uint32_t bad = 0;
+    for (uint32_t c = 1; c <= CHURN_ROUNDS; c++) {
+        for (uint32_t i = 0; i < r->nfresh; i++) {
+            pk[i] = np[i];
+            pk[i].sport = (uint16_t)(np[i].sport + c * 1999u);
+        }
+        empty_table(r);
+        pass(r, pk, r->nfresh, v);
+        bad += unexpected(v, r->nfresh, ENI_ALLOW, 0);
+    }
+    empty_table(r);
+    if (bad)
+        fprintf(stderr, "%s %u rules: %u churn packets were not allowed\n", r->s.name, r->s.size,
+                bad);
+    free(pk), free(v);
 }
 
 static void measure(struct run *r)
@@ -222,6 +255,17 @@ static void measure(struct run *r)
                 alone[k] = peer_rep(r, b, n, loops, PEER_ACL, false, m ? n : 0, &off);
         }
         report(r, m, ours, r->fw ? theirs : NULL, r->fw && m < 2 ? alone : NULL);
+    }
+    churn(r, np);
+    if (r->ndrop) {
+        uint32_t n = r->ndrop, loops = (r->target + n - 1) / n;
+        for (int k = 0; k < bench_reps; k++) {
+            ours[k] = lib_rep(r, dp, n, v, loops, false);
+            bad += unexpected(v, n, ENI_DROP, 0);
+            if (r->fw)
+                theirs[k] = peer_rep(r, db, n, loops, PEER_NEW, false, 0, &off);
+        }
+        report(r, 3, ours, r->fw ? theirs : NULL, NULL);
     }
     if (bad)
         fprintf(stderr, "%s %u rules: %u libeni verdicts in the timed passes were not the set's\n",

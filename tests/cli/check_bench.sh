@@ -56,11 +56,12 @@ assert r and all({"scenario", "metric", "value"} <= x.keys() for x in r), r
 s = {x["scenario"] for x in r}
 
 def shapes_ok(names, sizes):
-    """Every shape ran at every size with its three measures; with the peer,
+    """Every shape ran at every size with its four measures; with the peer,
     every shape and size has no verdict mismatch (or says the peer skipped it)."""
     names = names.split()
     ran = {(x["shape"], x["rules"], x["measure"]) for x in r if x["metric"] == "libeni_mpps"}
-    want = {(sh, n, ms) for sh in names for n in sizes for ms in ("drop", "new", "established")}
+    want = {(sh, n, ms) for sh in names for n in sizes
+            for ms in ("drop", "new", "established", "drop_after_churn")}
     assert ran == want, sorted(want ^ ran)
     assert all(x["scenario"] == "classify_%s_%s" % (x["shape"], x["measure"]) and x["value"] > 0
                for x in r if "measure" in x), r
