@@ -191,6 +191,7 @@ ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
     k->w[0] = out ? (uint64_t)src << 32 | dst : (uint64_t)dst << 32 | src;
     k->words = 1;
     k->proto = p->proto;
+    k->vetted = 0;
     k->ports = key_ports(p, 4, out, k);
     uint64_t buf[2] = {k->w[0], (uint64_t)k->ports << 8 | k->proto};
     k->hash = eni__hash16(buf, FLOW_SEED);
@@ -210,6 +211,7 @@ ENI__HOT void packet_key6(const eni_pkt *p, bool out, struct fkey *k)
     }
     k->words = 4;
     k->proto = p->proto;
+    k->vetted = 0;
     k->ports = key_ports(p, 6, out, k);
     buf[4] = (uint64_t)k->ports << 8 | k->proto;
     k->hash = eni__hash40(buf, FLOW_SEED);
@@ -274,11 +276,13 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
     struct flow_table *ft = p->family == 4 ? fl->ft4
                             : atomic_load_explicit(&fl->ft6, memory_order_acquire);
+    /* the burst's short path asked the next two questions already */
+    bool vetted = pre && pre->vetted;
     if (!snap || !snap->attached) {
         verdict(v, ENI_DROP, ENI_REASON_NOT_ATTACHED);
-    } else if (snap->sdc && !own_addr(snap, local, p->family)) {
+    } else if (!vetted && snap->sdc && !own_addr(snap, local, p->family)) {
         verdict(v, ENI_DROP, ENI_REASON_SRC_DST_CHECK);
-    } else if (service_addr(snap, remote, p->family)) {
+    } else if (!vetted && service_addr(snap, remote, p->family)) {
         verdict(v, ENI_ALLOW, ENI_REASON_SERVICE);
     } else {
         /* Section 9.5: the subnet's network ACL judges every packet, replies
@@ -521,6 +525,7 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
                                       remote == 0xa9fea97bu)) ||
         (h->dns && remote == h->dns))
         return false;
+    k->vetted = 1;
     return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);
 }
 
@@ -539,6 +544,7 @@ ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
         return false;
     if (remote[0] == 0xfd && service_addr(snap, remote, 6))
         return false;
+    k->vetted = 1;
     return probe_hit(h, snap, ft->slots, ft->cap, 64, 4, out, p, k, now, v);
 }
 

@@ -57,6 +57,8 @@ struct fkey {
     uint8_t absent; /* no live flow holds this key: the table was already probed,
                        or the packet has no key to look up (an ICMP error, ...) */
     uint8_t create; /* a packet a rule allows may start a flow under this key */
+    uint8_t vetted; /* burst path: the short path found the local end the interface's
+                       own and the remote end no service address (engine.c) */
     uint32_t home;  /* home slot in its table (burst path only) */
     uint64_t hash;
 };
