@@ -70,8 +70,8 @@ static inline const struct acl_ent *eni__acl_first(const struct acl_table *t, un
                                                    uint64_t hi, uint64_t lo, uint8_t proto,
                                                    uint32_t key)
 {
-    uint64_t m = family == 4 ? eni__acl_index_match(&t->ix, proto, key, lo, 0)
-                             : eni__acl_index_match(&t->ix, proto, key, hi, lo);
+    uint64_t m = family == 4 ? eni__acl_index_match4(&t->ix, proto, key, (uint32_t)lo)
+                             : eni__acl_index_match6(&t->ix, proto, key, hi, lo);
     return m ? &t->e[__builtin_ctzll(m)] : NULL;
 }
 

@@ -12,8 +12,10 @@
 uint64_t eni__acl_index_words(uint32_t n)
 {
     /* protocol words (n + 1), then per dimension 2n cuts and CUT_PAD
-     * sentinels of two words each, and 2n + 1 piece words */
-    return (uint64_t)n + 1 + 2 * (2 * (2 * (uint64_t)n + CUT_PAD) + 2 * (uint64_t)n + 1);
+     * sentinels of two words each, as many 32-bit cuts (half a word each,
+     * rounded up), and 2n + 1 piece words */
+    uint64_t cuts = 2 * (uint64_t)n + CUT_PAD;
+    return (uint64_t)n + 1 + 2 * (2 * cuts + (cuts + 1) / 2 + 2 * (uint64_t)n + 1);
 }
 
 static int cmp_cut(const void *a, const void *b)
@@ -29,7 +31,7 @@ static int cmp_cut(const void *a, const void *b)
  * nothing after it); a narrow space holds its values in the high word. */
 static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct cls_cut6 *hi,
                       uint32_t n, struct cls_cut6 top, bool narrow, struct cls_cut6 *cut,
-                      uint64_t *word)
+                      uint32_t *cut32, uint64_t *word)
 {
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -50,6 +52,14 @@ static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct
         cut[m + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     d->cut = cut;
     d->n_cut = m;
+    d->cut32 = NULL;
+    if (narrow) { /* every value fits 32 bits (keys end at ACL_NO_PORT) */
+        for (uint32_t i = 0; i < m; i++)
+            cut32[i] = (uint32_t)cut[i].hi;
+        for (uint32_t i = 0; i < CUT_PAD; i++)
+            cut32[m + i] = UINT32_MAX;
+        d->cut32 = cut32;
+    }
     d->word = word;
 
     /* the narrowest aligned window of high words holding every cut */
@@ -107,12 +117,16 @@ void eni__acl_index_build(struct acl_index *ix, const struct acl_ent *e, uint32_
             ahi[i] = (struct cls_cut6){e[i].net_hi | ~e[i].mask_hi, e[i].net_lo | ~e[i].mask_lo};
         }
     }
-    size_t cut_words = 2 * (2 * (size_t)n + CUT_PAD);
+    size_t cuts = 2 * (size_t)n + CUT_PAD, cut_words = 2 * cuts, cut32_words = (cuts + 1) / 2;
     struct cls_cut6 *cut = (struct cls_cut6 *)(void *)mem;
-    dim_build(&ix->key, klo, khi, n, (struct cls_cut6){ACL_NO_PORT, 0}, true, cut, mem + cut_words);
-    mem += cut_words + 2 * (size_t)n + 1;
+    uint32_t *cut32 = (uint32_t *)(void *)(mem + cut_words);
+    dim_build(&ix->key, klo, khi, n, (struct cls_cut6){ACL_NO_PORT, 0}, true, cut, cut32,
+              mem + cut_words + cut32_words);
+    mem += cut_words + cut32_words + 2 * (size_t)n + 1;
     struct cls_cut6 top = family == 4 ? (struct cls_cut6){0xffffffffu, 0}
                                       : (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     cut = (struct cls_cut6 *)(void *)mem;
-    dim_build(&ix->addr, alo, ahi, n, top, family == 4, cut, mem + cut_words);
+    cut32 = (uint32_t *)(void *)(mem + cut_words);
+    dim_build(&ix->addr, alo, ahi, n, top, family == 4, cut, cut32,
+              mem + cut_words + cut32_words);
 }
