@@ -118,10 +118,14 @@ static bool keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, 
     if (K->el) {
         /* One bit: the segment's row holds the all-key union too. open
          * is only read when the packet is allowed; then either a /0 rule
-         * of its segment or an open all-key rule allows it (or both). */
+         * of its segment or an open all-key rule allows it (or both). It
+         * is looked up only then: a dropped packet has no use for it, and
+         * the segment's record was one more cache miss. */
         uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
+        if (!eni__elem4_test(K->el, row, eni__elem4_find(K->el, a)))
+            return false;
         *open = frag ? K->full.open : K->segs[row].open | K->full.open;
-        return eni__elem4_test(K->el, row, eni__elem4_find(K->el, a));
+        return true;
     }
     if (!frag) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
@@ -145,8 +149,10 @@ static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct 
     if (K->el6) { /* one search and one bit, as keys_match4 */
         bool frag = p->flags & ENI_PKT_FRAGMENT;
         uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
+        if (!eni__elem6_test(K->el6, row, eni__elem6_find(K->el6, a->lo_hi, a->lo_lo)))
+            return false;
         *open = frag ? full->open : K->segs[row].open | full->open;
-        return eni__elem6_test(K->el6, row, eni__elem6_find(K->el6, a->lo_hi, a->lo_lo));
+        return true;
     }
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
