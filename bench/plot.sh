@@ -107,7 +107,7 @@ metrics += sorted({m for v in classify.values() for m in v} - set(metrics))
 
 # 2. the classifier by rule shape: shape -> rules -> (measure, metric) -> value;
 # the shape's other records (verdict_mismatches, peer_skipped) are its checks
-MEASURES = ("drop", "new", "established")
+MEASURES = ("drop", "new", "established", "drop_after_churn")
 SERIES = (("libeni_mpps", "libeni", 1), ("peer_mpps", "DPDK composite", 2),
           ("rte_acl_mpps", "rte_acl alone", 3))
 shapes, checks = {}, {}
@@ -267,7 +267,7 @@ for i, (sh, data) in enumerate(shapes.items()):
     p("set logscale x")
     p("set xtics (%s)" % ", ".join(str(n) for n in xs))
     p("set xrange [%g:%g]" % (xs[0] / 1.5, xs[-1] * 1.5))
-    p("set key below vertical maxrows 3")
+    p("set key below vertical maxrows 4 font \",9\"")
     p("plot " + ", \\\n     ".join(
         "$%s using 1:%d with linespoints lw 2 lc %d dt %d title %s"
         % (name, j + 2, k + 1, dt, q("%s: %s" % (m, title)))
