@@ -79,7 +79,8 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
      * holds at most 39 entries: ENI__MAX_ACL_RULES with the implicit deny).
      * Sized for the whole ACL as one table: the words an index needs grow
      * linearly with its entries, so four tables need no more. */
-    _Static_assert((int)ENI__MAX_ACL_RULES <= (int)ACL_INDEX_MAX, "an ACL table fits one 64-bit word");
+    _Static_assert((int)ENI__MAX_ACL_RULES <= (int)ACL_INDEX_MAX,
+                   "an ACL table's entries fit one 64-bit word");
     size_t words = 4 * eni__acl_index_words(acl->count);
     struct eni_acl_snap *a = eni__calloc(
         ctx, 1, sizeof *a + (size_t)acl->count * sizeof a->ent[0] + words * sizeof(uint64_t));

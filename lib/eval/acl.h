@@ -6,9 +6,9 @@
  * deny), and the first match decides, found through a first-match index of
  * one bit per entry (acl_index.h) at the same cost whatever the entries
  * are. A table that allows everything (the default ACL's rule 100 or 101
- * first) is flagged and costs one test; a family the VPC has no block of and the ACL no entry
- * of is not filtered (decisions.md D32). Traffic whose other end is in the
- * interface's own subnet never crosses the ACL. */
+ * first) is flagged and costs one test; a family the VPC has no block of
+ * and the ACL no entry of is not filtered (decisions.md D32). Traffic
+ * whose other end is in the interface's own subnet never crosses the ACL. */
 #ifndef ENI_EVAL_ACL_H
 #define ENI_EVAL_ACL_H
 

@@ -38,9 +38,10 @@ static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct
         if (lo[i].hi || lo[i].lo)
             cut[u++] = lo[i];
         if (hi[i].hi != top.hi || hi[i].lo != top.lo) {
-            /* hi + 1 */
+            /* hi + 1, carried into the high word for a wide value */
+            uint64_t carry = hi[i].lo == UINT64_MAX;
             cut[u++] = narrow ? (struct cls_cut6){hi[i].hi + 1, 0}
-                              : (struct cls_cut6){hi[i].hi + (hi[i].lo == UINT64_MAX), hi[i].lo + 1};
+                              : (struct cls_cut6){hi[i].hi + carry, hi[i].lo + 1};
         }
     }
     qsort(cut, u, sizeof *cut, cmp_cut);

@@ -22,8 +22,8 @@
 #include <stdint.h>
 
 struct cls_elem4 {
-    uint32_t *cut;      /* sorted distinct cuts (never 0): elementary interval k is [cut[k-1], cut[k]);
-                           CUT_PAD sentinels follow */
+    uint32_t *cut;      /* sorted distinct cuts (never 0), then CUT_PAD sentinels:
+                           elementary interval k is [cut[k-1], cut[k]) */
     uint32_t n_cut;
     uint32_t *bucket;   /* [n_bucket + 1]: cuts below each bucket's start */
     uint32_t n_bucket;  /* a power of two */

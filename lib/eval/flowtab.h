@@ -6,9 +6,10 @@
  * (odd while a writer holds it, 0 while never used, which ends a probe); a
  * cleared slot keeps its non-zero seq, so chains through it stay intact and
  * an insert may take it again, until a sweep finds no live flow's probe
- * crosses it and gives it back (seq 0: flowtab.c, reclaim). The probe, key building and insert are static
- * inline: the verdict engine calls them on every packet that misses its
- * short path. Allocation, walking, copying and describing are flowtab.c's. */
+ * crosses it and gives it back (seq 0: flowtab.c, reclaim). The probe, key
+ * building and insert are static inline: the verdict engine calls them on
+ * every packet that misses its short path. Allocation, walking, copying,
+ * describing and reclaiming are flowtab.c's. */
 #ifndef ENI_EVAL_FLOWTAB_H
 #define ENI_EVAL_FLOWTAB_H
 
