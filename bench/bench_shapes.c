@@ -295,13 +295,19 @@ static void run_one(const char *name, uint32_t size, bool quick)
     CHECK(eni_nic_set_conntrack_allowance(r.h.ctx, r.h.nic, npool));
     CHECK(eni_eval_worker_new(r.h.ctx, &r.w));
     uint8_t *ours = split_pool(&r);
+    /* what the compiled rules and ACL take, as the public call reports it */
+    eni_eval_memory mem = ENI_EVAL_MEMORY_INIT;
+    CHECK(eni_nic_get_eval_memory(r.h.ctx, r.h.nic, &mem));
 
     char why[160] = "";
-    printf("classify %-13s %4u rules  pool %u: %u dropped, %u new flows", name, size, npool,
-           r.ndrop, r.nfresh);
+    printf("classify %-13s %4u rules  pool %u: %u dropped, %u new flows; compiled rules %.1f KiB, "
+           "ACL %.1f KiB",
+           name, size, npool, r.ndrop, r.nfresh, mem.rules_bytes / 1024.0, mem.acl_bytes / 1024.0);
     char scen[64];
     snprintf(scen, sizeof scen, "classify_%s", name);
     json_params("\"shape\": \"%s\", \"rules\": %u, \"packets\": %u", name, size, npool);
+    emit(scen, "rules_bytes", (double)mem.rules_bytes);
+    emit(scen, "acl_bytes", (double)mem.acl_bytes);
     if (peer_available()) {
         r.fw = peer_fw_new(&r.s, npool, why, sizeof why);
         if (r.fw) {

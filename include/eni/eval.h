@@ -164,6 +164,20 @@ typedef struct eni_conntrack_stats {
  * eni_conntrack_stats handed to libeni, so a garbage `size` can never reach it. */
 #define ENI_CONNTRACK_STATS_INIT { sizeof(eni_conntrack_stats), 0, 0, 0, 0, 0 }
 
+/** @brief Memory the evaluator holds for one interface (eni_nic_get_eval_memory()): the
+ *  bytes of its compiled arrays, without allocator overhead or spare capacity. */
+typedef struct eni_eval_memory {
+    uint32_t size;          /**< Set by the caller before the call. */
+    uint32_t reserved0;     /**< Zero. */
+    uint64_t rules_bytes;   /**< The compiled security-group rules (both directions and families); shared with the interfaces that have the same groups in the same order. */
+    uint64_t acl_bytes;     /**< The subnet's network ACL as compiled for this interface (0: none). */
+    uint64_t flow_bytes;    /**< Its flow tables (both families). */
+    uint64_t snapshot_bytes;/**< The rest of its published snapshot: own addresses and prefixes. */
+} eni_eval_memory;
+
+/** Initializer for ::eni_eval_memory: sets `size`, zeroes the rest. */
+#define ENI_EVAL_MEMORY_INIT { sizeof(eni_eval_memory), 0, 0, 0, 0, 0 }
+
 /** @brief One tracked flow (eni_nic_list_flows()), seen from the interface. Fixed layout. */
 typedef struct eni_flow_info {
     uint8_t family;          /**< 4 or 6. */
@@ -436,6 +450,20 @@ ENI_API int eni_instance_get_conntrack(eni_ctx *ctx, eni_instance_id instance,
  * @threadsafety ctx-serialized
  */
 ENI_API int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id nic, eni_conntrack_stats *out);
+
+/**
+ * @brief Read the memory the evaluator holds for an interface: its compiled
+ *        rules, network ACL, flow tables and the rest of its snapshot, as
+ *        published now. An interface never attached has none (all zero).
+ * @param[in]  ctx The context.
+ * @param[in]  nic The interface.
+ * @param[out] out Receives them; set `out->size` first (::ENI_EVAL_MEMORY_INIT).
+ * @return ::ENI_OK; ::ENI_EINVAL for NULL or a too-small @p out; id errors
+ *         (`InvalidNetworkInterfaceID.NotFound`...).
+ * @since 1.0
+ * @threadsafety ctx-serialized
+ */
+ENI_API int eni_nic_get_eval_memory(eni_ctx *ctx, eni_nic_id nic, eni_eval_memory *out);
 
 /**
  * @brief List an interface's live tracked flows (expired ones are skipped).

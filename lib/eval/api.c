@@ -464,6 +464,33 @@ int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id id, eni_conntrack_stats *out)
     return rc;
 }
 
+int eni_nic_get_eval_memory(eni_ctx *ctx, eni_nic_id id, eni_eval_memory *out)
+{
+    ENI__CALL(ctx);
+    if (!ctx || !out)
+        return eni__fail(ENI_EINVAL, NULL, "eni_nic_get_eval_memory: %s is NULL",
+                         ctx ? "out" : "ctx");
+    eni__lock(ctx);
+    struct eni_nic *nic;
+    struct eni_nic_dp *dp;
+    int rc = dp_peek(ctx, id, &nic, &dp);
+    if (rc == ENI_OK) {
+        eni_eval_memory m;
+        memset(&m, 0, sizeof m);
+        m.size = sizeof m;
+        const struct eni_snap *snap = dp ? atomic_load(&dp->snap) : NULL;
+        if (snap) {
+            m.rules_bytes = eni__ruleset_bytes(snap->rules);
+            m.acl_bytes = eni__acl_snap_bytes(snap->acl);
+            m.snapshot_bytes = eni__snap_own_bytes(snap);
+        }
+        m.flow_bytes = eni__flows_bytes(flows_of(dp));
+        rc = eni__info_out(out, &m, sizeof m, "eni_nic_get_eval_memory");
+    }
+    eni__unlock(ctx);
+    return rc;
+}
+
 struct list_ctx {
     eni_flow_info *out;
     uint32_t cap, n;

@@ -127,6 +127,13 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
 int eni__acl_explain(eni_ctx *ctx, const struct eni_acl_snap *a, unsigned dir, const eni_pkt *p,
                      char *text, size_t len);
 
+/* What one interface's evaluator structures take (memory.c, for
+ * eni_nic_get_eval_memory): the bytes of their arrays. */
+uint64_t eni__ruleset_bytes(const struct eni_ruleset *rs);
+uint64_t eni__acl_snap_bytes(const struct eni_acl_snap *a);
+uint64_t eni__flows_bytes(const struct eni_flows *fl);
+uint64_t eni__snap_own_bytes(const struct eni_snap *s);
+
 /* Conntrack budgets (budget.c), control path under the ctx lock. */
 struct eni_instance;
 /* The instance's conntrack allowance (its own or the default). */

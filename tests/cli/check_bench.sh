@@ -56,8 +56,9 @@ assert r and all({"scenario", "metric", "value"} <= x.keys() for x in r), r
 s = {x["scenario"] for x in r}
 
 def shapes_ok(names, sizes):
-    """Every shape ran at every size with its four measures; with the peer,
-    every shape and size has no verdict mismatch (or says the peer skipped it)."""
+    """Every shape ran at every size with its four measures and its compiled
+    memory; with the peer, every shape and size has no verdict mismatch (or
+    says the peer skipped it)."""
     names = names.split()
     ran = {(x["shape"], x["rules"], x["measure"]) for x in r if x["metric"] == "libeni_mpps"}
     want = {(sh, n, ms) for sh in names for n in sizes
@@ -65,6 +66,11 @@ def shapes_ok(names, sizes):
     assert ran == want, sorted(want ^ ran)
     assert all(x["scenario"] == "classify_%s_%s" % (x["shape"], x["measure"]) and x["value"] > 0
                for x in r if "measure" in x), r
+    for sh in names:
+        for n in sizes:
+            mem = {x["metric"]: x["value"] for x in r
+                   if x.get("shape") == sh and x.get("rules") == n and "measure" not in x}
+            assert mem.get("rules_bytes", 0) > 0 and "acl_bytes" in mem, (sh, n, mem)
     if m["peer"] != "dpdk":
         return not any("peer" in x["metric"] for x in r)
     for sh in names:

@@ -13,7 +13,8 @@ import struct
 import pytest
 
 import libeni
-from libeni import (Action, ContextClosedError, InvalidParameterError, InvalidParameterTypeError,
+from libeni import (Action, ContextClosedError, EvalMemory, InvalidParameterError,
+                    InvalidParameterTypeError,
                     Packet, Reason, Rule, RuleDirection, TrafficDirection, Verdict)
 
 IN, OUT = TrafficDirection.INBOUND, TrafficDirection.OUTBOUND
@@ -386,6 +387,17 @@ def test_conntrack_gauges_default(nic):
     st = nic.conntrack
     assert (st.tracked, st.allowance, st.conntrack_allowance_available,
             st.conntrack_allowance_exceeded) == (0, 16384, 16384, 0)
+
+
+def test_eval_memory(nic, spare):
+    """eval_memory counts what the evaluator compiled for an attached interface, and
+    grows with its allowance; an interface never attached holds nothing."""
+    m = nic.eval_memory
+    assert m.rules_bytes > 0 and m.acl_bytes > 0 and m.flow_bytes > 0 and m.snapshot_bytes > 0
+    nic.set_conntrack_allowance(100000)
+    assert nic.eval_memory.flow_bytes >= 100000 * 32 > m.flow_bytes
+    assert nic.eval_memory.rules_bytes == m.rules_bytes
+    assert spare.eval_memory == EvalMemory(0, 0, 0, 0)
 
 
 def test_conntrack_budget_belongs_to_the_instance(running, nic, spare, ctx, evaluator):

@@ -51,7 +51,7 @@ from ._errors import (AlreadyExistsError, BackendError, BusyError, CallbackAbort
                       LimitExceededError, NotFoundError, NotSupportedError,
                       OperationTimeoutError, OutOfMemoryError, PermissionDeniedError,
                       StaleIdError, StateCorruptError, StateIOError, VersionMismatchError)
-from ._eval import ConntrackStats, Counters, Evaluator, Flow, Packet, PacketLike, Verdict
+from ._eval import ConntrackStats, Counters, EvalMemory, Evaluator, Flow, Packet, PacketLike, Verdict
 from . import _ffi
 from ._instances import (Address, Attachment, ConntrackTimeouts, Device, ElasticIp,
                          ElasticIpAssociation, Instance, InstanceType, NetworkInterface)
@@ -100,7 +100,7 @@ __all__ = [
     "NotFoundError", "NotSupportedError", "OperationTimeoutError", "OutOfMemoryError",
     "PermissionDeniedError", "StaleIdError", "StateCorruptError", "StateIOError",
     "VersionMismatchError",
-    "ConntrackStats", "Counters", "Evaluator", "Flow", "Packet", "PacketLike", "Verdict",
+    "ConntrackStats", "Counters", "EvalMemory", "Evaluator", "Flow", "Packet", "PacketLike", "Verdict",
     "Address", "Attachment", "ConntrackTimeouts", "Device", "ElasticIp", "ElasticIpAssociation",
     "Instance", "InstanceType", "NetworkInterface", "Mock", "MockCounters",
     "PrefixList", "Rule", "SecurityGroup", "SecurityGroupRule", "Subnet", "Vpc",

@@ -751,6 +751,14 @@ typedef struct eni_conntrack_stats {
     uint64_t conntrack_allowance_available;
     uint64_t conntrack_allowance_exceeded;
 } eni_conntrack_stats;
+typedef struct eni_eval_memory {
+    uint32_t size;
+    uint32_t reserved0;
+    uint64_t rules_bytes;
+    uint64_t acl_bytes;
+    uint64_t flow_bytes;
+    uint64_t snapshot_bytes;
+} eni_eval_memory;
 typedef struct eni_flow_info {
     uint8_t family;
     uint8_t proto;
@@ -781,6 +789,7 @@ int eni_eval_explain(eni_ctx *ctx, eni_nic_id nic, uint32_t dir, const eni_pkt *
                      uint64_t now_ns, eni_verdict *verdict, char *text, size_t textlen);
 int eni_nic_set_conntrack_allowance(eni_ctx *ctx, eni_nic_id nic, uint32_t max_flows);
 int eni_nic_get_conntrack(eni_ctx *ctx, eni_nic_id nic, eni_conntrack_stats *out);
+int eni_nic_get_eval_memory(eni_ctx *ctx, eni_nic_id nic, eni_eval_memory *out);
 int eni_instance_set_conntrack_allowance(eni_ctx *ctx, eni_instance_id instance,
                                          uint32_t max_flows);
 int eni_instance_get_conntrack(eni_ctx *ctx, eni_instance_id instance, eni_conntrack_stats *out);

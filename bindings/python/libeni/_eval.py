@@ -283,6 +283,20 @@ class ConntrackStats:
 
 
 @dataclass(frozen=True)
+class EvalMemory:
+    """Bytes the evaluator holds for an interface (``eni_nic_get_eval_memory``)."""
+    rules_bytes: int
+    acl_bytes: int
+    flow_bytes: int
+    snapshot_bytes: int
+
+    @classmethod
+    def _from(cls, m: Any) -> "EvalMemory":
+        return cls(int(m.rules_bytes), int(m.acl_bytes), int(m.flow_bytes),
+                   int(m.snapshot_bytes))
+
+
+@dataclass(frozen=True)
 class Flow:
     """One tracked flow, seen from the interface."""
     family: int

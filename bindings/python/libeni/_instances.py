@@ -503,6 +503,16 @@ class NetworkInterface(LibeniObject):
         check(lib.eni_nic_get_conntrack(self._ctx._ptr, self._cid(), st))
         return ConntrackStats._from(st)
 
+    @property
+    def eval_memory(self) -> "EvalMemory":
+        """Bytes the evaluator holds for this interface: compiled rules, network
+        ACL, flow tables and the rest of its snapshot (all 0 if never attached)."""
+        from ._eval import EvalMemory
+        m = ffi.new("eni_eval_memory *")
+        m.size = ffi.sizeof("eni_eval_memory")
+        check(lib.eni_nic_get_eval_memory(self._ctx._ptr, self._cid(), m))
+        return EvalMemory._from(m)
+
     def set_conntrack_allowance(self, max_flows: int) -> None:
         """The most flows this interface ever tracks, whatever its instance's budget
         (tracked flows are kept)."""

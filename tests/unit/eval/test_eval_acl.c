@@ -10,6 +10,7 @@
  * group allows inbound TCP 22 and all outbound. */
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "eval/eval_host.h"
@@ -623,6 +624,73 @@ static void test_s9_5_first_match_at_every_edge(void **state)
     assert_true(checked > 10000 && allowed > 2000 && named > 2000);
 }
 
+/* ---- what the evaluator holds for an interface ------------------------------ */
+
+static eni_eval_memory memory_of(struct fx *f, eni_nic_id nic)
+{
+    eni_eval_memory m = ENI_EVAL_MEMORY_INIT;
+    memset(&m.reserved0, 0xa5, sizeof m - offsetof(eni_eval_memory, reserved0));
+    assert_eni_ok(eni_nic_get_eval_memory(f->h.ctx, nic, &m));
+    assert_int_equal(m.size, sizeof m);
+    assert_int_equal(m.reserved0, 0);
+    return m;
+}
+
+/* eni_nic_get_eval_memory follows what is compiled: rules, ACL entries and
+ * the allowance each grow their own figure by at least what they hold;
+ * an interface never attached holds nothing; bad input is refused. */
+static void test_eval_memory_follows_rules_acl_and_allowance(void **state)
+{
+    struct fx *f = *state;
+    eni_eval_memory a = memory_of(f, f->h.nic);
+    assert_true(a.rules_bytes > 0 && a.acl_bytes > 0 && a.flow_bytes > 0 && a.snapshot_bytes > 0);
+    for (int i = 0; i < 50; i++) {
+        char cidr[32];
+        snprintf(cidr, sizeof cidr, "198.51.100.%d/32", i);
+        (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, 6, 1000 + i, 1000 + i, cidr);
+    }
+    eni_eval_memory b = memory_of(f, f->h.nic);
+    /* each rule as written (group, rule, ports) and its interval: >= 48 bytes */
+    assert_true(b.rules_bytes >= a.rules_bytes + 50 * 48);
+    assert_int_equal(b.acl_bytes, a.acl_bytes);
+    assert_int_equal(b.flow_bytes, a.flow_bytes);
+    for (uint32_t i = 1; i <= 15; i++) /* within the default quota of 20 */
+        add(f, acl_entry(ENI_INGRESS, 10 * i, ENI_ACL_DENY, -1, "203.0.113.0/24"));
+    eni_eval_memory c = memory_of(f, f->h.nic);
+    assert_true(c.acl_bytes >= b.acl_bytes + 15 * 48); /* an entry is 48 bytes, and its bit */
+    assert_int_equal(c.rules_bytes, b.rules_bytes);
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->h.ctx, f->h.nic, 100000));
+    eni_eval_memory d = memory_of(f, f->h.nic);
+    assert_true(d.flow_bytes >= (uint64_t)100000 * 32); /* 32-byte IPv4 slots, 1.6 a flow */
+    assert_true(d.flow_bytes > c.flow_bytes);
+
+    /* an interface the evaluator never saw attached holds nothing */
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = f->h.subnet;
+    ns.groups = &f->h.group;
+    ns.group_count = 1;
+    eni_nic_id idle;
+    assert_eni_ok(eni_nic_create(f->h.ctx, &ns, &idle));
+    eni_eval_memory z = memory_of(f, idle);
+    assert_true(z.rules_bytes == 0 && z.acl_bytes == 0 && z.flow_bytes == 0 &&
+                z.snapshot_bytes == 0);
+
+    eni_eval_memory m = ENI_EVAL_MEMORY_INIT;
+    assert_eni_fail(eni_nic_get_eval_memory(NULL, f->h.nic, &m), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_fail(eni_nic_get_eval_memory(f->h.ctx, f->h.nic, NULL), ENI_EINVAL,
+                    "InvalidParameterValue");
+    m.size = 4;
+    assert_eni_fail(eni_nic_get_eval_memory(f->h.ctx, f->h.nic, &m), ENI_EINVAL,
+                    "InvalidParameterValue");
+    assert_eni_ok(eni_nic_delete(f->h.ctx, idle));
+    m.size = sizeof m;
+    assert_eni_fail(eni_nic_get_eval_memory(f->h.ctx, idle, &m), ENI_ESTALE,
+                    "InvalidNetworkInterfaceID.NotFound");
+    /* an id of another kind */
+    assert_int_not_equal(eni_nic_get_eval_memory(f->h.ctx, (eni_nic_id){f->h.group.v}, &m), ENI_OK);
+}
+
 /* ---- 1.8: delegated prefixes are the interface's own ----------------------- */
 
 static void test_s1_8_prefix_addresses_pass_the_source_dest_check(void **state)
@@ -706,6 +774,7 @@ int main(void)
         T(test_s9_4_association_change_takes_effect),
         T(test_s9_5_matches_a_first_match_oracle),
         T(test_s9_5_first_match_at_every_edge),
+        T(test_eval_memory_follows_rules_acl_and_allowance),
         T(test_s1_8_prefix_addresses_pass_the_source_dest_check),
         T(test_s4_4_group_reference_covers_delegated_prefixes),
     };
