@@ -167,12 +167,12 @@ typedef struct eni_conntrack_stats {
 /** @brief Memory the evaluator holds for one interface (eni_nic_get_eval_memory()): the
  *  bytes of its compiled arrays, without allocator overhead or spare capacity. */
 typedef struct eni_eval_memory {
-    uint32_t size;          /**< Set by the caller before the call. */
-    uint32_t reserved0;     /**< Zero. */
-    uint64_t rules_bytes;   /**< The compiled security-group rules (both directions and families); shared with the interfaces that have the same groups in the same order. */
-    uint64_t acl_bytes;     /**< The subnet's network ACL as compiled for this interface (0: none). */
-    uint64_t flow_bytes;    /**< Its flow tables (both families). */
-    uint64_t snapshot_bytes;/**< The rest of its published snapshot: own addresses and prefixes. */
+    uint32_t size;           /**< Set by the caller before the call. */
+    uint32_t reserved0;      /**< Zero. */
+    uint64_t rules_bytes;    /**< The compiled security-group rules (both directions and families); shared with the interfaces that have the same groups in the same order. */
+    uint64_t acl_bytes;      /**< The subnet's network ACL as compiled for this interface (0: none). */
+    uint64_t flow_bytes;     /**< Its flow tables (both families). */
+    uint64_t snapshot_bytes; /**< The rest of its published snapshot: own addresses and prefixes. */
 } eni_eval_memory;
 
 /** Initializer for ::eni_eval_memory: sets `size`, zeroes the rest. */
