@@ -141,12 +141,7 @@ int main(int argc, char **argv)
         uint32_t end = total - done < batch ? total : done + batch;
         for (uint32_t i = done; i < end; i++) {
             uint32_t v = i / PER_SUBNET;
-            eni_nic_spec ns = ENI_NIC_SPEC_INIT;
-            ns.subnet = subnets[v];
-            ns.secondary_ip_count = 1;
-            ns.ipv6_count = 1;
-            ns.groups = groups[v];
-            ns.group_count = 2;
+            eni_nic_spec ns = bench_slice_nic(subnets[v], groups[v]);
             CHECK(eni_nic_create(ctx, &ns, &nics[i]));
         }
         if (end - done == batch)
@@ -180,12 +175,7 @@ int main(int argc, char **argv)
         t0 = now_s();
         for (uint32_t i = first; i < first + batch; i++) {
             uint32_t v = i / PER_SUBNET;
-            eni_nic_spec ns = ENI_NIC_SPEC_INIT;
-            ns.subnet = subnets[v];
-            ns.secondary_ip_count = 1;
-            ns.ipv6_count = 1;
-            ns.groups = groups[v];
-            ns.group_count = 2;
+            eni_nic_spec ns = bench_slice_nic(subnets[v], groups[v]);
             CHECK(eni_nic_create(ctx, &ns, &nics[i]));
         }
         recreate_rate[r] = batch / (now_s() - t0);

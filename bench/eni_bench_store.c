@@ -680,12 +680,7 @@ static double build_big(eni_ctx *ctx, uint32_t total, double *commit_s, eni_nic_
             CHECK(eni_ctx_batch_begin(ctx));
         }
         uint32_t v = i / PER_VPC;
-        eni_nic_spec ns = ENI_NIC_SPEC_INIT;
-        ns.subnet = subnets[v];
-        ns.secondary_ip_count = 1;
-        ns.ipv6_count = 1;
-        ns.groups = groups[v];
-        ns.group_count = 2;
+        eni_nic_spec ns = bench_slice_nic(subnets[v], groups[v]);
         eni_nic_id nic;
         CHECK(eni_nic_create(ctx, &ns, &nic));
         if (i < AT_SCALE)

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* The model eni-bench-model and eni-bench-store build, one slice at a time:
  * VPC v is 10.v.0.0/16 with an Amazon-provided IPv6 /56, one subnet over
- * the whole /16 (and the first /64), and two groups, "web" and "db". */
+ * the whole /16 (and the first /64), two groups, "web" and "db", and
+ * interfaces in them (bench_slice_nic). */
 #ifndef ENI_BENCH_MODEL_SLICE_H
 #define ENI_BENCH_MODEL_SLICE_H
 
@@ -43,6 +44,19 @@ static inline int bench_vpc_slice(eni_ctx *ctx, unsigned v, eni_subnet_id *subne
         rc = eni_sg_create(ctx, &gs, &groups[g]);
     }
     return rc;
+}
+
+/* The interface both benches create in a slice: one secondary IPv4, one
+ * IPv6, both groups. */
+static inline eni_nic_spec bench_slice_nic(eni_subnet_id subnet, const eni_sg_id groups[2])
+{
+    eni_nic_spec ns = ENI_NIC_SPEC_INIT;
+    ns.subnet = subnet;
+    ns.secondary_ip_count = 1;
+    ns.ipv6_count = 1;
+    ns.groups = groups;
+    ns.group_count = 2;
+    return ns;
 }
 
 #endif

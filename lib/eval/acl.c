@@ -55,6 +55,15 @@ static struct acl_ent compile_entry(const struct eni_acl_entry *m)
     return e;
 }
 
+size_t eni__acl_snap_size(uint32_t count)
+{
+    /* the header, the entries, then four tables' index arrays (an index's
+     * words grow linearly with its entries, so four tables that share
+     * `count` entries need no more than four indexes of all of them) */
+    return sizeof(struct eni_acl_snap) + (size_t)count * sizeof(struct acl_ent) +
+           4 * (size_t)eni__acl_index_words(count) * sizeof(uint64_t);
+}
+
 static uint32_t table_verdict(const struct acl_table *t, bool family_absent)
 {
     if (t->n == 0)
@@ -75,15 +84,11 @@ int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_
         eni__registry_peek(ctx, ENI_KIND_VPC, s->vpc, (void **)&vpc) != ENI_OK ||
         eni__registry_peek(ctx, ENI_KIND_NETWORK_ACL, s->acl, (void **)&acl) != ENI_OK)
         return ENI_OK; /* not in the model as a whole: nothing to filter by */
-    /* One block: the header, the entries, then the indexes' arrays (a table
-     * holds at most 39 entries: ENI__MAX_ACL_RULES with the implicit deny).
-     * Sized for the whole ACL as one table: the words an index needs grow
-     * linearly with its entries, so four tables need no more. */
+    /* One block (eni__acl_snap_size); a table holds at most 39 entries:
+     * ENI__MAX_ACL_RULES with the implicit deny. */
     _Static_assert((int)ENI__MAX_ACL_RULES <= (int)ACL_INDEX_MAX,
                    "an ACL table's entries fit one 64-bit word");
-    size_t words = 4 * eni__acl_index_words(acl->count);
-    struct eni_acl_snap *a = eni__calloc(
-        ctx, 1, sizeof *a + (size_t)acl->count * sizeof a->ent[0] + words * sizeof(uint64_t));
+    struct eni_acl_snap *a = eni__calloc(ctx, 1, eni__acl_snap_size(acl->count));
     if (!a)
         return ENI_ENOMEM;
     uint64_t *mem = (uint64_t *)(void *)&a->ent[acl->count];

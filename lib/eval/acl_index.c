@@ -63,13 +63,9 @@ static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct
     }
     d->word = word;
 
-    /* the narrowest aligned window of high words holding every cut */
-    uint64_t first = m ? cut[0].hi : 0, last = m ? cut[m - 1].hi : 0;
-    uint32_t shift = 0;
-    while (shift < 63 && ((last - ((first >> shift) << shift)) >> shift) >= ACL_DIM_BUCKETS)
-        shift++;
+    uint32_t shift = eni__bucket_window(m ? cut[0].hi : 0, m ? cut[m - 1].hi : 0,
+                                        ACL_DIM_BUCKETS, &d->base);
     d->shift = shift;
-    d->base = (first >> shift) << shift;
     for (uint32_t j = 0, k = 0; j <= ACL_DIM_BUCKETS; j++) {
         while (k < m && ((cut[k].hi - d->base) >> shift) < j)
             k++;

@@ -43,7 +43,7 @@ struct acl_index {
 };
 
 /* The piece holding (hi, lo): how many cuts are at or below it (elem4's
- * method: a bucket of at most CUT_PAD cuts counted without a branch). */
+ * method: a bucket read, then eni__cuts128_rank). */
 static inline uint32_t eni__acl_dim_find(const struct acl_dim *d, uint64_t hi, uint64_t lo)
 {
     if (hi < d->base)
@@ -51,19 +51,8 @@ static inline uint32_t eni__acl_dim_find(const struct acl_dim *d, uint64_t hi, u
     uint64_t j = (hi - d->base) >> d->shift;
     if (j >= ACL_DIM_BUCKETS)
         return d->n_cut;
-    uint32_t k = d->bucket[j], n = (uint32_t)d->bucket[j + 1] - k;
-    const struct cls_cut6 *c = d->cut + k;
-    if (n <= CUT_PAD) {
-        uint32_t in = (uint32_t)eni__cut6_le(&c[0], hi, lo) + eni__cut6_le(&c[1], hi, lo) +
-                      eni__cut6_le(&c[2], hi, lo) + eni__cut6_le(&c[3], hi, lo);
-        return k + (in < n ? in : n);
-    }
-    while (n > 1) {
-        uint32_t half = n / 2;
-        c = eni__cut6_le(&c[half], hi, lo) ? c + half : c;
-        n -= half;
-    }
-    return (uint32_t)(c - d->cut) + (uint32_t)eni__cut6_le(c, hi, lo);
+    return eni__cuts128_rank(d->cut, d->bucket[j], (uint32_t)d->bucket[j + 1] - d->bucket[j], hi,
+                             lo);
 }
 
 /* eni__acl_dim_find for a narrow dimension (keys, IPv4 addresses): the
@@ -75,18 +64,7 @@ static inline uint32_t eni__acl_dim_find32(const struct acl_dim *d, uint32_t v)
     uint64_t j = ((uint64_t)v - d->base) >> d->shift;
     if (j >= ACL_DIM_BUCKETS)
         return d->n_cut;
-    uint32_t k = d->bucket[j], n = (uint32_t)d->bucket[j + 1] - k;
-    const uint32_t *c = d->cut32 + k;
-    if (n <= CUT_PAD) {
-        uint32_t in = (uint32_t)(c[0] <= v) + (c[1] <= v) + (c[2] <= v) + (c[3] <= v);
-        return k + (in < n ? in : n);
-    }
-    while (n > 1) {
-        uint32_t half = n / 2;
-        c = c[half] <= v ? c + half : c;
-        n -= half;
-    }
-    return (uint32_t)(c - d->cut32) + (uint32_t)(*c <= v);
+    return eni__cuts32_rank(d->cut32, d->bucket[j], (uint32_t)d->bucket[j + 1] - d->bucket[j], v);
 }
 
 /* The entries (bits, lowest first in rule order) that match a packet of

@@ -82,21 +82,13 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
         return NULL;
     }
 
-    /* Buckets: about four per cut (most buckets then hold no cut, and a
-     * lookup is one read), over the narrowest aligned window holding all. */
-    uint32_t nb = 64;
-    while (nb < 65536 && nb < 4 * u)
-        nb *= 2;
+    /* Buckets over the narrowest aligned window holding every cut (32-bit
+     * values fit a window of 64 buckets by shift 26). */
+    uint32_t nb = eni__bucket_count(u);
     el->n_bucket = nb;
-    uint32_t lo = u ? cut[0] : 0, hi = u ? cut[u - 1] : 0;
-    uint32_t shift = 0;
-    for (;; shift++) {
-        uint32_t base = shift >= 32 ? 0 : (lo >> shift) << shift;
-        if (shift >= 32 || ((uint64_t)(hi - base) >> shift) < nb) {
-            el->base = base;
-            break;
-        }
-    }
+    uint64_t base;
+    uint32_t shift = eni__bucket_window(u ? cut[0] : 0, u ? cut[u - 1] : 0, nb, &base);
+    el->base = (uint32_t)base;
     el->shift = shift;
     el->bucket = eni__calloc(ctx, (size_t)nb + 1, sizeof *el->bucket);
     el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);

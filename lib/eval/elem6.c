@@ -65,19 +65,10 @@ static uint32_t collect_cuts(const struct cls_table *t, int proto, struct cls_cu
  * words holding them all. */
 static void window(struct cls_elem6 *el)
 {
-    uint32_t u = el->n_cut, nb = 64;
-    while (nb < 65536 && nb < 4 * u)
-        nb *= 2;
-    el->n_bucket = nb;
-    uint64_t lo = u ? el->cut[0].hi : 0, hi = u ? el->cut[u - 1].hi : 0;
-    uint32_t shift = 0;
-    for (; shift < 63; shift++) {
-        uint64_t base = (lo >> shift) << shift;
-        if (((hi - base) >> shift) < nb)
-            break;
-    }
-    el->shift = shift;
-    el->base = (lo >> shift) << shift;
+    uint32_t u = el->n_cut;
+    el->n_bucket = eni__bucket_count(u);
+    el->shift = eni__bucket_window(u ? el->cut[0].hi : 0, u ? el->cut[u - 1].hi : 0,
+                                   el->n_bucket, &el->base);
 }
 
 struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int proto,

@@ -39,17 +39,12 @@ static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t 
     return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
 }
 
-/* The piece holding a (how many cuts are <= a): elem4's method, a bucket
- * of at most CUT_PAD cuts counted without a branch. */
-static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi, uint64_t alo)
+/* eni__cuts32_rank for 128-bit cuts: k plus how many of cut[k..k+n) are
+ * <= a. Shared by elem6 and the ACL index's IPv6 addresses. */
+static inline uint32_t eni__cuts128_rank(const struct cls_cut6 *cut, uint32_t k, uint32_t n,
+                                         uint64_t ahi, uint64_t alo)
 {
-    if (ahi < el->base)
-        return 0;
-    uint64_t j = (ahi - el->base) >> el->shift;
-    if (j >= el->n_bucket)
-        return el->n_cut;
-    uint32_t k = el->bucket[j], n = el->bucket[j + 1] - k;
-    const struct cls_cut6 *c = el->cut + k;
+    const struct cls_cut6 *c = cut + k;
     if (n <= CUT_PAD) {
         uint32_t in = (uint32_t)eni__cut6_le(&c[0], ahi, alo) + eni__cut6_le(&c[1], ahi, alo) +
                       eni__cut6_le(&c[2], ahi, alo) + eni__cut6_le(&c[3], ahi, alo);
@@ -62,7 +57,18 @@ static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi,
         c = eni__cut6_le(&c[half], ahi, alo) ? c + half : c;
         n -= half;
     }
-    return (uint32_t)(c - el->cut) + (uint32_t)eni__cut6_le(c, ahi, alo);
+    return (uint32_t)(c - cut) + (uint32_t)eni__cut6_le(c, ahi, alo);
+}
+
+/* The piece holding a (how many cuts are <= a): elem4's method. */
+static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi, uint64_t alo)
+{
+    if (ahi < el->base)
+        return 0;
+    uint64_t j = (ahi - el->base) >> el->shift;
+    if (j >= el->n_bucket)
+        return el->n_cut;
+    return eni__cuts128_rank(el->cut, el->bucket[j], el->bucket[j + 1] - el->bucket[j], ahi, alo);
 }
 
 static inline int eni__elem6_test(const struct cls_elem6 *el, uint32_t row, uint32_t k)

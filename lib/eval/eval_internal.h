@@ -122,6 +122,8 @@ void eni__eval_republish(eni_ctx *ctx);
 /* The interface's subnet's ACL as tables; *out NULL when there is none.
  * ENI_OK or ENI_ENOMEM (not recorded). */
 int eni__acl_snap_build(eni_ctx *ctx, const struct eni_nic *nic, struct eni_acl_snap **out);
+/* The bytes of the one block eni__acl_snap_build allocates for `count` entries. */
+size_t eni__acl_snap_size(uint32_t count);
 /* explain's sentence for a packet the ACL denied: the ACL, the rule number
  * and what it says. snprintf's return. */
 int eni__acl_explain(eni_ctx *ctx, const struct eni_acl_snap *a, unsigned dir, const eni_pkt *p,

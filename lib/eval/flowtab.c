@@ -136,8 +136,9 @@ void eni__flows_free(eni_ctx *ctx, void *p)
     eni__free(ctx, fl);
 }
 
-/* The home slot of the flow a slot holds (read while no writer is inside). */
-static uint32_t home_of(const struct flow_table *ft, struct flow_slot *s)
+/* The key of the flow a slot holds, hashed (read while no writer is inside,
+ * or checked by the caller). */
+static struct fkey slot_key(const struct flow_table *ft, struct flow_slot *s)
 {
     struct fkey k;
     memset(&k, 0, sizeof k);
@@ -146,7 +147,14 @@ static uint32_t home_of(const struct flow_table *ft, struct flow_slot *s)
         k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
     k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
     k.proto = (uint8_t)(atomic_load_explicit(&s->meta, memory_order_relaxed) >> 8);
-    return home_slot(ft, key_hash(&k));
+    k.hash = key_hash(&k);
+    return k;
+}
+
+/* The home slot of the flow a slot holds. */
+static uint32_t home_of(const struct flow_table *ft, struct flow_slot *s)
+{
+    return home_slot(ft, slot_key(ft, s).hash);
 }
 
 /* Does the probe for a flow homed at `home` and held at `at` pass slot i? */
@@ -270,16 +278,9 @@ static bool copy_one(const struct flow_table *ft, struct flow_slot *s, void *ud)
     uint64_t exp = atomic_load_explicit(&s->expires, memory_order_relaxed);
     if (exp <= cc->now || eni__flows_tracked(cc->dst) >= cc->dst->allowance)
         return false;
-    struct fkey k;
-    memset(&k, 0, sizeof k);
-    k.words = ft->words;
-    for (uint32_t w = 0; w < k.words; w++)
-        k.w[w] = atomic_load_explicit(&s->key[w], memory_order_relaxed);
-    k.ports = atomic_load_explicit(&s->ports, memory_order_relaxed);
+    struct fkey k = slot_key(ft, s);
     uint32_t meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-    k.proto = (uint8_t)(meta >> 8);
     struct flow_table *dt = ft->words == 1 ? cc->dst->ft4 : atomic_load(&cc->dst->ft6);
-    k.hash = key_hash(&k);
     (void)ft_insert(cc->dst, dt, &k, meta, exp, cc->now, false, NULL);
     return false;
 }

@@ -226,6 +226,14 @@ static inline struct flow_slot *ft_find(const struct flow_table *ft, const struc
  * chain. false when the chain is full. The caller checked the allowance. */
 /* Would ft_insert find a slot for k now? The same probe, writing nothing:
  * explain's answer for a packet that would create a flow. */
+/* Does slot s hold a flow past its deadline? (The caller vouches for the
+ * read: a stable seq, or its own claim.) */
+static inline bool expired_flow(struct flow_slot *s, uint64_t now)
+{
+    return (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) &&
+           atomic_load_explicit(&s->expires, memory_order_relaxed) <= now;
+}
+
 static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k, uint64_t now,
                                bool reuse_only)
 {
@@ -250,9 +258,7 @@ static inline bool ft_has_room(const struct flow_table *ft, const struct fkey *k
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
         struct flow_slot *s = slot_at(ft, i);
         uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq != 0 && !(seq & 1) &&
-            (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) &&
-            atomic_load_explicit(&s->expires, memory_order_relaxed) <= now)
+        if (seq != 0 && !(seq & 1) && expired_flow(s, now))
             return true;
     }
     return false;
@@ -360,16 +366,12 @@ static inline bool ft_evict_expired(struct eni_flows *fl, struct flow_table *ft,
     for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = next_slot(ft, i)) {
         struct flow_slot *s = slot_at(ft, i);
         uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if (seq == 0 || (seq & 1) ||
-            !(atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) ||
-            atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
-            continue;
-        if (!atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
+        if (seq == 0 || (seq & 1) || !expired_flow(s, now) ||
+            !atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
                                                      memory_order_acq_rel, memory_order_relaxed))
             continue;
         /* under the claim: still an expired flow? (an insert may have renewed it) */
-        bool gone = (atomic_load_explicit(&s->meta, memory_order_relaxed) & FLOW_VALID) &&
-                    atomic_load_explicit(&s->expires, memory_order_relaxed) <= now;
+        bool gone = expired_flow(s, now);
         if (gone)
             atomic_store_explicit(&s->meta, 0, memory_order_relaxed);
         atomic_store_explicit(&s->seq, seq + 2, memory_order_release);

@@ -6,22 +6,14 @@
  * under the ctx lock. */
 #include "eval_internal.h"
 
-static uint64_t elem4_bytes(const struct cls_elem4 *el, uint32_t n_rows)
+/* An elementary-interval index (elem4.h, elem6.h): its header, its cuts
+ * and their sentinels, its buckets and its rows. */
+static uint64_t elem_bytes(size_t header, uint32_t n_cut, size_t cut_size, uint32_t n_bucket,
+                           uint32_t row_words, uint32_t n_rows)
 {
-    if (!el)
-        return 0;
-    return sizeof *el + ((uint64_t)el->n_cut + CUT_PAD) * sizeof *el->cut +
-           ((uint64_t)el->n_bucket + 1) * sizeof *el->bucket +
-           (uint64_t)n_rows * el->row_words * sizeof *el->rows;
-}
-
-static uint64_t elem6_bytes(const struct cls_elem6 *el, uint32_t n_rows)
-{
-    if (!el)
-        return 0;
-    return sizeof *el + ((uint64_t)el->n_cut + CUT_PAD) * sizeof *el->cut +
-           ((uint64_t)el->n_bucket + 1) * sizeof *el->bucket +
-           (uint64_t)n_rows * el->row_words * sizeof *el->rows;
+    return header + ((uint64_t)n_cut + CUT_PAD) * cut_size +
+           ((uint64_t)n_bucket + 1) * sizeof(uint32_t) +
+           (uint64_t)n_rows * row_words * sizeof(uint64_t);
 }
 
 static uint64_t keys_bytes(const struct cls_keys *K)
@@ -30,7 +22,12 @@ static uint64_t keys_bytes(const struct cls_keys *K)
         return 0;
     return sizeof *K + (uint64_t)K->n_segs * sizeof *K->segs +
            (uint64_t)K->n_iv * sizeof *K->iv + (K->iv4 ? (uint64_t)K->n_iv * sizeof *K->iv4 : 0) +
-           elem4_bytes(K->el, K->n_segs + 1) + elem6_bytes(K->el6, K->n_segs + 1);
+           (K->el ? elem_bytes(sizeof *K->el, K->el->n_cut, sizeof *K->el->cut,
+                               K->el->n_bucket, K->el->row_words, K->n_segs + 1)
+                  : 0) +
+           (K->el6 ? elem_bytes(sizeof *K->el6, K->el6->n_cut, sizeof *K->el6->cut,
+                                K->el6->n_bucket, K->el6->row_words, K->n_segs + 1)
+                   : 0);
 }
 
 static uint64_t table_bytes(const struct cls_table *t)
@@ -61,9 +58,7 @@ uint64_t eni__acl_snap_bytes(const struct eni_acl_snap *a)
 {
     if (!a)
         return 0;
-    /* as eni__acl_snap_build sizes its one block */
-    return sizeof *a + (uint64_t)a->n * sizeof a->ent[0] +
-           4 * eni__acl_index_words(a->n) * sizeof(uint64_t);
+    return eni__acl_snap_size(a->n);
 }
 
 uint64_t eni__flows_bytes(const struct eni_flows *fl)

@@ -355,6 +355,17 @@ static bool oracle_matches(const struct oentry *e, const eni_pkt *p)
     return true;
 }
 
+/* The random-ACL tests' host: its group lets everything in (both
+ * families), so the ACL alone decides, with room for 40 entries. */
+static void groups_open_acl_quota_full(struct fx *f)
+{
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
+    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
+    eni_quotas q = ENI_QUOTAS_INIT;
+    q.acl_rules = 40;
+    assert_eni_ok(eni_ctx_set_quotas(f->h.ctx, &q));
+}
+
 static void random_net(unsigned family, uint8_t *out)
 {
     memset(out, 0, 16);
@@ -373,11 +384,7 @@ static void random_net(unsigned family, uint8_t *out)
 static void test_s9_5_matches_a_first_match_oracle(void **state)
 {
     struct fx *f = *state;
-    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
-    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
-    eni_quotas q = ENI_QUOTAS_INIT;
-    q.acl_rules = 40;
-    assert_eni_ok(eni_ctx_set_quotas(f->h.ctx, &q));
+    groups_open_acl_quota_full(f);
     static const int protos[] = {-1, 6, 17, 1, 58, 50};
     unsigned outcome[2] = {0, 0}; /* denied, allowed: both must be seen */
     for (int round = 0; round < 30; round++) {
@@ -496,11 +503,7 @@ static bool edge_addr(const struct oentry *o, bool ones, int step, uint8_t *out)
 static void test_s9_5_first_match_at_every_edge(void **state)
 {
     struct fx *f = *state;
-    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "0.0.0.0/0");
-    (void)eval_host_allow(f->h.ctx, f->h.group, ENI_INGRESS, -1, -1, -1, "::/0");
-    eni_quotas q = ENI_QUOTAS_INIT;
-    q.acl_rules = 40;
-    assert_eni_ok(eni_ctx_set_quotas(f->h.ctx, &q));
+    groups_open_acl_quota_full(f);
     uint8_t own6[16], vpc6[8];
     assert_int_equal(inet_pton(AF_INET6, f->ip6, own6), 1);
     memcpy(vpc6, own6, 8);
