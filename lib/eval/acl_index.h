@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#include "elem6.h" /* struct cls_cut6, eni__cut6_le */
+#include "cuts.h"
 
 enum { ACL_INDEX_MAX = 64, ACL_DIM_BUCKETS = 256 };
 

@@ -32,6 +32,7 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
     eni__free(ctx, el->cut);
     eni__free(ctx, el->bucket);
     eni__free(ctx, el->rows);
+    eni__crowd_free(ctx, &el->crowd);
     eni__free(ctx, el);
 }
 
@@ -100,6 +101,9 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
             k++;
         el->bucket[j] = k;
     }
+    /* before the rows: filling them looks cuts up */
+    if (eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb) < 0)
+        goto nomem;
 
     for (uint32_t s = 0; s < P->n_segs; s++)
         fill_row(el, el->rows + (size_t)s * el->row_words, P->iv4 + P->segs[s].first_iv,

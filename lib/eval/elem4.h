@@ -14,12 +14,17 @@
  *
  * Finding the elementary interval: a table of buckets over the window that
  * holds every cut, each bucket giving the count of cuts below its start;
- * the few cuts inside a bucket (usually none) are scanned. */
+ * the few cuts inside a bucket (usually none) are counted, and a bucket
+ * with more than CUT_PAD (a cluster: a subnet's member addresses) is
+ * divided again by the nodes of crowd.h. */
 #ifndef ENI_EVAL_ELEM4_H
 #define ENI_EVAL_ELEM4_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "crowd.h"
+#include "cuts.h"
 
 struct cls_elem4 {
     uint32_t *cut;      /* sorted distinct cuts (never 0), then CUT_PAD sentinels:
@@ -31,63 +36,8 @@ struct cls_elem4 {
     uint32_t shift;     /* log2 of a bucket's width (0..32) */
     uint64_t *rows;     /* one row per segment, then the all-key union's row */
     uint32_t row_words;
+    struct cls_crowd crowd; /* finer buckets for the crowded ones (crowd.h) */
 };
-
-/* Cut arrays end in this many sentinels past their last cut, so a bucket's
- * cuts are counted four at a time without a bound check (elem4, elem6 and
- * the ACL index): a count that runs past the bucket's own cuts meets only
- * larger cuts (the next buckets') or sentinels, and is clamped to the
- * bucket's size for the one address a sentinel equals. */
-enum { CUT_PAD = 4 };
-
-/* About four buckets per cut, a power of two from 64 to 65536: most
- * buckets then hold no cut, and a lookup is one read (elem4, elem6). */
-static inline uint32_t eni__bucket_count(uint32_t cuts)
-{
-    uint32_t nb = 64;
-    while (nb < 65536 && nb < 4 * cuts)
-        nb *= 2;
-    return nb;
-}
-
-/* The narrowest aligned window of `buckets` buckets of 2^shift values
- * holding every value from first to last (their high words, for 128-bit
- * cuts): its shift, and its first value in *base (elem4, elem6 and the
- * ACL index). */
-static inline uint32_t eni__bucket_window(uint64_t first, uint64_t last, uint64_t buckets,
-                                          uint64_t *base)
-{
-    uint32_t shift = 0;
-    while (shift < 63 && ((last - ((first >> shift) << shift)) >> shift) >= buckets)
-        shift++;
-    *base = (first >> shift) << shift;
-    return shift;
-}
-
-/* k plus how many of the sorted cuts cut[k..k+n) are <= a: a bucket of at
- * most CUT_PAD cuts (nearly all: about four buckets per cut) is counted
- * without a branch, since a loop whose trip count changed from packet to
- * packet was a mispredicted branch per packet; a crowded one is searched.
- * (A branch-free search there made dropped packets at 1000 TCP/UDP rules
- * 8-14% slower and new ones 20-30% faster: kept as it was measured.)
- * Shared by elem4 and the ACL index's narrow dimensions. */
-static inline uint32_t eni__cuts32_rank(const uint32_t *cut, uint32_t k, uint32_t n, uint32_t a)
-{
-    const uint32_t *c = cut + k;
-    if (n <= CUT_PAD) {
-        uint32_t in = (uint32_t)(c[0] <= a) + (c[1] <= a) + (c[2] <= a) + (c[3] <= a);
-        return k + (in < n ? in : n);
-    }
-    uint32_t end = k + n;
-    while (k < end) {
-        uint32_t mid = k + (end - k) / 2;
-        if (cut[mid] <= a)
-            k = mid + 1;
-        else
-            end = mid;
-    }
-    return k;
-}
 
 /* The elementary interval holding a (how many cuts are <= a). */
 static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
@@ -97,7 +47,10 @@ static inline uint32_t eni__elem4_find(const struct cls_elem4 *el, uint32_t a)
     uint64_t j = (uint64_t)(a - el->base) >> el->shift;
     if (j >= el->n_bucket)
         return el->n_cut;
-    return eni__cuts32_rank(el->cut, el->bucket[j], el->bucket[j + 1] - el->bucket[j], a);
+    uint32_t k = el->bucket[j], n = el->bucket[j + 1] - k;
+    if (n <= CUT_PAD || !el->crowd.top)
+        return eni__cuts32_rank(el->cut, k, n, a);
+    return eni__crowd_rank32(&el->crowd, el->cut, (uint32_t)j, k, n, a);
 }
 
 static inline int eni__elem4_test(const struct cls_elem4 *el, uint32_t row, uint32_t k)

@@ -33,6 +33,7 @@ void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
     eni__free(ctx, el->cut);
     eni__free(ctx, el->bucket);
     eni__free(ctx, el->rows);
+    eni__crowd_free(ctx, &el->crowd);
     eni__free(ctx, el);
 }
 
@@ -113,6 +114,12 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
         while (k < el->n_cut && ((el->cut[k].hi - el->base) >> el->shift) < j)
             k++;
         el->bucket[j] = k;
+    }
+    /* before the rows: filling them looks cuts up */
+    if (eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket) < 0) {
+        eni__elem6_free(ctx, el);
+        *nomem = 1;
+        return NULL;
     }
     for (uint32_t s = 0; s < K->n_segs; s++)
         fill_row(el, el->rows + (size_t)s * el->row_words, K->iv + K->segs[s].first_iv,

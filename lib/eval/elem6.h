@@ -15,11 +15,8 @@
 
 #include <stdint.h>
 
-#include "elem4.h" /* CUT_PAD */
-
-struct cls_cut6 {
-    uint64_t hi, lo;
-};
+#include "crowd.h"
+#include "cuts.h"
 
 struct cls_elem6 {
     struct cls_cut6 *cut; /* sorted distinct cuts (never 0): piece k is [cut[k-1], cut[k]);
@@ -31,34 +28,8 @@ struct cls_elem6 {
     uint32_t shift;       /* log2 of a bucket's width in high words (0..63) */
     uint64_t *rows;       /* one row per segment, then the all-key union's row */
     uint32_t row_words;
+    struct cls_crowd crowd; /* finer buckets for the crowded ones (crowd.h) */
 };
-
-/* c <= a, for 128-bit values, without branches. */
-static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
-{
-    return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
-}
-
-/* eni__cuts32_rank for 128-bit cuts: k plus how many of cut[k..k+n) are
- * <= a. Shared by elem6 and the ACL index's IPv6 addresses. */
-static inline uint32_t eni__cuts128_rank(const struct cls_cut6 *cut, uint32_t k, uint32_t n,
-                                         uint64_t ahi, uint64_t alo)
-{
-    const struct cls_cut6 *c = cut + k;
-    if (n <= CUT_PAD) {
-        uint32_t in = (uint32_t)eni__cut6_le(&c[0], ahi, alo) + eni__cut6_le(&c[1], ahi, alo) +
-                      eni__cut6_le(&c[2], ahi, alo) + eni__cut6_le(&c[3], ahi, alo);
-        return k + (in < n ? in : n);
-    }
-    /* a crowded bucket (member addresses sharing a /64): the last cut at
-     * or below a, branch-free, then one compare */
-    while (n > 1) {
-        uint32_t half = n / 2;
-        c = eni__cut6_le(&c[half], ahi, alo) ? c + half : c;
-        n -= half;
-    }
-    return (uint32_t)(c - cut) + (uint32_t)eni__cut6_le(c, ahi, alo);
-}
 
 /* The piece holding a (how many cuts are <= a): elem4's method. */
 static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi, uint64_t alo)
@@ -68,7 +39,10 @@ static inline uint32_t eni__elem6_find(const struct cls_elem6 *el, uint64_t ahi,
     uint64_t j = (ahi - el->base) >> el->shift;
     if (j >= el->n_bucket)
         return el->n_cut;
-    return eni__cuts128_rank(el->cut, el->bucket[j], el->bucket[j + 1] - el->bucket[j], ahi, alo);
+    uint32_t k = el->bucket[j], n = el->bucket[j + 1] - k;
+    if (n <= CUT_PAD || !el->crowd.top)
+        return eni__cuts128_rank(el->cut, k, n, ahi, alo);
+    return eni__crowd_rank128(&el->crowd, el->cut, (uint32_t)j, k, n, ahi, alo);
 }
 
 static inline int eni__elem6_test(const struct cls_elem6 *el, uint32_t row, uint32_t k)

@@ -7,11 +7,11 @@
 #include "eval_internal.h"
 
 /* An elementary-interval index (elem4.h, elem6.h): its header, its cuts
- * and their sentinels, its buckets and its rows. */
+ * and their sentinels, its buckets, their crowded ones' nodes and its rows. */
 static uint64_t elem_bytes(size_t header, uint32_t n_cut, size_t cut_size, uint32_t n_bucket,
-                           uint32_t row_words, uint32_t n_rows)
+                           const struct cls_crowd *crowd, uint32_t row_words, uint32_t n_rows)
 {
-    return header + ((uint64_t)n_cut + CUT_PAD) * cut_size +
+    return header + ((uint64_t)n_cut + CUT_PAD) * cut_size + eni__crowd_bytes(crowd, n_bucket) +
            ((uint64_t)n_bucket + 1) * sizeof(uint32_t) +
            (uint64_t)n_rows * row_words * sizeof(uint64_t);
 }
@@ -23,10 +23,10 @@ static uint64_t keys_bytes(const struct cls_keys *K)
     return sizeof *K + (uint64_t)K->n_segs * sizeof *K->segs +
            (uint64_t)K->n_iv * sizeof *K->iv + (K->iv4 ? (uint64_t)K->n_iv * sizeof *K->iv4 : 0) +
            (K->el ? elem_bytes(sizeof *K->el, K->el->n_cut, sizeof *K->el->cut,
-                               K->el->n_bucket, K->el->row_words, K->n_segs + 1)
+                               K->el->n_bucket, &K->el->crowd, K->el->row_words, K->n_segs + 1)
                   : 0) +
            (K->el6 ? elem_bytes(sizeof *K->el6, K->el6->n_cut, sizeof *K->el6->cut,
-                                K->el6->n_bucket, K->el6->row_words, K->n_segs + 1)
+                                K->el6->n_bucket, &K->el6->crowd, K->el6->row_words, K->n_segs + 1)
                    : 0);
 }
 

@@ -1,0 +1,466 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* The nodes of crowded buckets (lib/eval/crowd.h), driven directly: cut
+ * sets that cluster as real rule sets do (consecutive /32s of a subnet,
+ * /128s sharing a high word, clusters inside clusters, cuts at both ends
+ * of the space so that windows reach 0 and the top), indexed with the
+ * buckets elem4 and elem6 build, then every cut, the value below it and
+ * the value above it, and random values, ranked through the nodes against
+ * a count over all the cuts. Then every allocation of a build fails in
+ * turn: the build says so and holds nothing (ASan checks the leaks). */
+#include <stdlib.h>
+
+#include "eval/crowd.h"
+#include "eval/eval_internal.h"
+#include "test_helpers.h"
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint64_t rnd64(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_cut6(const void *a, const void *b)
+{
+    const struct cls_cut6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* ---- 32-bit cuts, as elem4 indexes them ---- */
+
+struct index32 {
+    uint32_t *cut, n;
+    uint32_t *bucket, nb, base, shift;
+    struct cls_crowd crowd;
+};
+
+/* Sort, drop duplicates and 0 (never a cut), pad, and build the buckets
+ * as elem4.c does. */
+static void index32_build(eni_ctx *ctx, struct index32 *x, uint32_t *cut, uint32_t n)
+{
+    qsort(cut, n, sizeof *cut, cmp_u32);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (cut[i] && (u == 0 || cut[u - 1] != cut[i]))
+            cut[u++] = cut[i];
+    for (uint32_t i = 0; i < CUT_PAD; i++)
+        cut[u + i] = UINT32_MAX;
+    x->cut = cut, x->n = u;
+    x->nb = eni__bucket_count(u);
+    uint64_t base;
+    x->shift = eni__bucket_window(u ? cut[0] : 0, u ? cut[u - 1] : 0, x->nb, &base);
+    x->base = (uint32_t)base;
+    x->bucket = calloc((size_t)x->nb + 1, sizeof *x->bucket);
+    for (uint32_t j = 0, k = 0; j <= x->nb; j++) {
+        uint64_t start = (uint64_t)x->base + ((uint64_t)j << x->shift);
+        while (k < u && cut[k] < start)
+            k++;
+        x->bucket[j] = k;
+    }
+    assert_int_equal(eni__crowd_build(ctx, &x->crowd, cut, NULL, x->bucket, x->nb), 0);
+}
+
+/* elem4's lookup with the nodes (eni__elem4_find's steps). */
+static uint32_t index32_rank(const struct index32 *x, uint32_t a)
+{
+    if (a < x->base)
+        return 0;
+    uint64_t j = (uint64_t)(a - x->base) >> x->shift;
+    if (j >= x->nb)
+        return x->n;
+    uint32_t k = x->bucket[j], n = x->bucket[j + 1] - k;
+    if (n <= CUT_PAD || !x->crowd.top)
+        return eni__cuts32_rank(x->cut, k, n, a);
+    return eni__crowd_rank32(&x->crowd, x->cut, (uint32_t)j, k, n, a);
+}
+
+static void check32_at(const struct index32 *x, uint32_t a)
+{
+    uint32_t want = 0;
+    for (uint32_t i = 0; i < x->n; i++)
+        want += x->cut[i] <= a;
+    uint32_t got = index32_rank(x, a);
+    if (got != want)
+        fail_msg("rank of %#x: %u, the count says %u", a, got, want);
+}
+
+static void check32(const struct index32 *x)
+{
+    for (uint32_t i = 0; i < x->n; i++) {
+        check32_at(x, x->cut[i] - 1);
+        check32_at(x, x->cut[i]);
+        check32_at(x, x->cut[i] + 1);
+    }
+    check32_at(x, 0);
+    check32_at(x, UINT32_MAX);
+    for (int i = 0; i < 2000; i++)
+        check32_at(x, (uint32_t)rnd64());
+}
+
+/* Levels of nodes below bucket j (0: none). */
+static int depth_at(const struct cls_crowd *c, uint32_t id)
+{
+    if (!id)
+        return 0;
+    const struct cls_crowd_node *nd = &c->node[id - 1];
+    int d = 0;
+    for (uint32_t b = 0; b < nd->n; b++) {
+        int s = depth_at(c, c->child[nd->first + b]);
+        d = s > d ? s : d;
+    }
+    return d + 1;
+}
+
+static int max_depth(const struct cls_crowd *c, uint32_t nb)
+{
+    int d = 0;
+    for (uint32_t j = 0; c->top && j < nb; j++) {
+        int s = depth_at(c, c->top[j]);
+        d = s > d ? s : d;
+    }
+    return d;
+}
+
+static void index32_free(eni_ctx *ctx, struct index32 *x)
+{
+    eni__crowd_free(ctx, &x->crowd);
+    free(x->bucket);
+    free(x->cut);
+}
+
+static uint32_t *cuts32(uint32_t n)
+{
+    return calloc((size_t)n + CUT_PAD, sizeof(uint32_t));
+}
+
+/* A subnet's members: consecutive and scattered /32s in 10.0.1.0/24 (each
+ * a cut at its address and one past it), rules over the whole space and
+ * at its ends: hundreds of cuts in one bucket of a window that spans it all. */
+static void test_members_of_a_subnet(void **state)
+{
+    (void)state;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    uint32_t n = 0, *c = cuts32(2000);
+    for (uint32_t i = 0; i < 200; i++) {
+        c[n++] = 0x0a000100u + i;
+        c[n++] = 0x0a000100u + i + 1;
+    }
+    for (uint32_t i = 0; i < 300; i++)
+        c[n++] = (uint32_t)rnd64();
+    c[n++] = 1, c[n++] = 2, c[n++] = UINT32_MAX, c[n++] = UINT32_MAX - 1;
+    struct index32 x;
+    index32_build(ctx, &x, c, n);
+    assert_non_null(x.crowd.top); /* the subnet's bucket is crowded */
+    assert_true(x.crowd.n_node >= 1);
+    check32(&x);
+    index32_free(ctx, &x);
+    eni_ctx_free(ctx);
+}
+
+/* Clusters inside clusters: a /8's spread, a /16 inside it, a /24 inside
+ * that, 16 consecutive addresses inside that: nodes below nodes. */
+static void test_nested_clusters(void **state)
+{
+    (void)state;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    uint32_t n = 0, *c = cuts32(4000);
+    for (uint32_t i = 0; i < 400; i++) {
+        c[n++] = 0x0b000000u | ((uint32_t)rnd64() & 0x00ffffffu);
+        c[n++] = 0x0b0b0000u | ((uint32_t)rnd64() & 0x0000ffffu);
+        c[n++] = 0x0b0b0b00u | ((uint32_t)rnd64() & 0x000000ffu);
+    }
+    for (uint32_t i = 0; i < 16; i++)
+        c[n++] = 0x0b0b0b40u + i;
+    c[n++] = 5, c[n++] = 0xfffffff0u;
+    struct index32 x;
+    index32_build(ctx, &x, c, n);
+    assert_true(max_depth(&x.crowd, x.nb) >= 2);
+    check32(&x);
+    index32_free(ctx, &x);
+    eni_ctx_free(ctx);
+}
+
+/* Random cuts: few buckets are crowded, and the lookups that reach none
+ * agree as well. */
+static void test_random_cuts(void **state)
+{
+    (void)state;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    for (int round = 0; round < 20; round++) {
+        uint32_t want = 1 + (uint32_t)(rnd64() % 3000), n = 0, *c = cuts32(want);
+        /* some rounds clustered near one random address */
+        uint32_t center = (uint32_t)rnd64(), mask = round & 1 ? 0xfffu : UINT32_MAX;
+        for (uint32_t i = 0; i < want; i++)
+            c[n++] = (center & ~mask) | ((uint32_t)rnd64() & mask);
+        struct index32 x;
+        index32_build(ctx, &x, c, n);
+        check32(&x);
+        index32_free(ctx, &x);
+    }
+    eni_ctx_free(ctx);
+}
+
+/* ---- 128-bit cuts, as elem6 indexes them ---- */
+
+struct index6 {
+    struct cls_cut6 *cut;
+    uint32_t n;
+    uint32_t *bucket, nb, shift;
+    uint64_t base;
+    struct cls_crowd crowd;
+};
+
+static void index6_build(eni_ctx *ctx, struct index6 *x, struct cls_cut6 *cut, uint32_t n)
+{
+    qsort(cut, n, sizeof *cut, cmp_cut6);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if ((cut[i].hi || cut[i].lo) && (u == 0 || cmp_cut6(&cut[u - 1], &cut[i]) != 0))
+            cut[u++] = cut[i];
+    for (uint32_t i = 0; i < CUT_PAD; i++)
+        cut[u + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
+    x->cut = cut, x->n = u;
+    x->nb = eni__bucket_count(u);
+    x->shift = eni__bucket_window(u ? cut[0].hi : 0, u ? cut[u - 1].hi : 0, x->nb, &x->base);
+    x->bucket = calloc((size_t)x->nb + 1, sizeof *x->bucket);
+    for (uint32_t j = 0, k = 0; j <= x->nb; j++) {
+        while (k < u && ((cut[k].hi - x->base) >> x->shift) < j)
+            k++;
+        x->bucket[j] = k;
+    }
+    assert_int_equal(eni__crowd_build(ctx, &x->crowd, NULL, cut, x->bucket, x->nb), 0);
+}
+
+static uint32_t index6_rank(const struct index6 *x, uint64_t hi, uint64_t lo)
+{
+    if (hi < x->base)
+        return 0;
+    uint64_t j = (hi - x->base) >> x->shift;
+    if (j >= x->nb)
+        return x->n;
+    uint32_t k = x->bucket[j], n = x->bucket[j + 1] - k;
+    if (n <= CUT_PAD || !x->crowd.top)
+        return eni__cuts128_rank(x->cut, k, n, hi, lo);
+    return eni__crowd_rank128(&x->crowd, x->cut, (uint32_t)j, k, n, hi, lo);
+}
+
+static void check6_at(const struct index6 *x, uint64_t hi, uint64_t lo)
+{
+    uint32_t want = 0;
+    for (uint32_t i = 0; i < x->n; i++)
+        want += eni__cut6_le(&x->cut[i], hi, lo);
+    uint32_t got = index6_rank(x, hi, lo);
+    if (got != want)
+        fail_msg("rank of %#llx:%#llx: %u, the count says %u", (unsigned long long)hi,
+                 (unsigned long long)lo, got, want);
+}
+
+static void check6(const struct index6 *x)
+{
+    for (uint32_t i = 0; i < x->n; i++) {
+        const struct cls_cut6 *c = &x->cut[i];
+        check6_at(x, c->hi - (c->lo == 0), c->lo - 1);
+        check6_at(x, c->hi, c->lo);
+        check6_at(x, c->hi + (c->lo == UINT64_MAX), c->lo + 1);
+        check6_at(x, c->hi, 0);
+        check6_at(x, c->hi, UINT64_MAX);
+        /* the neighbouring high words: a node over one high word's low
+         * words must place them before or after all of its cuts */
+        check6_at(x, c->hi - 1, rnd64());
+        check6_at(x, c->hi + 1, rnd64());
+    }
+    check6_at(x, 0, 0);
+    check6_at(x, UINT64_MAX, UINT64_MAX);
+    for (int i = 0; i < 2000; i++)
+        check6_at(x, rnd64(), rnd64());
+}
+
+static void index6_free(eni_ctx *ctx, struct index6 *x)
+{
+    eni__crowd_free(ctx, &x->crowd);
+    free(x->bucket);
+    free(x->cut);
+}
+
+static struct cls_cut6 *cuts6(uint32_t n)
+{
+    return calloc((size_t)n + CUT_PAD, sizeof(struct cls_cut6));
+}
+
+/* An IPv6 subnet's members: /128s of one /64 (one high word: a node over
+ * low words), with or without a neighbouring /64's (then a node over the
+ * two high words comes first), prefixes over the whole space, and cuts at
+ * both ends (windows reaching 0 and 2^64 - 1 in both words). Alone in its
+ * bucket of the index, the /64's node also sees addresses of other high
+ * words in that bucket. */
+static void subnet_case(bool neighbour)
+{
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    const uint64_t net = 0x20010db800000001ull;
+    uint32_t n = 0;
+    struct cls_cut6 *c = cuts6(3000);
+    for (uint32_t i = 0; i < 300; i++) {
+        uint64_t host = i < 100 ? 0x10 + i : rnd64();
+        c[n++] = (struct cls_cut6){net, host};
+        c[n++] = (struct cls_cut6){net + (host == UINT64_MAX), host + 1};
+        if (neighbour)
+            c[n++] = (struct cls_cut6){net + 1, rnd64()};
+    }
+    for (uint32_t i = 0; i < 300; i++)
+        c[n++] = (struct cls_cut6){rnd64(), rnd64()};
+    c[n++] = (struct cls_cut6){0, 1};
+    c[n++] = (struct cls_cut6){0, UINT64_MAX};
+    c[n++] = (struct cls_cut6){UINT64_MAX, UINT64_MAX - 1};
+    c[n++] = (struct cls_cut6){UINT64_MAX, 0};
+    c[n++] = (struct cls_cut6){net, UINT64_MAX};
+    struct index6 x;
+    index6_build(ctx, &x, c, n);
+    assert_non_null(x.crowd.top);
+    bool low = false;
+    for (uint32_t i = 0; i < x.crowd.n_node; i++)
+        low |= x.crowd.node[i].low != 0;
+    assert_true(low); /* the /64's members are divided by their low words */
+    check6(&x);
+    for (int i = 0; i < 2000; i++) /* the /64's bucket of the index, other high words */
+        check6_at(&x, net + (rnd64() % 4096) - 2048, rnd64());
+    index6_free(ctx, &x);
+    eni_ctx_free(ctx);
+}
+
+static void test_members_of_an_ipv6_subnet(void **state)
+{
+    (void)state;
+    subnet_case(false);
+    subnet_case(true);
+}
+
+/* Random 128-bit cut sets, some clustered in a few high words. */
+static void test_random_cuts6(void **state)
+{
+    (void)state;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    for (int round = 0; round < 20; round++) {
+        uint32_t want = 1 + (uint32_t)(rnd64() % 2000), n = 0;
+        struct cls_cut6 *c = cuts6(want);
+        /* one high word, a few, a spread of them, or anywhere */
+        static const uint64_t spreads[] = {1, 3, 1u << 20, 0};
+        uint64_t center = rnd64(), spread = spreads[round % 4];
+        for (uint32_t i = 0; i < want; i++)
+            c[n++] = (struct cls_cut6){spread ? center + rnd64() % spread : rnd64(), rnd64()};
+        struct index6 x;
+        index6_build(ctx, &x, c, n);
+        check6(&x);
+        index6_free(ctx, &x);
+    }
+    eni_ctx_free(ctx);
+}
+
+/* ---- allocation failures ---- */
+
+struct fail_alloc {
+    long left; /* allocations before the failing one; <0: none fails */
+    long calls;
+};
+
+static void *f_malloc(size_t size, void *u)
+{
+    struct fail_alloc *f = u;
+    f->calls++;
+    if (f->left == 0)
+        return NULL;
+    f->left--;
+    return malloc(size);
+}
+
+static void *f_realloc(void *ptr, size_t size, void *u)
+{
+    struct fail_alloc *f = u;
+    f->calls++;
+    if (f->left == 0)
+        return NULL;
+    f->left--;
+    return realloc(ptr, size);
+}
+
+static void f_free(void *ptr, void *u)
+{
+    (void)u;
+    free(ptr);
+}
+
+/* Every allocation of a build with nested nodes fails in turn: -1, and
+ * the crowd holds nothing (so nothing leaks and a lookup falls back to
+ * the search); with none failing it succeeds. */
+static void test_build_fails_cleanly(void **state)
+{
+    (void)state;
+    struct fail_alloc fa = {.left = -1};
+    eni_ctx_opts o = ENI_CTX_OPTS_INIT;
+    o.malloc_fn = f_malloc, o.realloc_fn = f_realloc, o.free_fn = f_free;
+    o.alloc_userdata = &fa;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(&o, &ctx));
+    uint32_t n = 0, *c = cuts32(3000);
+    for (uint32_t i = 0; i < 600; i++) {
+        c[n++] = 0x0a0a0000u | ((uint32_t)rnd64() & 0xffffu);
+        c[n++] = 0x0a0a0a00u | ((uint32_t)rnd64() & 0xffu);
+    }
+    c[n++] = 7, c[n++] = UINT32_MAX - 7;
+    struct index32 x;
+    index32_build(ctx, &x, c, n); /* with every allocation granted */
+    long needed = 0;
+    uint32_t nodes = x.crowd.n_node;
+    assert_true(nodes >= 2);
+    eni__crowd_free(ctx, &x.crowd);
+    for (long fail = 0;; fail++) {
+        fa.left = fail, fa.calls = 0;
+        struct cls_crowd cr;
+        int rc = eni__crowd_build(ctx, &cr, x.cut, NULL, x.bucket, x.nb);
+        fa.left = -1;
+        if (rc == 0) {
+            assert_int_equal(cr.n_node, nodes);
+            eni__crowd_free(ctx, &cr);
+            needed = fail;
+            break;
+        }
+        assert_int_equal(rc, -1);
+        assert_null(cr.top);
+        assert_null(cr.node);
+        assert_null(cr.rank);
+        assert_int_equal(cr.n_node, 0);
+    }
+    assert_true(needed >= 3); /* top, nodes, ranks and children at least */
+    x.crowd = (struct cls_crowd){0};
+    index32_free(ctx, &x);
+    eni_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_members_of_a_subnet),
+        cmocka_unit_test(test_nested_clusters),
+        cmocka_unit_test(test_random_cuts),
+        cmocka_unit_test(test_members_of_an_ipv6_subnet),
+        cmocka_unit_test(test_random_cuts6),
+        cmocka_unit_test(test_build_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
