@@ -52,14 +52,6 @@ bool eni__cls_key_range(uint8_t kind, int32_t from, int32_t to, uint32_t *lo, ui
     }
 }
 
-/* The packet's key in its protocol's key space (keyed protocols only). */
-static inline uint32_t pkt_key(const eni_pkt *p)
-{
-    if (p->proto == 6 || p->proto == 17)
-        return p->dport;
-    return (uint32_t)p->icmp_type << 8 | p->icmp_code;
-}
-
 static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
 {
     uint32_t lo, hi;
@@ -68,7 +60,7 @@ static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
     /* A fragment has no port or type to check: only an all-key rule fits. */
     if (p->flags & ENI_PKT_FRAGMENT)
         return false;
-    uint32_t k = pkt_key(p);
+    uint32_t k = eni__cls_pkt_key(p);
     return k >= lo && k <= hi;
 }
 
@@ -96,66 +88,14 @@ static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
            le128_nb(a->lo_hi, a->lo_lo, base->hi_hi, base->hi_lo);
 }
 
-/* Branch-free search: the last interval starting at or below a, then one compare. */
-/* The set is iv[first .. first + n); iv may be NULL when n is 0 (no
- * pointer arithmetic on it then). */
-static bool in_set4(const struct cls_iv4 *iv, uint32_t first, uint32_t n, uint32_t a)
-{
-    if (n == 0)
-        return false;
-    const struct cls_iv4 *base = iv + first;
-    while (n > 1) {
-        uint32_t half = n / 2;
-        base = base[half].lo <= a ? base + half : base;
-        n -= half;
-    }
-    return base->lo <= a && a <= base->hi;
-}
-
-static bool keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, bool *open)
-{
-    bool frag = p->flags & ENI_PKT_FRAGMENT;
-    if (K->el) {
-        /* One bit: the segment's row holds the all-key union too. open
-         * is only read when the packet is allowed; then either a /0 rule
-         * of its segment or an open all-key rule allows it (or both). It
-         * is looked up only then: a dropped packet has no use for it, and
-         * the segment's record was one more cache miss. */
-        uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
-        if (!eni__elem4_test(K->el, row, eni__elem4_find(K->el, a)))
-            return false;
-        *open = frag ? K->full.open : K->segs[row].open | K->full.open;
-        return true;
-    }
-    if (!frag) {
-        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
-        if (in_set4(K->iv4, s->first_iv, s->n_iv, a)) {
-            /* an open all-key rule allows it too (section 5.2 (a)) */
-            *open = s->open | K->full.open;
-            return true;
-        }
-    }
-    if (in_set4(K->iv4, K->full.first_iv, K->full.n_iv, a)) {
-        *open = K->full.open;
-        return true;
-    }
-    return false;
-}
-
 static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct cls_iv *a,
                        bool *open)
 {
     const struct cls_seg *full = &K->full;
-    if (K->el6) { /* one search and one bit, as keys_match4 */
-        bool frag = p->flags & ENI_PKT_FRAGMENT;
-        uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, pkt_key(p));
-        if (!eni__elem6_test(K->el6, row, eni__elem6_find(K->el6, a->lo_hi, a->lo_lo)))
-            return false;
-        *open = frag ? full->open : K->segs[row].open | full->open;
-        return true;
-    }
+    if (K->el6) /* one search and one bit, as keys_match4 */
+        return eni__cls_rows_match6(K, p, a->lo_hi, a->lo_lo, open);
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
-        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, pkt_key(p))];
+        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, eni__cls_pkt_key(p))];
         if (s->n_iv && in_set(K->iv + s->first_iv, s->n_iv, a)) {
             *open = s->open | full->open;
             return true;
@@ -197,12 +137,7 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
     if (p->family == 4 && !scan) {
         uint32_t a;
         memcpy(&a, remote, 4);
-        a = __builtin_bswap32(a);
-        if (K)
-            return keys_match4(K, p, a, open);
-        const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
-        *open = s->open;
-        return in_set4(t->piv4, s->first_iv, s->n_iv, a);
+        return eni__cls_match4(t, p, __builtin_bswap32(a), open);
     }
     struct cls_iv a = eni__iv_point(remote, p->family);
     if (K)

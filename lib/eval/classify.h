@@ -102,6 +102,14 @@ struct cls_keys {
     struct cls_elem6 *el6; /* IPv6: the same (elem6.h), or NULL to search iv */
 };
 
+/* The packet's key in its protocol's key space (keyed protocols only). */
+static inline uint32_t eni__cls_pkt_key(const eni_pkt *p)
+{
+    if (p->proto == 6 || p->proto == 17)
+        return p->dport;
+    return (uint32_t)p->icmp_type << 8 | p->icmp_code;
+}
+
 static inline uint32_t eni__cls_seg_of(const struct cls_keys *K, uint32_t key)
 {
     return K->seg_base[key >> 8] + K->seg_off[key];
@@ -165,6 +173,99 @@ struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family);
  * whether an allowing entry is a /0 one. */
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote,
                     bool *open);
+/* Branch-free search: the last interval starting at or below a, then one compare. */
+/* The set is iv[first .. first + n); iv may be NULL when n is 0 (no
+ * pointer arithmetic on it then). */
+static inline bool eni__cls_in_set4(const struct cls_iv4 *iv, uint32_t first, uint32_t n, uint32_t a)
+{
+    if (n == 0)
+        return false;
+    const struct cls_iv4 *base = iv + first;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base = base[half].lo <= a ? base + half : base;
+        n -= half;
+    }
+    return base->lo <= a && a <= base->hi;
+}
+
+static inline bool eni__cls_keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, bool *open)
+{
+    bool frag = p->flags & ENI_PKT_FRAGMENT;
+    if (K->el) {
+        /* One bit: the segment's row holds the all-key union too. open
+         * is only read when the packet is allowed; then either a /0 rule
+         * of its segment or an open all-key rule allows it (or both). It
+         * is looked up only then: a dropped packet has no use for it, and
+         * the segment's record was one more cache miss. */
+        uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, eni__cls_pkt_key(p));
+        if (!eni__elem4_test(K->el, row, eni__elem4_find(K->el, a)))
+            return false;
+        *open = frag ? K->full.open : K->segs[row].open | K->full.open;
+        return true;
+    }
+    if (!frag) {
+        const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, eni__cls_pkt_key(p))];
+        if (eni__cls_in_set4(K->iv4, s->first_iv, s->n_iv, a)) {
+            /* an open all-key rule allows it too (section 5.2 (a)) */
+            *open = s->open | K->full.open;
+            return true;
+        }
+    }
+    if (eni__cls_in_set4(K->iv4, K->full.first_iv, K->full.n_iv, a)) {
+        *open = K->full.open;
+        return true;
+    }
+    return false;
+}
+
+/* A keyed protocol's IPv6 bit rows (K->el6 not NULL): one search and one
+ * bit, as eni__cls_keys_match4; a = (ahi, alo), host order. */
+static inline bool eni__cls_rows_match6(const struct cls_keys *K, const eni_pkt *p, uint64_t ahi,
+                                        uint64_t alo, bool *open)
+{
+    bool frag = p->flags & ENI_PKT_FRAGMENT;
+    uint32_t row = frag ? K->n_segs : eni__cls_seg_of(K, eni__cls_pkt_key(p));
+    if (!eni__elem6_test(K->el6, row, eni__elem6_find(K->el6, ahi, alo)))
+        return false;
+    *open = frag ? K->full.open : K->segs[row].open | K->full.open;
+    return true;
+}
+
+/* eni__cls_match for an IPv4 packet, its remote address a in host order
+ * (inline: the burst loop's short path for flow-table misses calls it). */
+static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
+                                   bool *open)
+{
+    *open = false;
+    int slot = eni__cls_keyed_slot(p->proto);
+    if (slot >= 0 && (t->scan_keyed >> slot & 1)) { /* a small table, scanned */
+        uint32_t be = __builtin_bswap32(a);
+        return eni__cls_match(t, p, (const uint8_t *)&be, open);
+    }
+    const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
+    if (K)
+        return eni__cls_keys_match4(K, p, a, open);
+    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
+    *open = s->open;
+    return eni__cls_in_set4(t->piv4, s->first_iv, s->n_iv, a);
+}
+
+/* eni__cls_match for an IPv6 packet whose remote address is both `remote`
+ * (network order) and (ahi, alo) (host order): a keyed protocol with bit
+ * rows inline, anything else through eni__cls_match. */
+static inline bool eni__cls_match6(const struct cls_table *t, const eni_pkt *p,
+                                   const uint8_t *remote, uint64_t ahi, uint64_t alo, bool *open)
+{
+    *open = false;
+    int slot = eni__cls_keyed_slot(p->proto);
+    const struct cls_keys *K =
+        slot >= 0 && !(t->scan_keyed >> slot & 1) ? t->keyed[slot] : NULL;
+    if (K && K->el6)
+        return eni__cls_rows_match6(K, p, ahi, alo, open);
+    return eni__cls_match(t, p, remote, open);
+}
+
 /* The first rule (in group and rule order) that allows it, or NULL. */
 const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,
                                            const uint8_t *remote);

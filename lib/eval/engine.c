@@ -192,6 +192,7 @@ ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
     k->words = 1;
     k->proto = p->proto;
     k->vetted = 0;
+    k->classified = 0;
     k->ports = key_ports(p, 4, out, k);
     uint64_t buf[2] = {k->w[0], (uint64_t)k->ports << 8 | k->proto};
     k->hash = eni__hash16(buf, FLOW_SEED);
@@ -212,6 +213,7 @@ ENI__HOT void packet_key6(const eni_pkt *p, bool out, struct fkey *k)
     k->words = 4;
     k->proto = p->proto;
     k->vetted = 0;
+    k->classified = 0;
     k->ports = key_ports(p, 6, out, k);
     buf[4] = (uint64_t)k->ports << 8 | k->proto;
     k->hash = eni__hash40(buf, FLOW_SEED);
@@ -290,7 +292,8 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
          * after them, so an outbound packet the groups drop is NO_RULE. A
          * packet the ACL drops creates no flow and refreshes none. */
         const struct acl_ent *acl_hit;
-        bool acl_denies = eni__acl_denies(snap->acl, out, p, remote, &acl_hit);
+        bool acl_denies = !(pre && (pre->classified & CLASSIFIED_ACL_PASSED)) &&
+                          eni__acl_denies(snap->acl, out, p, remote, &acl_hit);
         if (acl_denies && !out) {
             verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
             goto counted;
@@ -321,8 +324,8 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             goto counted;
         }
         const struct cls_table *t = &snap->rules->t[out ? 1 : 0][p->family == 4 ? 0 : 1];
-        bool open;
-        if (!eni__cls_match(t, p, remote, &open)) {
+        bool open = pre && pre->open;
+        if (!(pre && pre->classified) && !eni__cls_match(t, p, remote, &open)) {
             verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
             goto counted;
         }
@@ -413,6 +416,7 @@ struct hot4 {
     bool sdc;
     uint32_t dns;           /* VPC+2, or 0 */
     const struct eni_acl_snap *acl; /* NULL, or a network ACL some IPv4 table of which filters */
+    bool acl6;              /* some IPv6 table of the network ACL filters */
     uint64_t fresh;         /* an established TCP flow expiring after this needs no refresh */
 };
 #define HOT_SEARCH UINT32_MAX
@@ -426,6 +430,7 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
     h->n_own = snap->n_v4 <= 8 && !snap->n_p4 ? snap->n_v4 : HOT_SEARCH;
     const struct eni_acl_snap *a = snap->acl;
     h->acl = a && (a->t[0][0].all != ACL_ALLOW_ALL || a->t[1][0].all != ACL_ALLOW_ALL) ? a : NULL;
+    h->acl6 = a && (a->t[0][1].all != ACL_ALLOW_ALL || a->t[1][1].all != ACL_ALLOW_ALL);
     if (h->n_own != HOT_SEARCH && h->n_own)
         memcpy(h->own, snap->v4, h->n_own * sizeof *h->own);
     h->dns = snap->vpc_dns_v4;
@@ -529,6 +534,56 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
     return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);
 }
 
+/* An IPv4 packet fast_hit4 vetted and found no flow for (it is no ICMP
+ * error either: those have no key and are never vetted), judged as
+ * eni__eval_one would from there while no flow needs creating: inbound,
+ * the subnet's network ACL first (ACL_DENY); then the rules (NO_RULE).
+ * true when judged. Allowed by a rule, the answer is left in k
+ * (classified, open) for the full engine, which asks the ACL outbound,
+ * creates the flow and names the rule, without asking either question
+ * again; false. */
+ENI__HOT bool fast_miss4(const struct hot4 *h, const struct eni_snap *snap, bool out,
+                         const eni_pkt *p, struct fkey *k, eni_verdict *v)
+{
+    if (!(k->vetted & k->absent))
+        return false;
+    uint32_t remote = (uint32_t)k->w[0];
+    if (h->acl && !out && eni__acl_denies4(h->acl, out, p, remote)) {
+        *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_ACL_DENY};
+        return true;
+    }
+    bool open;
+    if (eni__cls_match4(&snap->rules->t[out][0], p, remote, &open)) {
+        k->classified = CLASSIFIED_ALLOWED | (!out || !h->acl ? CLASSIFIED_ACL_PASSED : 0);
+        k->open = open;
+        return false;
+    }
+    *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_NO_RULE};
+    return true;
+}
+
+/* fast_miss4 for an IPv6 packet fast_hit6 vetted and found no flow for. */
+ENI__HOT bool fast_miss6(const struct hot4 *h, const struct eni_snap *snap, bool out,
+                         const eni_pkt *p, struct fkey *k, eni_verdict *v)
+{
+    if (!(k->vetted & k->absent))
+        return false;
+    const uint8_t *remote = out ? p->dst : p->src;
+    const struct acl_ent *hit;
+    if (h->acl6 && !out && eni__acl_denies(snap->acl, out, p, remote, &hit)) {
+        *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_ACL_DENY};
+        return true;
+    }
+    bool open;
+    if (eni__cls_match6(&snap->rules->t[out][1], p, remote, k->w[2], k->w[3], &open)) {
+        k->classified = CLASSIFIED_ALLOWED | (!out || !h->acl6 ? CLASSIFIED_ACL_PASSED : 0);
+        k->open = open;
+        return false;
+    }
+    *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_NO_RULE};
+    return true;
+}
+
 /* An IPv6 packet of a tracked flow: fast_hit4's counterpart. The checks
  * are eni__eval_one's, in its order; a packet the subnet's ACL denies is
  * left to the full engine, which names the entry. false when the packet
@@ -608,7 +663,9 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
 #define DIR_OF(i) (dirs ? (unsigned)dirs[i] : dir)
     bool live = snap && snap->attached;
     struct fkey ring[RING];
-    uint64_t hits = 0;
+    /* judged by the short paths, counted at the end: tracked hits, and
+     * misses dropped for want of a rule [0] or by the network ACL [1] */
+    uint64_t hits = 0, missed[2] = {0, 0};
     uint32_t created = 0; /* slots that held no flow, filled by this burst */
     /* Read once: eni__eval_one reads it again, and sees the same table or,
      * after eni__flows_enable_v6, the full one that replaced an empty one
@@ -637,9 +694,13 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
         unsigned d = DIR_OF(i);
         if (p->family == 4 && live && fast_hit4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, now, v))
             hits++;
+        else if (p->family == 4 && live && fast_miss4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, v))
+            missed[v->reason == ENI_REASON_ACL_DENY]++;
         else if (p->family == 6 && live &&
                  fast_hit6(&hot, snap, ft6, d == ENI_DIR_OUTBOUND, p, k, now, v))
             hits++;
+        else if (p->family == 6 && live && fast_miss6(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, v))
+            missed[v->reason == ENI_REASON_ACL_DENY]++;
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);
         else
@@ -652,6 +713,10 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
     c->packets += hits;
     c->allowed += hits;
     c->by_reason[ENI_REASON_TRACKED] += hits;
+    c->packets += missed[0] + missed[1];
+    c->dropped += missed[0] + missed[1];
+    c->by_reason[ENI_REASON_NO_RULE] += missed[0];
+    c->acl_denied += missed[1]; /* ACL_DENY is past by_reason's fixed size */
 }
 
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,

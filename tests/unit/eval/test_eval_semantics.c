@@ -12,6 +12,7 @@
 
 #include "eval/eval_internal.h"
 #include "eval/eval_host.h"
+#include "model/acl_fixture.h"
 #include "test_helpers.h"
 
 #define SEC 1000000000ull
@@ -846,12 +847,15 @@ static void test_s5_l3_packets_judged_as_their_frames(void **state)
     assert_verdict(v[0], ENI_DROP, ENI_REASON_MALFORMED);
 }
 
-/* The burst path (grouped keys, prefetching, the short path for IPv4 hits)
- * must judge exactly as packets taken one at a time through the general
- * engine. Two identical hosts see the same random traffic: one in bursts of
- * 1..150 packets, the other one packet per call, each packet first asked of
- * eni_eval_explain (the general engine, without committing). Verdicts,
- * allowing rules and counters must all agree. */
+/* The burst path (grouped keys, prefetching, the short paths for flow
+ * hits and for misses) must judge exactly as packets taken one at a time
+ * through the general engine. Two identical hosts see the same random
+ * traffic: one in bursts of 1..150 packets, the other one packet per call,
+ * each packet first asked of eni_eval_explain (the general engine, without
+ * committing). Verdicts, allowing rules and counters must all agree, and
+ * the counters must add up to explain's verdicts. With `acl`, the subnet's
+ * network ACL denies some of the traffic each way and family (the short
+ * path for misses asks it inbound). */
 static void add_traffic_rules(struct fx *f)
 {
     allow(f, f->web, ENI_INGRESS, 6, 22, 22, "198.51.100.0/24");
@@ -860,13 +864,34 @@ static void add_traffic_rules(struct fx *f)
     allow(f, f->web, ENI_INGRESS, 6, 443, 443, "2001:db8:ffff::/48");
 }
 
-static void burst_agreement(void **state, bool per_packet)
+static void add_traffic_acl(struct fx *f)
+{
+    eni_acl_id acl = mk_acl(f->ctx, f->vpc);
+    acl_add(f->ctx, acl, acl_ports(ENI_INGRESS, 10, ENI_ACL_DENY, 6, 22, 22, "198.51.100.9/32"));
+    acl_add(f->ctx, acl, acl_ports(ENI_INGRESS, 20, ENI_ACL_DENY, 6, 443, 443, "2001:db8:ffff::1/128"));
+    acl_add(f->ctx, acl, acl_entry(ENI_INGRESS, 30, ENI_ACL_DENY, 47, "0.0.0.0/0"));
+    acl_add(f->ctx, acl, acl_entry(ENI_INGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    acl_add(f->ctx, acl, acl_entry(ENI_INGRESS, 101, ENI_ACL_ALLOW, -1, "::/0"));
+    acl_add(f->ctx, acl, acl_ports(ENI_EGRESS, 10, ENI_ACL_DENY, 17, 53, 53, "203.0.113.0/24"));
+    acl_add(f->ctx, acl, acl_entry(ENI_EGRESS, 20, ENI_ACL_DENY, 58, "2001:db8:eeee::/48"));
+    acl_add(f->ctx, acl, acl_entry(ENI_EGRESS, 100, ENI_ACL_ALLOW, -1, "0.0.0.0/0"));
+    acl_add(f->ctx, acl, acl_entry(ENI_EGRESS, 101, ENI_ACL_ALLOW, -1, "::/0"));
+    assert_eni_ok(eni_acl_replace_association(f->ctx, f->subnet, acl));
+}
+
+static void burst_agreement(void **state, bool per_packet, bool acl)
 {
     struct fx *f = *state, *g;
     assert_int_equal(setup((void **)&g), 0);
     assert_string_equal(f->ip, g->ip); /* addresses are deterministic */
     add_traffic_rules(f);
     add_traffic_rules(g);
+    if (acl) {
+        add_traffic_acl(f);
+        add_traffic_acl(g);
+    }
+    /* what explain said of each packet, as the counters count it */
+    uint64_t said[ENI_REASON_ACL_DENY + 1] = {0}, said_allowed = 0, said_total = 0;
     static const char *const remotes4[] = {"198.51.100.7", "198.51.100.9", "203.0.113.5",
                                            "192.0.2.1",    "169.254.169.254", "10.0.1.200"};
     static const char *const remotes6[] = {"2001:db8:ffff::1", "2001:db8:eeee::2", "fd00:ec2::123"};
@@ -920,7 +945,13 @@ static void burst_agreement(void **state, bool per_packet)
                 assert_eni_ok(eni_eval_explain(g->ctx, g->nic, dir, &b[i], now, &ve, text, sizeof text));
                 assert_int_equal(ve.action, vb[i].action);
                 assert_int_equal(ve.reason, vb[i].reason);
+            } else {
+                ve = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_MALFORMED};
             }
+            assert_true(ve.reason <= ENI_REASON_ACL_DENY);
+            said[ve.reason]++;
+            said_allowed += ve.action == ENI_ALLOW;
+            said_total++;
             assert_eni_ok(eni_eval_burst(g->w, g->nic, dir, &b[i], 1, now, ENI_EVAL_WANT_RULE, &v1));
             assert_int_equal(v1.action, vb[i].action);
             assert_int_equal(v1.reason, vb[i].reason);
@@ -935,6 +966,15 @@ static void burst_agreement(void **state, bool per_packet)
     assert_eni_ok(eni_eval_worker_counters(f->w, &cf));
     assert_eni_ok(eni_eval_worker_counters(g->w, &cg));
     assert_memory_equal(&cf, &cg, sizeof cf);
+    /* the bursts' counters (short paths included) add up to explain's verdicts */
+    assert_int_equal(cf.packets, said_total);
+    assert_int_equal(cf.allowed, said_allowed);
+    assert_int_equal(cf.dropped, said_total - said_allowed);
+    for (uint32_t r = 0; r < sizeof cf.by_reason / sizeof cf.by_reason[0]; r++)
+        assert_int_equal(cf.by_reason[r], said[r]);
+    assert_int_equal(cf.acl_denied, said[ENI_REASON_ACL_DENY]);
+    if (acl)
+        assert_true(cf.acl_denied > 0);
     assert_true(hits > TOTAL / 10); /* the short path was exercised */
     assert_true(cf.by_reason[ENI_REASON_SRC_DST_CHECK] > 0);
     assert_true(cf.by_reason[ENI_REASON_SERVICE] > 0);
@@ -945,13 +985,24 @@ static void burst_agreement(void **state, bool per_packet)
 
 static void test_s5_burst_agrees_with_single_packets(void **state)
 {
-    burst_agreement(state, false);
+    burst_agreement(state, false, false);
 }
 
 /* The same with a direction per packet (eni_eval_burst_dirs). */
 static void test_s5_burst_dirs_agrees_with_single_packets(void **state)
 {
-    burst_agreement(state, true);
+    burst_agreement(state, true, false);
+}
+
+/* Both again behind a network ACL that denies some traffic each way. */
+static void test_s5_burst_agrees_with_single_packets_behind_an_acl(void **state)
+{
+    burst_agreement(state, false, true);
+}
+
+static void test_s5_burst_dirs_agrees_with_single_packets_behind_an_acl(void **state)
+{
+    burst_agreement(state, true, true);
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -988,6 +1039,8 @@ int main(void)
         T(test_s5_l3_packets_judged_as_their_frames),
         T(test_s5_burst_agrees_with_single_packets),
         T(test_s5_burst_dirs_agrees_with_single_packets),
+        T(test_s5_burst_agrees_with_single_packets_behind_an_acl),
+        T(test_s5_burst_dirs_agrees_with_single_packets_behind_an_acl),
     };
     return cmocka_run_group_tests_name("eval_semantics", tests, NULL, NULL);
 }
