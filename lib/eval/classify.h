@@ -4,7 +4,8 @@
  * from a security-group set (entries of merged address intervals, per-rule
  * intervals, key indexes for TCP/UDP ports and ICMP types, one address set
  * per other protocol, the IPv4 bit-row index of elem4.h) and
- * the read-only matching the verdict engine calls (classify.c). Nothing
+ * the read-only matching the verdict engine calls (classify.c, and the
+ * IPv4 and IPv6 bit-row lookups inline here for the burst loop). Nothing
  * here allocates or takes a lock. */
 #ifndef ENI_EVAL_CLASSIFY_H
 #define ENI_EVAL_CLASSIFY_H
@@ -173,10 +174,11 @@ struct cls_iv eni__iv_point(const uint8_t *addr, unsigned family);
  * whether an allowing entry is a /0 one. */
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote,
                     bool *open);
-/* Branch-free search: the last interval starting at or below a, then one compare. */
-/* The set is iv[first .. first + n); iv may be NULL when n is 0 (no
- * pointer arithmetic on it then). */
-static inline bool eni__cls_in_set4(const struct cls_iv4 *iv, uint32_t first, uint32_t n, uint32_t a)
+/* Is a in the IPv4 set iv[first .. first + n)? A branch-free search for
+ * the last interval starting at or below a, then one compare. iv may be
+ * NULL when n is 0 (no pointer arithmetic on it then). */
+static inline bool eni__cls_in_set4(const struct cls_iv4 *iv, uint32_t first, uint32_t n,
+                                    uint32_t a)
 {
     if (n == 0)
         return false;
@@ -189,7 +191,10 @@ static inline bool eni__cls_in_set4(const struct cls_iv4 *iv, uint32_t first, ui
     return base->lo <= a && a <= base->hi;
 }
 
-static inline bool eni__cls_keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a, bool *open)
+/* A keyed protocol's IPv4 lookup: one bit of its rows, or the segment's
+ * set and then the all-key set searched. */
+static inline bool eni__cls_keys_match4(const struct cls_keys *K, const eni_pkt *p, uint32_t a,
+                                        bool *open)
 {
     bool frag = p->flags & ENI_PKT_FRAGMENT;
     if (K->el) {

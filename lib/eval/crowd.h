@@ -47,11 +47,13 @@ struct cls_crowd {
     uint32_t n_rank; /* entries of rank (and of child) */
 };
 
-/* The cuts [k, k + n) of a crowded bucket, narrowed node by node from the
- * index's bucket j to one bucket of at most CUT_PAD cuts (or of cuts that
- * no node could divide further); the value compared is a's high word and
- * then its low word where a node says so. Returns the rank when a leaves
- * the cuts' window (all of them above a, or all at or below it). */
+/* The cuts [*k, *k + *n) of a crowded bucket, narrowed node by node from
+ * the index's bucket j to one bucket of at most CUT_PAD cuts (or of cuts
+ * that no node could divide further): -1, with *k and *n that bucket's.
+ * A node compares a's high word, or its low word once the high word is
+ * the one all the node's cuts share. When a falls outside a node's
+ * window, its rank is known: 0 when every cut of the node is above a
+ * (rank *k), 1 when every one is at or below it (rank *k + *n). */
 static inline int eni__crowd_narrow(const struct cls_crowd *c, uint32_t j, uint64_t ahi,
                                     uint64_t alo, uint32_t *k, uint32_t *n)
 {
