@@ -137,7 +137,7 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
     if (p->family == 4 && !scan) {
         uint32_t a;
         memcpy(&a, remote, 4);
-        return eni__cls_match4(t, p, __builtin_bswap32(a), open);
+        return eni__cls_match4(t, p, remote, __builtin_bswap32(a), open);
     }
     struct cls_iv a = eni__iv_point(remote, p->family);
     if (K)

@@ -237,17 +237,16 @@ static inline bool eni__cls_rows_match6(const struct cls_keys *K, const eni_pkt 
     return true;
 }
 
-/* eni__cls_match for an IPv4 packet, its remote address a in host order
- * (inline: the burst loop's short path for flow-table misses calls it). */
-static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
-                                   bool *open)
+/* eni__cls_match for an IPv4 packet whose remote address is both `remote`
+ * (network order) and a (host order): inline, for the burst loop's short
+ * path for flow-table misses. */
+static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p,
+                                   const uint8_t *remote, uint32_t a, bool *open)
 {
     *open = false;
     int slot = eni__cls_keyed_slot(p->proto);
-    if (slot >= 0 && (t->scan_keyed >> slot & 1)) { /* a small table, scanned */
-        uint32_t be = __builtin_bswap32(a);
-        return eni__cls_match(t, p, (const uint8_t *)&be, open);
-    }
+    if (slot >= 0 && (t->scan_keyed >> slot & 1)) /* a small table, scanned */
+        return eni__cls_match(t, p, remote, open);
     const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     if (K)
         return eni__cls_keys_match4(K, p, a, open);

@@ -88,11 +88,12 @@ static int64_t node_for(struct build *b, uint32_t k, uint32_t n, int depth)
         c->child[f + j] = 0;
     }
     for (uint32_t j = 0; j < nb; j++) {
-        uint32_t rk = b->c->rank[f + j], rn = b->c->rank[f + j + 1] - rk;
+        /* (the recursion may move rank and child: indexes, not pointers) */
+        uint32_t rk = c->rank[f + j], rn = c->rank[f + j + 1] - rk;
         int64_t ch = node_for(b, rk, rn, depth + 1);
         if (ch < 0)
             return -1;
-        b->c->child[f + j] = (uint32_t)ch;
+        c->child[f + j] = (uint32_t)ch;
     }
     return (int64_t)id + 1;
 }

@@ -36,6 +36,28 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
     eni__free(ctx, el);
 }
 
+int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
+{
+    /* Buckets over the narrowest aligned window holding every cut (32-bit
+     * values fit a window of 64 buckets by shift 26). */
+    const uint32_t *cut = el->cut;
+    uint32_t u = el->n_cut, nb = eni__bucket_count(u);
+    el->n_bucket = nb;
+    uint64_t base;
+    el->shift = eni__bucket_window(u ? cut[0] : 0, u ? cut[u - 1] : 0, nb, &base);
+    el->base = (uint32_t)base;
+    el->bucket = eni__calloc(ctx, (size_t)nb + 1, sizeof *el->bucket);
+    if (!el->bucket)
+        return -1;
+    for (uint32_t j = 0, k = 0; j <= nb; j++) {
+        uint64_t start = (uint64_t)el->base + ((uint64_t)j << el->shift);
+        while (k < u && cut[k] < start)
+            k++;
+        el->bucket[j] = k;
+    }
+    return eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb);
+}
+
 struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int proto,
                                    const struct cls_keys *P, int *nomem)
 {
@@ -83,26 +105,9 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
         return NULL;
     }
 
-    /* Buckets over the narrowest aligned window holding every cut (32-bit
-     * values fit a window of 64 buckets by shift 26). */
-    uint32_t nb = eni__bucket_count(u);
-    el->n_bucket = nb;
-    uint64_t base;
-    uint32_t shift = eni__bucket_window(u ? cut[0] : 0, u ? cut[u - 1] : 0, nb, &base);
-    el->base = (uint32_t)base;
-    el->shift = shift;
-    el->bucket = eni__calloc(ctx, (size_t)nb + 1, sizeof *el->bucket);
     el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    if (!el->bucket || !el->rows)
-        goto nomem;
-    for (uint32_t j = 0, k = 0; j <= nb; j++) {
-        uint64_t start = (uint64_t)el->base + ((uint64_t)j << shift);
-        while (k < u && cut[k] < start)
-            k++;
-        el->bucket[j] = k;
-    }
     /* before the rows: filling them looks cuts up */
-    if (eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb) < 0)
+    if (!el->rows || eni__elem4_index(ctx, el) < 0)
         goto nomem;
 
     for (uint32_t s = 0; s < P->n_segs; s++)

@@ -62,14 +62,26 @@ static uint32_t collect_cuts(const struct cls_table *t, int proto, struct cls_cu
     return u;
 }
 
-/* About four buckets per cut, over the narrowest aligned window of high
- * words holding them all. */
-static void window(struct cls_elem6 *el)
+int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
 {
+    /* About four buckets per cut, over the narrowest aligned window of
+     * high words holding them all. */
     uint32_t u = el->n_cut;
     el->n_bucket = eni__bucket_count(u);
     el->shift = eni__bucket_window(u ? el->cut[0].hi : 0, u ? el->cut[u - 1].hi : 0,
                                    el->n_bucket, &el->base);
+    el->bucket = eni__calloc(ctx, (size_t)el->n_bucket + 1, sizeof *el->bucket);
+    if (!el->bucket)
+        return -1;
+    /* bucket j starts at high word base + (j << shift), low word 0; every
+     * cut's high word is at or above base, so "below bucket j" is its
+     * bucket number below j (no sum that could overflow) */
+    for (uint32_t j = 0, k = 0; j <= el->n_bucket; j++) {
+        while (k < u && ((el->cut[k].hi - el->base) >> el->shift) < j)
+            k++;
+        el->bucket[j] = k;
+    }
+    return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 
 struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int proto,
@@ -99,24 +111,9 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
         eni__elem6_free(ctx, el);
         return NULL;
     }
-    window(el);
-    el->bucket = eni__calloc(ctx, (size_t)el->n_bucket + 1, sizeof *el->bucket);
     el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    if (!el->bucket || !el->rows) {
-        eni__elem6_free(ctx, el);
-        *nomem = 1;
-        return NULL;
-    }
-    /* bucket j starts at high word base + (j << shift), low word 0; every
-     * cut's high word is at or above base, so "below bucket j" is its
-     * bucket number below j (no sum that could overflow) */
-    for (uint32_t j = 0, k = 0; j <= el->n_bucket; j++) {
-        while (k < el->n_cut && ((el->cut[k].hi - el->base) >> el->shift) < j)
-            k++;
-        el->bucket[j] = k;
-    }
     /* before the rows: filling them looks cuts up */
-    if (eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket) < 0) {
+    if (!el->rows || eni__elem6_index(ctx, el) < 0) {
         eni__elem6_free(ctx, el);
         *nomem = 1;
         return NULL;

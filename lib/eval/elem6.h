@@ -58,6 +58,11 @@ struct eni_ctx;
  * used then) or on allocation failure (*nomem set). */
 struct cls_elem6 *eni__elem6_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
                                    const struct cls_keys *K, int *nomem);
+/* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
+ * sentinels after them): its window, buckets and crowded buckets' nodes,
+ * allocated through ctx. 0, or -1 out of memory (what was allocated is
+ * el's, for eni__elem6_free). */
+int eni__elem6_index(struct eni_ctx *ctx, struct cls_elem6 *el);
 void eni__elem6_free(struct eni_ctx *ctx, struct cls_elem6 *el);
 
 #endif

@@ -324,8 +324,9 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             goto counted;
         }
         const struct cls_table *t = &snap->rules->t[out ? 1 : 0][p->family == 4 ? 0 : 1];
-        bool open = pre && pre->open;
-        if (!(pre && pre->classified) && !eni__cls_match(t, p, remote, &open)) {
+        bool open = pre && (pre->classified & CLASSIFIED_OPEN);
+        if (!(pre && (pre->classified & CLASSIFIED_ALLOWED)) &&
+            !eni__cls_match(t, p, remote, &open)) {
             verdict(v, ENI_DROP, ENI_REASON_NO_RULE);
             goto counted;
         }
@@ -440,11 +441,11 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
     h->fresh = now + tmo - (tmo >> 6);
 }
 
-/* Does the subnet's network ACL drop this packet of a tracked flow? (The
- * short paths ask only on a hit: a packet that misses goes to the full
- * engine, which asks once, where asking here too cost a second lookup on
- * every dropped and every new packet.) */
-ENI__HOT bool hit_acl_denies(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
+/* Does the subnet's network ACL drop this packet? The short paths ask
+ * for a packet of a tracked flow, and fast_miss for an inbound one that
+ * found none; each packet is asked once (a packet that reaches the full
+ * engine from fast_miss carries the answer in k). */
+ENI__HOT bool short_acl_denies(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
                              bool out, const eni_pkt *p, const struct fkey *k)
 {
     if (words == 1) /* IPv4: the remote end from the key, host order */
@@ -483,7 +484,7 @@ ENI__HOT bool probe_hit(const struct hot4 *h, const struct eni_snap *snap, const
             continue;
         if (expires <= now)
             break;
-        if (hit_acl_denies(h, snap, words, out, p, k))
+        if (short_acl_denies(h, snap, words, out, p, k))
             return false;
         /* The common case writes nothing: an established TCP flow, both
          * ways seen, past its first packets, deadline fresh enough. */
@@ -534,50 +535,32 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
     return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);
 }
 
-/* An IPv4 packet fast_hit4 vetted and found no flow for (it is no ICMP
- * error either: those have no key and are never vetted), judged as
- * eni__eval_one would from there while no flow needs creating: inbound,
- * the subnet's network ACL first (ACL_DENY); then the rules (NO_RULE).
- * true when judged. Allowed by a rule, the answer is left in k
- * (classified, open) for the full engine, which asks the ACL outbound,
- * creates the flow and names the rule, without asking either question
- * again; false. */
-ENI__HOT bool fast_miss4(const struct hot4 *h, const struct eni_snap *snap, bool out,
-                         const eni_pkt *p, struct fkey *k, eni_verdict *v)
+/* A packet the short path vetted (fast_hit4, fast_hit6) and found no flow
+ * for (it is no ICMP error either: those have no key and are never
+ * vetted), judged as eni__eval_one would from there while no flow needs
+ * creating: inbound, the subnet's network ACL first (ACL_DENY); then the
+ * rules (NO_RULE). true when judged. Allowed by a rule, the answers are
+ * left in k->classified for the full engine, which asks the ACL
+ * outbound, creates the flow and names the rule without asking either
+ * question again; false. Inlined with constant words, once per family. */
+ENI__HOT bool fast_miss(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
+                        bool out, const eni_pkt *p, struct fkey *k, eni_verdict *v)
 {
     if (!(k->vetted & k->absent))
         return false;
-    uint32_t remote = (uint32_t)k->w[0];
-    if (h->acl && !out && eni__acl_denies4(h->acl, out, p, remote)) {
+    bool filters = words == 1 ? h->acl != NULL : h->acl6;
+    if (filters && !out && short_acl_denies(h, snap, words, out, p, k)) {
         *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_ACL_DENY};
         return true;
     }
-    bool open;
-    if (eni__cls_match4(&snap->rules->t[out][0], p, remote, &open)) {
-        k->classified = CLASSIFIED_ALLOWED | (!out || !h->acl ? CLASSIFIED_ACL_PASSED : 0);
-        k->open = open;
-        return false;
-    }
-    *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_NO_RULE};
-    return true;
-}
-
-/* fast_miss4 for an IPv6 packet fast_hit6 vetted and found no flow for. */
-ENI__HOT bool fast_miss6(const struct hot4 *h, const struct eni_snap *snap, bool out,
-                         const eni_pkt *p, struct fkey *k, eni_verdict *v)
-{
-    if (!(k->vetted & k->absent))
-        return false;
     const uint8_t *remote = out ? p->dst : p->src;
-    const struct acl_ent *hit;
-    if (h->acl6 && !out && eni__acl_denies(snap->acl, out, p, remote, &hit)) {
-        *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_ACL_DENY};
-        return true;
-    }
     bool open;
-    if (eni__cls_match6(&snap->rules->t[out][1], p, remote, k->w[2], k->w[3], &open)) {
-        k->classified = CLASSIFIED_ALLOWED | (!out || !h->acl6 ? CLASSIFIED_ACL_PASSED : 0);
-        k->open = open;
+    bool allowed = words == 1
+                       ? eni__cls_match4(&snap->rules->t[out][0], p, remote, (uint32_t)k->w[0], &open)
+                       : eni__cls_match6(&snap->rules->t[out][1], p, remote, k->w[2], k->w[3], &open);
+    if (allowed) {
+        k->classified = CLASSIFIED_ALLOWED | (open ? CLASSIFIED_OPEN : 0) |
+                        (!out || !filters ? CLASSIFIED_ACL_PASSED : 0);
         return false;
     }
     *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_NO_RULE};
@@ -692,14 +675,14 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
         eni_verdict *v = &out[i];
         struct fkey *k = &ring[i % RING];
         unsigned d = DIR_OF(i);
-        if (p->family == 4 && live && fast_hit4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, now, v))
+        bool outb = d == ENI_DIR_OUTBOUND;
+        if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
             hits++;
-        else if (p->family == 4 && live && fast_miss4(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, v))
+        else if (p->family == 4 && live && fast_miss(&hot, snap, 1, outb, p, k, v))
             missed[v->reason == ENI_REASON_ACL_DENY]++;
-        else if (p->family == 6 && live &&
-                 fast_hit6(&hot, snap, ft6, d == ENI_DIR_OUTBOUND, p, k, now, v))
+        else if (p->family == 6 && live && fast_hit6(&hot, snap, ft6, outb, p, k, now, v))
             hits++;
-        else if (p->family == 6 && live && fast_miss6(&hot, snap, d == ENI_DIR_OUTBOUND, p, k, v))
+        else if (p->family == 6 && live && fast_miss(&hot, snap, 4, outb, p, k, v))
             missed[v->reason == ENI_REASON_ACL_DENY]++;
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);

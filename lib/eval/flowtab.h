@@ -49,7 +49,9 @@ static inline uint32_t seq_recheck(_Atomic uint32_t *seq)
 enum { MAX_PROBE = 512 }; /* linear probing at load <= 0.8: chains stay far shorter */
 
 /* A flow key, oriented from the interface (local is its side), with its hash. */
-enum { CLASSIFIED_ALLOWED = 1, CLASSIFIED_ACL_PASSED = 2 };
+/* fkey::classified: a rule allows the packet; one of them is a /0 rule (the
+ * lookup's `open`); the subnet's network ACL lets it through. */
+enum { CLASSIFIED_ALLOWED = 1, CLASSIFIED_OPEN = 2, CLASSIFIED_ACL_PASSED = 4 };
 
 struct fkey {
     uint64_t w[8]; /* local address words then remote ones */
@@ -62,10 +64,8 @@ struct fkey {
     uint8_t create; /* a packet a rule allows may start a flow under this key */
     uint8_t vetted; /* burst path: the short path found the local end the interface's
                        own and the remote end no service address (engine.c) */
-    uint8_t classified; /* burst path, CLASSIFIED_* bits: the short path for misses
-                           found a rule that allows it (`open`: what the lookup said),
-                           and the network ACL lets it through (engine.c) */
-    uint8_t open;
+    uint8_t classified; /* burst path, CLASSIFIED_* bits: what the short path for
+                           misses found (engine.c, fast_miss) */
     uint32_t home;  /* home slot in its table (burst path only) */
     uint64_t hash;
 };

@@ -330,6 +330,15 @@ struct oentry {
     uint8_t net[16];
 };
 
+/* Does one of e[0..n) have this rule number (a direction's numbers are unique)? */
+static bool number_taken(const struct oentry *e, unsigned n, uint32_t number)
+{
+    for (unsigned j = 0; j < n; j++)
+        if (e[j].number == number)
+            return true;
+    return false;
+}
+
 static bool prefix_has(const uint8_t *net, unsigned len, const uint8_t *a)
 {
     for (unsigned i = 0; i < len; i++)
@@ -402,10 +411,7 @@ static void test_s9_5_matches_a_first_match_oracle(void **state)
             if (per[o->family == 6] >= want)
                 continue;
             o->number = 1 + rnd(300) * 3 + (o->family == 6);
-            bool taken = false;
-            for (unsigned j = 0; j < n; j++)
-                taken |= e[j].number == o->number;
-            if (taken)
+            if (number_taken(e, n, o->number))
                 continue;
             o->allow = rnd(2);
             o->proto = protos[rnd(6)];
@@ -523,10 +529,7 @@ static void test_s9_5_first_match_at_every_edge(void **state)
                 memset(o, 0, sizeof *o);
                 o->family = family;
                 o->number = 1 + 2 * i + (family == 6) + 100 * rnd(2);
-                bool taken = false;
-                for (unsigned j = 0; j < n; j++)
-                    taken |= e[j].number == o->number;
-                if (taken)
+                if (number_taken(e, n, o->number))
                     continue;
                 o->allow = rnd(2);
                 o->proto = protos[rnd(6)];

@@ -1,13 +1,14 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* The nodes of crowded buckets (lib/eval/crowd.h), driven directly: cut
- * sets that cluster as real rule sets do (consecutive /32s of a subnet,
- * /128s sharing a high word, clusters inside clusters, cuts at both ends
- * of the space so that windows reach 0 and the top), indexed with the
- * buckets elem4 and elem6 build, then every cut, the value below it and
- * the value above it, and random values, ranked through the nodes against
- * a count over all the cuts. Then every allocation of a build fails in
- * turn: the build says so and holds nothing (ASan checks the leaks). */
+/* The nodes of crowded buckets (lib/eval/crowd.h), through the indexes
+ * that use them: cut sets that cluster as real rule sets do (consecutive
+ * /32s of a subnet, /128s sharing a high word, clusters inside clusters,
+ * cuts at both ends of the space so that windows reach 0 and the top) are
+ * indexed by eni__elem4_index and eni__elem6_index, then every cut, the
+ * value below it and the value above it, and random values, are looked up
+ * with eni__elem4_find and eni__elem6_find against a count over all the
+ * cuts. Then every allocation of a node build fails in turn: the build
+ * says so and holds nothing (ASan checks the leaks). */
 #include <stdlib.h>
 
 #include "eval/crowd.h"
@@ -38,17 +39,32 @@ static int cmp_cut6(const void *a, const void *b)
     return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
-/* ---- 32-bit cuts, as elem4 indexes them ---- */
+/* Each test's ctx, which the indexes allocate through. */
+static int ctx_setup(void **state)
+{
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    *state = ctx;
+    return 0;
+}
 
-struct index32 {
-    uint32_t *cut, n;
-    uint32_t *bucket, nb, base, shift;
-    struct cls_crowd crowd;
-};
+static int ctx_teardown(void **state)
+{
+    eni_ctx_free(*state);
+    return 0;
+}
 
-/* Sort, drop duplicates and 0 (never a cut), pad, and build the buckets
- * as elem4.c does. */
-static void index32_build(eni_ctx *ctx, struct index32 *x, uint32_t *cut, uint32_t n)
+/* ---- 32-bit cuts (elem4) ---- */
+
+/* Room for n cuts and the sentinels, from ctx (the index frees them). */
+static uint32_t *cuts32(eni_ctx *ctx, uint32_t n)
+{
+    return eni__calloc(ctx, (size_t)n + CUT_PAD, sizeof(uint32_t));
+}
+
+/* An index of cut[0..n): sorted, without duplicates or 0 (never a cut),
+ * padded, then indexed as eni__elem4_build does. It owns cut. */
+static struct cls_elem4 *index32(eni_ctx *ctx, uint32_t *cut, uint32_t n)
 {
     qsort(cut, n, sizeof *cut, cmp_u32);
     uint32_t u = 0;
@@ -57,56 +73,34 @@ static void index32_build(eni_ctx *ctx, struct index32 *x, uint32_t *cut, uint32
             cut[u++] = cut[i];
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[u + i] = UINT32_MAX;
-    x->cut = cut, x->n = u;
-    x->nb = eni__bucket_count(u);
-    uint64_t base;
-    x->shift = eni__bucket_window(u ? cut[0] : 0, u ? cut[u - 1] : 0, x->nb, &base);
-    x->base = (uint32_t)base;
-    x->bucket = calloc((size_t)x->nb + 1, sizeof *x->bucket);
-    for (uint32_t j = 0, k = 0; j <= x->nb; j++) {
-        uint64_t start = (uint64_t)x->base + ((uint64_t)j << x->shift);
-        while (k < u && cut[k] < start)
-            k++;
-        x->bucket[j] = k;
-    }
-    assert_int_equal(eni__crowd_build(ctx, &x->crowd, cut, NULL, x->bucket, x->nb), 0);
+    struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
+    assert_non_null(el);
+    el->cut = cut, el->n_cut = u;
+    assert_int_equal(eni__elem4_index(ctx, el), 0);
+    return el;
 }
 
-/* elem4's lookup with the nodes (eni__elem4_find's steps). */
-static uint32_t index32_rank(const struct index32 *x, uint32_t a)
-{
-    if (a < x->base)
-        return 0;
-    uint64_t j = (uint64_t)(a - x->base) >> x->shift;
-    if (j >= x->nb)
-        return x->n;
-    uint32_t k = x->bucket[j], n = x->bucket[j + 1] - k;
-    if (n <= CUT_PAD || !x->crowd.top)
-        return eni__cuts32_rank(x->cut, k, n, a);
-    return eni__crowd_rank32(&x->crowd, x->cut, (uint32_t)j, k, n, a);
-}
-
-static void check32_at(const struct index32 *x, uint32_t a)
+static void check32_at(const struct cls_elem4 *el, uint32_t a)
 {
     uint32_t want = 0;
-    for (uint32_t i = 0; i < x->n; i++)
-        want += x->cut[i] <= a;
-    uint32_t got = index32_rank(x, a);
+    for (uint32_t i = 0; i < el->n_cut; i++)
+        want += el->cut[i] <= a;
+    uint32_t got = eni__elem4_find(el, a);
     if (got != want)
         fail_msg("rank of %#x: %u, the count says %u", a, got, want);
 }
 
-static void check32(const struct index32 *x)
+static void check32(const struct cls_elem4 *el)
 {
-    for (uint32_t i = 0; i < x->n; i++) {
-        check32_at(x, x->cut[i] - 1);
-        check32_at(x, x->cut[i]);
-        check32_at(x, x->cut[i] + 1);
+    for (uint32_t i = 0; i < el->n_cut; i++) {
+        check32_at(el, el->cut[i] - 1);
+        check32_at(el, el->cut[i]);
+        check32_at(el, el->cut[i] + 1);
     }
-    check32_at(x, 0);
-    check32_at(x, UINT32_MAX);
+    check32_at(el, 0);
+    check32_at(el, UINT32_MAX);
     for (int i = 0; i < 2000; i++)
-        check32_at(x, (uint32_t)rnd64());
+        check32_at(el, (uint32_t)rnd64());
 }
 
 /* Levels of nodes below bucket j (0: none). */
@@ -133,27 +127,13 @@ static int max_depth(const struct cls_crowd *c, uint32_t nb)
     return d;
 }
 
-static void index32_free(eni_ctx *ctx, struct index32 *x)
-{
-    eni__crowd_free(ctx, &x->crowd);
-    free(x->bucket);
-    free(x->cut);
-}
-
-static uint32_t *cuts32(uint32_t n)
-{
-    return calloc((size_t)n + CUT_PAD, sizeof(uint32_t));
-}
-
 /* A subnet's members: consecutive and scattered /32s in 10.0.1.0/24 (each
  * a cut at its address and one past it), rules over the whole space and
  * at its ends: hundreds of cuts in one bucket of a window that spans it all. */
 static void test_members_of_a_subnet(void **state)
 {
-    (void)state;
-    eni_ctx *ctx;
-    assert_eni_ok(eni_ctx_new(NULL, &ctx));
-    uint32_t n = 0, *c = cuts32(2000);
+    eni_ctx *ctx = *state;
+    uint32_t n = 0, *c = cuts32(ctx, 2000);
     for (uint32_t i = 0; i < 200; i++) {
         c[n++] = 0x0a000100u + i;
         c[n++] = 0x0a000100u + i + 1;
@@ -161,23 +141,19 @@ static void test_members_of_a_subnet(void **state)
     for (uint32_t i = 0; i < 300; i++)
         c[n++] = (uint32_t)rnd64();
     c[n++] = 1, c[n++] = 2, c[n++] = UINT32_MAX, c[n++] = UINT32_MAX - 1;
-    struct index32 x;
-    index32_build(ctx, &x, c, n);
-    assert_non_null(x.crowd.top); /* the subnet's bucket is crowded */
-    assert_true(x.crowd.n_node >= 1);
-    check32(&x);
-    index32_free(ctx, &x);
-    eni_ctx_free(ctx);
+    struct cls_elem4 *el = index32(ctx, c, n);
+    assert_non_null(el->crowd.top); /* the subnet's bucket is crowded */
+    assert_true(el->crowd.n_node >= 1);
+    check32(el);
+    eni__elem4_free(ctx, el);
 }
 
 /* Clusters inside clusters: a /8's spread, a /16 inside it, a /24 inside
  * that, 16 consecutive addresses inside that: nodes below nodes. */
 static void test_nested_clusters(void **state)
 {
-    (void)state;
-    eni_ctx *ctx;
-    assert_eni_ok(eni_ctx_new(NULL, &ctx));
-    uint32_t n = 0, *c = cuts32(4000);
+    eni_ctx *ctx = *state;
+    uint32_t n = 0, *c = cuts32(ctx, 4000);
     for (uint32_t i = 0; i < 400; i++) {
         c[n++] = 0x0b000000u | ((uint32_t)rnd64() & 0x00ffffffu);
         c[n++] = 0x0b0b0000u | ((uint32_t)rnd64() & 0x0000ffffu);
@@ -186,46 +162,38 @@ static void test_nested_clusters(void **state)
     for (uint32_t i = 0; i < 16; i++)
         c[n++] = 0x0b0b0b40u + i;
     c[n++] = 5, c[n++] = 0xfffffff0u;
-    struct index32 x;
-    index32_build(ctx, &x, c, n);
-    assert_true(max_depth(&x.crowd, x.nb) >= 2);
-    check32(&x);
-    index32_free(ctx, &x);
-    eni_ctx_free(ctx);
+    struct cls_elem4 *el = index32(ctx, c, n);
+    assert_true(max_depth(&el->crowd, el->n_bucket) >= 2);
+    check32(el);
+    eni__elem4_free(ctx, el);
 }
 
 /* Random cuts: few buckets are crowded, and the lookups that reach none
  * agree as well. */
 static void test_random_cuts(void **state)
 {
-    (void)state;
-    eni_ctx *ctx;
-    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    eni_ctx *ctx = *state;
     for (int round = 0; round < 20; round++) {
-        uint32_t want = 1 + (uint32_t)(rnd64() % 3000), n = 0, *c = cuts32(want);
+        uint32_t want = 1 + (uint32_t)(rnd64() % 3000), n = 0, *c = cuts32(ctx, want);
         /* some rounds clustered near one random address */
         uint32_t center = (uint32_t)rnd64(), mask = round & 1 ? 0xfffu : UINT32_MAX;
         for (uint32_t i = 0; i < want; i++)
             c[n++] = (center & ~mask) | ((uint32_t)rnd64() & mask);
-        struct index32 x;
-        index32_build(ctx, &x, c, n);
-        check32(&x);
-        index32_free(ctx, &x);
+        struct cls_elem4 *el = index32(ctx, c, n);
+        check32(el);
+        eni__elem4_free(ctx, el);
     }
-    eni_ctx_free(ctx);
 }
 
-/* ---- 128-bit cuts, as elem6 indexes them ---- */
+/* ---- 128-bit cuts (elem6) ---- */
 
-struct index6 {
-    struct cls_cut6 *cut;
-    uint32_t n;
-    uint32_t *bucket, nb, shift;
-    uint64_t base;
-    struct cls_crowd crowd;
-};
+static struct cls_cut6 *cuts6(eni_ctx *ctx, uint32_t n)
+{
+    return eni__calloc(ctx, (size_t)n + CUT_PAD, sizeof(struct cls_cut6));
+}
 
-static void index6_build(eni_ctx *ctx, struct index6 *x, struct cls_cut6 *cut, uint32_t n)
+/* index32's counterpart, as eni__elem6_build indexes. */
+static struct cls_elem6 *index6(eni_ctx *ctx, struct cls_cut6 *cut, uint32_t n)
 {
     qsort(cut, n, sizeof *cut, cmp_cut6);
     uint32_t u = 0;
@@ -234,72 +202,42 @@ static void index6_build(eni_ctx *ctx, struct index6 *x, struct cls_cut6 *cut, u
             cut[u++] = cut[i];
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[u + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
-    x->cut = cut, x->n = u;
-    x->nb = eni__bucket_count(u);
-    x->shift = eni__bucket_window(u ? cut[0].hi : 0, u ? cut[u - 1].hi : 0, x->nb, &x->base);
-    x->bucket = calloc((size_t)x->nb + 1, sizeof *x->bucket);
-    for (uint32_t j = 0, k = 0; j <= x->nb; j++) {
-        while (k < u && ((cut[k].hi - x->base) >> x->shift) < j)
-            k++;
-        x->bucket[j] = k;
-    }
-    assert_int_equal(eni__crowd_build(ctx, &x->crowd, NULL, cut, x->bucket, x->nb), 0);
+    struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
+    assert_non_null(el);
+    el->cut = cut, el->n_cut = u;
+    assert_int_equal(eni__elem6_index(ctx, el), 0);
+    return el;
 }
 
-static uint32_t index6_rank(const struct index6 *x, uint64_t hi, uint64_t lo)
-{
-    if (hi < x->base)
-        return 0;
-    uint64_t j = (hi - x->base) >> x->shift;
-    if (j >= x->nb)
-        return x->n;
-    uint32_t k = x->bucket[j], n = x->bucket[j + 1] - k;
-    if (n <= CUT_PAD || !x->crowd.top)
-        return eni__cuts128_rank(x->cut, k, n, hi, lo);
-    return eni__crowd_rank128(&x->crowd, x->cut, (uint32_t)j, k, n, hi, lo);
-}
-
-static void check6_at(const struct index6 *x, uint64_t hi, uint64_t lo)
+static void check6_at(const struct cls_elem6 *el, uint64_t hi, uint64_t lo)
 {
     uint32_t want = 0;
-    for (uint32_t i = 0; i < x->n; i++)
-        want += eni__cut6_le(&x->cut[i], hi, lo);
-    uint32_t got = index6_rank(x, hi, lo);
+    for (uint32_t i = 0; i < el->n_cut; i++)
+        want += eni__cut6_le(&el->cut[i], hi, lo);
+    uint32_t got = eni__elem6_find(el, hi, lo);
     if (got != want)
         fail_msg("rank of %#llx:%#llx: %u, the count says %u", (unsigned long long)hi,
                  (unsigned long long)lo, got, want);
 }
 
-static void check6(const struct index6 *x)
+static void check6(const struct cls_elem6 *el)
 {
-    for (uint32_t i = 0; i < x->n; i++) {
-        const struct cls_cut6 *c = &x->cut[i];
-        check6_at(x, c->hi - (c->lo == 0), c->lo - 1);
-        check6_at(x, c->hi, c->lo);
-        check6_at(x, c->hi + (c->lo == UINT64_MAX), c->lo + 1);
-        check6_at(x, c->hi, 0);
-        check6_at(x, c->hi, UINT64_MAX);
+    for (uint32_t i = 0; i < el->n_cut; i++) {
+        const struct cls_cut6 *c = &el->cut[i];
+        check6_at(el, c->hi - (c->lo == 0), c->lo - 1);
+        check6_at(el, c->hi, c->lo);
+        check6_at(el, c->hi + (c->lo == UINT64_MAX), c->lo + 1);
+        check6_at(el, c->hi, 0);
+        check6_at(el, c->hi, UINT64_MAX);
         /* the neighbouring high words: a node over one high word's low
          * words must place them before or after all of its cuts */
-        check6_at(x, c->hi - 1, rnd64());
-        check6_at(x, c->hi + 1, rnd64());
+        check6_at(el, c->hi - 1, rnd64());
+        check6_at(el, c->hi + 1, rnd64());
     }
-    check6_at(x, 0, 0);
-    check6_at(x, UINT64_MAX, UINT64_MAX);
+    check6_at(el, 0, 0);
+    check6_at(el, UINT64_MAX, UINT64_MAX);
     for (int i = 0; i < 2000; i++)
-        check6_at(x, rnd64(), rnd64());
-}
-
-static void index6_free(eni_ctx *ctx, struct index6 *x)
-{
-    eni__crowd_free(ctx, &x->crowd);
-    free(x->bucket);
-    free(x->cut);
-}
-
-static struct cls_cut6 *cuts6(uint32_t n)
-{
-    return calloc((size_t)n + CUT_PAD, sizeof(struct cls_cut6));
+        check6_at(el, rnd64(), rnd64());
 }
 
 /* An IPv6 subnet's members: /128s of one /64 (one high word: a node over
@@ -308,13 +246,11 @@ static struct cls_cut6 *cuts6(uint32_t n)
  * both ends (windows reaching 0 and 2^64 - 1 in both words). Alone in its
  * bucket of the index, the /64's node also sees addresses of other high
  * words in that bucket. */
-static void subnet_case(bool neighbour)
+static void subnet_case(eni_ctx *ctx, bool neighbour)
 {
-    eni_ctx *ctx;
-    assert_eni_ok(eni_ctx_new(NULL, &ctx));
     const uint64_t net = 0x20010db800000001ull;
     uint32_t n = 0;
-    struct cls_cut6 *c = cuts6(3000);
+    struct cls_cut6 *c = cuts6(ctx, 3000);
     for (uint32_t i = 0; i < 300; i++) {
         uint64_t host = i < 100 ? 0x10 + i : rnd64();
         c[n++] = (struct cls_cut6){net, host};
@@ -329,60 +265,51 @@ static void subnet_case(bool neighbour)
     c[n++] = (struct cls_cut6){UINT64_MAX, UINT64_MAX - 1};
     c[n++] = (struct cls_cut6){UINT64_MAX, 0};
     c[n++] = (struct cls_cut6){net, UINT64_MAX};
-    struct index6 x;
-    index6_build(ctx, &x, c, n);
-    assert_non_null(x.crowd.top);
+    struct cls_elem6 *el = index6(ctx, c, n);
+    assert_non_null(el->crowd.top);
     bool low = false;
-    for (uint32_t i = 0; i < x.crowd.n_node; i++)
-        low |= x.crowd.node[i].low != 0;
+    for (uint32_t i = 0; i < el->crowd.n_node; i++)
+        low |= el->crowd.node[i].low != 0;
     assert_true(low); /* the /64's members are divided by their low words */
-    check6(&x);
+    check6(el);
     for (int i = 0; i < 2000; i++) /* the /64's bucket of the index, other high words */
-        check6_at(&x, net + (rnd64() % 4096) - 2048, rnd64());
-    index6_free(ctx, &x);
-    eni_ctx_free(ctx);
+        check6_at(el, net + (rnd64() % 4096) - 2048, rnd64());
+    eni__elem6_free(ctx, el);
 }
 
 static void test_members_of_an_ipv6_subnet(void **state)
 {
-    (void)state;
-    subnet_case(false);
-    subnet_case(true);
+    subnet_case(*state, false);
+    subnet_case(*state, true);
 }
 
 /* Random 128-bit cut sets, some clustered in a few high words. */
 static void test_random_cuts6(void **state)
 {
-    (void)state;
-    eni_ctx *ctx;
-    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    eni_ctx *ctx = *state;
     for (int round = 0; round < 20; round++) {
         uint32_t want = 1 + (uint32_t)(rnd64() % 2000), n = 0;
-        struct cls_cut6 *c = cuts6(want);
+        struct cls_cut6 *c = cuts6(ctx, want);
         /* one high word, a few, a spread of them, or anywhere */
         static const uint64_t spreads[] = {1, 3, 1u << 20, 0};
         uint64_t center = rnd64(), spread = spreads[round % 4];
         for (uint32_t i = 0; i < want; i++)
             c[n++] = (struct cls_cut6){spread ? center + rnd64() % spread : rnd64(), rnd64()};
-        struct index6 x;
-        index6_build(ctx, &x, c, n);
-        check6(&x);
-        index6_free(ctx, &x);
+        struct cls_elem6 *el = index6(ctx, c, n);
+        check6(el);
+        eni__elem6_free(ctx, el);
     }
-    eni_ctx_free(ctx);
 }
 
 /* ---- allocation failures ---- */
 
 struct fail_alloc {
     long left; /* allocations before the failing one; <0: none fails */
-    long calls;
 };
 
 static void *f_malloc(size_t size, void *u)
 {
     struct fail_alloc *f = u;
-    f->calls++;
     if (f->left == 0)
         return NULL;
     f->left--;
@@ -392,7 +319,6 @@ static void *f_malloc(size_t size, void *u)
 static void *f_realloc(void *ptr, size_t size, void *u)
 {
     struct fail_alloc *f = u;
-    f->calls++;
     if (f->left == 0)
         return NULL;
     f->left--;
@@ -417,22 +343,21 @@ static void test_build_fails_cleanly(void **state)
     o.alloc_userdata = &fa;
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(&o, &ctx));
-    uint32_t n = 0, *c = cuts32(3000);
+    uint32_t n = 0, *c = cuts32(ctx, 3000);
     for (uint32_t i = 0; i < 600; i++) {
         c[n++] = 0x0a0a0000u | ((uint32_t)rnd64() & 0xffffu);
         c[n++] = 0x0a0a0a00u | ((uint32_t)rnd64() & 0xffu);
     }
     c[n++] = 7, c[n++] = UINT32_MAX - 7;
-    struct index32 x;
-    index32_build(ctx, &x, c, n); /* with every allocation granted */
+    struct cls_elem4 *el = index32(ctx, c, n); /* with every allocation granted */
     long needed = 0;
-    uint32_t nodes = x.crowd.n_node;
+    uint32_t nodes = el->crowd.n_node;
     assert_true(nodes >= 2);
-    eni__crowd_free(ctx, &x.crowd);
+    eni__crowd_free(ctx, &el->crowd);
     for (long fail = 0;; fail++) {
-        fa.left = fail, fa.calls = 0;
+        fa.left = fail;
         struct cls_crowd cr;
-        int rc = eni__crowd_build(ctx, &cr, x.cut, NULL, x.bucket, x.nb);
+        int rc = eni__crowd_build(ctx, &cr, el->cut, NULL, el->bucket, el->n_bucket);
         fa.left = -1;
         if (rc == 0) {
             assert_int_equal(cr.n_node, nodes);
@@ -447,19 +372,18 @@ static void test_build_fails_cleanly(void **state)
         assert_int_equal(cr.n_node, 0);
     }
     assert_true(needed >= 3); /* top, nodes, ranks and children at least */
-    x.crowd = (struct cls_crowd){0};
-    index32_free(ctx, &x);
+    eni__elem4_free(ctx, el);
     eni_ctx_free(ctx);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_members_of_a_subnet),
-        cmocka_unit_test(test_nested_clusters),
-        cmocka_unit_test(test_random_cuts),
-        cmocka_unit_test(test_members_of_an_ipv6_subnet),
-        cmocka_unit_test(test_random_cuts6),
+        cmocka_unit_test_setup_teardown(test_members_of_a_subnet, ctx_setup, ctx_teardown),
+        cmocka_unit_test_setup_teardown(test_nested_clusters, ctx_setup, ctx_teardown),
+        cmocka_unit_test_setup_teardown(test_random_cuts, ctx_setup, ctx_teardown),
+        cmocka_unit_test_setup_teardown(test_members_of_an_ipv6_subnet, ctx_setup, ctx_teardown),
+        cmocka_unit_test_setup_teardown(test_random_cuts6, ctx_setup, ctx_teardown),
         cmocka_unit_test(test_build_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
