@@ -540,9 +540,10 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
  * vetted), judged as eni__eval_one would from there while no flow needs
  * creating: inbound, the subnet's network ACL first (ACL_DENY); then the
  * rules (NO_RULE). true when judged. Allowed by a rule, the answers are
- * left in k->classified for the full engine, which asks the ACL
- * outbound, creates the flow and names the rule without asking either
- * question again; false. Inlined with constant words, once per family. */
+ * left in k->classified for fast_new (or, when it declines, the full
+ * engine), which asks the ACL outbound and creates the flow without
+ * asking either question again; false. Inlined with constant words, once
+ * per family. */
 ENI__HOT bool fast_miss(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
                         bool out, const eni_pkt *p, struct fkey *k, eni_verdict *v)
 {
@@ -564,6 +565,60 @@ ENI__HOT bool fast_miss(const struct hot4 *h, const struct eni_snap *snap, uint3
         return false;
     }
     *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_NO_RULE};
+    return true;
+}
+
+/* What the short path for new flows judged in a burst, counted once at
+ * its end (eni__eval_one counts each packet as it goes). */
+struct made {
+    uint32_t created, untracked, full, acl_denied;
+};
+
+/* A packet fast_miss found allowed by a rule (k->classified), judged as
+ * eni__eval_one would from there: outbound, the network ACL (ACL_DENY);
+ * the untracked rule (section 5.2, UNTRACKED); otherwise its flow created
+ * (RULE), or CONNTRACK_FULL at the allowance. Most connection storms end
+ * here, without the full engine's call and its questions asked again.
+ * false for what it leaves to the full engine: a rule to name, and a
+ * packet that starts no flow. */
+ENI__HOT bool fast_new(struct eni_nic_dp *dp, struct eni_flows *fl, const struct hot4 *h,
+                       const struct eni_snap *snap, uint32_t words, bool out, const eni_pkt *p,
+                       struct fkey *k, uint64_t now, uint32_t *created, struct made *m,
+                       eni_verdict *v)
+{
+    if (!(k->classified & CLASSIFIED_ALLOWED) || !k->create)
+        return false;
+    if (!(k->classified & CLASSIFIED_ACL_PASSED) && short_acl_denies(h, snap, words, out, p, k)) {
+        *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_ACL_DENY};
+        m->acl_denied++;
+        return true;
+    }
+    const struct cls_table *t = &snap->rules->t[out][words == 1 ? 0 : 1];
+    if ((k->classified & CLASSIFIED_OPEN) && ((p->proto == PROTO_TCP && t->reverse_open[0]) ||
+                                               (p->proto == PROTO_UDP && t->reverse_open[1]))) {
+        *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_UNTRACKED};
+        m->untracked++;
+        return true;
+    }
+    /* The table as eni__eval_one finds it: the IPv6 one is read again, as
+     * eni__flows_enable_v6 may have replaced the one the burst began with. */
+    struct flow_table *ft =
+        words == 1 ? fl->ft4 : atomic_load_explicit(&fl->ft6, memory_order_acquire);
+    uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST)) ? ST_CLOSING
+                     : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN)          ? ST_ESTABLISHED
+                                                                                   : 1;
+    uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
+    uint64_t tracked = eni__flows_tracked(fl) + *created;
+    if (!ft_insert(fl, ft, k, meta, now + timeout_ns(snap, p->proto, state), now,
+                   tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed), created)) {
+        if (dp)
+            atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
+        *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_CONNTRACK_FULL};
+        m->full++;
+        return true;
+    }
+    *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_RULE};
+    m->created++;
     return true;
 }
 
@@ -650,6 +705,7 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
      * misses dropped for want of a rule [0] or by the network ACL [1] */
     uint64_t hits = 0, missed[2] = {0, 0};
     uint32_t created = 0; /* slots that held no flow, filled by this burst */
+    struct made made = {0, 0, 0, 0}; /* judged by fast_new */
     /* Read once: eni__eval_one reads it again, and sees the same table or,
      * after eni__flows_enable_v6, the full one that replaced an empty one
      * (a key's home slot is then only a prefetch hint that missed). */
@@ -684,6 +740,9 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
             hits++;
         else if (p->family == 6 && live && fast_miss(&hot, snap, 4, outb, p, k, v))
             missed[v->reason == ENI_REASON_ACL_DENY]++;
+        else if ((p->family == 4 || p->family == 6) && live && !want_rule &&
+                 fast_new(dp, fl, &hot, snap, k->words, outb, p, k, now, &created, &made, v))
+            ; /* one copy for both families: the loop stays small */
         else if (p->family != 4 && p->family != 6)
             eni__eval_malformed(v, c);
         else
@@ -700,6 +759,16 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
     c->dropped += missed[0] + missed[1];
     c->by_reason[ENI_REASON_NO_RULE] += missed[0];
     c->acl_denied += missed[1]; /* ACL_DENY is past by_reason's fixed size */
+    uint64_t passed = (uint64_t)made.created + made.untracked, stopped = made.full + made.acl_denied;
+    c->packets += passed + stopped;
+    c->allowed += passed;
+    c->dropped += stopped;
+    c->by_reason[ENI_REASON_RULE] += made.created;
+    c->by_reason[ENI_REASON_UNTRACKED] += made.untracked;
+    c->by_reason[ENI_REASON_CONNTRACK_FULL] += made.full;
+    c->flows_created += made.created;
+    c->conntrack_allowance_exceeded += made.full;
+    c->acl_denied += made.acl_denied;
 }
 
 void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,

@@ -65,10 +65,15 @@ static int teardown(void **state)
 
 #define pkt(...) eval_host_pkt(__VA_ARGS__)
 
+/* The flags every eval() passes: the tests run twice, naming the allowing
+ * rule (new flows through the general engine) and not (through the burst
+ * loop's short path for new flows). */
+static uint32_t eval_flags = ENI_EVAL_WANT_RULE;
+
 static eni_verdict eval(struct fx *f, uint32_t dir, eni_pkt p, uint64_t now)
 {
     eni_verdict v;
-    assert_eni_ok(eni_eval_burst(f->w, f->nic, dir, &p, 1, now, ENI_EVAL_WANT_RULE, &v));
+    assert_eni_ok(eni_eval_burst(f->w, f->nic, dir, &p, 1, now, eval_flags, &v));
     return v;
 }
 
@@ -100,7 +105,7 @@ static void test_s5_1_default_deny_inbound_allow_outbound(void **state)
                    ENI_REASON_NO_RULE);
     eni_verdict v = eval(f, OUT, pkt(6, f->ip, 50000, CLIENT, 443, 0x02), 1);
     assert_verdict(v, ENI_ALLOW, ENI_REASON_RULE);
-    assert_int_equal(v.group.v, f->web.v);
+    assert_int_equal(v.group.v, eval_flags & ENI_EVAL_WANT_RULE ? f->web.v : 0);
     /* the reply passes because the flow is tracked, not because of a rule */
     assert_verdict(eval(f, IN, pkt(6, CLIENT, 443, f->ip, 50000, 0x12), 2), ENI_ALLOW,
                    ENI_REASON_TRACKED);
@@ -524,6 +529,40 @@ static void test_s5_flows_listed(void **state)
     assert_true(fi[0].expires_ns > 5);
 }
 
+/* The state a flow starts in, and so its first deadline, follows the
+ * packet that created it (decisions.md D11): a SYN opens (60 s), a TCP
+ * packet seen mid-stream is established (the configured timeout, 432000 s
+ * by default), a FIN or RST is closing (10 s), UDP is one-way (30 s). The
+ * initiator is the creating packet's direction. */
+static void test_s5_flow_starts_in_its_packets_state(void **state)
+{
+    struct fx *f = *state;
+    allow(f, f->web, ENI_INGRESS, 6, 8000, 8003, CLIENT "/32");
+    static const struct {
+        uint8_t proto, flags, state;
+        uint64_t life_s;
+    } want[] = {{6, 0x02, 1, 60}, {6, 0x10, 2, 432000}, {6, 0x11, 3, 10}, {17, 0, 1, 30}};
+    const uint64_t now = 7 * SEC;
+    for (uint16_t i = 0; i < 4; i++) {
+        uint16_t port = (uint16_t)(8000 + i);
+        eni_pkt p = want[i].proto == 6 ? pkt(6, CLIENT, 50000, f->ip, port, want[i].flags)
+                                       : pkt(17, f->ip, port, CLIENT, 53, 0);
+        assert_verdict(eval(f, want[i].proto == 6 ? IN : OUT, p, now), ENI_ALLOW, ENI_REASON_RULE);
+    }
+    eni_flow_info fi[8];
+    uint32_t n;
+    assert_eni_ok(eni_nic_list_flows(f->ctx, f->nic, 0, fi, 8, &n));
+    assert_int_equal(n, 4);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = fi[k].local_port - 8000;
+        assert_true(i < 4);
+        assert_int_equal(fi[k].proto, want[i].proto);
+        assert_int_equal(fi[k].state, want[i].state);
+        assert_int_equal(fi[k].initiator, want[i].proto == 6 ? ENI_DIR_INBOUND : ENI_DIR_OUTBOUND);
+        assert_int_equal(fi[k].expires_ns, now + want[i].life_s * SEC);
+    }
+}
+
 static void test_s4_7_services_never_filtered(void **state)
 {
     struct fx *f = *state;
@@ -848,20 +887,25 @@ static void test_s5_l3_packets_judged_as_their_frames(void **state)
 }
 
 /* The burst path (grouped keys, prefetching, the short paths for flow
- * hits and for misses) must judge exactly as packets taken one at a time
- * through the general engine. Two identical hosts see the same random
- * traffic: one in bursts of 1..150 packets, the other one packet per call,
- * each packet first asked of eni_eval_explain (the general engine, without
- * committing). Verdicts, allowing rules and counters must all agree, and
- * the counters must add up to explain's verdicts. With `acl`, the subnet's
- * network ACL denies some of the traffic each way and family (the short
- * path for misses asks it inbound). */
+ * hits, for misses and for new flows) must judge exactly as packets taken
+ * one at a time through the general engine. Two identical hosts see the
+ * same random traffic: one in bursts of 1..150 packets, half of them
+ * naming no rule (so new flows take the short path), the other one packet
+ * per call naming the rule (so they take the general engine), each packet
+ * first asked of eni_eval_explain (the general engine, without
+ * committing). Verdicts, allowing rules where named, and counters must all
+ * agree, and the counters must add up to explain's verdicts. The traffic
+ * includes untracked flows, and an allowance small enough that some new
+ * flows are refused. With `acl`, the subnet's network ACL denies some of
+ * the traffic each way and family. */
 static void add_traffic_rules(struct fx *f)
 {
     allow(f, f->web, ENI_INGRESS, 6, 22, 22, "198.51.100.0/24");
     allow(f, f->web, ENI_INGRESS, 17, 53, 53, "203.0.113.0/24");
     allow(f, f->web, ENI_INGRESS, 1, -1, -1, "0.0.0.0/0");
     allow(f, f->web, ENI_INGRESS, 6, 443, 443, "2001:db8:ffff::/48");
+    /* open to all, and all egress open: untracked (section 5.2) */
+    allow(f, f->web, ENI_INGRESS, 6, 8080, 8080, "0.0.0.0/0");
 }
 
 static void add_traffic_acl(struct fx *f)
@@ -879,6 +923,8 @@ static void add_traffic_acl(struct fx *f)
     assert_eni_ok(eni_acl_replace_association(f->ctx, f->subnet, acl));
 }
 
+enum { TIGHT_ALLOWANCE = 32 };
+
 static void burst_agreement(void **state, bool per_packet, bool acl)
 {
     struct fx *f = *state, *g;
@@ -886,6 +932,9 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
     assert_string_equal(f->ip, g->ip); /* addresses are deterministic */
     add_traffic_rules(f);
     add_traffic_rules(g);
+    /* few enough flows that new ones are sometimes refused (section 5.5) */
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, f->nic, TIGHT_ALLOWANCE));
+    assert_eni_ok(eni_nic_set_conntrack_allowance(g->ctx, g->nic, TIGHT_ALLOWANCE));
     if (acl) {
         add_traffic_acl(f);
         add_traffic_acl(g);
@@ -900,7 +949,7 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
     eni_pkt b[MAXB];
     eni_verdict vb[MAXB];
     uint8_t dirs[MAXB];
-    uint32_t seed = 12345, done = 0, hits = 0;
+    uint32_t seed = 12345, done = 0, hits = 0, created_unnamed = 0;
 #define RND(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
     while (done < TOTAL) {
         /* The middle third runs with the check off (a NAT instance): flows
@@ -910,6 +959,9 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
         assert_eni_ok(eni_nic_set_source_dest_check(f->ctx, f->nic, sdc));
         assert_eni_ok(eni_nic_set_source_dest_check(g->ctx, g->nic, sdc));
         uint32_t dir = RND(2) ? IN : OUT, m = 1 + RND(MAXB), burst_dir = dir;
+        /* half the bursts name no rule: those create flows on the short
+         * path for new flows, the others through the general engine */
+        uint32_t flags = RND(2) ? ENI_EVAL_WANT_RULE : 0;
         uint64_t now = (uint64_t)(done / 100 + 1) * 7 * SEC;
         for (uint32_t i = 0; i < m; i++) {
             if (per_packet) /* a capture replay: both ways interleaved */
@@ -918,7 +970,7 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
             const char *remote = six ? remotes6[RND(3)] : remotes4[RND(6)];
             const char *local = six ? g->ip6 : RND(10) == 0 ? "10.0.1.99" /* not ours */ : g->ip;
             uint8_t proto = protos[RND(4)];
-            uint16_t rport = (uint16_t)(RND(3) == 0 ? 22 + RND(2) : RND(2) ? 53 : 443);
+            uint16_t rport = (uint16_t)(RND(3) == 0 ? 22 + RND(2) : RND(3) == 0 ? 8080 : RND(2) ? 53 : 443);
             uint16_t lport = (uint16_t)(40000 + RND(4));
             if (six && proto == 1)
                 proto = 58;
@@ -933,9 +985,9 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
                 b[i].family = 0; /* malformed */
         }
         if (per_packet)
-            assert_eni_ok(eni_eval_burst_dirs(f->w, f->nic, dirs, b, m, now, ENI_EVAL_WANT_RULE, vb));
+            assert_eni_ok(eni_eval_burst_dirs(f->w, f->nic, dirs, b, m, now, flags, vb));
         else
-            assert_eni_ok(eni_eval_burst(f->w, f->nic, burst_dir, b, m, now, ENI_EVAL_WANT_RULE, vb));
+            assert_eni_ok(eni_eval_burst(f->w, f->nic, burst_dir, b, m, now, flags, vb));
         for (uint32_t i = 0; i < m; i++) {
             if (per_packet)
                 dir = dirs[i];
@@ -955,9 +1007,15 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
             assert_eni_ok(eni_eval_burst(g->w, g->nic, dir, &b[i], 1, now, ENI_EVAL_WANT_RULE, &v1));
             assert_int_equal(v1.action, vb[i].action);
             assert_int_equal(v1.reason, vb[i].reason);
-            assert_int_equal(v1.group.v, vb[i].group.v);
-            assert_int_equal(v1.rule.v, vb[i].rule.v);
+            if (flags) {
+                assert_int_equal(v1.group.v, vb[i].group.v);
+                assert_int_equal(v1.rule.v, vb[i].rule.v);
+            } else {
+                assert_int_equal(vb[i].group.v, 0);
+                assert_int_equal(vb[i].rule.v, 0);
+            }
             hits += vb[i].reason == ENI_REASON_TRACKED;
+            created_unnamed += !flags && vb[i].reason == ENI_REASON_RULE;
         }
         done += m;
     }
@@ -976,6 +1034,11 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
     if (acl)
         assert_true(cf.acl_denied > 0);
     assert_true(hits > TOTAL / 10); /* the short path was exercised */
+    assert_true(created_unnamed > 0); /* and the one for new flows */
+    assert_true(cf.flows_created > 0);
+    assert_true(cf.by_reason[ENI_REASON_UNTRACKED] > 0);
+    assert_true(cf.by_reason[ENI_REASON_CONNTRACK_FULL] > 0);
+    assert_int_equal(cf.conntrack_allowance_exceeded, cf.by_reason[ENI_REASON_CONNTRACK_FULL]);
     assert_true(cf.by_reason[ENI_REASON_SRC_DST_CHECK] > 0);
     assert_true(cf.by_reason[ENI_REASON_SERVICE] > 0);
     assert_true(cf.by_reason[ENI_REASON_NO_RULE] > 0);
@@ -1006,6 +1069,20 @@ static void test_s5_burst_dirs_agrees_with_single_packets_behind_an_acl(void **s
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+/* Each test again without rule names (eval_flags 0). */
+#define U(t) {#t " without rule names", t, setup_unnamed, teardown_unnamed, NULL}
+
+static int setup_unnamed(void **state)
+{
+    eval_flags = 0;
+    return setup(state);
+}
+
+static int teardown_unnamed(void **state)
+{
+    eval_flags = ENI_EVAL_WANT_RULE;
+    return teardown(state);
+}
 
 int main(void)
 {
@@ -1026,6 +1103,7 @@ int main(void)
         T(test_s5_5_conntrack_allowance),
         T(test_s5_5_ipv6_table_only_when_reachable),
         T(test_s5_flows_listed),
+        T(test_s5_flow_starts_in_its_packets_state),
         T(test_s4_7_services_never_filtered),
         T(test_s4_7_every_service_address_and_no_neighbour),
         T(test_s1_3_not_attached),
@@ -1041,6 +1119,38 @@ int main(void)
         T(test_s5_burst_dirs_agrees_with_single_packets),
         T(test_s5_burst_agrees_with_single_packets_behind_an_acl),
         T(test_s5_burst_dirs_agrees_with_single_packets_behind_an_acl),
+        U(test_s5_1_default_deny_inbound_allow_outbound),
+        U(test_s5_1_stateful_both_ways),
+        U(test_s5_2_untracked_when_open_both_ways),
+        U(test_s5_2_any_open_rule_makes_untracked),
+        U(test_s5_2_judged_per_family),
+        U(test_s5_3_removed_rule_keeps_tracked_flow_until_idle),
+        U(test_s5_4_configured_timeouts),
+        U(test_s5_1_other_protocols_by_address_pair),
+        U(test_s5_1_icmp_echo_and_related_errors),
+        U(test_s1_1_source_destination_check),
+        U(test_s4_4_group_reference_follows_membership),
+        U(test_s4_4_same_groups_share_rules),
+        U(test_s4_3_prefix_list_peer),
+        U(test_s5_5_conntrack_allowance),
+        U(test_s5_5_ipv6_table_only_when_reachable),
+        U(test_s5_flows_listed),
+        U(test_s5_flow_starts_in_its_packets_state),
+        U(test_s4_7_services_never_filtered),
+        U(test_s4_7_every_service_address_and_no_neighbour),
+        U(test_s1_3_not_attached),
+        U(test_s5_queries_create_no_state),
+        U(test_s5_frames_and_malformed),
+        U(test_s5_explain_in_words),
+        U(test_s5_argument_errors),
+        U(test_s5_bad_record_in_a_burst_is_malformed_not_refused),
+        U(test_s5_worker_in_use_is_refused_busy),
+        U(test_s5_burst_dirs_argument_errors),
+        U(test_s5_l3_packets_judged_as_their_frames),
+        U(test_s5_burst_agrees_with_single_packets),
+        U(test_s5_burst_dirs_agrees_with_single_packets),
+        U(test_s5_burst_agrees_with_single_packets_behind_an_acl),
+        U(test_s5_burst_dirs_agrees_with_single_packets_behind_an_acl),
     };
     return cmocka_run_group_tests_name("eval_semantics", tests, NULL, NULL);
 }
