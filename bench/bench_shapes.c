@@ -279,6 +279,48 @@ static void measure(struct run *r)
     peer_batch_free(nb);
 }
 
+/* Publishing one rule change at this shape and size, as a user makes it:
+ * the group's last ingress rule revoked (untimed), then authorized again
+ * (timed: validation, the compile of every table of the interface's group
+ * set, the swap). The median, in microseconds. Group references and
+ * prefix lists are the costly shapes here: their sets are large. */
+static void publish(struct run *r, const char *scen)
+{
+    eni_sg_rule_id last;
+    uint32_t count = 0;
+    CHECK(eni_sg_list_rules(r->h.ctx, r->h.sg, ENI_INGRESS, &last, 1, &count));
+    if (count == 0)
+        return;
+    eni_sg_rule_id *all = calloc(count, sizeof *all);
+    CHECK(eni_sg_list_rules(r->h.ctx, r->h.sg, ENI_INGRESS, all, count, &count));
+    last = all[count - 1];
+    free(all);
+    eni_sg_rule_info info = ENI_SG_RULE_INFO_INIT;
+    CHECK(eni_sg_rule_describe(r->h.ctx, last, &info));
+    eni_sg_rule_spec spec = ENI_SG_RULE_SPEC_INIT;
+    spec.peer_kind = info.peer_kind;
+    spec.protocol = info.protocol;
+    spec.from_port = info.from_port;
+    spec.to_port = info.to_port;
+    if (info.peer_kind == ENI_PEER_CIDR)
+        spec.cidr = info.cidr; /* exactly one peer: the others stay unset */
+    else if (info.peer_kind == ENI_PEER_GROUP)
+        spec.group = info.peer_group;
+    else
+        spec.prefix_list = info.prefix_list;
+    double *us = calloc((size_t)bench_reps, sizeof *us);
+    for (int k = 0; k < bench_reps; k++) {
+        CHECK(eni_sg_revoke_rules(r->h.ctx, r->h.sg, &last, 1));
+        double t0 = wall_s();
+        CHECK(eni_sg_authorize(r->h.ctx, r->h.sg, ENI_INGRESS, &spec, 1, &last));
+        us[k] = (wall_s() - t0) * 1e6;
+    }
+    double m = median(us, bench_reps);
+    printf("  publish      one rule change: %.0f us\n", m);
+    emit(scen, "publish_us", m);
+    free(us);
+}
+
 static void run_one(const char *name, uint32_t size, bool quick)
 {
     struct run r;
@@ -328,6 +370,7 @@ static void run_one(const char *name, uint32_t size, bool quick)
     }
     printf("\n");
     measure(&r);
+    publish(&r, scen);
     json_params_clear();
     peer_fw_free(r.fw);
     eni_eval_worker_free(r.w);

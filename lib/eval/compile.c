@@ -142,12 +142,52 @@ static int cmp_rule_key(const void *x, const void *y)
     return 0;
 }
 
+/* A group or prefix list some rule of the table has as its peer (its id
+ * names its kind too), and where that rule's merged intervals are in the
+ * table's rule intervals. */
+struct shared_peer {
+    uint64_t peer;
+    uint32_t first_iv, n_iv;
+};
+
+static const struct shared_peer *find_peer(const struct shared_peer *seen, uint32_t n,
+                                           const struct eni_sg_rule *r)
+{
+    if (r->peer_kind == ENI_PEER_CIDR)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (seen[i].peer == r->peer)
+            return &seen[i];
+    return NULL;
+}
+
+static bool remember_peer(eni_ctx *ctx, struct shared_peer **seen, uint32_t *n, uint32_t *cap,
+                          const struct eni_sg_rule *r, uint32_t first_iv, uint32_t n_iv)
+{
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 16;
+        struct shared_peer *v = eni__realloc_array(ctx, *seen, c, sizeof *v);
+        if (!v)
+            return false;
+        *seen = v;
+        *cap = c;
+    }
+    (*seen)[(*n)++] = (struct shared_peer){r->peer, first_iv, n_iv};
+    return true;
+}
+
 static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, unsigned d,
                         unsigned family, struct cls_table *t)
 {
     struct ivvec rule_iv = {0}, tmp = {0};
     struct cls_rule *rules = NULL;
     uint32_t n_rules = 0, cap_rules = 0;
+    /* Rules with the same group or prefix list as peer share one merged
+     * copy of its intervals: a group of hundreds of members referenced by
+     * hundreds of rules was gathered and sorted once per rule. */
+    struct shared_peer *seen = NULL;
+    uint32_t n_seen = 0, cap_seen = 0;
+    uint64_t all_iv = 0; /* the rules' intervals, shared ones counted for each rule */
     bool ok = true;
     for (uint32_t g = 0; g < ngroups && ok; g++) {
         struct eni_sg *sg;
@@ -156,13 +196,15 @@ static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, 
         const struct eni_rule_vec *vec = &sg->rules[d];
         for (uint32_t i = 0; i < vec->count && ok; i++) {
             const struct eni_sg_rule *r = vec->v[i];
+            const struct shared_peer *sp = find_peer(seen, n_seen, r);
             tmp.n = 0;
-            peer_intervals(ctx, r, family, &tmp);
+            if (!sp)
+                peer_intervals(ctx, r, family, &tmp);
             if (tmp.nomem) {
                 ok = false;
                 break;
             }
-            if (tmp.n == 0)
+            if (sp ? sp->n_iv == 0 : tmp.n == 0)
                 continue;
             if (n_rules == cap_rules) {
                 uint32_t cap = cap_rules ? cap_rules * 2 : 16;
@@ -183,19 +225,30 @@ static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, 
             cr->first_iv = rule_iv.n;
             cr->group = sg->id;
             cr->rule = r->id;
-            for (uint32_t k = 0; k < tmp.n; k++)
-                eni__ivpush(ctx, &rule_iv, tmp.v[k]);
-            cr->n_iv = eni__iv_merge(rule_iv.v + cr->first_iv, tmp.n);
-            rule_iv.n = cr->first_iv + cr->n_iv;
-            ok = !rule_iv.nomem;
+            if (sp) {
+                cr->first_iv = sp->first_iv;
+                cr->n_iv = sp->n_iv;
+            } else {
+                for (uint32_t k = 0; k < tmp.n; k++)
+                    eni__ivpush(ctx, &rule_iv, tmp.v[k]);
+                cr->n_iv = rule_iv.nomem ? 0 : eni__iv_merge(rule_iv.v + cr->first_iv, tmp.n);
+                rule_iv.n = cr->first_iv + cr->n_iv;
+                ok = !rule_iv.nomem &&
+                     (r->peer_kind == ENI_PEER_CIDR ||
+                      remember_peer(ctx, &seen, &n_seen, &cap_seen, r, cr->first_iv, cr->n_iv));
+            }
+            all_iv += cr->n_iv;
         }
     }
     eni__free(ctx, tmp.v);
+    eni__free(ctx, seen);
+    if (all_iv > UINT32_MAX)
+        ok = false; /* more intervals than a table indexes */
 
     /* Entries: rules with equal (proto, from, to) share one merged set. */
     struct cls_entry *entries = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *entries) : NULL;
     uint32_t *owner = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *owner) : NULL;
-    struct cls_iv *iv = ok && rule_iv.n ? eni__calloc(ctx, rule_iv.n, sizeof *iv) : NULL;
+    struct cls_iv *iv = ok && all_iv ? eni__calloc(ctx, all_iv, sizeof *iv) : NULL;
     if (n_rules && (!entries || !owner || !iv))
         ok = false;
     uint32_t n_entries = 0, n_iv = 0;

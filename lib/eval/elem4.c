@@ -6,16 +6,11 @@
 
 #include "elem4.h"
 #include "eval_internal.h"
+#include "radix.h"
 
 /* Past this the rows no longer fit a core's L2 (2 MiB here) and the two
  * binary searches win again. 5000 bench rules take about 1 MiB. */
 enum { ELEM4_MAX_ROW_BYTES = 2u << 20 };
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
 
 /* The buckets are built by then: the packet path's lookup is exact and
  * cheaper than a search over all cuts (publishing time is a target too). */
@@ -91,7 +86,7 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
                 cut[n++] = hi + 1;
         }
     }
-    qsort(cut, n, sizeof *cut, cmp_u32);
+    eni__sort_u32(ctx, cut, n);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++)
         if (u == 0 || cut[u - 1] != cut[i])

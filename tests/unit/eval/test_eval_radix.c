@@ -1,0 +1,142 @@
+/* SPDX-FileCopyrightText: The libeni authors
+ * SPDX-License-Identifier: Apache-2.0 */
+/* eni__sort_u32 (lib/eval/radix.h), which sorts the cuts of IPv4 key
+ * indexes: against qsort on arrays of every kind the compile step makes
+ * (random; clustered in one /16 and one /24, so that passes are skipped;
+ * full of duplicates; spanning 0 and UINT32_MAX; already sorted and
+ * reversed), of sizes around the point where it stops using qsort, and
+ * without scratch memory (every allocation failing), which must still
+ * sort. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval/eval_internal.h"
+#include "eval/radix.h"
+#include "test_helpers.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd32(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+enum { KINDS = 7 };
+
+static uint32_t value(int kind, uint32_t i, uint32_t n)
+{
+    switch (kind) {
+    case 0: /* anything */
+        return rnd32();
+    case 1: /* one /16: the top pass has one digit */
+        return 0x0a400000u | (rnd32() & 0xffffu);
+    case 2: /* one /24: two passes skipped */
+        return 0xc0a80100u | (rnd32() & 0xffu);
+    case 3: /* few distinct values */
+        return (rnd32() % 5u) * 0x01010101u;
+    case 4: /* the ends of the space */
+        return rnd32() & 1 ? rnd32() % 3u : UINT32_MAX - rnd32() % 3u;
+    case 5: /* sorted already */
+        return i * 2654435u;
+    default: /* reversed */
+        return (n - i) * 2654435u;
+    }
+}
+
+/* Sort with ctx and compare with qsort's answer. */
+static void check(eni_ctx *ctx, int kind, uint32_t n)
+{
+    uint32_t *v = malloc((n ? n : 1) * sizeof *v), *want = malloc((n ? n : 1) * sizeof *want);
+    assert_non_null(v);
+    assert_non_null(want);
+    for (uint32_t i = 0; i < n; i++)
+        want[i] = v[i] = value(kind, i, n);
+    qsort(want, n, sizeof *want, cmp_u32);
+    eni__sort_u32(ctx, v, n);
+    if (n && memcmp(v, want, n * sizeof *v) != 0)
+        fail_msg("kind %d, %u values: not sorted as qsort sorts them", kind, n);
+    free(v);
+    free(want);
+}
+
+static const uint32_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 4096, 100003};
+
+static void test_sorts_as_qsort_does(void **state)
+{
+    (void)state;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
+    for (int kind = 0; kind < KINDS; kind++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            check(ctx, kind, sizes[s]);
+    eni_ctx_free(ctx);
+}
+
+/* An allocator that fails once `failing` is set, counting its refusals. */
+struct gate {
+    bool failing;
+    long refused;
+};
+
+static void *gated_malloc(size_t size, void *u)
+{
+    struct gate *g = u;
+    if (g->failing) {
+        g->refused++;
+        return NULL;
+    }
+    return malloc(size);
+}
+
+static void *gated_realloc(void *ptr, size_t size, void *u)
+{
+    struct gate *g = u;
+    if (g->failing) {
+        g->refused++;
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+static void gated_free(void *ptr, void *u)
+{
+    (void)u;
+    free(ptr);
+}
+
+/* Without scratch memory it still sorts (qsort), having asked for it. */
+static void test_sorts_without_scratch_memory(void **state)
+{
+    (void)state;
+    struct gate g = {false, 0};
+    eni_ctx_opts o = ENI_CTX_OPTS_INIT;
+    o.malloc_fn = gated_malloc, o.realloc_fn = gated_realloc, o.free_fn = gated_free;
+    o.alloc_userdata = &g;
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(&o, &ctx));
+    g.failing = true;
+    for (int kind = 0; kind < KINDS; kind++)
+        check(ctx, kind, 5000);
+    g.failing = false;
+    assert_int_equal(g.refused, KINDS);
+    eni_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sorts_as_qsort_does),
+        cmocka_unit_test(test_sorts_without_scratch_memory),
+    };
+    return cmocka_run_group_tests_name("eval_radix", tests, NULL, NULL);
+}
