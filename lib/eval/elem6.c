@@ -7,6 +7,7 @@
 
 #include "elem6.h"
 #include "eval_internal.h"
+#include "radix.h"
 
 /* As elem4.c: past this the rows no longer fit a core's L2. */
 enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
@@ -39,7 +40,8 @@ void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
 
 /* The sorted distinct cuts of the entries the index was built from (a
  * union's ends are among its parts' ends, so these cut every set). */
-static uint32_t collect_cuts(const struct cls_table *t, int proto, struct cls_cut6 *cut)
+static uint32_t collect_cuts(eni_ctx *ctx, const struct cls_table *t, int proto,
+                             struct cls_cut6 *cut)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < t->n_entries; i++) {
@@ -54,7 +56,7 @@ static uint32_t collect_cuts(const struct cls_table *t, int proto, struct cls_cu
                 cut[n++] = (struct cls_cut6){v->hi_hi + (v->hi_lo == UINT64_MAX), v->hi_lo + 1};
         }
     }
-    qsort(cut, n, sizeof *cut, cmp_cut6);
+    eni__sort_cut6(ctx, cut, n);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++)
         if (u == 0 || cmp_cut6(&cut[u - 1], &cut[i]) != 0)
@@ -103,7 +105,7 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
         return NULL;
     }
     el->cut = cut;
-    el->n_cut = collect_cuts(t, proto, cut);
+    el->n_cut = collect_cuts(ctx, t, proto, cut);
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[el->n_cut + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->row_words = (el->n_cut + 1 + 63) / 64;

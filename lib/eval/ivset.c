@@ -7,20 +7,31 @@
 #include "eval_internal.h"
 #include "ivset.h"
 
-void eni__ivpush(eni_ctx *ctx, struct ivvec *vec, struct cls_iv iv)
+bool eni__ivreserve(eni_ctx *ctx, struct ivvec *vec, uint32_t extra)
 {
     if (vec->nomem)
-        return;
-    if (vec->n == vec->cap) {
-        uint32_t cap = vec->cap ? vec->cap * 2 : 16;
-        struct cls_iv *v = eni__realloc_array(ctx, vec->v, cap, sizeof *v);
-        if (!v) {
-            vec->nomem = true;
-            return;
-        }
-        vec->v = v;
-        vec->cap = cap;
+        return false;
+    if (extra <= vec->cap - vec->n)
+        return true;
+    uint64_t want = (uint64_t)vec->n + extra, cap = vec->cap ? vec->cap : 16;
+    while (cap < want)
+        cap *= 2;
+    struct cls_iv *v = cap <= UINT32_MAX ? eni__realloc_array(ctx, vec->v, cap, sizeof *v) : NULL;
+    if (!v) {
+        vec->nomem = true;
+        return false;
     }
+    vec->v = v;
+    vec->cap = (uint32_t)cap;
+    return true;
+}
+
+void eni__ivpush(eni_ctx *ctx, struct ivvec *vec, struct cls_iv iv)
+{
+    if (vec->n == vec->cap && !eni__ivreserve(ctx, vec, 1))
+        return;
+    if (vec->nomem)
+        return;
     vec->v[vec->n++] = iv;
 }
 
@@ -100,19 +111,26 @@ uint32_t eni__iv_merge(struct cls_iv *v, uint32_t n)
 void eni__iv_union2(eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint32_t na,
                     const struct cls_iv *b, uint32_t nb)
 {
-    uint32_t i = 0, j = 0, start = out->n;
+    /* room for both first (na + nb fits: each counts a table's intervals,
+     * uint32_t), then written in place: no growth check per interval */
+    if ((uint64_t)na + nb > UINT32_MAX) {
+        out->nomem = true;
+        return;
+    }
+    if (!eni__ivreserve(ctx, out, na + nb))
+        return;
+    uint32_t i = 0, j = 0, start = out->n, n = out->n;
+    struct cls_iv *v = out->v;
     while (i < na || j < nb) {
         const struct cls_iv *next;
         if (j == nb || (i < na && eni__iv_cmp_lo(&a[i], &b[j]) <= 0))
             next = &a[i++];
         else
             next = &b[j++];
-        if (out->n > start && touches(&out->v[out->n - 1], next)) {
-            extend(&out->v[out->n - 1], next);
-            continue;
-        }
-        eni__ivpush(ctx, out, *next);
-        if (out->nomem)
-            return;
+        if (n > start && touches(&v[n - 1], next))
+            extend(&v[n - 1], next);
+        else
+            v[n++] = *next;
     }
+    out->n = n;
 }

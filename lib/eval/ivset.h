@@ -25,6 +25,9 @@ struct ivvec {
 };
 
 void eni__ivpush(struct eni_ctx *ctx, struct ivvec *vec, struct cls_iv iv);
+/* Room for `extra` more intervals without growing again; false (and
+ * nomem set) when there is none to be had. */
+bool eni__ivreserve(struct eni_ctx *ctx, struct ivvec *vec, uint32_t extra);
 /* The interval a prefix covers (IPv4 in the low word). */
 struct cls_iv eni__iv_prefix(const eni_prefix *p);
 /* Order by low end. */

@@ -151,9 +151,11 @@ static bool fill_segments(eni_ctx *ctx, const struct cls_table *t, struct cls_ke
         ok = !acc.nomem && !tmp.nomem;
         uint32_t n = ok ? acc.n : 0;
         K->segs[sgi] = (struct cls_seg){out_iv->n, n, open};
-        for (uint32_t k = 0; ok && k < n; k++)
-            eni__ivpush(ctx, out_iv, acc.v[k]);
-        ok = ok && !out_iv->nomem;
+        ok = ok && eni__ivreserve(ctx, out_iv, n);
+        if (ok && n) {
+            memcpy(out_iv->v + out_iv->n, acc.v, (size_t)n * sizeof *acc.v);
+            out_iv->n += n;
+        }
         /* keys are filled in order, so a block's base (the segment of its
          * first key) is set before its other keys are */
         for (uint32_t key = start; key < end;) {

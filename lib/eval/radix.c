@@ -1,11 +1,13 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* Least-significant-digit radix sort of 32-bit values (radix.h): three
- * passes of 11 bits, counted in one read; a pass whose digit is the same
- * for every value (the high bits of cuts inside one VPC) is skipped. */
+/* Least-significant-digit radix sorts (radix.h): 11-bit digits (three for
+ * 32 bits, twelve for 128), all counted in one read; a pass whose digit is
+ * the same for every value (the high bits of cuts inside one VPC, the
+ * prefix of a /64) is skipped. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuts.h"
 #include "eval_internal.h"
 #include "radix.h"
 
@@ -51,5 +53,58 @@ void eni__sort_u32(eni_ctx *ctx, uint32_t *v, uint32_t n)
     }
     if (src != v)
         memcpy(v, src, (size_t)n * sizeof *v);
+    eni__free(ctx, tmp);
+}
+
+enum { PASSES6 = 12, HALF6 = 6 }; /* six digits of the low word, then six of the high */
+
+static inline uint32_t digit6(const struct cls_cut6 *c, int p)
+{
+    uint64_t w = p < HALF6 ? c->lo : c->hi;
+    return (uint32_t)(w >> ((p % HALF6) * DIGIT_BITS)) & (DIGITS - 1);
+}
+
+static int cmp_cut6(const void *a, const void *b)
+{
+    const struct cls_cut6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+void eni__sort_cut6(eni_ctx *ctx, struct cls_cut6 *v, uint32_t n)
+{
+    if (n < 2)
+        return;
+    _Static_assert(HALF6 * DIGIT_BITS >= 64, "six digits cover a word");
+    struct cls_cut6 *tmp = n >= 64 ? eni__malloc(ctx, (size_t)n * sizeof *tmp) : NULL;
+    uint32_t(*count)[DIGITS] = tmp ? eni__calloc(ctx, PASSES6, sizeof *count) : NULL;
+    if (!count) { /* small, or no scratch: the library sort */
+        eni__free(ctx, tmp);
+        qsort(v, n, sizeof *v, cmp_cut6);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        for (int p = 0; p < PASSES6; p++)
+            count[p][digit6(&v[i], p)]++;
+    struct cls_cut6 *src = v, *dst = tmp;
+    for (int p = 0; p < PASSES6; p++) {
+        if (count[p][digit6(&src[0], p)] == n)
+            continue; /* one digit for all: this pass would not move anything */
+        uint32_t at = 0;
+        for (uint32_t d = 0; d < DIGITS; d++) {
+            uint32_t c = count[p][d];
+            count[p][d] = at;
+            at += c;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            dst[count[p][digit6(&src[i], p)]++] = src[i];
+        struct cls_cut6 *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != v)
+        memcpy(v, src, (size_t)n * sizeof *v);
+    eni__free(ctx, count);
     eni__free(ctx, tmp);
 }

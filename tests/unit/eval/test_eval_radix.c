@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* eni__sort_u32 (lib/eval/radix.h), which sorts the cuts of IPv4 key
- * indexes: against qsort on arrays of every kind the compile step makes
+/* eni__sort_u32 and eni__sort_cut6 (lib/eval/radix.h), which sort the
+ * cuts of IPv4 and IPv6 key indexes: against qsort on arrays of every kind the compile step makes
  * (random; clustered in one /16 and one /24, so that passes are skipped;
  * full of duplicates; spanning 0 and UINT32_MAX; already sorted and
  * reversed), of sizes around the point where it stops using qsort, and
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/cuts.h"
 #include "eval/eval_internal.h"
 #include "eval/radix.h"
 #include "test_helpers.h"
@@ -69,6 +70,56 @@ static void check(eni_ctx *ctx, int kind, uint32_t n)
     free(want);
 }
 
+static int cmp_cut6(const void *a, const void *b)
+{
+    const struct cls_cut6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+static uint64_t rnd64(void)
+{
+    return (uint64_t)rnd32() << 32 | rnd32();
+}
+
+/* The 128-bit kinds: as value()'s, over both words. */
+static struct cls_cut6 value6(int kind, uint32_t i, uint32_t n)
+{
+    switch (kind) {
+    case 0:
+        return (struct cls_cut6){rnd64(), rnd64()};
+    case 1: /* the hosts of one /64: the high word's passes skipped */
+        return (struct cls_cut6){0x20010db800000040ull, rnd64()};
+    case 2: /* a /58's /64s, hosts ::0..::ff */
+        return (struct cls_cut6){0x20010db800000040ull | (rnd32() & 63u), rnd32() & 0xffu};
+    case 3:
+        return (struct cls_cut6){rnd32() % 3u, (uint64_t)(rnd32() % 3u) << 40};
+    case 4:
+        return rnd32() & 1 ? (struct cls_cut6){0, rnd32() % 3u + 1}
+                           : (struct cls_cut6){UINT64_MAX, UINT64_MAX - rnd32() % 3u};
+    case 5:
+        return (struct cls_cut6){i / 7u, (uint64_t)i * 0x9e3779b97f4a7c15ull};
+    default:
+        return (struct cls_cut6){(n - i) * 3u, 0};
+    }
+}
+
+static void check6(eni_ctx *ctx, int kind, uint32_t n)
+{
+    struct cls_cut6 *v = malloc((n ? n : 1) * sizeof *v), *want = malloc((n ? n : 1) * sizeof *want);
+    assert_non_null(v);
+    assert_non_null(want);
+    for (uint32_t i = 0; i < n; i++)
+        want[i] = v[i] = value6(kind, i, n);
+    qsort(want, n, sizeof *want, cmp_cut6);
+    eni__sort_cut6(ctx, v, n);
+    if (n && memcmp(v, want, n * sizeof *v) != 0)
+        fail_msg("kind %d, %u cuts: not sorted as qsort sorts them", kind, n);
+    free(v);
+    free(want);
+}
+
 static const uint32_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 4096, 100003};
 
 static void test_sorts_as_qsort_does(void **state)
@@ -77,8 +128,10 @@ static void test_sorts_as_qsort_does(void **state)
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(NULL, &ctx));
     for (int kind = 0; kind < KINDS; kind++)
-        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
             check(ctx, kind, sizes[s]);
+            check6(ctx, kind, sizes[s]);
+        }
     eni_ctx_free(ctx);
 }
 
@@ -125,10 +178,12 @@ static void test_sorts_without_scratch_memory(void **state)
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(&o, &ctx));
     g.failing = true;
-    for (int kind = 0; kind < KINDS; kind++)
+    for (int kind = 0; kind < KINDS; kind++) {
         check(ctx, kind, 5000);
+        check6(ctx, kind, 5000);
+    }
     g.failing = false;
-    assert_int_equal(g.refused, KINDS);
+    assert_int_equal(g.refused, 2 * KINDS);
     eni_ctx_free(ctx);
 }
 
