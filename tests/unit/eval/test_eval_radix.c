@@ -6,13 +6,16 @@
  * full of duplicates; spanning 0 and UINT32_MAX; already sorted and
  * reversed), of sizes around the point where it stops using qsort, and
  * without scratch memory (every allocation failing), which must still
- * sort. */
+ * sort. And eni__iv_merge, whose sort is its own: its result must be
+ * sorted, disjoint and not adjacent, and hold exactly the points of its
+ * parts. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval/cuts.h"
 #include "eval/eval_internal.h"
+#include "eval/ivset.h"
 #include "eval/radix.h"
 #include "test_helpers.h"
 
@@ -187,11 +190,60 @@ static void test_sorts_without_scratch_memory(void **state)
     eni_ctx_free(ctx);
 }
 
+/* A point is in v[0..n) (searched linearly: the oracle stays simple). */
+static bool holds(const struct cls_iv *v, uint32_t n, uint64_t hi, uint64_t lo)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (eni__le128(v[i].lo_hi, v[i].lo_lo, hi, lo) && eni__le128(hi, lo, v[i].hi_hi, v[i].hi_lo))
+            return true;
+    return false;
+}
+
+static struct cls_iv interval(int kind)
+{
+    uint64_t hi = kind == 2 ? rnd32() % 4u : 0, lo = rnd32() % (kind == 1 ? 64u : 100000u);
+    uint64_t len = kind == 0 ? rnd32() % 50u : kind == 1 ? rnd32() % 3u : rnd32() % 5000u;
+    return (struct cls_iv){hi, lo, hi, lo + len};
+}
+
+static void test_iv_merge_matches_its_parts(void **state)
+{
+    (void)state;
+    static const uint32_t counts[] = {0, 1, 2, 17, 100, 3000};
+    for (int kind = 0; kind < 3; kind++)
+        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+            uint32_t n = counts[c];
+            struct cls_iv *parts = malloc((n ? n : 1) * sizeof *parts);
+            struct cls_iv *v = malloc((n ? n : 1) * sizeof *v);
+            assert_non_null(parts);
+            assert_non_null(v);
+            for (uint32_t i = 0; i < n; i++)
+                v[i] = parts[i] = interval(kind);
+            uint32_t m = eni__iv_merge(v, n);
+            assert_true(m <= n);
+            for (uint32_t i = 0; i + 1 < m; i++) /* sorted, with a gap between */
+                assert_true(v[i].hi_hi < v[i + 1].lo_hi ||
+                            (v[i].hi_hi == v[i + 1].lo_hi && v[i].hi_lo + 1 < v[i + 1].lo_lo));
+            for (uint32_t t = 0; t < 2000; t++) {
+                uint64_t hi = kind == 2 ? rnd32() % 5u : 0, lo = rnd32() % 110000u;
+                if (t < n) /* the parts' own ends and their neighbours too */
+                    hi = parts[t].lo_hi, lo = parts[t].lo_lo - (t & 1);
+                if (holds(parts, n, hi, lo) != holds(v, m, hi, lo))
+                    fail_msg("kind %d, %u parts: %llu:%llu is %s the merge", kind, n,
+                             (unsigned long long)hi, (unsigned long long)lo,
+                             holds(parts, n, hi, lo) ? "missing from" : "wrongly in");
+            }
+            free(parts);
+            free(v);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sorts_as_qsort_does),
         cmocka_unit_test(test_sorts_without_scratch_memory),
+        cmocka_unit_test(test_iv_merge_matches_its_parts),
     };
     return cmocka_run_group_tests_name("eval_radix", tests, NULL, NULL);
 }
