@@ -317,6 +317,8 @@ static void publish(struct run *r, const char *scen)
     }
     double m = median(us, bench_reps);
     printf("  publish      one rule change: %.0f us\n", m);
+    /* the scenario's parameters again: report() set a measure's */
+    json_params("\"shape\": \"%s\", \"rules\": %u", r->s.name, r->s.size);
     emit(scen, "publish_us", m);
     free(us);
 }
