@@ -23,14 +23,16 @@ void eni__sort_u32(eni_ctx *ctx, uint32_t *v, uint32_t n)
 {
     if (n < 2)
         return;
+    /* scratch and counts from the heap: 24 KiB of counts is more stack
+     * than a caller's thread should have to spare */
     uint32_t *tmp = n >= 64 ? eni__malloc(ctx, (size_t)n * sizeof *tmp) : NULL;
-    if (!tmp) { /* small, or no scratch: the library sort */
+    uint32_t(*count)[DIGITS] = tmp ? eni__calloc(ctx, PASSES, sizeof *count) : NULL;
+    if (!count) { /* small, or no scratch: the library sort */
+        eni__free(ctx, tmp);
         qsort(v, n, sizeof *v, cmp_u32);
         return;
     }
     _Static_assert(PASSES * DIGIT_BITS >= 32, "three digits cover 32 bits");
-    uint32_t count[PASSES][DIGITS];
-    memset(count, 0, sizeof count);
     for (uint32_t i = 0; i < n; i++)
         for (int p = 0; p < PASSES; p++)
             count[p][(v[i] >> (p * DIGIT_BITS)) & (DIGITS - 1)]++;
@@ -53,6 +55,7 @@ void eni__sort_u32(eni_ctx *ctx, uint32_t *v, uint32_t n)
     }
     if (src != v)
         memcpy(v, src, (size_t)n * sizeof *v);
+    eni__free(ctx, count);
     eni__free(ctx, tmp);
 }
 

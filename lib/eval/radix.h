@@ -11,9 +11,9 @@
 
 struct eni_ctx;
 
-/* Sort v[0..n) ascending. Uses a scratch array of n values from ctx's
- * allocator; without one it falls back to qsort (same result, slower), so
- * it cannot fail. */
+/* Sort v[0..n) ascending. Uses a scratch array of n values and the digit
+ * counts from ctx's allocator; without them it falls back to qsort (same
+ * result, slower), so it cannot fail. */
 void eni__sort_u32(struct eni_ctx *ctx, uint32_t *v, uint32_t n);
 
 /* The same for 128-bit cuts (IPv6 key indexes), by (hi, lo). */
