@@ -759,7 +759,8 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
     c->dropped += missed[0] + missed[1];
     c->by_reason[ENI_REASON_NO_RULE] += missed[0];
     c->acl_denied += missed[1]; /* ACL_DENY is past by_reason's fixed size */
-    uint64_t passed = (uint64_t)made.created + made.untracked, stopped = made.full + made.acl_denied;
+    uint64_t passed = (uint64_t)made.created + made.untracked;
+    uint64_t stopped = (uint64_t)made.full + made.acl_denied;
     c->packets += passed + stopped;
     c->allowed += passed;
     c->dropped += stopped;

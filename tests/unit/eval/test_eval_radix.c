@@ -110,7 +110,8 @@ static struct cls_cut6 value6(int kind, uint32_t i, uint32_t n)
 
 static void check6(eni_ctx *ctx, int kind, uint32_t n)
 {
-    struct cls_cut6 *v = malloc((n ? n : 1) * sizeof *v), *want = malloc((n ? n : 1) * sizeof *want);
+    struct cls_cut6 *v = malloc((n ? n : 1) * sizeof *v);
+    struct cls_cut6 *want = malloc((n ? n : 1) * sizeof *want);
     assert_non_null(v);
     assert_non_null(want);
     for (uint32_t i = 0; i < n; i++)
@@ -194,7 +195,8 @@ static void test_sorts_without_scratch_memory(void **state)
 static bool holds(const struct cls_iv *v, uint32_t n, uint64_t hi, uint64_t lo)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (eni__le128(v[i].lo_hi, v[i].lo_lo, hi, lo) && eni__le128(hi, lo, v[i].hi_hi, v[i].hi_lo))
+        if (eni__le128(v[i].lo_hi, v[i].lo_lo, hi, lo) &&
+            eni__le128(hi, lo, v[i].hi_hi, v[i].hi_lo))
             return true;
     return false;
 }

@@ -970,7 +970,10 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
             const char *remote = six ? remotes6[RND(3)] : remotes4[RND(6)];
             const char *local = six ? g->ip6 : RND(10) == 0 ? "10.0.1.99" /* not ours */ : g->ip;
             uint8_t proto = protos[RND(4)];
-            uint16_t rport = (uint16_t)(RND(3) == 0 ? 22 + RND(2) : RND(3) == 0 ? 8080 : RND(2) ? 53 : 443);
+            uint16_t rport = (uint16_t)(RND(3) == 0   ? 22 + RND(2)
+                                        : RND(3) == 0 ? 8080 /* untracked inbound */
+                                        : RND(2)      ? 53
+                                                      : 443);
             uint16_t lport = (uint16_t)(40000 + RND(4));
             if (six && proto == 1)
                 proto = 58;
@@ -1004,7 +1007,8 @@ static void burst_agreement(void **state, bool per_packet, bool acl)
             said[ve.reason]++;
             said_allowed += ve.action == ENI_ALLOW;
             said_total++;
-            assert_eni_ok(eni_eval_burst(g->w, g->nic, dir, &b[i], 1, now, ENI_EVAL_WANT_RULE, &v1));
+            assert_eni_ok(
+                eni_eval_burst(g->w, g->nic, dir, &b[i], 1, now, ENI_EVAL_WANT_RULE, &v1));
             assert_int_equal(v1.action, vb[i].action);
             assert_int_equal(v1.reason, vb[i].reason);
             if (flags) {
