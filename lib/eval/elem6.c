@@ -12,14 +12,6 @@
 /* As elem4.c: past this the rows no longer fit a core's L2. */
 enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
 
-static int cmp_cut6(const void *a, const void *b)
-{
-    const struct cls_cut6 *x = a, *y = b;
-    if (x->hi != y->hi)
-        return x->hi < y->hi ? -1 : 1;
-    return (x->lo > y->lo) - (x->lo < y->lo);
-}
-
 static void fill_row(const struct cls_elem6 *el, uint64_t *row, const struct cls_iv *iv, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
@@ -59,7 +51,7 @@ static uint32_t collect_cuts(eni_ctx *ctx, const struct cls_table *t, int proto,
     eni__sort_cut6(ctx, cut, n);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (u == 0 || cmp_cut6(&cut[u - 1], &cut[i]) != 0)
+        if (u == 0 || cut[u - 1].hi != cut[i].hi || cut[u - 1].lo != cut[i].lo)
             cut[u++] = cut[i];
     return u;
 }

@@ -270,6 +270,37 @@ static bool icmp_related(const struct flow_table *ft, const eni_pkt *p, bool out
     return !k.absent && ft_find_h(ft, &k, k.hash, now);
 }
 
+/* Section 5.2: TCP/UDP allowed by a /0 rule (`open`), with the other
+ * direction open to everything on all ports, is not tracked. ICMP always
+ * is. */
+ENI__HOT bool untracked(const struct cls_table *t, const eni_pkt *p, bool open)
+{
+    return open && ((p->proto == PROTO_TCP && t->reverse_open[0]) ||
+                    (p->proto == PROTO_UDP && t->reverse_open[1]));
+}
+
+/* Create the flow of an allowed packet that starts one, in the state its
+ * first packet puts it in (D11). At the allowance a new flow may still
+ * take an expired one's slot (lazy expiry); otherwise false, counted on
+ * the interface (section 5.5). `uncounted`: the caller's burst's flows
+ * not yet in fl->tracked, or NULL. */
+ENI__HOT bool create_flow(struct eni_nic_dp *dp, struct eni_flows *fl, struct flow_table *ft,
+                          const struct eni_snap *snap, const eni_pkt *p, bool out,
+                          const struct fkey *k, uint64_t now, uint32_t *uncounted)
+{
+    uint64_t tracked = eni__flows_tracked(fl) + (uncounted ? *uncounted : 0);
+    uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST)) ? ST_CLOSING
+                     : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN)          ? ST_ESTABLISHED
+                                                                                   : 1;
+    uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
+    if (ft_insert(fl, ft, k, meta, now + timeout_ns(snap, p->proto, state), now,
+                  tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed), uncounted))
+        return true;
+    if (dp)
+        atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
+    return false;
+}
+
 void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap, unsigned dir,
                    const eni_pkt *p, uint64_t now, bool commit, bool want_rule, eni_verdict *v,
                    eni_eval_counters *c, const struct fkey *pre, uint32_t *uncounted)
@@ -334,11 +365,7 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             verdict(v, ENI_DROP, ENI_REASON_ACL_DENY);
             goto counted;
         }
-        /* Section 5.2: TCP/UDP allowed by a /0 rule, with the other direction
-         * open to everything on all ports, is not tracked. ICMP always is. */
-        bool untracked = open && ((p->proto == PROTO_TCP && t->reverse_open[0]) ||
-                                  (p->proto == PROTO_UDP && t->reverse_open[1]));
-        if (untracked) {
+        if (untracked(t, p, open)) {
             verdict(v, ENI_ALLOW, ENI_REASON_UNTRACKED);
         } else if (!kp->create) {
             /* allowed, and it starts no flow (an ICMP error, reply or other
@@ -354,19 +381,7 @@ void eni__eval_one(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni
             }
             verdict(v, ENI_ALLOW, ENI_REASON_RULE);
         } else {
-            uint64_t tracked = eni__flows_tracked(fl) + (uncounted ? *uncounted : 0);
-            uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST))
-                                 ? ST_CLOSING
-                             : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN) ? ST_ESTABLISHED
-                                                                                  : 1;
-            uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
-            /* At the allowance a new flow may still take an expired one's slot
-             * (lazy expiry); otherwise it is dropped and counted (section 5.5). */
-            if (!ft_insert(fl, ft, kp, meta, now + timeout_ns(snap, p->proto, state), now,
-                           tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed),
-                           uncounted)) {
-                if (dp)
-                    atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
+            if (!create_flow(dp, fl, ft, snap, p, out, kp, now, uncounted)) {
                 if (c)
                     c->conntrack_allowance_exceeded++;
                 verdict(v, ENI_DROP, ENI_REASON_CONNTRACK_FULL);
@@ -593,9 +608,8 @@ ENI__HOT bool fast_new(struct eni_nic_dp *dp, struct eni_flows *fl, const struct
         m->acl_denied++;
         return true;
     }
-    const struct cls_table *t = &snap->rules->t[out][words == 1 ? 0 : 1];
-    if ((k->classified & CLASSIFIED_OPEN) && ((p->proto == PROTO_TCP && t->reverse_open[0]) ||
-                                               (p->proto == PROTO_UDP && t->reverse_open[1]))) {
+    if (untracked(&snap->rules->t[out][words == 1 ? 0 : 1], p,
+                  k->classified & CLASSIFIED_OPEN)) {
         *v = (eni_verdict){.action = ENI_ALLOW, .reason = ENI_REASON_UNTRACKED};
         m->untracked++;
         return true;
@@ -604,15 +618,7 @@ ENI__HOT bool fast_new(struct eni_nic_dp *dp, struct eni_flows *fl, const struct
      * eni__flows_enable_v6 may have replaced the one the burst began with. */
     struct flow_table *ft =
         words == 1 ? fl->ft4 : atomic_load_explicit(&fl->ft6, memory_order_acquire);
-    uint32_t state = p->proto == PROTO_TCP && (p->tcp_flags & (TCP_FIN | TCP_RST)) ? ST_CLOSING
-                     : p->proto == PROTO_TCP && !(p->tcp_flags & TCP_SYN)          ? ST_ESTABLISHED
-                                                                                   : 1;
-    uint32_t meta = FLOW_VALID | (uint32_t)p->proto << 8 | state | (out ? FLOW_INIT_OUT : 0);
-    uint64_t tracked = eni__flows_tracked(fl) + *created;
-    if (!ft_insert(fl, ft, k, meta, now + timeout_ns(snap, p->proto, state), now,
-                   tracked >= atomic_load_explicit(&fl->share, memory_order_relaxed), created)) {
-        if (dp)
-            atomic_fetch_add_explicit(&dp->allowance_exceeded, 1, memory_order_relaxed);
+    if (!create_flow(dp, fl, ft, snap, p, out, k, now, created)) {
         *v = (eni_verdict){.action = ENI_DROP, .reason = ENI_REASON_CONNTRACK_FULL};
         m->full++;
         return true;

@@ -4,6 +4,7 @@
  * 32 bits, twelve for 128), all counted in one read; a pass whose digit is
  * the same for every value (the high bits of cuts inside one VPC, the
  * prefix of a /64) is skipped. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,22 @@
 #include "radix.h"
 
 enum { DIGIT_BITS = 11, DIGITS = 1u << DIGIT_BITS, PASSES = 3 };
+
+/* Turn one pass's digit counts into where each digit's values start.
+ * false when the first value's digit (any value's) holds all n: then
+ * every value has it and the pass would move nothing. */
+static bool digit_starts(uint32_t count[DIGITS], uint32_t first, uint32_t n)
+{
+    if (count[first] == n)
+        return false;
+    uint32_t at = 0;
+    for (uint32_t d = 0; d < DIGITS; d++) {
+        uint32_t c = count[d];
+        count[d] = at;
+        at += c;
+    }
+    return true;
+}
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -39,14 +56,8 @@ void eni__sort_u32(eni_ctx *ctx, uint32_t *v, uint32_t n)
     uint32_t *src = v, *dst = tmp;
     for (int p = 0; p < PASSES; p++) {
         uint32_t shift = (uint32_t)p * DIGIT_BITS;
-        if (count[p][(src[0] >> shift) & (DIGITS - 1)] == n)
-            continue; /* one digit for all: this pass would not move anything */
-        uint32_t at = 0;
-        for (uint32_t d = 0; d < DIGITS; d++) {
-            uint32_t c = count[p][d];
-            count[p][d] = at;
-            at += c;
-        }
+        if (!digit_starts(count[p], (src[0] >> shift) & (DIGITS - 1), n))
+            continue;
         for (uint32_t i = 0; i < n; i++)
             dst[count[p][(src[i] >> shift) & (DIGITS - 1)]++] = src[i];
         uint32_t *swap = src;
@@ -92,14 +103,8 @@ void eni__sort_cut6(eni_ctx *ctx, struct cls_cut6 *v, uint32_t n)
             count[p][digit6(&v[i], p)]++;
     struct cls_cut6 *src = v, *dst = tmp;
     for (int p = 0; p < PASSES6; p++) {
-        if (count[p][digit6(&src[0], p)] == n)
-            continue; /* one digit for all: this pass would not move anything */
-        uint32_t at = 0;
-        for (uint32_t d = 0; d < DIGITS; d++) {
-            uint32_t c = count[p][d];
-            count[p][d] = at;
-            at += c;
-        }
+        if (!digit_starts(count[p], digit6(&src[0], p), n))
+            continue;
         for (uint32_t i = 0; i < n; i++)
             dst[count[p][digit6(&src[i], p)]++] = src[i];
         struct cls_cut6 *swap = src;

@@ -13,6 +13,7 @@
 
 #include "eval/crowd.h"
 #include "eval/eval_internal.h"
+#include "fail_alloc.h"
 #include "test_helpers.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -303,44 +304,14 @@ static void test_random_cuts6(void **state)
 
 /* ---- allocation failures ---- */
 
-struct fail_alloc {
-    long left; /* allocations before the failing one; <0: none fails */
-};
-
-static void *f_malloc(size_t size, void *u)
-{
-    struct fail_alloc *f = u;
-    if (f->left == 0)
-        return NULL;
-    f->left--;
-    return malloc(size);
-}
-
-static void *f_realloc(void *ptr, size_t size, void *u)
-{
-    struct fail_alloc *f = u;
-    if (f->left == 0)
-        return NULL;
-    f->left--;
-    return realloc(ptr, size);
-}
-
-static void f_free(void *ptr, void *u)
-{
-    (void)u;
-    free(ptr);
-}
-
 /* Every allocation of a build with nested nodes fails in turn: -1, and
  * the crowd holds nothing (so nothing leaks and a lookup falls back to
  * the search); with none failing it succeeds. */
 static void test_build_fails_cleanly(void **state)
 {
     (void)state;
-    struct fail_alloc fa = {.left = -1};
-    eni_ctx_opts o = ENI_CTX_OPTS_INIT;
-    o.malloc_fn = f_malloc, o.realloc_fn = f_realloc, o.free_fn = f_free;
-    o.alloc_userdata = &fa;
+    struct fail_alloc fa = {0}; /* fail_alloc.h: none fails until fail_at is set */
+    eni_ctx_opts o = fail_alloc_opts(&fa);
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(&o, &ctx));
     uint32_t n = 0, *c = cuts32(ctx, 3000);
@@ -355,10 +326,10 @@ static void test_build_fails_cleanly(void **state)
     assert_true(nodes >= 2);
     eni__crowd_free(ctx, &el->crowd);
     for (long fail = 0;; fail++) {
-        fa.left = fail;
+        fa.fail_at = fa.calls + fail + 1; /* the build's allocation number fail + 1 */
         struct cls_crowd cr;
         int rc = eni__crowd_build(ctx, &cr, el->cut, NULL, el->bucket, el->n_bucket);
-        fa.left = -1;
+        fa.fail_at = 0;
         if (rc == 0) {
             assert_int_equal(cr.n_node, nodes);
             eni__crowd_free(ctx, &cr);

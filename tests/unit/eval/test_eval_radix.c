@@ -1,11 +1,11 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
 /* eni__sort_u32 and eni__sort_cut6 (lib/eval/radix.h), which sort the
- * cuts of IPv4 and IPv6 key indexes: against qsort on arrays of every kind the compile step makes
- * (random; clustered in one /16 and one /24, so that passes are skipped;
- * full of duplicates; spanning 0 and UINT32_MAX; already sorted and
- * reversed), of sizes around the point where it stops using qsort, and
- * without scratch memory (every allocation failing), which must still
+ * cuts of IPv4 and IPv6 key indexes: against qsort on arrays of every
+ * kind the compile step makes (random; clustered, so that passes are
+ * skipped; full of duplicates; spanning both ends; already sorted and
+ * reversed), of sizes around the point where they stop using qsort, and
+ * without scratch memory (its allocation refused), when they must still
  * sort. And eni__iv_merge, whose sort is its own: its result must be
  * sorted, disjoint and not adjacent, and hold exactly the points of its
  * parts. */
@@ -17,6 +17,7 @@
 #include "eval/eval_internal.h"
 #include "eval/ivset.h"
 #include "eval/radix.h"
+#include "fail_alloc.h"
 #include "test_helpers.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -57,22 +58,6 @@ static uint32_t value(int kind, uint32_t i, uint32_t n)
     }
 }
 
-/* Sort with ctx and compare with qsort's answer. */
-static void check(eni_ctx *ctx, int kind, uint32_t n)
-{
-    uint32_t *v = malloc((n ? n : 1) * sizeof *v), *want = malloc((n ? n : 1) * sizeof *want);
-    assert_non_null(v);
-    assert_non_null(want);
-    for (uint32_t i = 0; i < n; i++)
-        want[i] = v[i] = value(kind, i, n);
-    qsort(want, n, sizeof *want, cmp_u32);
-    eni__sort_u32(ctx, v, n);
-    if (n && memcmp(v, want, n * sizeof *v) != 0)
-        fail_msg("kind %d, %u values: not sorted as qsort sorts them", kind, n);
-    free(v);
-    free(want);
-}
-
 static int cmp_cut6(const void *a, const void *b)
 {
     const struct cls_cut6 *x = a, *y = b;
@@ -108,18 +93,54 @@ static struct cls_cut6 value6(int kind, uint32_t i, uint32_t n)
     }
 }
 
-static void check6(eni_ctx *ctx, int kind, uint32_t n)
+/* One of the sorts under test, with the values it sorts. */
+struct sorter {
+    const char *what;
+    size_t size;
+    void (*fill)(void *v, int kind, uint32_t i, uint32_t n);
+    int (*cmp)(const void *, const void *);
+    void (*sort)(eni_ctx *ctx, void *v, uint32_t n);
+};
+
+static void fill_u32(void *v, int kind, uint32_t i, uint32_t n)
 {
-    struct cls_cut6 *v = malloc((n ? n : 1) * sizeof *v);
-    struct cls_cut6 *want = malloc((n ? n : 1) * sizeof *want);
+    ((uint32_t *)v)[i] = value(kind, i, n);
+}
+
+static void fill_cut6(void *v, int kind, uint32_t i, uint32_t n)
+{
+    ((struct cls_cut6 *)v)[i] = value6(kind, i, n);
+}
+
+static void sort_u32(eni_ctx *ctx, void *v, uint32_t n)
+{
+    eni__sort_u32(ctx, v, n);
+}
+
+static void sort_cut6(eni_ctx *ctx, void *v, uint32_t n)
+{
+    eni__sort_cut6(ctx, v, n);
+}
+
+static const struct sorter sorters[] = {
+    {"values", sizeof(uint32_t), fill_u32, cmp_u32, sort_u32},
+    {"cuts", sizeof(struct cls_cut6), fill_cut6, cmp_cut6, sort_cut6},
+};
+enum { SORTERS = sizeof sorters / sizeof sorters[0] };
+
+/* Sort n values of a kind with ctx and compare with qsort's answer. */
+static void check(const struct sorter *so, eni_ctx *ctx, int kind, uint32_t n)
+{
+    uint8_t *v = malloc((n ? n : 1) * so->size), *want = malloc((n ? n : 1) * so->size);
     assert_non_null(v);
     assert_non_null(want);
     for (uint32_t i = 0; i < n; i++)
-        want[i] = v[i] = value6(kind, i, n);
-    qsort(want, n, sizeof *want, cmp_cut6);
-    eni__sort_cut6(ctx, v, n);
-    if (n && memcmp(v, want, n * sizeof *v) != 0)
-        fail_msg("kind %d, %u cuts: not sorted as qsort sorts them", kind, n);
+        so->fill(want, kind, i, n);
+    memcpy(v, want, n * so->size);
+    qsort(want, n, so->size, so->cmp);
+    so->sort(ctx, v, n);
+    if (n && memcmp(v, want, n * so->size) != 0)
+        fail_msg("kind %d, %u %s: not sorted as qsort sorts them", kind, n, so->what);
     free(v);
     free(want);
 }
@@ -132,62 +153,29 @@ static void test_sorts_as_qsort_does(void **state)
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(NULL, &ctx));
     for (int kind = 0; kind < KINDS; kind++)
-        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-            check(ctx, kind, sizes[s]);
-            check6(ctx, kind, sizes[s]);
-        }
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            for (int so = 0; so < SORTERS; so++)
+                check(&sorters[so], ctx, kind, sizes[s]);
     eni_ctx_free(ctx);
 }
 
-/* An allocator that fails once `failing` is set, counting its refusals. */
-struct gate {
-    bool failing;
-    long refused;
-};
-
-static void *gated_malloc(size_t size, void *u)
-{
-    struct gate *g = u;
-    if (g->failing) {
-        g->refused++;
-        return NULL;
-    }
-    return malloc(size);
-}
-
-static void *gated_realloc(void *ptr, size_t size, void *u)
-{
-    struct gate *g = u;
-    if (g->failing) {
-        g->refused++;
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
-static void gated_free(void *ptr, void *u)
-{
-    (void)u;
-    free(ptr);
-}
-
-/* Without scratch memory it still sorts (qsort), having asked for it. */
+/* Without scratch memory it still sorts (qsort), having asked for it:
+ * the first allocation each sort makes is refused (fail_alloc.h). */
 static void test_sorts_without_scratch_memory(void **state)
 {
     (void)state;
-    struct gate g = {false, 0};
-    eni_ctx_opts o = ENI_CTX_OPTS_INIT;
-    o.malloc_fn = gated_malloc, o.realloc_fn = gated_realloc, o.free_fn = gated_free;
-    o.alloc_userdata = &g;
+    struct fail_alloc fa = {0};
+    eni_ctx_opts o = fail_alloc_opts(&fa);
     eni_ctx *ctx;
     assert_eni_ok(eni_ctx_new(&o, &ctx));
-    g.failing = true;
-    for (int kind = 0; kind < KINDS; kind++) {
-        check(ctx, kind, 5000);
-        check6(ctx, kind, 5000);
-    }
-    g.failing = false;
-    assert_int_equal(g.refused, 2 * KINDS);
+    for (int kind = 0; kind < KINDS; kind++)
+        for (int so = 0; so < SORTERS; so++) {
+            fa.failed = 0;
+            fa.fail_at = fa.calls + 1;
+            check(&sorters[so], ctx, kind, 5000);
+            assert_true(fa.failed);
+        }
+    fa.fail_at = 0;
     eni_ctx_free(ctx);
 }
 
