@@ -62,7 +62,9 @@ struct cls_rule {
     uint8_t kind;
     uint8_t open;
     int32_t from, to;
-    uint32_t first_iv, n_iv; /* unmerged peer intervals */
+    /* its peer's intervals, merged, in rule_iv: rules with the same group
+     * or prefix list as peer share them (same first_iv) */
+    uint32_t first_iv, n_iv;
     uint64_t group, rule;
 };
 

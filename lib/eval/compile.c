@@ -124,22 +124,89 @@ static void peer_intervals(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned f
     eni__rule_peer_visit(ctx, r, family, push_iv, &(struct push_ctx){ctx, out});
 }
 
-/* qsort has no context argument: the rule array being sorted (compile runs
- * under the ctx lock, one compile at a time per ctx; the variable is
- * thread-local so separate contexts on separate threads do not collide). */
-static _Thread_local const struct cls_rule *sort_rules;
-
-static int cmp_rule_key(const void *x, const void *y)
+static bool same_keys(const struct cls_entry *e, const struct cls_rule *r)
 {
-    const struct cls_rule *a = &sort_rules[*(const uint32_t *)x];
-    const struct cls_rule *b = &sort_rules[*(const uint32_t *)y];
-    if (a->proto != b->proto)
-        return a->proto < b->proto ? -1 : 1;
-    if (a->from != b->from)
-        return a->from < b->from ? -1 : 1;
-    if (a->to != b->to)
-        return a->to < b->to ? -1 : 1;
-    return 0;
+    return e->proto == r->proto && e->from == r->from && e->to == r->to;
+}
+
+static uint32_t keys_hash(const struct cls_rule *r)
+{
+    uint64_t k = (uint64_t)(uint16_t)r->proto << 40 ^ (uint64_t)(uint32_t)r->from << 20 ^
+                 (uint32_t)r->to;
+    return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* Entries: rules with equal (proto, from, to) share one merged set, in the
+ * order of their first rules. Rules are grouped through a hash table of
+ * their keys (a sort of the rules by key was a third of publishing a set
+ * of 1000 CIDR rules), each entry's intervals copied after the last one's
+ * and merged when it has more than one rule (one rule's are merged
+ * already). all_iv: the rules' intervals in all. */
+static bool group_entries(eni_ctx *ctx, const struct cls_rule *rules, uint32_t n_rules,
+                          const struct cls_iv *rule_iv, uint32_t all_iv,
+                          struct cls_entry **entries_out, uint32_t *n_entries_out,
+                          struct cls_iv **iv_out, uint32_t *n_iv_out)
+{
+    uint32_t n_slots = 16;
+    while (n_slots < 2 * n_rules)
+        n_slots *= 2;
+    struct cls_entry *entries = eni__calloc(ctx, n_rules, sizeof *entries);
+    struct cls_iv *iv = eni__calloc(ctx, all_iv ? all_iv : 1, sizeof *iv);
+    uint32_t *slot = eni__calloc(ctx, n_slots, sizeof *slot); /* entry + 1, 0 free */
+    uint32_t *entry_of = eni__calloc(ctx, n_rules, sizeof *entry_of);
+    uint32_t *n_parts = eni__calloc(ctx, n_rules, sizeof *n_parts); /* rules per entry */
+    bool ok = entries && iv && slot && entry_of && n_parts;
+    uint32_t n_entries = 0, n_iv = 0;
+    for (uint32_t i = 0; ok && i < n_rules; i++) {
+        const struct cls_rule *r = &rules[i];
+        uint32_t h = keys_hash(r) & (n_slots - 1);
+        while (slot[h] && !same_keys(&entries[slot[h] - 1], r))
+            h = (h + 1) & (n_slots - 1);
+        if (!slot[h]) {
+            entries[n_entries] = (struct cls_entry){.proto = r->proto, .kind = r->kind,
+                                                    .from = r->from, .to = r->to};
+            slot[h] = ++n_entries;
+        }
+        struct cls_entry *e = &entries[slot[h] - 1];
+        entry_of[i] = slot[h] - 1;
+        e->open |= r->open;
+        e->n_iv += r->n_iv; /* for now: how many intervals its rules have */
+        n_parts[slot[h] - 1]++;
+    }
+    for (uint32_t e = 0; ok && e < n_entries; e++) {
+        entries[e].first_iv = n_iv;
+        n_iv += entries[e].n_iv;
+        entries[e].n_iv = 0; /* now: how many are copied */
+    }
+    for (uint32_t i = 0; ok && i < n_rules; i++) {
+        struct cls_entry *e = &entries[entry_of[i]];
+        memcpy(iv + e->first_iv + e->n_iv, rule_iv + rules[i].first_iv,
+               (size_t)rules[i].n_iv * sizeof *iv);
+        e->n_iv += rules[i].n_iv;
+    }
+    n_iv = 0;
+    for (uint32_t e = 0; ok && e < n_entries; e++) {
+        /* merged, then moved down over what the merges before it freed */
+        uint32_t n = n_parts[e] > 1 ? eni__iv_merge(iv + entries[e].first_iv, entries[e].n_iv)
+                                    : entries[e].n_iv;
+        memmove(iv + n_iv, iv + entries[e].first_iv, (size_t)n * sizeof *iv);
+        entries[e].first_iv = n_iv;
+        entries[e].n_iv = n;
+        n_iv += n;
+    }
+    eni__free(ctx, slot);
+    eni__free(ctx, entry_of);
+    eni__free(ctx, n_parts);
+    if (!ok) {
+        eni__free(ctx, entries);
+        eni__free(ctx, iv);
+        return false;
+    }
+    *entries_out = entries;
+    *n_entries_out = n_entries;
+    *iv_out = iv;
+    *n_iv_out = n_iv;
+    return true;
 }
 
 /* A group or prefix list some rule of the table has as its peer (its id
@@ -245,46 +312,12 @@ static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, 
     if (all_iv > UINT32_MAX)
         ok = false; /* more intervals than a table indexes */
 
-    /* Entries: rules with equal (proto, from, to) share one merged set. */
-    struct cls_entry *entries = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *entries) : NULL;
-    uint32_t *owner = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *owner) : NULL;
-    struct cls_iv *iv = ok && all_iv ? eni__calloc(ctx, all_iv, sizeof *iv) : NULL;
-    if (n_rules && (!entries || !owner || !iv))
-        ok = false;
+    struct cls_entry *entries = NULL;
+    struct cls_iv *iv = NULL;
     uint32_t n_entries = 0, n_iv = 0;
-    /* Group rules by (proto, from, to) through a sorted index: O(n log n). */
-    uint32_t *byk = ok && n_rules ? eni__calloc(ctx, n_rules, sizeof *byk) : NULL;
-    if (n_rules && !byk)
-        ok = false;
-    for (uint32_t i = 0; ok && i < n_rules; i++)
-        byk[i] = i;
-    if (ok && n_rules) {
-        sort_rules = rules;
-        qsort(byk, n_rules, sizeof *byk, cmp_rule_key);
-    }
-    for (uint32_t j = 0; ok && j < n_rules; j++) {
-        const struct cls_rule *r = &rules[byk[j]];
-        if (j == 0 || cmp_rule_key(&byk[j - 1], &byk[j]) != 0) {
-            struct cls_entry *e = &entries[n_entries++];
-            e->proto = r->proto;
-            e->kind = r->kind;
-            e->from = r->from;
-            e->to = r->to;
-            e->first_iv = n_iv;
-        }
-        struct cls_entry *e = &entries[n_entries - 1];
-        e->open |= r->open;
-        for (uint32_t k = 0; k < r->n_iv; k++)
-            iv[n_iv++] = rule_iv.v[r->first_iv + k];
-        owner[byk[j]] = n_entries - 1;
-        /* close the entry when the next rule starts another one */
-        if (j + 1 == n_rules || cmp_rule_key(&byk[j], &byk[j + 1]) != 0) {
-            e->n_iv = eni__iv_merge(iv + e->first_iv, n_iv - e->first_iv);
-            n_iv = e->first_iv + e->n_iv;
-        }
-    }
-    eni__free(ctx, byk);
-    eni__free(ctx, owner);
+    if (ok && n_rules)
+        ok = group_entries(ctx, rules, n_rules, rule_iv.v, (uint32_t)all_iv, &entries,
+                           &n_entries, &iv, &n_iv);
     if (!ok) {
         eni__free(ctx, entries);
         eni__free(ctx, iv);

@@ -7,6 +7,7 @@
 #include "elem4.h"
 #include "eval_internal.h"
 #include "radix.h"
+#include "rowsweep.h"
 
 /* Past this the rows no longer fit a core's L2 (2 MiB here) and the two
  * binary searches win again. 5000 bench rules take about 1 MiB. */
@@ -14,10 +15,11 @@ enum { ELEM4_MAX_ROW_BYTES = 2u << 20 };
 
 /* The buckets are built by then: the packet path's lookup is exact and
  * cheaper than a search over all cuts (publishing time is a target too). */
-static void fill_row(const struct cls_elem4 *el, uint64_t *row, const struct cls_iv4 *iv, uint32_t n)
+static struct piece_span span_of(const void *index, const struct cls_iv *v)
 {
-    for (uint32_t i = 0; i < n; i++)
-        eni__row_set_bits(row, eni__elem4_find(el, iv[i].lo), eni__elem4_find(el, iv[i].hi));
+    const struct cls_elem4 *el = index;
+    return (struct piece_span){eni__elem4_find(el, (uint32_t)v->lo_lo),
+                               eni__elem4_find(el, (uint32_t)v->hi_lo)};
 }
 
 void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
@@ -53,39 +55,47 @@ int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
     return eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb);
 }
 
-struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_keys *P, int *nomem)
+struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_keys *P,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem)
 {
     *nomem = 0;
-    /* The cuts: the ends of the intervals of the entries the key index was
-     * built from. Each set of the index is a union of those intervals, and
-     * a union's ends are among its parts' ends, so these cut every set;
-     * there are far fewer of them than of the sets' own intervals. */
+    /* The cuts: the ends of the intervals of the rules the key index was
+     * built from, each distinct peer set once (eni__rows_distinct); far
+     * fewer than the sets' own intervals. */
+    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
+    if (!take) {
+        *nomem = 1;
+        return NULL;
+    }
     uint64_t rows = (uint64_t)P->n_segs + 1, max_cuts = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++)
-        if (t->entries[i].proto == proto || t->entries[i].proto == -1)
-            max_cuts += 2 * (uint64_t)t->entries[i].n_iv;
-    if (((max_cuts + 64) / 64) * 8 * rows > ELEM4_MAX_ROW_BYTES)
-        return NULL; /* too large even before duplicates are removed: not worth it */
+    for (uint32_t i = 0; i < ks->n_part; i++)
+        if (take[i])
+            max_cuts += 2 * (uint64_t)ks->part[i].n_iv;
+    if (max_cuts == 0 || ((max_cuts + 64) / 64) * 8 * rows > ELEM4_MAX_ROW_BYTES) {
+        eni__free(ctx, take);
+        return NULL; /* no address at all, or too large even before duplicates are removed */
+    }
     struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
     uint32_t *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
-    if (!el || !cut)
+    if (!el || !cut) {
+        eni__free(ctx, take);
         goto nomem;
+    }
     el->cut = cut;
     uint32_t n = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto != proto && e->proto != -1)
-            continue;
-        for (uint32_t k = 0; k < e->n_iv; k++) {
-            uint32_t lo = (uint32_t)t->iv[e->first_iv + k].lo_lo;
-            uint32_t hi = (uint32_t)t->iv[e->first_iv + k].hi_lo;
+    for (uint32_t i = 0; i < ks->n_part; i++) {
+        const struct cls_entry *e = &ks->part[i];
+        for (uint32_t k = 0; take[i] && k < e->n_iv; k++) {
+            uint32_t lo = (uint32_t)ks->iv[e->first_iv + k].lo_lo;
+            uint32_t hi = (uint32_t)ks->iv[e->first_iv + k].hi_lo;
             if (lo != 0)
                 cut[n++] = lo;
             if (hi != UINT32_MAX)
                 cut[n++] = hi + 1;
         }
     }
+    eni__free(ctx, take);
     eni__sort_u32(ctx, cut, n);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++)
@@ -105,12 +115,8 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, const struct cls_table *t, int 
     if (!el->rows || eni__elem4_index(ctx, el) < 0)
         goto nomem;
 
-    for (uint32_t s = 0; s < P->n_segs; s++)
-        fill_row(el, el->rows + (size_t)s * el->row_words, P->iv4 + P->segs[s].first_iv,
-                 P->segs[s].n_iv);
-    fill_row(el, el->rows + (size_t)P->n_segs * el->row_words, P->iv4 + P->full.first_iv,
-             P->full.n_iv);
-    eni__rows_or_full(el->rows, P->n_segs, el->row_words);
+    if (eni__rows_fill(ctx, proto, P, ks, full, span_of, el, el->rows, el->row_words) < 0)
+        goto nomem;
     return el;
 
 nomem:

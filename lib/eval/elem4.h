@@ -82,14 +82,19 @@ static inline void eni__rows_or_full(uint64_t *rows, uint32_t n_segs, uint32_t r
             rows[(size_t)s * row_words + w] |= full[w];
 }
 
+struct cls_iv;
 struct cls_keys;
-struct cls_table;
 struct eni_ctx;
-/* Build the index of the IPv4 sets of P, the key index of `proto` built
- * from t; NULL when it would take more memory than it saves time (the
- * binary searches are used then) or on allocation failure (*nomem set). */
-struct cls_elem4 *eni__elem4_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_keys *P, int *nomem);
+struct key_sweep;
+/* Build the index of the IPv4 sets of P, the key index of `proto`, whose
+ * segments, parts and their events are ks (rowsweep.h) and whose all-key
+ * union is full[P->full.first_iv ..] (P's segments' lists not needed);
+ * NULL when there is no address or the rows would take more memory than
+ * they save time (the binary searches are used then), or on allocation
+ * failure (*nomem set). */
+struct cls_elem4 *eni__elem4_build(struct eni_ctx *ctx, int proto, const struct cls_keys *P,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem);
 /* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
  * sentinels after them): its window, buckets and crowded buckets' nodes,
  * allocated through ctx. 0, or -1 out of memory (what was allocated is

@@ -8,15 +8,16 @@
 #include "elem6.h"
 #include "eval_internal.h"
 #include "radix.h"
+#include "rowsweep.h"
 
 /* As elem4.c: past this the rows no longer fit a core's L2. */
 enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
 
-static void fill_row(const struct cls_elem6 *el, uint64_t *row, const struct cls_iv *iv, uint32_t n)
+static struct piece_span span_of(const void *index, const struct cls_iv *v)
 {
-    for (uint32_t i = 0; i < n; i++)
-        eni__row_set_bits(row, eni__elem6_find(el, iv[i].lo_hi, iv[i].lo_lo),
-                 eni__elem6_find(el, iv[i].hi_hi, iv[i].hi_lo));
+    const struct cls_elem6 *el = index;
+    return (struct piece_span){eni__elem6_find(el, v->lo_hi, v->lo_lo),
+                               eni__elem6_find(el, v->hi_hi, v->hi_lo)};
 }
 
 void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
@@ -30,18 +31,16 @@ void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
     eni__free(ctx, el);
 }
 
-/* The sorted distinct cuts of the entries the index was built from (a
- * union's ends are among its parts' ends, so these cut every set). */
-static uint32_t collect_cuts(eni_ctx *ctx, const struct cls_table *t, int proto,
+/* The sorted distinct cuts of the rules the index was built from, each
+ * distinct peer set once (take[i], eni__rows_distinct). */
+static uint32_t collect_cuts(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
                              struct cls_cut6 *cut)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto != proto && e->proto != -1)
-            continue;
-        for (uint32_t k = 0; k < e->n_iv; k++) {
-            const struct cls_iv *v = &t->iv[e->first_iv + k];
+    for (uint32_t i = 0; i < ks->n_part; i++) {
+        const struct cls_entry *e = &ks->part[i];
+        for (uint32_t k = 0; take[i] && k < e->n_iv; k++) {
+            const struct cls_iv *v = &ks->iv[e->first_iv + k];
             if (v->lo_hi || v->lo_lo)
                 cut[n++] = (struct cls_cut6){v->lo_hi, v->lo_lo};
             if (v->hi_hi != UINT64_MAX || v->hi_lo != UINT64_MAX) /* hi + 1 */
@@ -78,26 +77,39 @@ int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
     return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 
-struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_keys *K, int *nomem)
+struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, int proto, const struct cls_keys *K,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem)
 {
     *nomem = 0;
-    uint64_t rows = (uint64_t)K->n_segs + 1, max_cuts = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++)
-        if (t->entries[i].proto == proto || t->entries[i].proto == -1)
-            max_cuts += 2 * (uint64_t)t->entries[i].n_iv;
-    if (((max_cuts + 64) / 64) * 8 * rows > ELEM6_MAX_ROW_BYTES)
-        return NULL; /* too large even before duplicates are removed */
-    struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
-    struct cls_cut6 *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
-    if (!el || !cut) {
-        eni__free(ctx, cut);
-        eni__free(ctx, el);
+    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
+    if (!take) {
         *nomem = 1;
         return NULL;
     }
-    el->cut = cut;
-    el->n_cut = collect_cuts(ctx, t, proto, cut);
+    uint64_t rows = (uint64_t)K->n_segs + 1, max_cuts = 0;
+    for (uint32_t i = 0; i < ks->n_part; i++)
+        if (take[i])
+            max_cuts += 2 * (uint64_t)ks->part[i].n_iv;
+    struct cls_elem6 *el = NULL;
+    struct cls_cut6 *cut = NULL;
+    /* none when there is no address at all, or too large even before
+     * duplicates are removed */
+    if (max_cuts != 0 && ((max_cuts + 64) / 64) * 8 * rows <= ELEM6_MAX_ROW_BYTES) {
+        el = eni__calloc(ctx, 1, sizeof *el);
+        cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
+        *nomem = !el || !cut;
+    }
+    if (el && cut) {
+        el->cut = cut;
+        el->n_cut = collect_cuts(ctx, ks, take, cut);
+    }
+    eni__free(ctx, take);
+    if (!el || !cut) {
+        eni__free(ctx, cut);
+        eni__free(ctx, el);
+        return NULL;
+    }
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[el->n_cut + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->row_words = (el->n_cut + 1 + 63) / 64;
@@ -112,11 +124,10 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, const struct cls_table *t, int 
         *nomem = 1;
         return NULL;
     }
-    for (uint32_t s = 0; s < K->n_segs; s++)
-        fill_row(el, el->rows + (size_t)s * el->row_words, K->iv + K->segs[s].first_iv,
-                 K->segs[s].n_iv);
-    fill_row(el, el->rows + (size_t)K->n_segs * el->row_words, K->iv + K->full.first_iv,
-             K->full.n_iv);
-    eni__rows_or_full(el->rows, K->n_segs, el->row_words);
+    if (eni__rows_fill(ctx, proto, K, ks, full, span_of, el, el->rows, el->row_words) < 0) {
+        eni__elem6_free(ctx, el);
+        *nomem = 1;
+        return NULL;
+    }
     return el;
 }

@@ -50,14 +50,18 @@ static inline int eni__elem6_test(const struct cls_elem6 *el, uint32_t row, uint
     return (int)((el->rows[(uint64_t)row * el->row_words + (k >> 6)] >> (k & 63)) & 1);
 }
 
+struct cls_iv;
 struct cls_keys;
-struct cls_table;
 struct eni_ctx;
-/* Build the index of the IPv6 sets of K, the key index of `proto` built
- * from t; NULL when the rows would be too large (the binary searches are
- * used then) or on allocation failure (*nomem set). */
-struct cls_elem6 *eni__elem6_build(struct eni_ctx *ctx, const struct cls_table *t, int proto,
-                                   const struct cls_keys *K, int *nomem);
+struct key_sweep;
+/* Build the index of the IPv6 sets of K as eni__elem4_build does (ks: the
+ * segments, parts and events; full[K->full.first_iv ..]: the all-key
+ * union); NULL when there is no address or the rows would be too large
+ * (the binary searches are used then), or on allocation failure (*nomem
+ * set). */
+struct cls_elem6 *eni__elem6_build(struct eni_ctx *ctx, int proto, const struct cls_keys *K,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem);
 /* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
  * sentinels after them): its window, buckets and crowded buckets' nodes,
  * allocated through ctx. 0, or -1 out of memory (what was allocated is

@@ -2,35 +2,35 @@
  * SPDX-License-Identifier: Apache-2.0 */
 /* Building the key index of one keyed protocol of a table (struct
  * cls_keys, classify.h): TCP or UDP destination ports, or ICMP/ICMPv6
- * type << 8 | code. The key space is cut at every entry's range ends; each
- * segment gets the union of the address sets of the entries covering it,
- * folded with linear merges; the entries covering every key (and the
- * all-protocol ones) form the separate all-key union. IPv4 tables also get
- * host-order intervals and, when they fit, bit rows (elem4.c). Control path,
+ * type << 8 | code. The key space is cut at every part's range ends (the
+ * table's entries or rules, choose_parts); each segment's set is the union
+ * of the sets of the parts covering it; the entries covering every key
+ * (and the all-protocol ones) form the separate all-key union. The sets become rows of bits over elementary
+ * intervals (elem4.c, elem6.c), filled by one sweep of the segments
+ * (rowsweep.c); where rows would be too large, each segment keeps its
+ * union as sorted intervals, folded with linear merges. Control path,
  * under the ctx lock. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval_internal.h"
 #include "ivset.h"
+#include "radix.h"
+#include "rowsweep.h"
 
-static int cmp_u32v(const void *a, const void *b)
+/* The segment starting at key, among the n sorted distinct cuts; n for
+ * 65536 (or any key no cut is). */
+static uint32_t segment_at(const uint32_t *cuts, uint32_t n, uint32_t key)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-struct ends {
-    uint32_t key;
-    uint32_t entry; /* entry index; bit 31 set for an end (hi + 1) */
-};
-
-static int cmp_ends(const void *a, const void *b)
-{
-    const struct ends *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->entry > y->entry) - (x->entry < y->entry);
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (cuts[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && cuts[lo] == key ? lo : n;
 }
 
 void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K)
@@ -45,43 +45,58 @@ void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K)
     eni__free(ctx, K);
 }
 
-/* Does entry e belong to protocol proto's index, and which keys does it
- * name (false: all of them)? */
-static bool entry_keys(const struct cls_entry *e, uint32_t *lo, uint32_t *hi)
+/* Which keys does a part name (false: all of them, or all protocols)? */
+static bool names_keys(const struct cls_entry *e, uint32_t *lo, uint32_t *hi)
 {
     return e->proto != -1 && eni__cls_key_range(e->kind, e->from, e->to, lo, hi);
 }
 
 /* Cut the key space: the sorted distinct segment starts (0 first) and the
- * sorted start/end events of the entries that name keys. */
-static bool cut_keys(eni_ctx *ctx, const struct cls_table *t, int proto, uint32_t n_part,
-                     struct ends **ev_out, uint32_t *nev_out, uint32_t **cuts_out,
-                     uint32_t *ncut_out)
+ * sorted start/end events of the n_keyed parts of proto that name keys. */
+static bool cut_keys(eni_ctx *ctx, const struct cls_entry *part, uint32_t n, int proto,
+                     uint32_t n_part, struct key_event **ev_out, uint32_t *nev_out,
+                     uint32_t **cuts_out, uint32_t *ncut_out)
 {
-    struct ends *ev = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *ev);
+    struct key_event *raw = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *raw);
+    struct key_event *ev = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *ev);
     uint32_t *cuts = eni__calloc(ctx, 2 * (size_t)n_part + 1, sizeof *cuts);
-    if (!ev || !cuts) {
+    /* per segment (at most 2 n_part + 1 of them, and one past the last),
+     * plus one for the sums */
+    uint32_t *at = eni__calloc(ctx, 2 * (size_t)n_part + 3, sizeof *at);
+    bool ok = raw && ev && cuts && at;
+    uint32_t nev = 0, ncut = 0, u = 0, lo, hi;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        const struct cls_entry *e = &part[i];
+        if (e->proto != proto || !names_keys(e, &lo, &hi))
+            continue;
+        raw[nev++] = (struct key_event){lo, i};
+        raw[nev++] = (struct key_event){hi + 1, i | KEY_EVENT_END};
+        cuts[ncut++] = lo;
+        cuts[ncut++] = hi + 1;
+    }
+    if (ok) {
+        cuts[ncut++] = 0;
+        eni__sort_u32(ctx, cuts, ncut);
+        for (uint32_t i = 0; i < ncut; i++)
+            if (cuts[i] < 65536 && (u == 0 || cuts[u - 1] != cuts[i]))
+                cuts[u++] = cuts[i];
+        /* The events in key order, placed by the segment each starts
+         * (counted first): every key is a cut, but 65536, past the last
+         * segment. A compare sort of them was a tenth of a publication. */
+        for (uint32_t i = 0; i < nev; i++)
+            at[segment_at(cuts, u, raw[i].key) + 1]++;
+        for (uint32_t s = 0; s <= u; s++)
+            at[s + 1] += at[s];
+        for (uint32_t i = 0; i < nev; i++)
+            ev[at[segment_at(cuts, u, raw[i].key)]++] = raw[i];
+    }
+    eni__free(ctx, raw);
+    eni__free(ctx, at);
+    if (!ok) {
         eni__free(ctx, ev);
         eni__free(ctx, cuts);
         return false;
     }
-    uint32_t nev = 0, ncut = 0, lo, hi;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto != proto || !entry_keys(e, &lo, &hi))
-            continue;
-        ev[nev++] = (struct ends){lo, i};
-        ev[nev++] = (struct ends){hi + 1, i | 0x80000000u};
-        cuts[ncut++] = lo;
-        cuts[ncut++] = hi + 1;
-    }
-    cuts[ncut++] = 0;
-    qsort(cuts, ncut, sizeof *cuts, cmp_u32v);
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < ncut; i++)
-        if (cuts[i] < 65536 && (u == 0 || cuts[u - 1] != cuts[i]))
-            cuts[u++] = cuts[i];
-    qsort(ev, nev, sizeof *ev, cmp_ends);
     *ev_out = ev;
     *nev_out = nev;
     *cuts_out = cuts;
@@ -98,7 +113,7 @@ static bool all_key_union(eni_ctx *ctx, const struct cls_table *t, int proto, st
     *open = 0;
     for (uint32_t i = 0; i < t->n_entries; i++) {
         const struct cls_entry *e = &t->entries[i];
-        if (e->proto == -1 || (e->proto == proto && !entry_keys(e, &lo, &hi))) {
+        if (e->proto == -1 || (e->proto == proto && !names_keys(e, &lo, &hi))) {
             for (uint32_t k = 0; k < e->n_iv; k++)
                 eni__ivpush(ctx, wide, t->iv[e->first_iv + k]);
             *open |= e->open;
@@ -110,52 +125,20 @@ static bool all_key_union(eni_ctx *ctx, const struct cls_table *t, int proto, st
     return true;
 }
 
-/* Fill the segments: sweep the events, fold the covering entries' sets. */
-static bool fill_segments(eni_ctx *ctx, const struct cls_table *t, struct cls_keys *K,
-                          const struct ends *ev, uint32_t nev, const uint32_t *cuts,
-                          uint32_t ncut, struct ivvec *out_iv)
+/* Map keys to segments, and mark the segments a /0 rule covers: the
+ * rows (and the segment lists) hold the addresses, this the rest of what
+ * a lookup reads. */
+static void map_segments(struct cls_keys *K, const struct key_sweep *ks)
 {
-    uint32_t *active = eni__calloc(ctx, nev / 2 + 1, sizeof *active);
-    struct ivvec acc = {0}, tmp = {0};
-    bool ok = active != NULL;
-    uint32_t nactive = 0, e_at = 0;
-    for (uint32_t sgi = 0; ok && sgi < ncut; sgi++) {
-        uint32_t start = cuts[sgi], end = sgi + 1 < ncut ? cuts[sgi + 1] : 65536;
-        /* apply the events at `start`: ends first (sorted by the high bit) */
-        for (; e_at < nev && ev[e_at].key <= start; e_at++) {
-            uint32_t idx = ev[e_at].entry & 0x7fffffffu;
-            if (ev[e_at].entry & 0x80000000u) {
-                for (uint32_t a = 0; a < nactive; a++)
-                    if (active[a] == idx) {
-                        active[a] = active[--nactive];
-                        break;
-                    }
-            } else {
-                active[nactive++] = idx;
-            }
+    uint32_t n_open = 0, e_at = 0;
+    for (uint32_t sgi = 0; sgi < ks->ncut; sgi++) {
+        uint32_t start = ks->cuts[sgi], end = sgi + 1 < ks->ncut ? ks->cuts[sgi + 1] : 65536;
+        for (; e_at < ks->nev && ks->ev[e_at].key <= start; e_at++) {
+            uint32_t idx = ks->ev[e_at].part & ~KEY_EVENT_END;
+            if (ks->part[idx].open)
+                n_open += ks->ev[e_at].part & KEY_EVENT_END ? (uint32_t)-1 : 1u;
         }
-        /* Fold the covering entries' sorted sets into one, with linear
-         * merges: no sorting here. The all-key union stays apart: merged
-         * into every segment it made segments large and compiling slow. */
-        uint8_t open = 0;
-        acc.n = 0;
-        for (uint32_t a = 0; a < nactive && !acc.nomem; a++) {
-            const struct cls_entry *e = &t->entries[active[a]];
-            tmp.n = 0;
-            eni__iv_union2(ctx, &tmp, acc.v, acc.n, t->iv + e->first_iv, e->n_iv);
-            struct ivvec swap = acc;
-            acc = tmp;
-            tmp = swap;
-            open |= e->open;
-        }
-        ok = !acc.nomem && !tmp.nomem;
-        uint32_t n = ok ? acc.n : 0;
-        K->segs[sgi] = (struct cls_seg){out_iv->n, n, open};
-        ok = ok && eni__ivreserve(ctx, out_iv, n);
-        if (ok && n) {
-            memcpy(out_iv->v + out_iv->n, acc.v, (size_t)n * sizeof *acc.v);
-            out_iv->n += n;
-        }
+        K->segs[sgi].open = n_open != 0;
         /* keys are filled in order, so a block's base (the segment of its
          * first key) is set before its other keys are */
         for (uint32_t key = start; key < end;) {
@@ -166,65 +149,164 @@ static bool fill_segments(eni_ctx *ctx, const struct cls_table *t, struct cls_ke
             key = stop;
         }
     }
+}
+
+/* Where no rows are built: each segment's union as sorted intervals,
+ * appended to out_iv. Sweep the events, fold the covering parts' sets
+ * with linear merges (no sorting here). The all-key union stays apart:
+ * merged into every segment it made segments large and compiling slow. */
+static bool list_segments(eni_ctx *ctx, struct cls_keys *K, const struct key_sweep *ks,
+                          struct ivvec *out_iv)
+{
+    uint32_t *active = eni__calloc(ctx, ks->nev / 2 + 1, sizeof *active);
+    struct ivvec acc = {0}, tmp = {0};
+    bool ok = active != NULL;
+    uint32_t nactive = 0, e_at = 0;
+    for (uint32_t sgi = 0; ok && sgi < ks->ncut; sgi++) {
+        for (; e_at < ks->nev && ks->ev[e_at].key <= ks->cuts[sgi]; e_at++) {
+            uint32_t idx = ks->ev[e_at].part & ~KEY_EVENT_END;
+            if (ks->ev[e_at].part & KEY_EVENT_END) {
+                for (uint32_t a = 0; a < nactive; a++)
+                    if (active[a] == idx) {
+                        active[a] = active[--nactive];
+                        break;
+                    }
+            } else {
+                active[nactive++] = idx;
+            }
+        }
+        acc.n = 0;
+        for (uint32_t a = 0; a < nactive && !acc.nomem; a++) {
+            const struct cls_entry *e = &ks->part[active[a]];
+            tmp.n = 0;
+            eni__iv_union2(ctx, &tmp, acc.v, acc.n, ks->iv + e->first_iv, e->n_iv);
+            struct ivvec swap = acc;
+            acc = tmp;
+            tmp = swap;
+        }
+        ok = !acc.nomem && !tmp.nomem;
+        uint32_t n = ok ? acc.n : 0;
+        K->segs[sgi].first_iv = out_iv->n;
+        K->segs[sgi].n_iv = n;
+        ok = ok && eni__ivreserve(ctx, out_iv, n);
+        if (ok && n) {
+            memcpy(out_iv->v + out_iv->n, acc.v, (size_t)n * sizeof *acc.v);
+            out_iv->n += n;
+        }
+    }
     eni__free(ctx, active);
     eni__free(ctx, acc.v);
     eni__free(ctx, tmp.v);
     return ok;
 }
 
+/* The sets as bit rows (K->el or K->el6), when they are worth it. */
+static bool build_rows(eni_ctx *ctx, int proto, unsigned family, struct cls_keys *K,
+                       const struct key_sweep *ks, const struct cls_iv *full)
+{
+    int nomem;
+    if (family == 4)
+        K->el = eni__elem4_build(ctx, proto, K, ks, full, &nomem);
+    else
+        K->el6 = eni__elem6_build(ctx, proto, K, ks, full, &nomem);
+    return !nomem;
+}
+
+/* The parts of proto's index (rowsweep.h): the table's entries, or its
+ * rules when their distinct sets hold fewer intervals than the entries
+ * (group references: each entry merges copies of its groups' members,
+ * where each group's rules share one). The fewer intervals, the fewer
+ * pieces to find and cut; merging nested CIDRs makes entries the smaller
+ * where no set is shared. *owned: the rules as parts, for the caller to
+ * free; NULL when the entries are used. */
+static bool choose_parts(eni_ctx *ctx, const struct cls_table *t, int proto,
+                         struct key_sweep *ks, struct cls_entry **owned)
+{
+    *owned = NULL;
+    *ks = (struct key_sweep){.part = t->entries, .n_part = t->n_entries, .iv = t->iv,
+                             .n_iv = t->n_iv};
+    uint64_t by_entry = 0, by_rule = 0;
+    for (uint32_t i = 0; i < t->n_entries; i++)
+        if (t->entries[i].proto == proto || t->entries[i].proto == -1)
+            by_entry += t->entries[i].n_iv;
+    uint8_t *seen = eni__calloc(ctx, (size_t)t->n_rule_iv + 1, 1);
+    if (!seen)
+        return false;
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        if ((r->proto == proto || r->proto == -1) && !seen[r->first_iv]) {
+            seen[r->first_iv] = 1;
+            by_rule += r->n_iv;
+        }
+    }
+    eni__free(ctx, seen);
+    if (by_rule >= by_entry)
+        return true;
+    struct cls_entry *part = eni__calloc(ctx, (size_t)t->n_rules + 1, sizeof *part);
+    if (!part)
+        return false;
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        part[i] = (struct cls_entry){r->proto, r->kind, r->open, r->from, r->to, r->first_iv,
+                                     r->n_iv};
+    }
+    *owned = part;
+    *ks = (struct key_sweep){.part = part, .n_part = t->n_rules, .iv = t->rule_iv,
+                             .n_iv = t->n_rule_iv};
+    return true;
+}
+
 bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
                        struct cls_keys **out)
 {
     *out = NULL;
-    uint32_t n_part = 0, lo, hi;
+    uint32_t n_keyed = 0, lo, hi;
     for (uint32_t i = 0; i < t->n_entries; i++)
-        if (t->entries[i].proto == proto && entry_keys(&t->entries[i], &lo, &hi))
-            n_part++;
-    if (n_part == 0)
+        n_keyed += t->entries[i].proto == proto && names_keys(&t->entries[i], &lo, &hi);
+    if (n_keyed == 0)
         return true; /* no rule names keys: the protocol's set answers */
     struct cls_keys *K = eni__calloc(ctx, 1, sizeof *K);
-    struct ends *ev = NULL;
-    uint32_t *cuts = NULL, nev = 0, ncut = 0;
-    struct ivvec out_iv = {0}, wide = {0};
+    struct cls_entry *rule_parts = NULL;
+    struct key_event *ev = NULL;
+    uint32_t *cuts = NULL;
+    struct ivvec iv = {0};
     uint8_t wide_open = 0;
-    bool ok = K && cut_keys(ctx, t, proto, n_part, &ev, &nev, &cuts, &ncut);
+    struct key_sweep ks;
+    bool ok = K && choose_parts(ctx, t, proto, &ks, &rule_parts);
+    if (ok && rule_parts) /* as many parts name keys as rules do */
+        for (uint32_t i = n_keyed = 0; i < ks.n_part; i++)
+            n_keyed += ks.part[i].proto == proto && names_keys(&ks.part[i], &lo, &hi);
+    ok = ok && cut_keys(ctx, ks.part, ks.n_part, proto, n_keyed, &ev, &ks.nev, &cuts, &ks.ncut);
+    ks.ev = ev;
+    ks.cuts = cuts;
     if (ok) {
-        K->segs = eni__calloc(ctx, ncut, sizeof *K->segs);
-        K->n_segs = ncut;
-        ok = K->segs && all_key_union(ctx, t, proto, &wide, &wide_open) &&
-             fill_segments(ctx, t, K, ev, nev, cuts, ncut, &out_iv);
+        K->segs = eni__calloc(ctx, ks.ncut, sizeof *K->segs);
+        K->n_segs = ks.ncut;
+        /* the all-key union first in K->iv, the segments' lists (if any) after it */
+        ok = K->segs && all_key_union(ctx, t, proto, &iv, &wide_open);
     }
     if (ok) {
-        K->full = (struct cls_seg){out_iv.n, wide.n, wide_open};
-        for (uint32_t k = 0; k < wide.n; k++)
-            eni__ivpush(ctx, &out_iv, wide.v[k]);
-        ok = !out_iv.nomem;
+        K->full = (struct cls_seg){0, iv.n, wide_open};
+        map_segments(K, &ks);
+        ok = build_rows(ctx, proto, family, K, &ks, iv.v);
     }
+    if (ok && !K->el && !K->el6)
+        ok = list_segments(ctx, K, &ks, &iv);
     eni__free(ctx, ev);
     eni__free(ctx, cuts);
-    eni__free(ctx, wide.v);
+    eni__free(ctx, rule_parts);
     if (ok) {
-        K->iv = out_iv.v;
-        K->n_iv = out_iv.n;
-        out_iv.v = NULL;
+        K->iv = iv.v;
+        K->n_iv = iv.n;
+        iv.v = NULL;
     }
-    if (ok && family == 4 && K->n_iv) {
+    if (ok && family == 4 && !K->el && K->n_iv) {
         K->iv4 = eni__calloc(ctx, K->n_iv, sizeof *K->iv4);
         ok = K->iv4 != NULL;
         for (uint32_t k = 0; ok && k < K->n_iv; k++)
             K->iv4[k] = (struct cls_iv4){(uint32_t)K->iv[k].lo_lo, (uint32_t)K->iv[k].hi_lo};
     }
-    if (ok && K->iv4) {
-        int nomem;
-        K->el = eni__elem4_build(ctx, t, proto, K, &nomem);
-        ok = !nomem;
-    }
-    if (ok && family == 6 && K->n_iv) {
-        int nomem;
-        K->el6 = eni__elem6_build(ctx, t, proto, K, &nomem);
-        ok = !nomem;
-    }
-    eni__free(ctx, out_iv.v);
+    eni__free(ctx, iv.v);
     if (!ok) {
         eni__keyidx_free(ctx, K);
         return false;
