@@ -47,11 +47,18 @@ struct cls_iv {
 };
 
 /* Rules of one (direction, family) with the same protocol and port range or
- * ICMP type/code, their peers merged into sorted disjoint intervals. */
+ * ICMP type/code, and their peers' intervals: merged into sorted disjoint
+ * intervals, or (merged 0) each rule's set one after another until
+ * something needs them merged (eni__entry_merge): a table's entries are
+ * only read by its key indexes when they take them as parts (keyidx.c)
+ * and by the scan of a small table, and merging the copies of large groups
+ * that the entries of other tables' rules hold was a fifth of a
+ * publication. */
 struct cls_entry {
     int16_t proto;   /* -1 = all protocols */
     uint8_t kind;    /* CLS_ANY / CLS_PORTS / CLS_ICMP */
     uint8_t open;    /* one of its rules allows all addresses (/0) */
+    uint8_t merged;  /* its intervals are sorted and disjoint */
     int32_t from, to;
     uint32_t first_iv, n_iv;
 };

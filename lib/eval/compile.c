@@ -136,12 +136,20 @@ static uint32_t keys_hash(const struct cls_rule *r)
     return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-/* Entries: rules with equal (proto, from, to) share one merged set, in the
- * order of their first rules. Rules are grouped through a hash table of
- * their keys (a sort of the rules by key was a third of publishing a set
- * of 1000 CIDR rules), each entry's intervals copied after the last one's
- * and merged when it has more than one rule (one rule's are merged
- * already). all_iv: the rules' intervals in all. */
+/* Entries: rules with equal (proto, from, to) share one set, in the order
+ * of their first rules. Rules are grouped through a hash table of their
+ * keys (a sort of the rules by key was a third of publishing a set of 1000
+ * CIDR rules), each entry's intervals copied after the last one's; an
+ * entry of one rule has that rule's merged set, one of more is merged
+ * when it is needed (eni__entry_merge). all_iv: the rules' intervals in
+ * all. */
+void eni__entry_merge(eni_ctx *ctx, struct cls_table *t, struct cls_entry *e)
+{
+    if (!e->merged)
+        e->n_iv = eni__iv_merge(ctx, t->iv + e->first_iv, e->n_iv);
+    e->merged = 1;
+}
+
 static bool group_entries(eni_ctx *ctx, const struct cls_rule *rules, uint32_t n_rules,
                           const struct cls_iv *rule_iv, uint32_t all_iv,
                           struct cls_entry **entries_out, uint32_t *n_entries_out,
@@ -184,16 +192,8 @@ static bool group_entries(eni_ctx *ctx, const struct cls_rule *rules, uint32_t n
                (size_t)rules[i].n_iv * sizeof *iv);
         e->n_iv += rules[i].n_iv;
     }
-    n_iv = 0;
-    for (uint32_t e = 0; ok && e < n_entries; e++) {
-        /* merged, then moved down over what the merges before it freed */
-        uint32_t n = n_parts[e] > 1 ? eni__iv_merge(iv + entries[e].first_iv, entries[e].n_iv)
-                                    : entries[e].n_iv;
-        memmove(iv + n_iv, iv + entries[e].first_iv, (size_t)n * sizeof *iv);
-        entries[e].first_iv = n_iv;
-        entries[e].n_iv = n;
-        n_iv += n;
-    }
+    for (uint32_t e = 0; ok && e < n_entries; e++)
+        entries[e].merged = n_parts[e] == 1;
     eni__free(ctx, slot);
     eni__free(ctx, entry_of);
     eni__free(ctx, n_parts);
@@ -298,7 +298,7 @@ static bool build_table(eni_ctx *ctx, const uint64_t *groups, uint32_t ngroups, 
             } else {
                 for (uint32_t k = 0; k < tmp.n; k++)
                     eni__ivpush(ctx, &rule_iv, tmp.v[k]);
-                cr->n_iv = rule_iv.nomem ? 0 : eni__iv_merge(rule_iv.v + cr->first_iv, tmp.n);
+                cr->n_iv = rule_iv.nomem ? 0 : eni__iv_merge(ctx, rule_iv.v + cr->first_iv, tmp.n);
                 rule_iv.n = cr->first_iv + cr->n_iv;
                 ok = !rule_iv.nomem &&
                      (r->peer_kind == ENI_PEER_CIDR ||
@@ -358,28 +358,45 @@ static bool all_keys(const struct cls_entry *e)
     return e->proto == -1 || !eni__cls_key_range(e->kind, e->from, e->to, &lo, &hi);
 }
 
-/* One protocol's set: the union of its all-key entries (proto >= 0) and the
- * all-protocol entries, appended to out. */
-static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, struct ivvec *tmp,
-                      struct ivvec *out, struct cls_seg *seg)
+/* One protocol's set: the union of its all-key rules (proto >= 0) and the
+ * all-protocol rules (set 0, `all`, built first), appended to out. Rules,
+ * not entries: rules with the same group or prefix list share one set
+ * (same first_iv), taken once (marked in `seen` with this call's stamp),
+ * where entries held copies of it merged with others. */
+static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, const struct cls_seg *all,
+                      uint32_t *seen, struct ivvec *tmp, struct ivvec *out, struct cls_seg *seg)
 {
+    uint32_t stamp = (uint32_t)(proto + 2), lo, hi;
     tmp->n = 0;
     seg->open = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto != -1 && (e->proto != proto || !all_keys(e)))
-            continue;
-        for (uint32_t k = 0; k < e->n_iv; k++)
-            eni__ivpush(ctx, tmp, t->iv[e->first_iv + k]);
-        seg->open |= e->open;
+    if (all && eni__ivreserve(ctx, tmp, all->n_iv)) { /* one sorted run */
+        if (all->n_iv)
+            memcpy(tmp->v, out->v + all->first_iv, (size_t)all->n_iv * sizeof *tmp->v);
+        tmp->n = all->n_iv;
+        seg->open = all->open;
     }
-    if (tmp->nomem)
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        if (r->proto != proto || (proto != -1 && eni__cls_key_range(r->kind, r->from, r->to,
+                                                                    &lo, &hi)))
+            continue;
+        seg->open |= r->open;
+        if (seen[r->first_iv] == stamp)
+            continue;
+        seen[r->first_iv] = stamp;
+        if (eni__ivreserve(ctx, tmp, r->n_iv)) {
+            memcpy(tmp->v + tmp->n, t->rule_iv + r->first_iv, (size_t)r->n_iv * sizeof *tmp->v);
+            tmp->n += r->n_iv;
+        }
+    }
+    if (tmp->nomem || !eni__ivreserve(ctx, out, tmp->n))
         return false;
     seg->first_iv = out->n;
-    seg->n_iv = eni__iv_merge(tmp->v, tmp->n);
-    for (uint32_t k = 0; k < seg->n_iv; k++)
-        eni__ivpush(ctx, out, tmp->v[k]);
-    return !out->nomem;
+    seg->n_iv = eni__iv_merge(ctx, tmp->v, tmp->n);
+    if (seg->n_iv)
+        memcpy(out->v + out->n, tmp->v, (size_t)seg->n_iv * sizeof *out->v);
+    out->n += seg->n_iv;
+    return true;
 }
 
 /* The per-protocol sets: set 0 for protocols no rule names, one more per
@@ -397,14 +414,16 @@ static bool build_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
     if (!t->psets)
         return false;
     struct ivvec tmp = {0}, out = {0};
-    bool ok = proto_set(ctx, t, -1, &tmp, &out, &t->psets[0]);
+    uint32_t *seen = eni__calloc(ctx, (size_t)t->n_rule_iv + 1, sizeof *seen);
+    bool ok = seen && proto_set(ctx, t, -1, NULL, seen, &tmp, &out, &t->psets[0]);
     t->n_psets = 1;
     for (int proto = 0; ok && proto < 256; proto++) {
         if (!named[proto])
             continue;
         t->pset_of_proto[proto] = (uint16_t)t->n_psets;
-        ok = proto_set(ctx, t, proto, &tmp, &out, &t->psets[t->n_psets++]);
+        ok = proto_set(ctx, t, proto, &t->psets[0], seen, &tmp, &out, &t->psets[t->n_psets++]);
     }
+    eni__free(ctx, seen);
     eni__free(ctx, tmp.v);
     t->piv = out.v;
     t->n_piv = out.n;
@@ -460,8 +479,11 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
             names_keys = t->entries[i].proto == keyed_proto[k] && !all_keys(&t->entries[i]);
         if (!names_keys)
             continue; /* its set in psets answers */
-        if (t->n_entries <= CLS_SCAN_MAX_ENTRIES)
+        if (t->n_entries <= CLS_SCAN_MAX_ENTRIES) {
             t->scan_keyed |= (uint8_t)(1u << k);
+            for (uint32_t i = 0; i < t->n_entries; i++) /* the scan searches them */
+                eni__entry_merge(ctx, t, &t->entries[i]);
+        }
         else if (!eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k]))
             return false;
     }

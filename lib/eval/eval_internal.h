@@ -169,9 +169,12 @@ typedef bool (*eni_peer_iv_fn)(struct cls_iv iv, void *ud);
 bool eni__rule_peer_visit(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned family,
                           eni_peer_iv_fn fn, void *ud);
 /* The key index of keyed protocol `proto` of table t (keyidx.c); *out is
- * NULL when no rule of the protocol names keys. False on allocation failure. */
-bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
+ * NULL when no rule of the protocol names keys. It may merge t's entries
+ * (eni__entry_merge). False on allocation failure. */
+bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned family,
                        struct cls_keys **out);
+/* Merge entry e of t's intervals, if they are not yet (compile.c). */
+void eni__entry_merge(eni_ctx *ctx, struct cls_table *t, struct cls_entry *e);
 void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K);
 
 /* Flow tables (flowtab.c), control path; the probe is flowtab.h's. */

@@ -3,6 +3,7 @@
 /* Interval sets for the classifier's compile step (ivset.h). Control path
  * only, under the ctx lock. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "eval_internal.h"
 #include "ivset.h"
@@ -150,17 +151,65 @@ static void iv_sort(struct cls_iv *v, uint32_t n, unsigned depth)
     }
 }
 
-uint32_t eni__iv_merge(struct cls_iv *v, uint32_t n)
+/* Merge the ascending runs src[bound[r] .. bound[r + 1]) (r < k) pairwise,
+ * bottom up, between src and dst: O(n log k) moves where a sort of the
+ * whole took O(n log n). Returns the array the result is in; bound is
+ * overwritten. */
+static struct cls_iv *merge_runs(struct cls_iv *src, struct cls_iv *dst, uint32_t *bound,
+                                 uint32_t k)
+{
+    while (k > 1) {
+        uint32_t nk = 0, out = 0;
+        for (uint32_t r = 0; r < k; r += 2) {
+            uint32_t i = bound[r], i_end = bound[r + 1];
+            uint32_t j = i_end, j_end = r + 1 < k ? bound[r + 2] : i_end;
+            bound[nk++] = out;
+            while (i < i_end && j < j_end)
+                dst[out++] = iv_less(&src[j], &src[i]) ? src[j++] : src[i++];
+            while (i < i_end)
+                dst[out++] = src[i++];
+            while (j < j_end)
+                dst[out++] = src[j++];
+        }
+        bound[nk] = out;
+        k = nk;
+        struct cls_iv *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    return src;
+}
+
+uint32_t eni__iv_merge(eni_ctx *ctx, struct cls_iv *v, uint32_t n)
 {
     if (n < 2)
         return n;
     /* Sets often arrive sorted (a remote member list, a prefix list, one
-     * CIDR): one pass to check saves the sort. */
-    bool sorted = true;
-    for (uint32_t i = 1; i < n && sorted; i++)
-        sorted = eni__iv_cmp_lo(&v[i - 1], &v[i]) <= 0;
-    if (!sorted)
-        iv_sort(v, n, 2 * (32 - (unsigned)__builtin_clz(n)));
+     * CIDR), or as a few sorted lists one after another (the sets of the
+     * rules an entry or a protocol's set unites): count the ascending
+     * runs, and merge them where there are few, sort where there are many
+     * (or no scratch memory). */
+    uint32_t runs = 1;
+    for (uint32_t i = 1; i < n; i++)
+        runs += iv_less(&v[i], &v[i - 1]);
+    if (runs > 1) {
+        struct cls_iv *scratch = runs <= n / 8 ? eni__malloc(ctx, (size_t)n * sizeof *v) : NULL;
+        uint32_t *bound = scratch ? eni__malloc(ctx, ((size_t)runs + 1) * sizeof *bound) : NULL;
+        if (bound) {
+            uint32_t k = 0;
+            bound[k++] = 0;
+            for (uint32_t i = 1; i < n; i++)
+                if (iv_less(&v[i], &v[i - 1]))
+                    bound[k++] = i;
+            bound[k] = n;
+            if (merge_runs(v, scratch, bound, runs) != v)
+                memcpy(v, scratch, (size_t)n * sizeof *v);
+        } else {
+            iv_sort(v, n, 2 * (32 - (unsigned)__builtin_clz(n)));
+        }
+        eni__free(ctx, scratch);
+        eni__free(ctx, bound);
+    }
     uint32_t out = 0;
     for (uint32_t i = 1; i < n; i++) {
         if (touches(&v[out], &v[i]))

@@ -33,8 +33,10 @@ struct cls_iv eni__iv_prefix(const eni_prefix *p);
 /* Order by low end. */
 int eni__iv_cmp_lo(const struct cls_iv *a, const struct cls_iv *b);
 /* Sort v[0..n) and merge overlapping or adjacent intervals in place;
- * returns the new count. */
-uint32_t eni__iv_merge(struct cls_iv *v, uint32_t n);
+ * returns the new count. Input made of a few sorted lists is merged
+ * through scratch memory from ctx (sorted in place without it: the same
+ * result, so it cannot fail). */
+uint32_t eni__iv_merge(struct eni_ctx *ctx, struct cls_iv *v, uint32_t n);
 /* Append the union of two merged lists to out, merged. */
 void eni__iv_union2(struct eni_ctx *ctx, struct ivvec *out, const struct cls_iv *a, uint32_t na,
                     const struct cls_iv *b, uint32_t nb);

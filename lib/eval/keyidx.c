@@ -104,24 +104,19 @@ static bool cut_keys(eni_ctx *ctx, const struct cls_entry *part, uint32_t n, int
     return true;
 }
 
-/* The all-key union: entries of proto covering every key, and every
- * all-protocol entry. */
+/* The all-key union (the rules of proto covering every key, and the
+ * all-protocol ones) is the protocol's own set, built before the key
+ * indexes (compile.c): copied into wide. */
 static bool all_key_union(eni_ctx *ctx, const struct cls_table *t, int proto, struct ivvec *wide,
                           uint8_t *open)
 {
-    uint32_t lo, hi;
-    *open = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if (e->proto == -1 || (e->proto == proto && !names_keys(e, &lo, &hi))) {
-            for (uint32_t k = 0; k < e->n_iv; k++)
-                eni__ivpush(ctx, wide, t->iv[e->first_iv + k]);
-            *open |= e->open;
-        }
-    }
-    if (wide->nomem)
+    const struct cls_seg *s = &t->psets[t->pset_of_proto[proto]];
+    *open = s->open;
+    if (!eni__ivreserve(ctx, wide, s->n_iv))
         return false;
-    wide->n = eni__iv_merge(wide->v, wide->n);
+    if (s->n_iv)
+        memcpy(wide->v, t->piv + s->first_iv, (size_t)s->n_iv * sizeof *wide->v);
+    wide->n = s->n_iv;
     return true;
 }
 
@@ -214,17 +209,20 @@ static bool build_rows(eni_ctx *ctx, int proto, unsigned family, struct cls_keys
 
 /* The parts of proto's index (rowsweep.h): the table's entries, or its
  * rules when their distinct sets hold fewer intervals than the entries
- * (group references: each entry merges copies of its groups' members,
+ * (group references: each entry holds copies of its groups' members,
  * where each group's rules share one). The fewer intervals, the fewer
- * pieces to find and cut; merging nested CIDRs makes entries the smaller
- * where no set is shared. *owned: the rules as parts, for the caller to
- * free; NULL when the entries are used. */
-static bool choose_parts(eni_ctx *ctx, const struct cls_table *t, int proto,
-                         struct key_sweep *ks, struct cls_entry **owned)
+ * pieces to find and cut. Without shared sets the entries, merged here,
+ * are the smaller: merging nested CIDRs of one port range removes cuts.
+ * *owned: the rules as parts, for the caller to free; NULL when the
+ * entries are used. */
+static bool choose_parts(eni_ctx *ctx, struct cls_table *t, int proto, struct key_sweep *ks,
+                         struct cls_entry **owned)
 {
     *owned = NULL;
     *ks = (struct key_sweep){.part = t->entries, .n_part = t->n_entries, .iv = t->iv,
                              .n_iv = t->n_iv};
+    /* the entries' intervals before they are merged: every rule's, shared
+     * sets counted once for each rule */
     uint64_t by_entry = 0, by_rule = 0;
     for (uint32_t i = 0; i < t->n_entries; i++)
         if (t->entries[i].proto == proto || t->entries[i].proto == -1)
@@ -240,15 +238,20 @@ static bool choose_parts(eni_ctx *ctx, const struct cls_table *t, int proto,
         }
     }
     eni__free(ctx, seen);
-    if (by_rule >= by_entry)
+    if (by_rule >= by_entry) {
+        for (uint32_t i = 0; i < t->n_entries; i++)
+            if (t->entries[i].proto == proto || t->entries[i].proto == -1)
+                eni__entry_merge(ctx, t, &t->entries[i]);
         return true;
+    }
     struct cls_entry *part = eni__calloc(ctx, (size_t)t->n_rules + 1, sizeof *part);
     if (!part)
         return false;
     for (uint32_t i = 0; i < t->n_rules; i++) {
         const struct cls_rule *r = &t->rules[i];
-        part[i] = (struct cls_entry){r->proto, r->kind, r->open, r->from, r->to, r->first_iv,
-                                     r->n_iv};
+        part[i] = (struct cls_entry){.proto = r->proto, .kind = r->kind, .open = r->open,
+                                     .merged = 1, .from = r->from, .to = r->to,
+                                     .first_iv = r->first_iv, .n_iv = r->n_iv};
     }
     *owned = part;
     *ks = (struct key_sweep){.part = part, .n_part = t->n_rules, .iv = t->rule_iv,
@@ -256,7 +259,7 @@ static bool choose_parts(eni_ctx *ctx, const struct cls_table *t, int proto,
     return true;
 }
 
-bool eni__keyidx_build(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
+bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned family,
                        struct cls_keys **out)
 {
     *out = NULL;

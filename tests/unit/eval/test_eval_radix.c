@@ -6,9 +6,10 @@
  * skipped; full of duplicates; spanning both ends; already sorted and
  * reversed), of sizes around the point where they stop using qsort, and
  * without scratch memory (its allocation refused), when they must still
- * sort. And eni__iv_merge, whose sort is its own: its result must be
+ * sort. And eni__iv_merge, whose sort is its own (a merge of the sorted
+ * lists its input is made of, or an in-place sort): its result must be
  * sorted, disjoint and not adjacent, and hold exactly the points of its
- * parts. */
+ * parts, with its scratch memory or without. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,36 +197,88 @@ static struct cls_iv interval(int kind)
     return (struct cls_iv){hi, lo, hi, lo + len};
 }
 
+static int cmp_lo(const void *a, const void *b)
+{
+    return eni__iv_cmp_lo(a, b);
+}
+
+/* v[0..n) of a kind, as they come (runs 0) or as `runs` sorted lists one
+ * after another, as the rules' sets of an entry arrive. */
+static void fill(struct cls_iv *v, uint32_t n, int kind, uint32_t runs)
+{
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = interval(kind);
+    for (uint32_t r = 0; runs && r < runs; r++) {
+        uint32_t from = (uint32_t)((uint64_t)n * r / runs);
+        uint32_t to = (uint32_t)((uint64_t)n * (r + 1) / runs);
+        qsort(v + from, to - from, sizeof *v, cmp_lo);
+    }
+}
+
+/* eni__iv_merge(ctx, v, n) against its parts: sorted, gaps between, the
+ * points of its parts and no others. */
+static void check_merge(eni_ctx *ctx, int kind, uint32_t n, uint32_t runs)
+{
+    struct cls_iv *parts = malloc((n ? n : 1) * sizeof *parts);
+    struct cls_iv *v = malloc((n ? n : 1) * sizeof *v);
+    assert_non_null(parts);
+    assert_non_null(v);
+    fill(parts, n, kind, runs);
+    memcpy(v, parts, (n ? n : 1) * sizeof *v);
+    uint32_t m = eni__iv_merge(ctx, v, n);
+    assert_true(m <= n);
+    for (uint32_t i = 0; i + 1 < m; i++) /* sorted, with a gap between */
+        assert_true(v[i].hi_hi < v[i + 1].lo_hi ||
+                    (v[i].hi_hi == v[i + 1].lo_hi && v[i].hi_lo + 1 < v[i + 1].lo_lo));
+    for (uint32_t t = 0; t < 2000; t++) {
+        uint64_t hi = kind == 2 ? rnd32() % 5u : 0, lo = rnd32() % 110000u;
+        if (t < n) /* the parts' own ends and their neighbours too */
+            hi = parts[t].lo_hi, lo = parts[t].lo_lo - (t & 1);
+        if (holds(parts, n, hi, lo) != holds(v, m, hi, lo))
+            fail_msg("kind %d, %u parts in %u runs: %llu:%llu is %s the merge", kind, n, runs,
+                     (unsigned long long)hi, (unsigned long long)lo,
+                     holds(parts, n, hi, lo) ? "missing from" : "wrongly in");
+    }
+    free(parts);
+    free(v);
+}
+
+static const uint32_t merge_counts[] = {0, 1, 2, 17, 100, 3000};
+static const uint32_t merge_runs[] = {0, 2, 5, 40};
+
 static void test_iv_merge_matches_its_parts(void **state)
 {
     (void)state;
-    static const uint32_t counts[] = {0, 1, 2, 17, 100, 3000};
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(NULL, &ctx));
     for (int kind = 0; kind < 3; kind++)
-        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
-            uint32_t n = counts[c];
-            struct cls_iv *parts = malloc((n ? n : 1) * sizeof *parts);
-            struct cls_iv *v = malloc((n ? n : 1) * sizeof *v);
-            assert_non_null(parts);
-            assert_non_null(v);
-            for (uint32_t i = 0; i < n; i++)
-                v[i] = parts[i] = interval(kind);
-            uint32_t m = eni__iv_merge(v, n);
-            assert_true(m <= n);
-            for (uint32_t i = 0; i + 1 < m; i++) /* sorted, with a gap between */
-                assert_true(v[i].hi_hi < v[i + 1].lo_hi ||
-                            (v[i].hi_hi == v[i + 1].lo_hi && v[i].hi_lo + 1 < v[i + 1].lo_lo));
-            for (uint32_t t = 0; t < 2000; t++) {
-                uint64_t hi = kind == 2 ? rnd32() % 5u : 0, lo = rnd32() % 110000u;
-                if (t < n) /* the parts' own ends and their neighbours too */
-                    hi = parts[t].lo_hi, lo = parts[t].lo_lo - (t & 1);
-                if (holds(parts, n, hi, lo) != holds(v, m, hi, lo))
-                    fail_msg("kind %d, %u parts: %llu:%llu is %s the merge", kind, n,
-                             (unsigned long long)hi, (unsigned long long)lo,
-                             holds(parts, n, hi, lo) ? "missing from" : "wrongly in");
-            }
-            free(parts);
-            free(v);
+        for (size_t c = 0; c < sizeof merge_counts / sizeof merge_counts[0]; c++)
+            for (size_t r = 0; r < sizeof merge_runs / sizeof merge_runs[0]; r++)
+                check_merge(ctx, kind, merge_counts[c], merge_runs[r]);
+    eni_ctx_free(ctx);
+}
+
+/* A few sorted lists are merged through scratch memory; with the scratch
+ * or the run bounds refused it sorts in place instead, to the same
+ * result, and leaks nothing. */
+static void test_iv_merge_without_scratch_memory(void **state)
+{
+    (void)state;
+    struct fail_alloc fa = {0};
+    eni_ctx_opts o = fail_alloc_opts(&fa);
+    eni_ctx *ctx;
+    assert_eni_ok(eni_ctx_new(&o, &ctx));
+    for (long refuse = 1; refuse <= 2; refuse++)
+        for (int kind = 0; kind < 3; kind++) {
+            long live = fa.live;
+            fa.failed = 0;
+            fa.fail_at = fa.calls + refuse;
+            check_merge(ctx, kind, 3000, 5);
+            assert_true(fa.failed);
+            assert_int_equal(fa.live, live);
         }
+    fa.fail_at = 0;
+    eni_ctx_free(ctx);
 }
 
 int main(void)
@@ -234,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_sorts_as_qsort_does),
         cmocka_unit_test(test_sorts_without_scratch_memory),
         cmocka_unit_test(test_iv_merge_matches_its_parts),
+        cmocka_unit_test(test_iv_merge_without_scratch_memory),
     };
     return cmocka_run_group_tests_name("eval_radix", tests, NULL, NULL);
 }
