@@ -136,13 +136,6 @@ static uint32_t keys_hash(const struct cls_rule *r)
     return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-/* Entries: rules with equal (proto, from, to) share one set, in the order
- * of their first rules. Rules are grouped through a hash table of their
- * keys (a sort of the rules by key was a third of publishing a set of 1000
- * CIDR rules), each entry's intervals copied after the last one's; an
- * entry of one rule has that rule's merged set, one of more is merged
- * when it is needed (eni__entry_merge). all_iv: the rules' intervals in
- * all. */
 void eni__entry_merge(eni_ctx *ctx, struct cls_table *t, struct cls_entry *e)
 {
     if (!e->merged)
@@ -150,6 +143,13 @@ void eni__entry_merge(eni_ctx *ctx, struct cls_table *t, struct cls_entry *e)
     e->merged = 1;
 }
 
+/* Entries: rules with equal (proto, from, to) share one set, in the order
+ * of their first rules. Rules are grouped through a hash table of their
+ * keys (a sort of the rules by key was a third of publishing a set of 1000
+ * CIDR rules), each entry's intervals copied after the last one's; an
+ * entry of one rule has that rule's merged set, one of more is merged
+ * when it is needed (eni__entry_merge). all_iv: the rules' intervals in
+ * all. */
 static bool group_entries(eni_ctx *ctx, const struct cls_rule *rules, uint32_t n_rules,
                           const struct cls_iv *rule_iv, uint32_t all_iv,
                           struct cls_entry **entries_out, uint32_t *n_entries_out,
@@ -483,9 +483,9 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
             t->scan_keyed |= (uint8_t)(1u << k);
             for (uint32_t i = 0; i < t->n_entries; i++) /* the scan searches them */
                 eni__entry_merge(ctx, t, &t->entries[i]);
-        }
-        else if (!eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k]))
+        } else if (!eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k])) {
             return false;
+        }
     }
     return true;
 }

@@ -4,12 +4,13 @@
  * cls_keys, classify.h): TCP or UDP destination ports, or ICMP/ICMPv6
  * type << 8 | code. The key space is cut at every part's range ends (the
  * table's entries or rules, choose_parts); each segment's set is the union
- * of the sets of the parts covering it; the entries covering every key
- * (and the all-protocol ones) form the separate all-key union. The sets become rows of bits over elementary
- * intervals (elem4.c, elem6.c), filled by one sweep of the segments
- * (rowsweep.c); where rows would be too large, each segment keeps its
- * union as sorted intervals, folded with linear merges. Control path,
- * under the ctx lock. */
+ * of the sets of the parts covering it; the rules covering every key (and
+ * the all-protocol ones) form the separate all-key union, the protocol's
+ * own set. The sets become rows of bits over elementary intervals
+ * (elem4.c, elem6.c), filled by one sweep of the segments (rowsweep.c);
+ * where rows would be too large, each segment keeps its union as sorted
+ * intervals, folded with linear merges. Control path, under the ctx
+ * lock. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,17 +53,18 @@ static bool names_keys(const struct cls_entry *e, uint32_t *lo, uint32_t *hi)
 }
 
 /* Cut the key space: the sorted distinct segment starts (0 first) and the
- * sorted start/end events of the n_keyed parts of proto that name keys. */
+ * sorted start/end events of the parts of proto that name keys (n_keyed
+ * of the n parts). */
 static bool cut_keys(eni_ctx *ctx, const struct cls_entry *part, uint32_t n, int proto,
-                     uint32_t n_part, struct key_event **ev_out, uint32_t *nev_out,
+                     uint32_t n_keyed, struct key_event **ev_out, uint32_t *nev_out,
                      uint32_t **cuts_out, uint32_t *ncut_out)
 {
-    struct key_event *raw = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *raw);
-    struct key_event *ev = eni__calloc(ctx, 2 * (size_t)n_part, sizeof *ev);
-    uint32_t *cuts = eni__calloc(ctx, 2 * (size_t)n_part + 1, sizeof *cuts);
-    /* per segment (at most 2 n_part + 1 of them, and one past the last),
+    struct key_event *raw = eni__calloc(ctx, 2 * (size_t)n_keyed, sizeof *raw);
+    struct key_event *ev = eni__calloc(ctx, 2 * (size_t)n_keyed, sizeof *ev);
+    uint32_t *cuts = eni__calloc(ctx, 2 * (size_t)n_keyed + 1, sizeof *cuts);
+    /* per segment (at most 2 n_keyed + 1 of them, and one past the last),
      * plus one for the sums */
-    uint32_t *at = eni__calloc(ctx, 2 * (size_t)n_part + 3, sizeof *at);
+    uint32_t *at = eni__calloc(ctx, 2 * (size_t)n_keyed + 3, sizeof *at);
     bool ok = raw && ev && cuts && at;
     uint32_t nev = 0, ncut = 0, u = 0, lo, hi;
     for (uint32_t i = 0; ok && i < n; i++) {
@@ -274,7 +276,7 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
     uint32_t *cuts = NULL;
     struct ivvec iv = {0};
     uint8_t wide_open = 0;
-    struct key_sweep ks;
+    struct key_sweep ks = {0};
     bool ok = K && choose_parts(ctx, t, proto, &ks, &rule_parts);
     if (ok && rule_parts) /* as many parts name keys as rules do */
         for (uint32_t i = n_keyed = 0; i < ks.n_part; i++)
