@@ -84,20 +84,23 @@ static inline bool eni__acl_same_subnet(const struct eni_acl_snap *a, unsigned f
     return a->has6 && hi == a->sub6_hi;
 }
 
-/* The remote address of p as two host-order words (IPv4 in lo). */
+/* The remote address of p as two host-order words (IPv4 in lo): loads
+ * and byte swaps, where a loop over the bytes cost an IPv6 lookup a third
+ * of its instructions. */
 static inline void eni__acl_words(const uint8_t *addr, unsigned family, uint64_t *hi, uint64_t *lo)
 {
-    uint64_t h = 0, l = 0;
     if (family == 4) {
-        l = (uint64_t)addr[0] << 24 | (uint64_t)addr[1] << 16 | (uint64_t)addr[2] << 8 | addr[3];
+        uint32_t a;
+        memcpy(&a, addr, 4);
+        *hi = 0;
+        *lo = __builtin_bswap32(a);
     } else {
-        for (int i = 0; i < 8; i++) {
-            h = h << 8 | addr[i];
-            l = l << 8 | addr[8 + i];
-        }
+        uint64_t h, l;
+        memcpy(&h, addr, 8);
+        memcpy(&l, addr + 8, 8);
+        *hi = __builtin_bswap64(h);
+        *lo = __builtin_bswap64(l);
     }
-    *hi = h;
-    *lo = l;
 }
 
 /* eni__acl_denies past its first test: a table that filters. */
@@ -142,6 +145,20 @@ static inline bool eni__acl_denies4(const struct eni_acl_snap *a, bool out, cons
     if (t->all == ACL_DENY_ALL)
         return true;
     const struct acl_ent *e = eni__acl_first(t, 4, 0, remote, p->proto, eni__acl_key(p));
+    return !e || !e->allow;
+}
+
+/* And its IPv6 form: the remote end as the flow key holds it (two
+ * host-order words), which the burst loop has built already. */
+static inline bool eni__acl_denies6(const struct eni_acl_snap *a, bool out, const eni_pkt *p,
+                                    uint64_t hi, uint64_t lo)
+{
+    const struct acl_table *t = &a->t[out][1];
+    if (t->all == ACL_ALLOW_ALL || eni__acl_same_subnet(a, 6, hi, lo))
+        return false;
+    if (t->all == ACL_DENY_ALL)
+        return true;
+    const struct acl_ent *e = eni__acl_first(t, 6, hi, lo, p->proto, eni__acl_key(p));
     return !e || !e->allow;
 }
 

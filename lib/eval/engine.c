@@ -463,10 +463,10 @@ ENI__HOT void hot4_init(struct hot4 *h, const struct eni_flows *fl, const struct
 ENI__HOT bool short_acl_denies(const struct hot4 *h, const struct eni_snap *snap, uint32_t words,
                              bool out, const eni_pkt *p, const struct fkey *k)
 {
-    if (words == 1) /* IPv4: the remote end from the key, host order */
+    /* the remote end from the key, host order */
+    if (words == 1)
         return h->acl && eni__acl_denies4(h->acl, out, p, (uint32_t)k->w[0]);
-    const struct acl_ent *hit;
-    return snap->acl && eni__acl_denies(snap->acl, out, p, out ? p->dst : p->src, &hit);
+    return snap->acl && eni__acl_denies6(snap->acl, out, p, k->w[2], k->w[3]);
 }
 
 /* The short paths' flow-table probe: the table of `stride`-byte slots
