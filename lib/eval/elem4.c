@@ -15,11 +15,14 @@ enum { ELEM4_MAX_ROW_BYTES = 2u << 20 };
 
 /* The buckets are built by then: the packet path's lookup is exact and
  * cheaper than a search over all cuts (publishing time is a target too). */
+/* The pieces of v: one search for a single address (a member's /32),
+ * two otherwise. */
 static struct piece_span span_of(const void *index, const struct cls_iv *v)
 {
     const struct cls_elem4 *el = index;
-    return (struct piece_span){eni__elem4_find(el, (uint32_t)v->lo_lo),
-                               eni__elem4_find(el, (uint32_t)v->hi_lo)};
+    uint32_t from = eni__elem4_find(el, (uint32_t)v->lo_lo);
+    return (struct piece_span){from, v->lo_lo == v->hi_lo ? from
+                                                          : eni__elem4_find(el, (uint32_t)v->hi_lo)};
 }
 
 void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)

@@ -13,11 +13,14 @@
 /* As elem4.c: past this the rows no longer fit a core's L2. */
 enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
 
+/* The pieces of v: one search for a single address (a member's /128),
+ * two otherwise. */
 static struct piece_span span_of(const void *index, const struct cls_iv *v)
 {
     const struct cls_elem6 *el = index;
-    return (struct piece_span){eni__elem6_find(el, v->lo_hi, v->lo_lo),
-                               eni__elem6_find(el, v->hi_hi, v->hi_lo)};
+    uint32_t from = eni__elem6_find(el, v->lo_hi, v->lo_lo);
+    bool point = v->lo_hi == v->hi_hi && v->lo_lo == v->hi_lo;
+    return (struct piece_span){from, point ? from : eni__elem6_find(el, v->hi_hi, v->hi_lo)};
 }
 
 void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
