@@ -157,6 +157,11 @@ struct cls_table {
     /* Section 5.2 (b): the *other* direction allows all addresses on all
      * ports for this protocol (index 0 TCP, 1 UDP). */
     uint8_t reverse_open[2];
+    /* The cuts and their lookup that the key indexes of this table share
+     * (their rows' pieces) when their address sets are mostly the same
+     * (keyidx.c, eni__keyidx_share), or NULL: the family's one. */
+    struct cls_elem4 *pieces4;
+    struct cls_elem6 *pieces6;
 };
 
 /* Shared by the snapshots of interfaces with the same groups in the same

@@ -473,6 +473,7 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
 {
     if (!build_psets(ctx, t, family) || !build_by_proto(ctx, t))
         return false;
+    uint8_t indexed = 0; /* the keyed protocols that get a key index */
     for (int k = 0; k < CLS_N_KEYED; k++) {
         bool names_keys = false;
         for (uint32_t i = 0; i < t->n_entries && !names_keys; i++)
@@ -483,10 +484,15 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
             t->scan_keyed |= (uint8_t)(1u << k);
             for (uint32_t i = 0; i < t->n_entries; i++) /* the scan searches them */
                 eni__entry_merge(ctx, t, &t->entries[i]);
-        } else if (!eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k])) {
-            return false;
+        } else {
+            indexed |= (uint8_t)(1u << k);
         }
     }
+    if (!eni__keyidx_share(ctx, t, family, indexed))
+        return false;
+    for (int k = 0; k < CLS_N_KEYED; k++)
+        if ((indexed >> k & 1) && !eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k]))
+            return false;
     return true;
 }
 
@@ -494,6 +500,8 @@ static void table_free(eni_ctx *ctx, struct cls_table *t)
 {
     for (int k = 0; k < CLS_N_KEYED; k++)
         eni__keyidx_free(ctx, t->keyed[k]);
+    eni__elem4_free(ctx, t->pieces4);
+    eni__elem6_free(ctx, t->pieces6);
     eni__free(ctx, t->psets);
     eni__free(ctx, t->piv);
     eni__free(ctx, t->piv4);

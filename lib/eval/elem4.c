@@ -29,10 +29,12 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
 {
     if (!el)
         return;
-    eni__free(ctx, el->cut);
-    eni__free(ctx, el->bucket);
+    if (!el->shared) {
+        eni__free(ctx, el->cut);
+        eni__free(ctx, el->bucket);
+        eni__crowd_free(ctx, &el->crowd);
+    }
     eni__free(ctx, el->rows);
-    eni__crowd_free(ctx, &el->crowd);
     eni__free(ctx, el);
 }
 
@@ -58,32 +60,31 @@ int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
     return eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb);
 }
 
-struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_keys *P,
-                                   const struct key_sweep *ks, const struct cls_iv *full,
-                                   int *nomem)
+/* Room for the cuts of the marked parts: 2 per interval (before
+ * duplicates go). */
+static uint64_t max_cuts_of(const struct key_sweep *ks, const uint8_t *take)
 {
-    *nomem = 0;
-    /* The cuts: the ends of the intervals of the rules the key index was
-     * built from, each distinct peer set once (eni__rows_distinct); far
-     * fewer than the sets' own intervals. */
-    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
-    if (!take) {
-        *nomem = 1;
-        return NULL;
-    }
-    uint64_t rows = (uint64_t)P->n_segs + 1, max_cuts = 0;
+    uint64_t n = 0;
     for (uint32_t i = 0; i < ks->n_part; i++)
         if (take[i])
-            max_cuts += 2 * (uint64_t)ks->part[i].n_iv;
-    if (max_cuts == 0 || ((max_cuts + 64) / 64) * 8 * rows > ELEM4_MAX_ROW_BYTES) {
-        eni__free(ctx, take);
-        return NULL; /* no address at all, or too large even before duplicates are removed */
-    }
+            n += 2 * (uint64_t)ks->part[i].n_iv;
+    return n;
+}
+
+struct cls_elem4 *eni__elem4_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
+                                    int *nomem)
+{
+    *nomem = 0;
+    uint64_t max_cuts = max_cuts_of(ks, take);
+    if (max_cuts == 0 || max_cuts > UINT32_MAX - CUT_PAD)
+        return NULL; /* no address at all (or more cuts than an index counts) */
     struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
     uint32_t *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
     if (!el || !cut) {
-        eni__free(ctx, take);
-        goto nomem;
+        eni__free(ctx, el);
+        eni__free(ctx, cut);
+        *nomem = 1;
+        return NULL;
     }
     el->cut = cut;
     uint32_t n = 0;
@@ -98,7 +99,6 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_key
                 cut[n++] = hi + 1;
         }
     }
-    eni__free(ctx, take);
     eni__sort_u32(ctx, cut, n);
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++)
@@ -108,25 +108,69 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_key
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[u + i] = UINT32_MAX;
     el->row_words = (u + 1 + 63) / 64;
+    if (eni__elem4_index(ctx, el) < 0) {
+        eni__elem4_free(ctx, el);
+        *nomem = 1;
+        return NULL;
+    }
+    return el;
+}
+
+/* el's rows (el has its cuts and lookup): NULL when they would pass the
+ * limit (el freed), or on allocation failure (*nomem set, el freed). */
+static struct cls_elem4 *with_rows(eni_ctx *ctx, struct cls_elem4 *el, int proto,
+                                   const struct cls_keys *P, const struct key_sweep *ks,
+                                   const struct cls_iv *full, int *nomem)
+{
+    uint64_t rows = (uint64_t)P->n_segs + 1;
     if ((uint64_t)el->row_words * 8 * rows > ELEM4_MAX_ROW_BYTES) {
         eni__elem4_free(ctx, el);
         return NULL;
     }
-
     el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    /* before the rows: filling them looks cuts up */
-    if (!el->rows || eni__elem4_index(ctx, el) < 0)
-        goto nomem;
-
-    if (eni__rows_fill(ctx, proto, P, ks, full, span_of, el, el->rows, el->row_words) < 0)
-        goto nomem;
-    return el;
-
-nomem:
-    if (el)
+    if (!el->rows ||
+        eni__rows_fill(ctx, proto, P, ks, full, span_of, el, el->rows, el->row_words) < 0) {
         eni__elem4_free(ctx, el);
-    else
-        eni__free(ctx, cut);
-    *nomem = 1;
-    return NULL;
+        *nomem = 1;
+        return NULL;
+    }
+    return el;
+}
+
+struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_keys *P,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem)
+{
+    /* The cuts: the ends of the intervals of the parts the key index was
+     * built from, each distinct set once (eni__rows_distinct); far fewer
+     * than the sets' own intervals. */
+    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
+    if (!take) {
+        *nomem = 1;
+        return NULL;
+    }
+    *nomem = 0;
+    uint64_t max_cuts = max_cuts_of(ks, take);
+    struct cls_elem4 *el = NULL;
+    /* not worth sorting when too large even before duplicates go */
+    if (((max_cuts + 64) / 64) * 8 * ((uint64_t)P->n_segs + 1) <= ELEM4_MAX_ROW_BYTES)
+        el = eni__elem4_pieces(ctx, ks, take, nomem);
+    eni__free(ctx, take);
+    return el ? with_rows(ctx, el, proto, P, ks, full, nomem) : NULL;
+}
+
+struct cls_elem4 *eni__elem4_build_shared(eni_ctx *ctx, int proto, const struct cls_keys *P,
+                                          const struct key_sweep *ks, const struct cls_iv *full,
+                                          const struct cls_elem4 *pieces, int *nomem)
+{
+    *nomem = 0;
+    struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
+    if (!el) {
+        *nomem = 1;
+        return NULL;
+    }
+    *el = *pieces;
+    el->shared = 1;
+    el->rows = NULL;
+    return with_rows(ctx, el, proto, P, ks, full, nomem);
 }

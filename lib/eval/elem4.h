@@ -35,6 +35,8 @@ struct cls_elem4 {
     uint32_t base;      /* the window's first address */
     uint32_t shift;     /* log2 of a bucket's width (0..32) */
     uint64_t *rows;     /* one row per segment, then the all-key union's row */
+    uint8_t shared;     /* cut, bucket and crowd are the table's (cls_table.pieces4):
+                           neither freed nor counted with this index */
     uint32_t row_words;
     struct cls_crowd crowd; /* finer buckets for the crowded ones (crowd.h) */
 };
@@ -95,6 +97,19 @@ struct key_sweep;
 struct cls_elem4 *eni__elem4_build(struct eni_ctx *ctx, int proto, const struct cls_keys *P,
                                    const struct key_sweep *ks, const struct cls_iv *full,
                                    int *nomem);
+/* The same over the table's shared cuts (eni__elem4_pieces): its rows
+ * only. NULL when they would pass the rows' limit (then build its own) or
+ * on allocation failure (*nomem set). */
+struct cls_elem4 *eni__elem4_build_shared(struct eni_ctx *ctx, int proto,
+                                          const struct cls_keys *P, const struct key_sweep *ks,
+                                          const struct cls_iv *full,
+                                          const struct cls_elem4 *pieces, int *nomem);
+/* The cuts of the parts of ks that take[] marks, sorted, and their lookup
+ * (buckets, crowded buckets' nodes), without rows: what several key
+ * indexes of a table share. NULL when there is no address, or on
+ * allocation failure (*nomem set). */
+struct cls_elem4 *eni__elem4_pieces(struct eni_ctx *ctx, const struct key_sweep *ks,
+                                    const uint8_t *take, int *nomem);
 /* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
  * sentinels after them): its window, buckets and crowded buckets' nodes,
  * allocated through ctx. 0, or -1 out of memory (what was allocated is

@@ -27,10 +27,12 @@ void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
 {
     if (!el)
         return;
-    eni__free(ctx, el->cut);
-    eni__free(ctx, el->bucket);
+    if (!el->shared) {
+        eni__free(ctx, el->cut);
+        eni__free(ctx, el->bucket);
+        eni__crowd_free(ctx, &el->crowd);
+    }
     eni__free(ctx, el->rows);
-    eni__crowd_free(ctx, &el->crowd);
     eni__free(ctx, el);
 }
 
@@ -80,57 +82,97 @@ int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
     return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 
-struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, int proto, const struct cls_keys *K,
-                                   const struct key_sweep *ks, const struct cls_iv *full,
-                                   int *nomem)
+/* Room for the cuts of the marked parts: 2 per interval (before
+ * duplicates go). */
+static uint64_t max_cuts_of(const struct key_sweep *ks, const uint8_t *take)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < ks->n_part; i++)
+        if (take[i])
+            n += 2 * (uint64_t)ks->part[i].n_iv;
+    return n;
+}
+
+struct cls_elem6 *eni__elem6_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
+                                    int *nomem)
 {
     *nomem = 0;
-    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
-    if (!take) {
+    uint64_t max_cuts = max_cuts_of(ks, take);
+    if (max_cuts == 0 || max_cuts > UINT32_MAX - CUT_PAD)
+        return NULL; /* no address at all (or more cuts than an index counts) */
+    struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
+    struct cls_cut6 *cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
+    if (!el || !cut) {
+        eni__free(ctx, el);
+        eni__free(ctx, cut);
         *nomem = 1;
         return NULL;
     }
-    uint64_t rows = (uint64_t)K->n_segs + 1, max_cuts = 0;
-    for (uint32_t i = 0; i < ks->n_part; i++)
-        if (take[i])
-            max_cuts += 2 * (uint64_t)ks->part[i].n_iv;
-    struct cls_elem6 *el = NULL;
-    struct cls_cut6 *cut = NULL;
-    /* none when there is no address at all, or too large even before
-     * duplicates are removed */
-    if (max_cuts != 0 && ((max_cuts + 64) / 64) * 8 * rows <= ELEM6_MAX_ROW_BYTES) {
-        el = eni__calloc(ctx, 1, sizeof *el);
-        cut = eni__calloc(ctx, max_cuts + CUT_PAD, sizeof *cut);
-        *nomem = !el || !cut;
-    }
-    if (el && cut) {
-        el->cut = cut;
-        el->n_cut = collect_cuts(ctx, ks, take, cut);
-    }
-    eni__free(ctx, take);
-    if (!el || !cut) {
-        eni__free(ctx, cut);
-        eni__free(ctx, el);
-        return NULL;
-    }
+    el->cut = cut;
+    el->n_cut = collect_cuts(ctx, ks, take, cut);
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[el->n_cut + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->row_words = (el->n_cut + 1 + 63) / 64;
-    if ((uint64_t)el->row_words * 8 * rows > ELEM6_MAX_ROW_BYTES) {
-        eni__elem6_free(ctx, el);
-        return NULL;
-    }
-    el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    /* before the rows: filling them looks cuts up */
-    if (!el->rows || eni__elem6_index(ctx, el) < 0) {
-        eni__elem6_free(ctx, el);
-        *nomem = 1;
-        return NULL;
-    }
-    if (eni__rows_fill(ctx, proto, K, ks, full, span_of, el, el->rows, el->row_words) < 0) {
+    if (eni__elem6_index(ctx, el) < 0) {
         eni__elem6_free(ctx, el);
         *nomem = 1;
         return NULL;
     }
     return el;
+}
+
+/* el's rows (el has its cuts and lookup): NULL when they would pass the
+ * limit (el freed), or on allocation failure (*nomem set, el freed). */
+static struct cls_elem6 *with_rows(eni_ctx *ctx, struct cls_elem6 *el, int proto,
+                                   const struct cls_keys *K, const struct key_sweep *ks,
+                                   const struct cls_iv *full, int *nomem)
+{
+    uint64_t rows = (uint64_t)K->n_segs + 1;
+    if ((uint64_t)el->row_words * 8 * rows > ELEM6_MAX_ROW_BYTES) {
+        eni__elem6_free(ctx, el);
+        return NULL;
+    }
+    el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
+    if (!el->rows ||
+        eni__rows_fill(ctx, proto, K, ks, full, span_of, el, el->rows, el->row_words) < 0) {
+        eni__elem6_free(ctx, el);
+        *nomem = 1;
+        return NULL;
+    }
+    return el;
+}
+
+struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, int proto, const struct cls_keys *K,
+                                   const struct key_sweep *ks, const struct cls_iv *full,
+                                   int *nomem)
+{
+    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
+    if (!take) {
+        *nomem = 1;
+        return NULL;
+    }
+    *nomem = 0;
+    uint64_t max_cuts = max_cuts_of(ks, take);
+    struct cls_elem6 *el = NULL;
+    /* not worth sorting when too large even before duplicates go */
+    if (((max_cuts + 64) / 64) * 8 * ((uint64_t)K->n_segs + 1) <= ELEM6_MAX_ROW_BYTES)
+        el = eni__elem6_pieces(ctx, ks, take, nomem);
+    eni__free(ctx, take);
+    return el ? with_rows(ctx, el, proto, K, ks, full, nomem) : NULL;
+}
+
+struct cls_elem6 *eni__elem6_build_shared(eni_ctx *ctx, int proto, const struct cls_keys *K,
+                                          const struct key_sweep *ks, const struct cls_iv *full,
+                                          const struct cls_elem6 *pieces, int *nomem)
+{
+    *nomem = 0;
+    struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
+    if (!el) {
+        *nomem = 1;
+        return NULL;
+    }
+    *el = *pieces;
+    el->shared = 1;
+    el->rows = NULL;
+    return with_rows(ctx, el, proto, K, ks, full, nomem);
 }

@@ -27,6 +27,8 @@ struct cls_elem6 {
     uint64_t base;        /* the window's first high word */
     uint32_t shift;       /* log2 of a bucket's width in high words (0..63) */
     uint64_t *rows;       /* one row per segment, then the all-key union's row */
+    uint8_t shared;       /* cut, bucket and crowd are the table's (cls_table.pieces6):
+                             neither freed nor counted with this index */
     uint32_t row_words;
     struct cls_crowd crowd; /* finer buckets for the crowded ones (crowd.h) */
 };
@@ -62,6 +64,13 @@ struct key_sweep;
 struct cls_elem6 *eni__elem6_build(struct eni_ctx *ctx, int proto, const struct cls_keys *K,
                                    const struct key_sweep *ks, const struct cls_iv *full,
                                    int *nomem);
+/* eni__elem4_build_shared and eni__elem4_pieces for IPv6. */
+struct cls_elem6 *eni__elem6_build_shared(struct eni_ctx *ctx, int proto,
+                                          const struct cls_keys *K, const struct key_sweep *ks,
+                                          const struct cls_iv *full,
+                                          const struct cls_elem6 *pieces, int *nomem);
+struct cls_elem6 *eni__elem6_pieces(struct eni_ctx *ctx, const struct key_sweep *ks,
+                                    const uint8_t *take, int *nomem);
 /* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
  * sentinels after them): its window, buckets and crowded buckets' nodes,
  * allocated through ctx. 0, or -1 out of memory (what was allocated is

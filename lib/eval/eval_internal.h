@@ -173,6 +173,13 @@ bool eni__rule_peer_visit(eni_ctx *ctx, const struct eni_sg_rule *r, unsigned fa
  * (eni__entry_merge). False on allocation failure. */
 bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned family,
                        struct cls_keys **out);
+/* Before the key indexes of t (family 4 or 6) are built, for the keyed
+ * protocols whose bit is set in `keyed` (CLS_KEY_*): when their address
+ * sets are mostly the same (group references: the all-protocol rules
+ * bring every group into each), one sorted set of cuts and its lookup for
+ * them all, t->pieces4 or t->pieces6, so each index fills only its rows.
+ * False on allocation failure. */
+bool eni__keyidx_share(eni_ctx *ctx, struct cls_table *t, unsigned family, uint8_t keyed);
 /* Merge entry e of t's intervals, if they are not yet (compile.c). */
 void eni__entry_merge(eni_ctx *ctx, struct cls_table *t, struct cls_entry *e);
 void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K);

@@ -198,15 +198,89 @@ static bool list_segments(eni_ctx *ctx, struct cls_keys *K, const struct key_swe
 }
 
 /* The sets as bit rows (K->el or K->el6), when they are worth it. */
-static bool build_rows(eni_ctx *ctx, int proto, unsigned family, struct cls_keys *K,
-                       const struct key_sweep *ks, const struct cls_iv *full)
+static bool build_rows(eni_ctx *ctx, const struct cls_table *t, int proto, unsigned family,
+                       struct cls_keys *K, const struct key_sweep *ks, const struct cls_iv *full)
 {
-    int nomem;
+    int nomem = 0;
+    /* over the table's shared cuts first, if it has them; its own when
+     * the shared ones would make its rows too large */
+    if (family == 4 && t->pieces4)
+        K->el = eni__elem4_build_shared(ctx, proto, K, ks, full, t->pieces4, &nomem);
+    else if (family == 6 && t->pieces6)
+        K->el6 = eni__elem6_build_shared(ctx, proto, K, ks, full, t->pieces6, &nomem);
+    if (nomem || K->el || K->el6)
+        return !nomem;
     if (family == 4)
         K->el = eni__elem4_build(ctx, proto, K, ks, full, &nomem);
     else
         K->el6 = eni__elem6_build(ctx, proto, K, ks, full, &nomem);
     return !nomem;
+}
+
+/* t's rules as parts (rowsweep.h), in *ks; *owned: the array, for the
+ * caller to free. */
+static bool rules_as_parts(eni_ctx *ctx, const struct cls_table *t, struct key_sweep *ks,
+                           struct cls_entry **owned)
+{
+    struct cls_entry *part = eni__calloc(ctx, (size_t)t->n_rules + 1, sizeof *part);
+    if (!part)
+        return false;
+    for (uint32_t i = 0; i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        part[i] = (struct cls_entry){.proto = r->proto, .kind = r->kind, .open = r->open,
+                                     .merged = 1, .from = r->from, .to = r->to,
+                                     .first_iv = r->first_iv, .n_iv = r->n_iv};
+    }
+    *owned = part;
+    *ks = (struct key_sweep){.part = part, .n_part = t->n_rules, .iv = t->rule_iv,
+                             .n_iv = t->n_rule_iv};
+    return true;
+}
+
+/* Share when the union holds at most an eighth more intervals than the
+ * largest index's own: its rows then widen by little, and every other
+ * index's cuts, sort and lookup are built once instead of again. Sets of
+ * CIDRs, distinct from one protocol to the next, stay apart: sharing them
+ * widened every row for nothing saved. Counted in one pass: each rule's
+ * set once per index it belongs to (`seen` holds, per set, the indexes
+ * that counted it; bit CLS_N_KEYED is the union). */
+bool eni__keyidx_share(eni_ctx *ctx, struct cls_table *t, unsigned family, uint8_t keyed)
+{
+    if (__builtin_popcount(keyed) < 2)
+        return true;
+    uint8_t *seen = eni__calloc(ctx, (size_t)t->n_rule_iv + 1, 1);
+    uint8_t *take = eni__calloc(ctx, (size_t)t->n_rules + 1, 1);
+    bool ok = seen && take;
+    uint64_t n[CLS_N_KEYED + 1] = {0};
+    for (uint32_t i = 0; ok && i < t->n_rules; i++) {
+        const struct cls_rule *r = &t->rules[i];
+        int slot = eni__cls_keyed_slot(r->proto);
+        uint8_t in = r->proto == -1 ? keyed : slot >= 0 ? (uint8_t)(keyed & 1u << slot) : 0;
+        if (in)
+            in |= 1u << CLS_N_KEYED;
+        unsigned fresh = in & ~seen[r->first_iv];
+        take[i] = fresh >> CLS_N_KEYED & 1; /* the first rule of its set in the union */
+        seen[r->first_iv] |= in;
+        for (; fresh; fresh &= fresh - 1)
+            n[__builtin_ctz(fresh)] += r->n_iv;
+    }
+    uint64_t largest = 0;
+    for (int k = 0; k < CLS_N_KEYED; k++)
+        largest = n[k] > largest ? n[k] : largest;
+    struct cls_entry *part = NULL;
+    struct key_sweep ks;
+    if (ok && n[CLS_N_KEYED] <= largest + largest / 8) {
+        int nomem = !rules_as_parts(ctx, t, &ks, &part);
+        if (!nomem && family == 4)
+            t->pieces4 = eni__elem4_pieces(ctx, &ks, take, &nomem);
+        else if (!nomem)
+            t->pieces6 = eni__elem6_pieces(ctx, &ks, take, &nomem);
+        ok = !nomem;
+    }
+    eni__free(ctx, part);
+    eni__free(ctx, seen);
+    eni__free(ctx, take);
+    return ok;
 }
 
 /* The parts of proto's index (rowsweep.h): the table's entries, or its
@@ -246,19 +320,7 @@ static bool choose_parts(eni_ctx *ctx, struct cls_table *t, int proto, struct ke
                 eni__entry_merge(ctx, t, &t->entries[i]);
         return true;
     }
-    struct cls_entry *part = eni__calloc(ctx, (size_t)t->n_rules + 1, sizeof *part);
-    if (!part)
-        return false;
-    for (uint32_t i = 0; i < t->n_rules; i++) {
-        const struct cls_rule *r = &t->rules[i];
-        part[i] = (struct cls_entry){.proto = r->proto, .kind = r->kind, .open = r->open,
-                                     .merged = 1, .from = r->from, .to = r->to,
-                                     .first_iv = r->first_iv, .n_iv = r->n_iv};
-    }
-    *owned = part;
-    *ks = (struct key_sweep){.part = part, .n_part = t->n_rules, .iv = t->rule_iv,
-                             .n_iv = t->n_rule_iv};
-    return true;
+    return rules_as_parts(ctx, t, ks, owned);
 }
 
 bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned family,
@@ -293,7 +355,7 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
     if (ok) {
         K->full = (struct cls_seg){0, iv.n, wide_open};
         map_segments(K, &ks);
-        ok = build_rows(ctx, proto, family, K, &ks, iv.v);
+        ok = build_rows(ctx, t, proto, family, K, &ks, iv.v);
     }
     if (ok && !K->el && !K->el6)
         ok = list_segments(ctx, K, &ks, &iv);

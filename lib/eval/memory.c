@@ -16,18 +16,39 @@ static uint64_t elem_bytes(size_t header, uint32_t n_cut, size_t cut_size, uint3
            (uint64_t)n_rows * row_words * sizeof(uint64_t);
 }
 
+/* An index's rows alone, its cuts and lookup being the table's. */
+static uint64_t rows_bytes(size_t header, uint32_t row_words, uint32_t n_rows)
+{
+    return header + (uint64_t)n_rows * row_words * sizeof(uint64_t);
+}
+
+static uint64_t elem4_bytes(const struct cls_elem4 *el, uint32_t n_rows)
+{
+    if (!el)
+        return 0;
+    if (el->shared)
+        return rows_bytes(sizeof *el, el->row_words, n_rows);
+    return elem_bytes(sizeof *el, el->n_cut, sizeof *el->cut, el->n_bucket, &el->crowd,
+                      el->row_words, n_rows);
+}
+
+static uint64_t elem6_bytes(const struct cls_elem6 *el, uint32_t n_rows)
+{
+    if (!el)
+        return 0;
+    if (el->shared)
+        return rows_bytes(sizeof *el, el->row_words, n_rows);
+    return elem_bytes(sizeof *el, el->n_cut, sizeof *el->cut, el->n_bucket, &el->crowd,
+                      el->row_words, n_rows);
+}
+
 static uint64_t keys_bytes(const struct cls_keys *K)
 {
     if (!K)
         return 0;
     return sizeof *K + (uint64_t)K->n_segs * sizeof *K->segs +
            (uint64_t)K->n_iv * sizeof *K->iv + (K->iv4 ? (uint64_t)K->n_iv * sizeof *K->iv4 : 0) +
-           (K->el ? elem_bytes(sizeof *K->el, K->el->n_cut, sizeof *K->el->cut,
-                               K->el->n_bucket, &K->el->crowd, K->el->row_words, K->n_segs + 1)
-                  : 0) +
-           (K->el6 ? elem_bytes(sizeof *K->el6, K->el6->n_cut, sizeof *K->el6->cut,
-                                K->el6->n_bucket, &K->el6->crowd, K->el6->row_words, K->n_segs + 1)
-                   : 0);
+           elem4_bytes(K->el, K->n_segs + 1) + elem6_bytes(K->el6, K->n_segs + 1);
 }
 
 static uint64_t table_bytes(const struct cls_table *t)
@@ -40,7 +61,7 @@ static uint64_t table_bytes(const struct cls_table *t)
                  (uint64_t)t->by_proto_first[CLS_N_KEYED + 1] * sizeof *t->by_proto;
     for (int k = 0; k < CLS_N_KEYED; k++)
         b += keys_bytes(t->keyed[k]);
-    return b;
+    return b + elem4_bytes(t->pieces4, 0) + elem6_bytes(t->pieces6, 0); /* shared, rowless */
 }
 
 uint64_t eni__ruleset_bytes(const struct eni_ruleset *rs)
