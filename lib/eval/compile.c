@@ -362,19 +362,15 @@ static bool all_keys(const struct cls_entry *e)
  * all-protocol rules (set 0, `all`, built first), appended to out. Rules,
  * not entries: rules with the same group or prefix list share one set
  * (same first_iv), taken once (marked in `seen` with this call's stamp),
- * where entries held copies of it merged with others. */
+ * where entries held copies of it merged with others. The protocol's own
+ * sets are merged first and then with set 0 in one pass: merged together
+ * as runs, set 0 (the largest, often) was copied again at every level. */
 static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, const struct cls_seg *all,
                       uint32_t *seen, struct ivvec *tmp, struct ivvec *out, struct cls_seg *seg)
 {
     uint32_t stamp = (uint32_t)(proto + 2), lo, hi;
     tmp->n = 0;
-    seg->open = 0;
-    if (all && eni__ivreserve(ctx, tmp, all->n_iv)) { /* one sorted run */
-        if (all->n_iv)
-            memcpy(tmp->v, out->v + all->first_iv, (size_t)all->n_iv * sizeof *tmp->v);
-        tmp->n = all->n_iv;
-        seg->open = all->open;
-    }
+    seg->open = all ? all->open : 0;
     for (uint32_t i = 0; i < t->n_rules; i++) {
         const struct cls_rule *r = &t->rules[i];
         if (r->proto != proto || (proto != -1 && eni__cls_key_range(r->kind, r->from, r->to,
@@ -389,14 +385,16 @@ static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, const 
             tmp->n += r->n_iv;
         }
     }
-    if (tmp->nomem || !eni__ivreserve(ctx, out, tmp->n))
+    uint32_t n_all = all ? all->n_iv : 0;
+    /* room for both first: set 0's intervals (in out) stay where they are */
+    if (tmp->nomem || (uint64_t)tmp->n + n_all > UINT32_MAX ||
+        !eni__ivreserve(ctx, out, tmp->n + n_all))
         return false;
+    uint32_t own = eni__iv_merge(ctx, tmp->v, tmp->n);
     seg->first_iv = out->n;
-    seg->n_iv = eni__iv_merge(ctx, tmp->v, tmp->n);
-    if (seg->n_iv)
-        memcpy(out->v + out->n, tmp->v, (size_t)seg->n_iv * sizeof *out->v);
-    out->n += seg->n_iv;
-    return true;
+    eni__iv_union2(ctx, out, n_all ? out->v + all->first_iv : NULL, n_all, tmp->v, own);
+    seg->n_iv = out->n - seg->first_iv;
+    return !out->nomem;
 }
 
 /* The per-protocol sets: set 0 for protocols no rule names, one more per

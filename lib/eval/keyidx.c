@@ -19,19 +19,21 @@
 #include "radix.h"
 #include "rowsweep.h"
 
-/* The segment starting at key, among the n sorted distinct cuts; n for
- * 65536 (or any key no cut is). */
-static uint32_t segment_at(const uint32_t *cuts, uint32_t n, uint32_t key)
+/* Map every key to its segment (K->seg_base, K->seg_off) from the n
+ * sorted distinct segment starts. Keys are filled in order, so a block's
+ * base (the segment of its first key) is set before its other keys are. */
+static void map_keys(struct cls_keys *K, const uint32_t *cuts, uint32_t n)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (cuts[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (uint32_t sgi = 0; sgi < n; sgi++) {
+        uint32_t start = cuts[sgi], end = sgi + 1 < n ? cuts[sgi + 1] : 65536;
+        for (uint32_t key = start; key < end;) {
+            if ((key & 255) == 0)
+                K->seg_base[key >> 8] = sgi;
+            uint32_t stop = (key | 255) + 1 < end ? (key | 255) + 1 : end;
+            memset(K->seg_off + key, (int)(sgi - K->seg_base[key >> 8]), stop - key);
+            key = stop;
+        }
     }
-    return lo < n && cuts[lo] == key ? lo : n;
 }
 
 void eni__keyidx_free(eni_ctx *ctx, struct cls_keys *K)
@@ -52,11 +54,11 @@ static bool names_keys(const struct cls_entry *e, uint32_t *lo, uint32_t *hi)
     return e->proto != -1 && eni__cls_key_range(e->kind, e->from, e->to, lo, hi);
 }
 
-/* Cut the key space: the sorted distinct segment starts (0 first) and the
- * sorted start/end events of the parts of proto that name keys (n_keyed
- * of the n parts). */
-static bool cut_keys(eni_ctx *ctx, const struct cls_entry *part, uint32_t n, int proto,
-                     uint32_t n_keyed, struct key_event **ev_out, uint32_t *nev_out,
+/* Cut the key space: the sorted distinct segment starts (0 first), every
+ * key mapped to its segment in K, and the sorted start/end events of the
+ * parts of proto that name keys (n_keyed of the n parts). */
+static bool cut_keys(eni_ctx *ctx, struct cls_keys *K, const struct cls_entry *part, uint32_t n,
+                     int proto, uint32_t n_keyed, struct key_event **ev_out, uint32_t *nev_out,
                      uint32_t **cuts_out, uint32_t *ncut_out)
 {
     struct key_event *raw = eni__calloc(ctx, 2 * (size_t)n_keyed, sizeof *raw);
@@ -82,15 +84,17 @@ static bool cut_keys(eni_ctx *ctx, const struct cls_entry *part, uint32_t n, int
         for (uint32_t i = 0; i < ncut; i++)
             if (cuts[i] < 65536 && (u == 0 || cuts[u - 1] != cuts[i]))
                 cuts[u++] = cuts[i];
+        map_keys(K, cuts, u);
         /* The events in key order, placed by the segment each starts
-         * (counted first): every key is a cut, but 65536, past the last
-         * segment. A compare sort of them was a tenth of a publication. */
+         * (counted first; every key is a segment's start, but 65536, past
+         * the last): a compare sort of them was a tenth of a publication,
+         * a binary search for each segment a seventh. */
         for (uint32_t i = 0; i < nev; i++)
-            at[segment_at(cuts, u, raw[i].key) + 1]++;
+            at[(raw[i].key < 65536 ? eni__cls_seg_of(K, raw[i].key) : u) + 1]++;
         for (uint32_t s = 0; s <= u; s++)
             at[s + 1] += at[s];
         for (uint32_t i = 0; i < nev; i++)
-            ev[at[segment_at(cuts, u, raw[i].key)]++] = raw[i];
+            ev[at[raw[i].key < 65536 ? eni__cls_seg_of(K, raw[i].key) : u]++] = raw[i];
     }
     eni__free(ctx, raw);
     eni__free(ctx, at);
@@ -122,29 +126,18 @@ static bool all_key_union(eni_ctx *ctx, const struct cls_table *t, int proto, st
     return true;
 }
 
-/* Map keys to segments, and mark the segments a /0 rule covers: the
- * rows (and the segment lists) hold the addresses, this the rest of what
- * a lookup reads. */
-static void map_segments(struct cls_keys *K, const struct key_sweep *ks)
+/* Mark the segments a /0 rule covers: the rows (or the segment lists)
+ * hold the addresses, this the rest of what a lookup reads. */
+static void mark_open(struct cls_keys *K, const struct key_sweep *ks)
 {
     uint32_t n_open = 0, e_at = 0;
     for (uint32_t sgi = 0; sgi < ks->ncut; sgi++) {
-        uint32_t start = ks->cuts[sgi], end = sgi + 1 < ks->ncut ? ks->cuts[sgi + 1] : 65536;
-        for (; e_at < ks->nev && ks->ev[e_at].key <= start; e_at++) {
+        for (; e_at < ks->nev && ks->ev[e_at].key <= ks->cuts[sgi]; e_at++) {
             uint32_t idx = ks->ev[e_at].part & ~KEY_EVENT_END;
             if (ks->part[idx].open)
                 n_open += ks->ev[e_at].part & KEY_EVENT_END ? (uint32_t)-1 : 1u;
         }
         K->segs[sgi].open = n_open != 0;
-        /* keys are filled in order, so a block's base (the segment of its
-         * first key) is set before its other keys are */
-        for (uint32_t key = start; key < end;) {
-            if ((key & 255) == 0)
-                K->seg_base[key >> 8] = sgi;
-            uint32_t stop = (key | 255) + 1 < end ? (key | 255) + 1 : end;
-            memset(K->seg_off + key, (int)(sgi - K->seg_base[key >> 8]), stop - key);
-            key = stop;
-        }
     }
 }
 
@@ -343,7 +336,7 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
     if (ok && rule_parts) /* as many parts name keys as rules do */
         for (uint32_t i = n_keyed = 0; i < ks.n_part; i++)
             n_keyed += ks.part[i].proto == proto && names_keys(&ks.part[i], &lo, &hi);
-    ok = ok && cut_keys(ctx, ks.part, ks.n_part, proto, n_keyed, &ev, &ks.nev, &cuts, &ks.ncut);
+    ok = ok && cut_keys(ctx, K, ks.part, ks.n_part, proto, n_keyed, &ev, &ks.nev, &cuts, &ks.ncut);
     ks.ev = ev;
     ks.cuts = cuts;
     if (ok) {
@@ -354,7 +347,7 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
     }
     if (ok) {
         K->full = (struct cls_seg){0, iv.n, wide_open};
-        map_segments(K, &ks);
+        mark_open(K, &ks);
         ok = build_rows(ctx, t, proto, family, K, &ks, iv.v);
     }
     if (ok && !K->el && !K->el6)
