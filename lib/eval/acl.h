@@ -103,6 +103,22 @@ static inline void eni__acl_words(const uint8_t *addr, unsigned family, uint64_t
     }
 }
 
+/* Does table t (not one that allows all) drop p, of this family, whose
+ * remote end is (hi, lo) in host order? *hit: the deciding entry, NULL
+ * for the implicit deny (or nothing, when it passes). What every form
+ * below shares; the burst loop's pass the family as a constant. */
+static inline bool eni__acl_denies_at(const struct eni_acl_snap *a, const struct acl_table *t,
+                                      unsigned family, const eni_pkt *p, uint64_t hi,
+                                      uint64_t lo, const struct acl_ent **hit)
+{
+    if (eni__acl_same_subnet(a, family, hi, lo))
+        return false;
+    if (t->all == ACL_DENY_ALL)
+        return true;
+    *hit = eni__acl_first(t, family, hi, lo, p->proto, eni__acl_key(p));
+    return !*hit || !(*hit)->allow;
+}
+
 /* eni__acl_denies past its first test: a table that filters. */
 static inline bool eni__acl_denies_filtered(const struct eni_acl_snap *a,
                                             const struct acl_table *t, const eni_pkt *p,
@@ -110,12 +126,7 @@ static inline bool eni__acl_denies_filtered(const struct eni_acl_snap *a,
 {
     uint64_t hi, lo;
     eni__acl_words(remote, p->family, &hi, &lo);
-    if (eni__acl_same_subnet(a, p->family, hi, lo))
-        return false;
-    if (t->all == ACL_DENY_ALL)
-        return true;
-    *hit = eni__acl_first(t, p->family, hi, lo, p->proto, eni__acl_key(p));
-    return !*hit || !(*hit)->allow;
+    return eni__acl_denies_at(a, t, p->family, p, hi, lo, hit);
 }
 
 /* Does the ACL drop a packet crossing the subnet's edge this way? NULL
@@ -140,12 +151,8 @@ static inline bool eni__acl_denies4(const struct eni_acl_snap *a, bool out, cons
                                     uint32_t remote)
 {
     const struct acl_table *t = &a->t[out][0];
-    if (t->all == ACL_ALLOW_ALL || (remote & a->sub4_mask) == a->sub4_net)
-        return false;
-    if (t->all == ACL_DENY_ALL)
-        return true;
-    const struct acl_ent *e = eni__acl_first(t, 4, 0, remote, p->proto, eni__acl_key(p));
-    return !e || !e->allow;
+    const struct acl_ent *hit = NULL;
+    return t->all != ACL_ALLOW_ALL && eni__acl_denies_at(a, t, 4, p, 0, remote, &hit);
 }
 
 /* And its IPv6 form: the remote end as the flow key holds it (two
@@ -154,12 +161,8 @@ static inline bool eni__acl_denies6(const struct eni_acl_snap *a, bool out, cons
                                     uint64_t hi, uint64_t lo)
 {
     const struct acl_table *t = &a->t[out][1];
-    if (t->all == ACL_ALLOW_ALL || eni__acl_same_subnet(a, 6, hi, lo))
-        return false;
-    if (t->all == ACL_DENY_ALL)
-        return true;
-    const struct acl_ent *e = eni__acl_first(t, 6, hi, lo, p->proto, eni__acl_key(p));
-    return !e || !e->allow;
+    const struct acl_ent *hit = NULL;
+    return t->all != ACL_ALLOW_ALL && eni__acl_denies_at(a, t, 6, p, hi, lo, &hit);
 }
 
 #endif

@@ -9,20 +9,15 @@
 #include "radix.h"
 #include "rowsweep.h"
 
-/* Past this the rows no longer fit a core's L2 (2 MiB here) and the two
- * binary searches win again. 5000 bench rules take about 1 MiB. */
-enum { ELEM4_MAX_ROW_BYTES = 2u << 20 };
-
-/* The buckets are built by then: the packet path's lookup is exact and
- * cheaper than a search over all cuts (publishing time is a target too). */
-/* The pieces of v: one search for a single address (a member's /32),
+/* The pieces of v (the lookup is built by then: exact, and cheaper than
+ * a search over all cuts): one search for a single address (a member's /32),
  * two otherwise. */
 static struct piece_span span_of(const void *index, const struct cls_iv *v)
 {
     const struct cls_elem4 *el = index;
     uint32_t from = eni__elem4_find(el, (uint32_t)v->lo_lo);
-    return (struct piece_span){from, v->lo_lo == v->hi_lo ? from
-                                                          : eni__elem4_find(el, (uint32_t)v->hi_lo)};
+    bool point = v->lo_lo == v->hi_lo;
+    return (struct piece_span){from, point ? from : eni__elem4_find(el, (uint32_t)v->hi_lo)};
 }
 
 void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
@@ -60,22 +55,11 @@ int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
     return eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb);
 }
 
-/* Room for the cuts of the marked parts: 2 per interval (before
- * duplicates go). */
-static uint64_t max_cuts_of(const struct key_sweep *ks, const uint8_t *take)
-{
-    uint64_t n = 0;
-    for (uint32_t i = 0; i < ks->n_part; i++)
-        if (take[i])
-            n += 2 * (uint64_t)ks->part[i].n_iv;
-    return n;
-}
-
 struct cls_elem4 *eni__elem4_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
                                     int *nomem)
 {
     *nomem = 0;
-    uint64_t max_cuts = max_cuts_of(ks, take);
+    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
     if (max_cuts == 0 || max_cuts > UINT32_MAX - CUT_PAD)
         return NULL; /* no address at all (or more cuts than an index counts) */
     struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
@@ -123,7 +107,7 @@ static struct cls_elem4 *with_rows(eni_ctx *ctx, struct cls_elem4 *el, int proto
                                    const struct cls_iv *full, int *nomem)
 {
     uint64_t rows = (uint64_t)P->n_segs + 1;
-    if ((uint64_t)el->row_words * 8 * rows > ELEM4_MAX_ROW_BYTES) {
+    if (!eni__rows_fit(el->row_words, rows)) {
         eni__elem4_free(ctx, el);
         return NULL;
     }
@@ -150,10 +134,10 @@ struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_key
         return NULL;
     }
     *nomem = 0;
-    uint64_t max_cuts = max_cuts_of(ks, take);
+    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
     struct cls_elem4 *el = NULL;
     /* not worth sorting when too large even before duplicates go */
-    if (((max_cuts + 64) / 64) * 8 * ((uint64_t)P->n_segs + 1) <= ELEM4_MAX_ROW_BYTES)
+    if (eni__rows_fit((max_cuts + 64) / 64, (uint64_t)P->n_segs + 1))
         el = eni__elem4_pieces(ctx, ks, take, nomem);
     eni__free(ctx, take);
     return el ? with_rows(ctx, el, proto, P, ks, full, nomem) : NULL;

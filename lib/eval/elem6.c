@@ -10,9 +10,6 @@
 #include "radix.h"
 #include "rowsweep.h"
 
-/* As elem4.c: past this the rows no longer fit a core's L2. */
-enum { ELEM6_MAX_ROW_BYTES = 2u << 20 };
-
 /* The pieces of v: one search for a single address (a member's /128),
  * two otherwise. */
 static struct piece_span span_of(const void *index, const struct cls_iv *v)
@@ -82,22 +79,11 @@ int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
     return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 
-/* Room for the cuts of the marked parts: 2 per interval (before
- * duplicates go). */
-static uint64_t max_cuts_of(const struct key_sweep *ks, const uint8_t *take)
-{
-    uint64_t n = 0;
-    for (uint32_t i = 0; i < ks->n_part; i++)
-        if (take[i])
-            n += 2 * (uint64_t)ks->part[i].n_iv;
-    return n;
-}
-
 struct cls_elem6 *eni__elem6_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
                                     int *nomem)
 {
     *nomem = 0;
-    uint64_t max_cuts = max_cuts_of(ks, take);
+    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
     if (max_cuts == 0 || max_cuts > UINT32_MAX - CUT_PAD)
         return NULL; /* no address at all (or more cuts than an index counts) */
     struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
@@ -128,7 +114,7 @@ static struct cls_elem6 *with_rows(eni_ctx *ctx, struct cls_elem6 *el, int proto
                                    const struct cls_iv *full, int *nomem)
 {
     uint64_t rows = (uint64_t)K->n_segs + 1;
-    if ((uint64_t)el->row_words * 8 * rows > ELEM6_MAX_ROW_BYTES) {
+    if (!eni__rows_fit(el->row_words, rows)) {
         eni__elem6_free(ctx, el);
         return NULL;
     }
@@ -152,10 +138,10 @@ struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, int proto, const struct cls_key
         return NULL;
     }
     *nomem = 0;
-    uint64_t max_cuts = max_cuts_of(ks, take);
+    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
     struct cls_elem6 *el = NULL;
     /* not worth sorting when too large even before duplicates go */
-    if (((max_cuts + 64) / 64) * 8 * ((uint64_t)K->n_segs + 1) <= ELEM6_MAX_ROW_BYTES)
+    if (eni__rows_fit((max_cuts + 64) / 64, (uint64_t)K->n_segs + 1))
         el = eni__elem6_pieces(ctx, ks, take, nomem);
     eni__free(ctx, take);
     return el ? with_rows(ctx, el, proto, K, ks, full, nomem) : NULL;

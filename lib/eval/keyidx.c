@@ -54,13 +54,23 @@ static bool names_keys(const struct cls_entry *e, uint32_t *lo, uint32_t *hi)
     return e->proto != -1 && eni__cls_key_range(e->kind, e->from, e->to, lo, hi);
 }
 
+/* The segment an event at key opens or closes: every key is a segment's
+ * start (K maps it), but 65536, one past the last of the n segments. */
+static uint32_t event_segment(const struct cls_keys *K, uint32_t n, uint32_t key)
+{
+    return key < 65536 ? eni__cls_seg_of(K, key) : n;
+}
+
 /* Cut the key space: the sorted distinct segment starts (0 first), every
  * key mapped to its segment in K, and the sorted start/end events of the
- * parts of proto that name keys (n_keyed of the n parts). */
+ * parts of proto that name keys (of the n parts). */
 static bool cut_keys(eni_ctx *ctx, struct cls_keys *K, const struct cls_entry *part, uint32_t n,
-                     int proto, uint32_t n_keyed, struct key_event **ev_out, uint32_t *nev_out,
-                     uint32_t **cuts_out, uint32_t *ncut_out)
+                     int proto, struct key_event **ev_out, uint32_t *nev_out, uint32_t **cuts_out,
+                     uint32_t *ncut_out)
 {
+    uint32_t n_keyed = 0, lo, hi;
+    for (uint32_t i = 0; i < n; i++)
+        n_keyed += part[i].proto == proto && names_keys(&part[i], &lo, &hi);
     struct key_event *raw = eni__calloc(ctx, 2 * (size_t)n_keyed, sizeof *raw);
     struct key_event *ev = eni__calloc(ctx, 2 * (size_t)n_keyed, sizeof *ev);
     uint32_t *cuts = eni__calloc(ctx, 2 * (size_t)n_keyed + 1, sizeof *cuts);
@@ -68,7 +78,7 @@ static bool cut_keys(eni_ctx *ctx, struct cls_keys *K, const struct cls_entry *p
      * plus one for the sums */
     uint32_t *at = eni__calloc(ctx, 2 * (size_t)n_keyed + 3, sizeof *at);
     bool ok = raw && ev && cuts && at;
-    uint32_t nev = 0, ncut = 0, u = 0, lo, hi;
+    uint32_t nev = 0, ncut = 0, u = 0;
     for (uint32_t i = 0; ok && i < n; i++) {
         const struct cls_entry *e = &part[i];
         if (e->proto != proto || !names_keys(e, &lo, &hi))
@@ -90,11 +100,11 @@ static bool cut_keys(eni_ctx *ctx, struct cls_keys *K, const struct cls_entry *p
          * the last): a compare sort of them was a tenth of a publication,
          * a binary search for each segment a seventh. */
         for (uint32_t i = 0; i < nev; i++)
-            at[(raw[i].key < 65536 ? eni__cls_seg_of(K, raw[i].key) : u) + 1]++;
+            at[event_segment(K, u, raw[i].key) + 1]++;
         for (uint32_t s = 0; s <= u; s++)
             at[s + 1] += at[s];
         for (uint32_t i = 0; i < nev; i++)
-            ev[at[raw[i].key < 65536 ? eni__cls_seg_of(K, raw[i].key) : u]++] = raw[i];
+            ev[at[event_segment(K, u, raw[i].key)]++] = raw[i];
     }
     eni__free(ctx, raw);
     eni__free(ctx, at);
@@ -320,10 +330,11 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
                        struct cls_keys **out)
 {
     *out = NULL;
-    uint32_t n_keyed = 0, lo, hi;
-    for (uint32_t i = 0; i < t->n_entries; i++)
-        n_keyed += t->entries[i].proto == proto && names_keys(&t->entries[i], &lo, &hi);
-    if (n_keyed == 0)
+    bool keyed = false;
+    uint32_t lo, hi;
+    for (uint32_t i = 0; i < t->n_entries && !keyed; i++)
+        keyed = t->entries[i].proto == proto && names_keys(&t->entries[i], &lo, &hi);
+    if (!keyed)
         return true; /* no rule names keys: the protocol's set answers */
     struct cls_keys *K = eni__calloc(ctx, 1, sizeof *K);
     struct cls_entry *rule_parts = NULL;
@@ -332,11 +343,8 @@ bool eni__keyidx_build(eni_ctx *ctx, struct cls_table *t, int proto, unsigned fa
     struct ivvec iv = {0};
     uint8_t wide_open = 0;
     struct key_sweep ks = {0};
-    bool ok = K && choose_parts(ctx, t, proto, &ks, &rule_parts);
-    if (ok && rule_parts) /* as many parts name keys as rules do */
-        for (uint32_t i = n_keyed = 0; i < ks.n_part; i++)
-            n_keyed += ks.part[i].proto == proto && names_keys(&ks.part[i], &lo, &hi);
-    ok = ok && cut_keys(ctx, K, ks.part, ks.n_part, proto, n_keyed, &ev, &ks.nev, &cuts, &ks.ncut);
+    bool ok = K && choose_parts(ctx, t, proto, &ks, &rule_parts) &&
+              cut_keys(ctx, K, ks.part, ks.n_part, proto, &ev, &ks.nev, &cuts, &ks.ncut);
     ks.ev = ev;
     ks.cuts = cuts;
     if (ok) {

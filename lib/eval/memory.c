@@ -7,39 +7,32 @@
 #include "eval_internal.h"
 
 /* An elementary-interval index (elem4.h, elem6.h): its header, its cuts
- * and their sentinels, its buckets, their crowded ones' nodes and its rows. */
-static uint64_t elem_bytes(size_t header, uint32_t n_cut, size_t cut_size, uint32_t n_bucket,
-                           const struct cls_crowd *crowd, uint32_t row_words, uint32_t n_rows)
+ * and their sentinels, its buckets, their crowded ones' nodes and its
+ * rows; an index whose cuts are the table's (shared) only its header and
+ * rows, the table's being counted once, rowless. */
+static uint64_t elem_bytes(size_t header, uint8_t shared, uint32_t n_cut, size_t cut_size,
+                           uint32_t n_bucket, const struct cls_crowd *crowd, uint32_t row_words,
+                           uint32_t n_rows)
 {
+    uint64_t rows = (uint64_t)n_rows * row_words * sizeof(uint64_t);
+    if (shared)
+        return header + rows;
     return header + ((uint64_t)n_cut + CUT_PAD) * cut_size + eni__crowd_bytes(crowd, n_bucket) +
-           ((uint64_t)n_bucket + 1) * sizeof(uint32_t) +
-           (uint64_t)n_rows * row_words * sizeof(uint64_t);
-}
-
-/* An index's rows alone, its cuts and lookup being the table's. */
-static uint64_t rows_bytes(size_t header, uint32_t row_words, uint32_t n_rows)
-{
-    return header + (uint64_t)n_rows * row_words * sizeof(uint64_t);
+           ((uint64_t)n_bucket + 1) * sizeof(uint32_t) + rows;
 }
 
 static uint64_t elem4_bytes(const struct cls_elem4 *el, uint32_t n_rows)
 {
-    if (!el)
-        return 0;
-    if (el->shared)
-        return rows_bytes(sizeof *el, el->row_words, n_rows);
-    return elem_bytes(sizeof *el, el->n_cut, sizeof *el->cut, el->n_bucket, &el->crowd,
-                      el->row_words, n_rows);
+    return el ? elem_bytes(sizeof *el, el->shared, el->n_cut, sizeof *el->cut, el->n_bucket,
+                           &el->crowd, el->row_words, n_rows)
+              : 0;
 }
 
 static uint64_t elem6_bytes(const struct cls_elem6 *el, uint32_t n_rows)
 {
-    if (!el)
-        return 0;
-    if (el->shared)
-        return rows_bytes(sizeof *el, el->row_words, n_rows);
-    return elem_bytes(sizeof *el, el->n_cut, sizeof *el->cut, el->n_bucket, &el->crowd,
-                      el->row_words, n_rows);
+    return el ? elem_bytes(sizeof *el, el->shared, el->n_cut, sizeof *el->cut, el->n_bucket,
+                           &el->crowd, el->row_words, n_rows)
+              : 0;
 }
 
 static uint64_t keys_bytes(const struct cls_keys *K)

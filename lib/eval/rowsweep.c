@@ -71,6 +71,15 @@ int eni__rows_sweep(eni_ctx *ctx, const struct key_sweep *ks, const struct piece
     return rc;
 }
 
+uint64_t eni__rows_max_cuts(const struct key_sweep *ks, const uint8_t *take)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < ks->n_part; i++)
+        if (take[i])
+            n += 2 * (uint64_t)ks->part[i].n_iv;
+    return n;
+}
+
 /* Parts sharing a set share its place (first_iv): a map from that place
  * finds the repeats. */
 uint8_t *eni__rows_distinct(eni_ctx *ctx, const struct key_sweep *ks, int proto)

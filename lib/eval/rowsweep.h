@@ -66,6 +66,22 @@ int eni__rows_sweep(struct eni_ctx *ctx, const struct key_sweep *ks,
                     const struct piece_span *span, const uint32_t *span_first,
                     const uint32_t *span_n, uint64_t *rows, uint32_t row_words);
 
+/* Past this the rows no longer fit a core's L2 (2 MiB here) and the
+ * binary searches over the segments' lists win again (elem4.c, elem6.c).
+ * 5000 bench rules take about 1 MiB. */
+#define ROWS_MAX_BYTES (2u << 20)
+
+/* Would `rows` rows of `words` 64-bit words each stay within
+ * ROWS_MAX_BYTES? */
+static inline bool eni__rows_fit(uint64_t words, uint64_t rows)
+{
+    return words * 8 * rows <= ROWS_MAX_BYTES;
+}
+
+/* At most how many cuts the parts take[] marks give: two per interval,
+ * before duplicates go. */
+uint64_t eni__rows_max_cuts(const struct key_sweep *ks, const uint8_t *take);
+
 /* Which parts of ks the index of keyed protocol `proto` draws its cuts
  * from: those of proto and the all-protocol ones, each distinct set once
  * (take[i] is 1 for the first part with its set). Every set of the index
