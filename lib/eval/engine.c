@@ -73,6 +73,19 @@ ENI__HOT void flow_touch(const struct eni_snap *snap, struct flow_slot *s, const
         atomic_store_explicit(&s->expires, exp, memory_order_relaxed);
 }
 
+/* Is the IPv6 address (hi, lo), host order, one of the interface's own?
+ * Inline for the burst loop, which has the words in the packet's key. */
+ENI__HOT bool own_addr6(const struct eni_snap *snap, uint64_t hi, uint64_t lo)
+{
+    for (uint32_t i = 0; i < snap->n_v6; i++)
+        if (snap->v6[i].lo_hi == hi && snap->v6[i].lo_lo == lo)
+            return true;
+    for (uint32_t i = 0; i < snap->n_p6; i++)
+        if (snap->p6[i].lo_hi == hi && snap->p6[i].lo_lo <= lo && lo <= snap->p6[i].hi_lo)
+            return true;
+    return false;
+}
+
 static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned family)
 {
     if (family == 4) {
@@ -99,20 +112,10 @@ static bool own_addr(const struct eni_snap *snap, const uint8_t *a, unsigned fam
         }
         return lo < snap->n_v4 && snap->v4[lo] == v;
     }
-    struct cls_iv x;
     uint64_t hi, lo;
     memcpy(&hi, a, 8);
     memcpy(&lo, a + 8, 8);
-    x.lo_hi = __builtin_bswap64(hi);
-    x.lo_lo = __builtin_bswap64(lo);
-    for (uint32_t i = 0; i < snap->n_v6; i++)
-        if (snap->v6[i].lo_hi == x.lo_hi && snap->v6[i].lo_lo == x.lo_lo)
-            return true;
-    for (uint32_t i = 0; i < snap->n_p6; i++)
-        if (snap->p6[i].lo_hi == x.lo_hi && snap->p6[i].lo_lo <= x.lo_lo &&
-            x.lo_lo <= snap->p6[i].hi_lo)
-            return true;
-    return false;
+    return own_addr6(snap, __builtin_bswap64(hi), __builtin_bswap64(lo));
 }
 
 /* Section 4.7: Amazon DNS (VPC+2, 169.254.169.253), instance metadata
@@ -194,11 +197,10 @@ ENI__HOT void packet_key4(const eni_pkt *p, bool out, struct fkey *k)
     k->vetted = 0;
     k->classified = 0;
     k->ports = key_ports(p, 4, out, k);
-    uint64_t buf[2] = {k->w[0], (uint64_t)k->ports << 8 | k->proto};
-    k->hash = eni__hash16(buf, FLOW_SEED);
+    k->hash = eni__flow_hash2(k->w[0], (uint64_t)k->ports << 8 | k->proto);
 }
 
-/* The same for an IPv6 packet: key_hash's hash of the same 40 bytes. */
+/* The same for an IPv6 packet: key_hash's hash of the same five words. */
 ENI__HOT void packet_key6(const eni_pkt *p, bool out, struct fkey *k)
 {
     const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
@@ -216,7 +218,7 @@ ENI__HOT void packet_key6(const eni_pkt *p, bool out, struct fkey *k)
     k->classified = 0;
     k->ports = key_ports(p, 6, out, k);
     buf[4] = (uint64_t)k->ports << 8 | k->proto;
-    k->hash = eni__hash40(buf, FLOW_SEED);
+    k->hash = eni__flow_hash5(buf);
 }
 
 static void eval_key(const eni_pkt *p, bool out, struct fkey *k)
@@ -638,8 +640,8 @@ ENI__HOT bool fast_hit6(const struct hot4 *h, const struct eni_snap *snap,
 {
     if (k->absent)
         return false;
-    const uint8_t *local = out ? p->src : p->dst, *remote = out ? p->dst : p->src;
-    if (h->sdc && !own_addr(snap, local, 6))
+    const uint8_t *remote = out ? p->dst : p->src;
+    if (h->sdc && !own_addr6(snap, k->w[0], k->w[1])) /* the local end, from the key */
         return false;
     if (remote[0] == 0xfd && service_addr(snap, remote, 6))
         return false;
@@ -689,6 +691,24 @@ ENI__HOT void stage_key(const struct eni_flows *fl, const struct flow_table *ft6
     slot_prefetch(ft, k->home);
 }
 
+/* Keys of packets [from, to) of a burst of n, their slots prefetched.
+ * Records are read in order and fetched PKT_AHEAD before their key is
+ * built (the hardware streamer stops at page ends). */
+ENI__HOT void stage_chunk(const struct eni_flows *fl, const struct flow_table *ft6, unsigned dir,
+                          const uint8_t *dirs, const eni_pkt *pkts, uint32_t from, uint32_t to,
+                          uint32_t n, struct fkey *keys)
+{
+    enum { PKT_AHEAD = 8 };
+    for (uint32_t j = from; j < to; j++) {
+        if (j + PKT_AHEAD < n) {
+            __builtin_prefetch(&pkts[j + PKT_AHEAD]);
+            __builtin_prefetch((const char *)&pkts[j + PKT_AHEAD] + sizeof *pkts - 1);
+        }
+        unsigned d = dirs ? (unsigned)dirs[j] : dir;
+        stage_key(fl, ft6, &pkts[j], d == ENI_DIR_OUTBOUND, &keys[j - from]);
+    }
+}
+
 /* The burst loop, for one direction (dirs NULL) or one per packet: inlined
  * twice into eni__eval_burst, so the one-direction loop pays nothing for
  * the other. */
@@ -696,17 +716,17 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
                     unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n, uint64_t now,
                     bool want_rule, eni_verdict *out, eni_eval_counters *c)
 {
-    /* One software-pipelined pass: packet i+AHEAD's key is built and its
-     * slot prefetched just before packet i is judged, so about AHEAD table
-     * misses are in flight (more would only queue in the core's fill
-     * buffers). Keys live in a ring of 2*AHEAD, so the one being judged is
-     * never the one being built. Records are read in order and fetched
-     * PKT_AHEAD before their key is built (the hardware streamer stops at
-     * page ends). */
-    enum { AHEAD = 16, RING = 2 * AHEAD, PKT_AHEAD = 8 };
+    /* Software-pipelined by chunks: the keys of the next CHUNK packets are
+     * built and their slots prefetched (stage_chunk) before this chunk's
+     * packets are judged in order, so each table miss has 16 to 31
+     * packets' work to arrive in. Two loops, each with few live values,
+     * where one loop doing both took a tenth more instructions (its
+     * values spilled around the judging's calls). Judging stays strictly
+     * in packet order: a packet sees the flows earlier ones created. */
+    enum { CHUNK = 16 };
 #define DIR_OF(i) (dirs ? (unsigned)dirs[i] : dir)
     bool live = snap && snap->attached;
-    struct fkey ring[RING];
+    struct fkey ring[2 * CHUNK];
     /* judged by the short paths, counted at the end: tracked hits, and
      * misses dropped for want of a rule [0] or by the network ACL [1] */
     uint64_t hits = 0, missed[2] = {0, 0};
@@ -719,40 +739,35 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
     struct hot4 hot;
     if (live)
         hot4_init(&hot, fl, snap, now);
-    for (uint32_t j = 0; j < n && j < AHEAD; j++) {
-        if (j + PKT_AHEAD < n)
-            __builtin_prefetch(&pkts[j + PKT_AHEAD]);
-        stage_key(fl, ft6, &pkts[j], DIR_OF(j) == ENI_DIR_OUTBOUND, &ring[j]);
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t j = i + AHEAD;
-        if (j < n) {
-            if (j + PKT_AHEAD < n) {
-                __builtin_prefetch(&pkts[j + PKT_AHEAD]);
-                __builtin_prefetch((const char *)&pkts[j + PKT_AHEAD] + sizeof *pkts - 1);
-            }
-            stage_key(fl, ft6, &pkts[j], DIR_OF(j) == ENI_DIR_OUTBOUND, &ring[j % RING]);
+    stage_chunk(fl, ft6, dir, dirs, pkts, 0, n < CHUNK ? n : CHUNK, n, ring);
+    for (uint32_t base = 0; base < n; base += CHUNK) {
+        uint32_t next = base + CHUNK, end = next < n ? next : n;
+        if (next < n)
+            stage_chunk(fl, ft6, dir, dirs, pkts, next, next + CHUNK < n ? next + CHUNK : n, n,
+                        ring + ((next / CHUNK) & 1) * CHUNK);
+        struct fkey *keys = ring + ((base / CHUNK) & 1) * CHUNK;
+        for (uint32_t i = base; i < end; i++) {
+            const eni_pkt *p = &pkts[i];
+            eni_verdict *v = &out[i];
+            struct fkey *k = &keys[i - base];
+            unsigned d = DIR_OF(i);
+            bool outb = d == ENI_DIR_OUTBOUND;
+            if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
+                hits++;
+            else if (p->family == 4 && live && fast_miss(&hot, snap, 1, outb, p, k, v))
+                missed[v->reason == ENI_REASON_ACL_DENY]++;
+            else if (p->family == 6 && live && fast_hit6(&hot, snap, ft6, outb, p, k, now, v))
+                hits++;
+            else if (p->family == 6 && live && fast_miss(&hot, snap, 4, outb, p, k, v))
+                missed[v->reason == ENI_REASON_ACL_DENY]++;
+            else if ((p->family == 4 || p->family == 6) && live && !want_rule &&
+                     fast_new(dp, fl, &hot, snap, k->words, outb, p, k, now, &created, &made, v))
+                ; /* one copy for both families: the loop stays small */
+            else if (p->family != 4 && p->family != 6)
+                eni__eval_malformed(v, c);
+            else
+                eni__eval_one(dp, fl, snap, d, p, now, true, want_rule, v, c, k, &created);
         }
-        const eni_pkt *p = &pkts[i];
-        eni_verdict *v = &out[i];
-        struct fkey *k = &ring[i % RING];
-        unsigned d = DIR_OF(i);
-        bool outb = d == ENI_DIR_OUTBOUND;
-        if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
-            hits++;
-        else if (p->family == 4 && live && fast_miss(&hot, snap, 1, outb, p, k, v))
-            missed[v->reason == ENI_REASON_ACL_DENY]++;
-        else if (p->family == 6 && live && fast_hit6(&hot, snap, ft6, outb, p, k, now, v))
-            hits++;
-        else if (p->family == 6 && live && fast_miss(&hot, snap, 4, outb, p, k, v))
-            missed[v->reason == ENI_REASON_ACL_DENY]++;
-        else if ((p->family == 4 || p->family == 6) && live && !want_rule &&
-                 fast_new(dp, fl, &hot, snap, k->words, outb, p, k, now, &created, &made, v))
-            ; /* one copy for both families: the loop stays small */
-        else if (p->family != 4 && p->family != 6)
-            eni__eval_malformed(v, c);
-        else
-            eni__eval_one(dp, fl, snap, d, p, now, true, want_rule, v, c, k, &created);
     }
     /* the flows this burst created, counted once (flowtab.h, tracked) */
     if (created)

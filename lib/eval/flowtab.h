@@ -160,16 +160,15 @@ static inline void make_key(struct fkey *k, unsigned family, uint8_t proto,
     k->ports = (uint32_t)lport << 16 | rport;
 }
 
-#define FLOW_SEED 0x666c6f77u
-
+/* A key's hash: its address words and its ports/protocol word, mixed
+ * (hash.h, eni__flow_hash2 and eni__flow_hash5). */
 static inline uint64_t key_hash(const struct fkey *k)
 {
-    uint64_t buf[10];
-    memcpy(buf, k->w, k->words * sizeof(uint64_t));
-    buf[k->words] = (uint64_t)k->ports << 8 | k->proto;
+    uint64_t pw = (uint64_t)k->ports << 8 | k->proto;
     if (k->words == 1)
-        return eni__hash16(buf, FLOW_SEED);
-    return eni__hash64(buf, (k->words + 1) * sizeof(uint64_t), FLOW_SEED);
+        return eni__flow_hash2(k->w[0], pw);
+    uint64_t buf[5] = {k->w[0], k->w[1], k->w[2], k->w[3], pw};
+    return eni__flow_hash5(buf);
 }
 
 /* The table need not be a power of two (its size follows the allowance):
