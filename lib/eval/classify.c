@@ -57,12 +57,12 @@ bool eni__cls_key_range(uint8_t kind, int32_t from, int32_t to, uint32_t *lo, ui
     }
 }
 
+/* A fragment has no port or type to check: only an all-key rule fits. */
 static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
 {
     uint32_t lo, hi;
     if (!eni__cls_key_range(kind, from, to, &lo, &hi))
         return true;
-    /* A fragment has no port or type to check: only an all-key rule fits. */
     if (p->flags & ENI_PKT_FRAGMENT)
         return false;
     uint32_t k = eni__cls_pkt_key(p);
@@ -118,9 +118,10 @@ static bool scan_match(const struct cls_table *t, const eni_pkt *p, const struct
                        bool *open)
 {
     bool hit = false;
+    uint32_t key = eni__cls_pkt_key(p);
     for (uint32_t i = 0; i < t->n_entries; i++) {
         const struct cls_entry *e = &t->entries[i];
-        if ((e->proto != -1 && e->proto != p->proto) || !key_fits(e->kind, e->from, e->to, p))
+        if ((e->proto != -1 && e->proto != p->proto) || !eni__cls_entry_fits(e, p, key))
             continue;
         if (in_set(t->iv + e->first_iv, e->n_iv, a)) {
             hit = true;
@@ -139,10 +140,10 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
     int slot = eni__cls_keyed_slot(p->proto);
     const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     bool scan = slot >= 0 && (t->scan_keyed >> slot & 1);
-    if (p->family == 4 && !scan) {
+    if (p->family == 4) {
         uint32_t a;
         memcpy(&a, remote, 4);
-        return eni__cls_match4(t, p, remote, __builtin_bswap32(a), open);
+        return eni__cls_match4(t, p, __builtin_bswap32(a), open);
     }
     struct cls_iv a = eni__iv_point(remote, p->family);
     if (K)

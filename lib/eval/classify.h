@@ -59,7 +59,9 @@ struct cls_entry {
     uint8_t kind;    /* CLS_ANY / CLS_PORTS / CLS_ICMP */
     uint8_t open;    /* one of its rules allows all addresses (/0) */
     uint8_t merged;  /* its intervals are sorted and disjoint */
+    uint8_t all_keys; /* it covers every key of its protocol (then klo, khi are unused) */
     int32_t from, to;
+    uint32_t klo, khi; /* the keys it covers (eni__cls_key_range), for the scan */
     uint32_t first_iv, n_iv;
 };
 
@@ -144,6 +146,7 @@ struct cls_table {
     uint32_t n_entries;
     struct cls_iv *iv;       /* merged intervals of all entries */
     uint32_t n_iv;
+    struct cls_iv4 *iv4;     /* the same, IPv4 tables with a scanned protocol only */
     struct cls_rule *rules;
     uint32_t n_rules;
     struct cls_iv *rule_iv;  /* per-rule intervals */
@@ -251,16 +254,45 @@ static inline bool eni__cls_rows_match6(const struct cls_keys *K, const eni_pkt 
     return true;
 }
 
-/* eni__cls_match for an IPv4 packet whose remote address is both `remote`
- * (network order) and a (host order): inline, for the burst loop's short
- * path for flow-table misses. */
-static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p,
-                                   const uint8_t *remote, uint32_t a, bool *open)
+/* Does entry e's key range hold the packet's (or, for a fragment, which
+ * has none, is e of all keys)? key: eni__cls_pkt_key(p). */
+static inline bool eni__cls_entry_fits(const struct cls_entry *e, const eni_pkt *p, uint32_t key)
+{
+    return e->all_keys || (!(p->flags & ENI_PKT_FRAGMENT) && key >= e->klo && key <= e->khi);
+}
+
+/* A small IPv4 table's entries, one by one (scan_keyed): the entries of
+ * its protocol (or of all) whose keys hold the packet's, each one binary
+ * search of its 32-bit intervals; stops at an allowing /0 entry, which
+ * sets *open. */
+static inline bool eni__cls_scan4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
+                                  bool *open)
+{
+    bool hit = false;
+    uint32_t key = eni__cls_pkt_key(p);
+    for (uint32_t i = 0; i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if ((e->proto != -1 && e->proto != p->proto) || !eni__cls_entry_fits(e, p, key) ||
+            !eni__cls_in_set4(t->iv4, e->first_iv, e->n_iv, a))
+            continue;
+        hit = true;
+        if (e->open) {
+            *open = true;
+            return true;
+        }
+    }
+    return hit;
+}
+
+/* eni__cls_match for an IPv4 packet whose remote address is a (host
+ * order): inline, for the burst loop's short path for flow-table misses. */
+static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
+                                   bool *open)
 {
     *open = false;
     int slot = eni__cls_keyed_slot(p->proto);
     if (slot >= 0 && (t->scan_keyed >> slot & 1)) /* a small table, scanned */
-        return eni__cls_match(t, p, remote, open);
+        return eni__cls_scan4(t, p, a, open);
     const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     if (K)
         return eni__cls_keys_match4(K, p, a, open);

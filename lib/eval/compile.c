@@ -171,8 +171,11 @@ static bool group_entries(eni_ctx *ctx, const struct cls_rule *rules, uint32_t n
         while (slot[h] && !same_keys(&entries[slot[h] - 1], r))
             h = (h + 1) & (n_slots - 1);
         if (!slot[h]) {
-            entries[n_entries] = (struct cls_entry){.proto = r->proto, .kind = r->kind,
-                                                    .from = r->from, .to = r->to};
+            struct cls_entry *ne = &entries[n_entries];
+            *ne = (struct cls_entry){.proto = r->proto, .kind = r->kind, .from = r->from,
+                                     .to = r->to};
+            ne->all_keys = ne->proto == -1 ||
+                           !eni__cls_key_range(ne->kind, ne->from, ne->to, &ne->klo, &ne->khi);
             slot[h] = ++n_entries;
         }
         struct cls_entry *e = &entries[slot[h] - 1];
@@ -466,6 +469,18 @@ static bool build_by_proto(eni_ctx *ctx, struct cls_table *t)
 
 static const int keyed_proto[CLS_N_KEYED] = {6, 17, 1, 58};
 
+/* The entries' intervals as 32-bit ones, for the scan of a small IPv4
+ * table (classify.h, eni__cls_scan4). */
+static bool scan_intervals4(eni_ctx *ctx, struct cls_table *t)
+{
+    t->iv4 = eni__calloc(ctx, t->n_iv ? t->n_iv : 1, sizeof *t->iv4);
+    if (!t->iv4)
+        return false;
+    for (uint32_t k = 0; k < t->n_iv; k++)
+        t->iv4[k] = (struct cls_iv4){(uint32_t)t->iv[k].lo_lo, (uint32_t)t->iv[k].hi_lo};
+    return true;
+}
+
 /* Everything packets are matched through, from the table's entries. */
 static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
 {
@@ -486,6 +501,8 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
             indexed |= (uint8_t)(1u << k);
         }
     }
+    if (t->scan_keyed && family == 4 && !scan_intervals4(ctx, t))
+        return false;
     if (!eni__keyidx_share(ctx, t, family, indexed))
         return false;
     for (int k = 0; k < CLS_N_KEYED; k++)
@@ -506,6 +523,7 @@ static void table_free(eni_ctx *ctx, struct cls_table *t)
     eni__free(ctx, t->by_proto);
     eni__free(ctx, t->entries);
     eni__free(ctx, t->iv);
+    eni__free(ctx, t->iv4);
     eni__free(ctx, t->rules);
     eni__free(ctx, t->rule_iv);
 }

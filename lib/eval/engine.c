@@ -574,7 +574,7 @@ ENI__HOT bool fast_miss(const struct hot4 *h, const struct eni_snap *snap, uint3
     const uint8_t *remote = out ? p->dst : p->src;
     bool open;
     bool allowed = words == 1
-                       ? eni__cls_match4(&snap->rules->t[out][0], p, remote, (uint32_t)k->w[0], &open)
+                       ? eni__cls_match4(&snap->rules->t[out][0], p, (uint32_t)k->w[0], &open)
                        : eni__cls_match6(&snap->rules->t[out][1], p, remote, k->w[2], k->w[3], &open);
     if (allowed) {
         k->classified = CLASSIFIED_ALLOWED | (open ? CLASSIFIED_OPEN : 0) |

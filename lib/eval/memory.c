@@ -47,6 +47,7 @@ static uint64_t keys_bytes(const struct cls_keys *K)
 static uint64_t table_bytes(const struct cls_table *t)
 {
     uint64_t b = (uint64_t)t->n_entries * sizeof *t->entries + (uint64_t)t->n_iv * sizeof *t->iv +
+                 (t->iv4 ? (uint64_t)t->n_iv * sizeof *t->iv4 : 0) +
                  (uint64_t)t->n_rules * sizeof *t->rules +
                  (uint64_t)t->n_rule_iv * sizeof *t->rule_iv +
                  (uint64_t)t->n_psets * sizeof *t->psets + (uint64_t)t->n_piv * sizeof *t->piv +
