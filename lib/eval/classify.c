@@ -69,28 +69,9 @@ static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
     return k >= lo && k <= hi;
 }
 
-/* a <= b for 128-bit (high, low) pairs, without branches: the searches
- * below then compile to conditional moves, not mispredicted jumps. */
-static inline bool le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
-{
-    return (ah < bh) | ((ah == bh) & (al <= bl));
-}
-
-/* Branch-free search, as in_set4: the last interval starting at or below
- * a, then one compare. */
 static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
 {
-    if (n == 0)
-        return false;
-    const struct cls_iv *base = iv;
-    while (n > 1) {
-        uint32_t half = n / 2;
-        base = le128_nb(base[half].lo_hi, base[half].lo_lo, a->lo_hi, a->lo_lo) ? base + half
-                                                                                : base;
-        n -= half;
-    }
-    return le128_nb(base->lo_hi, base->lo_lo, a->lo_hi, a->lo_lo) &
-           le128_nb(a->lo_hi, a->lo_lo, base->hi_hi, base->hi_lo);
+    return eni__cls_in_set6(iv, n, a->lo_hi, a->lo_lo);
 }
 
 static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct cls_iv *a,
@@ -117,21 +98,7 @@ static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct 
 static bool scan_match(const struct cls_table *t, const eni_pkt *p, const struct cls_iv *a,
                        bool *open)
 {
-    bool hit = false;
-    uint32_t key = eni__cls_pkt_key(p);
-    for (uint32_t i = 0; i < t->n_entries; i++) {
-        const struct cls_entry *e = &t->entries[i];
-        if ((e->proto != -1 && e->proto != p->proto) || !eni__cls_entry_fits(e, p, key))
-            continue;
-        if (in_set(t->iv + e->first_iv, e->n_iv, a)) {
-            hit = true;
-            if (e->open) {
-                *open = true;
-                return true;
-            }
-        }
-    }
-    return hit;
+    return eni__cls_scan6(t, p, a->lo_hi, a->lo_lo, open);
 }
 
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)

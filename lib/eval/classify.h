@@ -284,6 +284,50 @@ static inline bool eni__cls_scan4(const struct cls_table *t, const eni_pkt *p, u
     return hit;
 }
 
+/* a <= b for 128-bit (high, low) pairs, without branches: the searches
+ * below then compile to conditional moves, not mispredicted jumps. */
+static inline bool eni__le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
+{
+    return (ah < bh) | ((ah == bh) & (al <= bl));
+}
+
+/* Is (ahi, alo) in the sorted disjoint intervals iv[0 .. n)? As
+ * eni__cls_in_set4, over 128-bit values. */
+static inline bool eni__cls_in_set6(const struct cls_iv *iv, uint32_t n, uint64_t ahi,
+                                    uint64_t alo)
+{
+    if (n == 0)
+        return false;
+    const struct cls_iv *base = iv;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base = eni__le128_nb(base[half].lo_hi, base[half].lo_lo, ahi, alo) ? base + half : base;
+        n -= half;
+    }
+    return eni__le128_nb(base->lo_hi, base->lo_lo, ahi, alo) &
+           eni__le128_nb(ahi, alo, base->hi_hi, base->hi_lo);
+}
+
+/* eni__cls_scan4 for a small IPv6 table, over its 128-bit intervals. */
+static inline bool eni__cls_scan6(const struct cls_table *t, const eni_pkt *p, uint64_t ahi,
+                                  uint64_t alo, bool *open)
+{
+    bool hit = false;
+    uint32_t key = eni__cls_pkt_key(p);
+    for (uint32_t i = 0; i < t->n_entries; i++) {
+        const struct cls_entry *e = &t->entries[i];
+        if ((e->proto != -1 && e->proto != p->proto) || !eni__cls_entry_fits(e, p, key) ||
+            !eni__cls_in_set6(t->iv + e->first_iv, e->n_iv, ahi, alo))
+            continue;
+        hit = true;
+        if (e->open) {
+            *open = true;
+            return true;
+        }
+    }
+    return hit;
+}
+
 /* eni__cls_match for an IPv4 packet whose remote address is a (host
  * order): inline, for the burst loop's short path for flow-table misses. */
 static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
@@ -302,18 +346,23 @@ static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, 
 }
 
 /* eni__cls_match for an IPv6 packet whose remote address is both `remote`
- * (network order) and (ahi, alo) (host order): a keyed protocol with bit
- * rows inline, anything else through eni__cls_match. */
+ * (network order) and (ahi, alo) (host order): inline but for a key index
+ * without bit rows, which eni__cls_match searches. */
 static inline bool eni__cls_match6(const struct cls_table *t, const eni_pkt *p,
                                    const uint8_t *remote, uint64_t ahi, uint64_t alo, bool *open)
 {
     *open = false;
     int slot = eni__cls_keyed_slot(p->proto);
-    const struct cls_keys *K =
-        slot >= 0 && !(t->scan_keyed >> slot & 1) ? t->keyed[slot] : NULL;
+    if (slot >= 0 && (t->scan_keyed >> slot & 1)) /* a small table, scanned */
+        return eni__cls_scan6(t, p, ahi, alo, open);
+    const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     if (K && K->el6)
         return eni__cls_rows_match6(K, p, ahi, alo, open);
-    return eni__cls_match(t, p, remote, open);
+    if (K) /* intervals without rows: up to two searches */
+        return eni__cls_match(t, p, remote, open);
+    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
+    *open = s->open;
+    return eni__cls_in_set6(t->piv + s->first_iv, s->n_iv, ahi, alo);
 }
 
 /* The first rule (in group and rule order) that allows it, or NULL. */
