@@ -117,9 +117,7 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
         return keys_match(K, p, &a, open);
     if (scan)
         return scan_match(t, p, &a, open);
-    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
-    *open = s->open;
-    return s->n_iv && in_set(t->piv + s->first_iv, s->n_iv, &a);
+    return eni__cls_pset_match6(t, t->pset_of_proto[p->proto], a.lo_hi, a.lo_lo, open);
 }
 
 const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,

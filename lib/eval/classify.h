@@ -16,6 +16,7 @@
 #include "eni/eval.h"
 #include "elem4.h"
 #include "elem6.h"
+#include "jump.h"
 
 enum { CLS_ANY = 0, CLS_PORTS = 1, CLS_ICMP = 2 };
 
@@ -142,6 +143,9 @@ struct cls_table {
     struct cls_iv *piv;
     struct cls_iv4 *piv4;    /* the same intervals, IPv4 tables only */
     uint32_t n_piv;
+    /* Per set in psets, the bucket index of a large one (jump.h; el4 and
+     * el6 NULL for a small one), or NULL when every set is small. */
+    struct cls_jump *pjump;
     struct cls_entry *entries;
     uint32_t n_entries;
     struct cls_iv *iv;       /* merged intervals of all entries */
@@ -328,6 +332,36 @@ static inline bool eni__cls_scan6(const struct cls_table *t, const eni_pkt *p, u
     return hit;
 }
 
+/* A protocol's set (psets) holding a, IPv4 host order: through its
+ * bucket index when it has one, else one binary search. */
+static inline bool eni__cls_pset_match4(const struct cls_table *t, uint32_t ps, uint32_t a,
+                                        bool *open)
+{
+    const struct cls_seg *s = &t->psets[ps];
+    *open = s->open;
+    const struct cls_jump *J = t->pjump ? &t->pjump[ps] : NULL;
+    if (J && J->el4) {
+        uint32_t r = eni__jump_rank4(J, a);
+        return r && a <= t->piv4[s->first_iv + r - 1].hi;
+    }
+    return eni__cls_in_set4(t->piv4, s->first_iv, s->n_iv, a);
+}
+
+/* The same for an IPv6 address (ahi, alo), host order. */
+static inline bool eni__cls_pset_match6(const struct cls_table *t, uint32_t ps, uint64_t ahi,
+                                        uint64_t alo, bool *open)
+{
+    const struct cls_seg *s = &t->psets[ps];
+    *open = s->open;
+    const struct cls_jump *J = t->pjump ? &t->pjump[ps] : NULL;
+    if (J && J->el6) {
+        uint32_t r = eni__jump_rank6(J, ahi, alo);
+        return r && eni__le128_nb(ahi, alo, t->piv[s->first_iv + r - 1].hi_hi,
+                                  t->piv[s->first_iv + r - 1].hi_lo);
+    }
+    return eni__cls_in_set6(t->piv + s->first_iv, s->n_iv, ahi, alo);
+}
+
 /* eni__cls_match for an IPv4 packet whose remote address is a (host
  * order): inline, for the burst loop's short path for flow-table misses. */
 static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, uint32_t a,
@@ -340,9 +374,7 @@ static inline bool eni__cls_match4(const struct cls_table *t, const eni_pkt *p, 
     const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     if (K)
         return eni__cls_keys_match4(K, p, a, open);
-    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
-    *open = s->open;
-    return eni__cls_in_set4(t->piv4, s->first_iv, s->n_iv, a);
+    return eni__cls_pset_match4(t, t->pset_of_proto[p->proto], a, open);
 }
 
 /* eni__cls_match for an IPv6 packet whose remote address is both `remote`
@@ -360,9 +392,7 @@ static inline bool eni__cls_match6(const struct cls_table *t, const eni_pkt *p,
         return eni__cls_rows_match6(K, p, ahi, alo, open);
     if (K) /* intervals without rows: up to two searches */
         return eni__cls_match(t, p, remote, open);
-    const struct cls_seg *s = &t->psets[t->pset_of_proto[p->proto]];
-    *open = s->open;
-    return eni__cls_in_set6(t->piv + s->first_iv, s->n_iv, ahi, alo);
+    return eni__cls_pset_match6(t, t->pset_of_proto[p->proto], ahi, alo, open);
 }
 
 /* The first rule (in group and rule order) that allows it, or NULL. */

@@ -400,6 +400,25 @@ static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, const 
     return !out->nomem;
 }
 
+/* The bucket indexes of the large per-protocol sets (jump.h), if any. */
+static bool jump_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
+{
+    bool large = false;
+    for (uint32_t i = 0; i < t->n_psets; i++)
+        large |= t->psets[i].n_iv >= JUMP_MIN_INTERVALS;
+    if (!large)
+        return true;
+    t->pjump = eni__calloc(ctx, t->n_psets, sizeof *t->pjump);
+    if (!t->pjump)
+        return false;
+    for (uint32_t i = 0; i < t->n_psets; i++)
+        if (t->psets[i].n_iv >= JUMP_MIN_INTERVALS &&
+            eni__jump_build(ctx, &t->pjump[i], t->piv + t->psets[i].first_iv, t->psets[i].n_iv,
+                            family) < 0)
+            return false;
+    return true;
+}
+
 /* The per-protocol sets: set 0 for protocols no rule names, one more per
  * protocol number some entry names. */
 static bool build_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
@@ -434,7 +453,7 @@ static bool build_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
         for (uint32_t k = 0; ok && k < out.n; k++)
             t->piv4[k] = (struct cls_iv4){(uint32_t)out.v[k].lo_lo, (uint32_t)out.v[k].hi_lo};
     }
-    return ok;
+    return ok && jump_psets(ctx, t, family);
 }
 
 /* Which rule-naming slot a rule belongs to: its keyed protocol's, the
@@ -520,6 +539,9 @@ static void table_free(eni_ctx *ctx, struct cls_table *t)
     eni__free(ctx, t->psets);
     eni__free(ctx, t->piv);
     eni__free(ctx, t->piv4);
+    for (uint32_t i = 0; t->pjump && i < t->n_psets; i++)
+        eni__jump_free(ctx, &t->pjump[i]);
+    eni__free(ctx, t->pjump);
     eni__free(ctx, t->by_proto);
     eni__free(ctx, t->entries);
     eni__free(ctx, t->iv);
