@@ -400,22 +400,42 @@ static bool proto_set(eni_ctx *ctx, const struct cls_table *t, int proto, const 
     return !out->nomem;
 }
 
-/* The bucket indexes of the large per-protocol sets (jump.h), if any. */
+/* The bucket indexes of the large per-protocol sets a lookup reads
+ * (jump.h), once the key indexes are built: a keyed protocol with a key
+ * index (or scanned) never reads its set, which its key index holds. */
 static bool jump_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
 {
-    bool large = false;
+    bool read[257] = {false}, large = false; /* n_psets <= 257 */
+    for (int proto = 0; proto < 256; proto++) {
+        int slot = eni__cls_keyed_slot(proto);
+        if (slot < 0 || (!(t->scan_keyed >> slot & 1) && !t->keyed[slot]))
+            read[t->pset_of_proto[proto]] = true;
+    }
     for (uint32_t i = 0; i < t->n_psets; i++)
-        large |= t->psets[i].n_iv >= JUMP_MIN_INTERVALS;
+        large |= read[i] && t->psets[i].n_iv >= JUMP_MIN_INTERVALS;
     if (!large)
         return true;
     t->pjump = eni__calloc(ctx, t->n_psets, sizeof *t->pjump);
     if (!t->pjump)
         return false;
-    for (uint32_t i = 0; i < t->n_psets; i++)
-        if (t->psets[i].n_iv >= JUMP_MIN_INTERVALS &&
-            eni__jump_build(ctx, &t->pjump[i], t->piv + t->psets[i].first_iv, t->psets[i].n_iv,
-                            family) < 0)
+    for (uint32_t i = 0; i < t->n_psets; i++) {
+        const struct cls_seg *s = &t->psets[i];
+        if (!read[i] || s->n_iv < JUMP_MIN_INTERVALS)
+            continue;
+        /* A protocol whose own rules all name ports has the all-protocol
+         * set as its own: one index for both. */
+        const struct cls_seg *s0 = &t->psets[0];
+        if (i > 0 && t->pjump[0].el4 == NULL && t->pjump[0].el6 == NULL)
+            s0 = NULL;
+        if (i > 0 && s0 && s->n_iv == s0->n_iv &&
+            !memcmp(t->piv + s->first_iv, t->piv + s0->first_iv, s->n_iv * sizeof *t->piv)) {
+            t->pjump[i] = t->pjump[0];
+            t->pjump[i].borrowed = 1;
+            continue;
+        }
+        if (eni__jump_build(ctx, &t->pjump[i], t->piv + s->first_iv, s->n_iv, family) < 0)
             return false;
+    }
     return true;
 }
 
@@ -453,7 +473,7 @@ static bool build_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
         for (uint32_t k = 0; ok && k < out.n; k++)
             t->piv4[k] = (struct cls_iv4){(uint32_t)out.v[k].lo_lo, (uint32_t)out.v[k].hi_lo};
     }
-    return ok && jump_psets(ctx, t, family);
+    return ok;
 }
 
 /* Which rule-naming slot a rule belongs to: its keyed protocol's, the
@@ -527,7 +547,7 @@ static bool index_table(eni_ctx *ctx, struct cls_table *t, unsigned family)
     for (int k = 0; k < CLS_N_KEYED; k++)
         if ((indexed >> k & 1) && !eni__keyidx_build(ctx, t, keyed_proto[k], family, &t->keyed[k]))
             return false;
-    return true;
+    return jump_psets(ctx, t, family);
 }
 
 static void table_free(eni_ctx *ctx, struct cls_table *t)

@@ -33,7 +33,7 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
     eni__free(ctx, el);
 }
 
-int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
+int eni__elem4_buckets(eni_ctx *ctx, struct cls_elem4 *el)
 {
     /* Buckets over the narrowest aligned window holding every cut (32-bit
      * values fit a window of 64 buckets by shift 26). */
@@ -52,7 +52,14 @@ int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
             k++;
         el->bucket[j] = k;
     }
-    return eni__crowd_build(ctx, &el->crowd, cut, NULL, el->bucket, nb);
+    return 0;
+}
+
+int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
+{
+    if (eni__elem4_buckets(ctx, el) < 0)
+        return -1;
+    return eni__crowd_build(ctx, &el->crowd, el->cut, NULL, el->bucket, el->n_bucket);
 }
 
 struct cls_elem4 *eni__elem4_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,

@@ -115,6 +115,10 @@ struct cls_elem4 *eni__elem4_pieces(struct eni_ctx *ctx, const struct key_sweep 
  * allocated through ctx. 0, or -1 out of memory (what was allocated is
  * el's, for eni__elem4_free). */
 int eni__elem4_index(struct eni_ctx *ctx, struct cls_elem4 *el);
+/* Only the buckets of that lookup (no crowded bucket divided: those are
+ * searched), for an index whose caller weighs its build time over its
+ * lookups' (jump.c). 0, or -1 out of memory. */
+int eni__elem4_buckets(struct eni_ctx *ctx, struct cls_elem4 *el);
 void eni__elem4_free(struct eni_ctx *ctx, struct cls_elem4 *el);
 
 #endif

@@ -57,7 +57,7 @@ static uint32_t collect_cuts(eni_ctx *ctx, const struct key_sweep *ks, const uin
     return u;
 }
 
-int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
+int eni__elem6_buckets(eni_ctx *ctx, struct cls_elem6 *el)
 {
     /* About four buckets per cut, over the narrowest aligned window of
      * high words holding them all. */
@@ -76,6 +76,13 @@ int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
             k++;
         el->bucket[j] = k;
     }
+    return 0;
+}
+
+int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
+{
+    if (eni__elem6_buckets(ctx, el) < 0)
+        return -1;
     return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 

@@ -1,11 +1,29 @@
 /* SPDX-FileCopyrightText: The libeni authors
  * SPDX-License-Identifier: Apache-2.0 */
-/* Building the bucket index over an interval set's starts (jump.h). */
+/* Building the bucket index over an interval set's starts (jump.h). A
+ * table has a set per protocol it names, mostly the same intervals, and
+ * dividing every crowded bucket of every set (crowd.h) was a quarter of
+ * publishing 1000 IPv6 all-traffic rules: only a bucket of more than
+ * JUMP_CROWD starts, which a search would cross in more than five steps,
+ * has the set divided. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "classify.h"
 #include "eval_internal.h"
 #include "jump.h"
+
+enum { JUMP_CROWD = 32 };
+
+/* Does a bucket of `bucket` (counts, n_bucket + 1) hold more than
+ * JUMP_CROWD starts? */
+static bool crowded(const uint32_t *bucket, uint32_t n_bucket)
+{
+    for (uint32_t j = 0; j < n_bucket; j++)
+        if (bucket[j + 1] - bucket[j] > JUMP_CROWD)
+            return true;
+    return false;
+}
 
 static int build4(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n)
 {
@@ -23,7 +41,11 @@ static int build4(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uin
         cut[m + i] = UINT32_MAX;
     el->cut = cut;
     el->n_cut = m;
-    return eni__elem4_index(ctx, el);
+    if (eni__elem4_buckets(ctx, el) < 0)
+        return -1;
+    if (!crowded(el->bucket, el->n_bucket))
+        return 0;
+    return eni__crowd_build(ctx, &el->crowd, el->cut, NULL, el->bucket, el->n_bucket);
 }
 
 static int build6(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n)
@@ -42,7 +64,11 @@ static int build6(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uin
         cut[m + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->cut = cut;
     el->n_cut = m;
-    return eni__elem6_index(ctx, el);
+    if (eni__elem6_buckets(ctx, el) < 0)
+        return -1;
+    if (!crowded(el->bucket, el->n_bucket))
+        return 0;
+    return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
 }
 
 int eni__jump_build(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n,
@@ -58,7 +84,9 @@ int eni__jump_build(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, u
 
 void eni__jump_free(eni_ctx *ctx, struct cls_jump *J)
 {
-    eni__elem4_free(ctx, J->el4);
-    eni__elem6_free(ctx, J->el6);
+    if (!J->borrowed) {
+        eni__elem4_free(ctx, J->el4);
+        eni__elem6_free(ctx, J->el6);
+    }
     memset(J, 0, sizeof *J);
 }

@@ -27,6 +27,8 @@ struct cls_jump {
     struct cls_elem6 *el6; /* IPv6 sets: the same */
     uint8_t zero;          /* the first interval starts at address 0: counted apart,
                               as a cut is never 0 */
+    uint8_t borrowed;      /* el4/el6 are another set's (an equal one): not freed or
+                              counted with this one */
 };
 
 /* How many of the set's intervals start at or below a. */

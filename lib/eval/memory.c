@@ -58,7 +58,8 @@ static uint64_t table_bytes(const struct cls_table *t)
     if (t->pjump)
         b += (uint64_t)t->n_psets * sizeof *t->pjump;
     for (uint32_t i = 0; t->pjump && i < t->n_psets; i++)
-        b += elem4_bytes(t->pjump[i].el4, 0) + elem6_bytes(t->pjump[i].el6, 0);
+        if (!t->pjump[i].borrowed)
+            b += elem4_bytes(t->pjump[i].el4, 0) + elem6_bytes(t->pjump[i].el6, 0);
     return b + elem4_bytes(t->pieces4, 0) + elem6_bytes(t->pieces6, 0); /* shared, rowless */
 }
 
