@@ -713,7 +713,9 @@ ENI__HOT void stage_chunk(const struct eni_flows *fl, const struct flow_table *f
  * three times into eni__eval_burst, once per direction and once for a
  * direction per packet, so a one-direction loop has its direction as a
  * constant (which end of the key is local, which table and ACL question
- * apply: 7% of a packet's instructions) and pays nothing for the other. */
+ * apply: 7% of a packet's instructions) and pays nothing for the other.
+ * Only for an attached snapshot: eni__eval_burst judges a detached one's
+ * packets itself (NOT_ATTACHED), so the loop asks nothing about it. */
 ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct eni_snap *snap,
                     unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n, uint64_t now,
                     bool want_rule, eni_verdict *out, eni_eval_counters *c)
@@ -729,7 +731,6 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
      * flows earlier ones created. */
     enum { CHUNK = 8 };
 #define DIR_OF(i) (dirs ? (unsigned)dirs[i] : dir)
-    bool live = snap && snap->attached;
     struct fkey ring[2 * CHUNK];
     /* judged by the short paths, counted at the end: tracked hits, and
      * misses dropped for want of a rule [0] or by the network ACL [1] */
@@ -741,8 +742,7 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
      * (a key's home slot is then only a prefetch hint that missed). */
     const struct flow_table *ft6 = atomic_load_explicit(&fl->ft6, memory_order_acquire);
     struct hot4 hot;
-    if (live)
-        hot4_init(&hot, fl, snap, now);
+    hot4_init(&hot, fl, snap, now);
     stage_chunk(fl, ft6, dir, dirs, pkts, 0, n < CHUNK ? n : CHUNK, n, ring);
     for (uint32_t base = 0; base < n; base += CHUNK) {
         uint32_t next = base + CHUNK, end = next < n ? next : n;
@@ -756,15 +756,15 @@ ENI__HOT void burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct en
             struct fkey *k = &keys[i - base];
             unsigned d = DIR_OF(i);
             bool outb = d == ENI_DIR_OUTBOUND;
-            if (p->family == 4 && live && fast_hit4(&hot, snap, outb, p, k, now, v))
+            if (p->family == 4 && fast_hit4(&hot, snap, outb, p, k, now, v))
                 hits++;
-            else if (p->family == 4 && live && fast_miss(&hot, snap, 1, outb, p, k, v))
+            else if (p->family == 4 && fast_miss(&hot, snap, 1, outb, p, k, v))
                 missed[v->reason == ENI_REASON_ACL_DENY]++;
-            else if (p->family == 6 && live && fast_hit6(&hot, snap, ft6, outb, p, k, now, v))
+            else if (p->family == 6 && fast_hit6(&hot, snap, ft6, outb, p, k, now, v))
                 hits++;
-            else if (p->family == 6 && live && fast_miss(&hot, snap, 4, outb, p, k, v))
+            else if (p->family == 6 && fast_miss(&hot, snap, 4, outb, p, k, v))
                 missed[v->reason == ENI_REASON_ACL_DENY]++;
-            else if ((p->family == 4 || p->family == 6) && live && !want_rule &&
+            else if ((p->family == 4 || p->family == 6) && !want_rule &&
                      fast_new(dp, fl, &hot, snap, k->words, outb, p, k, now, &created, &made, v))
                 ; /* one copy for both families: the loop stays small */
             else if (p->family != 4 && p->family != 6)
@@ -801,7 +801,15 @@ void eni__eval_burst(struct eni_nic_dp *dp, struct eni_flows *fl, const struct e
                      unsigned dir, const uint8_t *dirs, const eni_pkt *pkts, uint32_t n,
                      uint64_t now, bool want_rule, eni_verdict *out, eni_eval_counters *c)
 {
-    if (dirs)
+    if (!snap || !snap->attached) { /* every packet NOT_ATTACHED (or MALFORMED) */
+        for (uint32_t i = 0; i < n; i++) {
+            if (pkts[i].family != 4 && pkts[i].family != 6)
+                eni__eval_malformed(&out[i], c);
+            else
+                eni__eval_one(dp, fl, snap, dirs ? dirs[i] : dir, &pkts[i], now, true, want_rule,
+                              &out[i], c, NULL, NULL);
+        }
+    } else if (dirs)
         burst(dp, fl, snap, 0, dirs, pkts, n, now, want_rule, out, c);
     else if (dir == ENI_DIR_INBOUND)
         burst(dp, fl, snap, ENI_DIR_INBOUND, NULL, pkts, n, now, want_rule, out, c);
