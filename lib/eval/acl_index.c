@@ -13,9 +13,10 @@ uint64_t eni__acl_index_words(uint32_t n)
 {
     /* protocol words (n + 1), then per dimension 2n cuts and CUT_PAD
      * sentinels of two words each, as many 32-bit cuts (half a word each,
-     * rounded up), and 2n + 1 piece words */
+     * rounded up), and 2n + 1 piece words; then the address dimension's
+     * 64-bit cuts (one word each) */
     uint64_t cuts = 2 * (uint64_t)n + CUT_PAD;
-    return (uint64_t)n + 1 + 2 * (2 * cuts + (cuts + 1) / 2 + 2 * (uint64_t)n + 1);
+    return (uint64_t)n + 1 + 2 * (2 * cuts + (cuts + 1) / 2 + 2 * (uint64_t)n + 1) + cuts;
 }
 
 static int cmp_cut(const void *a, const void *b)
@@ -31,7 +32,7 @@ static int cmp_cut(const void *a, const void *b)
  * nothing after it); a narrow space holds its values in the high word. */
 static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct cls_cut6 *hi,
                       uint32_t n, struct cls_cut6 top, bool narrow, struct cls_cut6 *cut,
-                      uint32_t *cut32, uint64_t *word)
+                      uint32_t *cut32, uint64_t *cut64, uint64_t *word)
 {
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -60,6 +61,17 @@ static void dim_build(struct acl_dim *d, const struct cls_cut6 *lo, const struct
         for (uint32_t i = 0; i < CUT_PAD; i++)
             cut32[m + i] = UINT32_MAX;
         d->cut32 = cut32;
+    }
+    bool high_only = !narrow && cut64;
+    for (uint32_t i = 0; i < m && high_only; i++)
+        high_only = cut[i].lo == 0;
+    d->cut64 = NULL;
+    if (high_only) {
+        for (uint32_t i = 0; i < m; i++)
+            cut64[i] = cut[i].hi;
+        for (uint32_t i = 0; i < CUT_PAD; i++)
+            cut64[m + i] = UINT64_MAX;
+        d->cut64 = cut64;
     }
     d->word = word;
 
@@ -117,13 +129,14 @@ void eni__acl_index_build(struct acl_index *ix, const struct acl_ent *e, uint32_
     size_t cuts = 2 * (size_t)n + CUT_PAD, cut_words = 2 * cuts, cut32_words = (cuts + 1) / 2;
     struct cls_cut6 *cut = (struct cls_cut6 *)(void *)mem;
     uint32_t *cut32 = (uint32_t *)(void *)(mem + cut_words);
-    dim_build(&ix->key, klo, khi, n, (struct cls_cut6){ACL_NO_PORT, 0}, true, cut, cut32,
+    dim_build(&ix->key, klo, khi, n, (struct cls_cut6){ACL_NO_PORT, 0}, true, cut, cut32, NULL,
               mem + cut_words + cut32_words);
     mem += cut_words + cut32_words + 2 * (size_t)n + 1;
     struct cls_cut6 top = family == 4 ? (struct cls_cut6){0xffffffffu, 0}
                                       : (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     cut = (struct cls_cut6 *)(void *)mem;
     cut32 = (uint32_t *)(void *)(mem + cut_words);
-    dim_build(&ix->addr, alo, ahi, n, top, family == 4, cut, cut32,
-              mem + cut_words + cut32_words);
+    uint64_t *word = mem + cut_words + cut32_words;
+    dim_build(&ix->addr, alo, ahi, n, top, family == 4, cut, cut32, word + 2 * (size_t)n + 1,
+              word);
 }

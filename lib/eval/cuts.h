@@ -71,6 +71,23 @@ static inline uint32_t eni__cuts32_rank(const uint32_t *cut, uint32_t k, uint32_
     return k;
 }
 
+/* eni__cuts32_rank for 64-bit cuts (an IPv6 dimension whose cuts all
+ * have a zero low word: prefixes no longer than /64). */
+static inline uint32_t eni__cuts64_rank(const uint64_t *cut, uint32_t k, uint32_t n, uint64_t a)
+{
+    const uint64_t *c = cut + k;
+    if (n <= CUT_PAD) {
+        uint32_t in = (uint32_t)(c[0] <= a) + (c[1] <= a) + (c[2] <= a) + (c[3] <= a);
+        return k + (in < n ? in : n);
+    }
+    while (n > 1) { /* the last cut at or below a, branch-free, then one compare */
+        uint32_t half = n / 2;
+        c = c[half] <= a ? c + half : c;
+        n -= half;
+    }
+    return (uint32_t)(c - cut) + (uint32_t)(*c <= a);
+}
+
 /* c <= a, for 128-bit values, without branches. */
 static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
 {
