@@ -292,7 +292,11 @@ static inline bool eni__cls_scan4(const struct cls_table *t, const eni_pkt *p, u
  * below then compile to conditional moves, not mispredicted jumps. */
 static inline bool eni__le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
 {
+#ifdef __SIZEOF_INT128__
+    return ENI__U128(ah, al) <= ENI__U128(bh, bl); /* cuts.h: one compare of the pairs */
+#else
     return (ah < bh) | ((ah == bh) & (al <= bl));
+#endif
 }
 
 /* Is (ahi, alo) in the sorted disjoint intervals iv[0 .. n)? As

@@ -14,6 +14,14 @@ struct cls_cut6 {
     uint64_t hi, lo;
 };
 
+#ifdef __SIZEOF_INT128__
+/* A 128-bit unsigned integer where the compiler has one (GCC and Clang on
+ * 64-bit targets): a compare of two (high, low) pairs is then one
+ * subtraction with borrow. __extension__: not ISO C. */
+__extension__ typedef unsigned __int128 eni__u128;
+#define ENI__U128(hi, lo) ((eni__u128)(hi) << 64 | (lo))
+#endif
+
 /* Cut arrays end in this many sentinels past their last cut, so a bucket's
  * cuts are counted four at a time without a bound check (elem4, elem6 and
  * the ACL index): a count that runs past the bucket's own cuts meets only
@@ -88,10 +96,16 @@ static inline uint32_t eni__cuts64_rank(const uint64_t *cut, uint32_t k, uint32_
     return (uint32_t)(c - cut) + (uint32_t)(*c <= a);
 }
 
-/* c <= a, for 128-bit values, without branches. */
+/* c <= a, for 128-bit values, without branches: where the compiler has a
+ * 128-bit integer, one compare of the pair (a subtraction with borrow:
+ * two instructions, where the three word compares took six). */
 static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
 {
+#ifdef __SIZEOF_INT128__
+    return ENI__U128(c->hi, c->lo) <= ENI__U128(ahi, alo);
+#else
     return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
+#endif
 }
 
 /* eni__cuts32_rank for 128-bit cuts: k plus how many of cut[k..k+n) are
