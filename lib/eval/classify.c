@@ -69,9 +69,10 @@ static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
     return k >= lo && k <= hi;
 }
 
-static bool in_set(const struct cls_iv *iv, uint32_t n, const struct cls_iv *a)
+/* Is a in iv[first .. first + n)? (iv may be NULL when n is 0.) */
+static bool in_set(const struct cls_iv *iv, uint32_t first, uint32_t n, const struct cls_iv *a)
 {
-    return eni__cls_in_set6(iv, n, a->lo_hi, a->lo_lo);
+    return eni__cls_in_set6(iv, first, n, a->lo_hi, a->lo_lo);
 }
 
 static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct cls_iv *a,
@@ -82,12 +83,12 @@ static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct 
         return eni__cls_rows_match6(K, p, a->lo_hi, a->lo_lo, open);
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, eni__cls_pkt_key(p))];
-        if (s->n_iv && in_set(K->iv + s->first_iv, s->n_iv, a)) {
+        if (in_set(K->iv, s->first_iv, s->n_iv, a)) {
             *open = s->open | full->open;
             return true;
         }
     }
-    if (full->n_iv && in_set(K->iv + full->first_iv, full->n_iv, a)) {
+    if (in_set(K->iv, full->first_iv, full->n_iv, a)) {
         *open = full->open;
         return true;
     }
@@ -129,7 +130,7 @@ const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_
     for (uint32_t j = t->by_proto_first[k]; j < t->by_proto_first[k + 1]; j++) {
         const struct cls_rule *r = &t->rules[t->by_proto[j]];
         if ((r->proto == -1 || r->proto == p->proto) && key_fits(r->kind, r->from, r->to, p) &&
-            in_set(t->rule_iv + r->first_iv, r->n_iv, &a))
+            in_set(t->rule_iv, r->first_iv, r->n_iv, &a))
             return r;
     }
     return NULL;

@@ -299,14 +299,15 @@ static inline bool eni__le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t
 #endif
 }
 
-/* Is (ahi, alo) in the sorted disjoint intervals iv[0 .. n)? As
- * eni__cls_in_set4, over 128-bit values. */
-static inline bool eni__cls_in_set6(const struct cls_iv *iv, uint32_t n, uint64_t ahi,
-                                    uint64_t alo)
+/* Is (ahi, alo) in the sorted disjoint intervals iv[first .. first + n)?
+ * As eni__cls_in_set4, over 128-bit values; iv may be NULL when n is 0 (an
+ * empty set of a table with no interval: no pointer arithmetic on it). */
+static inline bool eni__cls_in_set6(const struct cls_iv *iv, uint32_t first, uint32_t n,
+                                    uint64_t ahi, uint64_t alo)
 {
     if (n == 0)
         return false;
-    const struct cls_iv *base = iv;
+    const struct cls_iv *base = iv + first;
     while (n > 1) {
         uint32_t half = n / 2;
         base = eni__le128_nb(base[half].lo_hi, base[half].lo_lo, ahi, alo) ? base + half : base;
@@ -325,7 +326,7 @@ static inline bool eni__cls_scan6(const struct cls_table *t, const eni_pkt *p, u
     for (uint32_t i = 0; i < t->n_entries; i++) {
         const struct cls_entry *e = &t->entries[i];
         if ((e->proto != -1 && e->proto != p->proto) || !eni__cls_entry_fits(e, p, key) ||
-            !eni__cls_in_set6(t->iv + e->first_iv, e->n_iv, ahi, alo))
+            !eni__cls_in_set6(t->iv, e->first_iv, e->n_iv, ahi, alo))
             continue;
         hit = true;
         if (e->open) {
@@ -363,7 +364,7 @@ static inline bool eni__cls_pset_match6(const struct cls_table *t, uint32_t ps, 
         return r && eni__le128_nb(ahi, alo, t->piv[s->first_iv + r - 1].hi_hi,
                                   t->piv[s->first_iv + r - 1].hi_lo);
     }
-    return eni__cls_in_set6(t->piv + s->first_iv, s->n_iv, ahi, alo);
+    return eni__cls_in_set6(t->piv, s->first_iv, s->n_iv, ahi, alo);
 }
 
 /* eni__cls_match for an IPv4 packet whose remote address is a (host
