@@ -422,12 +422,11 @@ static bool jump_psets(eni_ctx *ctx, struct cls_table *t, unsigned family)
         const struct cls_seg *s = &t->psets[i];
         if (!read[i] || s->n_iv < JUMP_MIN_INTERVALS)
             continue;
-        /* A protocol whose own rules all name ports has the all-protocol
-         * set as its own: one index for both. */
+        /* A set equal to the all-protocol set (its protocol's own rules
+         * add nothing to it) borrows that set's index, built first. */
         const struct cls_seg *s0 = &t->psets[0];
-        if (i > 0 && t->pjump[0].el4 == NULL && t->pjump[0].el6 == NULL)
-            s0 = NULL;
-        if (i > 0 && s0 && s->n_iv == s0->n_iv &&
+        bool built0 = t->pjump[0].el4 || t->pjump[0].el6;
+        if (i > 0 && built0 && s->n_iv == s0->n_iv &&
             !memcmp(t->piv + s->first_iv, t->piv + s0->first_iv, s->n_iv * sizeof *t->piv)) {
             t->pjump[i] = t->pjump[0];
             t->pjump[i].borrowed = 1;

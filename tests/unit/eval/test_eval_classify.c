@@ -224,11 +224,86 @@ static void test_s5_classifier_matches_oracle_many_rules(void **state)
         one_round(8 + rnd(120)); /* through the port index */
 }
 
+/* One rule of `proto` (all ports) from `cidr`. */
+static void allow_from(struct world *w, int proto, const char *cidr)
+{
+    eni_sg_rule_spec s = ENI_SG_RULE_SPEC_INIT;
+    s.protocol = proto;
+    s.peer_kind = ENI_PEER_CIDR;
+    s.cidr = cidr;
+    eni_sg_rule_id id;
+    assert_eni_ok(eni_sg_authorize(w->ctx, w->sg, ENI_INGRESS, &s, 1, &id));
+}
+
+/* explain's reason for an inbound packet of `proto` from `src`. */
+static uint8_t reason_from(struct world *w, unsigned family, uint8_t proto, const char *src)
+{
+    eni_pkt p;
+    memset(&p, 0, sizeof p);
+    p.family = (uint8_t)family;
+    p.proto = proto;
+    p.len = 60;
+    assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, src, p.src), 1);
+    memcpy(p.dst, family == 4 ? w->ip4 : w->ip6, family == 4 ? 4 : 16);
+    eni_verdict v;
+    assert_eni_ok(eni_eval_explain(w->ctx, w->nic, ENI_DIR_INBOUND, &p, 0, &v, NULL, 0));
+    return v.reason;
+}
+
+/* Large per-protocol sets go through a bucket index over their intervals'
+ * starts (lib/eval/jump.h), built per set a lookup reads; a set equal to
+ * the all-protocol set borrows that set's index. 40 all-traffic rules
+ * from single addresses make the all-protocol set large; GRE's rules add
+ * a network outside it (its own index), ESP's one inside it (the same set:
+ * a borrowed index); protocol 99 has no rule (the all-protocol set). Each
+ * is asked about an address of its own set, of the all-protocol set, and
+ * of neither, in both families. */
+static void test_s5_large_protocol_sets_through_their_index(void **state)
+{
+    (void)state;
+    struct world w;
+    world_new(&w);
+    char cidr[64];
+    for (int k = 0; k < 40; k++) {
+        snprintf(cidr, sizeof cidr, "198.51.100.%d/32", 2 * k + 2);
+        allow_from(&w, ENI_PROTO_ALL, cidr);
+        snprintf(cidr, sizeof cidr, "2001:db8:be00::%x/128", 2 * k + 2);
+        allow_from(&w, ENI_PROTO_ALL, cidr);
+    }
+    allow_from(&w, 47, "203.0.113.0/24");
+    allow_from(&w, 47, "2001:db8:cafe::/48");
+    allow_from(&w, 50, "198.51.100.2/32");
+    allow_from(&w, 50, "2001:db8:be00::2/128");
+    static const struct {
+        uint8_t proto;
+        const char *src4, *src6;
+        uint8_t want;
+    } cases[] = {
+        {47, "203.0.113.7", "2001:db8:cafe::7", ENI_REASON_RULE},  /* GRE's own network */
+        {47, "198.51.100.80", "2001:db8:be00::50", ENI_REASON_RULE}, /* the all-protocol set */
+        {47, "198.51.100.3", "2001:db8:be00::3", ENI_REASON_NO_RULE}, /* between its members */
+        {50, "198.51.100.2", "2001:db8:be00::2", ENI_REASON_RULE},
+        {50, "198.51.100.42", "2001:db8:be00::2a", ENI_REASON_RULE},
+        {50, "203.0.113.7", "2001:db8:cafe::7", ENI_REASON_NO_RULE}, /* GRE's, not ESP's */
+        {99, "198.51.100.4", "2001:db8:be00::4", ENI_REASON_RULE},
+        {99, "203.0.113.7", "2001:db8:cafe::7", ENI_REASON_NO_RULE},
+        {99, "192.0.2.1", "2001:db8:1::1", ENI_REASON_NO_RULE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (reason_from(&w, 4, cases[i].proto, cases[i].src4) != cases[i].want)
+            fail_msg("case %zu: proto %u from %s", i, cases[i].proto, cases[i].src4);
+        if (reason_from(&w, 6, cases[i].proto, cases[i].src6) != cases[i].want)
+            fail_msg("case %zu: proto %u from %s", i, cases[i].proto, cases[i].src6);
+    }
+    eni_ctx_free(w.ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_s5_classifier_matches_oracle_few_rules),
         cmocka_unit_test(test_s5_classifier_matches_oracle_many_rules),
+        cmocka_unit_test(test_s5_large_protocol_sets_through_their_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
