@@ -69,55 +69,40 @@ static bool key_fits(uint8_t kind, int32_t from, int32_t to, const eni_pkt *p)
     return k >= lo && k <= hi;
 }
 
-/* Is a in iv[first .. first + n)? (iv may be NULL when n is 0.) */
-static bool in_set(const struct cls_iv *iv, uint32_t first, uint32_t n, const struct cls_iv *a)
-{
-    return eni__cls_in_set6(iv, first, n, a->lo_hi, a->lo_lo);
-}
-
-static bool keys_match(const struct cls_keys *K, const eni_pkt *p, const struct cls_iv *a,
-                       bool *open)
+bool eni__cls_lists_match6(const struct cls_keys *K, const eni_pkt *p, uint64_t ahi,
+                           uint64_t alo, bool *open)
 {
     const struct cls_seg *full = &K->full;
-    if (K->el6) /* one search and one bit, as keys_match4 */
-        return eni__cls_rows_match6(K, p, a->lo_hi, a->lo_lo, open);
     if (!(p->flags & ENI_PKT_FRAGMENT)) {
         const struct cls_seg *s = &K->segs[eni__cls_seg_of(K, eni__cls_pkt_key(p))];
-        if (in_set(K->iv, s->first_iv, s->n_iv, a)) {
+        if (eni__cls_in_set6(K->iv, s->first_iv, s->n_iv, ahi, alo)) {
             *open = s->open | full->open;
             return true;
         }
     }
-    if (in_set(K->iv, full->first_iv, full->n_iv, a)) {
+    if (eni__cls_in_set6(K->iv, full->first_iv, full->n_iv, ahi, alo)) {
         *open = full->open;
         return true;
     }
     return false;
 }
 
-/* A small table: its few entries, one by one. */
-static bool scan_match(const struct cls_table *t, const eni_pkt *p, const struct cls_iv *a,
-                       bool *open)
-{
-    return eni__cls_scan6(t, p, a->lo_hi, a->lo_lo, open);
-}
-
 bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *remote, bool *open)
 {
     *open = false;
-    int slot = eni__cls_keyed_slot(p->proto);
-    const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
-    bool scan = slot >= 0 && (t->scan_keyed >> slot & 1);
     if (p->family == 4) {
         uint32_t a;
         memcpy(&a, remote, 4);
         return eni__cls_match4(t, p, __builtin_bswap32(a), open);
     }
-    struct cls_iv a = eni__iv_point(remote, p->family);
+    struct cls_iv a = eni__iv_point(remote, 6);
+    int slot = eni__cls_keyed_slot(p->proto);
+    const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
     if (K)
-        return keys_match(K, p, &a, open);
-    if (scan)
-        return scan_match(t, p, &a, open);
+        return K->el6 ? eni__cls_rows_match6(K, p, a.lo_hi, a.lo_lo, open)
+                      : eni__cls_lists_match6(K, p, a.lo_hi, a.lo_lo, open);
+    if (slot >= 0 && (t->scan_keyed >> slot & 1))
+        return eni__cls_scan6(t, p, a.lo_hi, a.lo_lo, open);
     return eni__cls_pset_match6(t, t->pset_of_proto[p->proto], a.lo_hi, a.lo_lo, open);
 }
 
@@ -130,7 +115,7 @@ const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_
     for (uint32_t j = t->by_proto_first[k]; j < t->by_proto_first[k + 1]; j++) {
         const struct cls_rule *r = &t->rules[t->by_proto[j]];
         if ((r->proto == -1 || r->proto == p->proto) && key_fits(r->kind, r->from, r->to, p) &&
-            in_set(t->rule_iv, r->first_iv, r->n_iv, &a))
+            eni__cls_in_set6(t->rule_iv, r->first_iv, r->n_iv, a.lo_hi, a.lo_lo))
             return r;
     }
     return NULL;

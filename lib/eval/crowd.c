@@ -107,10 +107,22 @@ void eni__crowd_free(eni_ctx *ctx, struct cls_crowd *c)
     *c = (struct cls_crowd){0};
 }
 
+/* Does some bucket hold more than `over` cuts? */
+static bool any_over(const uint32_t *bucket, uint32_t n_bucket, uint32_t over)
+{
+    for (uint32_t j = 0; j < n_bucket; j++)
+        if (bucket[j + 1] - bucket[j] > over)
+            return true;
+    return false;
+}
+
 int eni__crowd_build(eni_ctx *ctx, struct cls_crowd *c, const uint32_t *cut32,
-                     const struct cls_cut6 *cut6, const uint32_t *bucket, uint32_t n_bucket)
+                     const struct cls_cut6 *cut6, const uint32_t *bucket, uint32_t n_bucket,
+                     uint32_t over)
 {
     *c = (struct cls_crowd){0};
+    if (over > CUT_PAD && !any_over(bucket, n_bucket, over))
+        return 0;
     struct build b = {.ctx = ctx, .c = c, .cut32 = cut32, .cut6 = cut6};
     for (uint32_t j = 0; j < n_bucket; j++) {
         uint32_t k = bucket[j], n = bucket[j + 1] - k;

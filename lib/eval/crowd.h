@@ -106,10 +106,14 @@ static inline uint32_t eni__crowd_rank128(const struct cls_crowd *c, const struc
 struct eni_ctx;
 /* Nodes for every crowded bucket of an index of n_bucket buckets (counts
  * bucket[0..n_bucket]): its cuts as 32-bit values (cut32) or as 128-bit
- * ones (cut6), exactly one not NULL. 0, or -1 when out of memory (c then
- * holds nothing). An index with no crowded bucket gets c->top NULL. */
+ * ones (cut6), exactly one not NULL. None at all unless some bucket holds
+ * more than `over` cuts (CUT_PAD: any crowded bucket gets its node; more
+ * for an index that weighs its build time over its lookups', jump.c).
+ * 0, or -1 when out of memory (c then holds nothing). An index with no
+ * node gets c->top NULL. */
 int eni__crowd_build(struct eni_ctx *ctx, struct cls_crowd *c, const uint32_t *cut32,
-                     const struct cls_cut6 *cut6, const uint32_t *bucket, uint32_t n_bucket);
+                     const struct cls_cut6 *cut6, const uint32_t *bucket, uint32_t n_bucket,
+                     uint32_t over);
 void eni__crowd_free(struct eni_ctx *ctx, struct cls_crowd *c);
 /* Bytes it holds (eni_nic_get_eval_memory). */
 uint64_t eni__crowd_bytes(const struct cls_crowd *c, uint32_t n_bucket);

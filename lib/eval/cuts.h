@@ -96,16 +96,23 @@ static inline uint32_t eni__cuts64_rank(const uint64_t *cut, uint32_t k, uint32_
     return (uint32_t)(c - cut) + (uint32_t)(*c <= a);
 }
 
-/* c <= a, for 128-bit values, without branches: where the compiler has a
- * 128-bit integer, one compare of the pair (a subtraction with borrow:
- * two instructions, where the three word compares took six). */
-static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
+/* a <= b for 128-bit (high, low) pairs, without branches (the searches
+ * then compile to conditional moves, not mispredicted jumps): where the
+ * compiler has a 128-bit integer, one compare of the pairs (a subtraction
+ * with borrow: two instructions, where the three word compares took six). */
+static inline int eni__le128_nb(uint64_t ah, uint64_t al, uint64_t bh, uint64_t bl)
 {
 #ifdef __SIZEOF_INT128__
-    return ENI__U128(c->hi, c->lo) <= ENI__U128(ahi, alo);
+    return ENI__U128(ah, al) <= ENI__U128(bh, bl);
 #else
-    return (c->hi < ahi) | ((c->hi == ahi) & (c->lo <= alo));
+    return (ah < bh) | ((ah == bh) & (al <= bl));
 #endif
+}
+
+/* c <= a, for 128-bit values, without branches. */
+static inline int eni__cut6_le(const struct cls_cut6 *c, uint64_t ahi, uint64_t alo)
+{
+    return eni__le128_nb(c->hi, c->lo, ahi, alo);
 }
 
 /* eni__cuts32_rank for 128-bit cuts: k plus how many of cut[k..k+n) are

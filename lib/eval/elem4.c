@@ -33,7 +33,7 @@ void eni__elem4_free(eni_ctx *ctx, struct cls_elem4 *el)
     eni__free(ctx, el);
 }
 
-int eni__elem4_buckets(eni_ctx *ctx, struct cls_elem4 *el)
+int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el, uint32_t crowd_over)
 {
     /* Buckets over the narrowest aligned window holding every cut (32-bit
      * values fit a window of 64 buckets by shift 26). */
@@ -52,14 +52,7 @@ int eni__elem4_buckets(eni_ctx *ctx, struct cls_elem4 *el)
             k++;
         el->bucket[j] = k;
     }
-    return 0;
-}
-
-int eni__elem4_index(eni_ctx *ctx, struct cls_elem4 *el)
-{
-    if (eni__elem4_buckets(ctx, el) < 0)
-        return -1;
-    return eni__crowd_build(ctx, &el->crowd, el->cut, NULL, el->bucket, el->n_bucket);
+    return eni__crowd_build(ctx, &el->crowd, el->cut, NULL, el->bucket, el->n_bucket, crowd_over);
 }
 
 struct cls_elem4 *eni__elem4_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
@@ -99,7 +92,7 @@ struct cls_elem4 *eni__elem4_pieces(eni_ctx *ctx, const struct key_sweep *ks, co
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[u + i] = UINT32_MAX;
     el->row_words = (u + 1 + 63) / 64;
-    if (eni__elem4_index(ctx, el) < 0) {
+    if (eni__elem4_index(ctx, el, CUT_PAD) < 0) {
         eni__elem4_free(ctx, el);
         *nomem = 1;
         return NULL;
@@ -113,39 +106,22 @@ static struct cls_elem4 *with_rows(eni_ctx *ctx, struct cls_elem4 *el, int proto
                                    const struct cls_keys *P, const struct key_sweep *ks,
                                    const struct cls_iv *full, int *nomem)
 {
-    uint64_t rows = (uint64_t)P->n_segs + 1;
-    if (!eni__rows_fit(el->row_words, rows)) {
-        eni__elem4_free(ctx, el);
-        return NULL;
-    }
-    el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    if (!el->rows ||
-        eni__rows_fill(ctx, proto, P, ks, full, span_of, el, el->rows, el->row_words) < 0) {
-        eni__elem4_free(ctx, el);
-        *nomem = 1;
-        return NULL;
-    }
-    return el;
+    int r = eni__rows_make(ctx, proto, P, ks, full, span_of, el, el->row_words, &el->rows);
+    if (r == 0)
+        return el;
+    eni__elem4_free(ctx, el);
+    *nomem = r < 0;
+    return NULL;
 }
 
 struct cls_elem4 *eni__elem4_build(eni_ctx *ctx, int proto, const struct cls_keys *P,
                                    const struct key_sweep *ks, const struct cls_iv *full,
                                    int *nomem)
 {
-    /* The cuts: the ends of the intervals of the parts the key index was
-     * built from, each distinct set once (eni__rows_distinct); far fewer
-     * than the sets' own intervals. */
-    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
-    if (!take) {
-        *nomem = 1;
+    uint8_t *take = eni__rows_take(ctx, ks, proto, P, nomem);
+    if (!take)
         return NULL;
-    }
-    *nomem = 0;
-    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
-    struct cls_elem4 *el = NULL;
-    /* not worth sorting when too large even before duplicates go */
-    if (eni__rows_fit((max_cuts + 64) / 64, (uint64_t)P->n_segs + 1))
-        el = eni__elem4_pieces(ctx, ks, take, nomem);
+    struct cls_elem4 *el = eni__elem4_pieces(ctx, ks, take, nomem);
     eni__free(ctx, take);
     return el ? with_rows(ctx, el, proto, P, ks, full, nomem) : NULL;
 }

@@ -111,14 +111,11 @@ struct cls_elem4 *eni__elem4_build_shared(struct eni_ctx *ctx, int proto,
 struct cls_elem4 *eni__elem4_pieces(struct eni_ctx *ctx, const struct key_sweep *ks,
                                     const uint8_t *take, int *nomem);
 /* The lookup over el's n_cut sorted distinct cuts (cut set, CUT_PAD
- * sentinels after them): its window, buckets and crowded buckets' nodes,
- * allocated through ctx. 0, or -1 out of memory (what was allocated is
- * el's, for eni__elem4_free). */
-int eni__elem4_index(struct eni_ctx *ctx, struct cls_elem4 *el);
-/* Only the buckets of that lookup (no crowded bucket divided: those are
- * searched), for an index whose caller weighs its build time over its
- * lookups' (jump.c). 0, or -1 out of memory. */
-int eni__elem4_buckets(struct eni_ctx *ctx, struct cls_elem4 *el);
+ * sentinels after them): its window, buckets and crowded buckets' nodes
+ * (eni__crowd_build's `over`: CUT_PAD, or more where crowded buckets are
+ * left to a search), allocated through ctx. 0, or -1 out of memory (what
+ * was allocated is el's, for eni__elem4_free). */
+int eni__elem4_index(struct eni_ctx *ctx, struct cls_elem4 *el, uint32_t crowd_over);
 void eni__elem4_free(struct eni_ctx *ctx, struct cls_elem4 *el);
 
 #endif

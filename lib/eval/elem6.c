@@ -34,7 +34,7 @@ void eni__elem6_free(eni_ctx *ctx, struct cls_elem6 *el)
 }
 
 /* The sorted distinct cuts of the rules the index was built from, each
- * distinct peer set once (take[i], eni__rows_distinct). */
+ * distinct peer set once (take[i], rowsweep.c). */
 static uint32_t collect_cuts(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
                              struct cls_cut6 *cut)
 {
@@ -57,7 +57,7 @@ static uint32_t collect_cuts(eni_ctx *ctx, const struct key_sweep *ks, const uin
     return u;
 }
 
-int eni__elem6_buckets(eni_ctx *ctx, struct cls_elem6 *el)
+int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el, uint32_t crowd_over)
 {
     /* About four buckets per cut, over the narrowest aligned window of
      * high words holding them all. */
@@ -76,14 +76,7 @@ int eni__elem6_buckets(eni_ctx *ctx, struct cls_elem6 *el)
             k++;
         el->bucket[j] = k;
     }
-    return 0;
-}
-
-int eni__elem6_index(eni_ctx *ctx, struct cls_elem6 *el)
-{
-    if (eni__elem6_buckets(ctx, el) < 0)
-        return -1;
-    return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
+    return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket, crowd_over);
 }
 
 struct cls_elem6 *eni__elem6_pieces(eni_ctx *ctx, const struct key_sweep *ks, const uint8_t *take,
@@ -106,7 +99,7 @@ struct cls_elem6 *eni__elem6_pieces(eni_ctx *ctx, const struct key_sweep *ks, co
     for (uint32_t i = 0; i < CUT_PAD; i++)
         cut[el->n_cut + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->row_words = (el->n_cut + 1 + 63) / 64;
-    if (eni__elem6_index(ctx, el) < 0) {
+    if (eni__elem6_index(ctx, el, CUT_PAD) < 0) {
         eni__elem6_free(ctx, el);
         *nomem = 1;
         return NULL;
@@ -120,36 +113,22 @@ static struct cls_elem6 *with_rows(eni_ctx *ctx, struct cls_elem6 *el, int proto
                                    const struct cls_keys *K, const struct key_sweep *ks,
                                    const struct cls_iv *full, int *nomem)
 {
-    uint64_t rows = (uint64_t)K->n_segs + 1;
-    if (!eni__rows_fit(el->row_words, rows)) {
-        eni__elem6_free(ctx, el);
-        return NULL;
-    }
-    el->rows = eni__calloc(ctx, (size_t)rows * el->row_words, sizeof *el->rows);
-    if (!el->rows ||
-        eni__rows_fill(ctx, proto, K, ks, full, span_of, el, el->rows, el->row_words) < 0) {
-        eni__elem6_free(ctx, el);
-        *nomem = 1;
-        return NULL;
-    }
-    return el;
+    int r = eni__rows_make(ctx, proto, K, ks, full, span_of, el, el->row_words, &el->rows);
+    if (r == 0)
+        return el;
+    eni__elem6_free(ctx, el);
+    *nomem = r < 0;
+    return NULL;
 }
 
 struct cls_elem6 *eni__elem6_build(eni_ctx *ctx, int proto, const struct cls_keys *K,
                                    const struct key_sweep *ks, const struct cls_iv *full,
                                    int *nomem)
 {
-    uint8_t *take = eni__rows_distinct(ctx, ks, proto);
-    if (!take) {
-        *nomem = 1;
+    uint8_t *take = eni__rows_take(ctx, ks, proto, K, nomem);
+    if (!take)
         return NULL;
-    }
-    *nomem = 0;
-    uint64_t max_cuts = eni__rows_max_cuts(ks, take);
-    struct cls_elem6 *el = NULL;
-    /* not worth sorting when too large even before duplicates go */
-    if (eni__rows_fit((max_cuts + 64) / 64, (uint64_t)K->n_segs + 1))
-        el = eni__elem6_pieces(ctx, ks, take, nomem);
+    struct cls_elem6 *el = eni__elem6_pieces(ctx, ks, take, nomem);
     eni__free(ctx, take);
     return el ? with_rows(ctx, el, proto, K, ks, full, nomem) : NULL;
 }

@@ -6,24 +6,15 @@
  * publishing 1000 IPv6 all-traffic rules: only a bucket of more than
  * JUMP_CROWD starts, which a search would cross in more than five steps,
  * has the set divided. */
-#include <stdbool.h>
 #include <string.h>
 
 #include "classify.h"
 #include "eval_internal.h"
 #include "jump.h"
 
+/* A set's crowded buckets get crowd.h's nodes only when one of them holds
+ * more than this many starts (a search of it: five steps at most). */
 enum { JUMP_CROWD = 32 };
-
-/* Does a bucket of `bucket` (counts, n_bucket + 1) hold more than
- * JUMP_CROWD starts? */
-static bool crowded(const uint32_t *bucket, uint32_t n_bucket)
-{
-    for (uint32_t j = 0; j < n_bucket; j++)
-        if (bucket[j + 1] - bucket[j] > JUMP_CROWD)
-            return true;
-    return false;
-}
 
 static int build4(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n)
 {
@@ -41,11 +32,7 @@ static int build4(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uin
         cut[m + i] = UINT32_MAX;
     el->cut = cut;
     el->n_cut = m;
-    if (eni__elem4_buckets(ctx, el) < 0)
-        return -1;
-    if (!crowded(el->bucket, el->n_bucket))
-        return 0;
-    return eni__crowd_build(ctx, &el->crowd, el->cut, NULL, el->bucket, el->n_bucket);
+    return eni__elem4_index(ctx, el, JUMP_CROWD);
 }
 
 static int build6(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n)
@@ -64,11 +51,7 @@ static int build6(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uin
         cut[m + i] = (struct cls_cut6){UINT64_MAX, UINT64_MAX};
     el->cut = cut;
     el->n_cut = m;
-    if (eni__elem6_buckets(ctx, el) < 0)
-        return -1;
-    if (!crowded(el->bucket, el->n_bucket))
-        return 0;
-    return eni__crowd_build(ctx, &el->crowd, NULL, el->cut, el->bucket, el->n_bucket);
+    return eni__elem6_index(ctx, el, JUMP_CROWD);
 }
 
 int eni__jump_build(eni_ctx *ctx, struct cls_jump *J, const struct cls_iv *iv, uint32_t n,

@@ -80,9 +80,14 @@ uint64_t eni__rows_max_cuts(const struct key_sweep *ks, const uint8_t *take)
     return n;
 }
 
-/* Parts sharing a set share its place (first_iv): a map from that place
- * finds the repeats. */
-uint8_t *eni__rows_distinct(eni_ctx *ctx, const struct key_sweep *ks, int proto)
+/* Which parts of ks the index of keyed protocol `proto` draws its cuts
+ * from: those of proto and the all-protocol ones, each distinct set once
+ * (take[i] is 1 for the first part with its set). Every set of the index
+ * is a union of these, and a union's ends are among its parts' ends. An
+ * array of ks->n_part from ctx's allocator, or NULL when it fails. Parts
+ * sharing a set share its place (first_iv): a map from that place finds
+ * the repeats. */
+static uint8_t *rows_distinct(eni_ctx *ctx, const struct key_sweep *ks, int proto)
 {
     uint8_t *take = eni__calloc(ctx, (size_t)ks->n_part + 1, 1);
     uint8_t *seen = eni__calloc(ctx, (size_t)ks->n_iv + 1, 1);
@@ -131,9 +136,14 @@ static int part_spans(eni_ctx *ctx, const struct key_sweep *ks, int proto, eni_s
     return rc;
 }
 
-int eni__rows_fill(eni_ctx *ctx, int proto, const struct cls_keys *K, const struct key_sweep *ks,
-                   const struct cls_iv *full, eni_span_of_fn span_of, const void *el,
-                   uint64_t *rows, uint32_t row_words)
+/* Every row of key index K's elementary-interval index: each segment's
+ * (eni__rows_sweep over the spans of ks's parts of proto), then the
+ * all-key union's, full[K->full.first_iv ..], ORed into every segment's.
+ * rows: K->n_segs + 1 rows of row_words words, zeroed. 0, or -1 when
+ * ctx's allocator fails. */
+static int rows_fill(eni_ctx *ctx, int proto, const struct cls_keys *K, const struct key_sweep *ks,
+                     const struct cls_iv *full, eni_span_of_fn span_of, const void *el,
+                     uint64_t *rows, uint32_t row_words)
 {
     struct piece_span *span;
     uint32_t *first, *n;
@@ -151,4 +161,33 @@ int eni__rows_fill(eni_ctx *ctx, int proto, const struct cls_keys *K, const stru
     if (rc == 0)
         eni__rows_or_full(rows, K->n_segs, row_words);
     return rc;
+}
+
+uint8_t *eni__rows_take(eni_ctx *ctx, const struct key_sweep *ks, int proto,
+                        const struct cls_keys *K, int *nomem)
+{
+    uint8_t *take = rows_distinct(ctx, ks, proto);
+    *nomem = take == NULL;
+    /* not worth sorting the cuts when too many even before duplicates go */
+    if (take && !eni__rows_fit((eni__rows_max_cuts(ks, take) + 64) / 64, (uint64_t)K->n_segs + 1)) {
+        eni__free(ctx, take);
+        return NULL;
+    }
+    return take;
+}
+
+int eni__rows_make(eni_ctx *ctx, int proto, const struct cls_keys *K, const struct key_sweep *ks,
+                   const struct cls_iv *full, eni_span_of_fn span_of, const void *el,
+                   uint32_t row_words, uint64_t **rows)
+{
+    uint64_t n = (uint64_t)K->n_segs + 1;
+    *rows = NULL;
+    if (!eni__rows_fit(row_words, n))
+        return 1;
+    *rows = eni__calloc(ctx, (size_t)n * row_words, sizeof **rows);
+    if (*rows && rows_fill(ctx, proto, K, ks, full, span_of, el, *rows, row_words) == 0)
+        return 0;
+    eni__free(ctx, *rows);
+    *rows = NULL;
+    return -1;
 }

@@ -82,24 +82,23 @@ static inline bool eni__rows_fit(uint64_t words, uint64_t rows)
  * before duplicates go. */
 uint64_t eni__rows_max_cuts(const struct key_sweep *ks, const uint8_t *take);
 
-/* Which parts of ks the index of keyed protocol `proto` draws its cuts
- * from: those of proto and the all-protocol ones, each distinct set once
- * (take[i] is 1 for the first part with its set). Every set of the index
- * is a union of these, and a union's ends are among its parts' ends. An
- * array of ks->n_part from ctx's allocator, or NULL when it fails. */
-uint8_t *eni__rows_distinct(struct eni_ctx *ctx, const struct key_sweep *ks, int proto);
-
 /* The piece holding each end of v, in the index el (elem4's or elem6's). */
 typedef struct piece_span (*eni_span_of_fn)(const void *el, const struct cls_iv *v);
 
-/* Every row of key index K's elementary-interval index: each segment's
- * (eni__rows_sweep over the spans of ks's parts of proto), then the
- * all-key union's, full[K->full.first_iv ..], ORed into every segment's.
- * rows: K->n_segs + 1 rows of row_words words, zeroed. 0, or -1 when
- * ctx's allocator fails. */
-int eni__rows_fill(struct eni_ctx *ctx, int proto, const struct cls_keys *K,
-                   const struct key_sweep *ks,
-                   const struct cls_iv *full, eni_span_of_fn span_of, const void *el,
-                   uint64_t *rows, uint32_t row_words);
+/* The parts whose cuts key index K's elementary-interval index takes
+ * (rowsweep.c, rows_distinct), when rows over them could fit ROWS_MAX_BYTES
+ * (K's n_segs + 1 rows) even before duplicate cuts go; NULL otherwise,
+ * *nomem set when ctx's allocator failed. */
+uint8_t *eni__rows_take(struct eni_ctx *ctx, const struct key_sweep *ks, int proto,
+                        const struct cls_keys *K, int *nomem);
+
+/* K's rows over the index el of row_words words a row, allocated and
+ * filled (each segment's row by eni__rows_sweep, then the all-key union's
+ * ORed into every one) into *rows: 0; 1 when they would pass
+ * ROWS_MAX_BYTES; -1 when ctx's allocator fails (*rows NULL in both). */
+int eni__rows_make(struct eni_ctx *ctx, int proto, const struct cls_keys *K,
+                   const struct key_sweep *ks, const struct cls_iv *full,
+                   eni_span_of_fn span_of, const void *el, uint32_t row_words,
+                   uint64_t **rows);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "eval/classify.h"
 #include "eval/eval_host.h"
 #include "test_helpers.h"
 
@@ -298,12 +299,72 @@ static void test_s5_large_protocol_sets_through_their_index(void **state)
     eni_ctx_free(w.ctx);
 }
 
+/* A key index whose bit rows would pass their limit keeps each segment's
+ * set as sorted intervals; IPv6 lookups then go through
+ * eni__cls_lists_match6: the segment's set, then the all-key set (the
+ * only one a fragment, which has no port, is asked about). Built by hand:
+ * ports 1000-1999 allow 2001:db8::/64, every port 2001:db8:1::5. */
+static void test_s5_ipv6_key_index_without_rows(void **state)
+{
+    (void)state;
+    struct cls_keys *K = calloc(1, sizeof *K);
+    assert_non_null(K);
+    for (uint32_t key = 0; key < 65536; key++) /* segments 0, 1, 2 */
+        K->seg_off[key] = (uint8_t)(key < 1000 ? 0 : key < 2000 ? 1 : 2);
+    struct cls_seg segs[3] = {{0, 0, 0}, {0, 1, 0}, {0, 0, 0}};
+    struct cls_iv iv[2] = {
+        {0x20010db800000000ull, 0, 0x20010db800000000ull, UINT64_MAX},
+        {0x20010db800010000ull, 5, 0x20010db800010000ull, 5},
+    };
+    K->segs = segs;
+    K->n_segs = 3;
+    K->iv = iv;
+    K->n_iv = 2;
+    K->full = (struct cls_seg){1, 1, 0};
+    static const struct {
+        uint16_t dport;
+        bool frag;
+        uint64_t lo; /* low word; the high word is 2001:db8::/64's, or 2001:db8:1::'s for lo 5 */
+        bool want;
+    } cases[] = {
+        {1500, false, 9, true},  {80, false, 9, false}, {2000, false, 9, false},
+        {80, false, 5, true},    {1500, false, 5, true}, {0, true, 9, false},
+        {0, true, 5, true},      {999, false, 9, false}, {1000, false, 9, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        eni_pkt p;
+        memset(&p, 0, sizeof p);
+        p.family = 6;
+        p.proto = 6;
+        p.dport = cases[i].dport;
+        p.flags = cases[i].frag ? ENI_PKT_FRAGMENT : 0;
+        uint64_t hi = cases[i].lo == 5 ? 0x20010db800010000ull : 0x20010db800000000ull;
+        bool open = true;
+        bool got = eni__cls_lists_match6(K, &p, hi, cases[i].lo, &open);
+        if (got != cases[i].want)
+            fail_msg("case %zu: port %u frag %d", i, cases[i].dport, cases[i].frag);
+        if (got)
+            assert_false(open);
+    }
+    segs[1].open = 1; /* a /0 rule among the segment's: it says so */
+    eni_pkt p;
+    memset(&p, 0, sizeof p);
+    p.family = 6;
+    p.proto = 6;
+    p.dport = 1500;
+    bool open = false;
+    assert_true(eni__cls_lists_match6(K, &p, 0x20010db800000000ull, 9, &open));
+    assert_true(open);
+    free(K);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_s5_classifier_matches_oracle_few_rules),
         cmocka_unit_test(test_s5_classifier_matches_oracle_many_rules),
         cmocka_unit_test(test_s5_large_protocol_sets_through_their_index),
+        cmocka_unit_test(test_s5_ipv6_key_index_without_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,7 +77,7 @@ static struct cls_elem4 *index32(eni_ctx *ctx, uint32_t *cut, uint32_t n)
     struct cls_elem4 *el = eni__calloc(ctx, 1, sizeof *el);
     assert_non_null(el);
     el->cut = cut, el->n_cut = u;
-    assert_int_equal(eni__elem4_index(ctx, el), 0);
+    assert_int_equal(eni__elem4_index(ctx, el, CUT_PAD), 0);
     return el;
 }
 
@@ -206,7 +206,7 @@ static struct cls_elem6 *index6(eni_ctx *ctx, struct cls_cut6 *cut, uint32_t n)
     struct cls_elem6 *el = eni__calloc(ctx, 1, sizeof *el);
     assert_non_null(el);
     el->cut = cut, el->n_cut = u;
-    assert_int_equal(eni__elem6_index(ctx, el), 0);
+    assert_int_equal(eni__elem6_index(ctx, el, CUT_PAD), 0);
     return el;
 }
 
@@ -328,7 +328,7 @@ static void test_build_fails_cleanly(void **state)
     for (long fail = 0;; fail++) {
         fa.fail_at = fa.calls + fail + 1; /* the build's allocation number fail + 1 */
         struct cls_crowd cr;
-        int rc = eni__crowd_build(ctx, &cr, el->cut, NULL, el->bucket, el->n_bucket);
+        int rc = eni__crowd_build(ctx, &cr, el->cut, NULL, el->bucket, el->n_bucket, CUT_PAD);
         fa.fail_at = 0;
         if (rc == 0) {
             assert_int_equal(cr.n_node, nodes);

@@ -17,6 +17,7 @@
 #include "eval/eval_internal.h"
 #include "eval/jump.h"
 #include "fail_alloc.h"
+#include "iv_oracle.h"
 #include "test_helpers.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -78,15 +79,6 @@ static uint32_t count_starts(const struct cls_iv *v, uint32_t n, uint64_t hi, ui
     return r;
 }
 
-static bool holds(const struct cls_iv *v, uint32_t n, uint64_t hi, uint64_t lo)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (eni__le128(v[i].lo_hi, v[i].lo_lo, hi, lo) &&
-            eni__le128(hi, lo, v[i].hi_hi, v[i].hi_lo))
-            return true;
-    return false;
-}
-
 static void probe(const struct cls_jump *J, const struct cls_iv *v, uint32_t n, unsigned family,
                   uint64_t hi, uint64_t lo)
 {
@@ -96,12 +88,12 @@ static void probe(const struct cls_jump *J, const struct cls_iv *v, uint32_t n, 
         uint32_t r = eni__jump_rank4(J, (uint32_t)lo);
         assert_int_equal(r, count_starts(v, n, 0, lo));
         bool in = r && lo <= v[r - 1].hi_lo;
-        assert_int_equal(in, holds(v, n, 0, lo));
+        assert_int_equal(in, iv_holds(v, n, 0, lo));
     } else {
         uint32_t r = eni__jump_rank6(J, hi, lo);
         assert_int_equal(r, count_starts(v, n, hi, lo));
         bool in = r && eni__le128(hi, lo, v[r - 1].hi_hi, v[r - 1].hi_lo);
-        assert_int_equal(in, holds(v, n, hi, lo));
+        assert_int_equal(in, iv_holds(v, n, hi, lo));
     }
 }
 
@@ -119,7 +111,7 @@ static void probe_table(const struct cls_table *t, const struct cls_iv *v, uint3
     } else {
         in = eni__cls_pset_match6(t, 0, hi, lo, &open);
     }
-    assert_int_equal(in, holds(v, n, hi, lo));
+    assert_int_equal(in, iv_holds(v, n, hi, lo));
     assert_false(open);
 }
 

@@ -19,6 +19,7 @@
 #include "eval/ivset.h"
 #include "eval/radix.h"
 #include "fail_alloc.h"
+#include "iv_oracle.h"
 #include "test_helpers.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -180,16 +181,6 @@ static void test_sorts_without_scratch_memory(void **state)
     eni_ctx_free(ctx);
 }
 
-/* A point is in v[0..n) (searched linearly: the oracle stays simple). */
-static bool holds(const struct cls_iv *v, uint32_t n, uint64_t hi, uint64_t lo)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (eni__le128(v[i].lo_hi, v[i].lo_lo, hi, lo) &&
-            eni__le128(hi, lo, v[i].hi_hi, v[i].hi_lo))
-            return true;
-    return false;
-}
-
 static struct cls_iv interval(int kind)
 {
     uint64_t hi = kind == 2 ? rnd32() % 4u : 0, lo = rnd32() % (kind == 1 ? 64u : 100000u);
@@ -234,10 +225,10 @@ static void check_merge(eni_ctx *ctx, int kind, uint32_t n, uint32_t runs)
         uint64_t hi = kind == 2 ? rnd32() % 5u : 0, lo = rnd32() % 110000u;
         if (t < n) /* the parts' own ends and their neighbours too */
             hi = parts[t].lo_hi, lo = parts[t].lo_lo - (t & 1);
-        if (holds(parts, n, hi, lo) != holds(v, m, hi, lo))
+        if (iv_holds(parts, n, hi, lo) != iv_holds(v, m, hi, lo))
             fail_msg("kind %d, %u parts in %u runs: %llu:%llu is %s the merge", kind, n, runs,
                      (unsigned long long)hi, (unsigned long long)lo,
-                     holds(parts, n, hi, lo) ? "missing from" : "wrongly in");
+                     iv_holds(parts, n, hi, lo) ? "missing from" : "wrongly in");
     }
     free(parts);
     free(v);
