@@ -433,6 +433,7 @@ static void bench_frames_and_publish(void)
 
 static const char usage[] =
     "[--reps N] [--json FILE] [--quick] [--flows N] [--only SCENARIO] [--shape NAME]...\n"
+    "       [--stress]\n"
     "The evaluator's figures (medians), beside DPDK when built with -Ddpdk_peer.\n"
     "  --reps N         repetitions of each measurement, 1..100 (default 7)\n"
     "  --json FILE      also write the figures and the run's metadata as JSON\n"
@@ -441,7 +442,9 @@ static const char usage[] =
     "  --only SCENARIO  classify, established or frames alone\n"
     "  --shape NAME     the classifier with these rule shapes only (repeat it, or\n"
     "                   a comma list): tcpudp mix icmp all groupref prefixlist acl,\n"
-    "                   and v6-NAME of each\n"
+    "                   the stress shapes ranges hosts protos icmptypes cluster\n"
+    "                   sameport, and v6-NAME of each\n"
+    "  --stress         the classifier with the stress shapes (with --shape: both)\n"
     "  -h, --help       this text\n"
     "  -V, --version    the libeni version\n";
 
@@ -452,10 +455,13 @@ static void add_shapes(const char *prog, const char *arg, bool *want)
     bool any = false;
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         uint32_t i = 0;
-        while (i < shape_count && strcmp(t, shape_names[i]))
+        while (i < shape_count_all && strcmp(t, shape_names[i]))
             i++;
-        if (i == shape_count)
-            cli_fail(prog, "--shape takes tcpudp, mix, icmp, all, groupref, prefixlist, acl or v6-NAME", t);
+        if (i == shape_count_all)
+            cli_fail(prog,
+                     "--shape takes tcpudp, mix, icmp, all, groupref, prefixlist, acl, ranges, "
+                     "hosts, protos, icmptypes, cluster, sameport or v6-NAME",
+                     t);
         want[i] = any = true;
     }
     free(copy);
@@ -469,7 +475,8 @@ int main(int argc, char **argv)
         {"reps", required_argument, NULL, 'r'}, {"json", required_argument, NULL, 'j'},
         {"quick", no_argument, NULL, 'q'},      {"flows", required_argument, NULL, 'f'},
         {"only", required_argument, NULL, 'o'}, {"shape", required_argument, NULL, 's'},
-        CLI_COMMON_OPTIONS,                     {NULL, 0, NULL, 0}};
+        {"stress", no_argument, NULL, 'S'},     CLI_COMMON_OPTIONS,
+        {NULL, 0, NULL, 0}};
     const char *prog = argv[0], *json_path = NULL, *only = NULL;
     bool quick = false, want[32] = {false}, some = false;
     uint32_t flows = 0;
@@ -490,6 +497,11 @@ int main(int argc, char **argv)
             cli_fail(prog, "--only takes classify, established or frames", optarg);
         else if (opt == 's')
             add_shapes(prog, optarg, want), some = true;
+        else if (opt == 'S') {
+            for (uint32_t i = shape_count; i < shape_count_all; i++)
+                want[i] = true;
+            some = true;
+        }
         else
             cli_common(opt, prog, usage);
     }
@@ -499,7 +511,7 @@ int main(int argc, char **argv)
         flows = quick ? 100000 : 1000000;
     const char *names[32];
     uint32_t nnames = 0;
-    for (uint32_t i = 0; i < shape_count; i++)
+    for (uint32_t i = 0; i < (some ? shape_count_all : shape_count); i++)
         if (!some || want[i]) {
             names[nnames++] = shape_names[i];
             if (some)

@@ -13,12 +13,16 @@
 const char *const shape_names[] = {
     "tcpudp",    "mix",    "icmp",    "all",    "groupref",    "prefixlist",    "acl",
     "v6-tcpudp", "v6-mix", "v6-icmp", "v6-all", "v6-groupref", "v6-prefixlist", "v6-acl",
+    /* the stress shapes (--stress) */
+    "ranges",    "hosts",    "protos",    "icmptypes",    "cluster",    "sameport",
+    "v6-ranges", "v6-hosts", "v6-protos", "v6-icmptypes", "v6-cluster", "v6-sameport",
 };
-const uint32_t shape_count = sizeof shape_names / sizeof shape_names[0];
+const uint32_t shape_count = 14;
+const uint32_t shape_count_all = sizeof shape_names / sizeof shape_names[0];
 
 bool shape_known(const char *name)
 {
-    for (uint32_t i = 0; i < shape_count; i++)
+    for (uint32_t i = 0; i < shape_count_all; i++)
         if (!strcmp(name, shape_names[i]))
             return true;
     return false;
@@ -404,6 +408,70 @@ static void acl_entries(struct gen *g, struct shape_set *s)
     }
 }
 
+/* ---- stress shapes ---------------------------------------------------------- */
+
+/* Rule sets the shapes above do not generate, of the kinds an independent
+ * bench might write, to look for a slow shape before its users do
+ * (docs/benchmarks.md, "Stress shapes"). Sources are no wider than
+ * narrow() unless said otherwise, so most traffic still misses.
+ *   ranges     TCP/UDP rules of arbitrary port ranges, narrow to all ports
+ *   hosts      single-host sources (/32, /128), one high port each
+ *   protos     rules for other IP protocols: IP-in-IP, IPv6-in-IPv4, GRE,
+ *              ESP, AH, OSPF, PIM, VRRP, L2TP, SCTP, UDP-Lite, MPLS-in-IP
+ *   icmptypes  ICMP (ICMPv6) rules of one type or one type and code, a
+ *              third of them echo request
+ *   cluster    sources packed into one /22 (one /64): host routes and
+ *              short prefixes of one subnet, the mix's protocols
+ *   sameport   TCP 443 from every source */
+static void stress_rules(struct gen *g, struct shape_set *s, const char *base)
+{
+    static const uint8_t other[] = {4, 41, 47, 50, 51, 89, 103, 112, 115, 132, 136, 137};
+    unsigned full = g->fam == 4 ? 32 : 128;
+    struct sh_prefix hub;
+    do {
+        rand_universe(g, hub.a);
+        hub.len = (uint8_t)(g->fam == 4 ? 22 : 64);
+        clear_host_bits(&hub, g->fam);
+    } while (excluded(hub.a, g->fam));
+    s->nrules = s->size;
+    s->rules = calloc(s->nrules, sizeof *s->rules);
+    for (uint32_t i = 0; i < s->nrules; i++) {
+        struct sh_rule *r = &s->rules[i];
+        r->kind = SH_CIDR;
+        r->cidr = rand_prefix(g, narrow(g));
+        if (!strcmp(base, "ranges")) {
+            r->proto = rn(g, 2) ? 6 : 17;
+            r->from = (int32_t)rn(g, 65536);
+            r->to = r->from + (int32_t)rn(g, 65536 - (uint32_t)r->from);
+        } else if (!strcmp(base, "hosts")) {
+            rand_universe(g, r->cidr.a);
+            r->cidr.len = (uint8_t)full;
+            r->proto = rn(g, 2) ? 6 : 17;
+            r->from = r->to = (int32_t)(1024 + rn(g, 64512));
+        } else if (!strcmp(base, "protos")) {
+            r->proto = other[rn(g, sizeof other)];
+            r->from = r->to = -1;
+        } else if (!strcmp(base, "icmptypes")) {
+            r->proto = icmp_proto(g);
+            rand_icmp(g, 0, 40, &r->from, &r->to);
+            if (rn(g, 3) == 0) /* echo request: what pings, and starts a flow */
+                r->from = g->fam == 4 ? 8 : 128, r->to = rn(g, 2) ? 0 : -1;
+        } else if (!strcmp(base, "cluster")) {
+            uint8_t rnd[16];
+            rand_bytes(g, rnd, 0, 16);
+            r->cidr = hub;
+            for (unsigned b = hub.len; b < full; b++)
+                r->cidr.a[b / 8] |= rnd[b / 8] & (uint8_t)(0x80u >> (b % 8));
+            r->cidr.len = (uint8_t)(full - (rn(g, 4) ? 0 : 1 + rn(g, 6)));
+            rand_proto(g, &mix_mix, r->cidr.len, r);
+        } else { /* sameport */
+            r->proto = 6;
+            r->from = r->to = 443;
+        }
+        clear_host_bits(&r->cidr, g->fam);
+    }
+}
+
 /* ---- packets --------------------------------------------------------------- */
 
 static uint8_t rand_other_proto(struct gen *g)
@@ -543,6 +611,9 @@ void shape_make(struct shape_set *s, const char *name, uint32_t size, uint32_t n
         group_rules(&g, s);
     else if (!strcmp(base, "prefixlist"))
         list_rules(&g, s);
+    else if (!strcmp(base, "ranges") || !strcmp(base, "hosts") || !strcmp(base, "protos") ||
+             !strcmp(base, "icmptypes") || !strcmp(base, "cluster") || !strcmp(base, "sameport"))
+        stress_rules(&g, s, base);
     else
         cidr_rules(&g, s,
                    !strcmp(base, "tcpudp") ? &mix_tcpudp

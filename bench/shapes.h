@@ -7,7 +7,9 @@
  *
  * Shapes (docs/benchmarks.md, "Classifier by rule shape"): tcpudp, mix,
  * icmp, all, groupref, prefixlist, acl, and v6-NAME for each, the same over
- * IPv6 (ICMPv6 for icmp). A set's size is what its rules cost toward EC2's
+ * IPv6 (ICMPv6 for icmp); and the stress shapes ranges, hosts, protos,
+ * icmptypes, cluster, sameport and v6-NAME of each ("Stress shapes", rule
+ * sets those do not generate). A set's size is what its rules cost toward EC2's
  * rules-per-group quota: one per rule, a prefix list's max entries for a
  * rule that references one. */
 #ifndef ENI_BENCH_SHAPES_H
@@ -82,9 +84,11 @@ struct shape_set {
 #define SH_VPC6 "2001:db8::/56"
 #define SH_SUBNET6 "2001:db8:0:1::/64"
 
-/* The shape names, in the order the bench runs them. */
+/* The shape names, in the order the bench runs them: the first
+ * shape_count are the standard shapes (a default run), the rest up to
+ * shape_count_all the stress shapes (--stress). */
 extern const char *const shape_names[];
-extern const uint32_t shape_count;
+extern const uint32_t shape_count, shape_count_all;
 
 bool shape_known(const char *name);
 

@@ -34,6 +34,7 @@ expect 2 err "requires an argument" -- "$exe" --json
 expect 2 err "--shape.*'bogus'" -- "$exe" --shape bogus
 expect 2 err "--shape.*'v4-mix'" -- "$exe" --shape mix,v4-mix
 expect 2 err "--shape needs a shape name" -- "$exe" --shape ,
+expect 2 err "--shape.*'v6-v6-hosts'" -- "$exe" --shape v6-v6-hosts
 expect 2 err "requires an argument" -- "$exe" --shape
 
 # Reads the JSON (python3), checks the metadata and that every record has
@@ -98,7 +99,20 @@ if command -v python3 >/dev/null 2>&1; then
   for s in $shapes; do
     has out "^classify $s +10 rules .*dropped.*new flows" "shape $s ran"
   done
+  lacks out '^classify (v6-)?(ranges|hosts|protos|icmptypes|cluster|sameport) ' \
+    'a default run has no stress shape'
   expect 0 err '' -- json_ok 1 "shapes_ok('$shapes', (10, 100))"
+  # --stress runs the stress shapes (and, with --shape, those named too)
+  stress='ranges hosts protos icmptypes cluster sameport'
+  stress="$stress $(for s in $stress; do printf 'v6-%s ' "$s"; done)"
+  expect 0 out '^classify v6-sameport +100 rules' -- "$exe" --only classify --quick --reps 1 --stress --shape acl --json "$json"
+  for s in $stress acl; do
+    has out "^classify $s +10 rules .*dropped.*new flows" "stress shape $s ran"
+  done
+  lacks out '^classify (tcpudp|mix|v6-acl) ' 'no other standard shape ran'
+  expect 0 err '' -- json_ok 1 "shapes_ok('$stress acl', (10, 100))"
+  expect 0 out '^classify v6-cluster +10 rules' -- "$exe" --only classify --quick --reps 1 --shape v6-cluster
+  lacks out '^classify (cluster|v6-hosts) ' 'a stress shape runs alone through --shape'
   # --shape runs a subset, repeated or as a comma list
   expect 0 out '^classify icmp ' -- "$exe" --only classify --quick --reps 1 --shape v6-acl --shape mix,icmp --json "$json"
   lacks out '^classify (tcpudp|all|groupref|prefixlist|acl|v6-mix) ' 'only the shapes named ran'
