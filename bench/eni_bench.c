@@ -478,7 +478,7 @@ int main(int argc, char **argv)
         {"stress", no_argument, NULL, 'S'},     CLI_COMMON_OPTIONS,
         {NULL, 0, NULL, 0}};
     const char *prog = argv[0], *json_path = NULL, *only = NULL;
-    bool quick = false, want[32] = {false}, some = false;
+    bool quick = false, want[SHAPE_MAX] = {false}, some = false;
     uint32_t flows = 0;
     char shapes_arg[512] = "";
     for (int opt; (opt = getopt_long(argc, argv, "hV", longopts, NULL)) != -1;) {
@@ -509,7 +509,7 @@ int main(int argc, char **argv)
         cli_fail(prog, "unexpected argument", argv[optind]);
     if (!flows)
         flows = quick ? 100000 : 1000000;
-    const char *names[32];
+    const char *names[SHAPE_MAX];
     uint32_t nnames = 0;
     for (uint32_t i = 0; i < (some ? shape_count_all : shape_count); i++)
         if (!some || want[i]) {

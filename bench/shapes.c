@@ -17,8 +17,9 @@ const char *const shape_names[] = {
     "ranges",    "hosts",    "protos",    "icmptypes",    "cluster",    "sameport",
     "v6-ranges", "v6-hosts", "v6-protos", "v6-icmptypes", "v6-cluster", "v6-sameport",
 };
-const uint32_t shape_count = 14;
+const uint32_t shape_count = 14; /* the standard shapes: the entries before the stress ones */
 const uint32_t shape_count_all = sizeof shape_names / sizeof shape_names[0];
+_Static_assert(sizeof shape_names / sizeof shape_names[0] <= SHAPE_MAX, "raise SHAPE_MAX");
 
 bool shape_known(const char *name)
 {
@@ -421,8 +422,8 @@ static void acl_entries(struct gen *g, struct shape_set *s)
  *   icmptypes  ICMP (ICMPv6) rules of one type or one type and code, a
  *              third of them echo request
  *   cluster    sources packed into one /22 (one /64): host routes and
- *              short prefixes of one subnet, the mix's protocols
- *   sameport   TCP 443 from every source */
+ *              small networks of one subnet, the mix's protocols
+ *   sameport   TCP 443 alone, from each rule's own source */
 static void stress_rules(struct gen *g, struct shape_set *s, const char *base)
 {
     static const uint8_t other[] = {4, 41, 47, 50, 51, 89, 103, 112, 115, 132, 136, 137};

@@ -89,6 +89,8 @@ struct shape_set {
  * shape_count_all the stress shapes (--stress). */
 extern const char *const shape_names[];
 extern const uint32_t shape_count, shape_count_all;
+/* At least shape_count_all: the size of a program's per-shape arrays. */
+enum { SHAPE_MAX = 32 };
 
 bool shape_known(const char *name);
 
