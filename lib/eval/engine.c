@@ -483,9 +483,10 @@ ENI__HOT bool probe_hit(const struct hot4 *h, const struct eni_snap *snap, const
 {
     uint32_t want_meta = FLOW_VALID | (uint32_t)k->proto << 8;
     uint32_t i = k->home;
-    for (uint32_t probe = 0; probe < MAX_PROBE; probe++) {
+    /* the next slot is worked out only when the probe goes on to it: most
+     * misses end at an empty home slot */
+    for (uint32_t probe = 0; probe < MAX_PROBE; probe++, i = i + 1 == cap ? 0 : i + 1) {
         struct flow_slot *s = (struct flow_slot *)(void *)(slots + (size_t)i * stride);
-        i = i + 1 == cap ? 0 : i + 1;
         uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
         if (seq == 0)
             break;
@@ -544,9 +545,9 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
         }
     }
     /* services: 169.254.169.253/.254/.123, and the VPC's resolver */
-    if (((remote >> 16) == 0xa9fe && (remote == 0xa9fea9fdu || remote == 0xa9fea9feu ||
-                                      remote == 0xa9fea97bu)) ||
-        (h->dns && remote == h->dns))
+    if (__builtin_expect((remote >> 16) == 0xa9fe || remote == h->dns, 0) &&
+        (remote == 0xa9fea9fdu || remote == 0xa9fea9feu || remote == 0xa9fea97bu ||
+         (h->dns && remote == h->dns)))
         return false;
     k->vetted = 1;
     return probe_hit(h, snap, h->slots, h->cap, 32, 1, out, p, k, now, v);

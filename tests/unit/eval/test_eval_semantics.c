@@ -134,6 +134,69 @@ static void test_s5_1_stateful_both_ways(void **state)
                    ENI_REASON_NO_RULE);
 }
 
+/* Two remote ports whose flows' keys (inbound TCP to local:22 from
+ * remote) are homed in the last slot of ft. */
+static void ports_homed_last(const struct flow_table *ft, unsigned family, const char *local,
+                             const char *remote, uint16_t port[2])
+{
+    uint8_t l[16], r[16];
+    int af = family == 4 ? AF_INET : AF_INET6;
+    assert_int_equal(inet_pton(af, local, l), 1);
+    assert_int_equal(inet_pton(af, remote, r), 1);
+    uint32_t found = 0;
+    for (uint32_t p = 1024; p < 65536 && found < 2; p++) {
+        struct fkey k;
+        memset(&k, 0, sizeof k);
+        make_key(&k, family, 6, l, r, 22, (uint16_t)p);
+        if (home_slot(ft, key_hash(&k)) == ft->cap - 1)
+            port[found++] = (uint16_t)p;
+    }
+    assert_int_equal(found, 2);
+}
+
+/* The burst loop's probe (engine.c, probe_hit) continues past the table's
+ * last slot at slot 0: two flows homed in the last slot, the second stored
+ * in slot 0, and the second flow's next packet is a tracked hit, not a
+ * new flow under a key already stored. */
+static void tracked_past_the_end(struct fx *f, const char *local, const char *remote,
+                                 const char *net)
+{
+    unsigned family = strchr(local, ':') ? 6 : 4;
+    /* a small table (its size follows the interface's allowance), so
+     * that some ports' keys are homed in its last slot */
+    assert_eni_ok(eni_nic_set_conntrack_allowance(f->ctx, f->nic, 64));
+    allow(f, f->web, ENI_INGRESS, 6, 22, 22, net);
+    /* the IPv6 table is made at the first IPv6 flow: one from elsewhere */
+    if (family == 6)
+        assert_verdict(eval(f, IN, pkt(6, remote, 1000, local, 22, 0x02), 1), ENI_ALLOW,
+                       ENI_REASON_RULE);
+    const struct eni_nic_dp *dp = eni__eval_dp_lookup(f->ctx, f->nic.v);
+    assert_non_null(dp);
+    const struct eni_flows *fl = atomic_load(&dp->flows);
+    const struct flow_table *ft = family == 4 ? fl->ft4 : atomic_load(&fl->ft6);
+    uint16_t port[2];
+    ports_homed_last(ft, family, local, remote, port);
+    uint32_t before = flows(f, 2);
+    for (int i = 0; i < 2; i++)
+        assert_verdict(eval(f, IN, pkt(6, remote, port[i], local, 22, 0x02), 2), ENI_ALLOW,
+                       ENI_REASON_RULE);
+    assert_int_equal(flows(f, 3), before + 2);
+    for (int i = 0; i < 2; i++) {
+        assert_verdict(eval(f, IN, pkt(6, remote, port[i], local, 22, 0x10), 3), ENI_ALLOW,
+                       ENI_REASON_TRACKED);
+        assert_verdict(eval(f, OUT, pkt(6, local, 22, remote, port[i], 0x10), 3), ENI_ALLOW,
+                       ENI_REASON_TRACKED);
+    }
+    assert_int_equal(flows(f, 4), before + 2);
+}
+
+static void test_s5_1_tracked_flow_past_the_table_end(void **state)
+{
+    struct fx *f = *state;
+    tracked_past_the_end(f, f->ip, "198.51.100.7", "198.51.100.0/24");
+    tracked_past_the_end(f, f->ip6, "2001:db8:ffff::7", "2001:db8:ffff::/48");
+}
+
 static void test_s5_2_untracked_when_open_both_ways(void **state)
 {
     struct fx *f = *state;
@@ -1093,6 +1156,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_s5_1_default_deny_inbound_allow_outbound),
         T(test_s5_1_stateful_both_ways),
+        T(test_s5_1_tracked_flow_past_the_table_end),
+        U(test_s5_1_tracked_flow_past_the_table_end),
         T(test_s5_2_untracked_when_open_both_ways),
         T(test_s5_2_any_open_rule_makes_untracked),
         T(test_s5_2_judged_per_family),
