@@ -9,9 +9,9 @@
  * icmp, all, groupref, prefixlist, acl, and v6-NAME for each, the same over
  * IPv6 (ICMPv6 for icmp); and the stress shapes ranges, hosts, protos,
  * icmptypes, cluster, sameport and v6-NAME of each ("Stress shapes", rule
- * sets those do not generate). A set's size is what its rules cost toward EC2's
- * rules-per-group quota: one per rule, a prefix list's max entries for a
- * rule that references one. */
+ * sets those do not generate). A set's size is what its rules cost toward
+ * EC2's rules-per-group quota: one per rule, a prefix list's max entries
+ * for a rule that references one. */
 #ifndef ENI_BENCH_SHAPES_H
 #define ENI_BENCH_SHAPES_H
 

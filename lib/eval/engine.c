@@ -544,7 +544,9 @@ ENI__HOT bool fast_hit4(const struct hot4 *h, const struct eni_snap *snap, bool 
                 return false;
         }
     }
-    /* services: 169.254.169.253/.254/.123, and the VPC's resolver */
+    /* services: 169.254.169.253/.254/.123, and the VPC's resolver. The
+     * gate (169.254/16, or the resolver) is two compares every packet
+     * pays and almost none passes; the exact test is behind it. */
     if (__builtin_expect((remote >> 16) == 0xa9fe || remote == h->dns, 0) &&
         (remote == 0xa9fea9fdu || remote == 0xa9fea9feu || remote == 0xa9fea97bu ||
          (h->dns && remote == h->dns)))
