@@ -473,6 +473,15 @@ static void stress_rules(struct gen *g, struct shape_set *s, const char *base)
     }
 }
 
+/* Is `base` (a name without its v6- prefix) a stress shape's? */
+static bool stress_shape(const char *base)
+{
+    for (uint32_t i = shape_count; i < shape_count_all; i++)
+        if (!strcmp(base, shape_names[i]))
+            return true;
+    return false;
+}
+
 /* ---- packets --------------------------------------------------------------- */
 
 static uint8_t rand_other_proto(struct gen *g)
@@ -612,8 +621,7 @@ void shape_make(struct shape_set *s, const char *name, uint32_t size, uint32_t n
         group_rules(&g, s);
     else if (!strcmp(base, "prefixlist"))
         list_rules(&g, s);
-    else if (!strcmp(base, "ranges") || !strcmp(base, "hosts") || !strcmp(base, "protos") ||
-             !strcmp(base, "icmptypes") || !strcmp(base, "cluster") || !strcmp(base, "sameport"))
+    else if (stress_shape(base))
         stress_rules(&g, s, base);
     else
         cidr_rules(&g, s,

@@ -28,5 +28,15 @@
 
 #define assert_eni_ok(expr) assert_int_equal((expr), ENI_OK)
 
+/* The next value of a seeded xorshift64 sequence (Marsaglia's 13, 7, 17):
+ * each test keeps its own state and seed, so each keeps its own sequence. */
+static inline uint64_t test_xorshift64(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
 
 #endif

@@ -318,8 +318,7 @@ static void test_s9_4_association_change_takes_effect(void **state)
 static uint64_t rng = 0x5eed;
 static uint32_t rnd(uint32_t n)
 {
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (uint32_t)(rng % n);
+    return (uint32_t)(test_xorshift64(&rng) % n);
 }
 
 struct oentry {

@@ -32,10 +32,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(uint32_t n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)((rng >> 16) % n);
+    return (uint32_t)((test_xorshift64(&rng) >> 16) % n);
 }
 
 static bool prefix_has(const uint8_t *net, unsigned len, const uint8_t *a)

@@ -259,8 +259,7 @@ static void churn(struct fx *f, unsigned family)
     uint32_t n_live = 0;
     for (int round = 0; round < 200; round++) {
         for (int i = 0; i < 40; i++) {
-            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-            struct fkey k = key(family, (uint16_t)(1 + rng % 65535));
+            struct fkey k = key(family, (uint16_t)(1 + test_xorshift64(&rng) % 65535));
             if (ft_find(ft, &k, NOW))
                 continue;
             /* a few flows outlive the sweep: their chains must stay whole */
@@ -314,8 +313,7 @@ static void *race_writer(void *arg)
     struct race *r = arg;
     uint64_t rng = (uint64_t)(uintptr_t)&rng | 1;
     while (!atomic_load(&r->stop)) {
-        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-        struct fkey k = key(4, (uint16_t)(1 + rng % 65535));
+        struct fkey k = key(4, (uint16_t)(1 + test_xorshift64(&rng) % 65535));
         uint64_t e = atomic_load(&r->epoch);
         if (ft_find(r->fl->ft4, &k, e))
             continue;

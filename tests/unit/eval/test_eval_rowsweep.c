@@ -21,10 +21,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint32_t rnd(uint32_t n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16) % n;
+    return (uint32_t)(test_xorshift64(&rng) >> 16) % n;
 }
 
 enum { MAX_RULES = 48, MAX_SPANS = MAX_RULES * 4 };

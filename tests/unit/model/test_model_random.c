@@ -32,10 +32,8 @@ struct world {
 
 static uint32_t rnd(struct world *w, uint32_t n)
 {
-    w->rng ^= w->rng << 13;
-    w->rng ^= w->rng >> 7;
-    w->rng ^= w->rng << 17;
-    return n ? (uint32_t)(w->rng % n) : 0;
+    uint64_t v = test_xorshift64(&w->rng);
+    return n ? (uint32_t)(v % n) : 0;
 }
 
 static void remember(struct world *w, struct pool *p, uint64_t id)

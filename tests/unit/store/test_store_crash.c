@@ -68,10 +68,8 @@ static uint64_t splitmix(uint64_t x)
 
 static uint32_t rnd(struct gen *g, uint32_t n)
 {
-    g->s ^= g->s << 13;
-    g->s ^= g->s >> 7;
-    g->s ^= g->s << 17;
-    return n ? (uint32_t)((g->s * 0x2545f4914f6cdd1dULL >> 32) % n) : 0;
+    uint64_t v = test_xorshift64(&g->s);
+    return n ? (uint32_t)((v * 0x2545f4914f6cdd1dULL >> 32) % n) : 0;
 }
 
 /* ---- what the ctx holds, listed in id order ---------------------------------- */

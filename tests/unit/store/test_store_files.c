@@ -234,10 +234,7 @@ static void test_foreign_files_are_refused_untouched(void **state)
     uint8_t noise[8192];
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (size_t i = 0; i < sizeof noise; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        noise[i] = (uint8_t)x;
+        noise[i] = (uint8_t)test_xorshift64(&x);
     }
     file_write(PATH, noise, sizeof noise);
     refused_untouched(PATH, ENI_ECORRUPT);
