@@ -454,10 +454,8 @@ static void add_shapes(const char *prog, const char *arg, bool *want)
     char *copy = strdup(arg), *save = NULL;
     bool any = false;
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        uint32_t i = 0;
-        while (i < shape_count_all && strcmp(t, shape_names[i]))
-            i++;
-        if (i == shape_count_all)
+        int i = shape_index(t);
+        if (i < 0)
             cli_fail(prog,
                      "--shape takes tcpudp, mix, icmp, all, groupref, prefixlist, acl, ranges, "
                      "hosts, protos, icmptypes, cluster, sameport or v6-NAME",

@@ -21,12 +21,12 @@ const uint32_t shape_count = 14; /* the standard shapes: the entries before the 
 const uint32_t shape_count_all = sizeof shape_names / sizeof shape_names[0];
 _Static_assert(sizeof shape_names / sizeof shape_names[0] <= SHAPE_MAX, "raise SHAPE_MAX");
 
-bool shape_known(const char *name)
+int shape_index(const char *name)
 {
     for (uint32_t i = 0; i < shape_count_all; i++)
         if (!strcmp(name, shape_names[i]))
-            return true;
-    return false;
+            return (int)i;
+    return -1;
 }
 
 /* ---- the generator -------------------------------------------------------- */
@@ -476,10 +476,7 @@ static void stress_rules(struct gen *g, struct shape_set *s, const char *base)
 /* Is `base` (a name without its v6- prefix) a stress shape's? */
 static bool stress_shape(const char *base)
 {
-    for (uint32_t i = shape_count; i < shape_count_all; i++)
-        if (!strcmp(base, shape_names[i]))
-            return true;
-    return false;
+    return shape_index(base) >= (int)shape_count;
 }
 
 /* ---- packets --------------------------------------------------------------- */

@@ -92,7 +92,8 @@ extern const uint32_t shape_count, shape_count_all;
 /* At least shape_count_all: the size of a program's per-shape arrays. */
 enum { SHAPE_MAX = 32 };
 
-bool shape_known(const char *name);
+/* The index of `name` in shape_names, or -1 for no shape. */
+int shape_index(const char *name);
 
 /* Generate shape `name` at `size` (quota cost, 1..1000) with `npkts`
  * packets; the same name, size and packet count give the same set. */

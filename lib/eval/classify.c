@@ -98,12 +98,11 @@ bool eni__cls_match(const struct cls_table *t, const eni_pkt *p, const uint8_t *
     struct cls_iv a = eni__iv_point(remote, 6);
     int slot = eni__cls_keyed_slot(p->proto);
     const struct cls_keys *K = slot >= 0 ? t->keyed[slot] : NULL;
-    if (K)
-        return K->el6 ? eni__cls_rows_match6(K, p, a.lo_hi, a.lo_lo, open)
-                      : eni__cls_lists_match6(K, p, a.lo_hi, a.lo_lo, open);
-    if (slot >= 0 && (t->scan_keyed >> slot & 1))
-        return eni__cls_scan6(t, p, a.lo_hi, a.lo_lo, open);
-    return eni__cls_pset_match6(t, t->pset_of_proto[p->proto], a.lo_hi, a.lo_lo, open);
+    /* the one case eni__cls_match6 hands back here: a key index without
+     * rows (a scanned table has no key index, so the order is the same) */
+    if (K && !K->el6)
+        return eni__cls_lists_match6(K, p, a.lo_hi, a.lo_lo, open);
+    return eni__cls_match6(t, p, remote, a.lo_hi, a.lo_lo, open);
 }
 
 const struct cls_rule *eni__cls_match_rule(const struct cls_table *t, const eni_pkt *p,
